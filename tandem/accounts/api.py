@@ -1,0 +1,102 @@
+"""Account endpoints: who am I, and personal access tokens."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from uuid import UUID
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema
+
+from tandem.organizations.models import Membership
+
+from . import services
+from .models import ApiToken
+
+router = Router(tags=["accounts"])
+
+
+class MembershipOut(Schema):
+    organization_id: UUID
+    organization_name: str
+    role: str
+
+
+class MeOut(Schema):
+    id: UUID
+    email: str
+    full_name: str
+    memberships: list[MembershipOut]
+
+
+class TokenIn(Schema):
+    name: str
+    expires_in_days: int | None = None
+
+
+class TokenOut(Schema):
+    id: UUID
+    name: str
+    prefix: str
+    created_at: datetime
+    last_used_at: datetime | None
+    expires_at: datetime | None
+    revoked_at: datetime | None
+
+
+class TokenCreatedOut(TokenOut):
+    token: str
+
+
+def _token_out(token: ApiToken) -> dict[str, object]:
+    return {
+        "id": token.public_id,
+        "name": token.name,
+        "prefix": token.prefix,
+        "created_at": token.created_at,
+        "last_used_at": token.last_used_at,
+        "expires_at": token.expires_at,
+        "revoked_at": token.revoked_at,
+    }
+
+
+@router.get("/me", response=MeOut)
+def me(request: HttpRequest) -> dict[str, object]:
+    user = request.user
+    memberships = Membership.objects.filter(user=user, is_active=True).select_related(
+        "organization"
+    )
+    return {
+        "id": user.public_id,  # type: ignore[union-attr]
+        "email": user.email,  # type: ignore[union-attr]
+        "full_name": user.full_name,  # type: ignore[union-attr]
+        "memberships": [
+            {
+                "organization_id": m.organization.public_id,
+                "organization_name": m.organization.name,
+                "role": m.role,
+            }
+            for m in memberships
+        ],
+    }
+
+
+@router.get("/tokens", response=list[TokenOut])
+def token_list(request: HttpRequest) -> list[dict[str, object]]:
+    return [_token_out(t) for t in ApiToken.objects.filter(user=request.user)]
+
+
+@router.post("/tokens", response={201: TokenCreatedOut})
+def token_create(request: HttpRequest, payload: TokenIn) -> tuple[int, dict[str, object]]:
+    token, raw = services.api_token_create(
+        actor=request.user, name=payload.name, expires_in_days=payload.expires_in_days
+    )
+    return 201, {**_token_out(token), "token": raw}
+
+
+@router.delete("/tokens/{token_id}", response={204: None})
+def token_revoke(request: HttpRequest, token_id: UUID) -> tuple[int, None]:
+    token = get_object_or_404(ApiToken, public_id=token_id, user=request.user)
+    services.api_token_revoke(actor=request.user, token=token)
+    return 204, None

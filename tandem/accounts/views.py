@@ -1,0 +1,74 @@
+"""Sign-in, password reset, and the account page with API tokens and personal data."""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from tandem.core.errors import DomainError
+
+from . import services
+from .forms import EmailAuthenticationForm, TokenForm
+from .models import ApiToken
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = EmailAuthenticationForm
+    redirect_authenticated_user = True
+
+
+@login_required
+def account(request: HttpRequest) -> HttpResponse:
+    form = TokenForm(request.POST or None)
+    new_token = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            _token, new_token = services.api_token_create(
+                actor=request.user,
+                name=form.cleaned_data["name"],
+                expires_in_days=form.cleaned_data["expires_in_days"],
+            )
+        except DomainError as exc:
+            for field, errs in exc.fields.items():
+                for err in errs:
+                    form.add_error(field if field in form.fields else None, err)
+        else:
+            form = TokenForm()
+    tokens = ApiToken.objects.filter(user=request.user)
+    status = 422 if request.method == "POST" and form.errors else 200
+    return render(
+        request,
+        "accounts/account.html",
+        {"form": form, "tokens": tokens, "new_token": new_token},
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def token_revoke(request: HttpRequest, token_id: str) -> HttpResponse:
+    token = get_object_or_404(ApiToken, public_id=token_id, user=request.user)
+    services.api_token_revoke(actor=request.user, token=token)
+    messages.success(request, _("Token revoked."))
+    return redirect("accounts:account")
+
+
+@login_required
+def personal_data_export(request: HttpRequest) -> HttpResponse:
+    """Everything Tandem holds about the signed-in person, as JSON (right of access)."""
+    from .personal_data import export_personal_data
+
+    data = export_personal_data(request.user)
+    response = HttpResponse(
+        json.dumps(data, indent=2, default=str), content_type="application/json"
+    )
+    response["Content-Disposition"] = 'attachment; filename="tandem-personal-data.json"'
+    return response

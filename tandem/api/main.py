@@ -1,0 +1,116 @@
+"""The /api/v1 assembly: authentication, error shape, routers of every app.
+
+Errors are ``application/problem+json`` (RFC 9457) with an ``errors`` map of field messages.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import HttpBearer, SessionAuth
+
+from tandem.accounts.services import api_token_authenticate
+from tandem.core.errors import DomainError
+
+PROBLEM = "application/problem+json"
+
+
+class TokenAuth(HttpBearer):
+    """``Authorization: Bearer tdm_…`` personal access tokens (SHA-256 lookup)."""
+
+    openapi_description = "Personal access token created on your account page."
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        user = api_token_authenticate(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+def problem(
+    status: int, title: str, detail: str = "", errors: dict[str, list[str]] | None = None
+) -> HttpResponse:
+    body: dict[str, Any] = {"type": "about:blank", "title": title, "status": status}
+    if detail:
+        body["detail"] = detail
+    if errors:
+        body["errors"] = errors
+    return JsonResponse(body, status=status, content_type=PROBLEM)
+
+
+api = NinjaAPI(
+    title="Tandem API",
+    version="1",
+    description=(
+        "Industry–education partnerships: organizations, partnerships, opportunities and "
+        "applications. Authenticate with a personal access token (`Authorization: Bearer`) "
+        "or a browser session. Errors are `application/problem+json`."
+    ),
+    auth=[TokenAuth(), SessionAuth()],
+    urls_namespace="api",
+    openapi_url="/openapi.json",
+    docs_url="/docs",
+)
+
+
+def _loc_to_field(loc: list[Any] | tuple[Any, ...]) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "form", "payload", "file")]
+    return ".".join(parts) or "__all__"
+
+
+@api.exception_handler(NinjaValidationError)
+def on_validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    errors: dict[str, list[str]] = {}
+    for err in exc.errors:
+        errors.setdefault(_loc_to_field(err.get("loc", [])), []).append(str(err.get("msg")))
+    return problem(422, "Invalid input", "Some fields are missing or invalid.", errors)
+
+
+@api.exception_handler(DomainError)
+def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    titles = {400: "Invalid request", 403: "Forbidden", 409: "Conflict"}
+    return problem(exc.status, titles.get(exc.status, "Error"), exc.message, exc.fields or None)
+
+
+@api.exception_handler(Http404)
+def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return problem(404, "Not found", "No such object, or you may not see it.")
+
+
+@api.exception_handler(PermissionDenied)
+def on_forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return problem(403, "Forbidden", str(exc) or "You do not have permission to do this.")
+
+
+@api.exception_handler(AuthenticationError)
+def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    response = problem(401, "Unauthorized", "Sign in or send a valid personal access token.")
+    response["WWW-Authenticate"] = "Bearer"
+    return response
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return problem(exc.status_code, "Error", str(exc))
+
+
+def _mount_routers() -> None:
+    from tandem.accounts.api import router as accounts_router
+    from tandem.applications.api import router as applications_router
+    from tandem.opportunities.api import router as opportunities_router
+    from tandem.organizations.api import router as organizations_router
+    from tandem.partnerships.api import router as partnerships_router
+
+    api.add_router("/accounts", accounts_router)
+    api.add_router("/organizations", organizations_router)
+    api.add_router("/partnerships", partnerships_router)
+    api.add_router("/opportunities", opportunities_router)
+    api.add_router("/applications", applications_router)
+
+
+_mount_routers()

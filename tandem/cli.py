@@ -1,0 +1,126 @@
+"""The ``tandem`` command: thin wrappers that parse, call and print.
+
+    tandem demo [--seed N] [--serve]   build the demo world (and serve it)
+    tandem serve [--host H --port P]    serve the web app (with a task worker)
+    tandem worker                       run the background task worker
+    tandem manage <django command …>    any Django management command
+    tandem match …                      the matching engine (see docs/matching.md)
+    tandem skills …                     skills taxonomy and extraction (see docs/skills.md)
+
+Exit status: 0 success, 2 bad input (with a message naming the record or line).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+
+def _django_setup() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tandem.config.settings")
+    import django
+
+    django.setup()
+
+
+def _manage(argv: Sequence[str]) -> int:
+    _django_setup()
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["tandem manage", *argv])
+    return 0
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    _django_setup()
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("load_demo", seed=args.seed, reset=args.reset)
+    if args.serve:
+        return _serve(args.host, args.port, with_worker=True)
+    return 0
+
+
+def _serve(host: str, port: int, *, with_worker: bool) -> int:
+    _django_setup()
+    import subprocess
+
+    from django.core.management import call_command
+    from waitress import serve
+
+    from tandem.config.wsgi import application
+
+    call_command("migrate", interactive=False, verbosity=0)
+    worker = None
+    if with_worker:
+        worker = subprocess.Popen([sys.executable, "-m", "tandem.cli", "worker"])  # noqa: S603
+    print(f"Tandem is serving on http://{host}:{port}/  (Ctrl+C to stop)", flush=True)
+    try:
+        serve(application, host=host, port=port, threads=8, ident="tandem")
+    finally:
+        if worker is not None:
+            worker.terminate()
+            worker.wait(timeout=10)
+    return 0
+
+
+def _cmd_serve(args: argparse.Namespace) -> int:
+    return _serve(args.host, args.port, with_worker=not args.no_worker)
+
+
+def _cmd_worker(args: argparse.Namespace) -> int:
+    _django_setup()
+    from django.conf import settings
+
+    if settings.TASK_BACKEND == "rq":
+        return _manage(["rqworker", "default"])
+    return _manage(["db_worker", "--interval", "1"])
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="tandem", description="Tandem command line.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    demo = sub.add_parser("demo", help="build the deterministic demo world")
+    demo.add_argument("--seed", type=int, default=2026)
+    demo.add_argument("--reset", action="store_true", help="delete existing demo data first")
+    demo.add_argument("--serve", action="store_true", help="serve the demo afterwards")
+    demo.add_argument("--host", default="127.0.0.1")
+    demo.add_argument("--port", type=int, default=8000)
+    demo.set_defaults(func=_cmd_demo)
+
+    serve = sub.add_parser("serve", help="serve the web app")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--no-worker", action="store_true", help="do not start a task worker")
+    serve.set_defaults(func=_cmd_serve)
+
+    worker = sub.add_parser("worker", help="run the background task worker")
+    worker.set_defaults(func=_cmd_worker)
+
+    sub.add_parser("manage", help="run a Django management command", add_help=False)
+
+    for name, module in (("match", "tandem.matching.cli"), ("skills", "tandem.skills.cli")):
+        try:
+            mod = __import__(module, fromlist=["add_parser"])
+        except ImportError:
+            continue
+        mod.add_parser(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] == "manage":
+        return _manage(argv[1:])
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    result: int = args.func(args)
+    return result
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from tandem.api.main import api
+
+urlpatterns = [
+    path("", include("tandem.dashboards.urls")),
+    path("accounts/", include("tandem.accounts.urls")),
+    path("organizations/", include("tandem.organizations.urls")),
+    path("partnerships/", include("tandem.partnerships.urls")),
+    path("opportunities/", include("tandem.opportunities.urls")),
+    path("applications/", include("tandem.applications.urls")),
+    path("audit/", include("tandem.audit.urls")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+]

@@ -1,0 +1,209 @@
+"""Organizations (institutions and industry partners), their sites, and memberships.
+
+Memberships carry roles and are the root of every permission scope in Tandem.
+Personal data: ``Membership`` (a person's role, program and year of study).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from tandem.core.models import PublicModel
+
+
+class OrganizationKind(models.TextChoices):
+    INSTITUTION = "institution", _("Education institution")
+    PARTNER = "partner", _("Industry partner")
+
+
+class OrganizationType(models.TextChoices):
+    HIGH_SCHOOL = "high_school", _("High school")
+    COLLEGE = "college", _("College")
+    UNIVERSITY = "university", _("University")
+    VOCATIONAL_SCHOOL = "vocational_school", _("Vocational school")
+    TRAINING_PROVIDER = "training_provider", _("Training provider")
+    COMPANY = "company", _("Company")
+    HOSPITAL = "hospital", _("Hospital or clinic")
+    MANUFACTURER = "manufacturer", _("Manufacturer")
+    PUBLIC_AGENCY = "public_agency", _("Public agency")
+    NONPROFIT = "nonprofit", _("Nonprofit")
+
+
+INSTITUTION_TYPES = frozenset(
+    {
+        OrganizationType.HIGH_SCHOOL,
+        OrganizationType.COLLEGE,
+        OrganizationType.UNIVERSITY,
+        OrganizationType.VOCATIONAL_SCHOOL,
+        OrganizationType.TRAINING_PROVIDER,
+    }
+)
+
+
+class Sector(models.TextChoices):
+    TECHNOLOGY = "technology", _("Technology")
+    HEALTH_CARE = "health_care", _("Health care")
+    MANUFACTURING = "manufacturing", _("Manufacturing and skilled trades")
+    CREATIVE = "creative", _("Creative industries")
+    ENERGY = "energy", _("Energy")
+    FINANCE = "finance", _("Finance")
+    PUBLIC_SECTOR = "public_sector", _("Public sector")
+    EDUCATION = "education", _("Education")
+    CONSTRUCTION = "construction", _("Construction")
+    HOSPITALITY = "hospitality", _("Hospitality and tourism")
+    LOGISTICS = "logistics", _("Transport and logistics")
+    AGRICULTURE = "agriculture", _("Agriculture and food")
+    OTHER = "other", _("Other")
+
+
+class Organization(PublicModel):
+    """An education institution or an industry partner."""
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(max_length=80, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=OrganizationKind.choices)
+    type = models.CharField(_("type"), max_length=30, choices=OrganizationType.choices)
+    sector = models.CharField(_("sector"), max_length=30, choices=Sector.choices)
+    description = models.TextField(_("description"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    region = models.CharField(_("region"), max_length=100, blank=True)
+    country = models.CharField(_("country"), max_length=2, default="GB")
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                name="organization_kind_matches_type",
+                condition=(
+                    models.Q(
+                        kind="institution",
+                        type__in=[t.value for t in INSTITUTION_TYPES],
+                    )
+                    | (
+                        models.Q(kind="partner")
+                        & ~models.Q(type__in=[t.value for t in INSTITUTION_TYPES])
+                    )
+                ),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_institution(self) -> bool:
+        return self.kind == OrganizationKind.INSTITUTION
+
+    @property
+    def is_partner(self) -> bool:
+        return self.kind == OrganizationKind.PARTNER
+
+
+class Site(PublicModel):
+    """A place where an organization works: a campus, a plant, a hospital ward."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="sites")
+    name = models.CharField(_("name"), max_length=200)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    city = models.CharField(_("city"), max_length=100)
+    region = models.CharField(_("region"), max_length=100, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=20, blank=True)
+    country = models.CharField(_("country"), max_length=2, default="GB")
+    latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+
+    class Meta:
+        ordering = ["organization__name", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.organization.name} — {self.name}"
+
+
+class Role(models.TextChoices):
+    STUDENT = "student", _("Student")
+    EDUCATOR = "educator", _("Educator")
+    COORDINATOR = "coordinator", _("Career-office coordinator")
+    RECRUITER = "recruiter", _("Partner recruiter")
+    SUPERVISOR = "supervisor", _("Workplace supervisor")
+    MENTOR = "mentor", _("Mentor")
+    FUNDER = "funder", _("Funder or government officer")
+
+
+INSTITUTION_ROLES = frozenset({Role.STUDENT, Role.EDUCATOR, Role.COORDINATOR})
+PARTNER_ROLES = frozenset({Role.RECRUITER, Role.SUPERVISOR, Role.MENTOR})
+
+
+class Membership(PublicModel):
+    """A person's role in one organization. One person may hold several memberships.
+
+    Personal data: the link itself, program, year of study, title.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    title = models.CharField(_("job title"), max_length=120, blank=True)
+    program = models.CharField(_("program of study"), max_length=200, blank=True)
+    year_of_study = models.PositiveSmallIntegerField(_("year of study"), null=True, blank=True)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["organization__name", "role"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organization", "role"], name="membership_unique_role"
+            ),
+            models.CheckConstraint(
+                name="membership_year_of_study_range",
+                condition=models.Q(year_of_study__isnull=True)
+                | models.Q(year_of_study__gte=1, year_of_study__lte=10),
+            ),
+        ]
+        indexes = [models.Index(fields=["organization", "role"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()} @ {self.organization}"
+
+
+class VettingStatus(models.TextChoices):
+    PENDING = "pending", _("Pending review")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+
+
+class PartnerVetting(PublicModel):
+    """An institution's decision on whether a partner may reach its students."""
+
+    institution = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="partner_vettings"
+    )
+    partner = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="institution_vettings"
+    )
+    status = models.CharField(
+        max_length=20, choices=VettingStatus.choices, default=VettingStatus.PENDING
+    )
+    note = models.TextField(blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["partner__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["institution", "partner"], name="vetting_unique_pair"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.institution} vets {self.partner}: {self.status}"

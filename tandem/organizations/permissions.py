@@ -1,0 +1,89 @@
+"""Who belongs where: the vocabulary every other app's permissions are built from.
+
+All helpers fail closed: an anonymous or inactive user belongs nowhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db.models import QuerySet
+
+from .models import Membership, Organization, Role
+
+
+def is_platform_admin(user: Any) -> bool:
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and user.is_active
+        and user.is_staff
+        and user.is_superuser
+    )
+
+
+def active_memberships(user: Any) -> QuerySet[Membership]:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Membership.objects.none()
+    return Membership.objects.filter(user=user, is_active=True)
+
+
+def org_ids(user: Any, roles: Iterable[str] | None = None) -> set[int]:
+    """Ids of the organizations where ``user`` holds one of ``roles`` (any role if None).
+
+    Cached on the user object for the length of a request.
+    """
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    cache: dict[tuple[str, ...] | None, set[int]] = user.__dict__.setdefault("_org_ids_cache", {})
+    key = None if roles is None else tuple(sorted(roles))
+    if key not in cache:
+        qs = active_memberships(user)
+        if roles is not None:
+            qs = qs.filter(role__in=list(roles))
+        cache[key] = set(qs.values_list("organization_id", flat=True))
+    return cache[key]
+
+
+def has_role(user: Any, organization: Organization | int, roles: Iterable[str]) -> bool:
+    org_id = organization if isinstance(organization, int) else organization.pk
+    return org_id in org_ids(user, roles)
+
+
+def roles_of(user: Any) -> set[str]:
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    return set(active_memberships(user).values_list("role", flat=True))
+
+
+def coordinator_institution_ids(user: Any) -> set[int]:
+    return org_ids(user, [Role.COORDINATOR])
+
+
+def partner_staff_org_ids(user: Any) -> set[int]:
+    """Partner organizations where the user recruits or supervises."""
+    return org_ids(user, [Role.RECRUITER, Role.SUPERVISOR])
+
+
+def student_institution_ids(user: Any) -> set[int]:
+    return org_ids(user, [Role.STUDENT])
+
+
+def staff_institution_ids(user: Any) -> set[int]:
+    """Institutions where the user is an educator or coordinator."""
+    return org_ids(user, [Role.EDUCATOR, Role.COORDINATOR])
+
+
+def can_view_organization(user: Any, organization: Organization) -> bool:
+    return getattr(user, "is_authenticated", False) and user.is_active
+
+
+def can_manage_organization(user: Any, organization: Organization) -> bool:
+    if is_platform_admin(user):
+        return True
+    roles = [Role.COORDINATOR] if organization.is_institution else [Role.RECRUITER]
+    return has_role(user, organization, roles)
+
+
+def can_vet_partner(user: Any, institution: Organization) -> bool:
+    return institution.is_institution and has_role(user, institution, [Role.COORDINATOR])
