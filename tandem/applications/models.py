@@ -1,0 +1,89 @@
+"""Applications: a student's path from submission to completed placement.
+
+Personal data: the statement, the CV file, stage history (all about one student).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from tandem.core.models import PublicModel
+from tandem.opportunities.models import Opportunity
+from tandem.organizations.models import Organization
+
+
+class Stage(models.TextChoices):
+    SUBMITTED = "submitted", _("Submitted")
+    UNDER_REVIEW = "under_review", _("Under review")
+    SHORTLISTED = "shortlisted", _("Shortlisted")
+    INTERVIEW = "interview", _("Interview")
+    OFFER = "offer", _("Offer made")
+    ACCEPTED = "accepted", _("Offer accepted")
+    DECLINED = "declined", _("Offer declined")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    REJECTED = "rejected", _("Not selected")
+    PLACED = "placed", _("Placed")
+    COMPLETED = "completed", _("Completed")
+
+
+# Stages that hold one of the opportunity's seats.
+SEAT_HOLDING_STAGES = frozenset({Stage.ACCEPTED, Stage.PLACED, Stage.COMPLETED})
+
+
+def cv_upload_to(instance: Application, filename: str) -> str:
+    return f"cvs/{instance.public_id}.pdf"
+
+
+class Application(PublicModel):
+    """A student's application to one opportunity, through their institution."""
+
+    opportunity = models.ForeignKey(
+        Opportunity, on_delete=models.PROTECT, related_name="applications"
+    )
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="applications"
+    )
+    institution = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="student_applications"
+    )
+    statement = models.TextField(_("personal statement"))
+    cv = models.FileField(_("CV"), upload_to=cv_upload_to, blank=True)
+    cv_content_type = models.CharField(max_length=100, blank=True)
+    stage = models.CharField(
+        _("stage"), max_length=20, choices=Stage.choices, default=Stage.SUBMITTED, db_index=True
+    )
+    stage_changed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["opportunity", "student"], name="application_one_per_student"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.student} → {self.opportunity}"
+
+
+class StageChange(models.Model):
+    """History of an application's stages: who moved it, from where to where, when."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="stage_changes"
+    )
+    from_stage = models.CharField(max_length=20, choices=Stage.choices, blank=True)
+    to_stage = models.CharField(max_length=20, choices=Stage.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.from_stage} → {self.to_stage}"

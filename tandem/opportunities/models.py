@@ -1,0 +1,144 @@
+"""Opportunities (postings) and their approval by institutions.
+
+A partner drafts a posting, submits it to one or more institutions, and each institution's
+career office approves it before its students can see it.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from tandem.core.models import PublicModel
+from tandem.organizations.models import Organization, Site
+from tandem.partnerships.models import Partnership
+
+
+class OpportunityType(models.TextChoices):
+    INTERNSHIP = "internship", _("Internship")
+    APPRENTICESHIP = "apprenticeship", _("Apprenticeship")
+    COOP = "coop", _("Co-op")
+    CLINICAL = "clinical", _("Clinical placement")
+    JOB_SHADOWING = "job_shadowing", _("Job shadowing")
+    CAPSTONE = "capstone", _("Industry or capstone project")
+    RESEARCH = "research", _("Research project")
+    GUEST_LECTURE = "guest_lecture", _("Guest lecture")
+    WORKSHOP = "workshop", _("Workshop")
+
+
+class WorkMode(models.TextChoices):
+    ON_SITE = "on_site", _("On-site")
+    HYBRID = "hybrid", _("Hybrid")
+    REMOTE = "remote", _("Remote")
+
+
+class OpportunityStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    AWAITING_APPROVAL = "awaiting_approval", _("Awaiting institution approval")
+    PUBLISHED = "published", _("Published")
+    CLOSED = "closed", _("Closed")
+    FILLED = "filled", _("Filled")
+
+
+class Opportunity(PublicModel):
+    """A posting by a host organization: internship, placement, project, lecture…"""
+
+    host = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="opportunities",
+        verbose_name=_("host organization"),
+    )
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="opportunities", verbose_name=_("partnership"),
+    )
+    site = models.ForeignKey(
+        Site, on_delete=models.SET_NULL, null=True, blank=True, related_name="opportunities"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    type = models.CharField(_("type"), max_length=20, choices=OpportunityType.choices)
+    description = models.TextField(_("description"))
+    skills_wanted = models.TextField(_("skills wanted"), blank=True)
+    location = models.CharField(_("location"), max_length=200, blank=True)
+    work_mode = models.CharField(
+        _("work mode"), max_length=10, choices=WorkMode.choices, default=WorkMode.ON_SITE
+    )
+    start_date = models.DateField(_("start date"), null=True, blank=True)
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    hours_per_week = models.DecimalField(
+        _("hours per week"), max_digits=4, decimal_places=1, null=True, blank=True
+    )
+    pay_amount = models.DecimalField(
+        _("pay or stipend"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    pay_currency = models.CharField(_("currency"), max_length=3, default="GBP")
+    pay_period = models.CharField(_("pay period"), max_length=10, blank=True)
+    seats = models.PositiveIntegerField(_("seats"), default=1)
+    eligible_programs = models.JSONField(_("eligible programs"), default=list, blank=True)
+    min_year_of_study = models.PositiveSmallIntegerField(null=True, blank=True)
+    max_year_of_study = models.PositiveSmallIntegerField(null=True, blank=True)
+    application_deadline = models.DateTimeField(_("application deadline"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=OpportunityStatus.choices,
+        default=OpportunityStatus.DRAFT, db_index=True,
+    )
+    target_institutions = models.ManyToManyField(
+        Organization, through="OpportunityApproval", related_name="targeted_opportunities",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name_plural = "opportunities"
+        constraints = [
+            models.CheckConstraint(name="opportunity_seats_positive",
+                                   condition=models.Q(seats__gte=1)),
+            models.CheckConstraint(
+                name="opportunity_dates_ordered",
+                condition=models.Q(start_date__isnull=True)
+                | models.Q(end_date__isnull=True)
+                | models.Q(end_date__gte=models.F("start_date")),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ApprovalStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+
+
+class OpportunityApproval(PublicModel):
+    """One institution's decision on one posting; students see approved postings only."""
+
+    opportunity = models.ForeignKey(
+        Opportunity, on_delete=models.CASCADE, related_name="approvals"
+    )
+    institution = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="opportunity_approvals"
+    )
+    status = models.CharField(
+        max_length=10, choices=ApprovalStatus.choices, default=ApprovalStatus.PENDING
+    )
+    note = models.TextField(blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["opportunity", "institution"], name="approval_unique_pair"
+            )
+        ]
+        indexes = [models.Index(fields=["institution", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.institution} · {self.opportunity}: {self.status}"
