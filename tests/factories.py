@@ -56,3 +56,59 @@ def member(organization: Organization, role: str, **kwargs: object) -> User:
     """A new user holding ``role`` in ``organization``."""
     m = MembershipFactory(organization=organization, role=role, **kwargs)
     return m.user
+
+
+# --- Domain objects (partnerships, opportunities, applications) --------------------------------
+from tandem.applications.models import Application  # noqa: E402
+from tandem.opportunities.models import Opportunity, OpportunityApproval  # noqa: E402
+from tandem.partnerships.models import Partnership  # noqa: E402
+
+
+class PartnershipFactory(DjangoModelFactory):
+    class Meta:
+        model = Partnership
+
+    title = factory.Sequence(lambda n: f"Partnership {n}")
+    types = factory.LazyFunction(lambda: ["internships"])
+    status = "active"
+
+    @factory.post_generation
+    def institutions(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.institutions.set(extracted)
+
+    @factory.post_generation
+    def partners(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.partners.set(extracted)
+
+
+class OpportunityFactory(DjangoModelFactory):
+    class Meta:
+        model = Opportunity
+
+    host = factory.SubFactory(PartnerFactory)
+    title = factory.Sequence(lambda n: f"Software internship {n}")
+    type = "internship"
+    description = "Work with our engineering team on real projects."
+    seats = 2
+    status = "draft"
+
+
+def published_opportunity(host, institutions, **kwargs) -> Opportunity:
+    """A published posting approved by each of ``institutions``."""
+    opp = OpportunityFactory(host=host, status="published", **kwargs)
+    for inst in institutions:
+        OpportunityApproval.objects.create(opportunity=opp, institution=inst, status="approved")
+    return opp
+
+
+class ApplicationFactory(DjangoModelFactory):
+    class Meta:
+        model = Application
+
+    opportunity = factory.SubFactory(OpportunityFactory)
+    student = factory.SubFactory(UserFactory)
+    institution = factory.SubFactory(InstitutionFactory)
+    statement = "I would love to learn from your team."
+    stage = "submitted"
