@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "tandem.matching",
     "tandem.skills",
     "tandem.dashboards",
+    "tandem.demo",
     "tandem.api",
 ]
 

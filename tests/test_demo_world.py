@@ -1,0 +1,65 @@
+"""The demo world is deterministic, realistic in size, and respects the domain's invariants."""
+
+from __future__ import annotations
+
+import pytest
+from django.db.models import Count, F, Q
+
+from tandem.applications.models import SEAT_HOLDING_STAGES, Application, Stage
+from tandem.demo.world import build_demo_world
+from tandem.opportunities.models import Opportunity
+from tandem.organizations.models import Organization
+from tandem.partnerships.models import Partnership, PartnershipType
+
+
+def _fingerprint() -> list[tuple[str, str, str]]:
+    return list(
+        Application.objects.order_by("opportunity__title", "student__email").values_list(
+            "opportunity__title", "student__email", "stage"
+        )
+    )
+
+
+@pytest.mark.django_db
+def test_demo_world_has_the_promised_size_and_shape():
+    summary = build_demo_world(seed=7)
+    assert summary.created
+    assert summary.counts["institutions"] >= 3
+    assert summary.counts["partners"] >= 8
+    assert summary.counts["partnerships"] >= 15
+    assert summary.counts["opportunities"] >= 60
+    assert summary.counts["students"] >= 300
+    assert summary.counts["applications"] >= 800
+    types = {
+        Organization.objects.get(slug=s).type
+        for s in ("northgate-high", "riverside-cc", "eastmoor-university")
+    }
+    assert types == {"high_school", "college", "university"}
+    sectors = set(Organization.objects.filter(kind="partner").values_list("sector", flat=True))
+    assert {"technology", "health_care", "manufacturing"} <= sectors
+    covered = {t for p in Partnership.objects.all() for t in p.types}
+    assert covered == {t.value for t in PartnershipType}
+    stages = set(Application.objects.values_list("stage", flat=True))
+    assert stages == {s.value for s in Stage}
+
+
+@pytest.mark.django_db
+def test_demo_world_never_exceeds_seats():
+    build_demo_world(seed=11)
+    over = Opportunity.objects.annotate(
+        held=Count("applications", filter=Q(applications__stage__in=SEAT_HOLDING_STAGES))
+    ).filter(held__gt=F("seats"))
+    assert not over.exists()
+
+
+@pytest.mark.django_db
+def test_demo_world_is_deterministic_and_idempotent():
+    build_demo_world(seed=3)
+    first = _fingerprint()
+    again = build_demo_world(seed=3)
+    assert not again.created  # already there: nothing rebuilt
+    assert _fingerprint() == first
+    build_demo_world(seed=3, reset=True)
+    assert _fingerprint() == first
+    build_demo_world(seed=4, reset=True)
+    assert _fingerprint() != first
