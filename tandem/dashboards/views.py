@@ -6,7 +6,10 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from .selectors import dashboard_for
+
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "dashboards/home.html", {})
+    board = dashboard_for(request.user)
+    return render(request, "dashboards/home.html", {"board": board, **board.data})
