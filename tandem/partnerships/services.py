@@ -67,12 +67,12 @@ def _org_ids(partnership: Partnership) -> set[int]:
 
 
 def _audit(
-    *, actor: Any, action: str, partnership: Partnership, target: Any = None, **changes: Any
+    *, actor: Any, action: str, partnership: Partnership, obj: Any = None, **changes: Any
 ) -> None:
     audit_record(
         actor=actor,
         action=action,
-        target=target if target is not None else partnership,
+        target=obj if obj is not None else partnership,
         organizations=_org_ids(partnership),
         changes={k: _jsonable(v) for k, v in changes.items()},
     )
@@ -362,7 +362,7 @@ def objective_create(
         actor=actor,
         action="partnership.objective_created",
         partnership=partnership,
-        target=objective,
+        obj=objective,
         title=title,
     )
     return objective
@@ -418,7 +418,7 @@ def kpi_create(
         actor=actor,
         action="partnership.kpi_created",
         partnership=partnership,
-        target=kpi,
+        obj=kpi,
         name=name,
         baseline=base,
         target=tgt,
@@ -483,7 +483,7 @@ def kpi_measurement_record(
         actor=actor,
         action="partnership.kpi_measured",
         partnership=partnership,
-        target=locked,
+        obj=locked,
         value=number,
         status=locked.status,
     )
@@ -592,7 +592,7 @@ def commitment_create(
         actor=actor,
         action="partnership.commitment_created",
         partnership=partnership,
-        target=commitment,
+        obj=commitment,
         kind=kind,
         organization=organization.name,
         **values,
@@ -640,7 +640,7 @@ def commitment_delivery_record(
         actor=actor,
         action="partnership.commitment_delivered",
         partnership=partnership,
-        target=commitment,
+        obj=commitment,
         delivered_on=delivered_on,
         **values,
     )
@@ -705,7 +705,7 @@ def partnership_contact_create(
         actor=actor,
         action="partnership.contact_added",
         partnership=partnership,
-        target=contact,
+        obj=contact,
         organization=organization.name,
         is_primary=is_primary,
     )
@@ -753,7 +753,7 @@ def communication_entry_create(
         actor=actor,
         action="partnership.communication_added",
         partnership=partnership,
-        target=entry,
+        obj=entry,
         kind=kind,
     )
     return entry
@@ -788,7 +788,7 @@ def action_item_create(
         actor=actor,
         action="partnership.action_item_added",
         partnership=partnership,
-        target=item,
+        obj=item,
         due_date=due_date,
     )
     return item
@@ -805,7 +805,7 @@ def action_item_set_done(*, actor: Any, item: ActionItem, done: bool = True) -> 
         actor=actor,
         action="partnership.action_item_done" if done else "partnership.action_item_reopened",
         partnership=partnership,
-        target=item,
+        obj=item,
     )
     return item
 
@@ -856,7 +856,7 @@ def partnership_document_upload(
             actor=actor,
             action="partnership.document_uploaded",
             partnership=partnership,
-            target=document,
+            obj=document,
             kind=kind,
             content_type=content_type,
             size=file.size,
