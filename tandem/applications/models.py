@@ -5,6 +5,8 @@ Personal data: the statement, the CV file, stage history (all about one student)
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -30,10 +32,24 @@ class Stage(models.TextChoices):
 
 # Stages that hold one of the opportunity's seats.
 SEAT_HOLDING_STAGES = frozenset({Stage.ACCEPTED, Stage.PLACED, Stage.COMPLETED})
+# Stages that end an application without a placement.
+CLOSED_STAGES = frozenset({Stage.DECLINED, Stage.WITHDRAWN, Stage.REJECTED})
+
+
+def stage_tone(stage: str) -> str:
+    """A CSS badge class for a stage: ok (a seat), bad (ended without one), or neutral."""
+    if stage in SEAT_HOLDING_STAGES:
+        return "badge-ok"
+    if stage in CLOSED_STAGES:
+        return "badge-bad"
+    return ""
 
 
 def cv_upload_to(instance: Application, filename: str) -> str:
-    return f"cvs/{instance.public_id}.pdf"
+    """A random file name under ``MEDIA_ROOT/cvs/``: it reveals neither the student's name, the
+    uploaded file name nor the application's public id. Files are served only by the
+    permission-checked download view."""
+    return f"cvs/{uuid.uuid4().hex}.pdf"
 
 
 class Application(PublicModel):
@@ -61,11 +77,23 @@ class Application(PublicModel):
         constraints = [
             models.UniqueConstraint(
                 fields=["opportunity", "student"], name="application_one_per_student"
-            )
+            ),
+            models.CheckConstraint(
+                name="application_stage_valid",
+                condition=models.Q(stage__in=[s.value for s in Stage]),
+            ),
+        ]
+        indexes = [
+            # Seat counts lock the opportunity and count its seat-holding applications.
+            models.Index(fields=["opportunity", "stage"], name="application_opp_stage_idx"),
         ]
 
     def __str__(self) -> str:
         return f"{self.student} → {self.opportunity}"
+
+    @property
+    def stage_tone(self) -> str:
+        return stage_tone(self.stage)
 
 
 class StageChange(models.Model):

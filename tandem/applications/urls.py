@@ -1,5 +1,13 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "applications"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.application_list, name="list"),
+    path("apply/<uuid:opportunity_id>/", views.application_apply, name="apply"),
+    path("<uuid:public_id>/", views.application_detail, name="detail"),
+    path("<uuid:public_id>/move/", views.application_move, name="move"),
+    path("<uuid:public_id>/cv/", views.application_cv, name="cv"),
+]

@@ -1,0 +1,89 @@
+"""Forms parse input; the services hold the rules and report errors back onto these fields."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.db.models import QuerySet
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy as _
+
+from tandem.core.errors import DomainError
+from tandem.opportunities.models import Opportunity
+from tandem.organizations.models import Organization
+
+from .models import Stage
+from .services import NOTE_MAX_CHARS, STATEMENT_MAX_CHARS
+
+
+class ApplyForm(forms.Form):
+    institution = forms.ModelChoiceField(
+        label=_("Applying through"),
+        queryset=Organization.objects.none(),
+        required=False,
+        to_field_name="public_id",
+        help_text=_("The institution where you study that shares this opportunity."),
+    )
+    statement = forms.CharField(
+        label=_("Personal statement"),
+        # Length and emptiness are checked by the service, so every client gets the same rules.
+        required=False,
+        max_length=STATEMENT_MAX_CHARS * 2,
+        widget=forms.Textarea(attrs={"rows": 10, "maxlength": STATEMENT_MAX_CHARS}),
+        help_text=_("Why this opportunity, and what you would bring (20–5000 characters)."),
+    )
+    cv = forms.FileField(
+        label=_("CV (PDF)"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
+    )
+
+    def __init__(self, *args: Any, institutions: QuerySet[Organization], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["cv"].help_text = _("A PDF document of at most %(limit)s.") % {
+            "limit": filesizeformat(settings.UPLOAD_MAX_BYTES)
+        }
+        field = self.fields["institution"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = institutions
+        if len(institutions) <= 1:
+            field.widget = forms.HiddenInput()
+
+    def add_domain_error(self, exc: DomainError) -> None:
+        if not exc.fields:
+            self.add_error(None, exc.message)
+        for name, messages in exc.fields.items():
+            for message in messages:
+                self.add_error(name if name in self.fields else None, message)
+
+
+class MoveForm(forms.Form):
+    to_stage = forms.ChoiceField(label=_("New stage"), choices=Stage.choices)
+    note = forms.CharField(
+        label=_("Note (optional)"),
+        required=False,
+        max_length=NOTE_MAX_CHARS,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class FilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    stage = forms.ChoiceField(
+        label=_("Stage"), required=False, choices=[("", _("All stages")), *Stage.choices]
+    )
+    opportunity = forms.ModelChoiceField(
+        label=_("Opportunity"),
+        required=False,
+        queryset=Opportunity.objects.none(),
+        to_field_name="public_id",
+        empty_label=_("All opportunities"),
+    )
+
+    def __init__(self, *args: Any, opportunities: QuerySet[Opportunity], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["opportunity"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = opportunities

@@ -1,0 +1,105 @@
+"""Reads of applications. Every selector takes the viewer and returns only what they may see."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+
+from tandem.opportunities.models import Opportunity
+from tandem.opportunities.permissions import apply_institution_ids
+from tandem.organizations.models import Organization
+
+from .models import SEAT_HOLDING_STAGES, Application, Stage, StageChange
+from .permissions import restrict_applications
+
+
+def applications_for(viewer: Any) -> QuerySet[Application]:
+    """Students: their own. Partner staff: applications to their organization's postings.
+    Coordinators and educators: applications from their institution's students. Admins: all.
+    """
+    qs = Application.objects.select_related("opportunity__host", "institution", "student")
+    return restrict_applications(viewer, qs)
+
+
+def application_list(
+    viewer: Any,
+    *,
+    stage: str | None = None,
+    opportunity_id: uuid.UUID | str | None = None,
+    search: str | None = None,
+) -> QuerySet[Application]:
+    """:func:`applications_for`, filtered by stage, opportunity (public id) and free text."""
+    qs = applications_for(viewer)
+    if stage:
+        qs = qs.filter(stage=stage)
+    if opportunity_id:
+        try:
+            qs = qs.filter(opportunity__public_id=uuid.UUID(str(opportunity_id)))
+        except ValueError:
+            return qs.none()
+    if search and (term := search.strip()[:100]):
+        qs = qs.filter(
+            Q(opportunity__title__icontains=term)
+            | Q(opportunity__host__name__icontains=term)
+            | Q(student__full_name__icontains=term)
+            | Q(institution__name__icontains=term)
+        )
+    return qs.order_by("-created_at", "-id")
+
+
+def application_detail(viewer: Any, public_id: uuid.UUID | str) -> Application:
+    """One application the viewer may see; ``Http404`` otherwise (existence does not leak)."""
+    try:
+        key = uuid.UUID(str(public_id))
+    except ValueError:
+        raise Http404("No such application.") from None
+    application = applications_for(viewer).filter(public_id=key).first()
+    if application is None:
+        raise Http404("No such application.")
+    return application
+
+
+def stage_history(application: Application) -> QuerySet[StageChange]:
+    return application.stage_changes.select_related("actor").order_by("created_at", "id")
+
+
+def stage_counts_for(viewer: Any) -> dict[str, int]:
+    """Number of applications per stage among those the viewer may see (one query)."""
+    counts = dict.fromkeys(Stage.values, 0)
+    rows = applications_for(viewer).order_by().values("stage").annotate(n=Count("id"))
+    for row in rows:
+        counts[row["stage"]] = row["n"]
+    return counts
+
+
+def opportunities_with_applications_for(viewer: Any) -> QuerySet[Opportunity]:
+    """Opportunities that have at least one application the viewer may see (list filters)."""
+    ids = applications_for(viewer).order_by().values("opportunity_id")
+    return Opportunity.objects.filter(pk__in=ids).order_by("title")
+
+
+def apply_institutions_for(student: Any, opportunity: Opportunity) -> QuerySet[Organization]:
+    """Institutions through which ``student`` may apply: they study there, it approved the
+    opportunity, and they meet its criteria (status and deadline are checked elsewhere)."""
+    ids = apply_institution_ids(student, opportunity)
+    if not ids:
+        return Organization.objects.none()
+    return Organization.objects.filter(pk__in=ids).order_by("name")
+
+
+def seats_taken(opportunity: Opportunity | int) -> int:
+    """Applications holding one of the opportunity's seats (accepted, placed, completed)."""
+    opp_id = opportunity if isinstance(opportunity, int) else opportunity.pk
+    return Application.objects.filter(
+        opportunity_id=opp_id, stage__in=list(SEAT_HOLDING_STAGES)
+    ).count()
+
+
+def placements_for_partnership(partnership_id: int) -> int:
+    """Seat-holding applications over all opportunities of a partnership (its KPI value)."""
+    return Application.objects.filter(
+        opportunity__partnership_id=partnership_id, stage__in=list(SEAT_HOLDING_STAGES)
+    ).count()
