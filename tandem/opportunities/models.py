@@ -45,12 +45,18 @@ class Opportunity(PublicModel):
     """A posting by a host organization: internship, placement, project, lecture…"""
 
     host = models.ForeignKey(
-        Organization, on_delete=models.PROTECT, related_name="opportunities",
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="opportunities",
         verbose_name=_("host organization"),
     )
     partnership = models.ForeignKey(
-        Partnership, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="opportunities", verbose_name=_("partnership"),
+        Partnership,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="opportunities",
+        verbose_name=_("partnership"),
     )
     site = models.ForeignKey(
         Site, on_delete=models.SET_NULL, null=True, blank=True, related_name="opportunities"
@@ -79,11 +85,16 @@ class Opportunity(PublicModel):
     max_year_of_study = models.PositiveSmallIntegerField(null=True, blank=True)
     application_deadline = models.DateTimeField(_("application deadline"), null=True, blank=True)
     status = models.CharField(
-        _("status"), max_length=20, choices=OpportunityStatus.choices,
-        default=OpportunityStatus.DRAFT, db_index=True,
+        _("status"),
+        max_length=20,
+        choices=OpportunityStatus.choices,
+        default=OpportunityStatus.DRAFT,
+        db_index=True,
     )
     target_institutions = models.ManyToManyField(
-        Organization, through="OpportunityApproval", related_name="targeted_opportunities",
+        Organization,
+        through="OpportunityApproval",
+        related_name="targeted_opportunities",
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
@@ -93,8 +104,9 @@ class Opportunity(PublicModel):
         ordering = ["-created_at"]
         verbose_name_plural = "opportunities"
         constraints = [
-            models.CheckConstraint(name="opportunity_seats_positive",
-                                   condition=models.Q(seats__gte=1)),
+            models.CheckConstraint(
+                name="opportunity_seats_positive", condition=models.Q(seats__gte=1)
+            ),
             models.CheckConstraint(
                 name="opportunity_dates_ordered",
                 condition=models.Q(start_date__isnull=True)
@@ -116,9 +128,7 @@ class ApprovalStatus(models.TextChoices):
 class OpportunityApproval(PublicModel):
     """One institution's decision on one posting; students see approved postings only."""
 
-    opportunity = models.ForeignKey(
-        Opportunity, on_delete=models.CASCADE, related_name="approvals"
-    )
+    opportunity = models.ForeignKey(Opportunity, on_delete=models.CASCADE, related_name="approvals")
     institution = models.ForeignKey(
         Organization, on_delete=models.CASCADE, related_name="opportunity_approvals"
     )
@@ -127,7 +137,10 @@ class OpportunityApproval(PublicModel):
     )
     note = models.TextField(blank=True)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="+",
     )
     decided_at = models.DateTimeField(null=True, blank=True)
@@ -142,3 +155,14 @@ class OpportunityApproval(PublicModel):
 
     def __str__(self) -> str:
         return f"{self.institution} · {self.opportunity}: {self.status}"
+
+
+class PayPeriod(models.TextChoices):
+    """What ``pay_amount`` is per. Kept as a vocabulary for forms and validation."""
+
+    HOUR = "hour", _("per hour")
+    DAY = "day", _("per day")
+    WEEK = "week", _("per week")
+    MONTH = "month", _("per month")
+    YEAR = "year", _("per year")
+    TOTAL = "total", _("in total")

@@ -1,7 +1,246 @@
-"""REST endpoints for organizations (mounted at /api/v1/organizations)."""
+"""REST endpoints for organizations (mounted at /api/v1/organizations).
+
+Everything requires authentication. Member lists go only to an organization's managers;
+vetting only to the institution's coordinators.
+"""
 
 from __future__ import annotations
 
-from ninja import Router
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+from django.http import Http404, HttpRequest
+from ninja import Field, Query, Router, Schema
+from ninja.pagination import PageNumberPagination, paginate
+
+from tandem.core.errors import PermissionDeniedError
+
+from . import selectors, services
+from .models import (
+    Organization,
+    OrganizationKind,
+    OrganizationType,
+    Role,
+    Sector,
+    VettingStatus,
+)
+from .permissions import can_manage_organization
 
 router = Router(tags=["organizations"])
+
+
+class OrganizationOut(Schema):
+    id: UUID = Field(..., alias="public_id")
+    name: str
+    slug: str
+    kind: str
+    type: str
+    sector: str
+    description: str
+    website: str
+    city: str
+    region: str
+    country: str
+
+
+class SiteOut(Schema):
+    id: UUID = Field(..., alias="public_id")
+    name: str
+    address: str
+    city: str
+    region: str
+    postcode: str
+    country: str
+    latitude: Decimal | None
+    longitude: Decimal | None
+
+
+class OrganizationDetailOut(OrganizationOut):
+    sites: list[SiteOut]
+
+
+class SiteIn(Schema):
+    name: str = Field(..., min_length=1, max_length=200)
+    city: str = Field(..., min_length=1, max_length=100)
+    address: str = Field("", max_length=300)
+    region: str = Field("", max_length=100)
+    postcode: str = Field("", max_length=20)
+    country: str = Field("GB", min_length=2, max_length=2)
+    latitude: Decimal | None = None
+    longitude: Decimal | None = None
+
+
+class MemberOut(Schema):
+    id: UUID
+    user_id: UUID
+    full_name: str
+    email: str
+    role: Role
+    title: str
+    program: str
+    year_of_study: int | None
+
+
+class OrganizationFilters(Schema):
+    q: str = Field("", max_length=100)
+    kind: OrganizationKind | None = None
+    type: OrganizationType | None = None
+    sector: Sector | None = None
+
+
+class VettingOut(Schema):
+    partner_id: UUID
+    partner_name: str
+    sector: str
+    status: VettingStatus
+    note: str
+    decided_at: datetime | None
+
+
+class VettingRowOut(Schema):
+    """A partner annotated by :func:`selectors.partners_with_vetting`."""
+
+    partner_id: UUID = Field(..., alias="public_id")
+    partner_name: str = Field(..., alias="name")
+    sector: str
+    status: VettingStatus
+    note: str
+    decided_at: datetime | None
+
+    @staticmethod
+    def resolve_status(obj: Any) -> str:
+        return obj.vetting_status or VettingStatus.PENDING
+
+    @staticmethod
+    def resolve_note(obj: Any) -> str:
+        return obj.vetting_note or ""
+
+    @staticmethod
+    def resolve_decided_at(obj: Any) -> datetime | None:
+        return obj.vetting_decided_at
+
+
+class VettingFilters(Schema):
+    status: VettingStatus | None = None
+    q: str = Field("", max_length=100)
+
+
+class VettingIn(Schema):
+    status: VettingStatus
+    note: str = Field("", max_length=2000)
+
+
+def _org_or_404(request: HttpRequest, org_id: UUID) -> Organization:
+    org = selectors.organization_get(request.user, org_id)
+    if org is None:
+        raise Http404
+    return org
+
+
+@router.get("/", response=list[OrganizationOut])
+@paginate(PageNumberPagination)
+def organization_list(request: HttpRequest, filters: Query[OrganizationFilters]) -> Any:
+    """Institutions and partners, filtered by search text, kind, type and sector."""
+    return selectors.organizations_list(
+        request.user,
+        q=filters.q,
+        kind=filters.kind or "",
+        type=filters.type or "",
+        sector=filters.sector or "",
+    )
+
+
+@router.get("/{org_id}", response=OrganizationDetailOut)
+def organization_detail(request: HttpRequest, org_id: UUID) -> Any:
+    org = _org_or_404(request, org_id)
+    data = OrganizationOut.from_orm(org).dict()
+    data["sites"] = [SiteOut.from_orm(s).dict() for s in selectors.organization_sites(org)]
+    return data
+
+
+@router.get("/{org_id}/sites", response=list[SiteOut])
+def site_list(request: HttpRequest, org_id: UUID) -> Any:
+    return selectors.organization_sites(_org_or_404(request, org_id))
+
+
+@router.post("/{org_id}/sites", response={201: SiteOut})
+def site_create(request: HttpRequest, org_id: UUID, payload: SiteIn) -> Any:
+    """Add a site. The organization's coordinators (institution) or recruiters (partner)."""
+    org = _org_or_404(request, org_id)
+    if not can_manage_organization(request.user, org):
+        raise PermissionDeniedError()
+    data = payload.dict()
+    site = services.site_create(
+        actor=request.user,
+        organization=org,
+        name=data.pop("name"),
+        city=data.pop("city"),
+        **data,
+    )
+    return 201, site
+
+
+@router.get("/{org_id}/members", response=list[MemberOut])
+def member_list(request: HttpRequest, org_id: UUID) -> Any:
+    """Active members. Only for the organization's own managers."""
+    org = _org_or_404(request, org_id)
+    if not can_manage_organization(request.user, org):
+        raise PermissionDeniedError()
+    return [
+        {
+            "id": m.public_id,
+            "user_id": m.user.public_id,
+            "full_name": m.user.full_name,
+            "email": m.user.email,
+            "role": m.role,
+            "title": m.title,
+            "program": m.program,
+            "year_of_study": m.year_of_study,
+        }
+        for m in selectors.organization_members(request.user, org)
+    ]
+
+
+def _vetting_institution(request: HttpRequest, org_id: UUID) -> Organization:
+    org = _org_or_404(request, org_id)
+    if not selectors.vetting_institutions_for(request.user).filter(pk=org.pk).exists():
+        raise PermissionDeniedError()
+    return org
+
+
+@router.get("/{org_id}/vetting", response=list[VettingRowOut])
+@paginate(PageNumberPagination)
+def vetting_list(request: HttpRequest, org_id: UUID, filters: Query[VettingFilters]) -> Any:
+    """Every industry partner with this institution's vetting status (coordinators)."""
+    institution = _vetting_institution(request, org_id)
+    return selectors.partners_with_vetting(
+        request.user, institution, status=filters.status or "", q=filters.q
+    )
+
+
+@router.put("/{org_id}/vetting/{partner_id}", response=VettingOut)
+def vetting_decide(request: HttpRequest, org_id: UUID, partner_id: UUID, payload: VettingIn) -> Any:
+    """Approve, reject or reset a partner for this institution (its coordinators)."""
+    institution = _vetting_institution(request, org_id)
+    partner = Organization.objects.filter(
+        public_id=partner_id, kind=OrganizationKind.PARTNER
+    ).first()
+    if partner is None:
+        raise Http404
+    vetting = services.partner_vetting_decide(
+        actor=request.user,
+        institution=institution,
+        partner=partner,
+        status=payload.status,
+        note=payload.note,
+    )
+    return {
+        "partner_id": partner.public_id,
+        "partner_name": partner.name,
+        "sector": partner.sector,
+        "status": vetting.status,
+        "note": vetting.note,
+        "decided_at": vetting.decided_at,
+    }

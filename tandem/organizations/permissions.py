@@ -87,3 +87,32 @@ def can_manage_organization(user: Any, organization: Organization) -> bool:
 
 def can_vet_partner(user: Any, institution: Organization) -> bool:
     return institution.is_institution and has_role(user, institution, [Role.COORDINATOR])
+
+
+# --- Added for the organizations UI and API -------------------------------------------------
+def manager_roles_for(organization: Organization) -> list[str]:
+    """The role that manages an organization: coordinators for institutions, recruiters for
+    partners."""
+    return [Role.COORDINATOR] if organization.is_institution else [Role.RECRUITER]
+
+
+def can_view_members(user: Any, organization: Organization) -> bool:
+    """Member lists are personal data: only the organization's own coordinators (institution)
+    or recruiters (partner), and platform admins, may see them."""
+    return can_manage_organization(user, organization)
+
+
+def can_manage_members(user: Any, organization: Organization) -> bool:
+    return can_manage_organization(user, organization)
+
+
+def can_create_organization(user: Any) -> bool:
+    return is_platform_admin(user)
+
+
+def vetting_institutions_qs(user: Any) -> QuerySet[Organization]:
+    """Institutions whose partner vetting ``user`` may decide (coordinators only)."""
+    ids = coordinator_institution_ids(user)
+    if not ids:
+        return Organization.objects.none()
+    return Organization.objects.filter(pk__in=ids, kind="institution")

@@ -1,0 +1,190 @@
+"""Reads of opportunities, always scoped to the viewer (see ``permissions`` for the rules)."""
+
+from __future__ import annotations
+
+from functools import reduce
+from operator import or_
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from tandem.organizations.permissions import (
+    coordinator_institution_ids,
+    is_platform_admin,
+    partner_staff_org_ids,
+    staff_institution_ids,
+)
+
+from .models import ApprovalStatus, Opportunity, OpportunityApproval, OpportunityStatus
+from .permissions import is_eligible, student_memberships
+
+# A posting is "awaiting" a coordinator while its approval is pending and it is still live.
+DECIDABLE_STATES = (OpportunityStatus.AWAITING_APPROVAL, OpportunityStatus.PUBLISHED)
+
+
+def student_visible_ids(viewer: Any) -> set[int]:
+    """Ids of postings a student may see and apply to: published, approved by one of their
+    institutions, deadline not passed, and eligible by that membership's program and year."""
+    memberships = student_memberships(viewer)
+    if not memberships:
+        return set()
+    by_institution: dict[int, list[tuple[str, int | None]]] = {}
+    for inst_id, program, year in memberships:
+        by_institution.setdefault(inst_id, []).append((program, year))
+    rows = (
+        OpportunityApproval.objects.filter(
+            institution_id__in=list(by_institution),
+            status=ApprovalStatus.APPROVED,
+            opportunity__status=OpportunityStatus.PUBLISHED,
+        )
+        .filter(
+            Q(opportunity__application_deadline__isnull=True)
+            | Q(opportunity__application_deadline__gt=timezone.now())
+        )
+        .values_list(
+            "institution_id",
+            "opportunity_id",
+            "opportunity__eligible_programs",
+            "opportunity__min_year_of_study",
+            "opportunity__max_year_of_study",
+        )
+    )
+    visible: set[int] = set()
+    for inst_id, opp_id, programs, min_year, max_year in rows:
+        if opp_id in visible:
+            continue
+        if any(
+            is_eligible(
+                eligible_programs=programs,
+                min_year=min_year,
+                max_year=max_year,
+                program=program,
+                year_of_study=year,
+            )
+            for program, year in by_institution[inst_id]
+        ):
+            visible.add(opp_id)
+    return visible
+
+
+def opportunities_visible_to(viewer: Any) -> QuerySet[Opportunity]:
+    """Every posting ``viewer`` may see. Fails closed: anonymous or unaffiliated → none.
+
+    - platform admins: all;
+    - partner staff: every posting of their own organizations (drafts included);
+    - coordinators and educators: postings submitted to their institutions (not drafts), and
+      every posting their institution hosts;
+    - students: see :func:`student_visible_ids`.
+    """
+    if not getattr(viewer, "is_authenticated", False) or not viewer.is_active:
+        return Opportunity.objects.none()
+    if is_platform_admin(viewer):
+        return Opportunity.objects.all()
+    conditions: list[Q] = []
+    partner_ids = partner_staff_org_ids(viewer)
+    if partner_ids:
+        conditions.append(Q(host_id__in=partner_ids))
+    staff_ids = staff_institution_ids(viewer)
+    if staff_ids:
+        conditions.append(Q(host_id__in=staff_ids))
+        targeted = OpportunityApproval.objects.filter(institution_id__in=staff_ids).values(
+            "opportunity_id"
+        )
+        conditions.append(Q(pk__in=targeted) & ~Q(status=OpportunityStatus.DRAFT))
+    student_ids = student_visible_ids(viewer)
+    if student_ids:
+        conditions.append(Q(pk__in=student_ids))
+    if not conditions:
+        return Opportunity.objects.none()
+    return Opportunity.objects.filter(reduce(or_, conditions))
+
+
+def opportunity_list(
+    viewer: Any,
+    *,
+    q: str = "",
+    type: str = "",
+    work_mode: str = "",
+    sector: str = "",
+    status: str = "",
+    host: str = "",
+) -> QuerySet[Opportunity]:
+    """The opportunity list page and API: visible postings, filtered, newest first, with
+    host and site loaded."""
+    qs = opportunities_visible_to(viewer).select_related("host", "site")
+    if q:
+        qs = qs.filter(
+            Q(title__icontains=q)
+            | Q(description__icontains=q)
+            | Q(skills_wanted__icontains=q)
+            | Q(location__icontains=q)
+            | Q(host__name__icontains=q)
+        )
+    if type:
+        qs = qs.filter(type=type)
+    if work_mode:
+        qs = qs.filter(work_mode=work_mode)
+    if sector:
+        qs = qs.filter(host__sector=sector)
+    if status:
+        qs = qs.filter(status=status)
+    if host:
+        qs = qs.filter(host__public_id=host)
+    return qs.order_by("-created_at", "-pk")
+
+
+def opportunity_get(viewer: Any, public_id: Any) -> Opportunity | None:
+    """One posting by public id if the viewer may see it, else None (the caller answers 404)."""
+    from .permissions import can_view_opportunity
+
+    opp = (
+        Opportunity.objects.select_related("host", "site", "partnership", "created_by")
+        .filter(public_id=public_id)
+        .first()
+    )
+    if opp is None or not can_view_opportunity(viewer, opp):
+        return None
+    return opp
+
+
+def pending_approvals_for(viewer: Any) -> QuerySet[OpportunityApproval]:
+    """The coordinator's approval queue: one row per (posting, institution) still pending,
+    for institutions the viewer coordinates. Oldest first."""
+    inst_ids = coordinator_institution_ids(viewer)
+    if not inst_ids:
+        return OpportunityApproval.objects.none()
+    return (
+        OpportunityApproval.objects.filter(
+            institution_id__in=inst_ids,
+            status=ApprovalStatus.PENDING,
+            opportunity__status__in=DECIDABLE_STATES,
+        )
+        .select_related("opportunity__host", "opportunity__site", "institution")
+        .order_by("created_at", "pk")
+    )
+
+
+def awaiting_approval_for(viewer: Any) -> QuerySet[Opportunity]:
+    """Postings waiting for a decision by one of the viewer's institutions (coordinator
+    dashboard). Oldest submission first."""
+    inst_ids = coordinator_institution_ids(viewer)
+    if not inst_ids:
+        return Opportunity.objects.none()
+    pending = OpportunityApproval.objects.filter(
+        institution_id__in=inst_ids, status=ApprovalStatus.PENDING
+    ).values("opportunity_id")
+    return Opportunity.objects.filter(pk__in=pending, status__in=DECIDABLE_STATES).order_by(
+        "created_at", "pk"
+    )
+
+
+def approvals_of(opportunity: Opportunity) -> QuerySet[OpportunityApproval]:
+    return opportunity.approvals.select_related("institution", "decided_by").order_by(
+        "institution__name"
+    )
+
+
+def approval_counts(opportunity: Opportunity) -> dict[str, int]:
+    rows = opportunity.approvals.order_by().values_list("status").annotate(n=Count("id"))
+    return {status: n for status, n in rows}

@@ -1,0 +1,53 @@
+"""Forms for browsing organizations and deciding partner vetting."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import OrganizationKind, OrganizationType, Sector, VettingStatus
+
+
+def _with_blank(choices: list[tuple[str, str]], label: str) -> list[tuple[str, str]]:
+    return [("", label), *choices]
+
+
+class OrganizationFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        required=False,
+        choices=_with_blank(OrganizationKind.choices, _("Any kind")),
+    )
+    type = forms.ChoiceField(
+        label=_("Type"),
+        required=False,
+        choices=_with_blank(OrganizationType.choices, _("Any type")),
+    )
+    sector = forms.ChoiceField(
+        label=_("Sector"), required=False, choices=_with_blank(Sector.choices, _("Any sector"))
+    )
+
+
+class VettingFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=_with_blank(VettingStatus.choices, _("Any status")),
+    )
+    q = forms.CharField(label=_("Search partners"), required=False, max_length=100)
+
+
+class VettingDecisionForm(forms.Form):
+    partner = forms.UUIDField(widget=forms.HiddenInput)
+    status = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[
+            (VettingStatus.APPROVED, _("Approve")),
+            (VettingStatus.REJECTED, _("Reject")),
+            (VettingStatus.PENDING, _("Back to pending")),
+        ],
+    )
+    note = forms.CharField(
+        label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )

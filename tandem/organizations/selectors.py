@@ -1,0 +1,105 @@
+"""Reads of organizations, scoped to the viewer.
+
+Organization names, kinds, sectors and sites are public to every signed-in person; member
+lists are personal data and only reach the organization's own managers.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+
+from .models import Membership, Organization, OrganizationKind, PartnerVetting, Site
+from .permissions import can_view_members, can_view_organization, vetting_institutions_qs
+
+
+def organizations_list(
+    viewer: Any,
+    *,
+    q: str = "",
+    kind: str = "",
+    type: str = "",
+    sector: str = "",
+) -> QuerySet[Organization]:
+    """Organizations a signed-in viewer may browse, filtered. Anonymous viewers get none."""
+    if not getattr(viewer, "is_authenticated", False) or not viewer.is_active:
+        return Organization.objects.none()
+    qs = Organization.objects.annotate(site_count=Count("sites", distinct=True))
+    if q:
+        qs = qs.filter(
+            Q(name__icontains=q)
+            | Q(city__icontains=q)
+            | Q(region__icontains=q)
+            | Q(description__icontains=q)
+        )
+    if kind:
+        qs = qs.filter(kind=kind)
+    if type:
+        qs = qs.filter(type=type)
+    if sector:
+        qs = qs.filter(sector=sector)
+    return qs.order_by("name", "pk")
+
+
+def organization_get(viewer: Any, public_id: Any) -> Organization | None:
+    """One organization by public id, or None when the viewer may not see it."""
+    org = Organization.objects.filter(public_id=public_id).first()
+    if org is None or not can_view_organization(viewer, org):
+        return None
+    return org
+
+
+def organization_sites(organization: Organization) -> QuerySet[Site]:
+    return Site.objects.filter(organization=organization).order_by("name", "pk")
+
+
+def organization_members(viewer: Any, organization: Organization) -> QuerySet[Membership]:
+    """Active members, only for the organization's managers; otherwise empty (fail closed)."""
+    if not can_view_members(viewer, organization):
+        return Membership.objects.none()
+    return (
+        Membership.objects.filter(organization=organization, is_active=True)
+        .select_related("user")
+        .order_by("role", "user__full_name", "pk")
+    )
+
+
+def vetting_institutions_for(viewer: Any) -> QuerySet[Organization]:
+    """Institutions whose partners the viewer vets (as coordinator)."""
+    return vetting_institutions_qs(viewer).order_by("name")
+
+
+def partners_with_vetting(
+    viewer: Any, institution: Organization, *, status: str = "", q: str = ""
+) -> QuerySet[Organization]:
+    """Every industry partner annotated with ``vetting_status``/``vetting_note`` for
+    ``institution`` (``None`` means never reviewed, shown as pending). Empty unless the viewer
+    coordinates that institution."""
+    if not vetting_institutions_qs(viewer).filter(pk=institution.pk).exists():
+        return Organization.objects.none()
+    vetting = PartnerVetting.objects.filter(institution=institution, partner=OuterRef("pk"))
+    qs = Organization.objects.filter(kind=OrganizationKind.PARTNER).annotate(
+        vetting_status=Subquery(vetting.values("status")[:1]),
+        vetting_note=Subquery(vetting.values("note")[:1]),
+        vetting_decided_at=Subquery(vetting.values("decided_at")[:1]),
+    )
+    if status == "pending":
+        qs = qs.filter(Q(vetting_status="pending") | Q(vetting_status__isnull=True))
+    elif status:
+        qs = qs.filter(vetting_status=status)
+    if q:
+        qs = qs.filter(name__icontains=q)
+    return qs.order_by("name", "pk")
+
+
+def vetting_status_of(institution: Organization | int, partner: Organization | int) -> str:
+    """The vetting status of ``partner`` at ``institution``; ``"pending"`` if never reviewed."""
+    inst_id = institution if isinstance(institution, int) else institution.pk
+    partner_id = partner if isinstance(partner, int) else partner.pk
+    status = (
+        PartnerVetting.objects.filter(institution_id=inst_id, partner_id=partner_id)
+        .values_list("status", flat=True)
+        .first()
+    )
+    return status or "pending"

@@ -1,0 +1,134 @@
+"""Browse organizations, see one, and (coordinators) vet industry partners."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from tandem.core.errors import DomainError
+
+from . import selectors, services
+from .forms import OrganizationFilterForm, VettingDecisionForm, VettingFilterForm
+from .models import Organization, OrganizationKind, VettingStatus
+from .permissions import can_manage_organization, can_view_members
+
+PER_PAGE = 25
+
+
+def paginate(request: HttpRequest, qs: QuerySet[Any], per_page: int = PER_PAGE) -> dict[str, Any]:
+    """A page of ``qs`` plus the query string (minus ``page``) for pagination links."""
+    page: Page[Any] = Paginator(qs, per_page).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    encoded = params.urlencode()
+    return {"page_obj": page, "querystring_without_page": f"{encoded}&" if encoded else ""}
+
+
+@login_required
+def organization_list(request: HttpRequest) -> HttpResponse:
+    form = OrganizationFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    qs = selectors.organizations_list(
+        request.user,
+        q=filters.get("q", ""),
+        kind=filters.get("kind", ""),
+        type=filters.get("type", ""),
+        sector=filters.get("sector", ""),
+    )
+    context = {"form": form, **paginate(request, qs)}
+    template = "organizations/list.html"
+    if getattr(request, "htmx", False):
+        template += "#results"
+    return render(request, template, context)
+
+
+@login_required
+def organization_detail(request: HttpRequest, public_id: str) -> HttpResponse:
+    org = selectors.organization_get(request.user, public_id)
+    if org is None:
+        raise Http404
+    context = {
+        "organization": org,
+        "sites": selectors.organization_sites(org),
+        "can_view_members": can_view_members(request.user, org),
+        "members": selectors.organization_members(request.user, org),
+        "can_manage": can_manage_organization(request.user, org),
+        "coordinates": [],
+    }
+    if org.kind == OrganizationKind.PARTNER:
+        institutions = list(selectors.vetting_institutions_for(request.user))
+        context["coordinates"] = [
+            (inst, selectors.vetting_status_of(inst, org)) for inst in institutions
+        ]
+    return render(request, "organizations/detail.html", context)
+
+
+def _chosen_institution(request: HttpRequest) -> tuple[list[Organization], Organization]:
+    institutions = list(selectors.vetting_institutions_for(request.user))
+    if not institutions:
+        raise PermissionDenied(_("Only career-office coordinators vet partners."))
+    wanted = request.POST.get("institution") or request.GET.get("institution")
+    for inst in institutions:
+        if wanted and str(inst.public_id) == wanted:
+            return institutions, inst
+    if wanted:
+        raise Http404
+    return institutions, institutions[0]
+
+
+@login_required
+def vetting(request: HttpRequest) -> HttpResponse:
+    """Coordinators: review the industry partners that may reach their students."""
+    institutions, institution = _chosen_institution(request)
+    decision_form = VettingDecisionForm(request.POST or None)
+    if request.method == "POST":
+        if decision_form.is_valid():
+            partner = Organization.objects.filter(
+                public_id=decision_form.cleaned_data["partner"], kind=OrganizationKind.PARTNER
+            ).first()
+            if partner is None:
+                raise Http404
+            try:
+                services.partner_vetting_decide(
+                    actor=request.user,
+                    institution=institution,
+                    partner=partner,
+                    status=decision_form.cleaned_data["status"],
+                    note=decision_form.cleaned_data["note"],
+                )
+            except DomainError as exc:
+                messages.error(request, exc.message)
+            else:
+                label = VettingStatus(decision_form.cleaned_data["status"]).label
+                messages.success(
+                    request,
+                    _("%(partner)s: %(status)s.") % {"partner": partner.name, "status": label},
+                )
+                url = reverse("organizations:vetting")
+                return redirect(f"{url}?institution={institution.public_id}")
+        else:
+            messages.error(request, _("Choose a decision for the partner."))
+    filter_form = VettingFilterForm(request.GET or None)
+    filters = filter_form.cleaned_data if filter_form.is_valid() else {}
+    qs = selectors.partners_with_vetting(
+        request.user, institution, status=filters.get("status", ""), q=filters.get("q", "")
+    )
+    context = {
+        "institutions": institutions,
+        "institution": institution,
+        "filter_form": filter_form,
+        "decision_form": decision_form,
+        "status_choices": VettingStatus.choices,
+        **paginate(request, qs),
+    }
+    status = 422 if request.method == "POST" else 200
+    return render(request, "organizations/vetting.html", context, status=status)
