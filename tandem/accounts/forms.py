@@ -1,15 +1,22 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
+from .login import normalize_email
+
 
 class EmailAuthenticationForm(AuthenticationForm):
     username = forms.EmailField(
-        label=_("E-mail"), widget=forms.EmailInput(attrs={"autocomplete": "email",
-                                                           "autofocus": True})
+        label=_("E-mail"),
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
     )
+
+    def clean_username(self) -> str:
+        return normalize_email(self.cleaned_data.get("username"))
 
 
 class TokenForm(forms.Form):
@@ -17,3 +24,26 @@ class TokenForm(forms.Form):
     expires_in_days = forms.IntegerField(
         label=_("Expires after (days)"), min_value=1, max_value=365, required=False
     )
+
+
+class EraseAccountForm(forms.Form):
+    """Self-service erasure: the person confirms with their current password."""
+
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    confirm = forms.BooleanField(
+        label=_("I understand that my account and personal data will be erased for good."),
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self) -> str:
+        password: str = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("That is not your current password."), code="invalid")
+        return password

@@ -66,7 +66,7 @@ class User(AbstractBaseUser, PermissionsMixin, PublicModel):
         return bool(self.is_active and self.is_staff and self.is_superuser)
 
 
-TOKEN_PREFIX = "tdm_"
+TOKEN_PREFIX = "tdm_"  # noqa: S105 - a public marker, not a secret
 
 
 def hash_token(raw: str) -> str:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import logging
+import uuid
 from datetime import timedelta
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -10,6 +13,11 @@ from django.utils import timezone
 from tandem.core.errors import DomainError, PermissionDeniedError
 
 from .models import ApiToken, User, hash_token
+
+logger = logging.getLogger(__name__)
+
+ERASED_NAME = "Erased user"
+ERASED_EMAIL_DOMAIN = "erased.invalid"
 
 
 @transaction.atomic
@@ -19,8 +27,10 @@ def user_create(
     """Create a login. E-mail addresses are unique and compared lower-cased."""
     email = email.strip().lower()
     if User.objects.filter(email=email).exists():
-        raise DomainError("This e-mail address is already registered.", fields={"email": [
-            "This e-mail address is already registered."]})
+        raise DomainError(
+            "This e-mail address is already registered.",
+            fields={"email": ["This e-mail address is already registered."]},
+        )
     if is_platform_admin:
         return User.objects.create_superuser(email, password, full_name=full_name)
     return User.objects.create_user(email, password, full_name=full_name)
@@ -53,6 +63,7 @@ def api_token_create(
 
 @transaction.atomic
 def api_token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
+    """Revoke one of ``actor``'s own tokens (idempotent). It stops working at once."""
     if token.user_id != actor.pk:
         raise PermissionDeniedError()
     if token.revoked_at is None:
@@ -76,3 +87,77 @@ def api_token_authenticate(raw: str) -> User | None:
     if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=5):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
+
+
+def can_erase_user(actor: Any, user: User) -> bool:
+    """A person may erase their own account; a platform admin may erase anyone's."""
+    if not getattr(actor, "is_authenticated", False) or not actor.is_active:
+        return False
+    return actor.pk == user.pk or bool(actor.is_staff and actor.is_superuser)
+
+
+@transaction.atomic
+def user_erase(*, actor: Any, user: User) -> User:
+    """Erase a person's personal data on request (right to erasure), keeping the records that
+    other people's data depends on (applications, audit events) but without the person in them.
+
+    Calls every eraser registered in :mod:`tandem.accounts.personal_data`, anonymises the
+    account (name "Erased user", a random unusable e-mail, no password, inactive, not staff),
+    deletes its API tokens, blanks the personal fields of its memberships and deactivates them,
+    deletes the login-throttling records that name its e-mail, and records an audit event that
+    holds no personal data. Signing in is impossible afterwards and existing sessions end
+    (their hash no longer matches). Password confirmation for self-service happens in the form.
+    """
+    from tandem.audit.services import audit_record
+    from tandem.organizations.models import Membership
+
+    from .personal_data import erasers
+
+    if not can_erase_user(actor, user):
+        raise PermissionDeniedError("You may only erase your own account.")
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if user.erased_at is not None:
+        raise DomainError("This account has already been erased.", code="already_erased")
+
+    old_email = user.email
+    for _name, eraser in sorted(erasers().items()):
+        eraser(user)
+
+    memberships = Membership.objects.filter(user=user)
+    organization_ids = set(memberships.values_list("organization_id", flat=True))
+    memberships.update(title="", program="", year_of_study=None, is_active=False)
+    ApiToken.objects.filter(user=user).delete()
+    _forget_login_attempts(old_email)
+
+    user.full_name = ERASED_NAME
+    user.email = f"erased-{uuid.uuid4().hex}@{ERASED_EMAIL_DOMAIN}"
+    user.preferred_language = "en"
+    user.set_unusable_password()
+    user.is_active = False
+    user.is_staff = False
+    user.is_superuser = False
+    user.last_login = None
+    user.erased_at = timezone.now()
+    user.save()
+    user.groups.clear()
+    user.user_permissions.clear()
+
+    by_self = getattr(actor, "pk", None) == user.pk
+    audit_record(
+        actor=actor,
+        action="accounts.user.erased",
+        target=user,
+        organizations=organization_ids,
+        changes={"requested_by": "self" if by_self else "platform admin"},
+    )
+    logger.info("personal data erased for one account")
+    return user
+
+
+def _forget_login_attempts(email: str) -> None:
+    """django-axes keeps the typed e-mail of failed and successful sign-ins: delete them."""
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
+    AccessAttempt.objects.filter(username__iexact=email).delete()
+    AccessLog.objects.filter(username__iexact=email).delete()
+    AccessFailureLog.objects.filter(username__iexact=email).delete()

@@ -41,4 +41,5 @@ urlpatterns = [
     path("", views.account, name="account"),
     path("tokens/<uuid:token_id>/revoke/", views.token_revoke, name="token_revoke"),
     path("personal-data.json", views.personal_data_export, name="personal_data_export"),
+    path("erase/", views.account_erase, name="erase"),
 ]

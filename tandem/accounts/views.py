@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -15,7 +16,7 @@ from django.views.decorators.http import require_POST
 from tandem.core.errors import DomainError
 
 from . import services
-from .forms import EmailAuthenticationForm, TokenForm
+from .forms import EmailAuthenticationForm, EraseAccountForm, TokenForm
 from .models import ApiToken
 
 
@@ -72,3 +73,20 @@ def personal_data_export(request: HttpRequest) -> HttpResponse:
     )
     response["Content-Disposition"] = 'attachment; filename="tandem-personal-data.json"'
     return response
+
+
+@login_required
+def account_erase(request: HttpRequest) -> HttpResponse:
+    """Erase my account and personal data (right to erasure), after password confirmation."""
+    form = EraseAccountForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.user_erase(actor=request.user, user=request.user)  # type: ignore[arg-type]
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            logout(request)
+            messages.success(request, _("Your account and personal data have been erased."))
+            return redirect("accounts:login")
+    status = 422 if request.method == "POST" else 200
+    return render(request, "accounts/erase.html", {"form": form}, status=status)

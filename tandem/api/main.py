@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
@@ -16,6 +17,7 @@ from ninja.security import HttpBearer, SessionAuth
 
 from tandem.accounts.services import api_token_authenticate
 from tandem.core.errors import DomainError
+from tandem.core.middleware import database_unavailable_response, is_database_unavailable
 
 PROBLEM = "application/problem+json"
 
@@ -27,8 +29,11 @@ class TokenAuth(HttpBearer):
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         user = api_token_authenticate(token)
-        if user is not None:
-            request.user = user
+        if user is None:
+            # A request that presents a bad, revoked or expired token is refused outright,
+            # even if it also carries a session cookie: explicit credentials win.
+            raise AuthenticationError()
+        request.user = user
         return user
 
 
@@ -99,9 +104,19 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return problem(exc.status_code, "Error", str(exc))
 
 
+@api.exception_handler(OperationalError)
+@api.exception_handler(InterfaceError)
+def on_database_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """The database went away (restart, network): 503 + Retry-After, not a 500."""
+    if is_database_unavailable(exc):
+        return database_unavailable_response(request, exc)
+    raise exc
+
+
 def _mount_routers() -> None:
     from tandem.accounts.api import router as accounts_router
     from tandem.applications.api import router as applications_router
+    from tandem.audit.api import router as audit_router
     from tandem.opportunities.api import router as opportunities_router
     from tandem.organizations.api import router as organizations_router
     from tandem.partnerships.api import router as partnerships_router
@@ -111,6 +126,7 @@ def _mount_routers() -> None:
     api.add_router("/partnerships", partnerships_router)
     api.add_router("/opportunities", opportunities_router)
     api.add_router("/applications", applications_router)
+    api.add_router("/audit", audit_router)
 
 
 _mount_routers()

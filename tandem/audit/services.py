@@ -1,4 +1,8 @@
-"""Writing to the audit trail. Call ``audit_record`` from the service that made the change."""
+"""Writing to the audit trail. Call ``audit_record`` from the service that made the change.
+
+The app never updates or deletes events, with one exception: erasure on request blanks the
+label of events about the erased account (:func:`audit_personal_data_erase`).
+"""
 
 from __future__ import annotations
 
@@ -34,3 +38,25 @@ def audit_record(
     if org_ids:
         event.organizations.set(org_ids)
     return event
+
+
+def audit_personal_data_export(user: Any) -> list[dict[str, Any]]:
+    """The changes a person made, as the audit trail records them (for the data export)."""
+    return [
+        {
+            "at": e.created_at.isoformat(),
+            "action": e.action,
+            "target_type": e.target_type,
+            "target_id": e.target_id,
+        }
+        for e in AuditEvent.objects.filter(actor=user).order_by("created_at", "id")
+    ]
+
+
+def audit_personal_data_erase(user: Any) -> None:
+    """Events stay (they are other institutions' record too) but no longer name the person:
+    the label of events about the account itself is blanked. Events the person made keep
+    their actor link, which points at the anonymised account after erasure."""
+    AuditEvent.objects.filter(
+        target_type=user._meta.label_lower, target_id=str(user.public_id)
+    ).update(target_label="")

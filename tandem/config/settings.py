@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "axes",
+    "ninja",  # serves the interactive API docs' assets locally (the CSP allows no CDN)
     "tandem.core",
     "tandem.accounts",
     "tandem.organizations",
@@ -109,7 +110,7 @@ TEMPLATES = [
     }
 ]
 
-# --- Database -------------------------------------------------------------------------------
+# --- Database ---
 DATABASE_URL = env("DATABASE_URL", f"sqlite:///{DATA_DIR / 'tandem.sqlite3'}")
 _db = dj_database_url.parse(DATABASE_URL)
 if _db["ENGINE"] == "django.db.backends.sqlite3":
@@ -131,7 +132,7 @@ else:
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# --- Accounts and authentication -------------------------------------------------------------
+# --- Accounts and authentication ---
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     # Axes first: a locked-out login is refused before any password is hashed.
@@ -152,19 +153,29 @@ AXES_FAILURE_LIMIT = int(env("LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(env("LOGIN_COOLOFF_HOURS", "0.25"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "tandem.accounts.login.axes_username"  # lower-cased e-mail
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
 AXES_SENSITIVE_PARAMETERS = ["username", "password", "email"]
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
+# Axes log lines name the client by a keyed pseudonym, never by the e-mail that was typed.
+AXES_CLIENT_STR_CALLABLE = "tandem.core.logging.axes_client_str"
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = ENVIRONMENT == "production"
 CSRF_COOKIE_SECURE = ENVIRONMENT == "production"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+# Behind a TLS-terminating proxy (production): trust its X-Forwarded-Proto, redirect HTTP to
+# HTTPS and send HSTS. All three are off in the demo, which is served over plain HTTP.
+if env_bool("BEHIND_TLS_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env_bool("SSL_REDIRECT", False)
+SECURE_HSTS_SECONDS = int(env("HSTS_SECONDS", "0"))
 
-# --- Content security policy (django-csp 4) ----------------------------------------------------
+# --- Content security policy (django-csp 4) ---
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
@@ -176,7 +187,7 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# --- Internationalisation ---------------------------------------------------------------------
+# --- Internationalisation ---
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("fr", "Français"), ("es", "Español")]
 TIME_ZONE = env("TIME_ZONE", "Europe/London")
@@ -184,7 +195,7 @@ USE_I18N = True
 USE_TZ = True
 LOCALE_PATHS = [BASE_DIR / "locale"]
 
-# --- Static and uploaded files ----------------------------------------------------------------
+# --- Static and uploaded files ---
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 # Uploaded files live outside the web root and are served only through views that check
@@ -200,7 +211,7 @@ UPLOAD_MAX_BYTES = int(env("UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
-# --- E-mail -------------------------------------------------------------------------------------
+# --- E-mail ---
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(env("EMAIL_PORT", "25"))
@@ -209,7 +220,7 @@ EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Tandem <noreply@tandem.invalid>")
 
-# --- Background tasks -----------------------------------------------------------------------------
+# --- Background tasks ---
 # "database" (embedded default; `tandem worker` runs the worker) or "rq" (Redis, production).
 TASK_BACKEND = env("TASK_BACKEND", "database")
 REDIS_URL = env("REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -222,13 +233,17 @@ elif TASK_BACKEND == "immediate":
 else:
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
-# --- Cache (login throttling and rate limits share it) ---------------------------------------------
+# --- Cache (login throttling and rate limits share it) ---
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 if env("CACHE_URL"):
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                          "LOCATION": env("CACHE_URL")}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": env("CACHE_URL"),
+        }
+    }
 
-# --- Logging: no personal data. Request paths use UUIDs, bodies and query strings are not logged. --
+# --- Logging: no personal data (paths use UUIDs; bodies and query strings are not logged) ---
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -248,6 +263,6 @@ LOGGING = {
     },
 }
 
-# --- Django Ninja ----------------------------------------------------------------------------------
+# --- Django Ninja ---
 NINJA_PAGINATION_PER_PAGE = 25
 NINJA_PAGINATION_MAX_LIMIT = 200
