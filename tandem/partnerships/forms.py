@@ -141,17 +141,15 @@ class ObjectiveForm(_PartnershipBoundForm):
     owner = UserChoiceField(label=_("Owner"), queryset=User.objects.none(), required=False)
 
 
-DECIMAL = {"max_digits": 16, "decimal_places": 4}
-
-
 class KPIForm(_PartnershipBoundForm):
     name = forms.CharField(label=_("KPI"), max_length=200)
     unit = forms.CharField(label=_("Unit"), max_length=40, required=False)
-    baseline = forms.DecimalField(label=_("Baseline"), **DECIMAL)
+    baseline = forms.DecimalField(label=_("Baseline"), max_digits=16, decimal_places=4)
     target = forms.DecimalField(
         label=_("Target"),
         help_text=_("Lower than the baseline when the aim is a reduction."),
-        **DECIMAL,
+        max_digits=16,
+        decimal_places=4,
     )
     start_date = forms.DateField(
         label=_("Start date"), required=False, widget=DATE, help_text=_("Defaults to today.")
@@ -164,7 +162,7 @@ class KPIForm(_PartnershipBoundForm):
 
 
 class MeasurementForm(forms.Form):
-    value = forms.DecimalField(label=_("Value"), **DECIMAL)
+    value = forms.DecimalField(label=_("Value"), max_digits=16, decimal_places=4)
     measured_at = forms.DateTimeField(
         label=_("Measured at"), required=False, widget=DATETIME, help_text=_("Defaults to now.")
     )

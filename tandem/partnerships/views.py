@@ -184,19 +184,20 @@ def _detail_context(
     objectives = list(partnership.objectives.all())
     for objective in objectives:
         if can_edit:
-            objective.kpi_form = new_kpi_forms.get(objective.pk) or KPIForm(
+            kpi_form = new_kpi_forms.get(objective.pk) or KPIForm(
                 partnership=partnership, prefix=new_kpi_prefix(objective)
             )
+            objective.kpi_form = kpi_form  # type: ignore[attr-defined]
         for kpi in objective.kpis.all():
-            kpi.measurement_form = kpi_forms.get(kpi.pk) or MeasurementForm(
-                prefix=measurement_prefix(kpi)
-            )
+            form = kpi_forms.get(kpi.pk) or MeasurementForm(prefix=measurement_prefix(kpi))
+            kpi.measurement_form = form  # type: ignore[attr-defined]
     commitments = list(partnership.commitments.all())
     for commitment in commitments:
-        commitment.delivery = commitment_delivery_share(commitment)
-        commitment.delivery_form = delivery_forms.get(commitment.pk) or DeliveryForm(
+        commitment.delivery = commitment_delivery_share(commitment)  # type: ignore[attr-defined]
+        delivery_form = delivery_forms.get(commitment.pk) or DeliveryForm(
             prefix=delivery_prefix(commitment)
         )
+        commitment.delivery_form = delivery_form  # type: ignore[attr-defined]
     context: dict[str, Any] = {
         "partnership": partnership,
         "institutions": list(partnership.institutions.all()),
