@@ -42,6 +42,11 @@ INSTITUTION_TYPES = frozenset(
 )
 
 
+# Sorted, so that the check constraint below is the same on every run (a frozenset's order
+# changes with the interpreter's hash seed, which made makemigrations see a new constraint).
+INSTITUTION_TYPE_VALUES = sorted(t.value for t in INSTITUTION_TYPES)
+
+
 class Sector(models.TextChoices):
     TECHNOLOGY = "technology", _("Technology")
     HEALTH_CARE = "health_care", _("Health care")
@@ -80,11 +85,11 @@ class Organization(PublicModel):
                 condition=(
                     models.Q(
                         kind="institution",
-                        type__in=[t.value for t in INSTITUTION_TYPES],
+                        type__in=INSTITUTION_TYPE_VALUES,
                     )
                     | (
                         models.Q(kind="partner")
-                        & ~models.Q(type__in=[t.value for t in INSTITUTION_TYPES])
+                        & ~models.Q(type__in=INSTITUTION_TYPE_VALUES)
                     )
                 ),
             )
@@ -192,7 +197,10 @@ class PartnerVetting(PublicModel):
     )
     note = models.TextField(blank=True)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="+",
     )
     decided_at = models.DateTimeField(null=True, blank=True)
@@ -200,9 +208,7 @@ class PartnerVetting(PublicModel):
     class Meta:
         ordering = ["partner__name"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["institution", "partner"], name="vetting_unique_pair"
-            )
+            models.UniqueConstraint(fields=["institution", "partner"], name="vetting_unique_pair")
         ]
 
     def __str__(self) -> str:
