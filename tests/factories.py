@@ -112,3 +112,177 @@ class ApplicationFactory(DjangoModelFactory):
     institution = factory.SubFactory(InstitutionFactory)
     statement = "I would love to learn from your team."
     stage = "submitted"
+
+
+# --- Applications: uploads and a ready-made cast ------------------------------------------------
+from dataclasses import dataclass  # noqa: E402
+
+from django.core.files.base import ContentFile  # noqa: E402
+from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: E402
+
+MINIMAL_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+)
+PNG_BYTES = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 64
+
+
+def pdf_upload(name: str = "cv.pdf", content: bytes = MINIMAL_PDF) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, content, content_type="application/pdf")
+
+
+def png_upload(name: str = "cv.pdf") -> SimpleUploadedFile:
+    """A PNG image renamed .pdf and sent with a PDF content type: must be refused."""
+    return SimpleUploadedFile(name, PNG_BYTES, content_type="application/pdf")
+
+
+@dataclass
+class ApplicationCast:
+    """Everyone around one published opportunity, for authorization matrices."""
+
+    institution: Organization
+    other_institution: Organization
+    host: Organization
+    other_partner: Organization
+    opportunity: Opportunity
+    student: User
+    classmate: User
+    coordinator: User
+    educator: User
+    recruiter: User
+    supervisor: User
+    mentor: User
+    other_recruiter: User
+    other_coordinator: User
+    other_student: User
+    outsider: User
+    admin: User
+
+    def role(self, name: str) -> User | None:
+        return None if name == "anonymous" else getattr(self, name)
+
+
+def application_cast(**opportunity_kwargs: object) -> ApplicationCast:
+    inst, other_inst = InstitutionFactory(), InstitutionFactory()
+    host, other_partner = PartnerFactory(), PartnerFactory()
+    opp = published_opportunity(host, [inst], **opportunity_kwargs)
+    return ApplicationCast(
+        institution=inst,
+        other_institution=other_inst,
+        host=host,
+        other_partner=other_partner,
+        opportunity=opp,
+        student=member(inst, Role.STUDENT),
+        classmate=member(inst, Role.STUDENT),
+        coordinator=member(inst, Role.COORDINATOR),
+        educator=member(inst, Role.EDUCATOR),
+        recruiter=member(host, Role.RECRUITER),
+        supervisor=member(host, Role.SUPERVISOR),
+        mentor=member(host, Role.MENTOR),
+        other_recruiter=member(other_partner, Role.RECRUITER),
+        other_coordinator=member(other_inst, Role.COORDINATOR),
+        other_student=member(other_inst, Role.STUDENT),
+        outsider=UserFactory(),
+        admin=UserFactory(is_staff=True, is_superuser=True),
+    )
+
+
+def application_at(
+    cast: ApplicationCast, stage: str = "submitted", *, student: User | None = None,
+    opportunity: Opportunity | None = None, with_cv: bool = True,
+) -> Application:
+    """An application by ``student`` (default: the cast's student) already at ``stage``."""
+    app = ApplicationFactory(
+        opportunity=opportunity or cast.opportunity,
+        student=student or cast.student,
+        institution=cast.institution,
+        stage=stage,
+    )
+    if with_cv:
+        app.cv.save("cv.pdf", ContentFile(MINIMAL_PDF), save=False)
+        app.cv_content_type = "application/pdf"
+        app.save()
+    return app
+
+
+# --- Organizations and opportunities (sites, a cast for the opportunity tests) -----------------
+from decimal import Decimal  # noqa: E402
+
+from tandem.organizations.models import Site  # noqa: E402
+
+
+class SiteFactory(DjangoModelFactory):
+    class Meta:
+        model = Site
+
+    organization = factory.SubFactory(PartnerFactory)
+    name = factory.Sequence(lambda n: f"Site {n}")
+    city = "Leeds"
+
+
+@dataclass
+class OpportunityCast:
+    """A partner posting to an institution, and everyone around them (opportunity tests)."""
+
+    host: Organization
+    other_partner: Organization
+    inst: Organization
+    other_inst: Organization
+    recruiter: User
+    supervisor: User
+    mentor: User
+    other_recruiter: User
+    coordinator: User
+    educator: User
+    other_coordinator: User
+    student: User
+    other_student: User
+    outsider: User
+    admin: User
+
+
+def opportunity_cast() -> OpportunityCast:
+    host, other_partner = PartnerFactory(), PartnerFactory()
+    inst, other_inst = InstitutionFactory(), InstitutionFactory()
+    return OpportunityCast(
+        host=host,
+        other_partner=other_partner,
+        inst=inst,
+        other_inst=other_inst,
+        recruiter=member(host, Role.RECRUITER),
+        supervisor=member(host, Role.SUPERVISOR),
+        mentor=member(host, Role.MENTOR),
+        other_recruiter=member(other_partner, Role.RECRUITER),
+        coordinator=member(inst, Role.COORDINATOR),
+        educator=member(inst, Role.EDUCATOR),
+        other_coordinator=member(other_inst, Role.COORDINATOR),
+        student=member(inst, Role.STUDENT, program="Computer Science", year_of_study=2),
+        other_student=member(other_inst, Role.STUDENT, program="Computer Science",
+                             year_of_study=2),
+        outsider=UserFactory(),
+        admin=UserFactory(is_staff=True, is_superuser=True),
+    )
+
+
+def opportunity_fields(**overrides: object) -> dict[str, object]:
+    """Valid keyword arguments for ``opportunity_create``."""
+    import datetime as _dt
+
+    from django.utils import timezone as _tz
+
+    today = _tz.localdate()
+    fields: dict[str, object] = {
+        "title": "Data engineering internship",
+        "type": "internship",
+        "description": "Build pipelines with our data team.",
+        "work_mode": "hybrid",
+        "start_date": today + _dt.timedelta(days=60),
+        "end_date": today + _dt.timedelta(days=150),
+        "seats": 2,
+        "pay_amount": Decimal("1450.00"),
+        "pay_currency": "GBP",
+        "pay_period": "month",
+        "application_deadline": _tz.now() + _dt.timedelta(days=30),
+    }
+    fields.update(overrides)
+    return fields

@@ -91,7 +91,7 @@ class Opportunity(PublicModel):
         default=OpportunityStatus.DRAFT,
         db_index=True,
     )
-    target_institutions = models.ManyToManyField(
+    target_institutions = models.ManyToManyField(  # type: ignore[var-annotated]
         Organization,
         through="OpportunityApproval",
         related_name="targeted_opportunities",

@@ -110,7 +110,7 @@ def _sync(target: Opportunity, source: Opportunity) -> None:
 
 def _coerce(opp: Opportunity, name: str, value: Any, errors: dict[str, list[str]]) -> Any:
     """Turn API/CLI input of the wrong type into a field error, not a 500."""
-    field = Opportunity._meta.get_field(name)
+    field: Any = Opportunity._meta.get_field(name)
     if value is None or value == "":
         if field.null:
             return None
@@ -533,7 +533,7 @@ def opportunity_reopen(*, actor: Any, opportunity: Opportunity) -> Opportunity:
         )
     return _transition(
         actor=actor,
-        opportunity=opp,
+        opportunity=opportunity,
         allowed_from=(S.CLOSED, S.FILLED),
         to=target,
         action="opportunity.reopen",

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .models import OrganizationKind, OrganizationType, Sector, VettingStatus
 
 
-def _with_blank(choices: list[tuple[str, str]], label: str) -> list[tuple[str, str]]:
+def _with_blank(choices: Any, label: Any) -> list[Any]:
     return [("", label), *choices]
 
 

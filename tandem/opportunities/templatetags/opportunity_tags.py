@@ -1,0 +1,33 @@
+"""Display helpers for opportunities: money always shown with its currency."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django import template
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+
+from ..models import PayPeriod
+
+register = template.Library()
+
+
+@register.filter
+def money(amount: Decimal | None, currency: str) -> str:
+    """``1,450.00 GBP``: two decimals, grouped for the active language, ISO code after."""
+    if amount is None:
+        return ""
+    return f"{number_format(amount, 2, use_l10n=True, force_grouping=True)} {currency}"
+
+
+@register.simple_tag
+def pay(opportunity: Any) -> str:
+    """The pay line of a posting, e.g. ``1,450.00 GBP per month``, or “Unpaid”."""
+    if opportunity.pay_amount is None:
+        return _("Unpaid")
+    text = money(opportunity.pay_amount, opportunity.pay_currency)
+    if opportunity.pay_period in PayPeriod.values:
+        text = f"{text} {PayPeriod(opportunity.pay_period).label}"
+    return text

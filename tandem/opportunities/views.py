@@ -1,0 +1,289 @@
+"""Opportunity pages: browse, read, draft, submit, approve, close and reopen.
+
+Views parse input, ask ``permissions``/``selectors``, call one service and render. A posting
+the viewer may not see answers 404 (its existence does not leak); one they may see but not
+change answers 403.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from tandem.core.errors import DomainError, PermissionDeniedError
+from tandem.organizations.models import Organization
+from tandem.organizations.permissions import coordinator_institution_ids, is_platform_admin
+
+from . import selectors, services
+from .forms import (
+    DecisionForm,
+    OpportunityFilterForm,
+    OpportunityForm,
+    SubmitForm,
+    initial_from,
+)
+from .models import ApprovalStatus, Opportunity, OpportunityStatus
+from .permissions import (
+    can_apply_to_opportunity,
+    can_edit_opportunity,
+    creatable_hosts,
+    is_host_staff,
+)
+
+PER_PAGE = 20
+
+
+def _paginate(request: HttpRequest, qs: QuerySet[Any]) -> dict[str, Any]:
+    page: Page[Any] = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    encoded = params.urlencode()
+    return {"page_obj": page, "querystring_without_page": f"{encoded}&" if encoded else ""}
+
+
+def _visible_or_404(request: HttpRequest, public_id: Any) -> Opportunity:
+    opp = selectors.opportunity_get(request.user, public_id)
+    if opp is None:
+        raise Http404
+    return opp
+
+
+def _editable_or_403(request: HttpRequest, public_id: Any) -> Opportunity:
+    opp = _visible_or_404(request, public_id)
+    if not can_edit_opportunity(request.user, opp):
+        raise PermissionDenied(_("Only the host's staff may change this posting."))
+    return opp
+
+
+def _errors_to_form(form: forms.Form, exc: DomainError) -> None:
+    for field, errs in exc.fields.items():
+        for err in errs:
+            form.add_error(field if field in form.fields else None, err)
+    if not exc.fields:
+        form.add_error(None, exc.message)
+
+
+@login_required
+def opportunity_list(request: HttpRequest) -> HttpResponse:
+    form = OpportunityFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    qs = selectors.opportunity_list(
+        request.user,
+        q=filters.get("q", ""),
+        type=filters.get("type", ""),
+        work_mode=filters.get("work_mode", ""),
+        sector=filters.get("sector", ""),
+        status=filters.get("status", ""),
+    )
+    context = {
+        "form": form,
+        "can_create": bool(creatable_hosts(request.user)),
+        "is_coordinator": bool(coordinator_institution_ids(request.user)),
+        **_paginate(request, qs),
+    }
+    template = "opportunities/list.html"
+    htmx = getattr(request, "htmx", None)
+    if htmx and not htmx.boosted:
+        template += "#results"
+    return render(request, template, context)
+
+
+@login_required
+def opportunity_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
+    opp = _visible_or_404(request, public_id)
+    user = request.user
+    staff_view = is_platform_admin(user) or is_host_staff(user, opp)
+    approvals = list(selectors.approvals_of(opp))
+    mine = coordinator_institution_ids(user)
+    if not staff_view:
+        approvals = [a for a in approvals if a.institution_id in mine]
+    decidable = [
+        a
+        for a in approvals
+        if a.institution_id in mine
+        and a.status == ApprovalStatus.PENDING
+        and opp.status in selectors.DECIDABLE_STATES
+    ]
+    can_edit = can_edit_opportunity(user, opp)
+    context = {
+        "opportunity": opp,
+        "approvals": approvals,
+        "show_approvals": staff_view or bool(approvals),
+        "decidable": decidable,
+        "can_edit": can_edit and opp.status != OpportunityStatus.FILLED,
+        "can_submit": can_edit and opp.status == OpportunityStatus.DRAFT,
+        "can_close": can_edit
+        and opp.status in (OpportunityStatus.PUBLISHED, OpportunityStatus.AWAITING_APPROVAL),
+        "can_reopen": can_edit
+        and opp.status in (OpportunityStatus.CLOSED, OpportunityStatus.FILLED),
+        "can_mark_filled": can_edit
+        and opp.status in (OpportunityStatus.PUBLISHED, OpportunityStatus.CLOSED),
+        "can_apply": can_apply_to_opportunity(user, opp),
+    }
+    return render(request, "opportunities/detail.html", context)
+
+
+@login_required
+def opportunity_create(request: HttpRequest) -> HttpResponse:
+    hosts = creatable_hosts(request.user)
+    if not hosts:
+        raise PermissionDenied(_("Only partner recruiters and institution staff post."))
+    form = OpportunityForm(request.POST or None, hosts=hosts)
+    if request.method == "POST" and form.is_valid():
+        try:
+            opp = services.opportunity_create(
+                actor=request.user, host=form.cleaned_data["host"], **form.service_fields()
+            )
+        except PermissionDeniedError as exc:
+            raise PermissionDenied(exc.message) from exc
+        except DomainError as exc:
+            _errors_to_form(form, exc)
+        else:
+            messages.success(request, _("Draft saved. Submit it to institutions when ready."))
+            return redirect("opportunities:detail", public_id=opp.public_id)
+    status = 422 if request.method == "POST" else 200
+    return render(
+        request,
+        "opportunities/form.html",
+        {"form": form, "opportunity": None},
+        status=status,
+    )
+
+
+@login_required
+def opportunity_edit(request: HttpRequest, public_id: Any) -> HttpResponse:
+    opp = _editable_or_403(request, public_id)
+    if opp.status == OpportunityStatus.FILLED:
+        messages.error(request, _("A filled posting cannot be edited. Reopen it first."))
+        return redirect("opportunities:detail", public_id=opp.public_id)
+    form = OpportunityForm(request.POST or None, editing=opp, initial=initial_from(opp))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.opportunity_update(
+                actor=request.user, opportunity=opp, **form.service_fields()
+            )
+        except PermissionDeniedError as exc:
+            raise PermissionDenied(exc.message) from exc
+        except DomainError as exc:
+            _errors_to_form(form, exc)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("opportunities:detail", public_id=opp.public_id)
+    status = 422 if request.method == "POST" else 200
+    return render(
+        request, "opportunities/form.html", {"form": form, "opportunity": opp}, status=status
+    )
+
+
+@login_required
+def opportunity_submit(request: HttpRequest, public_id: Any) -> HttpResponse:
+    opp = _editable_or_403(request, public_id)
+    initial = {}
+    if opp.partnership_id:
+        initial["institutions"] = list(opp.partnership.institutions.all())  # type: ignore[union-attr]
+    form = SubmitForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.opportunity_submit(
+                actor=request.user,
+                opportunity=opp,
+                institutions=form.cleaned_data["institutions"],
+            )
+        except PermissionDeniedError as exc:
+            raise PermissionDenied(exc.message) from exc
+        except DomainError as exc:
+            _errors_to_form(form, exc)
+        else:
+            messages.success(request, _("Submitted for approval."))
+            return redirect("opportunities:detail", public_id=opp.public_id)
+    status = 422 if request.method == "POST" else 200
+    return render(
+        request, "opportunities/submit.html", {"form": form, "opportunity": opp}, status=status
+    )
+
+
+@login_required
+def approvals(request: HttpRequest) -> HttpResponse:
+    """The coordinator's queue of postings waiting for their institutions' decision."""
+    if not coordinator_institution_ids(request.user):
+        raise PermissionDenied(_("Only career-office coordinators approve postings."))
+    qs = selectors.pending_approvals_for(request.user)
+    return render(request, "opportunities/approvals.html", _paginate(request, qs))
+
+
+@login_required
+@require_POST
+def decide(request: HttpRequest, public_id: Any) -> HttpResponse:
+    opp = _visible_or_404(request, public_id)
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose approve or reject."))
+        return redirect("opportunities:detail", public_id=opp.public_id)
+    institution = Organization.objects.filter(
+        public_id=form.cleaned_data["institution"], kind="institution"
+    ).first()
+    if institution is None:
+        raise Http404
+    try:
+        services.opportunity_decide(
+            actor=request.user,
+            opportunity=opp,
+            institution=institution,
+            approve=form.cleaned_data["decision"] == "approve",
+            note=form.cleaned_data["note"],
+        )
+    except PermissionDeniedError as exc:
+        raise PermissionDenied(exc.message) from exc
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        if form.cleaned_data["decision"] == "approve":
+            messages.success(request, _("Approved for %(i)s.") % {"i": institution.name})
+        else:
+            messages.success(request, _("Rejected for %(i)s.") % {"i": institution.name})
+    if request.POST.get("next") == "approvals":
+        return redirect("opportunities:approvals")
+    return redirect("opportunities:detail", public_id=opp.public_id)
+
+
+def _lifecycle(request: HttpRequest, public_id: Any, service: Any, done: str) -> HttpResponse:
+    opp = _editable_or_403(request, public_id)
+    try:
+        service(actor=request.user, opportunity=opp)
+    except PermissionDeniedError as exc:
+        raise PermissionDenied(exc.message) from exc
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, done)
+    return redirect("opportunities:detail", public_id=opp.public_id)
+
+
+@login_required
+@require_POST
+def close(request: HttpRequest, public_id: Any) -> HttpResponse:
+    return _lifecycle(request, public_id, services.opportunity_close, _("Posting closed."))
+
+
+@login_required
+@require_POST
+def reopen(request: HttpRequest, public_id: Any) -> HttpResponse:
+    return _lifecycle(request, public_id, services.opportunity_reopen, _("Posting reopened."))
+
+
+@login_required
+@require_POST
+def mark_filled(request: HttpRequest, public_id: Any) -> HttpResponse:
+    return _lifecycle(
+        request, public_id, services.opportunity_mark_filled, _("Posting marked as filled.")
+    )
