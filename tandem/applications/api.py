@@ -5,8 +5,6 @@ scope answer 404; a visible application the caller may not move answers 403; ill
 400; a full opportunity 409. Errors are ``application/problem+json``.
 """
 
-from __future__ import annotations
-
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -21,7 +19,7 @@ from tandem.opportunities.selectors import opportunities_visible_to
 from tandem.organizations.models import Organization
 
 from . import selectors, services
-from .models import Application, Stage
+from .models import Application, Stage, StageChange
 from .permissions import can_download_cv
 from .services import NOTE_MAX_CHARS, STATEMENT_MAX_CHARS
 from .views import cv_response
@@ -72,6 +70,10 @@ class StageChangeOut(Schema):
     note: str
     created_at: datetime
 
+    @staticmethod
+    def resolve_actor(obj: StageChange) -> str | None:
+        return obj.actor.full_name if obj.actor else None
+
 
 class ApplicationDetailOut(ApplicationOut):
     statement: str
@@ -102,26 +104,16 @@ class StageCountsOut(Schema):
     total: int
 
 
-def _detail(request: HttpRequest, a: Application) -> dict[str, Any]:
-    data = ApplicationOut.from_orm(a).model_dump(by_alias=True)
-    data["statement"] = a.statement
-    data["cv_url"] = (
+def _detail(request: HttpRequest, a: Application) -> Application:
+    """Annotate ``a`` with what :class:`ApplicationDetailOut` reads beyond model fields."""
+    a.cv_url = (  # type: ignore[attr-defined]
         reverse("api:application_cv", kwargs={"application_id": a.public_id})
         if a.cv and can_download_cv(request.user, a)
         else None
     )
-    data["next_stages"] = services.application_stage_options(request.user, a)
-    data["history"] = [
-        {
-            "from_stage": c.from_stage,
-            "to_stage": c.to_stage,
-            "actor": c.actor.full_name if c.actor else None,
-            "note": c.note,
-            "created_at": c.created_at,
-        }
-        for c in selectors.stage_history(a)
-    ]
-    return data
+    a.next_stages = services.application_stage_options(request.user, a)  # type: ignore[attr-defined]
+    a.history = list(selectors.stage_history(a))  # type: ignore[attr-defined]
+    return a
 
 
 @router.get("/", response=list[ApplicationOut], url_name="application_list")

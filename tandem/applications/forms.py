@@ -30,7 +30,6 @@ class ApplyForm(forms.Form):
         label=_("Personal statement"),
         # Length and emptiness are checked by the service, so every client gets the same rules.
         required=False,
-        max_length=STATEMENT_MAX_CHARS * 2,
         widget=forms.Textarea(attrs={"rows": 10, "maxlength": STATEMENT_MAX_CHARS}),
         help_text=_("Why this opportunity, and what you would bring (20–5000 characters)."),
     )
@@ -48,8 +47,11 @@ class ApplyForm(forms.Form):
         field = self.fields["institution"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = institutions
-        if len(institutions) <= 1:
-            field.widget = forms.HiddenInput()
+        if len(institutions) == 1:
+            # Nothing to choose, but the student sees which institution they apply through.
+            field.empty_label = None
+        else:
+            field.empty_label = _("Choose your institution")
 
     def add_domain_error(self, exc: DomainError) -> None:
         if not exc.fields:

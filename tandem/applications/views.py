@@ -140,7 +140,9 @@ def _visible_opportunity(request: HttpRequest, opportunity_id: uuid.UUID) -> Opp
 @require_http_methods(["GET", "POST"])
 def application_apply(request: HttpRequest, opportunity_id: uuid.UUID) -> HttpResponse:
     opportunity = _visible_opportunity(request, opportunity_id)
-    existing = Application.objects.filter(opportunity=opportunity, student=request.user).first()
+    existing = Application.objects.filter(
+        opportunity=opportunity, student_id=request.user.pk
+    ).first()
     if existing is not None:
         messages.info(request, _("You have already applied to this opportunity."))
         return redirect("applications:detail", public_id=existing.public_id)
