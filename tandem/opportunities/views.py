@@ -138,7 +138,7 @@ def opportunity_create(request: HttpRequest) -> HttpResponse:
     hosts = creatable_hosts(request.user)
     if not hosts:
         raise PermissionDenied(_("Only partner recruiters and institution staff post."))
-    form = OpportunityForm(request.POST or None, hosts=hosts)
+    form = OpportunityForm(request.POST if request.method == "POST" else None, hosts=hosts)
     if request.method == "POST" and form.is_valid():
         try:
             opp = services.opportunity_create(
@@ -166,7 +166,9 @@ def opportunity_edit(request: HttpRequest, public_id: Any) -> HttpResponse:
     if opp.status == OpportunityStatus.FILLED:
         messages.error(request, _("A filled posting cannot be edited. Reopen it first."))
         return redirect("opportunities:detail", public_id=opp.public_id)
-    form = OpportunityForm(request.POST or None, editing=opp, initial=initial_from(opp))
+    form = OpportunityForm(
+        request.POST if request.method == "POST" else None, editing=opp, initial=initial_from(opp)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.opportunity_update(
@@ -191,7 +193,7 @@ def opportunity_submit(request: HttpRequest, public_id: Any) -> HttpResponse:
     initial = {}
     if opp.partnership_id:
         initial["institutions"] = list(opp.partnership.institutions.all())  # type: ignore[union-attr]
-    form = SubmitForm(request.POST or None, initial=initial)
+    form = SubmitForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.opportunity_submit(

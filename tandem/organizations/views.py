@@ -89,7 +89,7 @@ def _chosen_institution(request: HttpRequest) -> tuple[list[Organization], Organ
 def vetting(request: HttpRequest) -> HttpResponse:
     """Coordinators: review the industry partners that may reach their students."""
     institutions, institution = _chosen_institution(request)
-    decision_form = VettingDecisionForm(request.POST or None)
+    decision_form = VettingDecisionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if decision_form.is_valid():
             partner = Organization.objects.filter(
