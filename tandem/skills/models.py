@@ -1,0 +1,113 @@
+"""The ESCO taxonomy in the database: concepts, their labels, the hierarchy, occupations.
+
+ESCO URIs are the identifiers exchanged with the outside world; the ESCO UUID at the end of
+each URI identifies a concept in Tandem's URLs. No personal data here. Rows are written only
+by :func:`tandem.skills.services.esco_load`.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from tandem.core.models import TimeStampedModel
+
+
+class EscoRelease(TimeStampedModel):
+    """One load of ESCO into the database: which version, from which packages, how much."""
+
+    version = models.CharField(max_length=40)
+    source = models.CharField(max_length=200)
+    fingerprint = models.CharField(max_length=32, db_index=True)
+    concept_count = models.PositiveIntegerField()
+    label_count = models.PositiveIntegerField()
+    group_count = models.PositiveIntegerField()
+    occupation_count = models.PositiveIntegerField()
+    recovered_label_counts = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        get_latest_by = "created_at"
+
+    def __str__(self) -> str:
+        return f"ESCO {self.version} ({self.concept_count} concepts)"
+
+
+class SkillGroup(models.Model):
+    """A node of the ESCO skill hierarchy (e.g. S1 "communication, collaboration and
+    creativity" → S1.4 "presenting information" → S1.4.1)."""
+
+    code = models.CharField(max_length=20, unique=True)
+    name = models.CharField(max_length=255)
+    level = models.PositiveSmallIntegerField()
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children"
+    )
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class SkillKind(models.TextChoices):
+    SKILL = "skill", _("Skill or competence")
+    KNOWLEDGE = "knowledge", _("Knowledge")
+    TRANSVERSAL = "transversal", _("Transversal skill")
+    LANGUAGE = "language", _("Language")
+    ATTITUDE = "attitude", _("Attitude or value")
+    UNPLACED = "", _("Not placed in the hierarchy")
+
+
+class SkillConcept(models.Model):
+    """An ESCO skill or knowledge concept."""
+
+    uri = models.URLField(max_length=200, unique=True)
+    esco_id = models.UUIDField(unique=True)
+    preferred_label = models.CharField(max_length=255, db_index=True)
+    kind = models.CharField(max_length=20, choices=SkillKind.choices, blank=True)
+    description = models.TextField(blank=True)
+    # ojd | label-file | heuristic: how the preferred label was obtained (see docs/skills.md).
+    label_source = models.CharField(max_length=20, default="ojd")
+    is_current = models.BooleanField(default=True)
+    groups = models.ManyToManyField(SkillGroup, related_name="concepts", blank=True)
+
+    class Meta:
+        ordering = ["preferred_label"]
+
+    def __str__(self) -> str:
+        return self.preferred_label
+
+
+class SkillLabel(models.Model):
+    """A preferred or alternative label of a concept; ``search`` is its folded form."""
+
+    concept = models.ForeignKey(SkillConcept, on_delete=models.CASCADE, related_name="labels")
+    label = models.CharField(max_length=500)
+    search = models.CharField(max_length=500, db_index=True)
+    is_preferred = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-is_preferred", "label"]
+        constraints = [
+            models.UniqueConstraint(fields=["concept", "label"], name="skills_label_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class Occupation(models.Model):
+    """An ESCO occupation; ``text`` holds its labels and description as ESCO ships them."""
+
+    uri = models.URLField(max_length=200, unique=True)
+    esco_id = models.UUIDField(unique=True)
+    preferred_label = models.CharField(max_length=255, db_index=True)
+    text = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["preferred_label"]
+
+    def __str__(self) -> str:
+        return self.preferred_label
