@@ -4,8 +4,6 @@ Same rules as the pages: a posting the caller may not see is a 404; one they see
 change is a 403; broken rules are 400 with field messages; wrong types are 422.
 """
 
-from __future__ import annotations
-
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -24,6 +22,7 @@ from . import selectors, services
 from .models import (
     ApprovalStatus,
     Opportunity,
+    OpportunityApproval,
     OpportunityStatus,
     OpportunityType,
     WorkMode,
@@ -34,14 +33,24 @@ router = Router(tags=["opportunities"])
 
 
 class HostOut(Schema):
-    id: UUID = Field(..., alias="public_id")
+    id: UUID
+
+    @staticmethod
+    def resolve_id(obj: Any) -> UUID:
+        return obj.public_id
+
     name: str
     kind: str
     sector: str
 
 
 class OpportunityOut(Schema):
-    id: UUID = Field(..., alias="public_id")
+    id: UUID
+
+    @staticmethod
+    def resolve_id(obj: Any) -> UUID:
+        return obj.public_id
+
     title: str
     host: HostOut
     type: OpportunityType
@@ -82,9 +91,26 @@ class ApprovalOut(Schema):
     note: str
     decided_at: datetime | None
 
+    @staticmethod
+    def resolve_institution_id(obj: OpportunityApproval) -> UUID:
+        return obj.institution.public_id
+
+    @staticmethod
+    def resolve_institution_name(obj: OpportunityApproval) -> str:
+        return obj.institution.name
+
 
 class OpportunityDetailOut(OpportunityOut):
     approvals: list[ApprovalOut]
+
+    @staticmethod
+    def resolve_approvals(obj: Opportunity, context: dict[str, Any]) -> Any:
+        """Host staff and admins see every institution's decision; coordinators their own."""
+        user = context["request"].user
+        approvals = selectors.approvals_of(obj)
+        if not (is_platform_admin(user) or is_host_staff(user, obj)):
+            approvals = approvals.filter(institution_id__in=coordinator_institution_ids(user))
+        return list(approvals)
 
 
 class OpportunityFilters(Schema):
@@ -178,25 +204,6 @@ def _service_fields(data: dict[str, Any], host: Organization) -> dict[str, Any]:
     return data
 
 
-def _detail(request: HttpRequest, opp: Opportunity) -> dict[str, Any]:
-    data = OpportunityOut.from_orm(opp).dict()
-    approvals = selectors.approvals_of(opp)
-    user = request.user
-    if not (is_platform_admin(user) or is_host_staff(user, opp)):
-        approvals = approvals.filter(institution_id__in=coordinator_institution_ids(user))
-    data["approvals"] = [
-        {
-            "institution_id": a.institution.public_id,
-            "institution_name": a.institution.name,
-            "status": a.status,
-            "note": a.note,
-            "decided_at": a.decided_at,
-        }
-        for a in approvals
-    ]
-    return data
-
-
 @router.get("/", response=list[OpportunityOut])
 @paginate(PageNumberPagination)
 def opportunity_list(request: HttpRequest, filters: Query[OpportunityFilters]) -> Any:
@@ -223,7 +230,7 @@ def awaiting_approval(request: HttpRequest) -> Any:
 
 @router.get("/{opp_id}", response=OpportunityDetailOut)
 def opportunity_detail(request: HttpRequest, opp_id: UUID) -> Any:
-    return _detail(request, _visible(request, opp_id))
+    return _visible(request, opp_id)
 
 
 @router.post("/", response={201: OpportunityDetailOut})
@@ -235,7 +242,7 @@ def opportunity_create(request: HttpRequest, payload: OpportunityCreateIn) -> An
     if host is None:
         raise DomainError("No such organization.", fields={"host_id": ["No such organization."]})
     opp = services.opportunity_create(actor=request.user, host=host, **_service_fields(data, host))
-    return 201, _detail(request, opp)
+    return 201, opp
 
 
 @router.patch("/{opp_id}", response=OpportunityDetailOut)
@@ -250,7 +257,7 @@ def opportunity_update(request: HttpRequest, opp_id: UUID, payload: OpportunityF
                 fields={required: ["This field cannot be empty."]},
             )
     opp = services.opportunity_update(actor=request.user, opportunity=opp, **data)
-    return _detail(request, opp)
+    return opp
 
 
 @router.post("/{opp_id}/submit", response=OpportunityDetailOut)
@@ -270,7 +277,7 @@ def opportunity_submit(request: HttpRequest, opp_id: UUID, payload: SubmitIn) ->
     opp = services.opportunity_submit(
         actor=request.user, opportunity=opp, institutions=institutions
     )
-    return _detail(request, opp)
+    return opp
 
 
 @router.post("/{opp_id}/decide", response=ApprovalOut)
@@ -282,32 +289,25 @@ def opportunity_decide(request: HttpRequest, opp_id: UUID, payload: DecideIn) ->
     ).first()
     if institution is None:
         raise Http404
-    approval = services.opportunity_decide(
+    return services.opportunity_decide(
         actor=request.user,
         opportunity=opp,
         institution=institution,
         approve=payload.approve,
         note=payload.note,
     )
-    return {
-        "institution_id": institution.public_id,
-        "institution_name": institution.name,
-        "status": approval.status,
-        "note": approval.note,
-        "decided_at": approval.decided_at,
-    }
 
 
 @router.post("/{opp_id}/close", response=OpportunityDetailOut)
 def opportunity_close(request: HttpRequest, opp_id: UUID) -> Any:
     opp = services.opportunity_close(actor=request.user, opportunity=_editable(request, opp_id))
-    return _detail(request, opp)
+    return opp
 
 
 @router.post("/{opp_id}/reopen", response=OpportunityDetailOut)
 def opportunity_reopen(request: HttpRequest, opp_id: UUID) -> Any:
     opp = services.opportunity_reopen(actor=request.user, opportunity=_editable(request, opp_id))
-    return _detail(request, opp)
+    return opp
 
 
 @router.post("/{opp_id}/filled", response=OpportunityDetailOut)
@@ -315,4 +315,4 @@ def opportunity_mark_filled(request: HttpRequest, opp_id: UUID) -> Any:
     opp = services.opportunity_mark_filled(
         actor=request.user, opportunity=_editable(request, opp_id)
     )
-    return _detail(request, opp)
+    return opp

@@ -4,8 +4,6 @@ Everything requires authentication. Member lists go only to an organization's ma
 vetting only to the institution's coordinators.
 """
 
-from __future__ import annotations
-
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -24,6 +22,7 @@ from .models import (
     OrganizationType,
     Role,
     Sector,
+    Site,
     VettingStatus,
 )
 from .permissions import can_manage_organization
@@ -32,7 +31,12 @@ router = Router(tags=["organizations"])
 
 
 class OrganizationOut(Schema):
-    id: UUID = Field(..., alias="public_id")
+    id: UUID
+
+    @staticmethod
+    def resolve_id(obj: Any) -> UUID:
+        return obj.public_id
+
     name: str
     slug: str
     kind: str
@@ -46,7 +50,12 @@ class OrganizationOut(Schema):
 
 
 class SiteOut(Schema):
-    id: UUID = Field(..., alias="public_id")
+    id: UUID
+
+    @staticmethod
+    def resolve_id(obj: Any) -> UUID:
+        return obj.public_id
+
     name: str
     address: str
     city: str
@@ -59,6 +68,10 @@ class SiteOut(Schema):
 
 class OrganizationDetailOut(OrganizationOut):
     sites: list[SiteOut]
+
+    @staticmethod
+    def resolve_sites(obj: Organization) -> list[Site]:
+        return list(selectors.organization_sites(obj))
 
 
 class SiteIn(Schema):
@@ -154,10 +167,7 @@ def organization_list(request: HttpRequest, filters: Query[OrganizationFilters])
 
 @router.get("/{org_id}", response=OrganizationDetailOut)
 def organization_detail(request: HttpRequest, org_id: UUID) -> Any:
-    org = _org_or_404(request, org_id)
-    data = OrganizationOut.from_orm(org).dict()
-    data["sites"] = [SiteOut.from_orm(s).dict() for s in selectors.organization_sites(org)]
-    return data
+    return _org_or_404(request, org_id)
 
 
 @router.get("/{org_id}/sites", response=list[SiteOut])
