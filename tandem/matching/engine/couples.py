@@ -1,0 +1,232 @@
+"""Joint applicants (couples): a Roth–Peranson style procedure with instability repair.
+
+1. **Singles first.** Student-proposing deferred acceptance among single students (the
+   compiled kernel).
+2. **Couples apply, one at a time** (in input order), to their ranked placement pairs. A
+   pair ``(p, q)`` takes the couple when ``p`` would take the first member and ``q`` the
+   second (a free seat, or someone it ranks lower, who is displaced); for ``p == q`` the
+   placement must want both. Displaced singles go on down their lists; a displaced couple
+   member pulls the partner out too, and the couple goes on with its next pair.
+3. **Repair.** Withdrawals leave seats that earlier-rejected applicants may now want, so
+   the result is checked for blocking pairs; the first one found (lowest student number)
+   is satisfied — the student or couple moves there, displacing as in step 2 — and the
+   check runs again (Roth and Vande Vate's path to stability).
+4. **Stop** when nothing blocks (a stable matching: ``stable=True``), or when a matching
+   repeats or the step budget runs out: then no stable matching was found and the result
+   says so, with the blocking pairs that remain. With couples a stable matching may not
+   exist at all (Roth 1984); when it exists, this procedure is not guaranteed to find it,
+   which the result reports rather than hides.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from . import core
+from .compile import CompiledMarket, IntArray
+
+
+@dataclass
+class CouplesOutcome:
+    assign: IntArray
+    found_stable: bool
+    steps: int
+    message: str = ""
+    extra: dict[str, int] = field(default_factory=dict)
+
+
+class _State:
+    def __init__(self, cm: CompiledMarket, assign: IntArray) -> None:
+        self.cm = cm
+        self.n_s = cm.n_students
+        self.assign = assign.astype(np.int32, copy=True)
+        self.arank = np.full(self.n_s, -1, np.int32)
+        self._rank_cache: dict[int, dict[int, int]] = {}
+        self.holders: dict[int, list[int]] = {}
+        for s in np.flatnonzero(self.assign >= 0).tolist():
+            p = int(self.assign[s])
+            self.holders.setdefault(p, []).append(s)
+            self.arank[s] = self.rank(p, s)
+        self.partner = np.full(self.n_s, -1, np.int64)
+        self.couple_of = np.full(self.n_s, -1, np.int64)
+        for c, (a, b) in enumerate(cm.couple_members.tolist()):
+            self.partner[a], self.partner[b] = b, a
+            self.couple_of[a] = self.couple_of[b] = c
+        # singles resume after the entry they hold (everything before rejected them)
+        self.nxt = np.asarray(cm.s_ptr[1:], dtype=np.int64).copy()
+        for s in np.flatnonzero(self.assign >= 0).tolist():
+            lo, hi = int(cm.s_ptr[s]), int(cm.s_ptr[s + 1])
+            row = cm.s_pref[lo:hi]
+            self.nxt[s] = lo + int(np.flatnonzero(row == self.assign[s])[0]) + 1
+        self.cnxt = np.asarray(cm.couple_ptr[:-1], dtype=np.int64).copy()
+        self.cheld = np.full(len(cm.couple_members), -1, np.int64)  # pair index held
+
+    def rank(self, p: int, s: int) -> int:
+        """``p``'s strict rank of ``s`` (-1 when ``p`` does not rank ``s``)."""
+        table = self._rank_cache.get(p)
+        if table is None:
+            lo, hi = int(self.cm.full_p_ptr[p]), int(self.cm.full_p_ptr[p + 1])
+            table = {int(x): i for i, x in enumerate(self.cm.full_p_pref[lo:hi].tolist())}
+            self._rank_cache[p] = table
+        return table.get(s, -1)
+
+    def takes(self, p: int, s: int, leaving: tuple[int, ...]) -> bool:
+        r = self.rank(p, s)
+        cap = int(self.cm.cap[p])
+        if r < 0 or cap <= 0:
+            return False
+        stay = [u for u in self.holders.get(p, []) if u not in leaving]
+        return len(stay) < cap or max(int(self.arank[u]) for u in stay) > r
+
+    def takes_both(self, p: int, a: int, b: int) -> bool:
+        ra, rb = self.rank(p, a), self.rank(p, b)
+        cap = int(self.cm.cap[p])
+        if ra < 0 or rb < 0 or cap < 2:
+            return False
+        stay = sorted(
+            (int(self.arank[u]) for u in self.holders.get(p, []) if u not in (a, b)),
+            reverse=True,
+        )
+        must_leave = len(stay) + 2 - cap
+        return must_leave <= 0 or all(r > max(ra, rb) for r in stay[:must_leave])
+
+    def remove(self, s: int) -> None:
+        p = int(self.assign[s])
+        if p >= 0:
+            self.holders[p].remove(s)
+            self.assign[s] = -1
+            self.arank[s] = -1
+
+    def put(self, s: int, p: int) -> list[int]:
+        """Place ``s`` at ``p``; returns the students displaced to make room."""
+        self.assign[s] = p
+        self.arank[s] = self.rank(p, s)
+        held = self.holders.setdefault(p, [])
+        held.append(s)
+        out: list[int] = []
+        while len(held) > int(self.cm.cap[p]):
+            worst = max(held, key=lambda u: int(self.arank[u]))
+            self.remove(worst)
+            out.append(worst)
+        return out
+
+
+def solve_with_couples(cm: CompiledMarket, *, max_steps: int | None = None) -> CouplesOutcome:
+    """Run the procedure above on a compiled market that has couples."""
+    assign, _ = core.student_proposing(cm.s_ptr, cm.s_pref, cm.s_prank, cm.cap)
+    st = _State(cm, assign)
+    budget = max_steps if max_steps is not None else 50 * (cm.n_students + 10)
+    steps = 0
+    stack: list[tuple[str, int]] = [("c", c) for c in range(len(cm.couple_members) - 1, -1, -1)]
+
+    def displaced(out: list[int]) -> None:
+        for e in out:
+            c = int(st.couple_of[e])
+            if c >= 0:
+                st.remove(int(st.partner[e]))
+                st.cheld[c] = -1
+                stack.append(("c", c))
+            else:
+                stack.append(("s", e))
+
+    def run_stack() -> bool:
+        nonlocal steps
+        while stack:
+            steps += 1
+            if steps > budget:
+                return False
+            kind, x = stack.pop()
+            if kind == "s":
+                s = x
+                if st.assign[s] >= 0:
+                    continue
+                end = int(cm.s_ptr[s + 1])
+                while st.nxt[s] < end:
+                    k = int(st.nxt[s])
+                    st.nxt[s] = k + 1
+                    p = int(cm.s_pref[k])
+                    if st.takes(p, s, ()):
+                        displaced(st.put(s, p))
+                        break
+            else:
+                c = x
+                if st.cheld[c] >= 0:
+                    continue
+                a, b = (int(v) for v in cm.couple_members[c])
+                end = int(cm.couple_ptr[c + 1])
+                while st.cnxt[c] < end:
+                    i = int(st.cnxt[c])
+                    st.cnxt[c] = i + 1
+                    p, q = (int(v) for v in cm.couple_pairs[i])
+                    ok = (
+                        st.takes_both(p, a, b)
+                        if p == q
+                        else st.takes(p, a, (a, b)) and st.takes(q, b, (a, b))
+                    )
+                    if ok:
+                        out = st.put(a, p) + st.put(b, q)
+                        st.cheld[c] = i
+                        displaced([u for u in out if u not in (a, b)])
+                        break
+        return True
+
+    seen: set[bytes] = set()
+    repairs = 0
+    while True:
+        if not run_stack():
+            return CouplesOutcome(
+                st.assign, False, steps, "step budget exhausted", {"repairs": repairs}
+            )
+        key = st.assign.tobytes()
+        if key in seen:
+            return CouplesOutcome(
+                st.assign,
+                False,
+                steps,
+                "the repair steps returned to an earlier matching (a cycle)",
+                {"repairs": repairs},
+            )
+        seen.add(key)
+        held = st.assign >= 0
+        worst = np.full(cm.n_placements, -1, np.int32)
+        np.maximum.at(worst, st.assign[held], st.arank[held])
+        filled = np.bincount(st.assign[held], minlength=cm.n_placements).astype(np.int32)
+        k, s = core.first_blocking_single(
+            cm.s_ptr, cm.s_pref, cm.s_prank, cm.cap, st.assign, worst, filled
+        )
+        if s >= 0:
+            repairs += 1
+            st.remove(int(s))
+            st.nxt[s] = k
+            stack.append(("s", int(s)))
+            continue
+        moved = False
+        for c in range(len(cm.couple_members)):
+            a, b = (int(v) for v in cm.couple_members[c])
+            stop = int(st.cheld[c]) if st.cheld[c] >= 0 else int(cm.couple_ptr[c + 1])
+            for i in range(int(cm.couple_ptr[c]), stop):
+                p, q = (int(v) for v in cm.couple_pairs[i])
+                ok = (
+                    st.takes_both(p, a, b)
+                    if p == q
+                    else st.takes(p, a, (a, b)) and st.takes(q, b, (a, b))
+                )
+                if ok:
+                    st.remove(a)
+                    st.remove(b)
+                    st.cheld[c] = -1
+                    st.cnxt[c] = i
+                    stack.append(("c", c))
+                    moved = True
+                    break
+            if moved:
+                break
+        if not moved:
+            return CouplesOutcome(st.assign, True, steps, "", {"repairs": repairs})
+        repairs += 1
+        if steps > budget:
+            return CouplesOutcome(
+                st.assign, False, steps, "step budget exhausted", {"repairs": repairs}
+            )
