@@ -12,7 +12,7 @@ from ninja import Router, Schema
 from tandem.organizations.models import Membership
 
 from . import services
-from .models import ApiToken
+from .models import ApiToken, signed_in_user
 
 router = Router(tags=["accounts"])
 
@@ -63,14 +63,14 @@ def _token_out(token: ApiToken) -> dict[str, object]:
 
 @router.get("/me", response=MeOut)
 def me(request: HttpRequest) -> dict[str, object]:
-    user = request.user
+    user = signed_in_user(request)
     memberships = Membership.objects.filter(user=user, is_active=True).select_related(
         "organization"
     )
     return {
-        "id": user.public_id,  # type: ignore[union-attr]
-        "email": user.email,  # type: ignore[union-attr]
-        "full_name": user.full_name,  # type: ignore[union-attr]
+        "id": user.public_id,
+        "email": user.email,
+        "full_name": user.full_name,
         "memberships": [
             {
                 "organization_id": m.organization.public_id,
@@ -84,19 +84,20 @@ def me(request: HttpRequest) -> dict[str, object]:
 
 @router.get("/tokens", response=list[TokenOut])
 def token_list(request: HttpRequest) -> list[dict[str, object]]:
-    return [_token_out(t) for t in ApiToken.objects.filter(user=request.user)]
+    return [_token_out(t) for t in ApiToken.objects.filter(user=signed_in_user(request))]
 
 
 @router.post("/tokens", response={201: TokenCreatedOut})
 def token_create(request: HttpRequest, payload: TokenIn) -> tuple[int, dict[str, object]]:
     token, raw = services.api_token_create(
-        actor=request.user, name=payload.name, expires_in_days=payload.expires_in_days
+        actor=signed_in_user(request), name=payload.name, expires_in_days=payload.expires_in_days
     )
     return 201, {**_token_out(token), "token": raw}
 
 
 @router.delete("/tokens/{token_id}", response={204: None})
 def token_revoke(request: HttpRequest, token_id: UUID) -> tuple[int, None]:
-    token = get_object_or_404(ApiToken, public_id=token_id, user=request.user)
-    services.api_token_revoke(actor=request.user, token=token)
+    user = signed_in_user(request)
+    token = get_object_or_404(ApiToken, public_id=token_id, user=user)
+    services.api_token_revoke(actor=user, token=token)
     return 204, None

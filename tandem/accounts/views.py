@@ -17,7 +17,7 @@ from tandem.core.errors import DomainError
 
 from . import services
 from .forms import EmailAuthenticationForm, EraseAccountForm, TokenForm
-from .models import ApiToken
+from .models import ApiToken, signed_in_user
 
 
 class LoginView(auth_views.LoginView):
@@ -28,12 +28,12 @@ class LoginView(auth_views.LoginView):
 
 @login_required
 def account(request: HttpRequest) -> HttpResponse:
-    form = TokenForm(request.POST or None)
+    form = TokenForm(request.POST if request.method == "POST" else None)
     new_token = None
     if request.method == "POST" and form.is_valid():
         try:
             _token, new_token = services.api_token_create(
-                actor=request.user,
+                actor=signed_in_user(request),
                 name=form.cleaned_data["name"],
                 expires_in_days=form.cleaned_data["expires_in_days"],
             )
@@ -43,7 +43,7 @@ def account(request: HttpRequest) -> HttpResponse:
                     form.add_error(field if field in form.fields else None, err)
         else:
             form = TokenForm()
-    tokens = ApiToken.objects.filter(user=request.user)
+    tokens = ApiToken.objects.filter(user=signed_in_user(request))
     status = 422 if request.method == "POST" and form.errors else 200
     return render(
         request,
@@ -56,8 +56,9 @@ def account(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def token_revoke(request: HttpRequest, token_id: str) -> HttpResponse:
-    token = get_object_or_404(ApiToken, public_id=token_id, user=request.user)
-    services.api_token_revoke(actor=request.user, token=token)
+    user = signed_in_user(request)
+    token = get_object_or_404(ApiToken, public_id=token_id, user=user)
+    services.api_token_revoke(actor=user, token=token)
     messages.success(request, _("Token revoked."))
     return redirect("accounts:account")
 
@@ -78,10 +79,12 @@ def personal_data_export(request: HttpRequest) -> HttpResponse:
 @login_required
 def account_erase(request: HttpRequest) -> HttpResponse:
     """Erase my account and personal data (right to erasure), after password confirmation."""
-    form = EraseAccountForm(request.POST or None, user=request.user)
+    data = request.POST if request.method == "POST" else None
+    form = EraseAccountForm(data, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            services.user_erase(actor=request.user, user=request.user)  # type: ignore[arg-type]
+            user = signed_in_user(request)
+            services.user_erase(actor=user, user=user)
         except DomainError as exc:
             form.add_error(None, exc.message)
         else:
