@@ -357,3 +357,16 @@ def test_applying_twice_leads_to_the_existing_application(client, cast):
     assert response.status_code == 302
     assert response["Location"] == reverse("applications:detail", args=[app.public_id])
     assert Application.objects.count() == 1
+
+
+# --- Django admin: read-only -------------------------------------------------------------------
+def test_admin_is_read_only(client, cast):
+    app = application_at(cast, "submitted")
+    client.force_login(cast.admin)
+    assert client.get("/admin/applications/application/").status_code == 200
+    change_url = f"/admin/applications/application/{app.pk}/change/"
+    assert client.get(change_url).status_code == 200
+    assert client.post(change_url, {"stage": "completed"}).status_code == 403
+    assert client.get("/admin/applications/application/add/").status_code == 403
+    app.refresh_from_db()
+    assert app.stage == "submitted"
