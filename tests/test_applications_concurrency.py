@@ -62,6 +62,17 @@ def _run_together(jobs: list[Callable[[], Any]]) -> list[Any]:
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_acceptances_never_exceed_the_seats():
+    """PostgreSQL: the opportunity row lock makes concurrent acceptances queue."""
+    _race_for_two_seats()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_acceptances_never_exceed_the_seats_on_any_database():
+    """The same race on whatever database the suite runs on (SQLite: IMMEDIATE writers)."""
+    _race_for_two_seats()
+
+
+def _race_for_two_seats() -> None:
     inst, host = InstitutionFactory(), PartnerFactory()
     opp = published_opportunity(host, [inst], seats=2)
     offers = [
