@@ -5,8 +5,6 @@ what they may change (403) and validate (400/409 with field messages); malformed
 422. Ids are public UUIDs.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Any
@@ -102,6 +100,10 @@ class PartnershipOut(Schema):
 
 class PartnershipDetailOut(PartnershipOut):
     allowed_transitions: list[str]
+
+    @staticmethod
+    def resolve_allowed_transitions(obj: Partnership) -> list[str]:
+        return list(getattr(obj, "viewer_transitions", []))
 
 
 class PartnershipIn(Schema):
@@ -227,6 +229,10 @@ class MeasurementOut(Schema):
 
 class MeasurementCreatedOut(MeasurementOut):
     kpi_status: str
+
+    @staticmethod
+    def resolve_kpi_status(obj: Any) -> str:
+        return str(obj.kpi.status)
 
 
 class DeliveryIn(Schema):
@@ -433,10 +439,12 @@ def _partnership_org(partnership: Partnership, org_id: UUID) -> Organization:
     return org
 
 
-def _detail(request: HttpRequest, partnership: Partnership) -> dict[str, Any]:
-    data = PartnershipOut.model_validate(partnership).model_dump()
-    data["allowed_transitions"] = transitions_for(request.user, partnership)
-    return data
+def _detail(request: HttpRequest, partnership: Partnership) -> Partnership:
+    """The partnership with the statuses this caller may move it to."""
+    partnership.viewer_transitions = transitions_for(  # type: ignore[attr-defined]
+        request.user, partnership
+    )
+    return partnership
 
 
 # --- partnerships ---------------------------------------------------------------------------------
@@ -594,9 +602,7 @@ def measurement_create(
         measured_at=payload.measured_at,
         note=payload.note,
     )
-    data = MeasurementOut.model_validate(measurement).model_dump()
-    data["kpi_status"] = kpi.status
-    return 201, data
+    return 201, measurement
 
 
 # --- commitments --------------------------------------------------------------------------------

@@ -163,8 +163,10 @@ def commitment_delivery_share(commitment: Commitment) -> DeliveryShare:
         delivered = getattr(commitment, "delivered_quantity", None)
         if delivered is None and not hasattr(commitment, "delivered_quantity"):
             delivered = commitment.deliveries.aggregate(s=Sum("quantity"))["s"]
+    cents = Decimal("0.01")  # amounts and quantities both have two decimal places
     return DeliveryShare(
-        promised=commitment.promised or Decimal(0), delivered=delivered or Decimal(0)
+        promised=commitment.promised or Decimal(0),
+        delivered=Decimal(delivered or 0).quantize(cents),
     )
 
 
