@@ -151,14 +151,14 @@ def compile_market(
         if len(cp.members) != 2:
             raise MarketError(f"{at}: a couple has exactly two members")
         a, b = cp.members
+        if a == b:
+            raise MarketError(f"{at}: a couple needs two different students, got {a!r} twice")
         for m in (a, b):
             if m not in s_index:
                 raise MarketError(f"{at}: couple names unknown student {m!r}")
             if m in in_couple:
                 raise MarketError(f"{at}: student {m!r} is in more than one couple")
             in_couple[m] = c
-        if a == b:
-            raise MarketError(f"{at}: a couple needs two different students, got {a!r} twice")
         members[c] = (s_index[a], s_index[b])
         seen_pairs: set[tuple[str, str]] = set()
         for pair in cp.ranking:

@@ -1,0 +1,104 @@
+"""Couples (joint applicants): guarantees, the no-stable-matching case, validation."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tandem.matching.engine import Couple, MarketError, explain, solve_stable, verify
+from tandem.matching.engine.brute import all_stable, tiny_market
+
+
+def test_no_stable_matching_exists_and_is_reported():
+    # Roth (1984) / Roth and Sotomayor (1990): one couple, one single, two one-seat
+    # hospitals; every matching is blocked.
+    m = tiny_market(
+        {"m1": [], "m2": [], "m3": ["h1", "h2"]},
+        {"h1": (1, ["m1", "m3", "m2"]), "h2": (1, ["m3", "m2", "m1"])},
+        (Couple(("m1", "m2"), (("h1", "h2"),)),),
+    )
+    assert all_stable(m) == []
+    r = solve_stable(m)
+    assert r.stable is False
+    assert "no stable matching was found" in r.message
+    assert r.blocking_pairs
+    assert verify(m, r.assignments).is_valid  # still a valid (if unstable) matching
+
+
+def test_couple_displaces_singles_and_result_is_stable():
+    m = tiny_market(
+        {"a": [], "b": [], "s1": ["p1", "p2"], "s2": ["p2", "p1"], "s3": ["p1", "p2"]},
+        {"p1": (1, ["a", "s1", "s3"]), "p2": (2, ["s2", "b", "s1", "s3"])},
+        (Couple(("a", "b"), (("p1", "p2"), ("p2", "p2"))),),
+    )
+    r = solve_stable(m)
+    assert r.stable, r.message
+    assert r.assignments["a"] == "p1" and r.assignments["b"] == "p2"
+    assert r.assignments in all_stable(m)
+    e = explain(m, r.assignments)
+    assert e["a"].rank == 0
+
+
+def test_same_site_pair_needs_two_seats():
+    m = tiny_market(
+        {"a": [], "b": [], "s": ["p"]},
+        {"p": (2, ["s", "a", "b"]), "q": (2, ["a", "b"])},
+        (Couple(("a", "b"), (("p", "p"), ("q", "q"))),),
+    )
+    r = solve_stable(m)
+    assert r.stable
+    assert r.assignments == {"a": "q", "b": "q", "s": "p"}
+    reasons = explain(m, r.assignments)["a"].reasons
+    assert reasons and reasons[0].placement == "p"
+
+
+@pytest.mark.parametrize(
+    ("couples", "message"),
+    [
+        ((Couple(("a", "zz"), ()),), "couple names unknown student 'zz'"),
+        ((Couple(("a", "b"), ()), Couple(("b", "s"), ())), "'b' is in more than one couple"),
+        ((Couple(("a", "b"), (("p", "nowhere"),)),), "unknown placement 'nowhere'"),
+        ((Couple(("a", "b"), (("p", "p"), ("p", "p"))),), "ranks the pair"),
+        ((Couple(("a", "a"), ()),), "two different students"),
+    ],
+)
+def test_bad_couples_are_refused(couples, message):
+    m = tiny_market({"a": [], "b": [], "s": []}, {"p": (2, [])}, couples)
+    with pytest.raises(MarketError, match=message):
+        solve_stable(m)
+
+
+def test_placement_proposing_with_couples_is_refused():
+    m = tiny_market({"a": [], "b": []}, {"p": (2, ["a", "b"])}, (Couple(("a", "b"), ()),))
+    with pytest.raises(MarketError, match="only student-proposing"):
+        solve_stable(m, proposing="placements")
+
+
+@st.composite
+def couple_markets(draw):
+    n_s = draw(st.integers(0, 3))
+    n_p = draw(st.integers(1, 3))
+    singles = [f"s{i}" for i in range(n_s)]
+    everyone = [*singles, "a", "b"]
+    p_ids = [f"p{j}" for j in range(n_p)]
+    students = {s: draw(st.permutations(p_ids))[: draw(st.integers(0, n_p))] for s in singles}
+    students |= {"a": [], "b": []}
+    placements = {
+        p: (draw(st.integers(0, 2)), draw(st.permutations(everyone))[: draw(st.integers(0, 5))])
+        for p in p_ids
+    }
+    all_pairs = [(p, q) for p in p_ids for q in p_ids]
+    pairs = draw(st.permutations(all_pairs))[: draw(st.integers(0, len(all_pairs)))]
+    return tiny_market(students, placements, (Couple(("a", "b"), tuple(pairs)),))
+
+
+@settings(max_examples=150, deadline=None)
+@given(couple_markets())
+def test_couples_claims_are_always_true(m):
+    r = solve_stable(m)
+    v = verify(m, r.assignments)
+    assert v.is_valid  # capacities, acceptability, couple together
+    assert r.stable == v.is_stable
+    if not all_stable(m):
+        assert not r.stable and r.message
