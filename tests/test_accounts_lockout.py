@@ -149,3 +149,43 @@ def test_attempt_records_do_not_store_the_password(client, ada, hasher):
     _fail(client)
     attempt = AccessAttempt.objects.get()
     assert "wrong-guess" not in attempt.post_data
+
+
+def _fail_via_proxy(client, forwarded_for: str):
+    return client.post(
+        LOGIN,
+        {"username": "ada@example.org", "password": "wrong-guess"},
+        REMOTE_ADDR="10.0.0.2",
+        HTTP_X_FORWARDED_FOR=forwarded_for,
+    )
+
+
+def test_forwarded_for_is_ignored_unless_proxies_are_trusted(client, ada, settings):
+    settings.TRUSTED_PROXY_HOPS = 0
+    # A client cannot dodge the lock-out by inventing X-Forwarded-For values.
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        _fail_via_proxy(client, f"203.0.113.{n}")
+    assert AccessAttempt.objects.get().ip_address == "10.0.0.2"
+    response = client.post(
+        LOGIN,
+        {"username": "ada@example.org", "password": GOOD},
+        REMOTE_ADDR="10.0.0.2",
+        HTTP_X_FORWARDED_FOR="198.51.100.99",
+    )
+    assert response.status_code == 429
+
+
+def test_behind_one_trusted_proxy_the_client_address_counts(client, ada, settings):
+    settings.TRUSTED_PROXY_HOPS = 1
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        # The left entry is what the client claimed; the right one is what our proxy saw.
+        _fail_via_proxy(client, "1.2.3.4, 203.0.113.5")
+    assert AccessAttempt.objects.get().ip_address == "203.0.113.5"
+    # Another visitor behind the same proxy is not locked out.
+    response = client.post(
+        LOGIN,
+        {"username": "ada@example.org", "password": GOOD},
+        REMOTE_ADDR="10.0.0.2",
+        HTTP_X_FORWARDED_FOR="198.51.100.7",
+    )
+    assert response.status_code == 302
