@@ -2,13 +2,14 @@ from __future__ import annotations
 
 import pytest
 
-from tests.factories import PASSWORD, InstitutionFactory, member
+from tests.factories import PASSWORD, InstitutionFactory, MembershipFactory, UserFactory
 
 
 @pytest.mark.django_db
 def test_login_by_email_reaches_dashboard(client):
     inst = InstitutionFactory()
-    user = member(inst, "student", email="ada@example.org")
+    user = UserFactory(email="ada@example.org")
+    MembershipFactory(user=user, organization=inst, role="student")
     response = client.post(
         "/accounts/login/", {"username": "ada@example.org", "password": PASSWORD}
     )
