@@ -11,6 +11,7 @@ urlpatterns = [
     path("opportunities/", include("tandem.opportunities.urls")),
     path("applications/", include("tandem.applications.urls")),
     path("audit/", include("tandem.audit.urls")),
+    path("skills/", include("tandem.skills.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),

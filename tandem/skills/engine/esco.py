@@ -17,7 +17,6 @@ structured file (about 58% exact on held-out concepts). ``Concept.label_source``
 
 from __future__ import annotations
 
-import ast
 import csv
 import importlib.metadata
 import itertools
@@ -28,6 +27,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from .taxonomy import ESCO_SKILL_PREFIX, Concept, Occupation, Taxonomy
@@ -138,12 +138,16 @@ class LabelSegmenter:
         best = [-math.inf] * (n + 1)
         back = [0] * (n + 1)
         best[0] = 0.0
-        for e in range(1, n + 1):
-            for s in range(max(0, e - 12), e):
-                seq = ["<s>", *lw[s:e], "</s>"]
-                score = best[s] - 1.0 + sum(self._lp(a, b) for a, b in itertools.pairwise(seq))
+        for s in range(n):
+            if best[s] == -math.inf:
+                continue
+            acc = best[s] - 1.0 + self._lp("<s>", lw[s])
+            for e in range(s + 1, min(n, s + 12) + 1):
+                score = acc + self._lp(lw[e - 1], "</s>")
                 if score > best[e]:
                     best[e], back[e] = score, s
+                if e < n:
+                    acc += self._lp(lw[e - 1], lw[e])
         cuts: list[tuple[int, int]] = []
         e = n
         while e > 0:
@@ -175,8 +179,18 @@ def _kind(paths: Sequence[Sequence[str]]) -> str:
     return ""
 
 
-def _clean_path(raw: Sequence[str | None]) -> tuple[str, ...]:
-    return tuple(x for x in raw if x)
+_INNER_LIST = re.compile(r"\[([^\[\]]*)\]")
+
+
+def _parse_paths(raw: str) -> tuple[tuple[str, ...], ...]:
+    """``"[['S', 'S1', 'S1.4', None]]"`` → ``(("S", "S1", "S1.4"),)`` (no ``eval``)."""
+    out = []
+    for inner in _INNER_LIST.findall(raw or ""):
+        items = (x.strip().strip("'\"") for x in inner.split(","))
+        path = tuple(x for x in items if x and x != "None")
+        if path:
+            out.append(path)
+    return tuple(out)
 
 
 def load_taxonomy(
@@ -185,10 +199,17 @@ def load_taxonomy(
     use_default_labels_file: bool = True,
     with_occupations: bool = False,
 ) -> Taxonomy:
-    """All 13,939 ESCO skill and knowledge concepts (and optionally occupations)."""
-    files = locate_files()
+    """All 13,939 ESCO skill and knowledge concepts (and optionally occupations).
+
+    Parsed once per process and arguments (the result is immutable)."""
     if labels_file is None and use_default_labels_file:
         labels_file = default_labels_file()
+    return _load_taxonomy(labels_file, with_occupations)
+
+
+@lru_cache(maxsize=4)
+def _load_taxonomy(labels_file: Path | None, with_occupations: bool) -> Taxonomy:
+    files = locate_files()
 
     pref: dict[str, str] = {}
     alts: dict[str, list[str]] = defaultdict(list)
@@ -198,8 +219,7 @@ def load_taxonomy(
             kind = row["type"]
             if kind == "preferredLabel":
                 pref[row["id"]] = row["description"].strip()
-                raw = ast.literal_eval(row["hierarchy_levels"]) if row["hierarchy_levels"] else []
-                paths[row["id"]] = tuple(_clean_path(p) for p in raw)
+                paths[row["id"]] = _parse_paths(row["hierarchy_levels"])
             elif kind == "altLabels":
                 label = row["description"].strip()
                 if label:

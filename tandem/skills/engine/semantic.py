@@ -88,21 +88,36 @@ class SemanticIndex:
         # Labels are grouped by concept in order: reduceat gives per-concept maxima.
         self._starts = np.flatnonzero(np.r_[True, self._owners[1:] != self._owners[:-1]])
         self._concept_of_group = self._owners[self._starts]
-        cache_dir = cache_dir or default_cache_dir()
-        self.cache_path = cache_dir / f"{MODEL_ID}-{taxonomy.fingerprint}-{len(texts)}.npy"
+        self.cache_dir = cache_dir or default_cache_dir()
+        self.cache_path = self.cache_dir / f"{MODEL_ID}-{taxonomy.fingerprint}-{len(texts)}.npz"
+        self.embedded_now = 0  # labels embedded by this instance (0 when fully cached)
         self.matrix = self._load_or_build(texts)
 
     def _load_or_build(self, texts: list[str]) -> np.ndarray:
         if self.cache_path.is_file():
-            mat = np.load(self.cache_path)
-            if mat.shape[0] == len(texts):
-                return mat.astype(np.float32)
-        mat = embed(texts)
-        self.cache_path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.cache_path.with_suffix(".tmp.npy")
-        np.save(tmp, mat.astype(np.float16))
+            with np.load(self.cache_path, allow_pickle=False) as data:
+                if data["vectors"].shape[0] == len(texts):
+                    return data["vectors"].astype(np.float32)
+        # Reuse vectors of unchanged labels from earlier caches of the same model.
+        known: dict[str, np.ndarray] = {}
+        for old in sorted(
+            self.cache_dir.glob(f"{MODEL_ID}-*.npz"), key=lambda p: p.stat().st_mtime
+        ):
+            try:
+                with np.load(old, allow_pickle=False) as data:
+                    known.update(zip(data["labels"].tolist(), data["vectors"], strict=True))
+            except (OSError, KeyError, ValueError):
+                continue
+        missing = sorted({t for t in texts if t not in known})
+        if missing:
+            known.update(zip(missing, embed(missing).astype(np.float16), strict=True))
+        self.embedded_now = len(missing)
+        mat = np.stack([known[t] for t in texts]) if texts else np.zeros((0, 384), np.float16)
+        self.cache_dir.mkdir(parents=True, exist_ok=True)
+        tmp = self.cache_path.with_name(self.cache_path.name + ".tmp.npz")
+        np.savez(tmp, labels=np.asarray(texts, dtype=str), vectors=mat.astype(np.float16))
         os.replace(tmp, self.cache_path)
-        return mat
+        return mat.astype(np.float32)
 
     def concept_scores(self, vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """For each concept, the best cosine over its labels and chunks, and the best chunk.

@@ -1,0 +1,158 @@
+"""Skill-extraction quality on real labelled job-ad sentences (validation/dev splits only).
+
+    .venv/bin/python bench/skills_eval.py [--modes lexical,semantic,combined] [--data DIR]
+
+For each data set (TECH and HOUSE validation, Decorte et al.; SkillSkape dev, Magron et al.)
+and each mode, ranks ESCO skills for every sentence that has at least one ESCO label and
+reports RP@5 (hits in the top 5 divided by min(5, number of gold labels)) and MRR (over the
+top 100), with throughput in sentences per second. Gold labels are ESCO v1.1.0 preferred
+labels; they are mapped to concepts by preferred label, then by alternative label; gold
+labels that map to no concept of the loaded taxonomy still count as misses.
+
+The data folder defaults to $TANDEM_SKILLS_EVAL_DIR, else ../shared/data/skills-eval beside
+the repository.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import csv
+import json
+import os
+import platform
+import sys
+import time
+from collections import OrderedDict
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from tandem.skills.engine.esco import load_taxonomy
+from tandem.skills.engine.extractor import Extractor
+from tandem.skills.engine.taxonomy import Taxonomy
+
+NO_LABEL = {"LABEL NOT PRESENT", "UNDERSPECIFIED", "UNK", ""}
+
+
+def default_data_dir() -> Path:
+    env = os.environ.get("TANDEM_SKILLS_EVAL_DIR")
+    if env:
+        return Path(env)
+    return Path(__file__).resolve().parents[2] / "shared" / "data" / "skills-eval"
+
+
+def read_decorte(path: Path) -> list[tuple[str, set[str]]]:
+    by_sentence: OrderedDict[str, set[str]] = OrderedDict()
+    with path.open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            labels = by_sentence.setdefault(row["sentence"], set())
+            if row["label"].strip() not in NO_LABEL:
+                labels.add(row["label"].strip())
+    return [(s, g) for s, g in by_sentence.items() if g]
+
+
+def read_skillskape(path: Path) -> list[tuple[str, set[str]]]:
+    out = []
+    with path.open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            gold = {x.strip() for x in ast.literal_eval(row["skills"]) if x.strip() not in NO_LABEL}
+            if gold:
+                out.append((row["sentence"], gold))
+    return out
+
+
+def label_index(taxonomy: Taxonomy) -> tuple[dict[str, str], dict[str, str]]:
+    pref: dict[str, str] = {}
+    alt: dict[str, str] = {}
+    for c in taxonomy.concepts:
+        pref.setdefault(c.preferred_label.lower(), c.uri)
+        for a in c.alt_labels:
+            alt.setdefault(a.lower(), c.uri)
+    return pref, alt
+
+
+def gold_uris(gold: set[str], pref: dict[str, str], alt: dict[str, str]) -> list[str]:
+    out = []
+    for label in gold:
+        key = label.lower()
+        out.append(pref.get(key) or alt.get(key) or f"unmapped:{label}")
+    return sorted(set(out))
+
+
+def evaluate(
+    extractor: Extractor, data: list[tuple[str, list[str]]], mode: str
+) -> dict[str, float]:
+    texts = [s for s, _ in data]
+    started = time.perf_counter()
+    results = extractor.extract_many(texts, top_k=100, mode=mode)  # type: ignore[arg-type]
+    elapsed = time.perf_counter() - started
+    rp5 = mrr = 0.0
+    for (_, gold), ranked in zip(data, results, strict=True):
+        uris = [m.uri for m in ranked]
+        g = set(gold)
+        rp5 += len(g.intersection(uris[:5])) / min(5, len(g))
+        for rank, uri in enumerate(uris, start=1):
+            if uri in g:
+                mrr += 1.0 / rank
+                break
+    n = len(data)
+    return {
+        "n": n,
+        "rp5": 100 * rp5 / n,
+        "mrr": 100 * mrr / n,
+        "texts_per_s": n / elapsed if elapsed else float("inf"),
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--data", type=Path, default=default_data_dir())
+    parser.add_argument("--modes", default="lexical,semantic,combined")
+    parser.add_argument("--json", type=Path, help="also write the results here")
+    args = parser.parse_args()
+    if not args.data.is_dir():
+        print(f"no evaluation data at {args.data}", file=sys.stderr)
+        return 2
+
+    taxonomy = load_taxonomy()
+    extractor = Extractor(taxonomy)
+    pref, alt = label_index(taxonomy)
+    sets = {
+        "TECH (validation)": read_decorte(args.data / "tech_validation_annotations.csv"),
+        "HOUSE (validation)": read_decorte(args.data / "house_validation_annotations.csv"),
+        "SkillSkape (dev)": read_skillskape(args.data / "skillskape" / "dev.csv"),
+    }
+    modes = [m for m in args.modes.split(",") if m]
+    if "lexical" not in extractor.available_modes() or any(
+        m not in extractor.available_modes() for m in modes
+    ):
+        print(f"modes available here: {extractor.available_modes()}", file=sys.stderr)
+        modes = [m for m in modes if m in extractor.available_modes()]
+    if any(m != "lexical" for m in modes):
+        t0 = time.perf_counter()
+        _ = extractor.semantic  # build or load the cached label embeddings first
+        print(f"label embeddings ready in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
+
+    rows = []
+    for name, raw in sets.items():
+        data = [(s, gold_uris(g, pref, alt)) for s, g in raw]
+        unmapped = sum(u.startswith("unmapped:") for _, g in data for u in g)
+        total = sum(len(g) for _, g in data)
+        for mode in modes:
+            r = evaluate(extractor, data, mode)
+            rows.append({"set": name, "mode": mode, "unmapped_gold": unmapped, "gold": total, **r})
+            print(
+                f"{name:20} {mode:9} n={r['n']:4d} RP@5={r['rp5']:5.1f} MRR={r['mrr']:5.1f} "
+                f"{r['texts_per_s']:8.1f} texts/s  (gold labels unmapped: {unmapped}/{total})",
+                flush=True,
+            )
+    machine = f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}"
+    print(f"machine: {machine}; taxonomy: {len(taxonomy)} concepts, {taxonomy.version}")
+    if args.json:
+        args.json.write_text(json.dumps({"machine": machine, "rows": rows}, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

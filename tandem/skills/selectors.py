@@ -1,0 +1,66 @@
+"""Reads of the skills taxonomy."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+
+from tandem.skills.engine.semantic import ml_available
+from tandem.skills.engine.text import fold
+from tandem.skills.models import EscoRelease, SkillConcept, SkillGroup, SkillLabel
+from tandem.skills.permissions import can_browse_taxonomy
+
+
+def concept_search(
+    *, viewer: Any, query: str = "", group: SkillGroup | None = None
+) -> QuerySet[SkillConcept]:
+    """Current concepts whose preferred or alternative label contains ``query`` (folded),
+    optionally under a hierarchy group; preferred-label matches first."""
+    if not can_browse_taxonomy(viewer):
+        return SkillConcept.objects.none()
+    qs = SkillConcept.objects.filter(is_current=True)
+    if group is not None:
+        qs = qs.filter(groups__code__startswith=group.code).distinct()
+    q = fold(query.strip())
+    if q:
+        matching = SkillLabel.objects.filter(concept=OuterRef("pk"), search__contains=q)
+        qs = qs.filter(Exists(matching))
+    return qs.order_by("preferred_label", "pk")
+
+
+def concept_detail(*, viewer: Any, esco_id: str) -> SkillConcept | None:
+    if not can_browse_taxonomy(viewer):
+        return None
+    return (
+        SkillConcept.objects.filter(esco_id=esco_id)
+        .prefetch_related(
+            Prefetch("labels", queryset=SkillLabel.objects.order_by("-is_preferred", "label")),
+            Prefetch("groups", queryset=SkillGroup.objects.select_related("parent__parent")),
+        )
+        .first()
+    )
+
+
+def group_children(*, viewer: Any, parent: SkillGroup | None) -> QuerySet[SkillGroup]:
+    if not can_browse_taxonomy(viewer):
+        return SkillGroup.objects.none()
+    return SkillGroup.objects.filter(parent=parent).order_by("code")
+
+
+def group_ancestors(group: SkillGroup | None) -> list[SkillGroup]:
+    chain: list[SkillGroup] = []
+    node = group
+    while node is not None and len(chain) < 8:
+        chain.append(node)
+        node = node.parent
+    return chain[::-1]
+
+
+def latest_release() -> EscoRelease | None:
+    return EscoRelease.objects.order_by("-created_at").first()
+
+
+def extraction_mode() -> str:
+    """``combined`` when the ML extra is installed, else ``lexical`` (without importing torch)."""
+    return "combined" if ml_available() else "lexical"

@@ -1,0 +1,146 @@
+"""`tandem skills extract`: formats, bad-line reporting, modes; the module imports cheaply."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from tandem.cli import main
+from tandem.skills.engine import esco
+from tandem.skills.engine.semantic import ml_available
+from tandem.skills.engine.taxonomy import ESCO_SKILL_PREFIX, Concept, Taxonomy
+
+
+def write_lines(path, lines):
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def read_out(path):
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def test_extract_writes_ranked_skills_with_spans(tmp_path, capsys):
+    src, dst = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    text = "Managing projects and teamwork; Python and SQL a plus."
+    write_lines(src, [json.dumps({"id": "p1", "text": text}), json.dumps({"id": 7, "text": ""})])
+    code = main(
+        [
+            "skills",
+            "extract",
+            "--input",
+            str(src),
+            "--output",
+            str(dst),
+            "--top-k",
+            "10",
+            "--mode",
+            "lexical",
+        ]
+    )
+    assert code == 0
+    first, second = read_out(dst)
+    assert first["id"] == "p1" and second == {"id": "7", "skills": []}
+    skills = first["skills"]
+    assert 1 <= len(skills) <= 10
+    assert set(skills[0]) == {"uri", "label", "score", "spans"}
+    assert all(s["uri"].startswith(ESCO_SKILL_PREFIX) for s in skills)
+    assert [s["score"] for s in skills] == sorted((s["score"] for s in skills), reverse=True)
+    for s in skills:
+        for start, end in s["spans"]:
+            assert 0 <= start < end <= len(text)
+    labels = {s["label"] for s in skills}
+    assert {"SQL", "Python (computer programming)"} <= labels
+    assert "mode lexical" in capsys.readouterr().err
+
+
+def test_bad_lines_are_reported_with_line_numbers_and_others_processed(tmp_path, capsys):
+    src, dst = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    write_lines(
+        src,
+        [
+            json.dumps({"id": "a", "text": "Java developer"}),
+            "{not json",
+            json.dumps({"id": "b"}),
+            json.dumps(["c", "text"]),
+            "",
+            json.dumps({"id": "", "text": "x"}),
+            json.dumps({"id": "d", "text": "cope with stress"}),
+        ],
+    )
+    code = main(
+        [
+            "skills",
+            "extract",
+            "--input",
+            str(src),
+            "--output",
+            str(dst),
+            "--mode",
+            "lexical",
+            "--quiet",
+        ]
+    )
+    err = capsys.readouterr().err
+    assert code == 2
+    for lineno in (2, 3, 4, 6):
+        assert f"in.jsonl:{lineno}:" in err
+    assert "in.jsonl:1:" not in err and "in.jsonl:7:" not in err
+    assert [r["id"] for r in read_out(dst)] == ["a", "d"]
+
+
+def test_missing_input_file_and_bad_top_k_exit_2(tmp_path, capsys):
+    dst = tmp_path / "out.jsonl"
+    assert (
+        main(["skills", "extract", "--input", str(tmp_path / "nope.jsonl"), "--output", str(dst)])
+        == 2
+    )
+    assert "no such file" in capsys.readouterr().err
+    src = tmp_path / "in.jsonl"
+    write_lines(src, [json.dumps({"id": "a", "text": "x"})])
+    assert (
+        main(["skills", "extract", "--input", str(src), "--output", str(dst), "--top-k", "0"]) == 2
+    )
+
+
+def test_unknown_mode_is_a_usage_error(tmp_path):
+    with pytest.raises(SystemExit) as exc:
+        main(["skills", "extract", "--input", "a", "--output", "b", "--mode", "magic"])
+    assert exc.value.code == 2
+
+
+@pytest.mark.skipif(not ml_available(), reason="needs the ML extra")
+def test_default_mode_is_combined_with_the_ml_extra(tmp_path, monkeypatch, capsys):
+    tiny = Taxonomy(
+        version="cli-test",
+        concepts=(
+            Concept(
+                f"{ESCO_SKILL_PREFIX}00000000-0000-0000-0000-000000000001",
+                "cope with stress",
+                ("handle stress",),
+            ),
+            Concept(f"{ESCO_SKILL_PREFIX}00000000-0000-0000-0000-000000000002", "bake bread"),
+        ),
+    )
+    monkeypatch.setattr(esco, "load_taxonomy", lambda **_: tiny)
+    monkeypatch.setenv("TANDEM_DATA_DIR", str(tmp_path))
+    src, dst = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    write_lines(src, [json.dumps({"id": "a", "text": "You stay calm under pressure."})])
+    assert (
+        main(["skills", "extract", "--input", str(src), "--output", str(dst), "--top-k", "1"]) == 0
+    )
+    assert "mode combined" in capsys.readouterr().err
+    (row,) = read_out(dst)
+    assert row["skills"][0]["label"] == "cope with stress"
+    assert list((tmp_path / "cache" / "skills").glob("*.npz"))
+
+
+def test_importing_the_cli_loads_neither_django_nor_torch():
+    code = (
+        "import sys, tandem.skills.cli, tandem.skills.engine.extractor;"
+        "bad = [m for m in ('torch', 'django', 'sentence_transformers') if m in sys.modules];"
+        "sys.exit(1 if bad else 0)"
+    )
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0

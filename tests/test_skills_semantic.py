@@ -1,0 +1,76 @@
+"""The semantic stage on a 200-concept slice of ESCO: offline model, on-disk cache, ranking."""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+import pytest
+
+from tandem.skills.engine.esco import load_taxonomy
+from tandem.skills.engine.extractor import Extractor
+from tandem.skills.engine.semantic import SemanticIndex, ml_available
+
+pytestmark = pytest.mark.skipif(not ml_available(), reason="needs the ML extra (.[ml])")
+
+WANTED = ("cope with pressure", "manage budgets", "Java (computer programming)")
+
+
+@pytest.fixture(scope="module")
+def slice_200():
+    full = load_taxonomy()
+    chosen = [c.uri for c in full.concepts if c.preferred_label in WANTED]
+    assert len(chosen) == len(WANTED)
+    chosen += [c.uri for c in full.concepts[: 200 - len(chosen)]]
+    tax = full.subset(chosen)
+    assert len(tax) == 200
+    return tax
+
+
+@pytest.fixture(scope="module")
+def cache_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("skills-cache")
+
+
+@pytest.fixture(scope="module")
+def extractor(slice_200, cache_dir):
+    ex = Extractor(slice_200, cache_dir=cache_dir)
+    assert ex.semantic.embedded_now == len({lab for c in slice_200.concepts for lab in c.labels})
+    return ex
+
+
+def test_model_loads_offline_and_embeddings_are_cached(extractor, slice_200, cache_dir):
+    assert os.environ.get("HF_HUB_OFFLINE") == "1"
+    assert extractor.semantic.cache_path.parent == cache_dir
+    again = SemanticIndex(slice_200, cache_dir=cache_dir)
+    assert again.embedded_now == 0
+    assert np.allclose(again.matrix, extractor.semantic.matrix, atol=1e-3)
+    assert extractor.semantic.matrix.shape[1] == 384
+
+
+def test_semantic_mode_finds_paraphrases(extractor):
+    text = "You keep calm when deadlines are tight and the pressure rises."
+    (top, *_) = extractor.extract(text, top_k=3, mode="semantic")
+    assert top.label == "cope with pressure"
+    (s, e) = top.spans[0]
+    assert text[s:e].startswith("You keep calm")
+
+
+def test_combined_mode_uses_lexical_evidence_for_spans(extractor):
+    text = "Responsibilities: manage budgets. Stack: Java."
+    found = extractor.extract(text, top_k=5, mode="combined")
+    labels = [m.label for m in found]
+    assert labels[:2] == ["manage budgets", "Java (computer programming)"] or set(labels[:2]) == {
+        "manage budgets",
+        "Java (computer programming)",
+    }
+    budgets = next(m for m in found if m.label == "manage budgets")
+    assert [text[s:e] for s, e in budgets.spans] == ["manage budgets"]
+    assert found == sorted(found, key=lambda m: -m.score)
+
+
+def test_batches_give_the_same_answer_as_single_texts(extractor):
+    texts = ["manage budgets", "", "Java developer wanted"]
+    many = extractor.extract_many(texts, top_k=2, mode="combined", batch_size=2)
+    assert many[1] == []
+    assert [m.uri for m in many[0]] == [m.uri for m in extractor.extract(texts[0], top_k=2)]
