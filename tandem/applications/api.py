@@ -182,7 +182,18 @@ def application_move(request: HttpRequest, application_id: UUID, payload: MoveIn
     return _detail(request, selectors.application_detail(request.user, application_id))
 
 
-@router.get("/{application_id}/cv", url_name="application_cv")
+@router.get(
+    "/{application_id}/cv",
+    url_name="application_cv",
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "The CV as a PDF attachment.",
+                "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    },
+)
 def application_cv(request: HttpRequest, application_id: UUID) -> FileResponse:
     """The CV (PDF): for the student, the host's staff and the institution's coordinators."""
     application = selectors.application_detail(request.user, application_id)
