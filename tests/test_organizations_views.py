@@ -304,3 +304,92 @@ def test_api_vetting_bad_input(client, w):
         == 404
     )
     assert not PartnerVetting.objects.exists()
+
+
+MANAGE = [
+    ("anonymous", 401),
+    ("outsider", 403),
+    ("student", 403),
+    ("educator", 403),
+    ("recruiter", 403),
+    ("other_coordinator", 403),
+    ("coordinator", None),
+]
+
+
+@pytest.mark.parametrize(("who", "status"), MANAGE)
+def test_api_member_add_and_remove_matrix(client, w, who, status):
+    newcomer = UserFactory(email="newcomer@example.org")
+    _login(client, w, who)
+    response = client.post(
+        f"{API}/{w['inst'].public_id}/members",
+        {
+            "email": "Newcomer@example.org",
+            "role": "student",
+            "program": "Nursing",
+            "year_of_study": 2,
+        },
+        content_type="application/json",
+    )
+    student_membership = w["student"].memberships.get()
+    removal = client.delete(f"{API}/{w['inst'].public_id}/members/{student_membership.public_id}")
+    student_membership.refresh_from_db()
+    if status is None:
+        assert response.status_code == 201 and response.json()["role"] == "student"
+        assert newcomer.memberships.get().program == "Nursing"
+        assert removal.status_code == 204 and not student_membership.is_active
+    else:
+        assert response.status_code == status and removal.status_code == status
+        assert not newcomer.memberships.exists() and student_membership.is_active
+
+
+def test_api_member_add_bad_input(client, w):
+    client.force_login(w["coordinator"])
+    url = f"{API}/{w['inst'].public_id}/members"
+    response = client.post(
+        url, {"email": "nobody@example.org", "role": "student"}, content_type="application/json"
+    )
+    assert response.status_code == 400 and "email" in response.json()["errors"]
+    response = client.post(
+        url, {"email": w["outsider"].email, "role": "recruiter"}, content_type="application/json"
+    )
+    assert response.status_code == 400 and "role" in response.json()["errors"]
+    response = client.post(
+        url, {"email": w["outsider"].email, "role": "wizard"}, content_type="application/json"
+    )
+    assert response.status_code == 422
+    response = client.post(
+        url, {"email": w["student"].email, "role": "student"}, content_type="application/json"
+    )
+    assert response.status_code == 409
+    last = w["coordinator"].memberships.get()
+    response = client.delete(f"{url}/{last.public_id}")
+    assert response.status_code == 409
+    assert client.delete(f"{url}/{uuid.uuid4()}").status_code == 404
+
+
+@pytest.mark.parametrize(("who", "status"), MANAGE)
+def test_api_organization_update_matrix(client, w, who, status):
+    response = _login(client, w, who).patch(
+        f"{API}/{w['inst'].public_id}",
+        {"description": "Changed"},
+        content_type="application/json",
+    )
+    w["inst"].refresh_from_db()
+    if status is None:
+        assert response.status_code == 200 and w["inst"].description == "Changed"
+    else:
+        assert response.status_code == status and w["inst"].description == ""
+
+
+def test_api_organization_update_bad_input(client, w):
+    client.force_login(w["coordinator"])
+    url = f"{API}/{w['inst'].public_id}"
+    response = client.patch(
+        url, {"website": "not a url", "name": ""}, content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert {"website", "name"} <= set(response.json()["errors"])
+    assert (
+        client.patch(url, {"sector": "space"}, content_type="application/json").status_code == 422
+    )

@@ -13,10 +13,12 @@ from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
-from tandem.core.errors import PermissionDeniedError
+from tandem.accounts.models import User
+from tandem.core.errors import DomainError, PermissionDeniedError
 
 from . import selectors, services
 from .models import (
+    Membership,
     Organization,
     OrganizationKind,
     OrganizationType,
@@ -94,6 +96,24 @@ class MemberOut(Schema):
     title: str
     program: str
     year_of_study: int | None
+
+
+class MemberIn(Schema):
+    email: str = Field(..., min_length=3, max_length=254)
+    role: Role
+    title: str = Field("", max_length=120)
+    program: str = Field("", max_length=200)
+    year_of_study: int | None = None
+
+
+class OrganizationPatch(Schema):
+    name: str | None = Field(None, max_length=200)
+    description: str | None = None
+    website: str | None = Field(None, max_length=200)
+    city: str | None = Field(None, max_length=100)
+    region: str | None = Field(None, max_length=100)
+    country: str | None = Field(None, min_length=2, max_length=2)
+    sector: Sector | None = None
 
 
 class OrganizationFilters(Schema):
@@ -192,25 +212,75 @@ def site_create(request: HttpRequest, org_id: UUID, payload: SiteIn) -> Any:
     return 201, site
 
 
-@router.get("/{org_id}/members", response=list[MemberOut])
-def member_list(request: HttpRequest, org_id: UUID) -> Any:
-    """Active members. Only for the organization's own managers."""
+def _member_out(m: Membership) -> dict[str, Any]:
+    return {
+        "id": m.public_id,
+        "user_id": m.user.public_id,
+        "full_name": m.user.full_name,
+        "email": m.user.email,
+        "role": m.role,
+        "title": m.title,
+        "program": m.program,
+        "year_of_study": m.year_of_study,
+    }
+
+
+def _managed_or_403(request: HttpRequest, org_id: UUID) -> Organization:
     org = _org_or_404(request, org_id)
     if not can_manage_organization(request.user, org):
         raise PermissionDeniedError()
-    return [
-        {
-            "id": m.public_id,
-            "user_id": m.user.public_id,
-            "full_name": m.user.full_name,
-            "email": m.user.email,
-            "role": m.role,
-            "title": m.title,
-            "program": m.program,
-            "year_of_study": m.year_of_study,
-        }
-        for m in selectors.organization_members(request.user, org)
-    ]
+    return org
+
+
+@router.patch("/{org_id}", response=OrganizationDetailOut)
+def organization_update(request: HttpRequest, org_id: UUID, payload: OrganizationPatch) -> Any:
+    """Change public details. The organization's coordinators (institution) or recruiters
+    (partner)."""
+    org = _managed_or_403(request, org_id)
+    data = {k: ("" if v is None else v) for k, v in payload.dict(exclude_unset=True).items()}
+    return services.organization_update(actor=request.user, organization=org, **data)
+
+
+@router.get("/{org_id}/members", response=list[MemberOut])
+def member_list(request: HttpRequest, org_id: UUID) -> Any:
+    """Active members. Only for the organization's own managers."""
+    org = _managed_or_403(request, org_id)
+    return [_member_out(m) for m in selectors.organization_members(request.user, org)]
+
+
+@router.post("/{org_id}/members", response={201: MemberOut})
+def member_add(request: HttpRequest, org_id: UUID, payload: MemberIn) -> Any:
+    """Give a person with a Tandem account a role here (the organization's managers)."""
+    org = _managed_or_403(request, org_id)
+    user = User.objects.filter(email__iexact=payload.email.strip(), is_active=True).first()
+    if user is None:
+        raise DomainError(
+            "No active account uses this e-mail address.",
+            fields={"email": ["No active account uses this e-mail address."]},
+        )
+    membership = services.membership_add(
+        actor=request.user,
+        organization=org,
+        user=user,
+        role=payload.role,
+        title=payload.title,
+        program=payload.program,
+        year_of_study=payload.year_of_study,
+    )
+    return 201, _member_out(membership)
+
+
+@router.delete("/{org_id}/members/{membership_id}", response={204: None})
+def member_remove(request: HttpRequest, org_id: UUID, membership_id: UUID) -> Any:
+    """End a membership (the organization's managers). The last manager cannot be removed."""
+    org = _managed_or_403(request, org_id)
+    membership = Membership.objects.filter(
+        public_id=membership_id, organization=org, is_active=True
+    ).first()
+    if membership is None:
+        raise Http404
+    services.membership_remove(actor=request.user, membership=membership)
+    return 204, None
 
 
 def _vetting_institution(request: HttpRequest, org_id: UUID) -> Organization:

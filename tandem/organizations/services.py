@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -93,6 +95,12 @@ def _validate_organization(org: Organization, errors: dict[str, list[str]]) -> N
     if org.sector not in Sector.values:
         errors.setdefault("sector", []).append(_("Choose a valid sector."))
     org.country = _clean_country(org.country, errors)
+    org.website = (org.website or "").strip()
+    if org.website:
+        try:
+            URLValidator(schemes=["http", "https"])(org.website)
+        except ValidationError:
+            errors.setdefault("website", []).append(_("Enter a web address starting https://."))
     if org.slug:
         org.slug = slugify(org.slug)[:80]
     if org.slug and Organization.objects.filter(slug=org.slug).exclude(pk=org.pk).exists():
