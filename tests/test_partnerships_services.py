@@ -286,7 +286,8 @@ def test_kpi_validation(cast, fields, error_field):
     assert error_field in exc.value.fields
 
 
-def test_kpi_owner_must_belong_to_the_partnership(cast):
+@pytest.mark.parametrize("who", ["other_coordinator", "student", "outsider"])
+def test_kpi_owner_must_be_staff_of_the_partnership(cast, who):
     objective, _ = objective_with_kpi(cast)
     with pytest.raises(DomainError) as exc:
         services.kpi_create(
@@ -296,9 +297,19 @@ def test_kpi_owner_must_belong_to_the_partnership(cast):
             baseline=0,
             target=1,
             due_date=timezone.localdate() + dt.timedelta(days=9),
-            owner=cast.other_coordinator,
+            owner=getattr(cast, who),
         )
     assert "owner" in exc.value.fields
+    kpi = services.kpi_create(
+        actor=cast.coordinator,
+        objective=objective,
+        name="x",
+        baseline=0,
+        target=1,
+        due_date=timezone.localdate() + dt.timedelta(days=9),
+        owner=cast.mentor,
+    )
+    assert kpi.owner == cast.mentor
 
 
 def test_kpi_record_metric_updates_bound_kpis_only(cast):

@@ -94,8 +94,8 @@ ACTIONS = [
         lambda c: {
             "title": "Renamed",
             "types": ["mentoring"],
-            "institutions": [c.inst.pk],
-            "partners": [c.partner.pk],
+            "institutions": [c.inst.public_id],
+            "partners": [c.partner.public_id],
         },
         lambda c: Partnership.objects.get(pk=c.partnership.pk).title == "Renamed",
     ),
@@ -130,7 +130,7 @@ ACTIONS = [
         "commitment_create",
         lambda c: _url("commitment_create", c),
         lambda c: {
-            "commitment-organization": c.partner.pk,
+            "commitment-organization": c.partner.public_id,
             "commitment-kind": "funding",
             "commitment-description": "Bursaries",
             "commitment-amount": "5000",
@@ -148,8 +148,8 @@ ACTIONS = [
         "contact_create",
         lambda c: _url("contact_create", c),
         lambda c: {
-            "contact-organization": c.inst.pk,
-            "contact-user": c.coordinator.pk,
+            "contact-organization": c.inst.public_id,
+            "contact-user": c.coordinator.public_id,
             "contact-is_primary": "on",
         },
         lambda c: c.partnership.contacts.filter(user=c.coordinator).exists(),
@@ -169,7 +169,7 @@ ACTIONS = [
     Action(
         "action_item_create",
         lambda c: _url("action_item_create", c),
-        lambda c: {"action-description": "Draft MOU", "action-owner": c.recruiter.pk},
+        lambda c: {"action-description": "Draft MOU", "action-owner": c.recruiter.public_id},
         lambda c: ActionItem.objects.filter(description="Draft MOU").exists(),
     ),
     Action(
@@ -319,8 +319,8 @@ def test_create_matrix(client, cast):
     data = {
         "title": "New deal",
         "types": ["research"],
-        "institutions": [cast.inst.pk],
-        "partners": [cast.partner.pk],
+        "institutions": [cast.inst.public_id],
+        "partners": [cast.partner.public_id],
     }
     for who in EVERYONE:
         _as(client, cast, who)
@@ -376,7 +376,7 @@ def test_list_search_filter_and_pagination(client, cast, django_assert_max_num_q
         (
             "commitment_create",
             lambda c: {
-                "commitment-organization": c.partner.pk,
+                "commitment-organization": c.partner.public_id,
                 "commitment-kind": "funding",
                 "commitment-description": "Money",
                 "commitment-amount": "10",
@@ -386,7 +386,7 @@ def test_list_search_filter_and_pagination(client, cast, django_assert_max_num_q
         (
             "commitment_create",
             lambda c: {
-                "commitment-organization": c.other_partner.pk,
+                "commitment-organization": c.other_partner.public_id,
                 "commitment-kind": "places",
                 "commitment-description": "x",
                 "commitment-quantity": "1",
@@ -395,7 +395,7 @@ def test_list_search_filter_and_pagination(client, cast, django_assert_max_num_q
         ),
         (
             "contact_create",
-            lambda c: {"contact-organization": c.partner.pk},
+            lambda c: {"contact-organization": c.partner.public_id},
             "Enter a name, or choose a Tandem user.",
         ),
         ("communication_create", {"communication-kind": "tweet"}, "Select a valid choice"),
@@ -445,8 +445,8 @@ def test_edit_with_bad_dates_is_422(client, cast):
         {
             "title": "X",
             "types": ["mentoring"],
-            "institutions": [cast.inst.pk],
-            "partners": [cast.partner.pk],
+            "institutions": [cast.inst.public_id],
+            "partners": [cast.partner.public_id],
             "start_date": "2026-05-01",
             "end_date": "2026-04-01",
         },
@@ -560,3 +560,11 @@ def test_detail_shows_everything(client, cast, django_assert_max_num_queries):
     ]:
         assert text in body, text
     assert "Add an objective" not in body
+
+
+def test_owner_choices_are_staff_by_public_id(client, cast):
+    client.force_login(cast.coordinator)
+    body = client.get(_url("detail", cast)).content.decode()
+    assert f'value="{cast.recruiter.public_id}"' in body
+    assert f'value="{cast.student.public_id}"' not in body
+    assert f'value="{cast.other_coordinator.public_id}"' not in body

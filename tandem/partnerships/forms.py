@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tandem.accounts.models import User
 from tandem.core.errors import DomainError
-from tandem.organizations.models import Membership, Organization, OrganizationKind
+from tandem.organizations.models import Membership, Organization, OrganizationKind, Role
 
 from .models import (
     BoundMetric,
@@ -38,17 +38,25 @@ def apply_domain_error(form: forms.Form, exc: DomainError) -> None:
 
 
 class UserChoiceField(forms.ModelChoiceField):
+    """Chooses a person by public id (no database ids in pages)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("to_field_name", "public_id")
+        super().__init__(*args, **kwargs)
+
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.full_name} <{obj.email}>"
 
 
 def people_of(partnership: Partnership) -> Any:
-    """Active members of the partnership's organizations (owners, contacts)."""
+    """Active staff (not students) of the partnership's organizations: owners, contacts."""
     org_ids = list(partnership.institutions.values_list("pk", flat=True)) + list(
         partnership.partners.values_list("pk", flat=True)
     )
-    user_ids = Membership.objects.filter(organization_id__in=org_ids, is_active=True).values(
-        "user_id"
+    user_ids = (
+        Membership.objects.filter(organization_id__in=org_ids, is_active=True)
+        .exclude(role=Role.STUDENT)
+        .values("user_id")
     )
     return User.objects.filter(pk__in=user_ids, is_active=True).order_by("full_name")
 
@@ -84,11 +92,13 @@ class PartnershipForm(forms.Form):
     institutions = forms.ModelMultipleChoiceField(
         label=_("Institutions"),
         queryset=Organization.objects.filter(kind=OrganizationKind.INSTITUTION),
+        to_field_name="public_id",
         help_text=_("Hold Ctrl (or ⌘) to choose several."),
     )
     partners = forms.ModelMultipleChoiceField(
         label=_("Industry partners"),
         queryset=Organization.objects.filter(kind=OrganizationKind.PARTNER),
+        to_field_name="public_id",
         help_text=_("Hold Ctrl (or ⌘) to choose several."),
     )
     start_date = forms.DateField(label=_("Start date"), required=False, widget=DATE)
@@ -171,7 +181,7 @@ class MeasurementForm(forms.Form):
 
 class CommitmentForm(_PartnershipBoundForm):
     organization = forms.ModelChoiceField(
-        label=_("Committed by"), queryset=Organization.objects.none()
+        label=_("Committed by"), queryset=Organization.objects.none(), to_field_name="public_id"
     )
     kind = forms.ChoiceField(label=_("Kind"), choices=CommitmentKind.choices)
     description = forms.CharField(label=_("Description"), max_length=300)
@@ -213,7 +223,7 @@ class DeliveryForm(forms.Form):
 
 class ContactForm(_PartnershipBoundForm):
     organization = forms.ModelChoiceField(
-        label=_("Organization"), queryset=Organization.objects.none()
+        label=_("Organization"), queryset=Organization.objects.none(), to_field_name="public_id"
     )
     user = UserChoiceField(
         label=_("Tandem user"),
@@ -245,7 +255,10 @@ class ActionItemForm(_PartnershipBoundForm):
     owner = UserChoiceField(label=_("Owner"), queryset=User.objects.none(), required=False)
     due_date = forms.DateField(label=_("Due date"), required=False, widget=DATE)
     entry = forms.ModelChoiceField(
-        label=_("From entry"), queryset=CommunicationEntry.objects.none(), required=False
+        label=_("From entry"),
+        queryset=CommunicationEntry.objects.none(),
+        required=False,
+        to_field_name="public_id",
     )
 
     def __init__(self, *args: Any, partnership: Partnership, **kwargs: Any) -> None:

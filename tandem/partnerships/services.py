@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from tandem.accounts.models import User
 from tandem.audit.services import audit_record
 from tandem.core.errors import ConflictError, DomainError, PermissionDeniedError
-from tandem.organizations.models import Membership, Organization, OrganizationKind
+from tandem.organizations.models import Membership, Organization, OrganizationKind, Role
 
 from . import kpi_status as kpi_rules
 from . import lifecycle
@@ -133,13 +133,17 @@ def _choice(value: Any, field: str, choices: Iterable[str]) -> str:
 
 
 def _check_member(user: User | None, partnership: Partnership, field: str) -> None:
-    """Owners and linked contacts must belong to one of the partnership's organizations."""
+    """Owners must be staff (not students) of one of the partnership's organizations."""
     if user is None:
         return
-    if not Membership.objects.filter(
-        user=user, is_active=True, organization_id__in=_org_ids(partnership)
-    ).exists():
-        msg = _("Choose someone who belongs to one of the partnership's organizations.")
+    if (
+        not Membership.objects.filter(
+            user=user, is_active=True, organization_id__in=_org_ids(partnership)
+        )
+        .exclude(role=Role.STUDENT)
+        .exists()
+    ):
+        msg = _("Choose a staff member of one of the partnership's organizations.")
         raise DomainError(msg, fields={field: msg})
 
 
@@ -678,9 +682,11 @@ def partnership_contact_create(
         if errors:
             raise DomainError(_("Check the contact details."), fields=errors)
     else:
-        if not Membership.objects.filter(
-            user=user, organization=organization, is_active=True
-        ).exists():
+        if (
+            not Membership.objects.filter(user=user, organization=organization, is_active=True)
+            .exclude(role=Role.STUDENT)
+            .exists()
+        ):
             msg = _("This person does not belong to the chosen organization.")
             raise DomainError(msg, fields={"user": msg})
         if PartnershipContact.objects.filter(
