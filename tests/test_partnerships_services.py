@@ -551,3 +551,35 @@ def test_detail_selector_query_count(cast, django_assert_max_num_queries):
     with django_assert_max_num_queries(20):
         p = selectors.partnership_detail(cast.coordinator, cast.partnership.public_id)
         [list(k.measurements.all()) for o in p.objectives.all() for k in o.kpis.all()]
+
+
+def test_personal_data_export_and_erase(cast):
+    from tandem.accounts.personal_data import export_personal_data
+    from tandem.accounts.services import user_erase
+
+    objective, kpi = objective_with_kpi(cast)
+    objective.owner = cast.recruiter
+    objective.save()
+    services.partnership_contact_create(
+        actor=cast.recruiter,
+        partnership=cast.partnership,
+        organization=cast.partner,
+        user=cast.recruiter,
+        role_title="Talent lead",
+    )
+    services.communication_entry_create(
+        actor=cast.recruiter, partnership=cast.partnership, kind="note", title="Call notes"
+    )
+    services.kpi_measurement_record(actor=cast.recruiter, kpi=kpi, value=3)
+    data = export_personal_data(cast.recruiter)["partnerships"]
+    assert data["contacts"][0]["role_title"] == "Talent lead"
+    assert data["communication_entries"][0]["title"] == "Call notes"
+    assert data["owned_objectives"] == ["More placements"]
+
+    user_erase(actor=cast.recruiter, user=cast.recruiter)
+    assert not PartnershipContact.objects.exists()
+    objective.refresh_from_db()
+    assert objective.owner is None
+    assert KPIMeasurement.objects.get(kpi=kpi).recorded_by is None
+    entry = cast.partnership.communications.get()
+    assert (entry.title, entry.author) == ("Call notes", None)
