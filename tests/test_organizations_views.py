@@ -78,7 +78,7 @@ def test_list_query_count(client, w, django_assert_max_num_queries):
     for i in range(40):
         PartnerFactory(name=f"Bulk partner {i}")
     client.force_login(w["coordinator"])
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(7):
         response = client.get(reverse("organizations:list"))
     assert response.status_code == 200
     assert "Page 1 of 2" in response.content.decode()
@@ -393,3 +393,67 @@ def test_api_organization_update_bad_input(client, w):
     assert (
         client.patch(url, {"sector": "space"}, content_type="application/json").status_code == 422
     )
+
+
+PAGE_MANAGE = [
+    ("anonymous", 302),
+    ("outsider", 403),
+    ("student", 403),
+    ("educator", 403),
+    ("recruiter", 403),
+    ("other_coordinator", 403),
+    ("coordinator", None),
+]
+
+
+@pytest.mark.parametrize(("who", "status"), PAGE_MANAGE)
+def test_member_pages_matrix(client, w, who, status):
+    newcomer = UserFactory(email="fresh@example.org")
+    student_membership = w["student"].memberships.get()
+    _login(client, w, who)
+    added = client.post(
+        reverse("organizations:member_add", args=[w["inst"].public_id]),
+        {"email": "fresh@example.org", "role": "educator", "title": "Lecturer"},
+    )
+    removed = client.post(
+        reverse(
+            "organizations:member_remove", args=[w["inst"].public_id, student_membership.public_id]
+        )
+    )
+    student_membership.refresh_from_db()
+    if status is None:
+        assert added.status_code == 302 and removed.status_code == 302
+        assert newcomer.memberships.get().role == "educator"
+        assert not student_membership.is_active
+    else:
+        assert added.status_code == status and removed.status_code == status
+        assert not newcomer.memberships.exists() and student_membership.is_active
+
+
+def test_member_add_form_errors(client, w):
+    client.force_login(w["coordinator"])
+    url = reverse("organizations:member_add", args=[w["inst"].public_id])
+    response = client.post(url, {"email": "ghost@example.org", "role": "student"})
+    assert response.status_code == 422
+    assert "No active account uses this e-mail address." in response.content.decode()
+    response = client.post(url, {"email": w["outsider"].email, "role": "recruiter"})
+    assert response.status_code == 422  # not a role of an institution
+    response = client.post(
+        url, {"email": w["outsider"].email, "role": "educator", "program": "Nursing"}
+    )
+    assert response.status_code == 422
+    assert "Only for students." in response.content.decode()
+    assert not w["outsider"].memberships.exists()
+    assert client.get(url).status_code == 405
+
+
+def test_last_coordinator_cannot_be_removed_from_the_page(client, w):
+    client.force_login(w["coordinator"])
+    own = w["coordinator"].memberships.get()
+    response = client.post(
+        reverse("organizations:member_remove", args=[w["inst"].public_id, own.public_id]),
+        follow=True,
+    )
+    assert "last" in response.content.decode()
+    own.refresh_from_db()
+    assert own.is_active

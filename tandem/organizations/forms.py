@@ -53,3 +53,19 @@ class VettingDecisionForm(forms.Form):
     note = forms.CharField(
         label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+class MemberAddForm(forms.Form):
+    """Add a person (who already has a Tandem account) by e-mail."""
+
+    email = forms.EmailField(label=_("E-mail address"))
+    role = forms.ChoiceField(label=_("Role"))
+    title = forms.CharField(label=_("Job title"), required=False, max_length=120)
+    program = forms.CharField(label=_("Program of study"), required=False, max_length=200)
+    year_of_study = forms.IntegerField(
+        label=_("Year of study"), required=False, min_value=1, max_value=10
+    )
+
+    def __init__(self, *args: Any, roles: list[tuple[str, Any]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = roles  # type: ignore[attr-defined]

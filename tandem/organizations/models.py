@@ -87,10 +87,7 @@ class Organization(PublicModel):
                         kind="institution",
                         type__in=INSTITUTION_TYPE_VALUES,
                     )
-                    | (
-                        models.Q(kind="partner")
-                        & ~models.Q(type__in=INSTITUTION_TYPE_VALUES)
-                    )
+                    | (models.Q(kind="partner") & ~models.Q(type__in=INSTITUTION_TYPE_VALUES))
                 ),
             )
         ]

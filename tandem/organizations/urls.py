@@ -8,4 +8,10 @@ urlpatterns = [
     path("", views.organization_list, name="list"),
     path("vetting/", views.vetting, name="vetting"),
     path("<uuid:public_id>/", views.organization_detail, name="detail"),
+    path("<uuid:public_id>/members/add/", views.member_add, name="member_add"),
+    path(
+        "<uuid:public_id>/members/<uuid:membership_id>/remove/",
+        views.member_remove,
+        name="member_remove",
+    ),
 ]

@@ -13,12 +13,22 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
+from tandem.accounts.models import User
 from tandem.core.errors import DomainError
 
 from . import selectors, services
-from .forms import OrganizationFilterForm, VettingDecisionForm, VettingFilterForm
-from .models import Organization, OrganizationKind, VettingStatus
+from .forms import MemberAddForm, OrganizationFilterForm, VettingDecisionForm, VettingFilterForm
+from .models import (
+    INSTITUTION_ROLES,
+    PARTNER_ROLES,
+    Membership,
+    Organization,
+    OrganizationKind,
+    Role,
+    VettingStatus,
+)
 from .permissions import can_manage_organization, can_view_members
 
 PER_PAGE = 25
@@ -63,6 +73,7 @@ def organization_detail(request: HttpRequest, public_id: str) -> HttpResponse:
         "members": selectors.organization_members(request.user, org),
         "can_manage": can_manage_organization(request.user, org),
         "coordinates": [],
+        "member_form": _member_form(org) if can_manage_organization(request.user, org) else None,
     }
     if org.kind == OrganizationKind.PARTNER:
         institutions = list(selectors.vetting_institutions_for(request.user))
@@ -70,6 +81,81 @@ def organization_detail(request: HttpRequest, public_id: str) -> HttpResponse:
             (inst, selectors.vetting_status_of(inst, org)) for inst in institutions
         ]
     return render(request, "organizations/detail.html", context)
+
+
+def _member_form(org: Organization, data: Any = None) -> MemberAddForm:
+    allowed = INSTITUTION_ROLES if org.is_institution else PARTNER_ROLES
+    roles = [(r.value, r.label) for r in Role if r in allowed]
+    return MemberAddForm(data, roles=roles)
+
+
+def _managed_or_403(request: HttpRequest, public_id: str) -> Organization:
+    org = selectors.organization_get(request.user, public_id)
+    if org is None:
+        raise Http404
+    if not can_manage_organization(request.user, org):
+        raise PermissionDenied(_("Only this organization's managers change its members."))
+    return org
+
+
+@login_required
+@require_POST
+def member_add(request: HttpRequest, public_id: str) -> HttpResponse:
+    """Coordinators add people to their institution; recruiters to their partner."""
+    org = _managed_or_403(request, public_id)
+    form = _member_form(org, request.POST)
+    if form.is_valid():
+        user = User.objects.filter(email__iexact=form.cleaned_data["email"], is_active=True).first()
+        if user is None:
+            form.add_error("email", _("No active account uses this e-mail address."))
+        else:
+            try:
+                services.membership_add(
+                    actor=request.user,
+                    organization=org,
+                    user=user,
+                    role=form.cleaned_data["role"],
+                    title=form.cleaned_data["title"],
+                    program=form.cleaned_data["program"],
+                    year_of_study=form.cleaned_data["year_of_study"],
+                )
+            except DomainError as exc:
+                for field, errs in exc.fields.items():
+                    for err in errs:
+                        form.add_error(field if field in form.fields else None, err)
+                if not exc.fields:
+                    form.add_error(None, exc.message)
+            else:
+                messages.success(request, _("%(name)s added.") % {"name": user.full_name})
+                return redirect("organizations:detail", public_id=org.public_id)
+    context = {
+        "organization": org,
+        "sites": selectors.organization_sites(org),
+        "can_view_members": True,
+        "members": selectors.organization_members(request.user, org),
+        "can_manage": True,
+        "coordinates": [],
+        "member_form": form,
+    }
+    return render(request, "organizations/detail.html", context, status=422)
+
+
+@login_required
+@require_POST
+def member_remove(request: HttpRequest, public_id: str, membership_id: str) -> HttpResponse:
+    org = _managed_or_403(request, public_id)
+    membership = Membership.objects.filter(
+        public_id=membership_id, organization=org, is_active=True
+    ).first()
+    if membership is None:
+        raise Http404
+    try:
+        services.membership_remove(actor=request.user, membership=membership)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Membership removed."))
+    return redirect("organizations:detail", public_id=org.public_id)
 
 
 def _chosen_institution(request: HttpRequest) -> tuple[list[Organization], Organization]:
