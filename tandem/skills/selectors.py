@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet
 
 from tandem.skills.engine.semantic import ml_available
 from tandem.skills.engine.text import fold
@@ -16,7 +16,7 @@ def concept_search(
     *, viewer: Any, query: str = "", group: SkillGroup | None = None
 ) -> QuerySet[SkillConcept]:
     """Current concepts whose preferred or alternative label contains ``query`` (folded),
-    optionally under a hierarchy group; preferred-label matches first."""
+    optionally under a hierarchy group, by preferred label."""
     if not can_browse_taxonomy(viewer):
         return SkillConcept.objects.none()
     qs = SkillConcept.objects.filter(is_current=True)
@@ -24,8 +24,8 @@ def concept_search(
         qs = qs.filter(groups__code__startswith=group.code).distinct()
     q = fold(query.strip())
     if q:
-        matching = SkillLabel.objects.filter(concept=OuterRef("pk"), search__contains=q)
-        qs = qs.filter(Exists(matching))
+        # One scan of the label table, not one correlated subquery per concept.
+        qs = qs.filter(pk__in=SkillLabel.objects.filter(search__contains=q).values("concept_id"))
     return qs.order_by("preferred_label", "pk")
 
 

@@ -55,134 +55,145 @@ def _recovered(taxonomy: Taxonomy) -> dict[str, int]:
 
 @transaction.atomic
 def _store(taxonomy: Taxonomy, *, source: str, started: float) -> EscoLoadResult:
-    fingerprint = taxonomy.fingerprint
+    """Bring the tables in line with ``taxonomy``, writing only the differences."""
+    changes = 0
     group_codes = _group_tree(taxonomy)
-    n_labels = sum(len(dict.fromkeys(c.labels)) for c in taxonomy.concepts)
-    latest = EscoRelease.objects.order_by("-created_at").first()
-    counts_match = (
-        latest is not None
-        and latest.fingerprint == fingerprint
-        and SkillConcept.objects.filter(is_current=True).count() == len(taxonomy.concepts)
-        and SkillLabel.objects.count() == n_labels
-        and Occupation.objects.count() == len(taxonomy.occupations)
-    )
-    if counts_match:
-        return EscoLoadResult(
-            version=ESCO_VERSION,
-            source=source,
-            concepts=len(taxonomy.concepts),
-            labels=n_labels,
-            groups=len(group_codes),
-            occupations=len(taxonomy.occupations),
-            recovered=_recovered(taxonomy),
-            changed=False,
-            seconds=time.perf_counter() - started,
-        )
 
-    # Hierarchy: upsert the nodes, then link parents.
-    SkillGroup.objects.bulk_create(
-        [
-            SkillGroup(code=code, name=name, level=level)
-            for code, (name, level, _) in group_codes.items()
-        ],
-        update_conflicts=True,
-        unique_fields=["code"],
-        update_fields=["name", "level"],
-        batch_size=BATCH,
-    )
-    group_ids = dict(SkillGroup.objects.values_list("code", "id"))
-    groups = list(SkillGroup.objects.all())
-    for g in groups:
-        parent = group_codes.get(g.code, ("", 0, None))[2]
-        g.parent_id = group_ids.get(parent) if parent else None
-    SkillGroup.objects.bulk_update(groups, ["parent"], batch_size=BATCH)
+    # Hierarchy nodes, then their parent links.
+    existing_groups = {g.code: g for g in SkillGroup.objects.all()}
+    new_groups = [
+        SkillGroup(code=code, name=name, level=level)
+        for code, (name, level, _) in group_codes.items()
+        if code not in existing_groups
+    ]
+    SkillGroup.objects.bulk_create(new_groups, batch_size=BATCH)
+    changes += len(new_groups)
+    groups = {g.code: g for g in SkillGroup.objects.all()}
+    dirty_groups = []
+    for code, (name, level, parent) in group_codes.items():
+        g = groups[code]
+        parent_id = groups[parent].pk if parent else None
+        if (g.name, g.level, g.parent_id) != (name, level, parent_id):
+            g.name, g.level, g.parent_id = name, level, parent_id
+            dirty_groups.append(g)
+    SkillGroup.objects.bulk_update(dirty_groups, ["name", "level", "parent"], batch_size=BATCH)
+    changes += len(dirty_groups)
 
-    # Concepts: upsert by URI so that ids stay stable across reloads.
-    SkillConcept.objects.bulk_create(
-        [
-            SkillConcept(
-                uri=c.uri,
-                esco_id=_uuid(c.uri),
-                preferred_label=c.preferred_label[:255],
-                kind=c.kind,
-                description=c.description,
-                label_source=c.label_source,
-                is_current=True,
+    # Concepts, matched by URI so that the ids other apps hold stay stable.
+    fields = ("preferred_label", "kind", "description", "label_source", "is_current")
+    existing = {c.uri: c for c in SkillConcept.objects.only("id", "uri", *fields)}
+    to_create, to_update = [], []
+    for c in taxonomy.concepts:
+        values = (c.preferred_label[:255], c.kind, c.description, c.label_source, True)
+        row = existing.get(c.uri)
+        if row is None:
+            to_create.append(
+                SkillConcept(
+                    uri=c.uri, esco_id=_uuid(c.uri), **dict(zip(fields, values, strict=True))
+                )
             )
-            for c in taxonomy.concepts
-        ],
-        update_conflicts=True,
-        unique_fields=["uri"],
-        update_fields=["preferred_label", "kind", "description", "label_source", "is_current"],
-        batch_size=BATCH,
-    )
-    uris = [c.uri for c in taxonomy.concepts]
-    SkillConcept.objects.exclude(uri__in=uris).update(is_current=False)
+        elif tuple(getattr(row, f) for f in fields) != values:
+            for f, v in zip(fields, values, strict=True):
+                setattr(row, f, v)
+            to_update.append(row)
+    SkillConcept.objects.bulk_create(to_create, batch_size=BATCH)
+    SkillConcept.objects.bulk_update(to_update, list(fields), batch_size=BATCH)
+    uris = {c.uri for c in taxonomy.concepts}
+    gone = [row.pk for uri, row in existing.items() if uri not in uris and row.is_current]
+    SkillConcept.objects.filter(pk__in=gone).update(is_current=False)
+    changes += len(to_create) + len(to_update) + len(gone)
     concept_ids = dict(SkillConcept.objects.values_list("uri", "id"))
 
-    # Labels and hierarchy links are rebuilt: nothing else points at them.
-    SkillLabel.objects.all().delete()
+    # Labels: (concept, label, is_preferred) rows, added and removed by difference.
+    wanted_labels = {
+        (concept_ids[c.uri], label[:500], n == 0)
+        for c in taxonomy.concepts
+        for n, label in enumerate(dict.fromkeys(c.labels))
+    }
+    have_labels = {
+        (cid, label, pref): pk
+        for pk, cid, label, pref in SkillLabel.objects.values_list(
+            "id", "concept_id", "label", "is_preferred"
+        )
+    }
+    stale = [pk for key, pk in have_labels.items() if key not in wanted_labels]
+    for i in range(0, len(stale), BATCH):
+        SkillLabel.objects.filter(pk__in=stale[i : i + BATCH]).delete()
     SkillLabel.objects.bulk_create(
         (
-            SkillLabel(
-                concept_id=concept_ids[c.uri],
-                label=label[:500],
-                search=fold(label)[:500],
-                is_preferred=n == 0,
-            )
-            for c in taxonomy.concepts
-            for n, label in enumerate(dict.fromkeys(c.labels))
+            SkillLabel(concept_id=cid, label=label, search=fold(label)[:500], is_preferred=pref)
+            for cid, label, pref in sorted(wanted_labels - have_labels.keys())
         ),
         batch_size=BATCH,
     )
+    changes += len(stale) + len(wanted_labels - have_labels.keys())
+
+    # Concept ↔ hierarchy links.
     through = SkillConcept.groups.through
-    through.objects.all().delete()
+    wanted_links = {
+        (concept_ids[c.uri], groups[code].pk)
+        for c in taxonomy.concepts
+        for code in {p[-1] for p in c.paths if p}
+        if code in groups
+    }
+    have_links = {
+        (cid, gid): pk
+        for pk, cid, gid in through.objects.values_list("id", "skillconcept_id", "skillgroup_id")
+    }
+    stale_links = [pk for key, pk in have_links.items() if key not in wanted_links]
+    for i in range(0, len(stale_links), BATCH):
+        through.objects.filter(pk__in=stale_links[i : i + BATCH]).delete()
     through.objects.bulk_create(
         (
-            through(skillconcept_id=concept_ids[c.uri], skillgroup_id=group_ids[code])
-            for c in taxonomy.concepts
-            for code in dict.fromkeys(p[-1] for p in c.paths if p)
-            if code in group_ids
+            through(skillconcept_id=cid, skillgroup_id=gid)
+            for cid, gid in sorted(wanted_links - have_links.keys())
         ),
         batch_size=BATCH,
     )
+    changes += len(stale_links) + len(wanted_links - have_links.keys())
 
+    # Occupations.
+    have_occ = {
+        uri: (label, text)
+        for uri, label, text in Occupation.objects.values_list("uri", "preferred_label", "text")
+    }
+    new_occ = [
+        Occupation(
+            uri=o.uri, esco_id=_uuid(o.uri), preferred_label=o.preferred_label[:255], text=o.text
+        )
+        for o in taxonomy.occupations
+        if have_occ.get(o.uri) != (o.preferred_label[:255], o.text)
+    ]
     Occupation.objects.bulk_create(
-        [
-            Occupation(
-                uri=o.uri,
-                esco_id=_uuid(o.uri),
-                preferred_label=o.preferred_label[:255],
-                text=o.text,
-            )
-            for o in taxonomy.occupations
-        ],
+        new_occ,
         update_conflicts=True,
         unique_fields=["uri"],
         update_fields=["preferred_label", "text"],
         batch_size=BATCH,
     )
+    changes += len(new_occ)
 
     recovered = _recovered(taxonomy)
-    EscoRelease.objects.create(
-        version=ESCO_VERSION,
-        source=source,
-        fingerprint=fingerprint,
-        concept_count=len(taxonomy.concepts),
-        label_count=n_labels,
-        group_count=len(group_codes),
-        occupation_count=len(taxonomy.occupations),
-        recovered_label_counts=recovered,
-    )
+    if changes:
+        EscoRelease.objects.create(
+            version=ESCO_VERSION,
+            source=source,
+            fingerprint=taxonomy.fingerprint,
+            concept_count=len(taxonomy.concepts),
+            label_count=len(wanted_labels),
+            group_count=len(group_codes),
+            occupation_count=len(taxonomy.occupations),
+            recovered_label_counts=recovered,
+        )
     return EscoLoadResult(
         version=ESCO_VERSION,
         source=source,
         concepts=len(taxonomy.concepts),
-        labels=n_labels,
+        labels=len(wanted_labels),
         groups=len(group_codes),
         occupations=len(taxonomy.occupations),
         recovered=recovered,
-        changed=True,
+        changed=bool(changes),
         seconds=time.perf_counter() - started,
     )
 
