@@ -568,3 +568,26 @@ def test_owner_choices_are_staff_by_public_id(client, cast):
     assert f'value="{cast.recruiter.public_id}"' in body
     assert f'value="{cast.student.public_id}"' not in body
     assert f'value="{cast.other_coordinator.public_id}"' not in body
+
+
+def test_edit_page_prefills_current_values(client, cast):
+    client.force_login(cast.recruiter)
+    body = client.get(_url("edit", cast)).content.decode()
+    assert 'value="Robotics internships"' in body
+    assert f'<option value="{cast.inst.public_id}" selected>' in body
+    assert f'<option value="{cast.partner.public_id}" selected>' in body
+    assert 'value="mentoring"' in body and "checked" in body
+
+
+def test_admin_pages_render(client, cast):
+    services.kpi_measurement_record(actor=cast.coordinator, kpi=cast.kpi, value=1)
+    client.force_login(cast.admin)
+    objects = [cast.partnership, cast.kpi, cast.objective, cast.commitment, cast.contact, cast.item]
+    for obj in objects:
+        meta = obj._meta
+        changelist = reverse(f"admin:{meta.app_label}_{meta.model_name}_changelist")
+        assert client.get(changelist).status_code == 200, changelist
+        change = reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[obj.pk])
+        assert client.get(change).status_code == 200, change
+    for name in ["communicationentry", "partnershipdocument"]:
+        assert client.get(reverse(f"admin:partnerships_{name}_changelist")).status_code == 200
