@@ -98,7 +98,13 @@ def _audit(actor: Any, action: str, opportunity: Opportunity, changes: dict[str,
 
 
 def _lock(opportunity: Opportunity) -> Opportunity:
-    return Opportunity.objects.select_for_update().select_related("host").get(pk=opportunity.pk)
+    """Lock the posting row only (not its host), so transitions on one posting queue and
+    postings of the same host do not."""
+    return (
+        Opportunity.objects.select_for_update(of=("self",))
+        .select_related("host")
+        .get(pk=opportunity.pk)
+    )
 
 
 def _sync(target: Opportunity, source: Opportunity) -> None:

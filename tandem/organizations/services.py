@@ -324,21 +324,23 @@ def membership_remove(*, actor: Any, membership: Membership) -> Membership:
     an organization is never left without anyone to run it."""
     organization = membership.organization
     _require(actor is None or can_manage_organization(actor, organization))
+    manager_role = Role.COORDINATOR if organization.is_institution else Role.RECRUITER
+    # Lock every active manager membership first, so two managers removing each other at
+    # once cannot both succeed and leave nobody in charge.
+    managers = set(
+        Membership.objects.select_for_update()
+        .filter(organization=organization, role=manager_role, is_active=True)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
     if not membership.is_active:
         raise ConflictError(_("This membership has already been removed."))
-    manager_role = Role.COORDINATOR if organization.is_institution else Role.RECRUITER
-    if membership.role == manager_role:
-        others = (
-            Membership.objects.filter(organization=organization, role=manager_role, is_active=True)
-            .exclude(pk=membership.pk)
-            .count()
+    if membership.role == manager_role and not managers - {membership.pk}:
+        raise ConflictError(
+            _("You cannot remove the last %(role)s of this organization.")
+            % {"role": membership.get_role_display()}
         )
-        if others == 0:
-            raise ConflictError(
-                _("You cannot remove the last %(role)s of this organization.")
-                % {"role": membership.get_role_display()}
-            )
     membership.is_active = False
     membership.save(update_fields=["is_active", "updated_at"])
     audit_record(
