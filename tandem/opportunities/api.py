@@ -10,6 +10,7 @@ from typing import Any
 from uuid import UUID
 
 from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
@@ -186,13 +187,13 @@ def _service_fields(data: dict[str, Any], host: Organization) -> dict[str, Any]:
             Site.objects.filter(public_id=site_id, organization=host).first() if site_id else None
         )
         if site_id and site is None:
-            errors["site_id"] = ["Choose one of the host's own sites."]
+            errors["site_id"] = [_("Choose one of the host's own sites.")]
         data["site"] = site
     if "partnership_id" in data:
         p_id = data.pop("partnership_id")
         partnership = Partnership.objects.filter(public_id=p_id).first() if p_id else None
         if p_id and partnership is None:
-            errors["partnership_id"] = ["No such partnership."]
+            errors["partnership_id"] = [_("No such partnership.")]
         data["partnership"] = partnership
     for key in ("skills_wanted", "location", "pay_period"):
         if key in data and data[key] is None:
@@ -200,7 +201,7 @@ def _service_fields(data: dict[str, Any], host: Organization) -> dict[str, Any]:
     if "eligible_programs" in data and data["eligible_programs"] is None:
         data["eligible_programs"] = []
     if errors:
-        raise DomainError("Please correct the highlighted fields.", fields=errors)
+        raise DomainError(_("Please correct the highlighted fields."), fields=errors)
     return data
 
 
@@ -240,7 +241,9 @@ def opportunity_create(request: HttpRequest, payload: OpportunityCreateIn) -> An
     data = payload.dict(exclude_unset=True)
     host = Organization.objects.filter(public_id=data.pop("host_id")).first()
     if host is None:
-        raise DomainError("No such organization.", fields={"host_id": ["No such organization."]})
+        raise DomainError(
+            _("No such organization."), fields={"host_id": [_("No such organization.")]}
+        )
     opp = services.opportunity_create(actor=request.user, host=host, **_service_fields(data, host))
     return 201, opp
 
@@ -253,8 +256,8 @@ def opportunity_update(request: HttpRequest, opp_id: UUID, payload: OpportunityF
     for required in ("title", "type", "description", "work_mode", "seats", "pay_currency"):
         if required in data and data[required] is None:
             raise DomainError(
-                "Please correct the highlighted fields.",
-                fields={required: ["This field cannot be empty."]},
+                _("Please correct the highlighted fields."),
+                fields={required: [_("This field cannot be empty.")]},
             )
     opp = services.opportunity_update(actor=request.user, opportunity=opp, **data)
     return opp
@@ -271,8 +274,8 @@ def opportunity_submit(request: HttpRequest, opp_id: UUID, payload: SubmitIn) ->
     )
     if len(institutions) != len(set(payload.institution_ids)):
         raise DomainError(
-            "Some institutions do not exist.",
-            fields={"institution_ids": ["Choose existing education institutions."]},
+            _("Some institutions do not exist."),
+            fields={"institution_ids": [_("Choose existing education institutions.")]},
         )
     opp = services.opportunity_submit(
         actor=request.user, opportunity=opp, institutions=institutions

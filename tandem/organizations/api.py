@@ -10,6 +10,7 @@ from typing import Any
 from uuid import UUID
 
 from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
@@ -255,8 +256,8 @@ def member_add(request: HttpRequest, org_id: UUID, payload: MemberIn) -> Any:
     user = User.objects.filter(email__iexact=payload.email.strip(), is_active=True).first()
     if user is None:
         raise DomainError(
-            "No active account uses this e-mail address.",
-            fields={"email": ["No active account uses this e-mail address."]},
+            _("No active account uses this e-mail address."),
+            fields={"email": [_("No active account uses this e-mail address.")]},
         )
     membership = services.membership_add(
         actor=request.user,
