@@ -377,3 +377,22 @@ def test_list_query_count_does_not_grow_with_rows(client, env, django_assert_max
         with django_assert_max_num_queries(14):
             response = client.get(reverse("opportunities:list"))
         assert response.status_code == 200
+
+
+def test_editing_a_closed_posting_with_a_past_deadline_keeps_the_deadline(client, env):
+    past = timezone.now() - dt.timedelta(days=3, seconds=17)
+    env.closed.application_deadline = past
+    env.closed.save()
+    client.force_login(env.cast.recruiter)
+    url = reverse("opportunities:edit", args=[env.closed.public_id])
+    form = client.get(url).context["form"]
+    data = {
+        name: form[name].value() if form[name].value() is not None else "" for name in form.fields
+    }
+    data["application_deadline"] = timezone.localtime(past).strftime("%Y-%m-%dT%H:%M")
+    data["title"] = "Closed and renamed"
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    env.closed.refresh_from_db()
+    assert env.closed.title == "Closed and renamed"
+    assert env.closed.application_deadline == past

@@ -7,6 +7,7 @@ change answers 403.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django import forms
@@ -41,6 +42,7 @@ from .permissions import (
 )
 
 PER_PAGE = 20
+ONE_MINUTE = timedelta(minutes=1)
 
 
 def _paginate(request: HttpRequest, qs: QuerySet[Any]) -> dict[str, Any]:
@@ -170,10 +172,14 @@ def opportunity_edit(request: HttpRequest, public_id: Any) -> HttpResponse:
         request.POST if request.method == "POST" else None, editing=opp, initial=initial_from(opp)
     )
     if request.method == "POST" and form.is_valid():
+        fields = form.service_fields()
+        # The form shows the deadline to the minute; an untouched deadline must not count
+        # as a change (a posting whose deadline passed could otherwise never be edited).
+        old_deadline, new_deadline = opp.application_deadline, fields["application_deadline"]
+        if old_deadline and new_deadline and abs(new_deadline - old_deadline) < ONE_MINUTE:
+            fields["application_deadline"] = old_deadline
         try:
-            services.opportunity_update(
-                actor=request.user, opportunity=opp, **form.service_fields()
-            )
+            services.opportunity_update(actor=request.user, opportunity=opp, **fields)
         except PermissionDeniedError as exc:
             raise PermissionDenied(exc.message) from exc
         except DomainError as exc:
