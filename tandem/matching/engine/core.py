@@ -238,3 +238,74 @@ def first_blocking_single(s_ptr, s_pref, s_prank, cap, assign, worst, filled):  
             if filled[p] < cap[p] or s_prank[k] < worst[p]:
                 return k, s
     return -1, -1
+
+
+@njit(cache=True, nogil=True)
+def holder_stats(assign, arank, n_p):  # type: ignore[no-untyped-def]
+    """Per placement: the worst rank it holds (-1 if none) and how many it holds."""
+    worst = np.full(n_p, -1, np.int32)
+    filled = np.zeros(n_p, np.int32)
+    for s in range(assign.shape[0]):
+        p = assign[s]
+        if p >= 0:
+            filled[p] += 1
+            if arank[s] > worst[p]:
+                worst[p] = arank[s]
+    return worst, filled
+
+
+@njit(cache=True, nogil=True)
+def all_blocking_single(s_ptr, s_pref, s_prank, cap, assign, worst, filled):  # type: ignore[no-untyped-def]
+    """Every blocking single entry as arrays ``(k, s)`` (see ``first_blocking_single``)."""
+    n_s = s_ptr.shape[0] - 1
+    ks = np.empty(16, np.int64)
+    ss = np.empty(16, np.int64)
+    n = 0
+    for s in range(n_s):
+        cur = assign[s]
+        for k in range(s_ptr[s], s_ptr[s + 1]):
+            p = s_pref[k]
+            if p == cur:
+                break
+            if cap[p] <= 0:
+                continue
+            if filled[p] < cap[p] or s_prank[k] < worst[p]:
+                if n == ks.shape[0]:
+                    ks2 = np.empty(2 * n, np.int64)
+                    ss2 = np.empty(2 * n, np.int64)
+                    ks2[:n] = ks
+                    ss2[:n] = ss
+                    ks, ss = ks2, ss2
+                ks[n] = k
+                ss[n] = s
+                n += 1
+    return ks[:n], ss[:n]
+
+
+@njit(cache=True, nogil=True)
+def entry_positions(s_ptr, s_pref, p_ptr, p_pref):  # type: ignore[no-untyped-def]
+    """For each placement entry, the index in ``s_pref`` of the same (student, placement)."""
+    pos = np.full(p_pref.shape[0], -1, np.int64)
+    for p in range(p_ptr.shape[0] - 1):
+        for idx in range(p_ptr[p], p_ptr[p + 1]):
+            s = p_pref[idx]
+            for k in range(s_ptr[s], s_ptr[s + 1]):
+                if s_pref[k] == p:
+                    pos[idx] = k
+                    break
+    return pos
+
+
+@njit(cache=True, nogil=True)
+def next_taker(q, start, p_ptr, p_pref, p_kpos, assign, nxt):  # type: ignore[no-untyped-def]
+    """The first entry of ``q``'s list from ``start`` whose student prefers ``q`` to what
+    they hold (``nxt[s] - 1`` is the entry they hold), or -1."""
+    for idx in range(start, p_ptr[q + 1]):
+        s = p_pref[idx]
+        cur = assign[s]
+        if cur == q:
+            continue
+        if cur >= 0 and nxt[s] - 1 < p_kpos[idx]:
+            continue
+        return idx
+    return -1

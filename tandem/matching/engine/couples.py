@@ -7,19 +7,25 @@
    second (a free seat, or someone it ranks lower, who is displaced); for ``p == q`` the
    placement must want both. Displaced singles go on down their lists; a displaced couple
    member pulls the partner out too, and the couple goes on with its next pair.
-3. **Repair.** Withdrawals leave seats that earlier-rejected applicants may now want, so
-   the result is checked for blocking pairs; the first one found (lowest student number)
-   is satisfied — the student or couple moves there, displacing as in step 2 — and the
-   check runs again (Roth and Vande Vate's path to stability).
-4. **Stop** when nothing blocks (a stable matching: ``stable=True``), or when a matching
-   repeats or the step budget runs out: then no stable matching was found and the result
-   says so, with the blocking pairs that remain. With couples a stable matching may not
-   exist at all (Roth 1984); when it exists, this procedure is not guaranteed to find it,
-   which the result reports rather than hides.
+3. **Vacancy chains.** A withdrawal leaves a seat that earlier-rejected single students may
+   now want: the placement takes the best of them (in its own order) who prefer it to what
+   they hold, which may free a seat elsewhere, and so on (as in Roth–Peranson).
+4. **Repair.** The result is then checked for blocking pairs (single or couple); the first
+   one found (lowest student number, then couples in input order) is satisfied — the
+   student or couple moves there, displacing as in step 2 — and steps 2–4 run again (Roth
+   and Vande Vate's path to stability). When a matching comes back (a cycle), the next
+   blocking pair is drawn at random among all of them (seeded: the match's seed), which
+   leaves most cycles (random paths to stability).
+5. **Stop** when nothing blocks (a stable matching: ``stable=True``), or after 50 returns
+   to earlier matchings or when the step budget runs out: then no stable matching was
+   found and the result says so, with the blocking pairs that remain. With couples a
+   stable matching may not exist at all (Roth 1984); when it exists, this procedure is not
+   guaranteed to find it, which the result reports rather than hides.
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -61,6 +67,14 @@ class _State:
             row = cm.s_pref[lo:hi]
             self.nxt[s] = lo + int(np.flatnonzero(row == self.assign[s])[0]) + 1
         self.cnxt = np.asarray(cm.couple_ptr[:-1], dtype=np.int64).copy()
+        self.vacancies: list[int] = []
+        # plain lists: element access from Python is much cheaper than on arrays
+        self.s_ptr_l: list[int] = cm.s_ptr.tolist()
+        self.s_pref_l: list[int] = cm.s_pref.tolist()
+        self.p_ptr_l: list[int] = cm.p_ptr.tolist()
+        self.p_pref_l: list[int] = cm.p_pref.tolist()
+        self.cap_l: list[int] = cm.cap.tolist()
+        self.p_kpos = core.entry_positions(cm.s_ptr, cm.s_pref, cm.p_ptr, cm.p_pref)
         self.cheld = np.full(len(cm.couple_members), -1, np.int64)  # pair index held
 
     def rank(self, p: int, s: int) -> int:
@@ -92,12 +106,39 @@ class _State:
         must_leave = len(stay) + 2 - cap
         return must_leave <= 0 or all(r > max(ra, rb) for r in stay[:must_leave])
 
-    def remove(self, s: int) -> None:
+    def remove(self, s: int, *, vacate: bool = True) -> None:
         p = int(self.assign[s])
         if p >= 0:
             self.holders[p].remove(s)
             self.assign[s] = -1
             self.arank[s] = -1
+            if vacate:
+                self.vacancies.append(p)
+
+    def fill_vacancy(self, q: int) -> list[int]:
+        """Let ``q`` take, in its own order, single students who prefer it; returns them."""
+        moved: list[int] = []
+        held = self.holders.setdefault(q, [])
+        cap = self.cap_l[q]
+        cm = self.cm
+        start = self.p_ptr_l[q]
+        while len(held) < cap:
+            idx = int(
+                core.next_taker(q, start, cm.p_ptr, cm.p_pref, self.p_kpos, self.assign, self.nxt)
+            )
+            if idx < 0:
+                break
+            start = idx + 1
+            s = self.p_pref_l[idx]
+            kq = int(self.p_kpos[idx]) - self.s_ptr_l[s]
+            lo = self.s_ptr_l[s]
+            self.remove(s)
+            self.assign[s] = q
+            self.arank[s] = self.rank(q, s)
+            held.append(s)
+            self.nxt[s] = lo + kq + 1
+            moved.append(s)
+        return moved
 
     def put(self, s: int, p: int) -> list[int]:
         """Place ``s`` at ``p``; returns the students displaced to make room."""
@@ -108,12 +149,14 @@ class _State:
         out: list[int] = []
         while len(held) > int(self.cm.cap[p]):
             worst = max(held, key=lambda u: int(self.arank[u]))
-            self.remove(worst)
+            self.remove(worst, vacate=False)
             out.append(worst)
         return out
 
 
-def solve_with_couples(cm: CompiledMarket, *, max_steps: int | None = None) -> CouplesOutcome:
+def solve_with_couples(
+    cm: CompiledMarket, *, max_steps: int | None = None, max_repeats: int = 50, seed: int = 0
+) -> CouplesOutcome:
     """Run the procedure above on a compiled market that has couples."""
     assign, _ = core.student_proposing(cm.s_ptr, cm.s_pref, cm.s_prank, cm.cap)
     st = _State(cm, assign)
@@ -133,10 +176,13 @@ def solve_with_couples(cm: CompiledMarket, *, max_steps: int | None = None) -> C
 
     def run_stack() -> bool:
         nonlocal steps
-        while stack:
+        while stack or st.vacancies:
             steps += 1
             if steps > budget:
                 return False
+            if not stack:
+                st.fill_vacancy(st.vacancies.pop())
+                continue
             kind, x = stack.pop()
             if kind == "s":
                 s = x
@@ -173,60 +219,99 @@ def solve_with_couples(cm: CompiledMarket, *, max_steps: int | None = None) -> C
         return True
 
     seen: set[bytes] = set()
+    rng = np.random.default_rng(seed)
     repairs = 0
+    repeats = 0
     while True:
         if not run_stack():
             return CouplesOutcome(
                 st.assign, False, steps, "step budget exhausted", {"repairs": repairs}
             )
-        key = st.assign.tobytes()
+        key = hashlib.blake2b(st.assign.tobytes(), digest_size=16).digest()
         if key in seen:
-            return CouplesOutcome(
-                st.assign,
-                False,
-                steps,
-                "the repair steps returned to an earlier matching (a cycle)",
-                {"repairs": repairs},
-            )
-        seen.add(key)
-        held = st.assign >= 0
-        worst = np.full(cm.n_placements, -1, np.int32)
-        np.maximum.at(worst, st.assign[held], st.arank[held])
-        filled = np.bincount(st.assign[held], minlength=cm.n_placements).astype(np.int32)
-        k, s = core.first_blocking_single(
-            cm.s_ptr, cm.s_pref, cm.s_prank, cm.cap, st.assign, worst, filled
-        )
-        if s >= 0:
-            repairs += 1
-            st.remove(int(s))
-            st.nxt[s] = k
-            stack.append(("s", int(s)))
-            continue
-        moved = False
-        for c in range(len(cm.couple_members)):
-            a, b = (int(v) for v in cm.couple_members[c])
-            stop = int(st.cheld[c]) if st.cheld[c] >= 0 else int(cm.couple_ptr[c + 1])
-            for i in range(int(cm.couple_ptr[c]), stop):
-                p, q = (int(v) for v in cm.couple_pairs[i])
-                ok = (
-                    st.takes_both(p, a, b)
-                    if p == q
-                    else st.takes(p, a, (a, b)) and st.takes(q, b, (a, b))
+            repeats += 1
+            if repeats > max_repeats:
+                return CouplesOutcome(
+                    st.assign,
+                    False,
+                    steps,
+                    f"the repair steps kept returning to earlier matchings ({repeats} times)",
+                    {"repairs": repairs},
                 )
-                if ok:
-                    st.remove(a)
-                    st.remove(b)
-                    st.cheld[c] = -1
-                    st.cnxt[c] = i
-                    stack.append(("c", c))
-                    moved = True
-                    break
-            if moved:
-                break
-        if not moved:
-            return CouplesOutcome(st.assign, True, steps, "", {"repairs": repairs})
-        repairs += 1
-        if steps > budget:
-            return CouplesOutcome(
-                st.assign, False, steps, "step budget exhausted", {"repairs": repairs}
+        seen.add(key)
+        worst, filled = core.holder_stats(st.assign, st.arank, cm.n_placements)
+        # candidates: blocking singles as ("s", k, s), blocking couples as ("c", i, c)
+        if repeats == 0:
+            k, s = core.first_blocking_single(
+                cm.s_ptr, cm.s_pref, cm.s_prank, cm.cap, st.assign, worst, filled
             )
+            found: list[tuple[str, int, int]] = [("s", int(k), int(s))] if s >= 0 else []
+            if not found:
+                found = _blocking_couples(st, worst, filled, first_only=True)
+        else:  # a cycle: leave it along a random blocking pair (random paths to stability)
+            ks, ss = core.all_blocking_single(
+                cm.s_ptr, cm.s_pref, cm.s_prank, cm.cap, st.assign, worst, filled
+            )
+            found = []
+            if len(ks) and rng.random() < 0.9:  # mostly a single, sometimes a couple
+                j = int(rng.integers(len(ks)))
+                found = [("s", int(ks[j]), int(ss[j]))]
+            else:
+                found = _blocking_couples(st, worst, filled, first_only=False)
+                if found:
+                    found = [found[int(rng.integers(len(found)))]]
+                elif len(ks):
+                    j = int(rng.integers(len(ks)))
+                    found = [("s", int(ks[j]), int(ss[j]))]
+        if not found:
+            return CouplesOutcome(st.assign, True, steps, "", {"repairs": repairs})
+        kind, i, who = found[0]
+        repairs += 1
+        if kind == "s":
+            st.remove(who)
+            st.nxt[who] = i
+            stack.append(("s", who))
+        else:
+            a, b = (int(v) for v in cm.couple_members[who])
+            st.remove(a)
+            st.remove(b)
+            st.cheld[who] = -1
+            st.cnxt[who] = i
+            stack.append(("c", who))
+
+
+def _blocking_couples(
+    st: _State, worst: IntArray, filled: IntArray, *, first_only: bool
+) -> list[tuple[str, int, int]]:
+    cm = st.cm
+    worst_l: list[int] = worst.tolist()
+    filled_l: list[int] = filled.tolist()
+    cap = st.cap_l
+    pairs: list[list[int]] = cm.couple_pairs.tolist()
+    c_ptr: list[int] = cm.couple_ptr.tolist()
+    out: list[tuple[str, int, int]] = []
+
+    def quick_no(p: int, s: int, a: int, b: int) -> bool:
+        # a cheap sufficient reason why p would not take s (when the couple is not at p)
+        if st.assign[a] == p or st.assign[b] == p:
+            return False
+        r = st.rank(p, s)
+        return r < 0 or (filled_l[p] >= cap[p] and r > worst_l[p])
+
+    for c, (a, b) in enumerate(cm.couple_members.tolist()):
+        stop = int(st.cheld[c]) if st.cheld[c] >= 0 else c_ptr[c + 1]
+        for i in range(c_ptr[c], stop):
+            p, q = pairs[i]
+            if quick_no(p, a, a, b) or quick_no(q, b, a, b):
+                continue
+            ok = (
+                st.takes_both(p, a, b)
+                if p == q
+                else st.takes(p, a, (a, b)) and st.takes(q, b, (a, b))
+            )
+            if ok:
+                out.append(("c", i, c))
+                if first_only:
+                    return out
+                break
+    return out

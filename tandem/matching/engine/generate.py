@@ -17,7 +17,7 @@ import numpy as np
 import numpy.typing as npt
 from numba import njit
 
-from .model import Market, Placement, Student
+from .model import Couple, Market, Placement, Student
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,3 +112,26 @@ def to_market(am: ArrayMarket) -> Market:
         for j in range(am.n_placements)
     )
     return Market(students, placements)
+
+
+def with_couples(market: Market, n_couples: int, *, seed: int = 0) -> Market:
+    """Turn ``2·n_couples`` random students into couples.
+
+    Each couple ranks the pairs formed by walking both members' own lists side by side
+    (first with first, second with second, …), each such pair followed by "both at the
+    first member's choice" when the placement ranked both members.
+    """
+    rng = np.random.default_rng(seed)
+    chosen = rng.choice(len(market.students), size=2 * n_couples, replace=False)
+    ranked_by = {p.id: set(p.ranking) for p in market.placements}
+    couples = []
+    for k in range(n_couples):
+        a = market.students[int(chosen[2 * k])]
+        b = market.students[int(chosen[2 * k + 1])]
+        pairs: list[tuple[str, str]] = []
+        for pa, pb in zip(a.ranking, b.ranking, strict=False):
+            for pair in ((pa, pb), (pa, pa)):
+                if pair not in pairs and (pair[0] != pair[1] or b.id in ranked_by[pa]):
+                    pairs.append(pair)
+        couples.append(Couple((a.id, b.id), tuple(pairs)))
+    return Market(market.students, market.placements, tuple(couples))

@@ -75,7 +75,7 @@ def solve_stable(
     if len(cm.couple_members):
         if proposing != "students":
             raise MarketError("with couples only student-proposing matching is available")
-        outcome = solve_with_couples(cm)
+        outcome = solve_with_couples(cm, seed=seed)
         assign, proposals = outcome.assign, outcome.steps
         if not outcome.found_stable:
             message = f"no stable matching was found: {outcome.message}"
