@@ -261,6 +261,28 @@ def bench_memory(am: ArrayMarket, row: dict) -> None:
     row["child_peak_mib"] = float(out[2])
 
 
+def bench_couples(corr: float, n_couples: int, row: dict) -> None:
+    from tandem.matching.engine import solve_stable
+    from tandem.matching.engine.generate import with_couples
+
+    m = with_couples(
+        to_market(random_market(50_000, 5_000, correlation=corr, seed=2026)), n_couples, seed=1
+    )
+    c = time.process_time()
+    t = time.perf_counter()
+    r = solve_stable(m)
+    row.update(
+        wall_s=time.perf_counter() - t,
+        cpu_s=time.process_time() - c,
+        stable=r.stable,
+        message=r.message,
+        load_average=os.getloadavg(),
+        **{k: r.stats[k] for k in ("compile_seconds", "solve_seconds", "verify_seconds")},
+        repairs=r.stats.get("repairs"),
+        matched=r.stats["matched"],
+    )
+
+
 def bench_optimal(row: dict) -> None:
     rng = np.random.default_rng(2026)
     n_e, n_m = 5000, 1000
@@ -314,12 +336,18 @@ def main() -> None:
     ap.add_argument("--quick", action="store_true", help="small markets only")
     ap.add_argument("--skip-1m", action="store_true")
     ap.add_argument("--game-api-max", type=int, default=5000)
-    ap.add_argument("--only", default="", help="comma list: markets,cli,1m,optimal")
+    ap.add_argument("--only", default="", help="comma list: markets,cli,1m,couples,optimal")
     ap.add_argument("--json", type=Path)
     args = ap.parse_args()
     only = set(filter(None, args.only.split(",")))
     warm_up()
-    report: dict = {"machine": machine(), "markets": [], "cli": [], "optimal": {}}
+    report: dict = {
+        "machine": machine(),
+        "markets": [],
+        "cli": [],
+        "couples": [],
+        "optimal": {},
+    }
     sizes = [(5_000, 500), (50_000, 5_000)]
     if args.quick:
         sizes = [(5_000, 500)]
@@ -345,6 +373,12 @@ def main() -> None:
             del am
             print(json.dumps(row), flush=True)
             report["markets"].append(row)
+    if not args.quick and (not only or "couples" in only):
+        for corr in (0.0, CORRELATED):
+            row = {"students": 50_000, "couples": 500, "correlation": corr}
+            bench_couples(corr, 500, row)
+            print(json.dumps(row), flush=True)
+            report["couples"].append(row)
     if not args.quick and (not only or "optimal" in only):
         bench_optimal(report["optimal"])
         print(json.dumps(report["optimal"]), flush=True)
