@@ -102,3 +102,18 @@ def test_couples_claims_are_always_true(m):
     assert r.stable == v.is_stable
     if not all_stable(m):
         assert not r.stable and r.message
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+@pytest.mark.parametrize("correlation", [0.0, 0.9])
+def test_couples_in_a_generated_market(correlation, seed):
+    from tandem.matching.engine.generate import random_market, to_market, with_couples
+
+    am = random_market(2000, 200, capacity=10, list_length=8, correlation=correlation, seed=seed)
+    m = with_couples(to_market(am), 40, seed=5)
+    r = solve_stable(m, seed=1)
+    v = verify(m, r.assignments)
+    assert v.is_valid  # always a valid matching, couples together
+    assert r.stable == v.is_stable  # the claim is the checker's verdict
+    assert r.stable or r.message.startswith("no stable matching was found")
+    assert r.assignments == solve_stable(m, seed=1).assignments  # reproducible
