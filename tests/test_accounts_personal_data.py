@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from axes.models import AccessAttempt
@@ -257,3 +258,33 @@ def test_admin_action_erases(client, ada):
     assert response.status_code == 302
     ada.refresh_from_db()
     assert ada.erased_at is not None
+
+
+# --- Across apps: the registered erasers really run ---
+
+
+@pytest.mark.django_db(transaction=True)
+def test_erasure_reaches_applications_and_their_cv_files(client, ada, settings, tmp_path):
+    from django.core.files.base import ContentFile
+
+    from tests.factories import ApplicationFactory
+
+    inst = ada.memberships.get().organization
+    application = ApplicationFactory(
+        student=ada, institution=inst, statement="I built a robot arm at Northgate."
+    )
+    application.cv.save("ada-cv.pdf", ContentFile(b"%PDF-1.4 Ada Lovelace CV"), save=True)
+    cv_path = application.cv.path
+    assert Path(cv_path).exists()
+
+    client.force_login(ada)
+    exported = json.loads(client.get("/accounts/personal-data.json").content)
+    assert exported["applications"][0]["statement"] == "I built a robot arm at Northgate."
+
+    services.user_erase(actor=ada, user=ada)
+
+    application.refresh_from_db()
+    assert application.statement == ""
+    assert not application.cv
+    assert not Path(cv_path).exists()  # deleted once the transaction committed
+    assert application.stage == "submitted"  # the record stays for seat counts and KPIs
