@@ -79,8 +79,8 @@ def _free_port() -> int:
 
 
 @contextmanager
-def serve(env_overrides: dict[str, str], tmp_path: Path) -> Iterator[str]:
-    """Run Tandem under waitress (one thread) in a child process; yield its base URL."""
+def serve(env_overrides: dict[str, str], tmp_path: Path, threads: int = 1) -> Iterator[str]:
+    """Run Tandem under waitress in a child process; yield its base URL."""
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("TANDEM_")}
     env.update(
@@ -100,7 +100,7 @@ def serve(env_overrides: dict[str, str], tmp_path: Path) -> Iterator[str]:
             "--listen",
             f"127.0.0.1:{port}",
             "--threads",
-            "1",
+            str(threads),
             "tandem.config.wsgi:application",
         ],
         cwd=REPO,

@@ -139,3 +139,52 @@ def test_control_immediate_with_busy_timeout_succeeds_on_plain_sqlite3(tmp_path)
     seen = sorted(row[0] for row in conn.execute("SELECT seen FROM t"))
     conn.close()
     assert seen == list(range(WRITERS))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_api_writes_through_a_real_server_all_succeed(tmp_path):
+    """End to end: a waitress server with 8 threads on the configured SQLite database takes
+    16 simultaneous POSTs that each write a row; none fails with a 500 or a 503."""
+    import json
+    import urllib.error
+    import urllib.request
+
+    from tandem.accounts.models import ApiToken
+    from tandem.accounts.services import api_token_create
+    from tests.factories import UserFactory
+    from tests.test_core_database_unavailable import serve
+
+    user = UserFactory()
+    _token, raw = api_token_create(actor=user, name="seed")
+    database = connection.settings_dict["NAME"]
+    requests = 16
+    barrier = threading.Barrier(requests)
+    statuses: list[int] = []
+    lock = threading.Lock()
+
+    with serve({"TANDEM_DATABASE_URL": f"sqlite:///{database}"}, tmp_path, threads=8) as base:
+
+        def post(i: int) -> None:
+            request = urllib.request.Request(  # noqa: S310 - local test server
+                base + "/api/v1/accounts/tokens",
+                data=json.dumps({"name": f"rush-{i}"}).encode(),
+                headers={"Authorization": f"Bearer {raw}", "Content-Type": "application/json"},
+                method="POST",
+            )
+            barrier.wait(timeout=10)
+            try:
+                with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310
+                    status = response.status
+            except urllib.error.HTTPError as err:
+                status = err.code
+            with lock:
+                statuses.append(status)
+
+        threads = [threading.Thread(target=post, args=(i,)) for i in range(requests)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=120)
+
+    assert statuses == [201] * requests
+    assert ApiToken.objects.filter(user=user, name__startswith="rush-").count() == requests
