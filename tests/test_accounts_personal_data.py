@@ -288,3 +288,13 @@ def test_erasure_reaches_applications_and_their_cv_files(client, ada, settings, 
     assert not application.cv
     assert not Path(cv_path).exists()  # deleted once the transaction committed
     assert application.stage == "submitted"  # the record stays for seat counts and KPIs
+
+
+def test_export_over_the_api_with_a_token(client, ada):
+    _token, raw = services.api_token_create(actor=ada, name="export")
+    response = client.get("/api/v1/accounts/me/personal-data", HTTP_AUTHORIZATION=f"Bearer {raw}")
+    assert response.status_code == 200
+    data = response.json()
+    assert data["account"]["email"] == "ada@example.org"
+    assert data["memberships"][0]["program"] == "Software engineering"
+    assert client.get("/api/v1/accounts/me/personal-data").status_code == 401

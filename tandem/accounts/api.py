@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
 from django.http import HttpRequest
@@ -80,6 +81,15 @@ def me(request: HttpRequest) -> dict[str, object]:
             for m in memberships
         ],
     }
+
+
+@router.get("/me/personal-data", response=dict[str, Any], summary="Export my personal data")
+def personal_data(request: HttpRequest) -> dict[str, Any]:
+    """Everything Tandem holds about the caller (right of access): the same document as the
+    download on the account page."""
+    from .personal_data import export_personal_data
+
+    return export_personal_data(signed_in_user(request))
 
 
 @router.get("/tokens", response=list[TokenOut])
