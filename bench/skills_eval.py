@@ -30,6 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tandem.skills.engine.esco import load_taxonomy
 from tandem.skills.engine.extractor import Extractor
+from tandem.skills.engine.semantic import embed
 from tandem.skills.engine.taxonomy import Taxonomy
 
 NO_LABEL = {"LABEL NOT PRESENT", "UNDERSPECIFIED", "UNK", ""}
@@ -110,6 +111,10 @@ def main() -> int:
     parser.add_argument("--data", type=Path, default=default_data_dir())
     parser.add_argument("--modes", default="lexical,semantic,combined")
     parser.add_argument("--json", type=Path, help="also write the results here")
+    parser.add_argument("--sets", default="tech,house,skillskape", help="which data sets")
+    parser.add_argument(
+        "--lexical-weight", type=float, default=None, help="override the combined-mode weight"
+    )
     args = parser.parse_args()
     if not args.data.is_dir():
         print(f"no evaluation data at {args.data}", file=sys.stderr)
@@ -117,11 +122,18 @@ def main() -> int:
 
     taxonomy = load_taxonomy()
     extractor = Extractor(taxonomy)
+    if args.lexical_weight is not None:
+        extractor.lexical_weight = args.lexical_weight
     pref, alt = label_index(taxonomy)
+    readers = {
+        "tech": ("TECH (validation)", read_decorte, "tech_validation_annotations.csv"),
+        "house": ("HOUSE (validation)", read_decorte, "house_validation_annotations.csv"),
+        "skillskape": ("SkillSkape (dev)", read_skillskape, "skillskape/dev.csv"),
+    }
     sets = {
-        "TECH (validation)": read_decorte(args.data / "tech_validation_annotations.csv"),
-        "HOUSE (validation)": read_decorte(args.data / "house_validation_annotations.csv"),
-        "SkillSkape (dev)": read_skillskape(args.data / "skillskape" / "dev.csv"),
+        name: reader(args.data / file)
+        for key, (name, reader, file) in readers.items()
+        if key in args.sets.split(",")
     }
     modes = [m for m in args.modes.split(",") if m]
     if "lexical" not in extractor.available_modes() or any(
@@ -132,6 +144,7 @@ def main() -> int:
     if any(m != "lexical" for m in modes):
         t0 = time.perf_counter()
         _ = extractor.semantic  # build or load the cached label embeddings first
+        embed(["warm up the model"])  # load it now, so that throughput excludes start-up
         print(f"label embeddings ready in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
 
     rows = []

