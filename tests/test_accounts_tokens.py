@@ -303,3 +303,39 @@ def test_revoke_unknown_token_is_404_and_get_is_405(client):
     assert client.get(f"/accounts/tokens/{token.public_id}/revoke/").status_code == 405
     token.refresh_from_db()
     assert token.revoked_at is None
+
+
+def test_session_writes_to_the_api_need_the_csrf_token():
+    from django.test import Client
+
+    user = UserFactory()
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(user)
+    response = browser.post(
+        "/api/v1/accounts/tokens", {"name": "x"}, content_type="application/json"
+    )
+    assert response.status_code == 403
+    assert not ApiToken.objects.exists()
+    browser.get("/accounts/")  # sets the CSRF cookie, as the page does
+    response = browser.post(
+        "/api/v1/accounts/tokens",
+        {"name": "x"},
+        content_type="application/json",
+        HTTP_X_CSRFTOKEN=browser.cookies["csrftoken"].value,
+    )
+    assert response.status_code == 201
+
+
+def test_bearer_writes_need_no_csrf_token():
+    from django.test import Client
+
+    user = UserFactory()
+    _token, raw = services.api_token_create(actor=user, name="script")
+    script = Client(enforce_csrf_checks=True)
+    response = script.post(
+        "/api/v1/accounts/tokens",
+        {"name": "x"},
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {raw}",
+    )
+    assert response.status_code == 201

@@ -84,3 +84,20 @@ def test_bad_filter_is_422_problem(client, world):
     assert response.status_code == 422
     assert response["Content-Type"] == "application/problem+json"
     assert "date_from" in response.json()["errors"]
+
+
+def test_list_query_count_does_not_grow_with_events(client, world, django_assert_max_num_queries):
+    north = world["north"]
+    for i in range(40):
+        audit_record(
+            actor=UserFactory(),
+            action="kpis.measured",
+            target=north,
+            organizations=[north],
+            changes={"value": i},
+        )
+    user = member(north, "coordinator")
+    _token, raw = api_token_create(actor=user, name="t")
+    with django_assert_max_num_queries(8):
+        response = client.get(URL, {"page_size": 50}, HTTP_AUTHORIZATION=f"Bearer {raw}")
+    assert response.json()["count"] == 41
