@@ -81,3 +81,29 @@ def test_lattice_and_rural_hospitals(m):
         assert len(a) == len(b)
         if len(a) < pl.capacity:
             assert a == b
+
+
+@SETTINGS
+@given(small_markets(max_students=6, max_placements=4, ties=True), st.data())
+def test_array_checker_agrees_with_python_checker(m, data):
+    # any assignment (not only stable ones): each student gets None or a random placement
+    import numpy as np
+
+    from tandem.matching.engine import compile_market
+    from tandem.matching.engine.verify import verify_arrays
+
+    p_ids = [p.id for p in m.placements]
+    assignments = {s.id: data.draw(st.sampled_from([None, *p_ids]), label=s.id) for s in m.students}
+    cm = compile_market(m)
+    index = {p: j for j, p in enumerate(p_ids)}
+    assign = np.asarray(
+        [index[assignments[s.id]] if assignments[s.id] else -1 for s in m.students],
+        dtype=np.int32,
+    )
+    bs, bp, unacceptable, overfull = verify_arrays(*cm.raw, cm.cap, assign)
+    v = verify(m, assignments)
+    assert {(cm.student_ids[s], p_ids[p]) for s, p in zip(bs, bp, strict=True)} == {
+        (b.student, b.placement) for b in v.blocking_pairs
+    }
+    assert unacceptable == len(v.unacceptable_assignments)
+    assert overfull == len(v.capacity_violations)

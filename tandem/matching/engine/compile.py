@@ -46,6 +46,9 @@ class CompiledMarket:
     couple_pairs: IntArray
     full_p_ptr: PtrArray
     full_p_pref: IntArray
+    #: the lists as given (ids → indices only: no lottery, nothing dropped), for the
+    #: array checker (``verify.verify_arrays``); ``raw_p_tier`` is None without ties
+    raw: tuple[PtrArray, IntArray, PtrArray, IntArray, npt.NDArray[np.int64] | None] | None = None
 
     @property
     def n_students(self) -> int:
@@ -276,6 +279,7 @@ def compile_market(
         couple_pairs=np.asarray(pairs, dtype=np.int32).reshape(-1, 2),
         full_p_ptr=fp_ptr,
         full_p_pref=fp_pref,
+        raw=(s_ptr, s_pref, p_ptr, p_pref, p_tier),
     )
 
 

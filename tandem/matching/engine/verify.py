@@ -22,6 +22,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+import numpy as np
+import numpy.typing as npt
+
 from .model import BlockingPair, Market, Verification
 
 _INF = float("inf")
@@ -142,3 +145,69 @@ def _tiers(ranking: tuple[str | tuple[str, ...], ...]) -> dict[str, int]:
             for i, entry in enumerate(ranking)
             for sid in ((entry,) if isinstance(entry, str) else entry)
         }
+
+
+def verify_arrays(
+    s_ptr: npt.NDArray[np.int64],
+    s_pref: npt.NDArray[np.int32],
+    p_ptr: npt.NDArray[np.int64],
+    p_pref: npt.NDArray[np.int32],
+    p_tier: npt.NDArray[np.int64] | None,
+    cap: npt.NDArray[np.int32],
+    assign: npt.NDArray[np.int32],
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], int, int]:
+    """The same checks as :func:`verify` for single students, vectorised with NumPy.
+
+    Works on the lists *as given* (ids turned into indices, nothing else: no lottery, no
+    dropping of unacceptable entries) and shares no code with the solvers. Returns the
+    blocking ``(students, placements)`` as index arrays, the number of unacceptable
+    assignments and the number of over-full placements. ``solve_stable`` uses it for
+    markets without couples (it is ~5× faster than :func:`verify` at 50,000 students);
+    the tests check that both agree.
+    """
+    n_s, n_p = len(s_ptr) - 1, len(cap)
+    width = np.int64(max(n_s, 1))
+    # tier of (placement, student) for every placement entry, looked up by sorted key
+    p_owner = np.repeat(np.arange(n_p, dtype=np.int64), np.diff(p_ptr))
+    tier = (
+        np.asarray(p_tier, dtype=np.int64)
+        if p_tier is not None
+        else np.arange(len(p_pref), dtype=np.int64) - np.repeat(p_ptr[:-1], np.diff(p_ptr))
+    )
+    pkey = p_owner * width + p_pref
+    order = np.argsort(pkey, kind="stable")
+    pkey, tier = pkey[order], tier[order]
+
+    def tier_of(p: npt.NDArray[np.int64], s: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+        key = p * width + s
+        at = np.searchsorted(pkey, key)
+        found = at < len(pkey)
+        found[found] = pkey[at[found]] == key[found]
+        out = np.full(len(key), -1, dtype=np.int64)
+        out[found] = tier[at[found]]
+        return out
+
+    students = np.arange(n_s, dtype=np.int64)
+    held = assign >= 0
+    hs, hp = students[held], assign[held].astype(np.int64)
+    held_tier = tier_of(hp, hs)
+    # position of the held placement in the student's own list
+    s_owner = np.repeat(students, np.diff(s_ptr))
+    pos = np.arange(len(s_pref), dtype=np.int64) - np.repeat(s_ptr[:-1], np.diff(s_ptr))
+    is_held = s_pref == np.where(assign[s_owner] >= 0, assign[s_owner], -2)
+    cur_pos = np.full(n_s, np.iinfo(np.int64).max, dtype=np.int64)
+    cur_pos[s_owner[is_held]] = pos[is_held]
+    unacceptable = int(((held_tier < 0) | (cur_pos[hs] == np.iinfo(np.int64).max)).sum())
+    filled = np.bincount(hp, minlength=n_p)
+    overfull = int((filled > cap).sum())
+    # worst tier held (an unranked holder counts as worse than anyone)
+    big = np.iinfo(np.int64).max
+    worst = np.full(n_p, -1, dtype=np.int64)
+    np.maximum.at(worst, hp, np.where(held_tier < 0, big, held_tier))
+    # candidates: entries ranked above what the student holds
+    cand = pos < cur_pos[s_owner]
+    cs, cp = s_owner[cand], s_pref[cand].astype(np.int64)
+    t = tier_of(cp, cs)
+    room = filled[cp] < cap[cp]
+    block = (t >= 0) & (cap[cp] > 0) & (room | (worst[cp] > t))
+    return cs[block], cp[block], unacceptable, overfull
