@@ -144,3 +144,20 @@ def test_importing_the_cli_loads_neither_django_nor_torch():
         "sys.exit(1 if bad else 0)"
     )
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
+def test_without_the_ml_extra_lexical_still_works_and_says_so(tmp_path, monkeypatch, capsys):
+    from tandem.skills.engine import extractor as extractor_module
+
+    monkeypatch.setattr(extractor_module, "ml_available", lambda: False)
+    assert extractor_module.Extractor.available_modes() == ("lexical",)
+    src, dst = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    write_lines(src, [json.dumps({"id": "a", "text": "SQL and Java"})])
+    assert main(["skills", "extract", "--input", str(src), "--output", str(dst)]) == 0
+    assert "mode lexical" in capsys.readouterr().err
+    assert read_out(dst)[0]["skills"]
+    code = main(
+        ["skills", "extract", "--input", str(src), "--output", str(dst), "--mode", "semantic"]
+    )
+    assert code == 2
+    assert "ML extra" in capsys.readouterr().err

@@ -138,3 +138,13 @@ def test_search_input_is_bounded(client, taxonomy, user):
     response = client.get(reverse("skills:browse"), {"q": "x" * 500})
     assert response.status_code == 200
     assert "3 concepts" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_page_says_lexical_only_without_the_ml_extra(client, taxonomy, user, monkeypatch):
+    from tandem.skills import selectors
+
+    monkeypatch.setattr(selectors, "ml_available", lambda: False)
+    client.force_login(user)
+    body = client.get(reverse("skills:browse")).content.decode()
+    assert "lexical only" in body

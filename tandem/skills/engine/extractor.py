@@ -107,9 +107,20 @@ class Extractor:
                 [self._match(h.concept, h.score, h.spans) for h in self.lexical.extract(t)[:top_k]]
                 for t in texts
             ]
+        # Batches of at most ``batch_size`` texts and ~256 chunks bound the memory of the
+        # chunks × labels similarity matrix on long postings.
         out: list[list[SkillMatch]] = []
-        for b in range(0, len(texts), batch_size):
-            out.extend(self._semantic_batch(list(texts[b : b + batch_size]), top_k, mode))
+        batch: list[str] = []
+        chunk_count = 0
+        for text in texts:
+            n = max(1, len(text) // 200)
+            if batch and (len(batch) >= batch_size or chunk_count + n > 256):
+                out.extend(self._semantic_batch(batch, top_k, mode))
+                batch, chunk_count = [], 0
+            batch.append(text)
+            chunk_count += n
+        if batch:
+            out.extend(self._semantic_batch(batch, top_k, mode))
         return out
 
     def _semantic_batch(self, texts: list[str], top_k: int, mode: Mode) -> list[list[SkillMatch]]:
