@@ -15,6 +15,8 @@ def _media_root(tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path / "uploads"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    # The production hasher is slow on purpose; tests that are about hashing set their own.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     yield
 
 

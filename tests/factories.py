@@ -15,10 +15,11 @@ class UserFactory(DjangoModelFactory):
     class Meta:
         model = User
         django_get_or_create = ("email",)
+        skip_postgeneration_save = True
 
     email = factory.Sequence(lambda n: f"person{n}@example.org")
     full_name = factory.Sequence(lambda n: f"Person {n}")
-    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+    password = factory.django.Password(PASSWORD)
 
 
 class InstitutionFactory(DjangoModelFactory):
@@ -67,6 +68,7 @@ from tandem.partnerships.models import Partnership  # noqa: E402
 class PartnershipFactory(DjangoModelFactory):
     class Meta:
         model = Partnership
+        skip_postgeneration_save = True
 
     title = factory.Sequence(lambda n: f"Partnership {n}")
     types = factory.LazyFunction(lambda: ["internships"])
@@ -188,8 +190,12 @@ def application_cast(**opportunity_kwargs: object) -> ApplicationCast:
 
 
 def application_at(
-    cast: ApplicationCast, stage: str = "submitted", *, student: User | None = None,
-    opportunity: Opportunity | None = None, with_cv: bool = True,
+    cast: ApplicationCast,
+    stage: str = "submitted",
+    *,
+    student: User | None = None,
+    opportunity: Opportunity | None = None,
+    with_cv: bool = True,
 ) -> Application:
     """An application by ``student`` (default: the cast's student) already at ``stage``."""
     app = ApplicationFactory(
@@ -257,8 +263,7 @@ def opportunity_cast() -> OpportunityCast:
         educator=member(inst, Role.EDUCATOR),
         other_coordinator=member(other_inst, Role.COORDINATOR),
         student=member(inst, Role.STUDENT, program="Computer Science", year_of_study=2),
-        other_student=member(other_inst, Role.STUDENT, program="Computer Science",
-                             year_of_study=2),
+        other_student=member(other_inst, Role.STUDENT, program="Computer Science", year_of_study=2),
         outsider=UserFactory(),
         admin=UserFactory(is_staff=True, is_superuser=True),
     )

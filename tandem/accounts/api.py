@@ -8,7 +8,7 @@ from uuid import UUID
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from tandem.organizations.models import Membership
 
@@ -98,16 +98,16 @@ def token_list(request: HttpRequest) -> list[dict[str, object]]:
 
 
 @router.post("/tokens", response={201: TokenCreatedOut})
-def token_create(request: HttpRequest, payload: TokenIn) -> tuple[int, dict[str, object]]:
+def token_create(request: HttpRequest, payload: TokenIn) -> Status[dict[str, object]]:
     token, raw = services.api_token_create(
         actor=signed_in_user(request), name=payload.name, expires_in_days=payload.expires_in_days
     )
-    return 201, {**_token_out(token), "token": raw}
+    return Status(201, {**_token_out(token), "token": raw})
 
 
 @router.delete("/tokens/{token_id}", response={204: None})
-def token_revoke(request: HttpRequest, token_id: UUID) -> tuple[int, None]:
+def token_revoke(request: HttpRequest, token_id: UUID) -> Status[None]:
     user = signed_in_user(request)
     token = get_object_or_404(ApiToken, public_id=token_id, user=user)
     services.api_token_revoke(actor=user, token=token)
-    return 204, None
+    return Status(204, None)

@@ -11,7 +11,7 @@ from uuid import UUID
 
 from django.http import FileResponse, Http404, HttpRequest
 from django.urls import reverse
-from ninja import Field, File, Form, Query, Router, Schema, UploadedFile
+from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 
 from tandem.core.errors import DomainError, PermissionDeniedError
@@ -169,7 +169,9 @@ def application_create(
         statement=payload.statement,
         cv=cv,
     )
-    return 201, _detail(request, selectors.application_detail(request.user, application.public_id))
+    return Status(
+        201, _detail(request, selectors.application_detail(request.user, application.public_id))
+    )
 
 
 @router.post("/{application_id}/move", response=ApplicationDetailOut, url_name="application_move")

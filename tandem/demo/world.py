@@ -9,7 +9,7 @@ transaction; the demo logins are printed by the management command.
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -548,11 +548,13 @@ def _build(seed: int) -> None:
         )
 
     # Every institution has vetted every partner except one still pending.
-    for inst in INSTITUTIONS:
+    for inst_spec in INSTITUTIONS:
         for spec in PARTNERS:
-            pending = inst["slug"] == "eastmoor-university" and spec["slug"] == "yorkshire-skills"
+            pending = (
+                inst_spec["slug"] == "eastmoor-university" and spec["slug"] == "yorkshire-skills"
+            )
             PartnerVetting.objects.create(
-                institution=orgs[inst["slug"]],
+                institution=orgs[inst_spec["slug"]],
                 partner=orgs[spec["slug"]],
                 status="pending" if pending else "approved",
                 decided_at=None if pending else _aware(REFERENCE_DAY - timedelta(days=200)),
@@ -755,7 +757,7 @@ def _build_applications(
     students: Sequence[tuple[User, Organization, str, int]],
     opportunities: Sequence[Opportunity],
     partner_staff: dict[str, list[User]],
-    named: dict[str, tuple[User, Organization, str, str]],
+    named: Mapping[str, tuple[User, Organization, str, str]],
     orgs: dict[str, Organization],
 ) -> None:
     open_opps = [

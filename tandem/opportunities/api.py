@@ -11,7 +11,7 @@ from uuid import UUID
 
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from tandem.core.errors import DomainError, PermissionDeniedError
@@ -245,7 +245,7 @@ def opportunity_create(request: HttpRequest, payload: OpportunityCreateIn) -> An
             _("No such organization."), fields={"host_id": [_("No such organization.")]}
         )
     opp = services.opportunity_create(actor=request.user, host=host, **_service_fields(data, host))
-    return 201, opp
+    return Status(201, opp)
 
 
 @router.patch("/{opp_id}", response=OpportunityDetailOut)

@@ -11,7 +11,7 @@ from uuid import UUID
 
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from tandem.accounts.models import User
@@ -210,7 +210,7 @@ def site_create(request: HttpRequest, org_id: UUID, payload: SiteIn) -> Any:
         city=data.pop("city"),
         **data,
     )
-    return 201, site
+    return Status(201, site)
 
 
 def _member_out(m: Membership) -> dict[str, Any]:
@@ -268,7 +268,7 @@ def member_add(request: HttpRequest, org_id: UUID, payload: MemberIn) -> Any:
         program=payload.program,
         year_of_study=payload.year_of_study,
     )
-    return 201, _member_out(membership)
+    return Status(201, _member_out(membership))
 
 
 @router.delete("/{org_id}/members/{membership_id}", response={204: None})
@@ -281,7 +281,7 @@ def member_remove(request: HttpRequest, org_id: UUID, membership_id: UUID) -> An
     if membership is None:
         raise Http404
     services.membership_remove(actor=request.user, membership=membership)
-    return 204, None
+    return Status(204, None)
 
 
 def _vetting_institution(request: HttpRequest, org_id: UUID) -> Organization:

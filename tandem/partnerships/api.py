@@ -14,7 +14,7 @@ from django.db.models import Sum
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from ninja import File, Form, Router, Schema
+from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import Field
@@ -480,7 +480,7 @@ def partnership_create(request: HttpRequest, payload: PartnershipIn) -> Any:
         end_date=payload.end_date,
         next_review_date=payload.next_review_date,
     )
-    return 201, _detail(request, partnership)
+    return Status(201, _detail(request, partnership))
 
 
 @router.get("/{partnership_id}", response=PartnershipDetailOut)
@@ -529,7 +529,7 @@ def transition_create(request: HttpRequest, partnership_id: UUID, payload: Trans
         to_status=payload.to_status.value,
         note=payload.note,
     )
-    return 201, record
+    return Status(201, record)
 
 
 # --- objectives, KPIs, measurements ------------------------------------------------
@@ -549,7 +549,7 @@ def objective_create(request: HttpRequest, partnership_id: UUID, payload: Object
         description=payload.description,
         owner=_user_by_id(payload.owner_id, "owner_id"),
     )
-    return 201, objective
+    return Status(201, objective)
 
 
 @router.post("/{partnership_id}/objectives/{objective_id}/kpis", response={201: KPIOut})
@@ -570,7 +570,7 @@ def kpi_create(
         owner=_user_by_id(payload.owner_id, "owner_id"),
         metric=payload.metric.value,
     )
-    return 201, kpi
+    return Status(201, kpi)
 
 
 def _kpi(partnership: Partnership, kpi_id: UUID) -> KPI:
@@ -602,7 +602,7 @@ def measurement_create(
         measured_at=payload.measured_at,
         note=payload.note,
     )
-    return 201, measurement
+    return Status(201, measurement)
 
 
 # --- commitments --------------------------------------------------------------------------------
@@ -633,7 +633,7 @@ def commitment_create(request: HttpRequest, partnership_id: UUID, payload: Commi
         quantity=payload.quantity,
         due_date=payload.due_date,
     )
-    return 201, commitment
+    return Status(201, commitment)
 
 
 @router.post(
@@ -653,7 +653,7 @@ def delivery_create(
         delivered_on=payload.delivered_on,
         note=payload.note,
     )
-    return 201, Commitment.objects.select_related("organization").get(pk=commitment.pk)
+    return Status(201, Commitment.objects.select_related("organization").get(pk=commitment.pk))
 
 
 # --- contacts, communication, action items -----------------------------------------------------
@@ -676,7 +676,7 @@ def contact_create(request: HttpRequest, partnership_id: UUID, payload: ContactI
         role_title=payload.role_title,
         is_primary=payload.is_primary,
     )
-    return 201, contact
+    return Status(201, contact)
 
 
 @router.get("/{partnership_id}/communications", response=list[CommunicationOut])
@@ -699,7 +699,7 @@ def communication_create(
         title=payload.title,
         body=payload.body,
     )
-    return 201, entry
+    return Status(201, entry)
 
 
 @router.get("/{partnership_id}/action-items", response=list[ActionItemOut])
@@ -724,7 +724,7 @@ def action_item_create(request: HttpRequest, partnership_id: UUID, payload: Acti
         due_date=payload.due_date,
         entry=entry,
     )
-    return 201, item
+    return Status(201, item)
 
 
 @router.patch("/{partnership_id}/action-items/{item_id}", response=ActionItemOut)
@@ -757,4 +757,4 @@ def document_upload(
     document = services.partnership_document_upload(
         actor=request.user, partnership=partnership, kind=kind.value, title=title, file=file
     )
-    return 201, document
+    return Status(201, document)
