@@ -16,11 +16,13 @@
    and Vande Vate's path to stability). When a matching comes back (a cycle), the next
    blocking pair is drawn at random among all of them (seeded: the match's seed), which
    leaves most cycles (random paths to stability).
-5. **Stop** when nothing blocks (a stable matching: ``stable=True``), or after 50 returns
-   to earlier matchings or when the step budget runs out: then no stable matching was
-   found and the result says so, with the blocking pairs that remain. With couples a
-   stable matching may not exist at all (Roth 1984); when it exists, this procedure is not
-   guaranteed to find it, which the result reports rather than hides.
+5. **Restart** (up to 2 times) with the couples applying in a seeded random order when a
+   run returns 50 times to earlier matchings or runs out of steps.
+6. **Stop** when nothing blocks (a stable matching: ``stable=True``), or when every run
+   failed: then no stable matching was found and the result says so, with the blocking
+   pairs that remain. With couples a stable matching may not exist at all (Roth 1984);
+   when it exists, this procedure is not guaranteed to find it, which the result reports
+   rather than hides.
 """
 
 from __future__ import annotations
@@ -155,14 +157,48 @@ class _State:
 
 
 def solve_with_couples(
-    cm: CompiledMarket, *, max_steps: int | None = None, max_repeats: int = 50, seed: int = 0
+    cm: CompiledMarket,
+    *,
+    max_steps: int | None = None,
+    max_repeats: int = 50,
+    restarts: int = 2,
+    seed: int = 0,
 ) -> CouplesOutcome:
-    """Run the procedure above on a compiled market that has couples."""
-    assign, _ = core.student_proposing(cm.s_ptr, cm.s_pref, cm.s_prank, cm.cap)
-    st = _State(cm, assign)
+    """Run the procedure above on a compiled market that has couples.
+
+    When a run ends without a stable matching, it is restarted (up to ``restarts`` times)
+    with the couples applying in another, seeded random order; the first stable matching
+    found is returned, else the last run's result.
+    """
+    singles, _ = core.student_proposing(cm.s_ptr, cm.s_pref, cm.s_prank, cm.cap)
+    rng = np.random.default_rng(seed)
+    order = list(range(len(cm.couple_members)))
+    total_steps = 0
+    outcome = CouplesOutcome(singles, False, 0)
+    for attempt in range(restarts + 1):
+        if attempt:
+            order = rng.permutation(len(cm.couple_members)).tolist()
+        outcome = _run(cm, singles, order, max_steps, max_repeats, rng)
+        total_steps += outcome.steps
+        outcome.extra["attempts"] = attempt + 1
+        if outcome.found_stable:
+            break
+    outcome.steps = total_steps
+    return outcome
+
+
+def _run(
+    cm: CompiledMarket,
+    singles: IntArray,
+    order: list[int],
+    max_steps: int | None,
+    max_repeats: int,
+    rng: np.random.Generator,
+) -> CouplesOutcome:
+    st = _State(cm, singles)
     budget = max_steps if max_steps is not None else 50 * (cm.n_students + 10)
     steps = 0
-    stack: list[tuple[str, int]] = [("c", c) for c in range(len(cm.couple_members) - 1, -1, -1)]
+    stack: list[tuple[str, int]] = [("c", c) for c in reversed(order)]
 
     def displaced(out: list[int]) -> None:
         for e in out:
@@ -219,7 +255,6 @@ def solve_with_couples(
         return True
 
     seen: set[bytes] = set()
-    rng = np.random.default_rng(seed)
     repairs = 0
     repeats = 0
     while True:
