@@ -40,9 +40,6 @@ def browser():
         if os.environ.get("CI"):
             pytest.fail(f"browser: chromium not found at {CHROMIUM}; CI must install it")
         pytest.skip(f"browser: chromium not found at {CHROMIUM} (apt-get install chromium)")
-    # Playwright's sync API runs an event loop in this thread; Django's ORM calls made by the
-    # test itself are still synchronous.
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
@@ -64,7 +61,15 @@ def browser():
 
 
 @pytest.fixture
-def page(browser):
+def allow_orm_beside_playwright(monkeypatch):
+    """Playwright's sync API runs an event loop in the test's thread; the ORM calls the test
+    makes itself are still synchronous. Scoped to browser tests only, so the variable never
+    leaks into other tests (or into subprocesses they start)."""
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture
+def page(browser, allow_orm_beside_playwright):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     pg = context.new_page()
     pg.set_default_timeout(15_000)
