@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -81,9 +82,12 @@ class SemanticIndex:
         texts: list[str] = []
         owners: list[int] = []
         for idx, concept in enumerate(taxonomy.concepts):
-            for label in concept.labels:
+            # "Java (computer programming)" is also embedded as "Java": job ads say the latter.
+            variants = (v for label in concept.labels for v in (label, _bare(label)))
+            for label in dict.fromkeys(v for v in variants if v):
                 texts.append(label)
                 owners.append(idx)
+        self.texts = texts  # the embedded strings, grouped by concept in taxonomy order
         self._owners = np.asarray(owners, dtype=np.int64)
         # Labels are grouped by concept in order: reduceat gives per-concept maxima.
         self._starts = np.flatnonzero(np.r_[True, self._owners[1:] != self._owners[:-1]])
@@ -117,6 +121,14 @@ class SemanticIndex:
         tmp = self.cache_path.with_name(self.cache_path.name + ".tmp.npz")
         np.savez(tmp, labels=np.asarray(texts, dtype=str), vectors=mat.astype(np.float16))
         os.replace(tmp, self.cache_path)
+        # Keep this cache and the two most recent others (e.g. with and without a label list).
+        others = sorted(
+            (p for p in self.cache_dir.glob(f"{MODEL_ID}-*.npz") if p != self.cache_path),
+            key=lambda p: p.stat().st_mtime,
+            reverse=True,
+        )
+        for stale in others[2:]:
+            stale.unlink(missing_ok=True)
         return mat.astype(np.float32)
 
     def chunk_concept_scores(self, vectors: np.ndarray) -> np.ndarray:
@@ -169,6 +181,13 @@ class SemanticIndex:
         vecs = embed([text[s:e] for s, e in spans])
         scores, best = self.concept_scores(vecs)
         return scores, best, spans
+
+
+_QUALIFIER = re.compile(r"\s*\([^)]*\)")
+
+
+def _bare(label: str) -> str:
+    return _QUALIFIER.sub("", label).strip()
 
 
 def _count_from(owner: list[int], pos: int, t: int) -> int:
