@@ -38,6 +38,14 @@ def test_sign_in_with_the_keyboard_only(live_server, page, student):
     assert "Welcome, Kim Keyboard" in page.inner_text("h1")
 
 
+def test_stylesheet_and_htmx_are_served_and_applied(live_server, page, student):
+    page.goto(f"{live_server.url}/accounts/login/")
+    # The stylesheet hides the skip link off-screen until it is focused.
+    assert page.locator(".skip-link").bounding_box()["x"] < 0
+    loaded = page.evaluate("typeof window.htmx")
+    assert loaded == "object"
+
+
 def test_wrong_password_shows_an_error_next_to_the_form(live_server, page, student):
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("#id_username", "kb@example.org")
