@@ -161,3 +161,25 @@ def test_without_the_ml_extra_lexical_still_works_and_says_so(tmp_path, monkeypa
     )
     assert code == 2
     assert "ML extra" in capsys.readouterr().err
+
+
+def test_invalid_utf8_line_is_reported_not_fatal(tmp_path, capsys):
+    src, dst = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    good = json.dumps({"id": "ok", "text": "SQL"}).encode()
+    src.write_bytes(b'{"id": "x", "text": "\xff\xfe"}\n' + good + b"\n")
+    code = main(
+        [
+            "skills",
+            "extract",
+            "--input",
+            str(src),
+            "--output",
+            str(dst),
+            "--quiet",
+            "--mode",
+            "lexical",
+        ]
+    )
+    assert code == 2
+    assert "in.jsonl:1: not valid UTF-8" in capsys.readouterr().err
+    assert [r["id"] for r in read_out(dst)] == ["ok"]

@@ -53,8 +53,13 @@ def add_parser(subparsers: Any) -> None:
 def _read_jsonl(path: Path) -> tuple[list[tuple[str, str]], list[str]]:
     records: list[tuple[str, str]] = []
     errors: list[str] = []
-    with path.open(encoding="utf-8") as fh:
-        for lineno, line in enumerate(fh, start=1):
+    with path.open("rb") as fh:
+        for lineno, raw in enumerate(fh, start=1):
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                errors.append(f"{path}:{lineno}: not valid UTF-8")
+                continue
             if not line.strip():
                 continue
             try:
