@@ -33,9 +33,13 @@ requires_postgres = pytest.mark.skipif(
 CHROMIUM = os.environ.get("TANDEM_CHROMIUM", "/usr/bin/chromium")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def browser():
-    """Debian's chromium, headless, driven by Playwright (no browser download)."""
+    """Debian's chromium, headless, driven by Playwright (no browser download).
+
+    Function-scoped: Playwright's sync API keeps an event loop running in this thread while
+    it is open, and the database set-up and tear-down of each test must happen outside it.
+    """
     if not os.path.exists(CHROMIUM):
         if os.environ.get("CI"):
             pytest.fail(f"browser: chromium not found at {CHROMIUM}; CI must install it")

@@ -6,7 +6,11 @@ import pytest
 
 from tests.factories import PASSWORD, InstitutionFactory, MembershipFactory, UserFactory
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("allow_orm_beside_playwright"),
+]
 
 
 @pytest.fixture
@@ -55,7 +59,7 @@ def test_wrong_password_shows_an_error_next_to_the_form(live_server, page, stude
     assert "correct" in alert.inner_text().lower()
 
 
-def test_pages_fit_a_phone_screen(live_server, browser, allow_orm_beside_playwright, student):
+def test_pages_fit_a_phone_screen(live_server, browser, student):
     context = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True)
     page = context.new_page()
     try:

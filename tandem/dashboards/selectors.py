@@ -11,7 +11,7 @@ from typing import Any
 
 from django.db.models import Count, Q
 
-from tandem.applications.models import SEAT_HOLDING_STAGES
+from tandem.applications.models import SEAT_HOLDING_STAGES, Stage
 from tandem.applications.selectors import applications_for
 from tandem.opportunities.selectors import awaiting_approval_for, opportunities_visible_to
 from tandem.organizations.permissions import (
@@ -34,7 +34,9 @@ class Dashboard:
 
 
 def _stage_counts(qs: Any) -> list[tuple[str, int]]:
-    return list(qs.order_by().values_list("stage").annotate(n=Count("id")).order_by("stage"))
+    """(stage label, count) in pipeline order, stages with no applications left out."""
+    counts = dict(qs.order_by().values_list("stage").annotate(n=Count("id")))
+    return [(label, counts[value]) for value, label in Stage.choices if value in counts]
 
 
 def dashboard_for(viewer: Any) -> Dashboard:

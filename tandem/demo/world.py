@@ -686,6 +686,7 @@ def _build(seed: int) -> None:
 
     # Opportunities (60): each partner posts from its sector's templates.
     opportunities: list[Opportunity] = []
+    seen_titles: set[tuple[int, str]] = set()
     partner_specs = [s for s in PARTNERS]
     statuses = (
         [OpportunityStatus.PUBLISHED] * 38
@@ -708,7 +709,10 @@ def _build(seed: int) -> None:
             host=host,
             partnership=partnership,
             site=host.sites.first(),
-            title=title if i < len(partner_specs) * len(templates) else f"{title} ({i})",
+            # A host posting the same kind of opportunity again names the intake.
+            title=title
+            if (host.pk, title) not in seen_titles
+            else f"{title} ({start:%B %Y} intake)",
             type=otype,
             description=description,
             skills_wanted=skills,
@@ -745,6 +749,7 @@ def _build(seed: int) -> None:
                     if approval == "pending"
                     else _aware(start - timedelta(days=60)),
                 )
+        seen_titles.add((host.pk, title))
         opportunities.append(opp)
 
     # Applications (800), over every stage, never more seat holders than seats.
