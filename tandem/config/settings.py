@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "tandem.partnerships",
     "tandem.opportunities",
     "tandem.applications",
+    "tandem.surveys",
     "tandem.matching",
     "tandem.skills",
     "tandem.dashboards",
@@ -200,8 +201,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 
 # --- Static and uploaded files ---
 STATIC_URL = "/static/"
-STATIC_ROOT = DATA_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
 # Uploaded files live outside the web root and are served only through views that check
 # permissions; there is deliberately no MEDIA_URL route.

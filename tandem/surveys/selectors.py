@@ -1,0 +1,209 @@
+"""Reads for surveys, scoped to the viewer: lists, builder, invitations, results.
+
+Results never reveal a small group: distributions go through ``suppression``; means show
+only from ``survey.min_responses`` answers; anonymous surveys show nothing until they have
+that many responses; free text only to roles allowed to read it.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+
+from . import suppression
+from .models import (
+    SCALE_BOUNDS,
+    Answer,
+    Question,
+    QuestionType,
+    Survey,
+    SurveyInvitation,
+    SurveyVersion,
+)
+from .permissions import (
+    can_manage_survey,
+    can_read_free_text,
+    can_view_survey_results,
+    surveys_visible_qs,
+)
+
+SMALL_CELL = suppression.DEFAULT_THRESHOLD
+
+
+def survey_list(viewer: Any) -> QuerySet[Survey]:
+    return (
+        surveys_visible_qs(viewer)
+        .select_related("institution")
+        .annotate(
+            invitation_count=Count("invitations", distinct=True),
+            answered_count=Count(
+                "invitations", filter=Q(invitations__responded_at__isnull=False), distinct=True
+            ),
+        )
+        .order_by("-created_at")
+    )
+
+
+def survey_detail(viewer: Any, public_id: UUID | str) -> Survey:
+    """A survey the viewer may see (builder or results), else 404."""
+    survey = surveys_visible_qs(viewer).select_related("institution").filter(
+        public_id=public_id
+    ).first()
+    if survey is None:
+        raise Http404
+    return survey
+
+
+def survey_for_manager(viewer: Any, public_id: UUID | str) -> Survey:
+    """404 when invisible; PermissionDenied-worthy cases are left to the caller."""
+    return survey_detail(viewer, public_id)
+
+
+def version_tree(version: SurveyVersion) -> list[tuple[Any, list[Question]]]:
+    """Sections with their questions, in order."""
+    questions: dict[int, list[Question]] = defaultdict(list)
+    for question in version.questions.order_by("position", "id"):
+        questions[question.section_id].append(question)
+    return [(s, questions.get(s.pk, [])) for s in version.sections.all()]
+
+
+def pending_invitations_for(viewer: Any) -> QuerySet[SurveyInvitation]:
+    """The signed-in person's unanswered invitations to surveys still open."""
+    if not getattr(viewer, "is_authenticated", False):
+        return SurveyInvitation.objects.none()
+    return (
+        SurveyInvitation.objects.filter(
+            user=viewer, responded_at__isnull=True, survey__status="open"
+        )
+        .select_related("survey__institution")
+        .order_by("-created_at")
+    )
+
+
+def invitation_for_user(viewer: Any, public_id: UUID | str) -> SurveyInvitation:
+    invitation = (
+        SurveyInvitation.objects.select_related("survey__institution", "version")
+        .filter(public_id=public_id, user__isnull=False)
+        .first()
+    )
+    if invitation is None or invitation.user_id != getattr(viewer, "pk", None):
+        raise Http404
+    return invitation
+
+
+def invitations_for(viewer: Any, survey: Survey) -> QuerySet[SurveyInvitation]:
+    if not can_manage_survey(viewer, survey):
+        return SurveyInvitation.objects.none()
+    return survey.invitations.select_related("user").order_by("-created_at")
+
+
+# --- Results -----------------------------------------------------------------------------------
+@dataclass
+class QuestionResult:
+    key: str
+    text: str
+    type: str
+    answered: int
+    mean: float | None = None
+    nps: int | None = None
+    labels: list[str] = field(default_factory=list)
+    counts: list[int | None] = field(default_factory=list)
+    total: int | None = None
+    skills: list[tuple[str, int, float | None]] = field(default_factory=list)
+    texts: list[str] | None = None
+    suppressed: bool = False
+
+
+@dataclass
+class SurveyResults:
+    survey: Survey
+    invited: int
+    responded: int
+    responses: int
+    visible: bool
+    free_text_allowed: bool
+    questions: list[QuestionResult]
+
+    @property
+    def response_rate(self) -> float | None:
+        return round(100 * self.responded / self.invited, 1) if self.invited else None
+
+
+def _mean(values: list[Decimal], minimum: int) -> float | None:
+    return round(float(statistics.fmean(values)), 2) if len(values) >= minimum else None
+
+
+def _distribution(result: QuestionResult, labels: list[str], counts: list[int]) -> None:
+    table = suppression.suppress_counts(counts, SMALL_CELL)
+    result.labels = labels
+    result.counts = list(table.cells[0])
+    result.total = table.row_totals[0] if table.row_totals else None
+    result.suppressed = bool(table.suppressed)
+
+
+def survey_results(viewer: Any, survey: Survey) -> SurveyResults:
+    """Aggregates by question key over every version (the latest wording is shown)."""
+    if not can_view_survey_results(viewer, survey):
+        raise Http404
+    invited = survey.invitations.count()
+    responded = survey.invitations.filter(responded_at__isnull=False).count()
+    responses = survey.responses.count()
+    visible = not survey.is_anonymous or responses >= survey.min_responses
+    free_text = can_read_free_text(viewer, survey)
+    results = SurveyResults(survey, invited, responded, responses, visible, free_text, [])
+    if not visible:
+        return results
+    questions: dict[str, Question] = {}
+    for q in Question.objects.filter(version__survey=survey).order_by(
+        "version__number", "section__position", "position"
+    ):
+        questions.pop(q.key, None)
+        questions[q.key] = q  # latest wording wins, order follows the latest version
+    by_key: dict[str, list[Any]] = defaultdict(list)
+    numbers: dict[str, list[Decimal]] = defaultdict(list)
+    for key, value, number in Answer.objects.filter(response__survey=survey).values_list(
+        "question__key", "value", "number"
+    ):
+        by_key[key].append(value)
+        if number is not None:
+            numbers[key].append(number)
+    minimum = survey.min_responses
+    for key, q in questions.items():
+        values = by_key.get(key, [])
+        result = QuestionResult(key=key, text=q.text, type=q.type, answered=len(values))
+        if q.type in SCALE_BOUNDS:
+            scale = q.scale
+            counter = Counter(int(v) for v in values)
+            _distribution(result, [str(s) for s in scale], [counter[s] for s in scale])
+            result.mean = _mean(numbers.get(key, []), minimum)
+            if q.type == QuestionType.NPS and len(values) >= max(minimum, SMALL_CELL):
+                promoters = sum(1 for v in values if int(v) >= 9)
+                detractors = sum(1 for v in values if int(v) <= 6)
+                result.nps = round(100 * (promoters - detractors) / len(values))
+        elif q.type in (QuestionType.SINGLE, QuestionType.MULTIPLE):
+            counter = Counter()
+            for v in values:
+                counter.update(v if isinstance(v, list) else [v])
+            labels = [str(o.get("label") or o["value"]) for o in q.options]
+            _distribution(result, labels, [counter[o] for o in q.option_values])
+        elif q.type == QuestionType.NUMBER:
+            result.mean = _mean(numbers.get(key, []), max(minimum, SMALL_CELL))
+        elif q.type == QuestionType.SKILLS:
+            ratings: dict[str, list[Decimal]] = defaultdict(list)
+            for v in values:
+                for skill, rating in (v or {}).items():
+                    ratings[skill].append(Decimal(rating))
+            result.skills = [
+                (skill, len(ratings[skill]), _mean(ratings[skill], minimum)) for skill in q.skills
+            ]
+        elif q.type == QuestionType.TEXT:
+            result.texts = [str(v) for v in values if v] if free_text else None
+        results.questions.append(result)
+    return results

@@ -1,0 +1,215 @@
+"""When surveys go out by themselves, and reminders. Called by the ``survey_triggers``
+management command (cron or worker) through the ``run_survey_triggers`` task.
+
+Every send carries a ``trigger_key`` naming the event and the person, and the database holds
+one invitation per survey and key: running the triggers twice sends nothing twice.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.db.models import Q
+from django.utils import timezone
+
+from tandem.applications.models import Application, Stage
+from tandem.organizations.models import Membership, Organization, Role
+from tandem.partnerships.models import Partnership, PartnershipContact
+
+from . import services
+from .models import Survey, SurveyInvitation
+
+logger = logging.getLogger(__name__)
+
+END_WINDOW_DAYS = 30  # placements that ended up to this long ago still get their survey
+REVIEW_LEAD_DAYS = 30  # partnership review surveys go out this long before the review date
+FIRST_DESTINATION_AFTER_DAYS = 182  # about six months after completion (NACE)
+FIRST_DESTINATION_WINDOW_DAYS = 60
+REMIND_AFTER_DAYS = 7
+MAX_REMINDERS = 2
+
+
+@dataclass
+class TriggerReport:
+    created: dict[str, int] = field(default_factory=dict)
+    reminders: int = 0
+
+    def add(self, name: str, invitation: SurveyInvitation, before: int) -> None:
+        if invitation.pk > before:
+            self.created[name] = self.created.get(name, 0) + 1
+
+
+def _survey(institution: Organization, template_key: str) -> Survey | None:
+    """The institution's open copy of a template (created and published on first use)."""
+    survey = Survey.objects.filter(institution=institution, template_key=template_key).first()
+    if survey is None:
+        survey = services.survey_from_template(
+            actor=None, institution=institution, template_key=template_key, publish=True
+        )
+    return survey if survey.is_accepting() else None
+
+
+def _invite(
+    report: TriggerReport,
+    name: str,
+    survey: Survey | None,
+    key: str,
+    *,
+    user: object = None,
+    email: str = "",
+    person_name: str = "",
+    label: str = "",
+) -> None:
+    if survey is None:
+        return
+    last = SurveyInvitation.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    invitation = services.invitation_create(
+        actor=None,
+        survey=survey,
+        user=user,
+        email=email,
+        name=person_name,
+        trigger_key=key,
+        subject_label=label,
+    )
+    report.add(name, invitation, last)
+
+
+def _placements(today: date) -> list[Application]:
+    return list(
+        Application.objects.filter(stage__in=[Stage.PLACED, Stage.COMPLETED])
+        .select_related("student", "institution", "opportunity__host")
+        .filter(opportunity__start_date__isnull=False, opportunity__end_date__isnull=False)
+        .filter(opportunity__end_date__gte=today - timedelta(days=END_WINDOW_DAYS))
+    )
+
+
+def _supervisors(host_id: int) -> list[Membership]:
+    return list(
+        Membership.objects.filter(
+            organization_id=host_id, role=Role.SUPERVISOR, is_active=True, user__is_active=True
+        ).select_related("user")
+    )
+
+
+def placement_triggers(today: date, report: TriggerReport) -> None:
+    for app in _placements(today):
+        opp = app.opportunity
+        start, end = opp.start_date, opp.end_date
+        assert start is not None and end is not None
+        label = f"{opp.title} — {opp.host.name}"
+        if end <= today:
+            student_survey = _survey(app.institution, "placement_student_end")
+            _invite(
+                report,
+                "placement_end_student",
+                student_survey,
+                f"placement-end:{app.public_id}:student",
+                user=app.student,
+                label=label,
+            )
+            supervisor_survey = _survey(app.institution, "placement_supervisor_evaluation")
+            for m in _supervisors(opp.host_id):
+                _invite(
+                    report,
+                    "placement_end_supervisor",
+                    supervisor_survey,
+                    f"placement-end:{app.public_id}:supervisor:{m.user.public_id}",
+                    user=m.user,
+                    label=f"{app.student.full_name} — {opp.title}",
+                )
+        elif app.stage == Stage.PLACED and start + (end - start) / 2 <= today:
+            _invite(
+                report,
+                "placement_midpoint",
+                _survey(app.institution, "placement_midpoint"),
+                f"placement-mid:{app.public_id}",
+                user=app.student,
+                label=label,
+            )
+
+
+def review_triggers(today: date, report: TriggerReport) -> None:
+    partnerships = Partnership.objects.filter(
+        status="active",
+        next_review_date__gte=today,
+        next_review_date__lte=today + timedelta(days=REVIEW_LEAD_DAYS),
+    ).prefetch_related("institutions", "partners")
+    for partnership in partnerships:
+        institutions = list(partnership.institutions.all())
+        partner_ids = {p.pk for p in partnership.partners.all()}
+        contacts = list(
+            PartnershipContact.objects.filter(partnership=partnership).select_related("user")
+        )
+        for institution in institutions:
+            for contact in contacts:
+                if contact.organization_id == institution.pk:
+                    template = "partnership_review_institution"
+                elif contact.organization_id in partner_ids:
+                    template = "partnership_review_partner"
+                else:
+                    continue
+                _invite(
+                    report,
+                    template,
+                    _survey(institution, template),
+                    f"review:{partnership.public_id}:{partnership.next_review_date}:"
+                    f"{contact.public_id}",
+                    user=contact.user if contact.user_id else None,
+                    email="" if contact.user_id else contact.email,
+                    person_name=contact.name,
+                    label=partnership.title,
+                )
+
+
+def first_destination_triggers(today: date, report: TriggerReport) -> None:
+    """Students whose placement was completed about six months ago (the cohort)."""
+    latest = today - timedelta(days=FIRST_DESTINATION_AFTER_DAYS)
+    earliest = latest - timedelta(days=FIRST_DESTINATION_WINDOW_DAYS)
+    completed = Application.objects.filter(stage=Stage.COMPLETED).filter(
+        Q(opportunity__end_date__gte=earliest, opportunity__end_date__lte=latest)
+        | Q(
+            opportunity__end_date__isnull=True,
+            stage_changed_at__date__gte=earliest,
+            stage_changed_at__date__lte=latest,
+        )
+    )
+    for app in completed.select_related("student", "institution"):
+        _invite(
+            report,
+            "graduate_first_destination",
+            _survey(app.institution, "graduate_first_destination"),
+            f"first-destination:{app.student.public_id}",
+            user=app.student,
+        )
+
+
+def reminders(report: TriggerReport) -> None:
+    now = timezone.now()
+    due = SurveyInvitation.objects.filter(
+        responded_at__isnull=True,
+        reminders_sent__lt=MAX_REMINDERS,
+        sent_at__lte=now - timedelta(days=REMIND_AFTER_DAYS),
+        expires_at__gt=now,
+        survey__status="open",
+    ).filter(
+        Q(last_reminded_at__isnull=True)
+        | Q(last_reminded_at__lte=now - timedelta(days=REMIND_AFTER_DAYS))
+    )
+    for invitation in due.select_related("survey"):
+        if services.invitation_remind(invitation=invitation):
+            report.reminders += 1
+
+
+def run(today: date | None = None) -> TriggerReport:
+    """Run every trigger, then reminders. Safe to run as often as you like."""
+    today = today or timezone.localdate()
+    report = TriggerReport()
+    placement_triggers(today, report)
+    review_triggers(today, report)
+    first_destination_triggers(today, report)
+    reminders(report)
+    logger.info("survey triggers: %s new, %d reminders", report.created, report.reminders)
+    return report

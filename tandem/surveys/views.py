@@ -1,0 +1,356 @@
+"""Web pages for surveys: list, builder, preview, invitations, results, answering.
+
+Surveys outside the viewer's scope answer 404; a visible survey the viewer may not change
+answers 403. Answer pages never lose input: on any refusal the answers are shown again with
+a clear message and a 4xx status.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from tandem.core.errors import DomainError, PermissionDeniedError
+
+from . import selectors, services
+from .forms import InviteForm, QuestionForm, SectionForm, SurveyForm, TemplateForm, answer_data
+from .library import TEMPLATES
+from .models import Survey, SurveyInvitation, SurveyVersion
+from .permissions import can_manage_survey, survey_institutions_qs
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    return bool(getattr(request, "htmx", False))
+
+
+def _managed(request: HttpRequest, public_id: uuid.UUID) -> Survey:
+    survey = selectors.survey_detail(request.user, public_id)
+    if not can_manage_survey(request.user, survey):
+        raise PermissionDenied
+    return survey
+
+
+@login_required
+@require_GET
+def survey_list(request: HttpRequest) -> HttpResponse:
+    institutions = survey_institutions_qs(request.user)
+    return render(
+        request,
+        "surveys/list.html",
+        {
+            "surveys": selectors.survey_list(request.user),
+            "pending": selectors.pending_invitations_for(request.user),
+            "can_create": institutions.exists(),
+            "template_form": TemplateForm(institutions=institutions),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def survey_create(request: HttpRequest) -> HttpResponse:
+    institutions = survey_institutions_qs(request.user)
+    if not institutions.exists():
+        raise PermissionDenied
+    form = SurveyForm(request.POST or None, institutions=institutions)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            survey = services.survey_create(actor=request.user, **data)
+        except PermissionDeniedError as exc:
+            raise PermissionDenied(exc.message) from exc
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            return redirect("surveys:detail", public_id=survey.public_id)
+    status = 400 if form.is_bound else 200
+    return render(request, "surveys/form.html", {"form": form}, status=status)
+
+
+@login_required
+@require_POST
+def survey_from_template(request: HttpRequest) -> HttpResponse:
+    institutions = survey_institutions_qs(request.user)
+    if not institutions.exists():
+        raise PermissionDenied
+    form = TemplateForm(request.POST, institutions=institutions)
+    if not form.is_valid():
+        messages.error(request, _("Choose an institution and a template."))
+        return redirect("surveys:list")
+    try:
+        survey = services.survey_from_template(
+            actor=request.user,
+            institution=form.cleaned_data["institution"],
+            template_key=form.cleaned_data["template"],
+        )
+    except PermissionDeniedError as exc:
+        raise PermissionDenied(exc.message) from exc
+    return redirect("surveys:detail", public_id=survey.public_id)
+
+
+def _builder_context(request: HttpRequest, survey: Survey, **extra: Any) -> dict[str, Any]:
+    draft = services.draft_version(survey)
+    published = services.latest_published_version(survey)
+    shown: SurveyVersion | None = draft or published
+    tree = selectors.version_tree(shown) if shown else []
+    questions = [q for _s, qs in tree for q in qs]
+    manage = can_manage_survey(request.user, survey)
+    return {
+        "survey": survey,
+        "version": shown,
+        "draft": draft,
+        "published": published,
+        "tree": tree,
+        "can_manage": manage,
+        "question_form": QuestionForm(sections=[s for s, _q in tree], earlier=questions),
+        "section_form": SectionForm(),
+        "invite_form": InviteForm(),
+        "invitations": selectors.invitations_for(request.user, survey)[:50],
+        "versions": survey.versions.order_by("-number"),
+        **extra,
+    }
+
+
+@login_required
+@require_GET
+def survey_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    survey = selectors.survey_detail(request.user, public_id)
+    return render(request, "surveys/detail.html", _builder_context(request, survey))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def survey_edit(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    survey = _managed(request, public_id)
+    form = SurveyForm(request.POST or None, instance=survey)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.survey_update(
+                actor=request.user,
+                survey=Survey.objects.get(pk=survey.pk),
+                **{k: v for k, v in form.cleaned_data.items()},
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            return redirect("surveys:detail", public_id=survey.public_id)
+    status = 400 if form.is_bound else 200
+    return render(request, "surveys/form.html", {"form": form, "survey": survey}, status=status)
+
+
+@login_required
+@require_POST
+def question_add(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    survey = _managed(request, public_id)
+    version = services.draft_version(survey) or services.latest_published_version(survey)
+    assert version is not None
+    tree = selectors.version_tree(version)
+    form = QuestionForm(
+        request.POST, sections=[s for s, _q in tree], earlier=[q for _s, qs in tree for q in qs]
+    )
+    status = 200
+    if form.is_valid():
+        try:
+            services.question_add(actor=request.user, survey=survey, **form.service_kwargs())
+        except DomainError as exc:
+            for name, errors in exc.fields.items():
+                for error in errors:
+                    form.add_error(name if name in form.fields else None, error)
+            status = 400
+    else:
+        status = 400
+    if status == 200 and not _is_htmx(request):
+        messages.success(request, _("Question added to the draft."))
+        return redirect("surveys:detail", public_id=survey.public_id)
+    context = _builder_context(request, survey)
+    if status != 200:
+        context["question_form"] = form
+    template = "surveys/detail.html#builder" if _is_htmx(request) else "surveys/detail.html"
+    return render(request, template, context, status=status)
+
+
+@login_required
+@require_POST
+def question_delete(request: HttpRequest, public_id: uuid.UUID, key: str) -> HttpResponse:
+    survey = _managed(request, public_id)
+    try:
+        services.question_delete(actor=request.user, survey=survey, key=key)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    if _is_htmx(request):
+        return render(request, "surveys/detail.html#builder", _builder_context(request, survey))
+    return redirect("surveys:detail", public_id=survey.public_id)
+
+
+@login_required
+@require_POST
+def section_add(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    survey = _managed(request, public_id)
+    form = SectionForm(request.POST)
+    if form.is_valid():
+        services.section_add(actor=request.user, survey=survey, title=form.cleaned_data["title"])
+    else:
+        messages.error(request, _("Give the section a title."))
+    return redirect("surveys:detail", public_id=survey.public_id)
+
+
+@login_required
+@require_POST
+def survey_publish(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    survey = _managed(request, public_id)
+    try:
+        version = services.survey_publish(actor=request.user, survey=survey)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return render(
+            request, "surveys/detail.html", _builder_context(request, survey), status=exc.status
+        )
+    messages.success(request, _("Version %(n)s published; the survey is open.") % {"n": version.number})
+    return redirect("surveys:detail", public_id=survey.public_id)
+
+
+@login_required
+@require_POST
+def survey_close(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    survey = _managed(request, public_id)
+    try:
+        services.survey_close(actor=request.user, survey=survey)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return render(
+            request, "surveys/detail.html", _builder_context(request, survey), status=exc.status
+        )
+    messages.success(request, _("The survey is closed."))
+    return redirect("surveys:detail", public_id=survey.public_id)
+
+
+@login_required
+@require_POST
+def survey_invite(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    survey = _managed(request, public_id)
+    form = InviteForm(request.POST)
+    if not form.is_valid():
+        return render(
+            request,
+            "surveys/detail.html",
+            _builder_context(request, survey, invite_form=form),
+            status=400,
+        )
+    sent, problems = 0, []
+    for name, address in form.cleaned_data["recipients"]:
+        try:
+            services.invitation_create(actor=request.user, survey=survey, email=address, name=name)
+            sent += 1
+        except DomainError as exc:
+            problems.append(f"{address}: {exc.message}")
+    if sent:
+        messages.success(request, _("%(n)s invitations sent.") % {"n": sent})
+    for problem in problems:
+        messages.error(request, problem)
+    if problems and not sent:
+        return render(
+            request, "surveys/detail.html", _builder_context(request, survey), status=409
+        )
+    return redirect("surveys:detail", public_id=survey.public_id)
+
+
+@login_required
+@require_GET
+def survey_preview(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    survey = selectors.survey_detail(request.user, public_id)
+    version = services.draft_version(survey) or services.latest_published_version(survey)
+    return render(
+        request,
+        "surveys/answer.html",
+        {
+            "survey": survey,
+            "tree": selectors.version_tree(version) if version else [],
+            "preview": True,
+            "values": {},
+            "errors": {},
+        },
+    )
+
+
+@login_required
+@require_GET
+def survey_results(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    survey = selectors.survey_detail(request.user, public_id)
+    results = selectors.survey_results(request.user, survey)
+    return render(request, "surveys/results.html", {"survey": survey, "results": results})
+
+
+# --- Answering ---------------------------------------------------------------------------------
+def _answer(
+    request: HttpRequest, invitation: SurveyInvitation, *, by_link: bool, action: str
+) -> HttpResponse:
+    survey = invitation.survey
+    tree = selectors.version_tree(invitation.version)
+    questions = [q for _s, qs in tree for q in qs]
+    context: dict[str, Any] = {
+        "survey": survey,
+        "invitation": invitation,
+        "tree": tree,
+        "action": action,
+        "values": {},
+        "errors": {},
+        "started": services.started_stamp(),
+    }
+    if invitation.responded_at is not None:
+        return render(request, "surveys/answered.html", {"survey": survey, "again": True}, status=409 if request.method == "POST" else 200)
+    if request.method == "GET":
+        if not survey.is_accepting():
+            context["problem"] = _("This survey is closed.")
+            return render(request, "surveys/answer.html", context, status=410)
+        return render(request, "surveys/answer.html", context)
+    data = answer_data(questions, request.POST)
+    context["values"] = data
+    context["started"] = request.POST.get("started", context["started"])
+    try:
+        services.response_submit(
+            actor=request.user,
+            invitation=invitation,
+            data=data,
+            by_link=by_link,
+            started_at=services.started_from_stamp(request.POST.get("started")),
+        )
+    except PermissionDeniedError as exc:
+        raise PermissionDenied(exc.message) from exc
+    except DomainError as exc:
+        if exc.code == "already_answered":
+            return render(
+                request, "surveys/answered.html", {"survey": survey, "again": True}, status=409
+            )
+        context["problem"] = exc.message
+        context["errors"] = exc.fields
+        return render(request, "surveys/answer.html", context, status=exc.status)
+    return render(request, "surveys/answered.html", {"survey": survey, "again": False})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def answer(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    invitation = selectors.invitation_for_user(request.user, public_id)
+    return _answer(request, invitation, by_link=False, action=request.path)
+
+
+@require_http_methods(["GET", "POST"])
+def answer_link(request: HttpRequest, token: str) -> HttpResponse:
+    """For people without an account: the signed link is the only credential."""
+    try:
+        invitation = services.invitation_from_token(token)
+    except DomainError as exc:
+        status = 410 if exc.code == "expired" else 400
+        return render(request, "surveys/link_problem.html", {"message": exc.message}, status=status)
+    if invitation.user_id is not None:
+        # Links are issued only to external people; a user's invitation is answered signed in.
+        raise Http404
+    return _answer(request, invitation, by_link=True, action=request.path)
