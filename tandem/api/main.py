@@ -117,6 +117,7 @@ def _mount_routers() -> None:
     from tandem.accounts.api import router as accounts_router
     from tandem.applications.api import router as applications_router
     from tandem.audit.api import router as audit_router
+    from tandem.matching.api import router as matching_router
     from tandem.opportunities.api import router as opportunities_router
     from tandem.organizations.api import router as organizations_router
     from tandem.partnerships.api import router as partnerships_router
@@ -127,6 +128,7 @@ def _mount_routers() -> None:
     api.add_router("/opportunities", opportunities_router)
     api.add_router("/applications", applications_router)
     api.add_router("/audit", audit_router)
+    api.add_router("/match-rounds", matching_router)
 
 
 _mount_routers()

@@ -1,0 +1,178 @@
+"""Who may do what in match rounds and mentor programs. Everything fails closed.
+
+- **coordinators** of a round's institution open, edit, run, review, publish and cancel it;
+- **students** of that institution (active student membership) see an open round and rank
+  its opportunities before the student deadline; they see their own result once published;
+- **host staff** (recruiters and supervisors of an opportunity's host) rank the students who
+  ranked that opportunity, before the partner deadline;
+- mentor programs: coordinators of the institution manage them; participants (a mentor or
+  mentee with a profile) see their own profile and, once published, their own pairs.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from tandem.organizations.models import Role
+from tandem.organizations.permissions import (
+    coordinator_institution_ids,
+    is_platform_admin,
+    partner_staff_org_ids,
+    student_institution_ids,
+)
+
+from .models import MatchRound, MentorProgram, RoundStatus
+
+#: Rounds students and partners can see at all (not drafts).
+VISIBLE_TO_PARTICIPANTS = (
+    RoundStatus.OPEN,
+    RoundStatus.RANKING_CLOSED,
+    RoundStatus.RUNNING,
+    RoundStatus.MATCHED,
+    RoundStatus.PUBLISHED,
+)
+
+
+def _auth(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_active)
+
+
+def is_round_coordinator(user: Any, match_round: MatchRound) -> bool:
+    return _auth(user) and match_round.institution_id in coordinator_institution_ids(user)
+
+
+def is_round_student(user: Any, match_round: MatchRound) -> bool:
+    return (
+        _auth(user)
+        and match_round.institution_id in student_institution_ids(user)
+        and match_round.status in VISIBLE_TO_PARTICIPANTS
+    )
+
+
+def host_ids_of(match_round: MatchRound) -> set[int]:
+    return set(match_round.opportunities.values_list("host_id", flat=True))
+
+
+def staff_host_ids(user: Any, match_round: MatchRound) -> set[int]:
+    """Hosts in the round where ``user`` is recruiter or supervisor."""
+    if not _auth(user) or match_round.status not in VISIBLE_TO_PARTICIPANTS:
+        return set()
+    return host_ids_of(match_round) & partner_staff_org_ids(user)
+
+
+def is_round_partner(user: Any, match_round: MatchRound) -> bool:
+    return bool(staff_host_ids(user, match_round))
+
+
+def can_create_round(user: Any) -> bool:
+    return bool(coordinator_institution_ids(user))
+
+
+def can_view_round(user: Any, match_round: MatchRound) -> bool:
+    return (
+        is_platform_admin(user)
+        or is_round_coordinator(user, match_round)
+        or is_round_student(user, match_round)
+        or is_round_partner(user, match_round)
+    )
+
+
+def can_manage_round(user: Any, match_round: MatchRound) -> bool:
+    """Open, edit, run, review, publish, cancel."""
+    return is_round_coordinator(user, match_round)
+
+
+def can_rank_as_student(user: Any, match_round: MatchRound) -> bool:
+    return is_round_student(user, match_round)
+
+
+def can_rank_as_partner(user: Any, match_round: MatchRound) -> bool:
+    return is_round_partner(user, match_round)
+
+
+def can_view_own_result(user: Any, match_round: MatchRound) -> bool:
+    return is_round_student(user, match_round) and match_round.status == RoundStatus.PUBLISHED
+
+
+def rounds_visible_qs(user: Any) -> QuerySet[MatchRound]:
+    """Rounds ``user`` may see (restrictor): coordinators all of their institution's; students
+    and partner staff non-draft rounds they take part in."""
+    if not _auth(user):
+        return MatchRound.objects.none()
+    if is_platform_admin(user):
+        return MatchRound.objects.all()
+    cond = Q(pk__in=[])
+    coord = coordinator_institution_ids(user)
+    if coord:
+        cond |= Q(institution_id__in=coord)
+    students = student_institution_ids(user)
+    if students:
+        cond |= Q(institution_id__in=students, status__in=VISIBLE_TO_PARTICIPANTS)
+    staff = partner_staff_org_ids(user)
+    if staff:
+        cond |= Q(opportunities__host_id__in=staff, status__in=VISIBLE_TO_PARTICIPANTS)
+    return MatchRound.objects.filter(cond).distinct()
+
+
+# --- Mentor programs ----------------------------------------------------------------------
+def can_manage_program(user: Any, program: MentorProgram) -> bool:
+    return _auth(user) and program.institution_id in coordinator_institution_ids(user)
+
+
+def mentor_membership_ids(user: Any) -> set[int]:
+    if not _auth(user):
+        return set()
+    from tandem.organizations.permissions import active_memberships
+
+    return set(active_memberships(user).filter(role=Role.MENTOR).values_list("pk", flat=True))
+
+
+def is_program_participant(user: Any, program: MentorProgram) -> bool:
+    if not _auth(user):
+        return False
+    return (
+        program.mentees.filter(student=user).exists()
+        or program.mentors.filter(membership_id__in=mentor_membership_ids(user)).exists()
+    )
+
+
+def can_view_program(user: Any, program: MentorProgram) -> bool:
+    return (
+        is_platform_admin(user)
+        or can_manage_program(user, program)
+        or is_program_participant(user, program)
+    )
+
+
+def can_create_program(user: Any) -> bool:
+    return bool(coordinator_institution_ids(user))
+
+
+def programs_visible_qs(user: Any) -> QuerySet[MentorProgram]:
+    if not _auth(user):
+        return MentorProgram.objects.none()
+    if is_platform_admin(user):
+        return MentorProgram.objects.all()
+    return MentorProgram.objects.filter(
+        Q(institution_id__in=coordinator_institution_ids(user))
+        | Q(mentees__student=user)
+        | Q(mentors__membership_id__in=mentor_membership_ids(user))
+    ).distinct()
+
+
+__all__ = [
+    "can_create_program",
+    "can_create_round",
+    "can_manage_program",
+    "can_manage_round",
+    "can_rank_as_partner",
+    "can_rank_as_student",
+    "can_view_own_result",
+    "can_view_program",
+    "can_view_round",
+    "programs_visible_qs",
+    "rounds_visible_qs",
+    "staff_host_ids",
+]

@@ -1,0 +1,295 @@
+"""Reads for match rounds and mentor programs, scoped to the viewer, and the builders of
+the engine's frozen inputs from the database."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+
+from tandem.applications.models import SEAT_HOLDING_STAGES, Application
+from tandem.opportunities.models import ApprovalStatus, Opportunity, OpportunityStatus
+from tandem.organizations.models import Membership, Organization, Role
+
+from .engine import Market, Placement, Student
+from .models import (
+    MatchResult,
+    MatchRound,
+    MenteeProfile,
+    MentorPair,
+    MentorProfile,
+    MentorProgram,
+    PartnerRanking,
+    StudentRanking,
+)
+from .permissions import (
+    can_view_program,
+    can_view_round,
+    programs_visible_qs,
+    rounds_visible_qs,
+    staff_host_ids,
+)
+
+
+def round_list(viewer: Any) -> QuerySet[MatchRound]:
+    """Rounds the viewer may see, newest first, with their institution."""
+    return (
+        rounds_visible_qs(viewer)
+        .select_related("institution")
+        .annotate(n_opportunities=Count("opportunities", distinct=True))
+        .order_by("-created_at")
+    )
+
+
+def round_get(viewer: Any, public_id: UUID | str) -> MatchRound:
+    """One visible round, or 404 (existence does not leak)."""
+    try:
+        match_round = MatchRound.objects.select_related("institution").get(public_id=public_id)
+    except (MatchRound.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    if not can_view_round(viewer, match_round):
+        raise Http404
+    return match_round
+
+
+def round_opportunities(match_round: MatchRound) -> QuerySet[Opportunity]:
+    return match_round.opportunities.select_related("host").order_by("host__name", "title")
+
+
+def eligible_round_opportunities(institution: Organization) -> QuerySet[Opportunity]:
+    """Opportunities a round of ``institution`` may include: published and approved for it."""
+    return (
+        Opportunity.objects.filter(
+            status=OpportunityStatus.PUBLISHED,
+            approvals__institution=institution,
+            approvals__status=ApprovalStatus.APPROVED,
+        )
+        .select_related("host")
+        .order_by("host__name", "title")
+        .distinct()
+    )
+
+
+def student_rank_list(match_round: MatchRound, student: Any) -> list[Opportunity]:
+    """The student's rank list, first choice first."""
+    rows = (
+        StudentRanking.objects.filter(round=match_round, student=student)
+        .select_related("opportunity__host")
+        .order_by("position")
+    )
+    return [r.opportunity for r in rows]
+
+
+def seats_held(opportunity_ids: list[int]) -> dict[int, int]:
+    """Seat-holding applications per opportunity (accepted, placed, completed)."""
+    rows = (
+        Application.objects.filter(
+            opportunity_id__in=opportunity_ids, stage__in=list(SEAT_HOLDING_STAGES)
+        )
+        .values("opportunity_id")
+        .annotate(n=Count("pk"))
+    )
+    held = {r["opportunity_id"]: r["n"] for r in rows}
+    return {oid: held.get(oid, 0) for oid in opportunity_ids}
+
+
+def round_capacities(match_round: MatchRound) -> dict[int, int]:
+    """Seats left per opportunity: seats minus seats already held (never below zero)."""
+    opps = list(match_round.opportunities.values_list("pk", "seats"))
+    held = seats_held([pk for pk, _ in opps])
+    return {pk: max(0, seats - held[pk]) for pk, seats in opps}
+
+
+def round_students(match_round: MatchRound) -> QuerySet[Any]:
+    """Users who are active students of the round's institution and ranked at least one
+    opportunity in it."""
+    from django.contrib.auth import get_user_model
+
+    student_ids = Membership.objects.filter(
+        organization_id=match_round.institution_id, role=Role.STUDENT, is_active=True
+    ).values("user_id")
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, pk__in=student_ids)
+        .filter(match_rankings__round=match_round)
+        .distinct()
+        .order_by("pk")
+    )
+
+
+@dataclass(frozen=True)
+class PartnerQueue:
+    """For one opportunity of the viewer's hosts: who ranked it, and the current ranking."""
+
+    opportunity: Opportunity
+    applicants: list[Any]
+    ranked: list[Any]
+
+
+def partner_queues(viewer: Any, match_round: MatchRound) -> list[PartnerQueue]:
+    """For each round opportunity hosted by the viewer's organizations: the students who
+    ranked it (alphabetically) and the viewer's host's current ranking."""
+    hosts = staff_host_ids(viewer, match_round)
+    if not hosts:
+        return []
+    opps = list(round_opportunities(match_round).filter(host_id__in=hosts))
+    students = {u.pk: u for u in round_students(match_round)}
+    applicants: dict[int, list[Any]] = defaultdict(list)
+    for opp_id, student_id in StudentRanking.objects.filter(
+        round=match_round, opportunity__in=opps
+    ).values_list("opportunity_id", "student_id"):
+        if student_id in students:
+            applicants[opp_id].append(students[student_id])
+    ranked: dict[int, list[Any]] = defaultdict(list)
+    for pr in (
+        PartnerRanking.objects.filter(round=match_round, opportunity__in=opps)
+        .select_related("student")
+        .order_by("opportunity_id", "position")
+    ):
+        ranked[pr.opportunity_id].append(pr.student)
+    return [
+        PartnerQueue(
+            opportunity=o,
+            applicants=sorted(applicants[o.pk], key=lambda u: (u.full_name, u.pk)),
+            ranked=ranked[o.pk],
+        )
+        for o in opps
+    ]
+
+
+def build_market(match_round: MatchRound) -> tuple[Market, dict[str, Any], dict[str, Opportunity]]:
+    """The engine's frozen input for a round, plus id → user and id → opportunity maps.
+
+    Student ids are user public ids, placement ids opportunity public ids (strings). Only
+    active students of the institution count; capacities are seats minus seats held.
+    """
+    opps = list(round_opportunities(match_round))
+    by_pk = {o.pk: o for o in opps}
+    capacities = round_capacities(match_round)
+    users = list(round_students(match_round))
+    user_by_pk = {u.pk: u for u in users}
+    s_rank: dict[int, list[str]] = defaultdict(list)
+    for r in StudentRanking.objects.filter(round=match_round, student__in=users).order_by(
+        "student_id", "position"
+    ):
+        if r.opportunity_id in by_pk:
+            s_rank[r.student_id].append(str(by_pk[r.opportunity_id].public_id))
+    p_rank: dict[int, list[str]] = defaultdict(list)
+    for pr in PartnerRanking.objects.filter(round=match_round).order_by(
+        "opportunity_id", "position"
+    ):
+        if pr.student_id in user_by_pk:
+            p_rank[pr.opportunity_id].append(str(user_by_pk[pr.student_id].public_id))
+    market = Market(
+        students=tuple(Student(str(u.public_id), tuple(s_rank[u.pk])) for u in users),
+        placements=tuple(
+            Placement(str(o.public_id), capacities[o.pk], tuple(p_rank[o.pk])) for o in opps
+        ),
+    )
+    return (
+        market,
+        {str(u.public_id): u for u in users},
+        {str(o.public_id): o for o in opps},
+    )
+
+
+def round_results(match_round: MatchRound) -> QuerySet[MatchResult]:
+    return match_round.results.select_related("student", "opportunity__host").order_by(
+        "student__full_name", "pk"
+    )
+
+
+def student_result(match_round: MatchRound, student: Any) -> MatchResult | None:
+    return match_round.results.select_related("opportunity__host").filter(student=student).first()
+
+
+def explanation_view(result: MatchResult, match_round: MatchRound) -> dict[str, Any]:
+    """A result's explanation with opportunity ids turned into opportunities (for display)."""
+    opps = {str(o.public_id): o for o in round_opportunities(match_round)}
+    data = result.explanation or {}
+    return {
+        "reasons": [
+            {**r, "opportunity": opps.get(r.get("placement", ""))} for r in data.get("reasons", [])
+        ],
+        "open_seats": [
+            (opps[pid], n) for pid, n in (data.get("open_seats") or {}).items() if pid in opps
+        ],
+    }
+
+
+def round_chart(match_round: MatchRound) -> list[dict[str, Any]]:
+    """Rows for the unfilled-seats chart: opportunity, seats offered, filled, unfilled."""
+    per = (match_round.stats or {}).get("per_opportunity", [])
+    biggest = max([row.get("capacity", 0) for row in per] + [1])
+    return [{**row, "pct": round(100 * row.get("filled", 0) / biggest)} for row in per]
+
+
+# --- Mentor programs ----------------------------------------------------------------------
+def program_list(viewer: Any) -> QuerySet[MentorProgram]:
+    return programs_visible_qs(viewer).select_related("institution").order_by("-created_at")
+
+
+def program_get(viewer: Any, public_id: UUID | str) -> MentorProgram:
+    try:
+        program = MentorProgram.objects.select_related("institution").get(public_id=public_id)
+    except (MentorProgram.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    if not can_view_program(viewer, program):
+        raise Http404
+    return program
+
+
+def program_pairs(program: MentorProgram, viewer: Any | None = None) -> QuerySet[MentorPair]:
+    """Pairs of a program; with ``viewer`` only those the viewer is part of."""
+    qs = program.pairs.select_related(
+        "mentor__membership__user", "mentor__membership__organization", "mentee__student"
+    ).order_by("-score", "pk")
+    if viewer is not None:
+        qs = qs.filter(Q(mentee__student=viewer) | Q(mentor__membership__user=viewer))
+    return qs
+
+
+def program_mentors(program: MentorProgram) -> QuerySet[MentorProfile]:
+    return program.mentors.select_related("membership__user", "membership__organization")
+
+
+def program_mentees(program: MentorProgram) -> QuerySet[MenteeProfile]:
+    return program.mentees.select_related("student")
+
+
+def eligible_mentor_memberships(program: MentorProgram) -> QuerySet[Membership]:
+    """Mentor memberships a coordinator may add: mentors at partners in an active mentoring
+    partnership with the institution come first; any active mentor membership may be invited."""
+    return (
+        Membership.objects.filter(role=Role.MENTOR, is_active=True, user__is_active=True)
+        .select_related("user", "organization")
+        .order_by("organization__name", "user__full_name")
+    )
+
+
+def eligible_mentee_memberships(program: MentorProgram) -> QuerySet[Membership]:
+    return Membership.objects.filter(
+        organization_id=program.institution_id,
+        role=Role.STUDENT,
+        is_active=True,
+        user__is_active=True,
+    ).select_related("user")
+
+
+def eligible_round_opportunities_any(institutions: QuerySet[Organization]) -> QuerySet[Opportunity]:
+    """Opportunities approved for any of ``institutions`` (the round form's choices; the
+    service checks the chosen institution)."""
+    return (
+        Opportunity.objects.filter(
+            status=OpportunityStatus.PUBLISHED,
+            approvals__institution__in=institutions,
+            approvals__status=ApprovalStatus.APPROVED,
+        )
+        .select_related("host")
+        .order_by("host__name", "title")
+        .distinct()
+    )

@@ -1,0 +1,987 @@
+"""Every write to match rounds and mentor programs goes through here.
+
+Match rounds: :func:`round_create` → :func:`round_open` → students
+:func:`student_ranking_set`, hosts :func:`partner_ranking_set` → :func:`round_close_ranking`
+→ :func:`round_run` (background task :func:`round_compute`) → :func:`round_publish`, or
+:func:`round_cancel` at any point before publishing.
+
+Publishing turns matches into placements through the **system placement path**
+(:func:`_place`): for each matched student an application to the matched opportunity is
+created (or an existing one is moved) straight to "accepted", with the opportunity row locked
+and its seats counted, a :class:`~tandem.applications.models.StageChange` by the coordinator
+who published, an ``application.stage_changed`` audit event, the opportunity marked filled when
+its last seat goes, and the partnership's ``placements`` KPI recorded — exactly what
+``application_move`` does for a normal acceptance. A match is the student's and the host's
+decision taken through their rankings, so the offer/accept steps are skipped.
+
+Mentor programs: :func:`program_create`, :func:`mentor_add`, :func:`mentee_add`,
+:func:`profile_update`, :func:`program_run` (background task :func:`program_compute`),
+:func:`program_publish`. Scores come from :func:`pair_score`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tandem.applications.models import SEAT_HOLDING_STAGES, Application, Stage, StageChange
+from tandem.applications.selectors import placements_for_partnership, seats_taken
+from tandem.audit.services import audit_record
+from tandem.core.errors import ConflictError, DomainError, PermissionDeniedError
+from tandem.opportunities.models import Opportunity, OpportunityStatus
+from tandem.opportunities.services import opportunity_mark_filled
+from tandem.organizations.models import Membership, Organization, Role
+from tandem.organizations.permissions import coordinator_institution_ids
+from tandem.partnerships.models import Partnership
+from tandem.partnerships.services import kpi_record_metric
+
+from . import selectors
+from .engine import Mentee, Mentor, ScoredMarket, explain, match_stats, solve_optimal, solve_stable
+from .engine import verify as engine_verify
+from .models import (
+    MatchResult,
+    MatchRound,
+    MenteeProfile,
+    MentorPair,
+    MentorProfile,
+    MentorProgram,
+    PartnerRanking,
+    ProgramStatus,
+    Proposing,
+    RoundStatus,
+    StudentRanking,
+)
+from .permissions import (
+    can_manage_program,
+    can_manage_round,
+    can_rank_as_partner,
+    can_rank_as_student,
+    staff_host_ids,
+)
+
+logger = logging.getLogger(__name__)
+
+TITLE_MAX = 200
+RANK_LIST_MAX = 50
+PLACEMENTS_METRIC = "placements"
+
+
+def _orgs(match_round: MatchRound) -> list[int]:
+    return [
+        match_round.institution_id,
+        *sorted(selectors.round_opportunities(match_round).values_list("host_id", flat=True)),
+    ]
+
+
+def _lock(match_round: MatchRound) -> MatchRound:
+    """Lock the round row and refresh the caller's instance from it."""
+    locked = MatchRound.objects.select_for_update().get(pk=match_round.pk)
+    match_round.status = locked.status
+    return locked
+
+
+def _sync(target: MatchRound, source: MatchRound) -> None:
+    for f in ("status", "stats", "run_message", "matched_at", "published_at", "updated_at"):
+        setattr(target, f, getattr(source, f))
+
+
+# --- Rounds: lifecycle --------------------------------------------------------------------
+def _validate_round_fields(
+    *,
+    institution: Organization,
+    title: str,
+    opportunities: Sequence[Opportunity],
+    student_deadline: dt.datetime | None,
+    partner_deadline: dt.datetime | None,
+    seed: int,
+    proposing: str,
+) -> None:
+    fields: dict[str, list[str]] = {}
+    if not title.strip():
+        fields["title"] = [_("Give the round a title.")]
+    elif len(title) > TITLE_MAX:
+        fields["title"] = [_("At most %(n)d characters.") % {"n": TITLE_MAX}]
+    if not opportunities:
+        fields["opportunities"] = [_("Choose at least one opportunity.")]
+    else:
+        eligible = set(
+            selectors.eligible_round_opportunities(institution).values_list("pk", flat=True)
+        )
+        bad = [o.title for o in opportunities if o.pk not in eligible]
+        if bad:
+            fields["opportunities"] = [
+                _("Only published opportunities approved for %(inst)s can be in a round: %(bad)s.")
+                % {"inst": institution.name, "bad": ", ".join(bad)}
+            ]
+        if len({o.pk for o in opportunities}) != len(opportunities):
+            fields.setdefault("opportunities", []).append(_("An opportunity is listed twice."))
+    now = timezone.now()
+    if student_deadline is None:
+        fields["student_deadline"] = [_("Set the student ranking deadline.")]
+    elif student_deadline <= now:
+        fields["student_deadline"] = [_("The deadline must be in the future.")]
+    if partner_deadline is None:
+        fields["partner_deadline"] = [_("Set the partner ranking deadline.")]
+    elif student_deadline is not None and partner_deadline < student_deadline:
+        fields["partner_deadline"] = [
+            _("Partners rank after students: this deadline cannot be before the students’.")
+        ]
+    if not 0 <= seed <= 2**31 - 1:
+        fields["seed"] = [_("The seed is a whole number from 0 to 2147483647.")]
+    if proposing not in Proposing.values:
+        fields["proposing"] = [_("Choose students or placements.")]
+    if fields:
+        raise DomainError(_("Please correct the errors below."), fields=fields)
+
+
+@transaction.atomic
+def round_create(
+    *,
+    actor: Any,
+    institution: Organization,
+    title: str,
+    opportunities: Sequence[Opportunity],
+    student_deadline: dt.datetime | None,
+    partner_deadline: dt.datetime | None,
+    description: str = "",
+    seed: int = 0,
+    proposing: str = Proposing.STUDENTS,
+) -> MatchRound:
+    """A coordinator opens a draft round of their institution over published opportunities
+    approved for it, with a student and a (later or equal) partner ranking deadline."""
+    if not institution.is_institution or institution.pk not in coordinator_institution_ids(actor):
+        raise PermissionDeniedError(_("Only the institution's coordinators can open a round."))
+    title = (title or "").strip()
+    _validate_round_fields(
+        institution=institution,
+        title=title,
+        opportunities=opportunities,
+        student_deadline=student_deadline,
+        partner_deadline=partner_deadline,
+        seed=seed,
+        proposing=proposing,
+    )
+    assert student_deadline is not None and partner_deadline is not None
+    match_round = MatchRound.objects.create(
+        institution=institution,
+        title=title,
+        description=(description or "").strip(),
+        student_deadline=student_deadline,
+        partner_deadline=partner_deadline,
+        seed=seed,
+        proposing=proposing,
+        created_by=actor,
+    )
+    match_round.opportunities.set(opportunities)
+    audit_record(
+        actor=actor,
+        action="match_round.created",
+        target=match_round,
+        organizations=[institution.pk],
+        changes={"title": title, "opportunities": len(opportunities)},
+    )
+    return match_round
+
+
+def _transition(
+    *, actor: Any, match_round: MatchRound, allowed: Sequence[str], to: str, action: str
+) -> MatchRound:
+    if not can_manage_round(actor, match_round):
+        raise PermissionDeniedError(_("Only the institution's coordinators can do this."))
+    locked = _lock(match_round)
+    if locked.status not in allowed:
+        raise ConflictError(
+            _("The round is “%(status)s”: this step is not possible now.")
+            % {"status": locked.get_status_display()},
+            code="bad_status",
+        )
+    before = locked.status
+    locked.status = to
+    locked.save(update_fields=["status", "updated_at"])
+    audit_record(
+        actor=actor,
+        action=action,
+        target=locked,
+        organizations=[locked.institution_id],
+        changes={"status": [before, to]},
+    )
+    _sync(match_round, locked)
+    return locked
+
+
+@transaction.atomic
+def round_open(*, actor: Any, match_round: MatchRound) -> MatchRound:
+    """Draft → open for ranking (students and hosts can now rank)."""
+    if match_round.student_deadline <= timezone.now():
+        raise DomainError(
+            _("The student deadline has passed: open a new round with later deadlines."),
+            code="deadline",
+        )
+    return _transition(
+        actor=actor,
+        match_round=match_round,
+        allowed=[RoundStatus.DRAFT],
+        to=RoundStatus.OPEN,
+        action="match_round.opened",
+    )
+
+
+@transaction.atomic
+def round_close_ranking(*, actor: Any, match_round: MatchRound) -> MatchRound:
+    """Open → ranking closed: no more changes to any rank list (also before the deadlines)."""
+    return _transition(
+        actor=actor,
+        match_round=match_round,
+        allowed=[RoundStatus.OPEN],
+        to=RoundStatus.RANKING_CLOSED,
+        action="match_round.ranking_closed",
+    )
+
+
+@transaction.atomic
+def round_cancel(*, actor: Any, match_round: MatchRound) -> MatchRound:
+    """Any state before publication → cancelled. Nothing is placed."""
+    return _transition(
+        actor=actor,
+        match_round=match_round,
+        allowed=[
+            RoundStatus.DRAFT,
+            RoundStatus.OPEN,
+            RoundStatus.RANKING_CLOSED,
+            RoundStatus.MATCHED,
+        ],
+        to=RoundStatus.CANCELLED,
+        action="match_round.cancelled",
+    )
+
+
+# --- Rounds: ranking ----------------------------------------------------------------------
+def student_can_edit(match_round: MatchRound) -> bool:
+    """Whether students may still change their lists (open and before their deadline)."""
+    return match_round.status == RoundStatus.OPEN and timezone.now() < match_round.student_deadline
+
+
+def partner_can_edit(match_round: MatchRound) -> bool:
+    """Whether host staff may still change their rankings."""
+    return match_round.status == RoundStatus.OPEN and timezone.now() < match_round.partner_deadline
+
+
+def _ranking_open(match_round: MatchRound, deadline: dt.datetime, who: str) -> None:
+    if match_round.status != RoundStatus.OPEN:
+        raise ConflictError(
+            _("Ranking is closed for this round (it is “%(status)s”).")
+            % {"status": match_round.get_status_display()},
+            code="ranking_closed",
+        )
+    if timezone.now() >= deadline:
+        raise ConflictError(
+            _("The %(who)s ranking deadline has passed.") % {"who": who}, code="deadline"
+        )
+
+
+@transaction.atomic
+def student_ranking_set(
+    *, actor: Any, match_round: MatchRound, opportunities: Sequence[Opportunity]
+) -> list[Opportunity]:
+    """Replace the actor's rank list in the round (first choice first). Only opportunities of
+    the round, no duplicates, before the student deadline. An empty list withdraws."""
+    if not can_rank_as_student(actor, match_round):
+        raise PermissionDeniedError(_("Only students of the institution can rank in this round."))
+    locked = _lock(match_round)
+    _ranking_open(locked, locked.student_deadline, _("student"))
+    in_round = set(locked.opportunities.values_list("pk", flat=True))
+    if len(opportunities) > RANK_LIST_MAX:
+        raise DomainError(
+            _("Rank at most %(n)d opportunities.") % {"n": RANK_LIST_MAX},
+            fields={"opportunities": [_("Too many entries.")]},
+        )
+    if any(o.pk not in in_round for o in opportunities):
+        raise DomainError(
+            _("Only opportunities of this round can be ranked."),
+            fields={"opportunities": [_("An opportunity is not in this round.")]},
+        )
+    if len({o.pk for o in opportunities}) != len(opportunities):
+        raise DomainError(
+            _("Each opportunity can appear only once in your list."),
+            fields={"opportunities": [_("An opportunity is listed twice.")]},
+        )
+    StudentRanking.objects.filter(round=locked, student=actor).delete()
+    StudentRanking.objects.bulk_create(
+        StudentRanking(round=locked, student=actor, opportunity=o, position=i)
+        for i, o in enumerate(opportunities, start=1)
+    )
+    if not opportunities:
+        # A student who withdraws from the round leaves every host's ranking too.
+        PartnerRanking.objects.filter(round=locked, student=actor).delete()
+    else:
+        PartnerRanking.objects.filter(round=locked, student=actor).exclude(
+            opportunity__in=list(opportunities)
+        ).delete()
+    audit_record(
+        actor=actor,
+        action="match_round.student_ranked",
+        target=locked,
+        organizations=[locked.institution_id],
+        changes={"entries": len(opportunities)},
+    )
+    return list(opportunities)
+
+
+@transaction.atomic
+def student_ranking_move(
+    *, actor: Any, match_round: MatchRound, opportunity: Opportunity, direction: str
+) -> list[Opportunity]:
+    """Move one entry of the actor's list one place up or down (the UI's arrow buttons)."""
+    current = selectors.student_rank_list(match_round, actor)
+    ids = [o.pk for o in current]
+    if opportunity.pk not in ids or direction not in ("up", "down"):
+        raise DomainError(_("That entry is not in your list."), code="not_in_list")
+    i = ids.index(opportunity.pk)
+    j = i - 1 if direction == "up" else i + 1
+    if 0 <= j < len(current):
+        current[i], current[j] = current[j], current[i]
+    return student_ranking_set(actor=actor, match_round=match_round, opportunities=current)
+
+
+@transaction.atomic
+def partner_ranking_set(
+    *, actor: Any, match_round: MatchRound, opportunity: Opportunity, students: Sequence[Any]
+) -> list[Any]:
+    """Replace the host's ranking of the students who ranked ``opportunity``: only students
+    who ranked it, no duplicates, by its host's recruiters or supervisors, before the partner
+    deadline. Students left out are not acceptable to the host."""
+    if not can_rank_as_partner(actor, match_round) or opportunity.host_id not in staff_host_ids(
+        actor, match_round
+    ):
+        raise PermissionDeniedError(_("Only the host's staff can rank for this opportunity."))
+    locked = _lock(match_round)
+    if not locked.opportunities.filter(pk=opportunity.pk).exists():
+        raise DomainError(_("This opportunity is not in the round."), code="not_in_round")
+    _ranking_open(locked, locked.partner_deadline, _("partner"))
+    applicants = set(
+        StudentRanking.objects.filter(round=locked, opportunity=opportunity).values_list(
+            "student_id", flat=True
+        )
+    )
+    if any(s.pk not in applicants for s in students):
+        raise DomainError(
+            _("Only students who ranked this opportunity can be ranked."),
+            fields={"students": [_("A student did not rank this opportunity.")]},
+        )
+    if len({s.pk for s in students}) != len(students):
+        raise DomainError(
+            _("Each student can appear only once."),
+            fields={"students": [_("A student is listed twice.")]},
+        )
+    PartnerRanking.objects.filter(round=locked, opportunity=opportunity).delete()
+    PartnerRanking.objects.bulk_create(
+        PartnerRanking(
+            round=locked, opportunity=opportunity, student=s, position=i, ranked_by=actor
+        )
+        for i, s in enumerate(students, start=1)
+    )
+    audit_record(
+        actor=actor,
+        action="match_round.partner_ranked",
+        target=locked,
+        organizations=[locked.institution_id, opportunity.host_id],
+        changes={"opportunity": str(opportunity.public_id), "entries": len(students)},
+    )
+    return list(students)
+
+
+# --- Rounds: running ----------------------------------------------------------------------
+@transaction.atomic
+def round_run(*, actor: Any, match_round: MatchRound) -> MatchRound:
+    """Start the match: ranking closed (or open with the partner deadline passed) → running;
+    :func:`tandem.matching.tasks.run_match_round` computes it after commit. Running again
+    from "result under review" recomputes it."""
+    if not can_manage_round(actor, match_round):
+        raise PermissionDeniedError(_("Only the institution's coordinators can do this."))
+    locked = _lock(match_round)
+    ok = locked.status in (RoundStatus.RANKING_CLOSED, RoundStatus.MATCHED) or (
+        locked.status == RoundStatus.OPEN and timezone.now() >= locked.partner_deadline
+    )
+    if not ok:
+        raise ConflictError(
+            _("Close ranking before running the match (the round is “%(status)s”).")
+            % {"status": locked.get_status_display()},
+            code="bad_status",
+        )
+    before = locked.status
+    locked.status = RoundStatus.RUNNING
+    locked.run_message = ""
+    locked.save(update_fields=["status", "run_message", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="match_round.run",
+        target=locked,
+        organizations=[locked.institution_id],
+        changes={"status": [before, RoundStatus.RUNNING.value]},
+    )
+    from .tasks import run_match_round
+
+    transaction.on_commit(partial(run_match_round.enqueue, round_id=locked.pk))
+    _sync(match_round, locked)
+    return locked
+
+
+@transaction.atomic
+def round_compute(*, match_round_id: int) -> MatchRound | None:
+    """The background step: build the market, solve, verify, explain, store results and
+    statistics; running → matched. A failure leaves the round "ranking closed" with a
+    message for the coordinator."""
+    locked = MatchRound.objects.select_for_update().filter(pk=match_round_id).first()
+    if locked is None or locked.status != RoundStatus.RUNNING:
+        return locked
+    market, users, opps = selectors.build_market(locked)
+    try:
+        result = solve_stable(market, proposing=locked.proposing, seed=locked.seed)  # type: ignore[arg-type]
+        check = engine_verify(market, result.assignments)
+        if not check.is_stable:
+            raise ValueError("the checker found the matching unstable")
+    except ValueError as exc:  # MarketError is a ValueError
+        logger.warning("match round %s failed: %s", locked.public_id, exc)
+        locked.status = RoundStatus.RANKING_CLOSED
+        locked.run_message = str(exc)
+        locked.save(update_fields=["status", "run_message", "updated_at"])
+        return locked
+    explanations = explain(market, result.assignments)
+    stats: dict[str, Any] = dict(match_stats(market, result.assignments))
+    filled: dict[str, int] = {pid: 0 for pid in opps}
+    for pid in result.assignments.values():
+        if pid is not None:
+            filled[pid] += 1
+    stats["per_opportunity"] = [
+        {
+            "id": pl.id,
+            "title": opps[pl.id].title,
+            "host": opps[pl.id].host.name,
+            "capacity": pl.capacity,
+            "filled": filled[pl.id],
+            "unfilled": pl.capacity - filled[pl.id],
+        }
+        for pl in market.placements
+    ]
+    stats["stable"] = True
+    stats["seed"] = locked.seed
+    stats["proposing"] = locked.proposing
+    locked.results.all().delete()
+    MatchResult.objects.bulk_create(
+        MatchResult(
+            round=locked,
+            student=users[sid],
+            opportunity=opps[pid] if pid else None,
+            rank=_human_rank(explanations[sid].rank),
+            explanation={
+                "placement": pid,
+                "rank": _human_rank(explanations[sid].rank),
+                "reasons": [
+                    {"placement": r.placement, "code": r.code, "text": r.text}
+                    for r in explanations[sid].reasons
+                ],
+                "open_seats": dict(explanations[sid].open_seats),
+            },
+        )
+        for sid, pid in result.assignments.items()
+    )
+    locked.stats = stats
+    locked.status = RoundStatus.MATCHED
+    locked.matched_at = timezone.now()
+    locked.save(update_fields=["stats", "status", "matched_at", "updated_at"])
+    audit_record(
+        actor=None,
+        action="match_round.matched",
+        target=locked,
+        organizations=[locked.institution_id],
+        changes={"matched": stats["matched"], "students": stats["students"]},
+    )
+    return locked
+
+
+def _human_rank(rank: int | None) -> int | None:
+    """The engine counts from 0; people count from 1 (first choice)."""
+    return None if rank is None else rank + 1
+
+
+# --- Rounds: publishing -------------------------------------------------------------------
+def _place(
+    *, actor: Any, match_round: MatchRound, result: MatchResult, partnerships: set[int]
+) -> Application:
+    """The system placement path (see the module docstring)."""
+    assert result.opportunity_id is not None
+    opportunity = Opportunity.objects.select_for_update().get(pk=result.opportunity_id)
+    application = (
+        Application.objects.select_for_update()
+        .filter(opportunity=opportunity, student_id=result.student_id)
+        .first()
+    )
+    if application is not None and application.stage in SEAT_HOLDING_STAGES:
+        return application
+    taken = seats_taken(opportunity)
+    if taken >= opportunity.seats:
+        raise ConflictError(
+            _(
+                "“%(title)s” has no seat left: seats were taken after the match ran. Run the "
+                "match again."
+            )
+            % {"title": opportunity.title},
+            code="seats_full",
+        )
+    note = _("Placed by match round “%(title)s”.") % {"title": match_round.title}
+    now = timezone.now()
+    if application is None:
+        application = Application.objects.create(
+            opportunity=opportunity,
+            student_id=result.student_id,
+            institution_id=match_round.institution_id,
+            statement=note,
+            stage=Stage.ACCEPTED,
+        )
+        from_stage = ""
+    else:
+        from_stage = application.stage
+        application.stage = Stage.ACCEPTED
+        application.stage_changed_at = now
+        application.save(update_fields=["stage", "stage_changed_at", "updated_at"])
+    StageChange.objects.create(
+        application=application,
+        from_stage=from_stage,
+        to_stage=Stage.ACCEPTED,
+        actor=actor,
+        note=note,
+    )
+    audit_record(
+        actor=actor,
+        action="application.stage_changed",
+        target=application,
+        organizations=[opportunity.host_id, match_round.institution_id],
+        changes={
+            "stage": [from_stage, Stage.ACCEPTED.value],
+            "match_round": str(match_round.public_id),
+        },
+    )
+    if taken + 1 >= opportunity.seats and opportunity.status in (
+        OpportunityStatus.PUBLISHED,
+        OpportunityStatus.CLOSED,
+    ):
+        opportunity_mark_filled(actor=None, opportunity=opportunity)
+    if opportunity.partnership_id is not None:
+        partnerships.add(opportunity.partnership_id)
+    return application
+
+
+@transaction.atomic
+def round_publish(*, actor: Any, match_round: MatchRound) -> MatchRound:
+    """Result under review → published: every match becomes an accepted application (a
+    placement), the partnerships' placements KPIs are recorded, and students and host staff
+    are e-mailed after commit. All or nothing: a seat taken since the run refuses it."""
+    if not can_manage_round(actor, match_round):
+        raise PermissionDeniedError(_("Only the institution's coordinators can do this."))
+    locked = _lock(match_round)
+    if locked.status != RoundStatus.MATCHED:
+        raise ConflictError(
+            _("Only a computed result can be published (the round is “%(status)s”).")
+            % {"status": locked.get_status_display()},
+            code="bad_status",
+        )
+    partnerships: set[int] = set()
+    results = list(
+        locked.results.filter(opportunity__isnull=False).order_by("opportunity_id", "student_id")
+    )
+    for result in results:
+        application = _place(
+            actor=actor, match_round=locked, result=result, partnerships=partnerships
+        )
+        result.application = application
+        result.save(update_fields=["application", "updated_at"])
+    for pk in sorted(partnerships):
+        partnership = Partnership.objects.select_for_update().get(pk=pk)
+        kpi_record_metric(
+            partnership=partnership,
+            metric=PLACEMENTS_METRIC,
+            value=placements_for_partnership(pk),
+            actor=actor,
+        )
+    locked.status = RoundStatus.PUBLISHED
+    locked.published_at = timezone.now()
+    locked.save(update_fields=["status", "published_at", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="match_round.published",
+        target=locked,
+        organizations=_orgs(locked),
+        changes={"placements": len(results)},
+    )
+    from .tasks import notify_round_published
+
+    transaction.on_commit(partial(notify_round_published.enqueue, round_id=locked.pk))
+    _sync(match_round, locked)
+    return locked
+
+
+# --- Mentor programs: scoring -------------------------------------------------------------
+#: Weight of each component of the fit score; the components are each in [0, 1], so a pair's
+#: score is in [0, 1] too. See docs/match-rounds.md ("How mentor pairs are scored").
+WEIGHTS: dict[str, float] = {
+    "skills": 0.30,  # mentee goals/skills wanted that the mentor has
+    "interests": 0.25,
+    "goals": 0.15,
+    "availability": 0.20,
+    "language": 0.10,
+}
+#: A pair without a common language, or without one overlapping weekly slot, is not allowed.
+REQUIRE_LANGUAGE = True
+REQUIRE_AVAILABILITY = True
+#: Weekly slots: day + part of day, e.g. ``tue-evening``.
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+PARTS = ("morning", "afternoon", "evening")
+SLOTS = tuple(f"{d}-{p}" for d in DAYS for p in PARTS)
+
+
+def _norm(items: Sequence[str]) -> dict[str, str]:
+    return {str(i).strip().casefold(): str(i).strip() for i in items if str(i).strip()}
+
+
+def _overlap(a: Sequence[str], b: Sequence[str], *, cap: int) -> tuple[float, list[str]]:
+    na, nb = _norm(a), _norm(b)
+    common = sorted(nb[k] for k in na.keys() & nb.keys())
+    return (min(len(common), cap) / cap if cap else 0.0), common
+
+
+def _slot_label(slot: str) -> str:
+    day, _sep, part = slot.partition("-")
+    return f"{day.capitalize()} {part}"
+
+
+@dataclass(frozen=True)
+class PairScore:
+    """A pair's score in [0, 1], its components and the reasons shown to people."""
+
+    score: float
+    components: dict[str, float]
+    reasons: list[str]
+    allowed: bool
+
+
+def pair_score(mentor: MentorProfile, mentee: MenteeProfile) -> PairScore:
+    """Fit of a mentee with a mentor, with human-readable reasons.
+
+    - skills: the mentee's skills (to learn) the mentor has, 3 or more count fully;
+    - interests: shared interests, 3 or more count fully;
+    - goals: shared goals, 2 or more count fully;
+    - availability: overlapping weekly slots, 2 or more count fully;
+    - language: 1 when they share a language.
+    """
+    s_skills, skills = _overlap(mentor.skills, mentee.skills, cap=3)
+    s_int, interests = _overlap(mentor.interests, mentee.interests, cap=3)
+    s_goals, goals = _overlap(mentor.goals, mentee.goals, cap=2)
+    s_av, slots = _overlap(mentor.availability, mentee.availability, cap=2)
+    s_lang, langs = _overlap(mentor.languages, mentee.languages, cap=1)
+    components = {
+        "skills": s_skills,
+        "interests": s_int,
+        "goals": s_goals,
+        "availability": s_av,
+        "language": s_lang,
+    }
+    score = round(sum(WEIGHTS[k] * v for k, v in components.items()), 4)
+    reasons: list[str] = []
+    if skills:
+        reasons.append(
+            _("can teach %(n)d skills the mentee wants: %(list)s")
+            % {"n": len(skills), "list": ", ".join(skills)}
+        )
+    if interests:
+        reasons.append(
+            _("shares %(n)d interests: %(list)s")
+            % {"n": len(interests), "list": ", ".join(interests)}
+        )
+    if goals:
+        reasons.append(_("shared goals: %(list)s") % {"list": ", ".join(goals)})
+    if langs:
+        reasons.append(_("both speak %(list)s") % {"list": ", ".join(langs)})
+    if slots:
+        reasons.append(
+            _("availability overlaps %(list)s")
+            % {"list": ", ".join(_slot_label(s.casefold()) for s in slots)}
+        )
+    allowed = (not REQUIRE_LANGUAGE or bool(langs)) and (not REQUIRE_AVAILABILITY or bool(slots))
+    return PairScore(score=score, components=components, reasons=reasons, allowed=allowed)
+
+
+# --- Mentor programs: services ------------------------------------------------------------
+def _require_manager(actor: Any, program: MentorProgram) -> None:
+    if not can_manage_program(actor, program):
+        raise PermissionDeniedError(_("Only the institution's coordinators can do this."))
+
+
+@transaction.atomic
+def program_create(
+    *, actor: Any, institution: Organization, title: str, description: str = ""
+) -> MentorProgram:
+    """A coordinator starts a mentor program for their institution."""
+    if not institution.is_institution or institution.pk not in coordinator_institution_ids(actor):
+        raise PermissionDeniedError(_("Only the institution's coordinators can do this."))
+    title = (title or "").strip()
+    if not title or len(title) > TITLE_MAX:
+        raise DomainError(
+            _("Please correct the errors below."),
+            fields={"title": [_("Give the program a title (at most 200 characters).")]},
+        )
+    program = MentorProgram.objects.create(
+        institution=institution, title=title, description=description.strip(), created_by=actor
+    )
+    audit_record(
+        actor=actor,
+        action="mentor_program.created",
+        target=program,
+        organizations=[institution.pk],
+        changes={"title": title},
+    )
+    return program
+
+
+def _clean_list(
+    values: Sequence[str] | None, field: str, *, choices: Sequence[str] | None = None
+) -> list[str]:
+    out: list[str] = []
+    for v in values or []:
+        v = str(v).strip()
+        if not v:
+            continue
+        if len(v) > 80:
+            raise DomainError(
+                _("An entry is too long."), fields={field: [_("At most 80 characters per entry.")]}
+            )
+        if choices is not None and v.casefold() not in choices:
+            raise DomainError(
+                _("Unknown weekly slot “%(v)s”.") % {"v": v},
+                fields={field: [_("Use slots like tue-evening.")]},
+            )
+        if v.casefold() not in {o.casefold() for o in out}:
+            out.append(v.casefold() if choices is not None else v)
+    if len(out) > 30:
+        raise DomainError(_("Too many entries."), fields={field: [_("At most 30 entries.")]})
+    return out
+
+
+def _profile_fields(data: dict[str, Any]) -> dict[str, Any]:
+    fields: dict[str, Any] = {}
+    for name in ("skills", "interests", "goals", "languages"):
+        if name in data:
+            fields[name] = _clean_list(data[name], name)
+    if "availability" in data:
+        fields["availability"] = _clean_list(data["availability"], "availability", choices=SLOTS)
+    return fields
+
+
+def _program_open(program: MentorProgram) -> None:
+    if program.status not in (ProgramStatus.OPEN, ProgramStatus.MATCHED):
+        raise ConflictError(_("The program no longer takes changes."), code="bad_status")
+
+
+@transaction.atomic
+def mentor_add(
+    *, actor: Any, program: MentorProgram, membership: Membership, capacity: int = 1, **profile: Any
+) -> MentorProfile:
+    """Invite a mentor (any active mentor membership) into the program with a capacity."""
+    _require_manager(actor, program)
+    _program_open(program)
+    if membership.role != Role.MENTOR or not membership.is_active:
+        raise DomainError(
+            _("Only active mentors can be added."), fields={"membership": [_("Not a mentor.")]}
+        )
+    if not 1 <= capacity <= 20:
+        raise DomainError(_("Capacity is 1 to 20 mentees."), fields={"capacity": [_("1 to 20.")]})
+    mentor, _created = MentorProfile.objects.update_or_create(
+        program=program,
+        membership=membership,
+        defaults={"capacity": capacity, **_profile_fields(profile)},
+    )
+    audit_record(
+        actor=actor,
+        action="mentor_program.mentor_added",
+        target=program,
+        organizations=[program.institution_id, membership.organization_id],
+        changes={"mentor": str(mentor.public_id)},
+    )
+    return mentor
+
+
+@transaction.atomic
+def mentee_add(
+    *, actor: Any, program: MentorProgram, student: Any, **profile: Any
+) -> MenteeProfile:
+    """Add a student of the program's institution as a mentee."""
+    _require_manager(actor, program)
+    _program_open(program)
+    if not Membership.objects.filter(
+        user=student, organization_id=program.institution_id, role=Role.STUDENT, is_active=True
+    ).exists():
+        raise DomainError(
+            _("Only students of the institution can be mentees."),
+            fields={"student": [_("Not a student here.")]},
+        )
+    mentee, _created = MenteeProfile.objects.update_or_create(
+        program=program, student=student, defaults=_profile_fields(profile)
+    )
+    audit_record(
+        actor=actor,
+        action="mentor_program.mentee_added",
+        target=program,
+        organizations=[program.institution_id],
+        changes={"mentee": str(mentee.public_id)},
+    )
+    return mentee
+
+
+@transaction.atomic
+def profile_update(
+    *, actor: Any, profile: MentorProfile | MenteeProfile, data: dict[str, Any]
+) -> MentorProfile | MenteeProfile:
+    """A participant edits their own profile (or a coordinator edits any) while the program
+    is open."""
+    program = profile.program
+    own = (
+        profile.student_id == getattr(actor, "pk", None)
+        if isinstance(profile, MenteeProfile)
+        else profile.membership.user_id == getattr(actor, "pk", None)
+    )
+    if not own and not can_manage_program(actor, program):
+        raise PermissionDeniedError()
+    if program.status != ProgramStatus.OPEN:
+        raise ConflictError(
+            _("Profiles are closed while pairs are computed or published."), code="bad_status"
+        )
+    fields = _profile_fields(data)
+    if isinstance(profile, MentorProfile) and "capacity" in data:
+        try:
+            cap = int(data["capacity"])
+        except (TypeError, ValueError):
+            cap = 0
+        if not 1 <= cap <= 20:
+            raise DomainError(
+                _("Capacity is 1 to 20 mentees."), fields={"capacity": [_("1 to 20.")]}
+            )
+        fields["capacity"] = cap
+    for k, v in fields.items():
+        setattr(profile, k, v)
+    profile.save()
+    return profile
+
+
+@transaction.atomic
+def program_run(*, actor: Any, program: MentorProgram) -> MentorProgram:
+    """Open (or matched, to recompute) → running; the optimal assignment runs as a task."""
+    _require_manager(actor, program)
+    locked = MentorProgram.objects.select_for_update().get(pk=program.pk)
+    if locked.status not in (ProgramStatus.OPEN, ProgramStatus.MATCHED):
+        raise ConflictError(_("The program cannot be run now."), code="bad_status")
+    locked.status = ProgramStatus.RUNNING
+    locked.run_message = ""
+    locked.save(update_fields=["status", "run_message", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="mentor_program.run",
+        target=locked,
+        organizations=[locked.institution_id],
+        changes={},
+    )
+    from .tasks import run_mentor_program
+
+    transaction.on_commit(partial(run_mentor_program.enqueue, program_id=locked.pk))
+    program.status = locked.status
+    return locked
+
+
+@transaction.atomic
+def program_compute(*, program_id: int) -> MentorProgram | None:
+    """Score every allowed pair, solve the optimal assignment, store the pairs."""
+    locked = MentorProgram.objects.select_for_update().filter(pk=program_id).first()
+    if locked is None or locked.status != ProgramStatus.RUNNING:
+        return locked
+    mentors = list(locked.mentors.all())
+    mentees = list(locked.mentees.all())
+    scored: dict[tuple[str, str], PairScore] = {}
+    for e in mentees:
+        for m in mentors:
+            ps = pair_score(m, e)
+            if ps.allowed:
+                scored[(str(e.public_id), str(m.public_id))] = ps
+    market = ScoredMarket(
+        mentors=tuple(Mentor(str(m.public_id), m.capacity) for m in mentors),
+        mentees=tuple(Mentee(str(e.public_id)) for e in mentees),
+        scores=tuple((e, m, ps.score) for (e, m), ps in scored.items()),
+    )
+    locked.pairs.all().delete()
+    if not mentors or not mentees:
+        result_assign: dict[str, str | None] = {str(e.public_id): None for e in mentees}
+        total = 0.0
+    else:
+        try:
+            res = solve_optimal(market, compare_stable=False)
+        except ValueError as exc:
+            locked.status = ProgramStatus.OPEN
+            locked.run_message = str(exc)
+            locked.save(update_fields=["status", "run_message", "updated_at"])
+            return locked
+        result_assign, total = res.assignments, res.total_score
+    m_by = {str(m.public_id): m for m in mentors}
+    e_by = {str(e.public_id): e for e in mentees}
+    MentorPair.objects.bulk_create(
+        MentorPair(
+            program=locked,
+            mentor=m_by[mid],
+            mentee=e_by[eid],
+            score=scored[(eid, mid)].score,
+            reasons=scored[(eid, mid)].reasons,
+        )
+        for eid, mid in result_assign.items()
+        if mid is not None
+    )
+    paired = sum(1 for v in result_assign.values() if v is not None)
+    locked.stats = {
+        "mentees": len(mentees),
+        "mentors": len(mentors),
+        "paired": paired,
+        "unpaired": len(mentees) - paired,
+        "total_score": round(float(total), 4),
+        "allowed_pairs": len(scored),
+        "weights": WEIGHTS,
+    }
+    locked.status = ProgramStatus.MATCHED
+    locked.save(update_fields=["stats", "status", "updated_at"])
+    return locked
+
+
+@transaction.atomic
+def program_publish(*, actor: Any, program: MentorProgram) -> MentorProgram:
+    """Pairs under review → published; mentors and mentees are e-mailed after commit."""
+    _require_manager(actor, program)
+    locked = MentorProgram.objects.select_for_update().get(pk=program.pk)
+    if locked.status != ProgramStatus.MATCHED:
+        raise ConflictError(_("Only computed pairs can be published."), code="bad_status")
+    locked.status = ProgramStatus.PUBLISHED
+    locked.published_at = timezone.now()
+    locked.save(update_fields=["status", "published_at", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="mentor_program.published",
+        target=locked,
+        organizations=[locked.institution_id],
+        changes={"pairs": locked.pairs.count()},
+    )
+    from .tasks import notify_program_published
+
+    transaction.on_commit(partial(notify_program_published.enqueue, program_id=locked.pk))
+    program.status = locked.status
+    return locked

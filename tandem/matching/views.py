@@ -1,0 +1,451 @@
+"""Web pages for match rounds and mentor programs.
+
+One round page serves every role: coordinators get the controls and the review (statistics,
+chart and table), students their rank list (accessible up/down buttons, HTMX partial), host
+staff their rankings. Rounds outside the viewer's scope answer 404.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from tandem.core.errors import DomainError, PermissionDeniedError
+from tandem.organizations.models import Membership, Organization
+from tandem.organizations.permissions import coordinator_institution_ids
+
+from . import selectors, services
+from .forms import (
+    AddParticipantForm,
+    MentorProfileForm,
+    ProfileForm,
+    ProgramForm,
+    RankActionForm,
+    RoundForm,
+)
+from .models import MatchRound, MenteeProfile, MentorProfile, MentorProgram, RoundStatus
+from .permissions import (
+    can_create_program,
+    can_create_round,
+    can_manage_program,
+    can_manage_round,
+    can_rank_as_partner,
+    can_rank_as_student,
+    can_view_own_result,
+)
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    return bool(getattr(request, "htmx", False))
+
+
+def _errors_to_form(form: Any, exc: DomainError) -> None:
+    for field, errs in exc.fields.items():
+        for err in errs:
+            form.add_error(field if field in form.fields else None, err)
+    if not exc.fields:
+        form.add_error(None, exc.message)
+
+
+def _coordinator_institutions(user: Any) -> Any:
+    return Organization.objects.filter(
+        pk__in=coordinator_institution_ids(user), kind="institution"
+    ).order_by("name")
+
+
+@login_required
+@require_GET
+def index(request: HttpRequest) -> HttpResponse:
+    """Rounds and mentor programs the viewer takes part in."""
+    return render(
+        request,
+        "matching/index.html",
+        {
+            "rounds": selectors.round_list(request.user)[:100],
+            "programs": selectors.program_list(request.user)[:100],
+            "can_create_round": can_create_round(request.user),
+            "can_create_program": can_create_program(request.user),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def round_create(request: HttpRequest) -> HttpResponse:
+    if not can_create_round(request.user):
+        raise PermissionDenied
+    institutions = _coordinator_institutions(request.user)
+    opportunities = selectors.eligible_round_opportunities_any(institutions)
+    form = RoundForm(request.POST or None, institutions=institutions, opportunities=opportunities)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            match_round = services.round_create(
+                actor=request.user,
+                institution=data["institution"],
+                title=data["title"],
+                description=data["description"],
+                opportunities=list(data["opportunities"]),
+                student_deadline=data["student_deadline"],
+                partner_deadline=data["partner_deadline"],
+                seed=data["seed"],
+                proposing=data["proposing"],
+            )
+        except PermissionDeniedError as exc:
+            raise PermissionDenied(exc.message) from exc
+        except DomainError as exc:
+            _errors_to_form(form, exc)
+        else:
+            messages.success(
+                request, _("Round created as a draft. Open it for ranking when ready.")
+            )
+            return redirect("matching:round_detail", public_id=match_round.public_id)
+    status = 422 if request.method == "POST" else 200
+    return render(request, "matching/round_form.html", {"form": form}, status=status)
+
+
+def _round_context(request: HttpRequest, match_round: MatchRound, **extra: Any) -> dict[str, Any]:
+    user = request.user
+    manager = can_manage_round(user, match_round)
+    ctx: dict[str, Any] = {
+        "round": match_round,
+        "opportunities": list(selectors.round_opportunities(match_round)),
+        "is_manager": manager,
+        "is_student": can_rank_as_student(user, match_round),
+        "is_partner": can_rank_as_partner(user, match_round),
+        "student_editable": services.student_can_edit(match_round),
+        "partner_editable": services.partner_can_edit(match_round),
+        "stats": match_round.stats or {},
+        **extra,
+    }
+    if manager and match_round.status in (RoundStatus.MATCHED, RoundStatus.PUBLISHED):
+        ctx["results"] = list(selectors.round_results(match_round))
+        ctx["chart"] = selectors.round_chart(match_round)
+    if ctx["is_student"]:
+        ranked = selectors.student_rank_list(match_round, user)
+        ranked_ids = {o.pk for o in ranked}
+        ctx["ranked"] = ranked
+        ctx["unranked"] = [o for o in ctx["opportunities"] if o.pk not in ranked_ids]
+        if can_view_own_result(user, match_round):
+            result = selectors.student_result(match_round, user)
+            ctx["my_result"] = result
+            ctx["my_explanation"] = (
+                selectors.explanation_view(result, match_round) if result else None
+            )
+    if ctx["is_partner"]:
+        ctx["queues"] = selectors.partner_queues(user, match_round)
+    return ctx
+
+
+@login_required
+@require_GET
+def round_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    match_round = selectors.round_get(request.user, public_id)
+    return render(request, "matching/round_detail.html", _round_context(request, match_round))
+
+
+STEPS = {
+    "open": (services.round_open, _("The round is open for ranking.")),
+    "close": (services.round_close_ranking, _("Ranking is closed.")),
+    "run": (
+        services.round_run,
+        _("The match is running; this page shows the result when it is done."),
+    ),
+    "publish": (
+        services.round_publish,
+        _("The result is published: students and hosts are being notified."),
+    ),
+    "cancel": (services.round_cancel, _("The round is cancelled.")),
+}
+
+
+@login_required
+@require_POST
+def round_step(request: HttpRequest, public_id: UUID, step: str) -> HttpResponse:
+    """Coordinator controls: open, close ranking, run, publish, cancel."""
+    match_round = selectors.round_get(request.user, public_id)
+    if step not in STEPS:
+        return HttpResponse(_("Unknown step."), status=400)
+    if not can_manage_round(request.user, match_round):
+        raise PermissionDenied
+    service, done = STEPS[step]
+    try:
+        service(actor=request.user, match_round=match_round)
+    except PermissionDeniedError as exc:
+        raise PermissionDenied(exc.message) from exc
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        ctx = _round_context(request, selectors.round_get(request.user, public_id))
+        return render(request, "matching/round_detail.html", ctx, status=exc.status)
+    messages.success(request, done)
+    return redirect("matching:round_detail", public_id=match_round.public_id)
+
+
+@login_required
+@require_POST
+def round_rank(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """A student adds, removes or moves one entry of their rank list."""
+    match_round = selectors.round_get(request.user, public_id)
+    if not can_rank_as_student(request.user, match_round):
+        raise PermissionDenied
+    form = RankActionForm(request.POST)
+    error = ""
+    status = 200
+    if not form.is_valid():
+        error, status = _("Choose an opportunity and an action."), 400
+    else:
+        by_id = {o.public_id: o for o in selectors.round_opportunities(match_round)}
+        opp = by_id.get(form.cleaned_data["opportunity"])
+        action = form.cleaned_data["action"]
+        current = selectors.student_rank_list(match_round, request.user)
+        try:
+            if opp is None:
+                raise DomainError(_("Only opportunities of this round can be ranked."))
+            if action == "add":
+                new = [*current, opp] if opp not in current else current
+                services.student_ranking_set(
+                    actor=request.user, match_round=match_round, opportunities=new
+                )
+            elif action == "remove":
+                services.student_ranking_set(
+                    actor=request.user,
+                    match_round=match_round,
+                    opportunities=[o for o in current if o.pk != opp.pk],
+                )
+            else:
+                services.student_ranking_move(
+                    actor=request.user, match_round=match_round, opportunity=opp, direction=action
+                )
+        except PermissionDeniedError as exc:
+            raise PermissionDenied(exc.message) from exc
+        except DomainError as exc:
+            error, status = exc.message, exc.status
+    if _is_htmx(request):
+        ctx = _round_context(request, match_round, rank_error=error)
+        return render(request, "matching/round_detail.html#rank-list", ctx, status=status)
+    if error:
+        messages.error(request, error)
+        ctx = _round_context(request, match_round, rank_error=error)
+        return render(request, "matching/round_detail.html", ctx, status=status)
+    return redirect("matching:round_detail", public_id=match_round.public_id)
+
+
+@login_required
+@require_POST
+def round_partner_rank(request: HttpRequest, public_id: UUID, opportunity_id: UUID) -> HttpResponse:
+    """Host staff rank the students who ranked one opportunity: a number per student (1 =
+    best; blank = not acceptable)."""
+    match_round = selectors.round_get(request.user, public_id)
+    if not can_rank_as_partner(request.user, match_round):
+        raise PermissionDenied
+    queue = next(
+        (
+            q
+            for q in selectors.partner_queues(request.user, match_round)
+            if q.opportunity.public_id == opportunity_id
+        ),
+        None,
+    )
+    if queue is None:
+        raise PermissionDenied
+    entries: list[tuple[int, Any]] = []
+    error = ""
+    for student in queue.applicants:
+        raw = request.POST.get(f"rank-{student.public_id}", "").strip()
+        if not raw:
+            continue
+        if not raw.isdigit() or not 1 <= int(raw) <= 10_000:
+            error = _("Ranks are whole numbers from 1.")
+            break
+        entries.append((int(raw), student))
+    if not error and len({n for n, _s in entries}) != len(entries):
+        error = _("Give each student a different rank.")
+    if not error:
+        try:
+            services.partner_ranking_set(
+                actor=request.user,
+                match_round=match_round,
+                opportunity=queue.opportunity,
+                students=[s for _n, s in sorted(entries, key=lambda e: e[0])],
+            )
+        except PermissionDeniedError as exc:
+            raise PermissionDenied(exc.message) from exc
+        except DomainError as exc:
+            error = exc.message
+    if error:
+        messages.error(request, error)
+        ctx = _round_context(request, match_round)
+        return render(
+            request,
+            "matching/round_detail.html",
+            ctx,
+            status=400 if "rank" in error.lower() else 409,
+        )
+    messages.success(request, _("Ranking saved for “%(t)s”.") % {"t": queue.opportunity.title})
+    return redirect("matching:round_detail", public_id=match_round.public_id)
+
+
+# --- Mentor programs ----------------------------------------------------------------------
+@login_required
+@require_http_methods(["GET", "POST"])
+def program_create(request: HttpRequest) -> HttpResponse:
+    if not can_create_program(request.user):
+        raise PermissionDenied
+    form = ProgramForm(request.POST or None, institutions=_coordinator_institutions(request.user))
+    if request.method == "POST" and form.is_valid():
+        try:
+            program = services.program_create(
+                actor=request.user,
+                institution=form.cleaned_data["institution"],
+                title=form.cleaned_data["title"],
+                description=form.cleaned_data["description"],
+            )
+        except PermissionDeniedError as exc:
+            raise PermissionDenied(exc.message) from exc
+        except DomainError as exc:
+            _errors_to_form(form, exc)
+        else:
+            return redirect("matching:program_detail", public_id=program.public_id)
+    status = 422 if request.method == "POST" else 200
+    return render(request, "matching/program_form.html", {"form": form}, status=status)
+
+
+def _own_profile(user: Any, program: MentorProgram) -> MentorProfile | MenteeProfile | None:
+    mentee = program.mentees.filter(student=user).first()
+    if mentee is not None:
+        return mentee
+    return program.mentors.filter(membership__user=user, membership__is_active=True).first()
+
+
+def _profile_form(profile: MentorProfile | MenteeProfile, data: Any = None) -> ProfileForm:
+    initial = {
+        k: ", ".join(getattr(profile, k))
+        for k in ("skills", "interests", "goals", "availability", "languages")
+    }
+    if isinstance(profile, MentorProfile):
+        initial["capacity"] = profile.capacity  # type: ignore[assignment]
+        return MentorProfileForm(data, initial=initial)
+    return ProfileForm(data, initial=initial)
+
+
+def _program_context(request: HttpRequest, program: MentorProgram, **extra: Any) -> dict[str, Any]:
+    manager = can_manage_program(request.user, program)
+    profile = _own_profile(request.user, program)
+    ctx: dict[str, Any] = {
+        "program": program,
+        "is_manager": manager,
+        "profile": profile,
+        "profile_form": extra.pop("profile_form", None)
+        or (_profile_form(profile) if profile else None),
+        **extra,
+    }
+    if manager:
+        ctx["mentors"] = list(selectors.program_mentors(program))
+        ctx["mentees"] = list(selectors.program_mentees(program))
+        ctx["pairs"] = list(selectors.program_pairs(program))
+        ctx["add_form"] = extra.get("add_form") or AddParticipantForm()
+        ctx["mentor_choices"] = selectors.eligible_mentor_memberships(program)[:200]
+        ctx["mentee_choices"] = selectors.eligible_mentee_memberships(program)[:500]
+    elif program.status == "published":
+        ctx["pairs"] = list(selectors.program_pairs(program, request.user))
+    return ctx
+
+
+@login_required
+@require_GET
+def program_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    program = selectors.program_get(request.user, public_id)
+    return render(request, "matching/program_detail.html", _program_context(request, program))
+
+
+@login_required
+@require_POST
+def program_add(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    program = selectors.program_get(request.user, public_id)
+    if not can_manage_program(request.user, program):
+        raise PermissionDenied
+    form = AddParticipantForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise DomainError(_("Choose a person to add."))
+        membership = Membership.objects.filter(public_id=form.cleaned_data["membership"]).first()
+        if membership is None:
+            raise DomainError(_("Choose a person to add."))
+        if form.cleaned_data["kind"] == "mentor":
+            services.mentor_add(
+                actor=request.user,
+                program=program,
+                membership=membership,
+                capacity=form.cleaned_data["capacity"] or 1,
+            )
+        else:
+            services.mentee_add(actor=request.user, program=program, student=membership.user)
+    except PermissionDeniedError as exc:
+        raise PermissionDenied(exc.message) from exc
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        ctx = _program_context(request, program)
+        return render(request, "matching/program_detail.html", ctx, status=exc.status)
+    messages.success(request, _("Added."))
+    return redirect("matching:program_detail", public_id=program.public_id)
+
+
+@login_required
+@require_POST
+def program_profile(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """A participant saves their own profile."""
+    program = selectors.program_get(request.user, public_id)
+    profile = _own_profile(request.user, program)
+    if profile is None:
+        raise PermissionDenied
+    form = _profile_form(profile, request.POST)
+    if form.is_valid():
+        data: dict[str, Any] = form.profile_data()
+        if isinstance(profile, MentorProfile):
+            data["capacity"] = form.cleaned_data["capacity"]
+        try:
+            services.profile_update(actor=request.user, profile=profile, data=data)
+        except PermissionDeniedError as exc:
+            raise PermissionDenied(exc.message) from exc
+        except DomainError as exc:
+            _errors_to_form(form, exc)
+        else:
+            messages.success(request, _("Profile saved."))
+            return redirect("matching:program_detail", public_id=program.public_id)
+    ctx = _program_context(request, program, profile_form=form)
+    return render(request, "matching/program_detail.html", ctx, status=400)
+
+
+PROGRAM_STEPS = {
+    "run": (services.program_run, _("Pairs are being computed.")),
+    "publish": (services.program_publish, _("Pairs published: everyone is being notified.")),
+}
+
+
+@login_required
+@require_POST
+def program_step(request: HttpRequest, public_id: UUID, step: str) -> HttpResponse:
+    program = selectors.program_get(request.user, public_id)
+    if step not in PROGRAM_STEPS:
+        return HttpResponse(_("Unknown step."), status=400)
+    if not can_manage_program(request.user, program):
+        raise PermissionDenied
+    service, done = PROGRAM_STEPS[step]
+    try:
+        service(actor=request.user, program=program)
+    except PermissionDeniedError as exc:
+        raise PermissionDenied(exc.message) from exc
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        ctx = _program_context(request, selectors.program_get(request.user, public_id))
+        return render(request, "matching/program_detail.html", ctx, status=exc.status)
+    messages.success(request, done)
+    return redirect("matching:program_detail", public_id=program.public_id)
