@@ -120,6 +120,10 @@ class QuestionResult:
     texts: list[str] | None = None
     suppressed: bool = False
 
+    @property
+    def rows(self) -> list[tuple[str, int | None]]:
+        return list(zip(self.labels, self.counts, strict=True))
+
 
 @dataclass
 class SurveyResults:

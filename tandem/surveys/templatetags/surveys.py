@@ -1,0 +1,31 @@
+"""``{% question_field q values errors %}``: one question of the answer page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.utils.translation import gettext as _
+
+register = template.Library()
+
+
+@register.inclusion_tag("surveys/question_field.html")
+def question_field(q: Any, values: dict[str, Any], errors: dict[str, list[str]]) -> dict[str, Any]:
+    value = (values or {}).get(q.key)
+    condition_text = ""
+    if q.condition:
+        condition_text = _("Answer only if your answer to “%(key)s” was %(values)s.") % {
+            "key": q.condition.get("question"),
+            "values": ", ".join(str(v) for v in q.condition.get("values", [])),
+        }
+    skill_values = value if isinstance(value, dict) else {}
+    return {
+        "q": q,
+        "value": value if value is not None else ([] if q.type == "multiple" else ""),
+        "error": " ".join((errors or {}).get(q.key, [])),
+        "help": q.help_text,
+        "condition_text": condition_text,
+        "skill_rows": [(s, skill_values.get(s, "")) for s in q.skills],
+        "skill_scale": range(1, 6),
+    }
