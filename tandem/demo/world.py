@@ -1,7 +1,7 @@
 """The demo world: three institutions, eight partners, fifteen partnerships, sixty
 opportunities, three hundred students and eight hundred applications, built from a seed.
 
-Same seed, same world: names, dates (relative to a fixed reference day), stages and KPI
+Same seed, same world: names, dates (laid out relative to today), stages and KPI
 histories are all drawn from one ``random.Random(seed)``. Everything is written in one
 transaction; the demo logins are printed by the management command.
 """
@@ -40,7 +40,10 @@ from . import extras
 
 DEMO_PASSWORD = "tandem-demo-2026"  # noqa: S105 - printed on purpose for the demo
 DEMO_DOMAIN = "demo.tandem.test"
-REFERENCE_DAY = date(2026, 9, 1)  # start of the academic year the demo is set in
+# Dates are laid out around a reference day two months before today, so the demo always has
+# open postings, placements under way and reviews coming up, whenever it is built. The seed
+# fixes everything else.
+REFERENCE_OFFSET_DAYS = 60
 
 
 @dataclass
@@ -501,6 +504,7 @@ def _delete_demo() -> None:
 
 def _build(seed: int) -> None:
     rng = random.Random(seed)
+    reference_day = timezone.localdate() - timedelta(days=REFERENCE_OFFSET_DAYS)
     fake = Faker("en_GB")
     fake.seed_instance(seed)
     password_hash = make_password(DEMO_PASSWORD)  # hashed once, shared by demo users
@@ -557,7 +561,7 @@ def _build(seed: int) -> None:
                 institution=orgs[inst_spec["slug"]],
                 partner=orgs[spec["slug"]],
                 status="pending" if pending else "approved",
-                decided_at=None if pending else _aware(REFERENCE_DAY - timedelta(days=200)),
+                decided_at=None if pending else _aware(reference_day - timedelta(days=200)),
             )
 
     # Named demo logins, one per role.
@@ -665,7 +669,7 @@ def _build(seed: int) -> None:
     # Partnerships (15), with every type covered.
     partnerships: list[Partnership] = []
     for n, (title, inst_slugs, partner_slugs, types, status) in enumerate(PARTNERSHIPS):
-        start = REFERENCE_DAY - timedelta(days=rng.randint(120, 700))
+        start = reference_day - timedelta(days=rng.randint(120, 700))
         p = Partnership.objects.create(
             title=title,
             types=types,
@@ -677,7 +681,7 @@ def _build(seed: int) -> None:
             ),
             start_date=start,
             end_date=start + timedelta(days=3 * 365),
-            next_review_date=REFERENCE_DAY + timedelta(days=30 + 21 * n),
+            next_review_date=reference_day + timedelta(days=30 + 21 * n),
             created_by=staff["coordinator"][0],
         )
         p.institutions.set([orgs[s] for s in inst_slugs])
@@ -703,7 +707,7 @@ def _build(seed: int) -> None:
         title, otype, skills, description = templates[(i // len(partner_specs)) % len(templates)]
         linked = [p for p in partnerships if host in p.partners.all()]
         partnership = linked[i % len(linked)] if linked else None
-        start = REFERENCE_DAY + timedelta(days=rng.randint(20, 200))
+        start = reference_day + timedelta(days=rng.randint(20, 200))
         paid = otype in {"internship", "apprenticeship", "coop"}
         opp = Opportunity.objects.create(
             host=host,
@@ -754,7 +758,7 @@ def _build(seed: int) -> None:
 
     # Applications (800), over every stage, never more seat holders than seats.
     _build_applications(rng, students, opportunities, partner_staff, named, orgs)
-    extras.build_partnership_details(rng, partnerships, orgs, partner_staff, named, REFERENCE_DAY)
+    extras.build_partnership_details(rng, partnerships, orgs, partner_staff, named, reference_day)
 
 
 def _build_applications(
@@ -783,7 +787,8 @@ def _build_applications(
     coordinator = named["coordinator"][0]
     created = 0
     attempts = 0
-    changes: list[StageChange] = []
+    changes: list[tuple[StageChange, datetime]] = []
+    now = timezone.now()
     while created < 800 and attempts < 20000:
         attempts += 1
         student, inst, _program, _year = students[rng.randrange(len(students))]
@@ -801,9 +806,10 @@ def _build_applications(
         elif opp.status != OpportunityStatus.PUBLISHED and stage == Stage.ACCEPTED:
             stage = rng.choice([Stage.ACCEPTED, Stage.PLACED, Stage.COMPLETED, Stage.COMPLETED])
         taken.add((opp.pk, student.pk))
-        submitted = (opp.application_deadline or timezone.now()) - timedelta(
-            days=rng.randint(3, 60)
-        )
+        # Applications arrive before the deadline and never in the future; the stage history
+        # that follows stays in the past too.
+        latest = min(opp.application_deadline or now, now - timedelta(days=20))
+        submitted = latest - timedelta(days=rng.randint(3, 60))
         app = Application.objects.create(
             opportunity=opp,
             student=student,
@@ -815,21 +821,32 @@ def _build_applications(
         previous = ""
         when = submitted
         changes.append(
-            StageChange(application=app, from_stage="", to_stage=Stage.SUBMITTED, actor=student)
+            (
+                StageChange(
+                    application=app, from_stage="", to_stage=Stage.SUBMITTED, actor=student
+                ),
+                submitted,
+            )
         )
         previous = Stage.SUBMITTED
         for step in STAGE_PATH[stage]:
-            when += timedelta(days=rng.randint(1, 9))
+            when = min(when + timedelta(days=rng.randint(1, 4)), now)
             actor = (
                 student if step in (Stage.ACCEPTED, Stage.DECLINED, Stage.WITHDRAWN) else host_staff
             )
             changes.append(
-                StageChange(application=app, from_stage=previous, to_stage=step, actor=actor)
+                (
+                    StageChange(application=app, from_stage=previous, to_stage=step, actor=actor),
+                    when,
+                )
             )
             previous = step
         Application.objects.filter(pk=app.pk).update(created_at=submitted, stage_changed_at=when)
         created += 1
-    StageChange.objects.bulk_create(changes)
+    StageChange.objects.bulk_create([change for change, _when in changes])
+    for change, when in changes:
+        change.created_at = when
+    StageChange.objects.bulk_update([c for c, _ in changes], ["created_at"], batch_size=500)
     for opp in open_opps:
         if seats_left[opp.pk] == 0 and opp.status == OpportunityStatus.PUBLISHED:
             Opportunity.objects.filter(pk=opp.pk).update(status=OpportunityStatus.FILLED)
