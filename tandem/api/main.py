@@ -121,6 +121,7 @@ def _mount_routers() -> None:
     from tandem.opportunities.api import router as opportunities_router
     from tandem.organizations.api import router as organizations_router
     from tandem.partnerships.api import router as partnerships_router
+    from tandem.surveys.api import router as surveys_router
 
     api.add_router("/accounts", accounts_router)
     api.add_router("/organizations", organizations_router)
@@ -128,6 +129,7 @@ def _mount_routers() -> None:
     api.add_router("/opportunities", opportunities_router)
     api.add_router("/applications", applications_router)
     api.add_router("/audit", audit_router)
+    api.add_router("/surveys", surveys_router)
     api.add_router("/match-rounds", matching_router)
 
 

@@ -50,8 +50,8 @@ def clean_answer(question: Question, raw: Any) -> tuple[Any, Decimal | None]:
     kind = question.type
     if kind in SCALE_BOUNDS:
         low, high = SCALE_BOUNDS[kind]  # type: ignore[index]
-        number = _as_int(raw, low, high)
-        return number, Decimal(number)
+        point = _as_int(raw, low, high)
+        return point, Decimal(point)
     if kind == QuestionType.SINGLE:
         value = str(raw)
         if value not in question.option_values:
@@ -167,9 +167,13 @@ def definition_errors(
             errors["options"] = [_("Give at least two options.")]
         elif len(set(values)) != len(values):
             errors["options"] = [_("Options must differ.")]
-    if type == QuestionType.NUMBER and min_value is not None and max_value is not None:
-        if min_value > max_value:
-            errors["max_value"] = [_("The maximum must not be below the minimum.")]
+    if (
+        type == QuestionType.NUMBER
+        and min_value is not None
+        and max_value is not None
+        and min_value > max_value
+    ):
+        errors["max_value"] = [_("The maximum must not be below the minimum.")]
     if type == QuestionType.SKILLS and not [s for s in skills if s.strip()]:
         errors["skills"] = [_("List at least one skill.")]
     if condition:

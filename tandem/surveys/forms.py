@@ -35,14 +35,16 @@ class SurveyForm(forms.ModelForm):
             "closes_at",
         ]
         widgets = {
-            "closes_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+            "closes_at": forms.DateTimeInput(
+                attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+            ),
             "description": forms.Textarea(attrs={"rows": 3}),
         }
 
     def __init__(self, *args: Any, institutions: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["institution"].queryset = institutions  # type: ignore[attr-defined]
-        self.fields["min_responses"].min_value = 1
+        self.fields["min_responses"].min_value = 1  # type: ignore[attr-defined]
         self.fields["min_responses"].widget.attrs["min"] = 1
         if self.instance.pk:
             del self.fields["institution"]
@@ -85,23 +87,23 @@ class QuestionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("One per line; ESCO skill names work best."),
     )
-    condition_question = forms.ChoiceField(
-        label=_("Show only if the answer to"), required=False
-    )
+    condition_question = forms.ChoiceField(label=_("Show only if the answer to"), required=False)
     condition_values = forms.CharField(
         label=_("is one of"),
         required=False,
         help_text=_("Option values or numbers, separated by commas."),
     )
 
-    def __init__(
-        self, *args: Any, sections: Any = (), earlier: Any = (), **kwargs: Any
-    ) -> None:
+    def __init__(self, *args: Any, sections: Any = (), earlier: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["section"].choices = [(s.position, s.title) for s in sections]  # type: ignore[attr-defined]
-        self.fields["condition_question"].choices = [("", "—")] + [  # type: ignore[attr-defined]
-            (q.key, q.text[:80]) for q in earlier
-        ]
+        section_field: Any = self.fields["section"]
+        section_field.choices = [(s.position, s.title) for s in sections]
+        self.fields["condition_question"].choices = (
+            [("", "—")]
+            + [  # type: ignore[attr-defined]
+                (q.key, q.text[:80]) for q in earlier
+            ]
+        )
 
     def service_kwargs(self) -> dict[str, Any]:
         data = self.cleaned_data
@@ -161,9 +163,7 @@ def answer_data(questions: list[Question], post: QueryDict) -> dict[str, Any]:
         if q.type == QuestionType.MULTIPLE:
             data[q.key] = post.getlist(name)
         elif q.type == QuestionType.SKILLS:
-            data[q.key] = {
-                skill: post.get(f"{name}-{i}", "") for i, skill in enumerate(q.skills)
-            }
+            data[q.key] = {skill: post.get(f"{name}-{i}", "") for i, skill in enumerate(q.skills)}
         else:
             data[q.key] = post.get(name, "")
     return data

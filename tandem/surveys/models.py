@@ -11,6 +11,7 @@ Personal data: ``SurveyInvitation`` (recipient user, name and e-mail), ``SurveyR
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -201,7 +202,7 @@ LINK_MAX_AGE_DAYS = 30  # a signed link (and an invitation) stays valid this lon
 
 
 def _invitation_expiry() -> Any:
-    return timezone.now() + timezone.timedelta(days=LINK_MAX_AGE_DAYS)
+    return timezone.now() + timedelta(days=LINK_MAX_AGE_DAYS)
 
 
 class SurveyInvitation(PublicModel):
@@ -268,8 +269,13 @@ class InvitationUse(models.Model):
     """That an invitation was answered: the database refuses a second use. Holds no link to
     the response, so anonymous responses stay unlinked."""
 
-    invitation = models.OneToOneField(SurveyInvitation, on_delete=models.CASCADE, related_name="use")
+    invitation = models.OneToOneField(
+        SurveyInvitation, on_delete=models.CASCADE, related_name="use"
+    )
     used_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"use of invitation {self.invitation_id}"
 
 
 class SurveyResponse(models.Model):
@@ -313,5 +319,10 @@ class Answer(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["response", "question"], name="answer_once_per_question")
+            models.UniqueConstraint(
+                fields=["response", "question"], name="answer_once_per_question"
+            )
         ]
+
+    def __str__(self) -> str:
+        return f"answer to {self.question_id}"

@@ -53,9 +53,9 @@ def survey_list(viewer: Any) -> QuerySet[Survey]:
 
 def survey_detail(viewer: Any, public_id: UUID | str) -> Survey:
     """A survey the viewer may see (builder or results), else 404."""
-    survey = surveys_visible_qs(viewer).select_related("institution").filter(
-        public_id=public_id
-    ).first()
+    survey = (
+        surveys_visible_qs(viewer).select_related("institution").filter(public_id=public_id).first()
+    )
     if survey is None:
         raise Http404
     return survey
@@ -184,15 +184,15 @@ def survey_results(viewer: Any, survey: Survey) -> SurveyResults:
         result = QuestionResult(key=key, text=q.text, type=q.type, answered=len(values))
         if q.type in SCALE_BOUNDS:
             scale = q.scale
-            counter = Counter(int(v) for v in values)
-            _distribution(result, [str(s) for s in scale], [counter[s] for s in scale])
+            points = Counter(int(v) for v in values)
+            _distribution(result, [str(s) for s in scale], [points[s] for s in scale])
             result.mean = _mean(numbers.get(key, []), minimum)
             if q.type == QuestionType.NPS and len(values) >= max(minimum, SMALL_CELL):
                 promoters = sum(1 for v in values if int(v) >= 9)
                 detractors = sum(1 for v in values if int(v) <= 6)
                 result.nps = round(100 * (promoters - detractors) / len(values))
         elif q.type in (QuestionType.SINGLE, QuestionType.MULTIPLE):
-            counter = Counter()
+            counter: Counter[str] = Counter()
             for v in values:
                 counter.update(v if isinstance(v, list) else [v])
             labels = [str(o.get("label") or o["value"]) for o in q.options]

@@ -37,7 +37,7 @@ from .models import (
 )
 from .permissions import can_answer_invitation, can_create_survey, can_manage_survey
 
-TOKEN_SALT = "tandem.surveys.invitation-link"
+TOKEN_SALT = "tandem.surveys.invitation-link"  # noqa: S105 (a salt, not a secret)
 LATE_GRACE = timedelta(hours=24)  # answers started before closing are accepted this long
 STARTED_SALT = "tandem.surveys.started"
 
@@ -93,12 +93,12 @@ def survey_update(*, actor: Any, survey: Survey, **fields: Any) -> Survey:
     unknown = set(fields) - allowed
     if unknown:
         raise DomainError(_("Unknown fields."), fields={k: "?" for k in unknown})
-    if "is_anonymous" in fields and fields["is_anonymous"] != survey.is_anonymous:
-        if survey.responses.exists():
-            raise ConflictError(
-                _("Anonymity cannot change once responses have arrived."),
-                fields={"is_anonymous": _("Responses already received.")},
-            )
+    changing_anonymity = fields.get("is_anonymous", survey.is_anonymous) != survey.is_anonymous
+    if changing_anonymity and survey.responses.exists():
+        raise ConflictError(
+            _("Anonymity cannot change once responses have arrived."),
+            fields={"is_anonymous": _("Responses already received.")},
+        )
     changes = {k: str(v) for k, v in fields.items() if getattr(survey, k) != v}
     for key, value in fields.items():
         setattr(survey, key, value)
@@ -232,9 +232,7 @@ def question_add(
     )
     if errors:
         raise DomainError(_("The question needs changes."), fields=errors)
-    position = (
-        max([q.position for q in version.questions.filter(section=section)], default=-1) + 1
-    )
+    position = max([q.position for q in version.questions.filter(section=section)], default=-1) + 1
     return Question.objects.create(
         version=version,
         section=section,
@@ -373,10 +371,13 @@ def invitation_from_token(token: str) -> SurveyInvitation:
         raise DomainError(_("This link has expired."), code="expired") from exc
     except signing.BadSignature as exc:
         raise DomainError(_("This link is not valid."), code="invalid") from exc
+    public_id = payload.get("i") if isinstance(payload, dict) else None
     invitation = (
         SurveyInvitation.objects.select_related("survey", "version")
-        .filter(public_id=payload.get("i") if isinstance(payload, dict) else None)
+        .filter(public_id=str(public_id))
         .first()
+        if public_id
+        else None
     )
     if invitation is None:
         raise DomainError(_("This link is not valid."), code="invalid")
@@ -491,7 +492,9 @@ def started_from_stamp(stamp: str | None) -> datetime | None:
 
 
 def version_questions(version: SurveyVersion) -> list[Question]:
-    return list(version.questions.select_related("section").order_by("section__position", "position", "id"))
+    return list(
+        version.questions.select_related("section").order_by("section__position", "position", "id")
+    )
 
 
 @transaction.atomic

@@ -100,9 +100,7 @@ def suppress(
         raise ValueError("every row must have the same number of cells")
     if any(v < 0 for r in rows for v in r):
         raise ValueError("counts cannot be negative")
-    primary = {
-        (r, c) for r in range(n_rows) for c in range(n_cols) if 0 < rows[r][c] < threshold
-    }
+    primary = {(r, c) for r in range(n_rows) for c in range(n_cols) if 0 < rows[r][c] < threshold}
     hidden = set(primary)
     row_published = [row_totals] * n_rows
     col_published = [col_totals] * n_cols

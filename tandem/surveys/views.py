@@ -22,7 +22,6 @@ from tandem.core.errors import DomainError, PermissionDeniedError
 
 from . import selectors, services
 from .forms import InviteForm, QuestionForm, SectionForm, SurveyForm, TemplateForm, answer_data
-from .library import TEMPLATES
 from .models import Survey, SurveyInvitation, SurveyVersion
 from .permissions import can_manage_survey, survey_institutions_qs
 
@@ -213,7 +212,9 @@ def survey_publish(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         return render(
             request, "surveys/detail.html", _builder_context(request, survey), status=exc.status
         )
-    messages.success(request, _("Version %(n)s published; the survey is open.") % {"n": version.number})
+    messages.success(
+        request, _("Version %(n)s published; the survey is open.") % {"n": version.number}
+    )
     return redirect("surveys:detail", public_id=survey.public_id)
 
 
@@ -256,9 +257,7 @@ def survey_invite(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     for problem in problems:
         messages.error(request, problem)
     if problems and not sent:
-        return render(
-            request, "surveys/detail.html", _builder_context(request, survey), status=409
-        )
+        return render(request, "surveys/detail.html", _builder_context(request, survey), status=409)
     return redirect("surveys:detail", public_id=survey.public_id)
 
 
@@ -305,7 +304,12 @@ def _answer(
         "started": services.started_stamp(),
     }
     if invitation.responded_at is not None:
-        return render(request, "surveys/answered.html", {"survey": survey, "again": True}, status=409 if request.method == "POST" else 200)
+        return render(
+            request,
+            "surveys/answered.html",
+            {"survey": survey, "again": True},
+            status=409 if request.method == "POST" else 200,
+        )
     if request.method == "GET":
         if not survey.is_accepting():
             context["problem"] = _("This survey is closed.")
