@@ -38,6 +38,10 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     from django.core.management import call_command
 
     call_command("migrate", interactive=False, verbosity=0)
+    from tandem.skills.services import esco_load
+
+    print("Loading the ESCO skills taxonomy (from the installed data packages)…", flush=True)
+    print(esco_load().summary(), flush=True)
     call_command("load_demo", seed=args.seed, reset=args.reset)
     if args.serve:
         return _serve(args.host, args.port, with_worker=True)
