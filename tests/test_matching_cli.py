@@ -63,7 +63,7 @@ def test_placement_proposing_and_explanations(tmp_path):
         {
             "placement": "p1",
             "code": "filled_with_higher_ranked",
-            "text": "p1 filled all 1 seats with students it ranked higher than you.",
+            "text": "p1 filled its only seat with students it ranked higher than you.",
         }
     ]
     assert result["assignments"]["s4"] is None

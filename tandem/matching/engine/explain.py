@@ -43,19 +43,20 @@ def explain(market: Market, assignments: Mapping[str, str | None]) -> dict[str, 
             return Reason(p, "no_seats", f"{p} had no seats.")
         held = holders[p]
         mine = tier[p][sid]
+        seats = "its only seat" if capacity[p] == 1 else f"all {capacity[p]} seats"
         if len(held) >= capacity[p]:
             if all(tier[p].get(u, _INF) < mine for u in held):
                 return Reason(
                     p,
                     "filled_with_higher_ranked",
-                    f"{p} filled all {capacity[p]} seats with students it ranked higher than you.",
+                    f"{p} filled {seats} with students it ranked higher than you.",
                 )
             if all(tier[p].get(u, _INF) <= mine for u in held):
                 return Reason(
                     p,
                     "lottery",
-                    f"{p} filled all {capacity[p]} seats; it ranked some of those students "
-                    "equal with you and the lottery put them first.",
+                    f"{p} filled {seats}; it ranked some of those students equal with you "
+                    "and the lottery put them first.",
                 )
         return Reason(p, "other", f"{p} still had room for you: this match is not stable.")
 
