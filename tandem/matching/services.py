@@ -31,6 +31,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from tandem.applications.models import SEAT_HOLDING_STAGES, Application, Stage, StageChange
 from tandem.applications.selectors import placements_for_partnership, seats_taken
@@ -697,12 +698,20 @@ def pair_score(mentor: MentorProfile, mentee: MenteeProfile) -> PairScore:
     reasons: list[str] = []
     if skills:
         reasons.append(
-            _("can teach %(n)d skills the mentee wants: %(list)s")
+            ngettext(
+                "can teach %(n)d skill the mentee wants: %(list)s",
+                "can teach %(n)d skills the mentee wants: %(list)s",
+                len(skills),
+            )
             % {"n": len(skills), "list": ", ".join(skills)}
         )
     if interests:
         reasons.append(
-            _("shares %(n)d interests: %(list)s")
+            ngettext(
+                "shares %(n)d interest: %(list)s",
+                "shares %(n)d interests: %(list)s",
+                len(interests),
+            )
             % {"n": len(interests), "list": ", ".join(interests)}
         )
     if goals:
