@@ -20,7 +20,6 @@ from tandem.surveys.models import (
     SurveyResponse,
     SurveyStatus,
 )
-
 from tests.factories import VALID_ANSWERS, survey_cast, survey_with_questions
 
 pytestmark = pytest.mark.django_db
