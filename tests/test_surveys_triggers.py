@@ -1,0 +1,177 @@
+"""Survey triggers with fixed dates: placements ending and halfway, reviews, graduates,
+reminders; running twice sends nothing twice."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from tandem.organizations.models import Role
+from tandem.partnerships.models import PartnershipContact
+from tandem.surveys import triggers
+from tandem.surveys.models import Survey, SurveyInvitation
+from tests.factories import (
+    ApplicationFactory,
+    PartnershipFactory,
+    member,
+    published_opportunity,
+    survey_cast,
+)
+
+pytestmark = pytest.mark.django_db
+
+TODAY = date(2026, 6, 30)
+
+
+def placement(cast, *, start, end, stage="placed"):
+    supervisor = member(cast.partner, Role.SUPERVISOR)
+    opp = published_opportunity(cast.partner, [cast.institution], start_date=start, end_date=end)
+    app = ApplicationFactory(
+        opportunity=opp, student=cast.student, institution=cast.institution, stage=stage
+    )
+    return app, supervisor
+
+
+def keys():
+    return sorted(SurveyInvitation.objects.values_list("trigger_key", flat=True))
+
+
+def test_placement_end_sends_student_and_supervisor_surveys_once(
+    mailoutbox, django_capture_on_commit_callbacks
+):
+    cast = survey_cast()
+    app, supervisor = placement(cast, start=TODAY - timedelta(days=60), end=TODAY)
+    with django_capture_on_commit_callbacks(execute=True):
+        report = triggers.run(TODAY)
+    assert report.created == {"placement_end_student": 1, "placement_end_supervisor": 1}
+    student_inv = SurveyInvitation.objects.get(user=cast.student)
+    assert student_inv.survey.template_key == "placement_student_end"
+    supervisor_inv = SurveyInvitation.objects.get(user=supervisor)
+    assert supervisor_inv.survey.template_key == "placement_supervisor_evaluation"
+    assert supervisor_inv.survey.institution == cast.institution
+    assert len(mailoutbox) == 2
+    before = keys()
+    with django_capture_on_commit_callbacks(execute=True):
+        again = triggers.run(TODAY)
+        triggers.run(TODAY + timedelta(days=1))
+    assert again.created == {} and keys() == before and len(mailoutbox) == 2
+
+
+def test_placement_halfway_sends_the_check_in_not_before():
+    cast = survey_cast()
+    placement(cast, start=date(2026, 6, 1), end=date(2026, 7, 31))
+    triggers.run(date(2026, 6, 29))
+    assert keys() == []
+    triggers.run(date(2026, 7, 1))
+    assert [k.split(":")[0] for k in keys()] == ["placement-mid"]
+    assert SurveyInvitation.objects.get().survey.template_key == "placement_midpoint"
+
+
+def test_old_or_unplaced_applications_get_nothing():
+    cast = survey_cast()
+    placement(cast, start=date(2025, 1, 1), end=date(2025, 3, 1))
+    placement_two = survey_cast()
+    placement(placement_two, start=TODAY - timedelta(days=10), end=TODAY, stage="offer")
+    triggers.run(TODAY)
+    assert keys() == []
+
+
+def test_partnership_review_sends_both_sides_surveys_within_lead_time():
+    cast = survey_cast()
+    partnership = PartnershipFactory(
+        institutions=[cast.institution],
+        partners=[cast.partner],
+        next_review_date=TODAY + timedelta(days=20),
+    )
+    PartnershipContact.objects.create(
+        partnership=partnership, organization=cast.institution, user=cast.coordinator
+    )
+    PartnershipContact.objects.create(
+        partnership=partnership,
+        organization=cast.partner,
+        name="Pat Partner",
+        email="pat@partner.example",
+    )
+    triggers.run(TODAY - timedelta(days=40))  # too early
+    assert keys() == []
+    report = triggers.run(TODAY)
+    assert report.created == {
+        "partnership_review_institution": 1,
+        "partnership_review_partner": 1,
+    }
+    external = SurveyInvitation.objects.get(email="pat@partner.example")
+    assert external.survey.template_key == "partnership_review_partner"
+    assert external.user is None and external.subject_label == partnership.title
+    assert triggers.run(TODAY).created == {}
+
+
+def test_first_destination_six_months_after_completion():
+    cast = survey_cast()
+    end = TODAY - timedelta(days=190)
+    placement(cast, start=end - timedelta(days=90), end=end, stage="completed")
+    report = triggers.run(TODAY)
+    assert report.created.get("graduate_first_destination") == 1
+    inv = SurveyInvitation.objects.get(survey__template_key="graduate_first_destination")
+    assert inv.user == cast.student
+    assert triggers.run(TODAY + timedelta(days=5)).created == {}
+
+
+def test_closed_institution_copy_stops_the_trigger():
+    cast = survey_cast()
+    from tandem.surveys import services
+
+    survey = services.survey_from_template(
+        actor=None, institution=cast.institution, template_key="placement_student_end", publish=True
+    )
+    services.survey_close(actor=None, survey=survey)
+    placement(cast, start=TODAY - timedelta(days=30), end=TODAY)
+    report = triggers.run(TODAY)
+    assert "placement_end_student" not in report.created
+
+
+def test_reminders_after_n_days_up_to_the_maximum(mailoutbox, django_capture_on_commit_callbacks):
+    cast = survey_cast()
+    placement(cast, start=TODAY - timedelta(days=60), end=TODAY)
+    triggers.run(TODAY)
+    SurveyInvitation.objects.update(sent_at=timezone.now() - timedelta(days=8))
+    with django_capture_on_commit_callbacks(execute=True):
+        first = triggers.run(TODAY)
+        same_day = triggers.run(TODAY)
+    assert first.reminders == 2 and same_day.reminders == 0
+    assert all("Reminder" in m.subject for m in mailoutbox)
+    SurveyInvitation.objects.update(last_reminded_at=timezone.now() - timedelta(days=8))
+    assert triggers.run(TODAY).reminders == 2
+    SurveyInvitation.objects.update(last_reminded_at=timezone.now() - timedelta(days=8))
+    assert triggers.run(TODAY).reminders == 0  # maximum reached
+    assert set(SurveyInvitation.objects.values_list("reminders_sent", flat=True)) == {2}
+
+
+def test_answered_invitations_get_no_reminder():
+    cast = survey_cast()
+    placement(cast, start=TODAY - timedelta(days=60), end=TODAY)
+    triggers.run(TODAY)
+    SurveyInvitation.objects.update(
+        sent_at=timezone.now() - timedelta(days=8), responded_at=timezone.now()
+    )
+    assert triggers.run(TODAY).reminders == 0
+
+
+def test_management_command_is_idempotent(capsys):
+    cast = survey_cast()
+    placement(cast, start=TODAY - timedelta(days=60), end=TODAY)
+    call_command("survey_triggers", "--today", TODAY.isoformat())
+    call_command("survey_triggers", "--today", TODAY.isoformat())
+    out = capsys.readouterr().out
+    assert "2 invitations sent" in out and "0 invitations sent" in out
+    assert SurveyInvitation.objects.count() == 2
+
+
+def test_templates_command_loads_every_template(capsys):
+    cast = survey_cast()
+    call_command("survey_templates", "--institution", cast.institution.slug)
+    call_command("survey_templates")
+    assert Survey.objects.filter(institution=cast.institution).count() == 9
+    assert Survey.objects.filter(institution=cast.other_institution).count() == 9
