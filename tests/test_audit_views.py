@@ -189,3 +189,18 @@ def test_htmx_request_gets_the_results_partial(client, world):
     html = response.content.decode()
     assert html.lstrip().startswith('<div id="audit-results"')
     assert "<html" not in html
+
+
+def test_platform_admin_reads_the_trail_in_django_admin_but_cannot_change_it(client, db):
+    from tandem.accounts.models import User
+    from tandem.audit.models import AuditEvent
+
+    admin_user = User.objects.create_superuser("root@example.org", "pw-123456789", full_name="R")
+    event = AuditEvent.objects.create(action="opportunity.approved", target_type="x", target_id="1")
+    client.force_login(admin_user)
+    assert client.get("/admin/audit/auditevent/").status_code == 200
+    assert client.get(f"/admin/audit/auditevent/{event.pk}/change/").status_code == 200
+    assert client.get("/admin/audit/auditevent/add/").status_code == 403
+    response = client.post(f"/admin/audit/auditevent/{event.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 403
+    assert AuditEvent.objects.filter(pk=event.pk).exists()
