@@ -8,12 +8,13 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.http import Http404
 
 from tandem.applications.models import SEAT_HOLDING_STAGES, Application
 from tandem.opportunities.models import ApprovalStatus, Opportunity, OpportunityStatus
 from tandem.organizations.models import Membership, Organization, Role
+from tandem.partnerships.models import Partnership
 
 from .engine import Market, Placement, Student
 from .models import (
@@ -98,10 +99,14 @@ def seats_held(opportunity_ids: list[int]) -> dict[int, int]:
 
 
 def round_capacities(match_round: MatchRound) -> dict[int, int]:
-    """Seats left per opportunity: seats minus seats already held (never below zero)."""
-    opps = list(match_round.opportunities.values_list("pk", "seats"))
-    held = seats_held([pk for pk, _ in opps])
-    return {pk: max(0, seats - held[pk]) for pk, seats in opps}
+    """Seats left per opportunity: seats minus seats already held (never below zero). An
+    opportunity no longer published (closed or withdrawn by its host) offers none."""
+    opps = list(match_round.opportunities.values_list("pk", "seats", "status"))
+    held = seats_held([pk for pk, _seats, _status in opps])
+    return {
+        pk: max(0, seats - held[pk]) if status == OpportunityStatus.PUBLISHED else 0
+        for pk, seats, status in opps
+    }
 
 
 def round_students(match_round: MatchRound) -> QuerySet[Any]:
@@ -264,11 +269,31 @@ def program_mentees(program: MentorProgram) -> QuerySet[MenteeProfile]:
 def eligible_mentor_memberships(program: MentorProgram) -> QuerySet[Membership]:
     """Mentor memberships a coordinator may add: mentors at partners in an active mentoring
     partnership with the institution come first; any active mentor membership may be invited."""
+    mentoring_partner_ids = mentoring_partner_ids_for(program.institution_id)
     return (
         Membership.objects.filter(role=Role.MENTOR, is_active=True, user__is_active=True)
+        .annotate(
+            in_partnership=Case(
+                When(organization_id__in=mentoring_partner_ids, then=Value(1)),
+                default=Value(0),
+                output_field=IntegerField(),
+            )
+        )
         .select_related("user", "organization")
-        .order_by("organization__name", "user__full_name")
+        .order_by("-in_partnership", "organization__name", "user__full_name")
     )
+
+
+def mentoring_partner_ids_for(institution_id: int) -> set[int]:
+    """Partners in an active or proposed partnership of type "mentoring" with the institution
+    (JSON ``types`` is filtered in Python: SQLite has no JSON ``contains``)."""
+    ids: set[int] = set()
+    for partnership in Partnership.objects.filter(institutions=institution_id).prefetch_related(
+        "partners"
+    ):
+        if "mentoring" in (partnership.types or []):
+            ids.update(p.pk for p in partnership.partners.all())
+    return ids
 
 
 def eligible_mentee_memberships(program: MentorProgram) -> QuerySet[Membership]:
