@@ -43,7 +43,7 @@ def test_placement_end_sends_student_and_supervisor_surveys_once(
     mailoutbox, django_capture_on_commit_callbacks
 ):
     cast = survey_cast()
-    app, supervisor = placement(cast, start=TODAY - timedelta(days=60), end=TODAY)
+    _app, supervisor = placement(cast, start=TODAY - timedelta(days=60), end=TODAY)
     with django_capture_on_commit_callbacks(execute=True):
         report = triggers.run(TODAY)
     assert report.created == {"placement_end_student": 1, "placement_end_supervisor": 1}
