@@ -481,3 +481,24 @@ def test_service_errors_are_domain_errors(cast):
     )
     with pytest.raises(ConflictError):
         services.round_publish(actor=cast.coordinator, match_round=match_round)
+
+
+def test_students_rank_only_opportunities_they_are_eligible_for(client, cast):
+    cast.c.eligible_programs = ["Nursing"]
+    cast.c.save()
+    round_id = _create_round(client, cast).json()["id"]
+    s1, s2 = cast.students[:2]
+    r = _api(
+        client, s1, "put", f"/{round_id}/rank-list", {"opportunities": [str(cast.c.public_id)]}
+    )
+    assert r.status_code == 400
+    assert "C lab internship" in r.json()["detail"]
+    s2.memberships.update(program="nursing")
+    r = _api(
+        client, s2, "put", f"/{round_id}/rank-list", {"opportunities": [str(cast.c.public_id)]}
+    )
+    assert r.status_code == 200
+    client.force_login(s1)
+    html = client.get(reverse("matching:round_detail", args=[round_id])).content.decode()
+    assert "Add “C lab internship”" not in html and "Add “A ward rotation”" in html
+    assert StudentRanking.objects.filter(student=s1).count() == 0

@@ -15,6 +15,8 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from tandem.opportunities.models import Opportunity
+from tandem.opportunities.permissions import is_eligible, student_memberships
 from tandem.organizations.models import Role
 from tandem.organizations.permissions import (
     coordinator_institution_ids,
@@ -90,6 +92,23 @@ def can_rank_as_student(user: Any, match_round: MatchRound) -> bool:
 
 def can_rank_as_partner(user: Any, match_round: MatchRound) -> bool:
     return is_round_partner(user, match_round)
+
+
+def is_eligible_for(user: Any, match_round: MatchRound, opportunity: Opportunity) -> bool:
+    """Whether the student's program and year (at the round's institution) fit the
+    opportunity's criteria. The opportunity's own application deadline does not apply: the
+    round has its own."""
+    return any(
+        is_eligible(
+            eligible_programs=opportunity.eligible_programs,
+            min_year=opportunity.min_year_of_study,
+            max_year=opportunity.max_year_of_study,
+            program=program,
+            year_of_study=year,
+        )
+        for inst_id, program, year in student_memberships(user)
+        if inst_id == match_round.institution_id
+    )
 
 
 def can_view_own_result(user: Any, match_round: MatchRound) -> bool:

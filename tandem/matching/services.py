@@ -65,6 +65,7 @@ from .permissions import (
     can_manage_round,
     can_rank_as_partner,
     can_rank_as_student,
+    is_eligible_for,
     staff_host_ids,
 )
 
@@ -308,6 +309,13 @@ def student_ranking_set(
         raise DomainError(
             _("Only opportunities of this round can be ranked."),
             fields={"opportunities": [_("An opportunity is not in this round.")]},
+        )
+    ineligible = [o.title for o in opportunities if not is_eligible_for(actor, locked, o)]
+    if ineligible:
+        raise DomainError(
+            _("Your program or year of study does not fit: %(list)s.")
+            % {"list": ", ".join(ineligible)},
+            fields={"opportunities": [_("You are not eligible for an opportunity.")]},
         )
     if len({o.pk for o in opportunities}) != len(opportunities):
         raise DomainError(

@@ -40,6 +40,7 @@ from .permissions import (
     can_rank_as_partner,
     can_rank_as_student,
     can_view_own_result,
+    is_eligible_for,
 )
 
 
@@ -133,7 +134,11 @@ def _round_context(request: HttpRequest, match_round: MatchRound, **extra: Any) 
         ranked = selectors.student_rank_list(match_round, user)
         ranked_ids = {o.pk for o in ranked}
         ctx["ranked"] = ranked
-        ctx["unranked"] = [o for o in ctx["opportunities"] if o.pk not in ranked_ids]
+        ctx["unranked"] = [
+            o
+            for o in ctx["opportunities"]
+            if o.pk not in ranked_ids and is_eligible_for(user, match_round, o)
+        ]
         if can_view_own_result(user, match_round):
             result = selectors.student_result(match_round, user)
             ctx["my_result"] = result
