@@ -193,7 +193,7 @@ def survey_create(request: HttpRequest, payload: SurveyIn) -> Any:
     institution = Organization.objects.filter(public_id=payload.institution).first()
     if institution is None:
         raise Http404
-    survey = services.survey_create(
+    survey = services.survey_create_with_questions(
         actor=request.user,
         institution=institution,
         title=payload.title,
@@ -202,16 +202,13 @@ def survey_create(request: HttpRequest, payload: SurveyIn) -> Any:
         is_anonymous=payload.is_anonymous,
         min_responses=payload.min_responses,
         closes_at=payload.closes_at,
+        questions=[_question_kwargs(q) for q in payload.questions],
     )
-    for q in payload.questions:
-        _add_question(request, survey, q)
     return Status(201, selectors.survey_detail(request.user, survey.public_id))
 
 
-def _add_question(request: HttpRequest, survey: Survey, q: QuestionIn) -> Question:
-    return services.question_add(
-        actor=request.user,
-        survey=survey,
+def _question_kwargs(q: QuestionIn) -> dict[str, Any]:
+    return dict(
         text=q.text,
         type=q.type,
         key=q.key,
@@ -224,6 +221,10 @@ def _add_question(request: HttpRequest, survey: Survey, q: QuestionIn) -> Questi
         condition=q.condition.dict() if q.condition else None,
         section_position=q.section,
     )
+
+
+def _add_question(request: HttpRequest, survey: Survey, q: QuestionIn) -> Question:
+    return services.question_add(actor=request.user, survey=survey, **_question_kwargs(q))
 
 
 @router.get("/{survey_id}", response=SurveyOut, url_name="survey_detail")

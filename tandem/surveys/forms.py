@@ -98,12 +98,8 @@ class QuestionForm(forms.Form):
         super().__init__(*args, **kwargs)
         section_field: Any = self.fields["section"]
         section_field.choices = [(s.position, s.title) for s in sections]
-        self.fields["condition_question"].choices = (
-            [("", "—")]
-            + [  # type: ignore[attr-defined]
-                (q.key, q.text[:80]) for q in earlier
-            ]
-        )
+        condition_field: Any = self.fields["condition_question"]
+        condition_field.choices = [("", "—")] + [(q.key, q.text[:80]) for q in earlier]
 
     def service_kwargs(self) -> dict[str, Any]:
         data = self.cleaned_data

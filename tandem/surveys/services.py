@@ -6,6 +6,7 @@ Services are keyword-only, atomic, re-check permissions, and schedule e-mail wit
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -251,6 +252,17 @@ def question_add(
 
 
 @transaction.atomic
+def survey_create_with_questions(
+    *, actor: Any, questions: Sequence[Mapping[str, Any]], **survey_fields: Any
+) -> Survey:
+    """Create a draft survey and its questions at once: all of it, or nothing."""
+    survey = survey_create(actor=actor, **survey_fields)
+    for question in questions:
+        question_add(actor=actor, survey=survey, **question)
+    return survey
+
+
+@transaction.atomic
 def question_delete(*, actor: Any, survey: Survey, key: str) -> None:
     """Remove a question (by key) from the draft; questions that depend on it go too."""
     version = version_for_editing(actor=actor, survey=survey)
@@ -372,6 +384,10 @@ def invitation_from_token(token: str) -> SurveyInvitation:
     except signing.BadSignature as exc:
         raise DomainError(_("This link is not valid."), code="invalid") from exc
     public_id = payload.get("i") if isinstance(payload, dict) else None
+    try:
+        public_id = str(uuid.UUID(str(public_id)))
+    except ValueError:
+        public_id = None
     invitation = (
         SurveyInvitation.objects.select_related("survey", "version")
         .filter(public_id=str(public_id))
