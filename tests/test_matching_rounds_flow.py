@@ -15,7 +15,7 @@ from freezegun import freeze_time
 from tandem.applications.models import Application, StageChange
 from tandem.audit.models import AuditEvent
 from tandem.core.errors import ConflictError, DomainError
-from tandem.matching import services
+from tandem.matching import selectors, services
 from tandem.matching.models import MatchResult, MatchRound, PartnerRanking, StudentRanking
 from tests.factories import ApplicationFactory, match_round_cast
 
@@ -394,9 +394,7 @@ def test_student_ui_rank_list_with_buttons_and_htmx(client, cast):
     assert "Move “C lab internship” up" in html
     assert [
         o.title[0]
-        for o in services.selectors.student_rank_list(
-            MatchRound.objects.get(public_id=round_id), s1
-        )
+        for o in selectors.student_rank_list(MatchRound.objects.get(public_id=round_id), s1)
     ] == ["A", "C", "B"]
     r = client.post(url, {"action": "remove", "opportunity": str(cast.a.public_id)})
     assert r.status_code == 302

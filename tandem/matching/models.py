@@ -86,7 +86,10 @@ class MatchRound(PublicModel):
 
 
 class StudentRanking(models.Model):
-    """One entry of a student's rank list: ``position`` 1 is their first choice."""
+    """One entry of a student's rank list: ``position`` 1 is their first choice.
+
+    Personal data: the student's preferences.
+    """
 
     round = models.ForeignKey(MatchRound, on_delete=models.CASCADE, related_name="student_rankings")
     student = models.ForeignKey(
@@ -115,7 +118,10 @@ class StudentRanking(models.Model):
 
 
 class PartnerRanking(models.Model):
-    """One entry of a host's ranking of the students who ranked one opportunity."""
+    """One entry of a host's ranking of the students who ranked one opportunity.
+
+    Personal data: how a host ranked a student.
+    """
 
     round = models.ForeignKey(MatchRound, on_delete=models.CASCADE, related_name="partner_rankings")
     opportunity = models.ForeignKey(Opportunity, on_delete=models.CASCADE, related_name="+")
@@ -148,7 +154,10 @@ class PartnerRanking(models.Model):
 
 class MatchResult(PublicModel):
     """What one student got in a round: a placement (or none), its rank on their list, and
-    the engine's explanation (``explanation`` holds reasons and open seats)."""
+    the engine's explanation (``explanation`` holds reasons and open seats).
+
+    Personal data: the student's outcome and its explanation.
+    """
 
     round = models.ForeignKey(MatchRound, on_delete=models.CASCADE, related_name="results")
     student = models.ForeignKey(
@@ -217,7 +226,10 @@ class _Profile(PublicModel):
 
 
 class MentorProfile(_Profile):
-    """A mentor in a program (a mentor membership) and what they offer."""
+    """A mentor in a program (a mentor membership) and what they offer.
+
+    Personal data: skills, interests, goals, availability, languages.
+    """
 
     program = models.ForeignKey(MentorProgram, on_delete=models.CASCADE, related_name="mentors")
     membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="+")
@@ -237,7 +249,10 @@ class MentorProfile(_Profile):
 
 
 class MenteeProfile(_Profile):
-    """A mentee (a student of the program's institution) and what they look for."""
+    """A mentee (a student of the program's institution) and what they look for.
+
+    Personal data: skills, interests, goals, availability, languages.
+    """
 
     program = models.ForeignKey(MentorProgram, on_delete=models.CASCADE, related_name="mentees")
     student = models.ForeignKey(
@@ -254,7 +269,10 @@ class MenteeProfile(_Profile):
 
 
 class MentorPair(PublicModel):
-    """One mentee paired with one mentor, with the fit score and its reasons."""
+    """One mentee paired with one mentor, with the fit score and its reasons.
+
+    Personal data: who mentors whom, and why.
+    """
 
     program = models.ForeignKey(MentorProgram, on_delete=models.CASCADE, related_name="pairs")
     mentor = models.ForeignKey(MentorProfile, on_delete=models.CASCADE, related_name="pairs")

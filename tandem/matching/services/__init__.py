@@ -1,0 +1,91 @@
+"""Every write to match rounds and mentor programs goes through here.
+
+Match rounds: :func:`round_create` → :func:`round_open` → students
+:func:`student_ranking_set`, hosts :func:`partner_ranking_set` → :func:`round_close_ranking`
+→ :func:`round_run` (background task :func:`round_compute`) → :func:`round_publish`, or
+:func:`round_cancel` at any point before publishing.
+
+Publishing turns matches into placements through the **system placement path**
+(:func:`_place`): for each matched student an application to the matched opportunity is
+created (or an existing one is moved) straight to "accepted", with the opportunity row locked
+and its seats counted, a :class:`~tandem.applications.models.StageChange` by the coordinator
+who published, an ``application.stage_changed`` audit event, the opportunity marked filled when
+its last seat goes, and the partnership's ``placements`` KPI recorded — exactly what
+``application_move`` does for a normal acceptance. A match is the student's and the host's
+decision taken through their rankings, so the offer/accept steps are skipped.
+
+Mentor programs: :func:`program_create`, :func:`mentor_add`, :func:`mentee_add`,
+:func:`profile_update`, :func:`program_run` (background task :func:`program_compute`),
+:func:`program_publish`. Scores come from :func:`pair_score`.
+"""
+
+from .mentoring import (
+    DAYS,
+    PARTS,
+    REQUIRE_AVAILABILITY,
+    REQUIRE_LANGUAGE,
+    SLOTS,
+    WEIGHTS,
+    PairScore,
+    mentee_add,
+    mentor_add,
+    pair_score,
+    profile_update,
+    program_compute,
+    program_create,
+    program_publish,
+    program_run,
+)
+from .personal_data import matching_personal_data_erase, matching_personal_data_export
+from .rounds import (
+    PLACEMENTS_METRIC,
+    RANK_LIST_MAX,
+    TITLE_MAX,
+    partner_can_edit,
+    partner_ranking_set,
+    round_cancel,
+    round_close_ranking,
+    round_compute,
+    round_create,
+    round_open,
+    round_publish,
+    round_run,
+    student_can_edit,
+    student_ranking_move,
+    student_ranking_set,
+)
+
+__all__ = [
+    "DAYS",
+    "PARTS",
+    "PLACEMENTS_METRIC",
+    "RANK_LIST_MAX",
+    "REQUIRE_AVAILABILITY",
+    "REQUIRE_LANGUAGE",
+    "SLOTS",
+    "TITLE_MAX",
+    "WEIGHTS",
+    "PairScore",
+    "matching_personal_data_erase",
+    "matching_personal_data_export",
+    "mentee_add",
+    "mentor_add",
+    "pair_score",
+    "partner_can_edit",
+    "partner_ranking_set",
+    "profile_update",
+    "program_compute",
+    "program_create",
+    "program_publish",
+    "program_run",
+    "round_cancel",
+    "round_close_ranking",
+    "round_compute",
+    "round_create",
+    "round_open",
+    "round_publish",
+    "round_run",
+    "student_can_edit",
+    "student_ranking_move",
+    "student_ranking_set",
+]
