@@ -500,3 +500,27 @@ def test_students_rank_only_opportunities_they_are_eligible_for(client, cast):
     html = client.get(reverse("matching:round_detail", args=[round_id])).content.decode()
     assert "Add “C lab internship”" not in html and "Add “A ward rotation”" in html
     assert StudentRanking.objects.filter(student=s1).count() == 0
+
+
+def test_a_stuck_run_can_be_restarted_later_or_cancelled(cast):
+    now = timezone.now()
+    match_round = services.round_create(
+        actor=cast.coordinator,
+        institution=cast.institution,
+        title="Stuck",
+        opportunities=[cast.a],
+        student_deadline=now + dt.timedelta(days=1),
+        partner_deadline=now + dt.timedelta(days=1),
+    )
+    services.round_open(actor=cast.coordinator, match_round=match_round)
+    services.round_close_ranking(actor=cast.coordinator, match_round=match_round)
+    # The task is never executed (no on-commit callbacks run): the round stays "running".
+    services.round_run(actor=cast.coordinator, match_round=match_round)
+    with pytest.raises(ConflictError):
+        services.round_run(actor=cast.coordinator, match_round=match_round)
+    with freeze_time(timezone.now() + dt.timedelta(minutes=11)):
+        services.round_run(actor=cast.coordinator, match_round=match_round)
+    services.round_cancel(actor=cast.coordinator, match_round=match_round)
+    # A late task finds the round cancelled and does nothing.
+    assert services.round_compute(match_round_id=match_round.pk).status == "cancelled"
+    assert not MatchResult.objects.exists()

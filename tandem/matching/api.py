@@ -13,6 +13,7 @@ from typing import Any
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404, HttpRequest
 from ninja import Field, Router, Schema, Status
 
@@ -189,6 +190,14 @@ def round_create(request: HttpRequest, payload: RoundIn) -> Any:
             "Only published opportunities approved for the institution can be in a round.",
             fields={"opportunities": [f"Not eligible: {', '.join(missing)}"]},
         )
+    with transaction.atomic():
+        match_round = _create_and_open(request, payload, institution, eligible)
+    return Status(201, _detail_out(request, match_round))
+
+
+def _create_and_open(
+    request: HttpRequest, payload: RoundIn, institution: Organization, eligible: dict[Any, Any]
+) -> MatchRound:
     match_round = services.round_create(
         actor=request.user,
         institution=institution,
@@ -202,7 +211,7 @@ def round_create(request: HttpRequest, payload: RoundIn) -> Any:
     )
     if payload.open:
         services.round_open(actor=request.user, match_round=match_round)
-    return Status(201, _detail_out(request, match_round))
+    return match_round
 
 
 @router.get("/{round_id}", response=RoundDetailOut, url_name="match_round_detail")

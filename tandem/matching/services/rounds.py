@@ -47,6 +47,8 @@ logger = logging.getLogger(__name__)
 TITLE_MAX = 200
 RANK_LIST_MAX = 50
 PLACEMENTS_METRIC = "placements"
+#: After this long a round still "running" is taken to have lost its worker.
+STALE_RUN = dt.timedelta(minutes=10)
 
 
 def _orgs(match_round: MatchRound) -> list[int]:
@@ -231,6 +233,7 @@ def round_cancel(*, actor: Any, match_round: MatchRound) -> MatchRound:
             RoundStatus.DRAFT,
             RoundStatus.OPEN,
             RoundStatus.RANKING_CLOSED,
+            RoundStatus.RUNNING,
             RoundStatus.MATCHED,
         ],
         to=RoundStatus.CANCELLED,
@@ -389,8 +392,12 @@ def round_run(*, actor: Any, match_round: MatchRound) -> MatchRound:
     if not can_manage_round(actor, match_round):
         raise PermissionDeniedError(_("Only the institution's coordinators can do this."))
     locked = _lock(match_round)
-    ok = locked.status in (RoundStatus.RANKING_CLOSED, RoundStatus.MATCHED) or (
-        locked.status == RoundStatus.OPEN and timezone.now() >= locked.partner_deadline
+    now = timezone.now()
+    ok = (
+        locked.status in (RoundStatus.RANKING_CLOSED, RoundStatus.MATCHED)
+        or (locked.status == RoundStatus.OPEN and now >= locked.partner_deadline)
+        # A run whose worker died leaves the round "running": it may be restarted later.
+        or (locked.status == RoundStatus.RUNNING and now - locked.updated_at >= STALE_RUN)
     )
     if not ok:
         raise ConflictError(
