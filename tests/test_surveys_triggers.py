@@ -175,3 +175,41 @@ def test_templates_command_loads_every_template(capsys):
     call_command("survey_templates")
     assert Survey.objects.filter(institution=cast.institution).count() == 9
     assert Survey.objects.filter(institution=cast.other_institution).count() == 9
+
+
+def test_supervisor_rates_the_placements_own_skills_spelled_as_esco():
+    import uuid
+
+    from tandem.skills.models import SkillConcept
+    from tandem.surveys import services
+    from tandem.surveys.models import SurveyResponse
+
+    SkillConcept.objects.create(
+        uri="http://data.europa.eu/esco/skill/x", esco_id=uuid.uuid4(), preferred_label="use SQL"
+    )
+    cast = survey_cast()
+    start, end = TODAY - timedelta(days=60), TODAY
+    opp = published_opportunity(
+        cast.partner,
+        [cast.institution],
+        start_date=start,
+        end_date=end,
+        skills_wanted="Use SQL, customer service",
+    )
+    supervisor = member(cast.partner, Role.SUPERVISOR)
+    ApplicationFactory(
+        opportunity=opp, student=cast.student, institution=cast.institution, stage="completed"
+    )
+    triggers.run(TODAY)
+    invitation = SurveyInvitation.objects.get(user=supervisor)
+    assert invitation.skills == ["use SQL", "customer service"]
+    answers = {
+        "skills": {"use SQL": "4", "work in teams": "5"},
+        "quality": "4",
+        "reliability": "5",
+        "professional": "5",
+        "hire": "yes",
+    }
+    services.response_submit(actor=supervisor, invitation=invitation, data=answers)
+    stored = SurveyResponse.objects.get().answers.get(question__key="skills").value
+    assert stored == {"use SQL": 4, "work in teams": 5}

@@ -45,7 +45,9 @@ def condition_met(condition: Mapping[str, Any], answers: Mapping[str, Any]) -> b
     return bool(given_values & wanted)
 
 
-def clean_answer(question: Question, raw: Any) -> tuple[Any, Decimal | None]:
+def clean_answer(
+    question: Question, raw: Any, extra_skills: Sequence[str] = ()
+) -> tuple[Any, Decimal | None]:
     """The stored value and numeric copy of one non-blank answer; ValueError if invalid."""
     kind = question.type
     if kind in SCALE_BOUNDS:
@@ -86,7 +88,7 @@ def clean_answer(question: Question, raw: Any) -> tuple[Any, Decimal | None]:
             raise ValueError
         ratings: dict[str, int] = {}
         for skill, rating in raw.items():
-            if skill not in question.skills:
+            if skill not in question.skills and skill not in extra_skills:
                 raise ValueError
             if _blank(rating):
                 continue
@@ -116,8 +118,13 @@ def error_for(question: Question) -> str:
     return _("Rate at least one skill from the list, from 1 to 5.")
 
 
+def skills_for(question: Question, extra_skills: Sequence[str] = ()) -> list[str]:
+    """The skills a skills question asks about: its own, then the invitation's extra ones."""
+    return list(question.skills) + [s for s in extra_skills if s not in question.skills]
+
+
 def clean_answers(
-    questions: Sequence[Question], data: Mapping[str, Any]
+    questions: Sequence[Question], data: Mapping[str, Any], extra_skills: Sequence[str] = ()
 ) -> tuple[dict[str, tuple[Question, Any, Decimal | None]], dict[str, list[str]]]:
     """Cleaned answers by question key, and errors by question key."""
     cleaned: dict[str, tuple[Question, Any, Decimal | None]] = {}
@@ -136,7 +143,7 @@ def clean_answers(
                 errors[question.key] = [_("This question needs an answer.")]
             continue
         try:
-            value, number = clean_answer(question, raw)
+            value, number = clean_answer(question, raw, extra_skills)
         except (ValueError, TypeError):
             errors[question.key] = [error_for(question)]
             continue

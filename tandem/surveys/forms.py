@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tandem.organizations.models import Organization
 
+from .answers import skills_for
 from .library import TEMPLATES
 from .models import Audience, Question, QuestionType, Survey
 
@@ -151,7 +152,9 @@ class InviteForm(forms.Form):
         return people
 
 
-def answer_data(questions: list[Question], post: QueryDict) -> dict[str, Any]:
+def answer_data(
+    questions: list[Question], post: QueryDict, extra_skills: list[str] | None = None
+) -> dict[str, Any]:
     """The answer page's fields (``q-<key>``, ``q-<key>-<skill index>``) as service data."""
     data: dict[str, Any] = {}
     for q in questions:
@@ -159,7 +162,8 @@ def answer_data(questions: list[Question], post: QueryDict) -> dict[str, Any]:
         if q.type == QuestionType.MULTIPLE:
             data[q.key] = post.getlist(name)
         elif q.type == QuestionType.SKILLS:
-            data[q.key] = {skill: post.get(f"{name}-{i}", "") for i, skill in enumerate(q.skills)}
+            skills = skills_for(q, extra_skills or [])
+            data[q.key] = {skill: post.get(f"{name}-{i}", "") for i, skill in enumerate(skills)}
         else:
             data[q.key] = post.get(name, "")
     return data

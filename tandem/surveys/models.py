@@ -225,6 +225,11 @@ class SurveyInvitation(PublicModel):
     email = models.EmailField(_("e-mail address"), blank=True)
     trigger_key = models.CharField(max_length=120, blank=True)
     subject_label = models.CharField(max_length=300, blank=True)
+    skills = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Extra skills to rate in skills questions (e.g. the placement's skills).",
+    )
     expires_at = models.DateTimeField(default=_invitation_expiry)
     sent_at = models.DateTimeField(null=True, blank=True)
     reminders_sent = models.PositiveSmallIntegerField(default=0)

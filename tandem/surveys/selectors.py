@@ -204,8 +204,9 @@ def survey_results(viewer: Any, survey: Survey) -> SurveyResults:
             for v in values:
                 for skill, rating in (v or {}).items():
                     ratings[skill].append(Decimal(rating))
+            names = list(q.skills) + sorted(set(ratings) - set(q.skills))
             result.skills = [
-                (skill, len(ratings[skill]), _mean(ratings[skill], minimum)) for skill in q.skills
+                (skill, len(ratings[skill]), _mean(ratings[skill], minimum)) for skill in names
             ]
         elif q.type == QuestionType.TEXT:
             result.texts = [str(v) for v in values if v] if free_text else None

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.core import signing
 from django.db import IntegrityError, transaction
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -218,7 +219,7 @@ def question_add(
         {"value": str(o.get("value", "")).strip(), "label": str(o.get("label", "")).strip()}
         for o in options
     ]
-    clean_skills = [s.strip() for s in skills if s.strip()]
+    clean_skills = esco_labels(skills)
     errors.update(
         answer_rules.definition_errors(
             key=key,
@@ -369,6 +370,28 @@ def templates_load(*, institution: Organization) -> list[Survey]:
     ]
 
 
+def esco_labels(labels: Sequence[str]) -> list[str]:
+    """Clean skill names, spelled as ESCO's preferred label where one matches exactly
+    (ignoring case); other names stay as free labels. Duplicates go."""
+    from tandem.skills.models import SkillConcept
+
+    cleaned = [label.strip()[:200] for label in labels if label.strip()]
+    if not cleaned:
+        return []
+    known = {
+        label.lower(): label
+        for label in SkillConcept.objects.annotate(lowered=Lower("preferred_label"))
+        .filter(lowered__in=[c.lower() for c in cleaned])
+        .values_list("preferred_label", flat=True)
+    }
+    result: list[str] = []
+    for label in cleaned:
+        name = known.get(label.lower(), label)
+        if name not in result:
+            result.append(name)
+    return result[:30]
+
+
 # --- Invitations and signed links ------------------------------------------------------------
 def invitation_token(invitation: SurveyInvitation) -> str:
     """A signed, single-purpose token naming one invitation."""
@@ -412,6 +435,7 @@ def invitation_create(
     name: str = "",
     trigger_key: str = "",
     subject_label: str = "",
+    skills: Sequence[str] = (),
 ) -> SurveyInvitation:
     """Invite one person to the current published version and e-mail them (on commit).
 
@@ -456,6 +480,7 @@ def invitation_create(
                 name="" if user is not None else name.strip(),
                 trigger_key=trigger_key,
                 subject_label=subject_label[:300],
+                skills=esco_labels(skills),
                 invited_by=actor if getattr(actor, "is_authenticated", False) else None,
                 sent_at=timezone.now(),
             )
@@ -558,7 +583,9 @@ def response_submit(
                 _("This survey closed before your answers arrived. They were not recorded."),
                 code="closed",
             )
-    cleaned, errors = answer_rules.clean_answers(version_questions(locked.version), data)
+    cleaned, errors = answer_rules.clean_answers(
+        version_questions(locked.version), data, locked.skills or []
+    )
     if errors:
         raise DomainError(_("Some answers need attention."), fields=errors)
     try:

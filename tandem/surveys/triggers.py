@@ -8,6 +8,7 @@ one invitation per survey and key: running the triggers twice sends nothing twic
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -61,6 +62,7 @@ def _invite(
     email: str = "",
     person_name: str = "",
     label: str = "",
+    skills: list[str] | None = None,
 ) -> None:
     if survey is None:
         return
@@ -73,8 +75,14 @@ def _invite(
         name=person_name,
         trigger_key=key,
         subject_label=label,
+        skills=skills or [],
     )
     report.add(name, invitation, last)
+
+
+def placement_skills(text: str) -> list[str]:
+    """The skills a posting asked for (one per line or comma-separated)."""
+    return [part.strip() for part in re.split(r"[,;\n]", text or "") if part.strip()][:15]
 
 
 def _placements(today: date) -> list[Application]:
@@ -119,6 +127,7 @@ def placement_triggers(today: date, report: TriggerReport) -> None:
                     f"placement-end:{app.public_id}:supervisor:{m.user.public_id}",
                     user=m.user,
                     label=f"{app.student.full_name} — {opp.title}",
+                    skills=placement_skills(opp.skills_wanted),
                 )
         elif app.stage == Stage.PLACED and start + (end - start) / 2 <= today:
             _invite(

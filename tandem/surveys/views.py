@@ -302,6 +302,7 @@ def _answer(
         "values": {},
         "errors": {},
         "started": services.started_stamp(),
+        "extra_skills": invitation.skills or [],
     }
     if invitation.responded_at is not None:
         return render(
@@ -315,7 +316,7 @@ def _answer(
             context["problem"] = _("This survey is closed.")
             return render(request, "surveys/answer.html", context, status=410)
         return render(request, "surveys/answer.html", context)
-    data = answer_data(questions, request.POST)
+    data = answer_data(questions, request.POST, invitation.skills or [])
     context["values"] = data
     context["started"] = request.POST.get("started", context["started"])
     try:

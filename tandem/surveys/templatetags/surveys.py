@@ -7,11 +7,18 @@ from typing import Any
 from django import template
 from django.utils.translation import gettext as _
 
+from tandem.surveys.answers import skills_for
+
 register = template.Library()
 
 
 @register.inclusion_tag("surveys/question_field.html")
-def question_field(q: Any, values: dict[str, Any], errors: dict[str, list[str]]) -> dict[str, Any]:
+def question_field(
+    q: Any,
+    values: dict[str, Any],
+    errors: dict[str, list[str]],
+    extra_skills: list[str] | None = None,
+) -> dict[str, Any]:
     value = (values or {}).get(q.key)
     condition_text = ""
     if q.condition:
@@ -26,6 +33,6 @@ def question_field(q: Any, values: dict[str, Any], errors: dict[str, list[str]])
         "error": " ".join((errors or {}).get(q.key, [])),
         "help": q.help_text,
         "condition_text": condition_text,
-        "skill_rows": [(s, skill_values.get(s, "")) for s in q.skills],
+        "skill_rows": [(s, skill_values.get(s, "")) for s in skills_for(q, extra_skills or [])],
         "skill_scale": range(1, 6),
     }
