@@ -262,7 +262,7 @@ def round_partner_rank(request: HttpRequest, public_id: UUID, opportunity_id: UU
     if queue is None:
         raise PermissionDenied
     entries: list[tuple[int, Any]] = []
-    error = ""
+    error, status = "", 400
     for student in queue.applicants:
         raw = request.POST.get(f"rank-{student.public_id}", "").strip()
         if not raw:
@@ -284,16 +284,11 @@ def round_partner_rank(request: HttpRequest, public_id: UUID, opportunity_id: UU
         except PermissionDeniedError as exc:
             raise PermissionDenied(exc.message) from exc
         except DomainError as exc:
-            error = exc.message
+            error, status = exc.message, exc.status
     if error:
         messages.error(request, error)
         ctx = _round_context(request, match_round)
-        return render(
-            request,
-            "matching/round_detail.html",
-            ctx,
-            status=400 if "rank" in error.lower() else 409,
-        )
+        return render(request, "matching/round_detail.html", ctx, status=status)
     messages.success(request, _("Ranking saved for “%(t)s”.") % {"t": queue.opportunity.title})
     return redirect("matching:round_detail", public_id=match_round.public_id)
 
