@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django import template
@@ -35,4 +36,7 @@ def question_field(
         "condition_text": condition_text,
         "skill_rows": [(s, skill_values.get(s, "")) for s in skills_for(q, extra_skills or [])],
         "skill_scale": range(1, 6),
+        "condition_values_json": json.dumps(
+            [str(v) for v in (q.condition or {}).get("values", [])]
+        ),
     }
