@@ -110,6 +110,7 @@ def write_cases(survey):
             {"text": "New?", "type": "text", "section": 0},
         ),
         "surveys:question_delete": ([survey.public_id, q_key], {}),
+        "surveys:question_edit": ([survey.public_id, q_key], {"text": "Reworded"}),
         "surveys:publish": ([survey.public_id], {}),
         "surveys:close": ([survey.public_id], {}),
         "surveys:invite": ([survey.public_id], {"recipients": "someone@example.com"}),
@@ -121,6 +122,7 @@ WRITE_NAMES = [
     "surveys:section_add",
     "surveys:question_add",
     "surveys:question_delete",
+    "surveys:question_edit",
     "surveys:publish",
     "surveys:close",
     "surveys:invite",
@@ -379,3 +381,19 @@ def test_free_text_only_for_coordinators_and_small_cells_suppressed(client):
     client.force_login(cast.coordinator)
     response = client.get(reverse("surveys:results", args=[survey.public_id]))
     assert "Great team" in response.content.decode()
+
+
+def test_rewording_a_published_question_goes_into_a_new_version(client):
+    cast = survey_cast()
+    survey = survey_with_questions(cast.institution)
+    client.force_login(cast.coordinator)
+    url = reverse("surveys:question_edit", args=[survey.public_id, "single"])
+    assert client.get(url).status_code == 200
+    bad = client.post(url, {"text": "Return?", "options": "only"})
+    assert bad.status_code == 400 and "Give at least two options." in bad.content.decode()
+    ok = client.post(url, {"text": "Would you come back?", "options": "yes | Yes\nno | No way"})
+    assert ok.status_code == 302
+    v1, v2 = survey.versions.order_by("number")
+    assert v1.questions.get(key="single").text == "Would you return?"
+    changed = v2.questions.get(key="single")
+    assert changed.text == "Would you come back?" and changed.options[1]["label"] == "No way"

@@ -127,6 +127,70 @@ class QuestionForm(forms.Form):
         }
 
 
+class QuestionEditForm(forms.Form):
+    text = forms.CharField(label=_("Question"), max_length=500)
+    required = forms.BooleanField(label=_("An answer is required"), required=False)
+    help_text = forms.CharField(label=_("Help text"), max_length=500, required=False)
+    options = forms.CharField(
+        label=_("Options"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("One per line: value | label. Keep a value to keep its answers together."),
+    )
+    min_value = forms.DecimalField(label=_("Minimum"), required=False)
+    max_value = forms.DecimalField(label=_("Maximum"), required=False)
+    skills = forms.CharField(
+        label=_("Skills to rate"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("One per line."),
+    )
+
+    def __init__(self, *args: Any, question: Question, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "initial",
+            {
+                "text": question.text,
+                "required": question.required,
+                "help_text": question.help_text,
+                "options": "\n".join(f"{o['value']} | {o['label']}" for o in question.options),
+                "min_value": question.min_value,
+                "max_value": question.max_value,
+                "skills": "\n".join(question.skills),
+            },
+        )
+        super().__init__(*args, **kwargs)
+        self.question = question
+        if question.type not in ("single", "multiple"):
+            del self.fields["options"]
+        if question.type != "number":
+            del self.fields["min_value"], self.fields["max_value"]
+        if question.type != "skills":
+            del self.fields["skills"]
+
+    def service_kwargs(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        kwargs: dict[str, Any] = {
+            "text": data["text"],
+            "required": data["required"],
+            "help_text": data["help_text"],
+            "min_value": data.get("min_value"),
+            "max_value": data.get("max_value"),
+        }
+        if "options" in self.fields:
+            options = []
+            for line in data["options"].splitlines():
+                if not line.strip():
+                    continue
+                value, _sep, label = line.partition("|")
+                label = label.strip() or value.strip()
+                options.append({"value": value.strip() or slugify(label), "label": label})
+            kwargs["options"] = options
+        if "skills" in self.fields:
+            kwargs["skills"] = [s for s in data["skills"].splitlines() if s.strip()]
+        return kwargs
+
+
 class InviteForm(forms.Form):
     recipients = forms.CharField(
         label=_("People to invite"),

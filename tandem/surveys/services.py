@@ -253,6 +253,67 @@ def question_add(
 
 
 @transaction.atomic
+def question_update(
+    *,
+    actor: Any,
+    survey: Survey,
+    key: str,
+    text: str,
+    required: bool,
+    help_text: str = "",
+    options: Sequence[Mapping[str, Any]] | None = None,
+    min_value: Decimal | None = None,
+    max_value: Decimal | None = None,
+    skills: Sequence[str] | None = None,
+) -> Question:
+    """Reword a question of the draft (a published survey gets a new draft version first).
+
+    The type, key and condition stay: change those by adding a new question instead.
+    """
+    version = version_for_editing(actor=actor, survey=survey)
+    question = version.questions.filter(key=key).first()
+    if question is None:
+        raise DomainError(_("No such question."))
+    errors: dict[str, list[str]] = {}
+    if not text.strip():
+        errors["text"] = [_("Write the question.")]
+    clean_options = (
+        [
+            {"value": str(o.get("value", "")).strip(), "label": str(o.get("label", "")).strip()}
+            for o in options
+        ]
+        if options is not None
+        else question.options
+    )
+    clean_skills = esco_labels(skills) if skills is not None else question.skills
+    errors.update(
+        answer_rules.definition_errors(
+            key=key,
+            type=question.type,
+            options=clean_options,
+            min_value=min_value,
+            max_value=max_value,
+            skills=clean_skills,
+            condition={},
+            earlier={},
+        )
+    )
+    if errors:
+        raise DomainError(_("The question needs changes."), fields=errors)
+    question.text = text.strip()
+    question.required = required
+    question.help_text = help_text.strip()
+    if question.type in ("single", "multiple"):
+        question.options = clean_options
+    if question.type == "number":
+        question.min_value, question.max_value = min_value, max_value
+    if question.type == "skills":
+        question.skills = clean_skills
+    question.save()
+    return question
+
+
+@transaction.atomic
 def survey_create_with_questions(
     *, actor: Any, questions: Sequence[Mapping[str, Any]], **survey_fields: Any
 ) -> Survey:

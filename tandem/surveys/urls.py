@@ -14,6 +14,7 @@ urlpatterns = [
     path("<uuid:public_id>/edit/", views.survey_edit, name="edit"),
     path("<uuid:public_id>/sections/", views.section_add, name="section_add"),
     path("<uuid:public_id>/questions/", views.question_add, name="question_add"),
+    path("<uuid:public_id>/questions/<slug:key>/", views.question_edit, name="question_edit"),
     path(
         "<uuid:public_id>/questions/<slug:key>/delete/",
         views.question_delete,

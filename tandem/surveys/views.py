@@ -21,7 +21,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from tandem.core.errors import DomainError, PermissionDeniedError
 
 from . import selectors, services
-from .forms import InviteForm, QuestionForm, SectionForm, SurveyForm, TemplateForm, answer_data
+from .forms import (
+    InviteForm,
+    QuestionEditForm,
+    QuestionForm,
+    SectionForm,
+    SurveyForm,
+    TemplateForm,
+    answer_data,
+)
 from .models import Survey, SurveyInvitation, SurveyVersion
 from .permissions import can_manage_survey, survey_institutions_qs
 
@@ -174,6 +182,36 @@ def question_add(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         context["question_form"] = form
     template = "surveys/detail.html#builder" if _is_htmx(request) else "surveys/detail.html"
     return render(request, template, context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def question_edit(request: HttpRequest, public_id: uuid.UUID, key: str) -> HttpResponse:
+    survey = _managed(request, public_id)
+    version = services.draft_version(survey) or services.latest_published_version(survey)
+    question = version.questions.filter(key=key).first() if version else None
+    if question is None:
+        raise Http404
+    form = QuestionEditForm(request.POST or None, question=question)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.question_update(
+                actor=request.user, survey=survey, key=key, **form.service_kwargs()
+            )
+        except DomainError as exc:
+            for name, errors in exc.fields.items():
+                for error in errors:
+                    form.add_error(name if name in form.fields else None, error)
+        else:
+            messages.success(request, _("Question changed in the draft."))
+            return redirect("surveys:detail", public_id=survey.public_id)
+    status = 400 if form.is_bound else 200
+    return render(
+        request,
+        "surveys/question_edit.html",
+        {"form": form, "survey": survey, "question": question},
+        status=status,
+    )
 
 
 @login_required
