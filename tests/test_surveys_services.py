@@ -339,3 +339,28 @@ def test_personal_data_export_and_erasure():
     assert response.answers.get(question__key="text").value == ""
     assert response.answers.get(question__key="likert").value == 4
     assert not SurveyInvitation.objects.filter(user=cast.student).exists()
+
+
+def test_first_destination_results_group_outcomes_the_nace_way():
+    from tandem.surveys.selectors import survey_results
+
+    cast = survey_cast()
+    survey = services.survey_from_template(
+        actor=None,
+        institution=cast.institution,
+        template_key="graduate_first_destination",
+        publish=True,
+    )
+    statuses = ["employed_full_time"] * 9 + ["freelance"] * 3 + ["continuing_education"] * 10
+    statuses += ["seeking_employment"] * 12 + ["not_seeking"] * 2
+    for i, status in enumerate(statuses):
+        invitation = invite(survey, email=f"g{i}@example.com")
+        services.response_submit(
+            actor=None, invitation=invitation, data={"status": status}, by_link=True
+        )
+    results = survey_results(cast.coordinator, survey)
+    outcome = next(q for q in results.questions if q.key == "status-outcome")
+    # employed 12, continuing 10, seeking 12, other 2 (<10) → "other" and one more hidden.
+    assert outcome.counts == [12, None, 12, None]
+    assert outcome.total == 36
+    assert outcome.mean == round(100 * 22 / 36, 1)

@@ -397,3 +397,16 @@ def test_rewording_a_published_question_goes_into_a_new_version(client):
     assert v1.questions.get(key="single").text == "Would you return?"
     changed = v2.questions.get(key="single")
     assert changed.text == "Would you come back?" and changed.options[1]["label"] == "No way"
+
+
+def test_list_and_results_use_a_bounded_number_of_queries(client, django_assert_max_num_queries):
+    cast = survey_cast()
+    surveys = [survey_with_questions(cast.institution) for _ in range(4)]
+    answer_n(surveys[0], 12)
+    client.force_login(cast.coordinator)
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("surveys:list")).status_code == 200
+    with django_assert_max_num_queries(14):
+        assert (
+            client.get(reverse("surveys:results", args=[surveys[0].public_id])).status_code == 200
+        )

@@ -16,8 +16,10 @@ from uuid import UUID
 
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from . import suppression
+from .library import FIRST_DESTINATION_GROUPS
 from .models import (
     SCALE_BOUNDS,
     Answer,
@@ -211,4 +213,30 @@ def survey_results(viewer: Any, survey: Survey) -> SurveyResults:
         elif q.type == QuestionType.TEXT:
             result.texts = [str(v) for v in values if v] if free_text else None
         results.questions.append(result)
+        if survey.template_key == "graduate_first_destination" and key == "status":
+            results.questions.append(_first_destination_outcomes(values))
     return results
+
+
+def _first_destination_outcomes(values: list[Any]) -> QuestionResult:
+    """NACE first-destination outcome groups, with the outcome rate (employed or continuing
+    education, among those whose status is known) when the group is large enough."""
+    labels = {
+        "employed": _("Employed"),
+        "continuing_education": _("Continuing education"),
+        "seeking": _("Still seeking"),
+        "other": _("Not seeking"),
+    }
+    group_of = {v: g for g, members in FIRST_DESTINATION_GROUPS.items() for v in members}
+    counts = Counter(group_of.get(str(v), "other") for v in values)
+    result = QuestionResult(
+        key="status-outcome",
+        text=_("First destination (NACE groups)"),
+        type="single",
+        answered=len(values),
+    )
+    _distribution(result, [str(label) for label in labels.values()], [counts[g] for g in labels])
+    if len(values) >= SMALL_CELL:
+        positive = counts["employed"] + counts["continuing_education"]
+        result.mean = round(100 * positive / len(values), 1)
+    return result
