@@ -36,7 +36,7 @@ class Dashboard:
 def _stage_counts(qs: Any) -> list[tuple[str, int]]:
     """(stage label, count) in pipeline order, stages with no applications left out."""
     counts = dict(qs.order_by().values_list("stage").annotate(n=Count("id")))
-    return [(label, counts[value]) for value, label in Stage.choices if value in counts]
+    return [(str(label), counts[value]) for value, label in Stage.choices if value in counts]
 
 
 def dashboard_for(viewer: Any) -> Dashboard:
