@@ -277,7 +277,7 @@ class InvitationUse(models.Model):
     invitation = models.OneToOneField(
         SurveyInvitation, on_delete=models.CASCADE, related_name="use"
     )
-    used_at = models.DateTimeField(auto_now_add=True)
+    used_on = models.DateField(default=timezone.localdate)
 
     def __str__(self) -> str:
         return f"use of invitation {self.invitation_id}"

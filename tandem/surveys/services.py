@@ -668,7 +668,10 @@ def response_submit(
         Answer(response=response, question=question, value=value, number=number)
         for question, value, number in cleaned.values()
     )
-    locked.responded_at = now
+    # Anonymous: only the day, so the moment of use cannot be matched to a response.
+    locked.responded_at = (
+        now.replace(hour=0, minute=0, second=0, microsecond=0) if anonymous else now
+    )
     locked.save(update_fields=["responded_at", "updated_at"])
     return response
 
