@@ -364,3 +364,21 @@ def test_first_destination_results_group_outcomes_the_nace_way():
     assert outcome.counts == [12, None, 12, None]
     assert outcome.total == 36
     assert outcome.mean == round(100 * 22 / 36, 1)
+
+
+def test_results_skip_answers_to_a_key_reused_for_another_type():
+    from tandem.surveys.selectors import survey_results
+
+    cast = survey_cast()
+    survey = survey_with_questions(cast.institution)
+    services.response_submit(
+        actor=None, invitation=invite(survey), data=VALID_ANSWERS, by_link=True
+    )
+    services.question_delete(actor=cast.coordinator, survey=survey, key="likert")
+    services.question_add(
+        actor=cast.coordinator, survey=survey, key="likert", text="Why?", type="text"
+    )
+    services.survey_publish(actor=cast.coordinator, survey=survey)
+    results = survey_results(cast.coordinator, survey)
+    reused = next(q for q in results.questions if q.key == "likert")
+    assert reused.type == "text" and reused.answered == 0

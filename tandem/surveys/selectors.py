@@ -174,9 +174,11 @@ def survey_results(viewer: Any, survey: Survey) -> SurveyResults:
         questions[q.key] = q  # latest wording wins, order follows the latest version
     by_key: dict[str, list[Any]] = defaultdict(list)
     numbers: dict[str, list[Decimal]] = defaultdict(list)
-    for key, value, number in Answer.objects.filter(response__survey=survey).values_list(
-        "question__key", "value", "number"
+    for key, kind, value, number in Answer.objects.filter(response__survey=survey).values_list(
+        "question__key", "question__type", "value", "number"
     ):
+        if key not in questions or questions[key].type != kind:
+            continue  # a key reused for another type of question in a later version
         by_key[key].append(value)
         if number is not None:
             numbers[key].append(number)
