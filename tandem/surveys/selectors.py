@@ -16,6 +16,7 @@ from uuid import UUID
 
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import suppression
@@ -82,8 +83,12 @@ def pending_invitations_for(viewer: Any) -> QuerySet[SurveyInvitation]:
         return SurveyInvitation.objects.none()
     return (
         SurveyInvitation.objects.filter(
-            user=viewer, responded_at__isnull=True, survey__status="open"
+            user=viewer,
+            responded_at__isnull=True,
+            survey__status="open",
+            expires_at__gt=timezone.now(),
         )
+        .filter(Q(survey__closes_at__isnull=True) | Q(survey__closes_at__gt=timezone.now()))
         .select_related("survey__institution")
         .order_by("-created_at")
     )
