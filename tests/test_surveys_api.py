@@ -205,8 +205,12 @@ def test_results_are_suppressed_and_free_text_gated(client, world):
     results = client.get(f"{BASE}/{survey.public_id}/results").json()
     assert results["responses"] == 12 and results["response_rate"] == 100.0
     likert = next(q for q in results["questions"] if q["key"] == "likert")
-    # 11 × "5" and 1 × "2": the 1 is hidden, and so is the 11 (else 12 − 11 reveals it).
-    assert likert["counts"] == [0, None, 0, 0, None] and likert["total"] == 12
+    # 11 × "5" and 1 × "2": the 1 is hidden, and so is the 11 (else 12 − 11 reveals it); with
+    # the average shown (4.75 = (11·5 + 2)/12 would give them back) the whole row is hidden.
+    assert likert["counts"] == [None] * 5 and likert["total"] == 12
+    assert likert["mean"] == 4.75
+    single = next(q for q in results["questions"] if q["key"] == "single")
+    assert single["counts"] == [12, 0]
     text = next(q for q in results["questions"] if q["key"] == "text")
     assert text["texts"] is None
     client.force_login(cast.coordinator)

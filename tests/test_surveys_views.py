@@ -376,8 +376,9 @@ def test_free_text_only_for_coordinators_and_small_cells_suppressed(client):
     response = client.get(reverse("surveys:results", args=[survey.public_id]))
     by_key = {r.key: r for r in response.context["results"].questions}
     assert by_key["text"].texts is None and "Great team" not in response.content.decode()
-    assert by_key["likert"].counts == [0, 0, 0, None, 0]  # 3 answers of "4": suppressed
-    assert by_key["likert"].total is None  # a lone small cell hides its total too
+    # 3 answers of "4" (< 10): hidden; with zeros beside it and the number of answers shown,
+    # the whole row is hidden. No average from fewer than 10 answers.
+    assert by_key["likert"].counts == [None] * 5 and by_key["likert"].mean is None
     client.force_login(cast.coordinator)
     response = client.get(reverse("surveys:results", args=[survey.public_id]))
     assert "Great team" in response.content.decode()

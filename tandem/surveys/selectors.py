@@ -148,15 +148,21 @@ class SurveyResults:
 
 
 def _mean(values: list[Decimal], minimum: int) -> float | None:
-    return round(float(statistics.fmean(values)), 2) if len(values) >= minimum else None
+    """An average, only over at least ``minimum`` (and never fewer than 10) answers."""
+    enough = len(values) >= max(minimum, SMALL_CELL)
+    return round(float(statistics.fmean(values)), 2) if enough else None
 
 
 def _distribution(result: QuestionResult, labels: list[str], counts: list[int]) -> None:
     table = suppression.suppress_counts(counts, SMALL_CELL)
     result.labels = labels
     result.counts = list(table.cells[0])
-    result.total = table.row_totals[0] if table.row_totals else None
+    result.total = sum(counts)
     result.suppressed = bool(table.suppressed)
+    if table.row_totals is None or table.row_totals[0] is None:
+        # The total is published anyway (as the number of answers), so a distribution whose
+        # total had to be hidden is hidden entirely.
+        result.counts = [None] * len(counts)
 
 
 def survey_results(viewer: Any, survey: Survey) -> SurveyResults:
@@ -196,6 +202,11 @@ def survey_results(viewer: Any, survey: Survey) -> SurveyResults:
             points = Counter(int(v) for v in values)
             _distribution(result, [str(s) for s in scale], [points[s] for s in scale])
             result.mean = _mean(numbers.get(key, []), minimum)
+            if result.suppressed and result.mean is not None:
+                # An average beside a partly hidden distribution can give the hidden counts
+                # back (4.75 over 12 answers of 2 or 5 means 11 fives and one two): show the
+                # average and hide the whole distribution.
+                result.counts = [None] * len(result.counts)
             if q.type == QuestionType.NPS and len(values) >= max(minimum, SMALL_CELL):
                 promoters = sum(1 for v in values if int(v) >= 9)
                 detractors = sum(1 for v in values if int(v) <= 6)
@@ -207,7 +218,7 @@ def survey_results(viewer: Any, survey: Survey) -> SurveyResults:
             labels = [str(o.get("label") or o["value"]) for o in q.options]
             _distribution(result, labels, [counter[o] for o in q.option_values])
         elif q.type == QuestionType.NUMBER:
-            result.mean = _mean(numbers.get(key, []), max(minimum, SMALL_CELL))
+            result.mean = _mean(numbers.get(key, []), minimum)
         elif q.type == QuestionType.SKILLS:
             ratings: dict[str, list[Decimal]] = defaultdict(list)
             for v in values:
