@@ -12,11 +12,12 @@ from tandem.organizations.models import Organization
 from tandem.partnerships.models import Partnership, PartnershipType
 
 
-def _fingerprint() -> list[tuple[str, str, str]]:
+def _fingerprint() -> list[tuple[str, str, str, str]]:
     return list(
-        Application.objects.order_by("opportunity__title", "student__email").values_list(
-            "opportunity__title", "student__email", "stage"
-        )
+        # Two hosts may post the same title: the host makes each row's key unique.
+        Application.objects.order_by(
+            "opportunity__title", "opportunity__host__slug", "student__email"
+        ).values_list("opportunity__title", "opportunity__host__slug", "student__email", "stage")
     )
 
 
