@@ -72,6 +72,8 @@ def test_only_the_owner_coordinator_builds():
         ({"type": "text", "condition": {"question": "nope", "values": ["x"]}}, "condition"),
         ({"type": "text", "key": "likert"}, "key"),
         ({"type": "bogus"}, "type"),
+        ({"type": "number", "max_value": 10**15}, "max_value"),
+        ({"type": "number", "min_value": "-Infinity"}, "min_value"),
     ],
 )
 def test_bad_question_definitions_are_refused(kwargs, field):

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from .models import CHOICE_TYPES, SCALE_BOUNDS, Question, QuestionType
 
 TEXT_MAX_CHARS = 5000
+LIMIT = Decimal("1e10")  # numbers are stored with 12 digits, 2 after the point
 SKILL_SCALE = (1, 5)
 
 
@@ -70,7 +71,7 @@ def clean_answer(
             number = Decimal(str(raw).strip())
         except InvalidOperation as exc:
             raise ValueError from exc
-        if not number.is_finite() or abs(number) >= Decimal("1e10"):
+        if not number.is_finite() or abs(number) >= LIMIT:
             raise ValueError
         if question.min_value is not None and number < question.min_value:
             raise ValueError
@@ -181,6 +182,9 @@ def definition_errors(
         and min_value > max_value
     ):
         errors["max_value"] = [_("The maximum must not be below the minimum.")]
+    for name, bound in (("min_value", min_value), ("max_value", max_value)):
+        if bound is not None and (not Decimal(bound).is_finite() or abs(Decimal(bound)) >= LIMIT):
+            errors[name] = [_("Use a number below ten billion.")]
     if type == QuestionType.SKILLS and not [s for s in skills if s.strip()]:
         errors["skills"] = [_("List at least one skill.")]
     if condition:

@@ -68,6 +68,8 @@ def survey_create(
         raise PermissionDeniedError()
     if not institution.is_institution:
         raise DomainError(_("Only an institution owns surveys."), fields={"institution": "—"})
+    if not title.strip():
+        raise DomainError(_("Give the survey a title."), fields={"title": _("Required.")})
     if min_responses < 1:
         raise DomainError(_("At least one response."), fields={"min_responses": "≥ 1"})
     survey = Survey.objects.create(
