@@ -236,3 +236,25 @@ def test_unknown_survey_is_404(client, world):
     cast, _survey = world
     client.force_login(cast.coordinator)
     problem(client.get(f"{BASE}/00000000-0000-0000-0000-000000000000"), 404)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_individual_responses_matrix(client, world, role):
+    cast, survey = world
+    invitation = services.invitation_create(actor=None, survey=survey, user=cast.student)
+    services.response_submit(actor=cast.student, invitation=invitation, data=VALID_ANSWERS)
+    response = as_(client, cast, role).get(f"{BASE}/{survey.public_id}/responses")
+    if role == "coordinator":
+        assert response.status_code == 200
+        items = response.json()["items"]
+        assert items[0]["respondent"] == cast.student.full_name
+        assert {a["key"] for a in items[0]["answers"]} >= {"likert", "text"}
+        return
+    problem(response, {"anonymous": 401, "educator": 403}.get(role, 404))
+
+
+def test_individual_responses_refused_for_anonymous_surveys(client):
+    cast = survey_cast()
+    survey = survey_with_questions(cast.institution, anonymous=True)
+    client.force_login(cast.coordinator)
+    problem(client.get(f"{BASE}/{survey.public_id}/responses"), 403)

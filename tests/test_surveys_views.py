@@ -411,3 +411,27 @@ def test_list_and_results_use_a_bounded_number_of_queries(client, django_assert_
         assert (
             client.get(reverse("surveys:results", args=[surveys[0].public_id])).status_code == 200
         )
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_individual_responses_matrix(client, role):
+    cast = survey_cast()
+    survey = survey_with_questions(cast.institution)
+    answer_n(survey, 2)
+    response = client_for(client, cast.role(role)).get(
+        reverse("surveys:responses", args=[survey.public_id])
+    )
+    expected = {"anonymous": 302, "educator": 403, "coordinator": 200}.get(role, 404)
+    assert response.status_code == expected
+    if role == "coordinator":
+        body = response.content.decode()
+        assert body.count("Great team") == 2 and "p0@example.com" in body
+
+
+def test_no_individual_responses_for_anonymous_surveys(client):
+    cast = survey_cast()
+    survey = survey_with_questions(cast.institution, anonymous=True)
+    answer_n(survey, 2)
+    client.force_login(cast.coordinator)
+    url = reverse("surveys:responses", args=[survey.public_id])
+    assert client.get(url).status_code == 403

@@ -5,7 +5,7 @@ visible survey the caller may not change 403, invalid answers 400 (field errors 
 question), a second response or a closed survey 409.
 """
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
@@ -13,12 +13,21 @@ from uuid import UUID
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from ninja import Field, Router, Schema, Status
+from ninja.pagination import PageNumberPagination, paginate
 
 from tandem.organizations.models import Organization
 
 from . import selectors, services
-from .models import Audience, Question, QuestionType, Survey, SurveyInvitation, SurveyVersion
-from .permissions import can_manage_survey
+from .models import (
+    Audience,
+    Question,
+    QuestionType,
+    Survey,
+    SurveyInvitation,
+    SurveyResponse,
+    SurveyVersion,
+)
+from .permissions import can_manage_survey, can_read_individual_responses
 
 router = Router(tags=["surveys"])
 
@@ -291,6 +300,61 @@ def invitation_respond(request: HttpRequest, invitation_id: UUID, payload: Respo
         actor=request.user, invitation=invitation, data=payload.answers
     )
     return Status(201, response)
+
+
+class AnswerOut(Schema):
+    question: str
+    key: str
+    value: Any
+
+    @staticmethod
+    def resolve_question(obj: Any) -> str:
+        return obj.question.text
+
+    @staticmethod
+    def resolve_key(obj: Any) -> str:
+        return obj.question.key
+
+
+class IndividualResponseOut(Schema):
+    id: UUID = Field(..., alias="public_id")
+    respondent: str | None
+    about: str
+    version: int
+    submitted_on: date
+    answers: list[AnswerOut]
+
+    @staticmethod
+    def resolve_respondent(obj: SurveyResponse) -> str | None:
+        if obj.respondent is not None:
+            return obj.respondent.full_name
+        return obj.invitation.recipient_label if obj.invitation else None
+
+    @staticmethod
+    def resolve_about(obj: SurveyResponse) -> str:
+        return obj.invitation.subject_label if obj.invitation else ""
+
+    @staticmethod
+    def resolve_version(obj: SurveyResponse) -> int:
+        return obj.version.number
+
+    @staticmethod
+    def resolve_answers(obj: SurveyResponse) -> list[Any]:
+        return list(obj.answers.all())
+
+
+@router.get(
+    "/{survey_id}/responses",
+    response=list[IndividualResponseOut],
+    url_name="survey_responses",
+)
+@paginate(PageNumberPagination, page_size=20)
+def survey_responses(request: HttpRequest, survey_id: UUID) -> Any:
+    """Individual responses of a survey that is not anonymous (the owner's coordinators)."""
+    survey = selectors.survey_detail(request.user, survey_id)
+    if not can_read_individual_responses(request.user, survey):
+        raise PermissionDenied
+    return selectors.individual_responses(request.user, survey)
 
 
 @router.get("/{survey_id}/results", response=ResultsOut, url_name="survey_results")

@@ -63,3 +63,8 @@ def survey_institutions_qs(user: Any) -> QuerySet[Organization]:
     if not ids:
         return Organization.objects.none()
     return Organization.objects.filter(pk__in=ids, kind="institution")
+
+
+def can_read_individual_responses(user: Any, survey: Survey) -> bool:
+    """One person's answers, for surveys that are not anonymous: the owner's coordinators."""
+    return not survey.is_anonymous and has_role(user, survey.institution_id, [Role.COORDINATOR])

@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,11 +28,13 @@ from .models import (
     QuestionType,
     Survey,
     SurveyInvitation,
+    SurveyResponse,
     SurveyVersion,
 )
 from .permissions import (
     can_manage_survey,
     can_read_free_text,
+    can_read_individual_responses,
     can_view_survey_results,
     surveys_visible_qs,
 )
@@ -109,6 +111,25 @@ def invitations_for(viewer: Any, survey: Survey) -> QuerySet[SurveyInvitation]:
     if not can_manage_survey(viewer, survey):
         return SurveyInvitation.objects.none()
     return survey.invitations.select_related("user").order_by("-created_at")
+
+
+def individual_responses(viewer: Any, survey: Survey) -> QuerySet[SurveyResponse]:
+    """Responses with their answers, newest first: only for surveys that are not anonymous,
+    only for the owner's coordinators (otherwise none)."""
+    if not can_read_individual_responses(viewer, survey):
+        return SurveyResponse.objects.none()
+    return (
+        survey.responses.select_related("respondent", "invitation", "version")
+        .prefetch_related(
+            Prefetch(
+                "answers",
+                queryset=Answer.objects.select_related("question").order_by(
+                    "question__section__position", "question__position"
+                ),
+            )
+        )
+        .order_by("-submitted_on", "-id")
+    )
 
 
 # --- Results -----------------------------------------------------------------------------------

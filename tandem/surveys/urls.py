@@ -25,4 +25,5 @@ urlpatterns = [
     path("<uuid:public_id>/invite/", views.survey_invite, name="invite"),
     path("<uuid:public_id>/preview/", views.survey_preview, name="preview"),
     path("<uuid:public_id>/results/", views.survey_results, name="results"),
+    path("<uuid:public_id>/responses/", views.survey_responses, name="responses"),
 ]

@@ -13,6 +13,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -31,7 +32,11 @@ from .forms import (
     answer_data,
 )
 from .models import Survey, SurveyInvitation, SurveyVersion
-from .permissions import can_manage_survey, survey_institutions_qs
+from .permissions import (
+    can_manage_survey,
+    can_read_individual_responses,
+    survey_institutions_qs,
+)
 
 
 def _is_htmx(request: HttpRequest) -> bool:
@@ -322,7 +327,32 @@ def survey_preview(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 def survey_results(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     survey = selectors.survey_detail(request.user, public_id)
     results = selectors.survey_results(request.user, survey)
-    return render(request, "surveys/results.html", {"survey": survey, "results": results})
+    return render(
+        request,
+        "surveys/results.html",
+        {
+            "survey": survey,
+            "results": results,
+            "can_read_responses": can_read_individual_responses(request.user, survey),
+        },
+    )
+
+
+@login_required
+@require_GET
+def survey_responses(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """Individual responses of a survey that is not anonymous (owner's coordinators)."""
+    survey = selectors.survey_detail(request.user, public_id)
+    if not can_read_individual_responses(request.user, survey):
+        raise PermissionDenied
+    page_obj = Paginator(selectors.individual_responses(request.user, survey), 20).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "surveys/responses.html",
+        {"survey": survey, "page_obj": page_obj, "responses": page_obj.object_list},
+    )
 
 
 # --- Answering ---------------------------------------------------------------------------------
