@@ -15,6 +15,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from tandem.core.errors import DomainError, PermissionDeniedError
+from tandem.core.schemas import PublicIdSchema
 from tandem.organizations.models import Organization, OrganizationKind, Sector, Site
 from tandem.organizations.permissions import coordinator_institution_ids, is_platform_admin
 from tandem.partnerships.models import Partnership
@@ -33,25 +34,13 @@ from .permissions import can_edit_opportunity, is_host_staff
 router = Router(tags=["opportunities"])
 
 
-class HostOut(Schema):
-    id: UUID
-
-    @staticmethod
-    def resolve_id(obj: Any) -> UUID:
-        return obj.public_id
-
+class HostOut(PublicIdSchema):
     name: str
     kind: str
     sector: str
 
 
-class OpportunityOut(Schema):
-    id: UUID
-
-    @staticmethod
-    def resolve_id(obj: Any) -> UUID:
-        return obj.public_id
-
+class OpportunityOut(PublicIdSchema):
     title: str
     host: HostOut
     type: OpportunityType

@@ -16,6 +16,7 @@ from ninja.pagination import PageNumberPagination, paginate
 
 from tandem.accounts.models import User
 from tandem.core.errors import DomainError, PermissionDeniedError
+from tandem.core.schemas import PublicIdSchema
 
 from . import selectors, services
 from .models import (
@@ -33,13 +34,7 @@ from .permissions import can_manage_organization
 router = Router(tags=["organizations"])
 
 
-class OrganizationOut(Schema):
-    id: UUID
-
-    @staticmethod
-    def resolve_id(obj: Any) -> UUID:
-        return obj.public_id
-
+class OrganizationOut(PublicIdSchema):
     name: str
     slug: str
     kind: str
@@ -52,13 +47,7 @@ class OrganizationOut(Schema):
     country: str
 
 
-class SiteOut(Schema):
-    id: UUID
-
-    @staticmethod
-    def resolve_id(obj: Any) -> UUID:
-        return obj.public_id
-
+class SiteOut(PublicIdSchema):
     name: str
     address: str
     city: str

@@ -21,6 +21,7 @@ from pydantic import Field
 
 from tandem.accounts.models import User
 from tandem.core.errors import DomainError
+from tandem.core.schemas import PublicIdSchema
 from tandem.organizations.models import Organization
 
 from . import services
@@ -71,8 +72,7 @@ def _user(u: Any) -> dict[str, Any] | None:
     return {"id": u.public_id, "full_name": u.full_name} if u is not None else None
 
 
-class PartnershipOut(Schema):
-    id: UUID
+class PartnershipOut(PublicIdSchema):
     title: str
     summary: str
     types: list[str]
@@ -84,10 +84,6 @@ class PartnershipOut(Schema):
     next_review_date: dt.date | None
     created_at: dt.datetime
     updated_at: dt.datetime
-
-    @staticmethod
-    def resolve_id(obj: Partnership) -> UUID:
-        return obj.public_id
 
     @staticmethod
     def resolve_institutions(obj: Partnership) -> list[dict[str, Any]]:
@@ -156,8 +152,7 @@ class KPIIn(Schema):
     metric: BoundMetric = BoundMetric.MANUAL
 
 
-class KPIOut(Schema):
-    id: UUID
+class KPIOut(PublicIdSchema):
     name: str
     unit: str
     baseline: Decimal
@@ -170,10 +165,6 @@ class KPIOut(Schema):
     owner: UserRef | None
 
     @staticmethod
-    def resolve_id(obj: KPI) -> UUID:
-        return obj.public_id
-
-    @staticmethod
     def resolve_owner(obj: KPI) -> dict[str, Any] | None:
         return _user(obj.owner)
 
@@ -184,16 +175,11 @@ class ObjectiveIn(Schema):
     owner_id: UUID | None = None
 
 
-class ObjectiveOut(Schema):
-    id: UUID
+class ObjectiveOut(PublicIdSchema):
     title: str
     description: str
     owner: UserRef | None
     kpis: list[KPIOut]
-
-    @staticmethod
-    def resolve_id(obj: Objective) -> UUID:
-        return obj.public_id
 
     @staticmethod
     def resolve_owner(obj: Objective) -> dict[str, Any] | None:
@@ -210,17 +196,12 @@ class MeasurementIn(Schema):
     note: str = Field("", max_length=300)
 
 
-class MeasurementOut(Schema):
-    id: UUID
+class MeasurementOut(PublicIdSchema):
     value: Decimal
     measured_at: dt.datetime
     source: str
     recorded_by: UserRef | None
     note: str
-
-    @staticmethod
-    def resolve_id(obj: Any) -> UUID:
-        return obj.public_id
 
     @staticmethod
     def resolve_recorded_by(obj: Any) -> dict[str, Any] | None:
@@ -242,16 +223,11 @@ class DeliveryIn(Schema):
     note: str = Field("", max_length=300)
 
 
-class DeliveryOut(Schema):
-    id: UUID
+class DeliveryOut(PublicIdSchema):
     amount: Decimal | None
     quantity: Decimal | None
     delivered_on: dt.date
     note: str
-
-    @staticmethod
-    def resolve_id(obj: Any) -> UUID:
-        return obj.public_id
 
 
 class CommitmentIn(Schema):
@@ -264,8 +240,7 @@ class CommitmentIn(Schema):
     due_date: dt.date | None = None
 
 
-class CommitmentOut(Schema):
-    id: UUID
+class CommitmentOut(PublicIdSchema):
     organization: OrgRef
     kind: str
     description: str
@@ -276,10 +251,6 @@ class CommitmentOut(Schema):
     delivered: Decimal
     delivered_share: Decimal
     deliveries: list[DeliveryOut]
-
-    @staticmethod
-    def resolve_id(obj: Commitment) -> UUID:
-        return obj.public_id
 
     @staticmethod
     def resolve_organization(obj: Commitment) -> dict[str, Any]:
@@ -307,18 +278,13 @@ class ContactIn(Schema):
     is_primary: bool = False
 
 
-class ContactOut(Schema):
-    id: UUID
+class ContactOut(PublicIdSchema):
     organization: OrgRef
     user: UserRef | None
     name: str
     email: str
     role_title: str
     is_primary: bool
-
-    @staticmethod
-    def resolve_id(obj: PartnershipContact) -> UUID:
-        return obj.public_id
 
     @staticmethod
     def resolve_organization(obj: PartnershipContact) -> dict[str, Any]:
@@ -344,17 +310,12 @@ class CommunicationIn(Schema):
     body: str = Field("", max_length=20000)
 
 
-class CommunicationOut(Schema):
-    id: UUID
+class CommunicationOut(PublicIdSchema):
     kind: str
     date: dt.date
     title: str
     body: str
     author: UserRef | None
-
-    @staticmethod
-    def resolve_id(obj: CommunicationEntry) -> UUID:
-        return obj.public_id
 
     @staticmethod
     def resolve_author(obj: CommunicationEntry) -> dict[str, Any] | None:
@@ -372,17 +333,12 @@ class ActionItemPatch(Schema):
     done: bool
 
 
-class ActionItemOut(Schema):
-    id: UUID
+class ActionItemOut(PublicIdSchema):
     description: str
     owner: UserRef | None
     due_date: dt.date | None
     done_at: dt.datetime | None
     entry_id: UUID | None
-
-    @staticmethod
-    def resolve_id(obj: ActionItem) -> UUID:
-        return obj.public_id
 
     @staticmethod
     def resolve_owner(obj: ActionItem) -> dict[str, Any] | None:
@@ -393,18 +349,13 @@ class ActionItemOut(Schema):
         return obj.entry.public_id if obj.entry is not None else None
 
 
-class DocumentOut(Schema):
-    id: UUID
+class DocumentOut(PublicIdSchema):
     kind: str
     title: str
     content_type: str
     size: int
     created_at: dt.datetime
     download_url: str
-
-    @staticmethod
-    def resolve_id(obj: PartnershipDocument) -> UUID:
-        return obj.public_id
 
     @staticmethod
     def resolve_download_url(obj: PartnershipDocument) -> str:
