@@ -80,7 +80,9 @@ def clean_answer(
         number = number.quantize(Decimal("0.01"))
         return str(number), number
     if kind == QuestionType.TEXT:
-        text = str(raw).strip()
+        if not isinstance(raw, str):
+            raise ValueError
+        text = raw.strip()
         if len(text) > TEXT_MAX_CHARS:
             raise ValueError
         return text, None
