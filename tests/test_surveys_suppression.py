@@ -125,3 +125,14 @@ def test_rejects_ragged_or_negative_tables():
         suppress([[1, 2], [3]])
     with pytest.raises(ValueError):
         suppress([[-1]])
+
+
+def test_suppression_imports_no_django():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, tandem.surveys.suppression; "
+        "sys.exit(any(m.startswith('django') for m in sys.modules))"
+    )
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
