@@ -435,3 +435,15 @@ def test_no_individual_responses_for_anonymous_surveys(client):
     client.force_login(cast.coordinator)
     url = reverse("surveys:responses", args=[survey.public_id])
     assert client.get(url).status_code == 403
+
+
+def test_opening_a_closed_survey_says_so(client):
+    cast = survey_cast()
+    survey = survey_with_questions(cast.institution)
+    invitation = services.invitation_create(actor=None, survey=survey, email="sup@example.com")
+    services.survey_close(actor=None, survey=survey)
+    url = reverse("surveys:answer_link", args=[services.invitation_token(invitation)])
+    response = client.get(url)
+    assert response.status_code == 410
+    body = response.content.decode()
+    assert "no longer takes answers" in body and "Send my answers" not in body

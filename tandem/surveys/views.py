@@ -381,7 +381,8 @@ def _answer(
         )
     if request.method == "GET":
         if not survey.is_accepting():
-            context["problem"] = _("This survey is closed.")
+            context["problem"] = _("This survey is closed and no longer takes answers.")
+            context["closed"] = True
             return render(request, "surveys/answer.html", context, status=410)
         return render(request, "surveys/answer.html", context)
     data = answer_data(questions, request.POST, invitation.skills or [])
