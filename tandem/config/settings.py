@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "tandem.opportunities",
     "tandem.applications",
     "tandem.surveys",
+    "tandem.analytics",
     "tandem.matching",
     "tandem.skills",
     "tandem.dashboards",

@@ -158,6 +158,12 @@ class BoundMetric(models.TextChoices):
     PLACEMENTS = "placements", _("Placements (accepted offers)")
     APPLICATIONS = "applications", _("Applications received")
     OPPORTUNITIES = "opportunities", _("Opportunities published")
+    # Refreshed daily by tandem.analytics (see docs/analytics.md).
+    COMPLETION_RATE = "completion_rate", _("Completion rate of ended placements (%)")
+    OFFER_CONVERSION = "offer_conversion", _("Offers converted to placements (%)")
+    MEAN_SATISFACTION = "mean_satisfaction", _("Mean student satisfaction (1–5)")
+    GUEST_LECTURES = "guest_lectures", _("Guest lectures and workshops held")
+    FUNDING_DELIVERED = "funding_delivered", _("Funding delivered")
 
 
 class KPI(PublicModel):

@@ -1,0 +1,162 @@
+"""Live KPI metrics: the current value of each platform metric for one partnership.
+
+Each function takes a partnership and "today" and returns a ``Decimal`` or ``None`` when the
+metric has no honest value yet (nothing to divide by, too few answers to publish, funding in
+more than one currency). ``None`` records nothing. Definitions are in ``docs/analytics.md``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Avg, Count, Exists, OuterRef, Q, Sum
+from django.db.models.functions import Coalesce
+
+from tandem.applications.models import SEAT_HOLDING_STAGES, Application, Stage, StageChange
+from tandem.opportunities.models import Opportunity, OpportunityStatus, OpportunityType
+from tandem.partnerships.models import (
+    BoundMetric,
+    CommitmentDelivery,
+    CommitmentKind,
+    Partnership,
+)
+from tandem.surveys.models import Answer, QuestionType
+from tandem.surveys.suppression import DEFAULT_THRESHOLD
+
+# The survey whose Likert answers measure satisfaction, and the invitation key it is sent with.
+SATISFACTION_TEMPLATE = "placement_student_end"
+# Opportunity types that count as a guest lecture held once their date has passed.
+LECTURE_TYPES = (OpportunityType.GUEST_LECTURE, OpportunityType.WORKSHOP)
+HELD_STATUSES = (OpportunityStatus.PUBLISHED, OpportunityStatus.CLOSED, OpportunityStatus.FILLED)
+
+MetricFunction = Callable[[Partnership, date], Decimal | None]
+_TWO_PLACES = Decimal("0.01")
+
+
+def _percent(part: int, whole: int) -> Decimal | None:
+    if whole == 0:
+        return None
+    return (Decimal(100) * part / whole).quantize(_TWO_PLACES, rounding=ROUND_HALF_UP)
+
+
+def _applications(partnership: Partnership):  # type: ignore[no-untyped-def]
+    return Application.objects.filter(opportunity__partnership=partnership)
+
+
+def placements(partnership: Partnership, today: date) -> Decimal | None:
+    """Applications holding a seat (accepted, placed, completed): same as the live count."""
+    count = _applications(partnership).filter(stage__in=list(SEAT_HOLDING_STAGES)).count()
+    return Decimal(count)
+
+
+def completion_rate(partnership: Partnership, today: date) -> Decimal | None:
+    """Completed ÷ placements that have ended, in %. A placement has ended when it was
+    completed, when its opportunity's end date has passed while still "placed", or when the
+    student withdrew after being placed (a drop-out)."""
+    was_placed = Exists(
+        StageChange.objects.filter(application=OuterRef("pk"), to_stage=Stage.PLACED)
+    )
+    counts = (
+        _applications(partnership)
+        .annotate(was_placed=was_placed)
+        .aggregate(
+            completed=Count("pk", filter=Q(stage=Stage.COMPLETED)),
+            overdue=Count("pk", filter=Q(stage=Stage.PLACED, opportunity__end_date__lt=today)),
+            dropped=Count("pk", filter=Q(stage=Stage.WITHDRAWN, was_placed=True)),
+        )
+    )
+    ended = counts["completed"] + counts["overdue"] + counts["dropped"]
+    return _percent(counts["completed"], ended)
+
+
+def offer_conversion(partnership: Partnership, today: date) -> Decimal | None:
+    """Of the applications that were ever offered a place, the share now holding a seat, in %."""
+    offered = Exists(StageChange.objects.filter(application=OuterRef("pk"), to_stage=Stage.OFFER))
+    counts = (
+        _applications(partnership)
+        .annotate(offered=offered)
+        .filter(Q(offered=True) | Q(stage__in=list(SEAT_HOLDING_STAGES)))
+        .aggregate(
+            offers=Count("pk"),
+            converted=Count("pk", filter=Q(stage__in=list(SEAT_HOLDING_STAGES))),
+        )
+    )
+    return _percent(counts["converted"], counts["offers"])
+
+
+def mean_satisfaction(partnership: Partnership, today: date) -> Decimal | None:
+    """Mean of the Likert (1–5) answers in end-of-placement student evaluations sent for this
+    partnership's placements. Only responses that keep their invitation can be attributed
+    (anonymous surveys keep none), and fewer than 10 responses publish nothing."""
+    keys = [
+        f"placement-end:{public_id}:student"
+        for public_id in _applications(partnership).values_list("public_id", flat=True)
+    ]
+    if not keys:
+        return None
+    answers = Answer.objects.filter(
+        question__type=QuestionType.LIKERT,
+        number__isnull=False,
+        response__survey__template_key=SATISFACTION_TEMPLATE,
+        response__invitation__trigger_key__in=keys,
+    )
+    result = answers.aggregate(mean=Avg("number"), responses=Count("response", distinct=True))
+    if result["responses"] < DEFAULT_THRESHOLD or result["mean"] is None:
+        return None
+    return Decimal(result["mean"]).quantize(_TWO_PLACES, rounding=ROUND_HALF_UP)
+
+
+def guest_lectures(partnership: Partnership, today: date) -> Decimal | None:
+    """Guest lectures and workshops of the partnership that were published and whose date
+    (end date, or start date when there is none) is today or earlier."""
+    count = (
+        Opportunity.objects.filter(
+            partnership=partnership, type__in=LECTURE_TYPES, status__in=HELD_STATUSES
+        )
+        .annotate(held_on=Coalesce("end_date", "start_date"))
+        .filter(held_on__lte=today)
+        .count()
+    )
+    return Decimal(count)
+
+
+def funding_delivered(partnership: Partnership, today: date) -> Decimal | None:
+    """Sum of funding deliveries on the partnership's funding commitments, up to today. Money
+    in different currencies is never added: with more than one currency there is no value."""
+    rows = list(
+        CommitmentDelivery.objects.filter(
+            commitment__partnership=partnership,
+            commitment__kind=CommitmentKind.FUNDING,
+            delivered_on__lte=today,
+        )
+        .values("commitment__currency")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    )
+    if len(rows) > 1:
+        return None
+    if not rows:
+        currencies = (
+            partnership.commitments.filter(kind=CommitmentKind.FUNDING)
+            .values_list("currency", flat=True)
+            .distinct()
+        )
+        return Decimal(0) if len(set(currencies)) == 1 else None
+    return Decimal(rows[0]["total"] or 0)
+
+
+REGISTRY: dict[str, MetricFunction] = {
+    BoundMetric.PLACEMENTS.value: placements,
+    BoundMetric.COMPLETION_RATE.value: completion_rate,
+    BoundMetric.OFFER_CONVERSION.value: offer_conversion,
+    BoundMetric.MEAN_SATISFACTION.value: mean_satisfaction,
+    BoundMetric.GUEST_LECTURES.value: guest_lectures,
+    BoundMetric.FUNDING_DELIVERED.value: funding_delivered,
+}
+
+
+def compute(metric: str, partnership: Partnership, today: date) -> Decimal | None:
+    """The current value of ``metric`` for ``partnership``; ``KeyError`` when not live."""
+    return REGISTRY[metric](partnership, today)
