@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "tandem.analytics",
     "tandem.matching",
     "tandem.skills",
+    "tandem.curricula",
     "tandem.dashboards",
     "tandem.demo",
     "tandem.api",

@@ -1,0 +1,66 @@
+"""Forms of the curriculum pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from tandem.organizations.models import Organization
+
+from .models import MappingStatus
+from .services import MAX_OUTCOME_LENGTH
+
+
+class ProgramForm(forms.Form):
+    institution = forms.ModelChoiceField(
+        label=_("Institution"), queryset=Organization.objects.none()
+    )
+    title = forms.CharField(label=_("Title"), max_length=200)
+    code = forms.CharField(label=_("Code"), max_length=40, required=False)
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+    def __init__(self, *args: Any, institutions: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if institutions is None:
+            del self.fields["institution"]
+        else:
+            field = self.fields["institution"]
+            assert isinstance(field, forms.ModelChoiceField)
+            field.queryset = institutions
+            if institutions.count() == 1:
+                field.initial = institutions.first()
+
+
+class CourseForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    code = forms.CharField(label=_("Code"), max_length=40, required=False)
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+
+class OutcomeForm(forms.Form):
+    text = forms.CharField(
+        label=_("Learning outcome"),
+        max_length=MAX_OUTCOME_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("For example: “Students can clean and analyse data in Python.”"),
+    )
+
+
+class DecisionForm(forms.Form):
+    status = forms.ChoiceField(
+        choices=[(MappingStatus.CONFIRMED, _("Confirm")), (MappingStatus.REJECTED, _("Reject"))]
+    )
+
+
+class SkillSearchForm(forms.Form):
+    q = forms.CharField(label=_("Search ESCO skills"), max_length=100, required=False)
+
+
+class AddSkillForm(forms.Form):
+    concept = forms.UUIDField(label=_("ESCO concept"))

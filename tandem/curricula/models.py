@@ -1,0 +1,119 @@
+"""Programs → courses → learning outcomes, owned by an institution, and the mapping of each
+outcome to ESCO skills (suggested by the extractor, confirmed or rejected by an educator).
+
+No personal data apart from ``decided_by`` on a mapping (a staff member's account, kept for
+accountability like an audit actor; erasure sets it to NULL).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from tandem.core.models import PublicModel
+
+
+class Program(PublicModel):
+    """A degree or certificate program of one institution (e.g. "BSc Data Science")."""
+
+    institution = models.ForeignKey(
+        "organizations.Organization", on_delete=models.CASCADE, related_name="programs"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    code = models.CharField(_("code"), max_length=40, blank=True)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        ordering = ["title", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["institution", "title"], name="curricula_program_title_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Course(PublicModel):
+    """A course within a program."""
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="courses")
+    title = models.CharField(_("title"), max_length=200)
+    code = models.CharField(_("code"), max_length=40, blank=True)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        ordering = ["code", "title", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["program", "title"], name="curricula_course_title_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}".strip()
+
+
+class LearningOutcome(PublicModel):
+    """One learning outcome of a course ("Students can build a data pipeline in Python")."""
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="outcomes")
+    text = models.TextField(_("outcome"))
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+
+class MappingStatus(models.TextChoices):
+    SUGGESTED = "suggested", _("Suggested")
+    CONFIRMED = "confirmed", _("Confirmed")
+    REJECTED = "rejected", _("Rejected")
+
+
+class MappingSource(models.TextChoices):
+    EXTRACTOR = "extractor", _("Suggested by the extractor")
+    EDUCATOR = "educator", _("Added by an educator")
+
+
+class OutcomeSkill(PublicModel):
+    """An outcome ↔ ESCO skill link. Only ``confirmed`` links count as taught (supply)."""
+
+    outcome = models.ForeignKey(
+        LearningOutcome, on_delete=models.CASCADE, related_name="skill_links"
+    )
+    concept = models.ForeignKey(
+        "skills.SkillConcept", on_delete=models.PROTECT, related_name="outcome_links"
+    )
+    status = models.CharField(
+        max_length=12, choices=MappingStatus.choices, default=MappingStatus.SUGGESTED
+    )
+    source = models.CharField(
+        max_length=12, choices=MappingSource.choices, default=MappingSource.EXTRACTOR
+    )
+    score = models.FloatField(null=True, blank=True)
+    spans = models.JSONField(default=list, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-score", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["outcome", "concept"], name="curricula_outcome_concept_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=["suggested", "confirmed", "rejected"]),
+                name="curricula_outcomeskill_status_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.outcome_id} → {self.concept_id} ({self.status})"

@@ -1,0 +1,77 @@
+"""Reads of programs, courses and outcomes, scoped to the viewer (missing scope → nothing)."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from .models import Course, LearningOutcome, MappingStatus, OutcomeSkill, Program
+from .permissions import visible_programs
+
+
+def program_list(viewer: Any, *, q: str = "") -> QuerySet[Program]:
+    qs = visible_programs(viewer).select_related("institution")
+    if q.strip():
+        qs = qs.filter(Q(title__icontains=q.strip()) | Q(code__icontains=q.strip()))
+    return qs.annotate(course_count=Count("courses", distinct=True)).order_by(
+        "institution__name", "title", "pk"
+    )
+
+
+def program_get(viewer: Any, public_id: UUID | str) -> Program | None:
+    return (
+        visible_programs(viewer).select_related("institution").filter(public_id=public_id).first()
+    )
+
+
+def courses_of(program: Program) -> QuerySet[Course]:
+    return program.courses.annotate(
+        outcome_count=Count("outcomes", distinct=True),
+        confirmed_count=Count(
+            "outcomes__skill_links",
+            filter=Q(outcomes__skill_links__status=MappingStatus.CONFIRMED),
+            distinct=True,
+        ),
+    ).order_by("code", "title", "pk")
+
+
+def course_get(viewer: Any, public_id: UUID | str) -> Course | None:
+    return (
+        Course.objects.filter(program__in=visible_programs(viewer), public_id=public_id)
+        .select_related("program__institution")
+        .first()
+    )
+
+
+def outcomes_with_mappings(course: Course) -> QuerySet[LearningOutcome]:
+    links = OutcomeSkill.objects.select_related("concept").order_by("status", "-score", "pk")
+    return course.outcomes.prefetch_related(Prefetch("skill_links", queryset=links))
+
+
+def outcome_get(viewer: Any, public_id: UUID | str) -> LearningOutcome | None:
+    return (
+        LearningOutcome.objects.filter(
+            course__program__in=visible_programs(viewer), public_id=public_id
+        )
+        .select_related("course__program__institution")
+        .first()
+    )
+
+
+def mapping_get(viewer: Any, public_id: UUID | str) -> OutcomeSkill | None:
+    return (
+        OutcomeSkill.objects.filter(
+            outcome__course__program__in=visible_programs(viewer), public_id=public_id
+        )
+        .select_related("outcome__course__program__institution", "concept")
+        .first()
+    )
+
+
+def program_confirmed_skills(program: Program) -> QuerySet[OutcomeSkill]:
+    """The program's supply: confirmed mappings with their outcome and concept."""
+    return OutcomeSkill.objects.filter(
+        outcome__course__program=program, status=MappingStatus.CONFIRMED
+    ).select_related("concept", "outcome__course")

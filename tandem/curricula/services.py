@@ -1,0 +1,353 @@
+"""Every write of the curricula app: programs, courses, outcomes and skill mappings.
+
+Each service checks that ``actor`` may edit the owning program (see ``permissions``), runs in
+one transaction and writes an audit event readable by the institution's coordinators.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tandem.audit.services import audit_record
+from tandem.core.errors import ConflictError, DomainError, PermissionDeniedError
+from tandem.organizations.models import Organization
+from tandem.skills.models import SkillConcept
+
+from .extraction import extract_lexical
+from .models import (
+    Course,
+    LearningOutcome,
+    MappingSource,
+    MappingStatus,
+    OutcomeSkill,
+    Program,
+)
+from .permissions import can_create_program, can_edit_program
+
+MAX_OUTCOME_LENGTH = 2000
+SUGGESTIONS_PER_OUTCOME = 8
+
+
+def _require_edit(actor: Any, program: Program) -> None:
+    if not can_edit_program(actor, program):
+        raise PermissionDeniedError(
+            _("Only educators and coordinators of the institution may change its curriculum.")
+        )
+
+
+def _clean_title(title: str) -> str:
+    title = (title or "").strip()
+    if not title:
+        raise DomainError(_("A title is required."), fields={"title": _("A title is required.")})
+    return title
+
+
+# --- Programs -------------------------------------------------------------------------------
+@transaction.atomic
+def program_create(
+    *, actor: Any, institution: Organization, title: str, code: str = "", description: str = ""
+) -> Program:
+    """Create a program owned by ``institution``."""
+    if not can_create_program(actor, institution):
+        raise PermissionDeniedError(
+            _("Only educators and coordinators of the institution may create programs.")
+        )
+    title = _clean_title(title)
+    if Program.objects.filter(institution=institution, title=title).exists():
+        raise ConflictError(
+            _("This institution already has a program with that title."),
+            fields={"title": _("This institution already has a program with that title.")},
+        )
+    program = Program.objects.create(
+        institution=institution, title=title, code=code.strip(), description=description.strip()
+    )
+    audit_record(
+        actor=actor,
+        action="curricula.program.create",
+        target=program,
+        organizations=[institution],
+        changes={"title": title},
+    )
+    return program
+
+
+@transaction.atomic
+def program_update(
+    *, actor: Any, program: Program, title: str, code: str = "", description: str = ""
+) -> Program:
+    """Change a program's title, code or description."""
+    _require_edit(actor, program)
+    title = _clean_title(title)
+    if (
+        Program.objects.filter(institution_id=program.institution_id, title=title)
+        .exclude(pk=program.pk)
+        .exists()
+    ):
+        raise ConflictError(
+            _("This institution already has a program with that title."),
+            fields={"title": _("This institution already has a program with that title.")},
+        )
+    program.title, program.code, program.description = title, code.strip(), description.strip()
+    program.save(update_fields=["title", "code", "description", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="curricula.program.update",
+        target=program,
+        organizations=[program.institution_id],
+        changes={"title": title, "code": program.code},
+    )
+    return program
+
+
+@transaction.atomic
+def program_delete(*, actor: Any, program: Program) -> None:
+    """Delete a program with its courses, outcomes and mappings."""
+    _require_edit(actor, program)
+    audit_record(
+        actor=actor,
+        action="curricula.program.delete",
+        target=program,
+        organizations=[program.institution_id],
+    )
+    program.delete()
+
+
+# --- Courses --------------------------------------------------------------------------------
+@transaction.atomic
+def course_create(
+    *, actor: Any, program: Program, title: str, code: str = "", description: str = ""
+) -> Course:
+    """Add a course to a program."""
+    _require_edit(actor, program)
+    title = _clean_title(title)
+    if Course.objects.filter(program=program, title=title).exists():
+        raise ConflictError(
+            _("This program already has a course with that title."),
+            fields={"title": _("This program already has a course with that title.")},
+        )
+    course = Course.objects.create(
+        program=program, title=title, code=code.strip(), description=description.strip()
+    )
+    audit_record(
+        actor=actor,
+        action="curricula.course.create",
+        target=course,
+        organizations=[program.institution_id],
+        changes={"program": str(program.public_id), "title": title},
+    )
+    return course
+
+
+@transaction.atomic
+def course_update(
+    *, actor: Any, course: Course, title: str, code: str = "", description: str = ""
+) -> Course:
+    """Change a course's title, code or description."""
+    _require_edit(actor, course.program)
+    title = _clean_title(title)
+    if (
+        Course.objects.filter(program_id=course.program_id, title=title)
+        .exclude(pk=course.pk)
+        .exists()
+    ):
+        raise ConflictError(
+            _("This program already has a course with that title."),
+            fields={"title": _("This program already has a course with that title.")},
+        )
+    course.title, course.code, course.description = title, code.strip(), description.strip()
+    course.save(update_fields=["title", "code", "description", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="curricula.course.update",
+        target=course,
+        organizations=[course.program.institution_id],
+        changes={"title": title, "code": course.code},
+    )
+    return course
+
+
+@transaction.atomic
+def course_delete(*, actor: Any, course: Course) -> None:
+    """Delete a course with its outcomes and mappings."""
+    _require_edit(actor, course.program)
+    audit_record(
+        actor=actor,
+        action="curricula.course.delete",
+        target=course,
+        organizations=[course.program.institution_id],
+    )
+    course.delete()
+
+
+# --- Outcomes -------------------------------------------------------------------------------
+def _clean_outcome(text: str) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise DomainError(_("Write the outcome."), fields={"text": _("Write the outcome.")})
+    if len(text) > MAX_OUTCOME_LENGTH:
+        msg = _("An outcome has at most %(n)d characters.") % {"n": MAX_OUTCOME_LENGTH}
+        raise DomainError(msg, fields={"text": msg})
+    return text
+
+
+@transaction.atomic
+def outcome_create(
+    *, actor: Any, course: Course, text: str, suggest: bool = True
+) -> LearningOutcome:
+    """Add a learning outcome to a course and, unless ``suggest`` is false, let the extractor
+    suggest skills for it."""
+    _require_edit(actor, course.program)
+    text = _clean_outcome(text)
+    last = course.outcomes.aggregate(m=Max("position"))["m"]
+    outcome = LearningOutcome.objects.create(
+        course=course, text=text, position=0 if last is None else last + 1
+    )
+    audit_record(
+        actor=actor,
+        action="curricula.outcome.create",
+        target=outcome,
+        organizations=[course.program.institution_id],
+        changes={"course": str(course.public_id), "text": text},
+    )
+    if suggest:
+        _suggest(outcome)
+    return outcome
+
+
+@transaction.atomic
+def outcome_update(*, actor: Any, outcome: LearningOutcome, text: str) -> LearningOutcome:
+    """Reword an outcome. Suggestions that no one has decided are refreshed for the new text;
+    confirmed and rejected mappings stay as the educator left them."""
+    program = outcome.course.program
+    _require_edit(actor, program)
+    text = _clean_outcome(text)
+    old = outcome.text
+    outcome.text = text
+    outcome.save(update_fields=["text", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="curricula.outcome.update",
+        target=outcome,
+        organizations=[program.institution_id],
+        changes={"text": [old, text]},
+    )
+    if old != text:
+        outcome.skill_links.filter(status=MappingStatus.SUGGESTED).delete()
+        _suggest(outcome)
+    return outcome
+
+
+@transaction.atomic
+def outcome_delete(*, actor: Any, outcome: LearningOutcome) -> None:
+    """Delete an outcome and its mappings."""
+    program = outcome.course.program
+    _require_edit(actor, program)
+    audit_record(
+        actor=actor,
+        action="curricula.outcome.delete",
+        target=outcome,
+        organizations=[program.institution_id],
+        changes={"text": outcome.text},
+    )
+    outcome.delete()
+
+
+def _suggest(outcome: LearningOutcome) -> list[OutcomeSkill]:
+    matches = extract_lexical(outcome.text, top_k=SUGGESTIONS_PER_OUTCOME)
+    if not matches:
+        return []
+    concepts = dict(
+        SkillConcept.objects.filter(uri__in=[m.uri for m in matches]).values_list("uri", "pk")
+    )
+    known = set(outcome.skill_links.values_list("concept_id", flat=True))
+    new = [
+        OutcomeSkill(
+            outcome=outcome,
+            concept_id=concepts[m.uri],
+            status=MappingStatus.SUGGESTED,
+            source=MappingSource.EXTRACTOR,
+            score=round(m.score, 4),
+            spans=[list(s) for s in m.spans],
+        )
+        for m in matches
+        if m.uri in concepts and concepts[m.uri] not in known
+    ]
+    OutcomeSkill.objects.bulk_create(new)
+    return new
+
+
+@transaction.atomic
+def outcome_suggest_skills(*, actor: Any, outcome: LearningOutcome) -> int:
+    """Run the extractor on the outcome again; adds suggestions for skills not yet linked.
+    Returns how many were added."""
+    _require_edit(actor, outcome.course.program)
+    return len(_suggest(outcome))
+
+
+# --- Mappings -------------------------------------------------------------------------------
+@transaction.atomic
+def mapping_decide(*, actor: Any, mapping: OutcomeSkill, status: str) -> OutcomeSkill:
+    """Confirm or reject a mapping (or return it to ``suggested``)."""
+    program = mapping.outcome.course.program
+    _require_edit(actor, program)
+    if status not in MappingStatus.values:
+        raise DomainError(
+            _("Unknown decision."), fields={"status": _("Choose confirmed or rejected.")}
+        )
+    mapping = OutcomeSkill.objects.select_for_update().get(pk=mapping.pk)
+    old = mapping.status
+    mapping.status = status
+    if status == MappingStatus.SUGGESTED:
+        mapping.decided_by, mapping.decided_at = None, None
+    else:
+        mapping.decided_by, mapping.decided_at = actor, timezone.now()
+    mapping.save(update_fields=["status", "decided_by", "decided_at", "updated_at"])
+    audit_record(
+        actor=actor,
+        action=f"curricula.mapping.{status}",
+        target=mapping,
+        organizations=[program.institution_id],
+        changes={"status": [old, status], "skill": mapping.concept.uri},
+    )
+    return mapping
+
+
+@transaction.atomic
+def mapping_add(*, actor: Any, outcome: LearningOutcome, concept: SkillConcept) -> OutcomeSkill:
+    """Link an outcome to a skill the educator chose from the taxonomy; the link is confirmed
+    at once. An existing link to the same skill is confirmed instead."""
+    program = outcome.course.program
+    _require_edit(actor, program)
+    if not concept.is_current:
+        raise DomainError(
+            _("This ESCO concept is no longer current."),
+            fields={"concept": _("This ESCO concept is no longer current.")},
+        )
+    existing = OutcomeSkill.objects.filter(outcome=outcome, concept=concept).first()
+    if existing is not None:
+        return mapping_decide(actor=actor, mapping=existing, status=MappingStatus.CONFIRMED)
+    try:
+        with transaction.atomic():
+            mapping = OutcomeSkill.objects.create(
+                outcome=outcome,
+                concept=concept,
+                status=MappingStatus.CONFIRMED,
+                source=MappingSource.EDUCATOR,
+                decided_by=actor,
+                decided_at=timezone.now(),
+            )
+    except IntegrityError as exc:  # a concurrent add of the same skill
+        raise ConflictError(_("This skill is already linked to the outcome.")) from exc
+    audit_record(
+        actor=actor,
+        action="curricula.mapping.add",
+        target=mapping,
+        organizations=[program.institution_id],
+        changes={"skill": concept.uri},
+    )
+    return mapping

@@ -1,0 +1,23 @@
+from django.urls import path
+
+from . import views
+
+app_name = "curricula"
+
+urlpatterns = [
+    path("", views.program_list, name="list"),
+    path("new/", views.program_create, name="program_create"),
+    path("programs/<uuid:public_id>/", views.program_detail, name="program"),
+    path("programs/<uuid:public_id>/edit/", views.program_edit, name="program_edit"),
+    path("programs/<uuid:public_id>/delete/", views.program_delete, name="program_delete"),
+    path("programs/<uuid:public_id>/courses/new/", views.course_create, name="course_create"),
+    path("courses/<uuid:public_id>/", views.course_detail, name="course"),
+    path("courses/<uuid:public_id>/edit/", views.course_edit, name="course_edit"),
+    path("courses/<uuid:public_id>/delete/", views.course_delete, name="course_delete"),
+    path("courses/<uuid:public_id>/outcomes/", views.outcome_create, name="outcome_create"),
+    path("outcomes/<uuid:public_id>/edit/", views.outcome_edit, name="outcome_edit"),
+    path("outcomes/<uuid:public_id>/delete/", views.outcome_delete, name="outcome_delete"),
+    path("outcomes/<uuid:public_id>/suggest/", views.outcome_suggest, name="outcome_suggest"),
+    path("outcomes/<uuid:public_id>/skills/", views.mapping_add, name="mapping_add"),
+    path("mappings/<uuid:public_id>/decide/", views.mapping_decide, name="mapping_decide"),
+]

@@ -1,0 +1,384 @@
+"""Curriculum pages: programs, courses, outcomes and their ESCO skill mappings.
+
+A program the viewer may not read answers 404; one they may read but not change answers 403.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from tandem.core.errors import DomainError, PermissionDeniedError
+from tandem.skills.models import SkillConcept
+from tandem.skills.selectors import concept_search
+
+from . import selectors, services
+from .extraction import REQUEST_MODE
+from .forms import (
+    AddSkillForm,
+    CourseForm,
+    DecisionForm,
+    OutcomeForm,
+    ProgramForm,
+    SkillSearchForm,
+)
+from .models import Course, LearningOutcome, Program
+from .permissions import can_edit_program, creatable_institutions
+
+PER_PAGE = 20
+SEARCH_RESULTS = 15
+
+
+def _errors_to_form(form: forms.Form, exc: DomainError) -> None:
+    for field, errs in exc.fields.items():
+        for err in errs:
+            form.add_error(field if field in form.fields else None, err)
+    if not exc.fields:
+        form.add_error(None, exc.message)
+
+
+def _program_or_404(request: HttpRequest, public_id: Any) -> Program:
+    program = selectors.program_get(request.user, public_id)
+    if program is None:
+        raise Http404
+    return program
+
+
+def _course_or_404(request: HttpRequest, public_id: Any) -> Course:
+    course = selectors.course_get(request.user, public_id)
+    if course is None:
+        raise Http404
+    return course
+
+
+def _outcome_or_404(request: HttpRequest, public_id: Any) -> LearningOutcome:
+    outcome = selectors.outcome_get(request.user, public_id)
+    if outcome is None:
+        raise Http404
+    return outcome
+
+
+def _require_edit(request: HttpRequest, program: Program) -> None:
+    if not can_edit_program(request.user, program):
+        raise PermissionDenied(_("Only the institution's educators and coordinators edit this."))
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    htmx = getattr(request, "htmx", None)
+    return bool(htmx) and not getattr(htmx, "boosted", False)
+
+
+# --- Programs -------------------------------------------------------------------------------
+@login_required
+def program_list(request: HttpRequest) -> HttpResponse:
+    q = request.GET.get("q", "")[:100]
+    page = Paginator(selectors.program_list(request.user, q=q), PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "curricula/program_list.html",
+        {
+            "page_obj": page,
+            "q": q,
+            "querystring_without_page": f"q={q}&" if q else "",
+            "can_create": creatable_institutions(request.user).exists(),
+        },
+    )
+
+
+@login_required
+def program_create(request: HttpRequest) -> HttpResponse:
+    institutions = creatable_institutions(request.user)
+    if not institutions.exists():
+        raise PermissionDenied(_("Only educators and coordinators create programs."))
+    form = ProgramForm(
+        request.POST if request.method == "POST" else None, institutions=institutions
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            program = services.program_create(
+                actor=request.user,
+                institution=data["institution"],
+                title=data["title"],
+                code=data["code"],
+                description=data["description"],
+            )
+        except PermissionDeniedError as exc:
+            raise PermissionDenied(exc.message) from exc
+        except DomainError as exc:
+            _errors_to_form(form, exc)
+        else:
+            messages.success(request, _("Program created. Add its courses next."))
+            return redirect("curricula:program", public_id=program.public_id)
+    return render(
+        request,
+        "curricula/form.html",
+        {"form": form, "heading": _("New program"), "cancel": "curricula:list"},
+        status=422 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def program_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
+    program = _program_or_404(request, public_id)
+    return render(
+        request,
+        "curricula/program_detail.html",
+        {
+            "program": program,
+            "courses": selectors.courses_of(program),
+            "can_edit": can_edit_program(request.user, program),
+        },
+    )
+
+
+@login_required
+def program_edit(request: HttpRequest, public_id: Any) -> HttpResponse:
+    program = _program_or_404(request, public_id)
+    _require_edit(request, program)
+    initial = {"title": program.title, "code": program.code, "description": program.description}
+    form = ProgramForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.program_update(actor=request.user, program=program, **form.cleaned_data)
+        except DomainError as exc:
+            _errors_to_form(form, exc)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("curricula:program", public_id=program.public_id)
+    return render(
+        request,
+        "curricula/form.html",
+        {"form": form, "heading": _("Edit program"), "back": program},
+        status=422 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_POST
+def program_delete(request: HttpRequest, public_id: Any) -> HttpResponse:
+    program = _program_or_404(request, public_id)
+    _require_edit(request, program)
+    services.program_delete(actor=request.user, program=program)
+    messages.success(request, _("Program deleted."))
+    return redirect("curricula:list")
+
+
+# --- Courses --------------------------------------------------------------------------------
+@login_required
+def course_create(request: HttpRequest, public_id: Any) -> HttpResponse:
+    program = _program_or_404(request, public_id)
+    _require_edit(request, program)
+    form = CourseForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            course = services.course_create(
+                actor=request.user, program=program, **form.cleaned_data
+            )
+        except DomainError as exc:
+            _errors_to_form(form, exc)
+        else:
+            messages.success(request, _("Course added. Write its learning outcomes next."))
+            return redirect("curricula:course", public_id=course.public_id)
+    return render(
+        request,
+        "curricula/form.html",
+        {"form": form, "heading": _("New course"), "back": program},
+        status=422 if request.method == "POST" else 200,
+    )
+
+
+def _course_context(request: HttpRequest, course: Course, **extra: Any) -> dict[str, Any]:
+    return {
+        "course": course,
+        "program": course.program,
+        "outcomes": selectors.outcomes_with_mappings(course),
+        "can_edit": can_edit_program(request.user, course.program),
+        "mode": REQUEST_MODE,
+        "outcome_form": extra.pop("outcome_form", None) or OutcomeForm(),
+        **extra,
+    }
+
+
+@login_required
+def course_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
+    course = _course_or_404(request, public_id)
+    return render(request, "curricula/course_detail.html", _course_context(request, course))
+
+
+@login_required
+def course_edit(request: HttpRequest, public_id: Any) -> HttpResponse:
+    course = _course_or_404(request, public_id)
+    _require_edit(request, course.program)
+    initial = {"title": course.title, "code": course.code, "description": course.description}
+    form = CourseForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.course_update(actor=request.user, course=course, **form.cleaned_data)
+        except DomainError as exc:
+            _errors_to_form(form, exc)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("curricula:course", public_id=course.public_id)
+    return render(
+        request,
+        "curricula/form.html",
+        {"form": form, "heading": _("Edit course"), "back_course": course},
+        status=422 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_POST
+def course_delete(request: HttpRequest, public_id: Any) -> HttpResponse:
+    course = _course_or_404(request, public_id)
+    _require_edit(request, course.program)
+    program = course.program
+    services.course_delete(actor=request.user, course=course)
+    messages.success(request, _("Course deleted."))
+    return redirect("curricula:program", public_id=program.public_id)
+
+
+# --- Outcomes and mappings ------------------------------------------------------------------
+@login_required
+@require_POST
+def outcome_create(request: HttpRequest, public_id: Any) -> HttpResponse:
+    course = _course_or_404(request, public_id)
+    _require_edit(request, course.program)
+    form = OutcomeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.outcome_create(
+                actor=request.user, course=course, text=form.cleaned_data["text"]
+            )
+        except DomainError as exc:
+            _errors_to_form(form, exc)
+        else:
+            messages.success(request, _("Outcome added with the skills the extractor suggests."))
+            return redirect("curricula:course", public_id=course.public_id)
+    return render(
+        request,
+        "curricula/course_detail.html",
+        _course_context(request, course, outcome_form=form),
+        status=422,
+    )
+
+
+@login_required
+def outcome_edit(request: HttpRequest, public_id: Any) -> HttpResponse:
+    outcome = _outcome_or_404(request, public_id)
+    course = outcome.course
+    _require_edit(request, course.program)
+    form = OutcomeForm(
+        request.POST if request.method == "POST" else None, initial={"text": outcome.text}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.outcome_update(
+                actor=request.user, outcome=outcome, text=form.cleaned_data["text"]
+            )
+        except DomainError as exc:
+            _errors_to_form(form, exc)
+        else:
+            messages.success(request, _("Outcome saved."))
+            return redirect("curricula:course", public_id=course.public_id)
+    return render(
+        request,
+        "curricula/form.html",
+        {"form": form, "heading": _("Edit outcome"), "back_course": course},
+        status=422 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_POST
+def outcome_delete(request: HttpRequest, public_id: Any) -> HttpResponse:
+    outcome = _outcome_or_404(request, public_id)
+    course = outcome.course
+    _require_edit(request, course.program)
+    services.outcome_delete(actor=request.user, outcome=outcome)
+    messages.success(request, _("Outcome deleted."))
+    return redirect("curricula:course", public_id=course.public_id)
+
+
+@login_required
+@require_POST
+def outcome_suggest(request: HttpRequest, public_id: Any) -> HttpResponse:
+    outcome = _outcome_or_404(request, public_id)
+    _require_edit(request, outcome.course.program)
+    added = services.outcome_suggest_skills(actor=request.user, outcome=outcome)
+    messages.info(
+        request,
+        _("%(n)d new suggestion(s).") % {"n": added} if added else _("No new suggestions."),
+    )
+    return redirect("curricula:course", public_id=outcome.course.public_id)
+
+
+def _render_outcome(request: HttpRequest, outcome: LearningOutcome, **extra: Any) -> HttpResponse:
+    """The outcome's panel (HTMX) or a redirect to the course page."""
+    if not _is_htmx(request):
+        return redirect("curricula:course", public_id=outcome.course.public_id)
+    fresh = selectors.outcomes_with_mappings(outcome.course).get(pk=outcome.pk)
+    return render(
+        request,
+        "curricula/course_detail.html#outcome",
+        {"outcome": fresh, "can_edit": True, "course": outcome.course, **extra},
+    )
+
+
+@login_required
+@require_POST
+def mapping_decide(request: HttpRequest, public_id: Any) -> HttpResponse:
+    mapping = selectors.mapping_get(request.user, public_id)
+    if mapping is None:
+        raise Http404
+    _require_edit(request, mapping.outcome.course.program)
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        return HttpResponse(_("Choose confirm or reject."), status=400)
+    services.mapping_decide(actor=request.user, mapping=mapping, status=form.cleaned_data["status"])
+    return _render_outcome(request, mapping.outcome)
+
+
+@login_required
+def mapping_add(request: HttpRequest, public_id: Any) -> HttpResponse:
+    """Search the taxonomy (GET) and link the chosen skill to the outcome (POST)."""
+    outcome = _outcome_or_404(request, public_id)
+    _require_edit(request, outcome.course.program)
+    if request.method == "POST":
+        form = AddSkillForm(request.POST)
+        concept = (
+            SkillConcept.objects.filter(esco_id=form.cleaned_data["concept"]).first()
+            if form.is_valid()
+            else None
+        )
+        if concept is None:
+            return HttpResponse(_("Unknown ESCO concept."), status=400)
+        try:
+            services.mapping_add(actor=request.user, outcome=outcome, concept=concept)
+        except DomainError as exc:
+            return HttpResponse(exc.message, status=exc.status)
+        messages.success(request, _("Skill linked."))
+        return _render_outcome(request, outcome)
+    search = SkillSearchForm(request.GET or None)
+    q = search.cleaned_data["q"] if search.is_valid() else ""
+    results = list(concept_search(viewer=request.user, query=q)[:SEARCH_RESULTS]) if q else []
+    template = "curricula/add_skill.html"
+    if _is_htmx(request):
+        template += "#results"
+    return render(
+        request,
+        template,
+        {"outcome": outcome, "course": outcome.course, "form": search, "q": q, "results": results},
+    )
