@@ -86,26 +86,50 @@ def offer_conversion(partnership: Partnership, today: date) -> Decimal | None:
     return _percent(counts["converted"], counts["offers"])
 
 
-def mean_satisfaction(partnership: Partnership, today: date) -> Decimal | None:
-    """Mean of the Likert (1–5) answers in end-of-placement student evaluations sent for this
-    partnership's placements. Only responses that keep their invitation can be attributed
-    (anonymous surveys keep none), and fewer than 10 responses publish nothing."""
+def _likert_summary(answers_filter: Q) -> tuple[Decimal | None, int]:
+    """(mean, number of responses) of the 1–5 agreement answers matching ``answers_filter``."""
+    answers = Answer.objects.filter(
+        answers_filter, question__type=QuestionType.LIKERT, number__isnull=False
+    )
+    result = answers.aggregate(mean=Avg("number"), responses=Count("response", distinct=True))
+    if result["mean"] is None:
+        return None, 0
+    return Decimal(result["mean"]), int(result["responses"])
+
+
+def _placement_feedback(partnership: Partnership) -> Q | None:
     keys = [
         f"placement-end:{public_id}:student"
         for public_id in _applications(partnership).values_list("public_id", flat=True)
     ]
     if not keys:
         return None
-    answers = Answer.objects.filter(
-        question__type=QuestionType.LIKERT,
-        number__isnull=False,
+    return Q(
         response__survey__template_key=SATISFACTION_TEMPLATE,
         response__invitation__trigger_key__in=keys,
     )
-    result = answers.aggregate(mean=Avg("number"), responses=Count("response", distinct=True))
-    if result["responses"] < DEFAULT_THRESHOLD or result["mean"] is None:
+
+
+def mean_satisfaction(partnership: Partnership, today: date) -> Decimal | None:
+    """Mean of the Likert (1–5) answers in end-of-placement student evaluations sent for this
+    partnership's placements. Only responses that keep their invitation can be attributed
+    (anonymous surveys keep none), and fewer than 10 responses publish nothing."""
+    placement = _placement_feedback(partnership)
+    if placement is None:
         return None
-    return Decimal(result["mean"]).quantize(_TWO_PLACES, rounding=ROUND_HALF_UP)
+    mean, responses = _likert_summary(placement)
+    if mean is None or responses < DEFAULT_THRESHOLD:
+        return None
+    return mean.quantize(_TWO_PLACES, rounding=ROUND_HALF_UP)
+
+
+def feedback_summary(partnership: Partnership) -> tuple[Decimal | None, int]:
+    """(mean, responses) of the agreement answers about this partnership: students'
+    end-of-placement evaluations of its placements and both sides' partnership reviews
+    (attributed responses only). Callers apply the small-group threshold."""
+    review = Q(response__invitation__trigger_key__startswith=f"review:{partnership.public_id}:")
+    placement = _placement_feedback(partnership)
+    return _likert_summary(review if placement is None else review | placement)
 
 
 def guest_lectures(partnership: Partnership, today: date) -> Decimal | None:

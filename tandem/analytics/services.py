@@ -1,4 +1,4 @@
-"""Analytics writes: recording live metrics on bound KPIs."""
+"""Analytics writes: live metrics on bound KPIs, daily partnership health snapshots."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ from django.utils import timezone
 from tandem.partnerships.models import KPI, MeasurementSource, Partnership
 from tandem.partnerships.services import kpi_record_metric
 
-from . import metrics
+from . import health, metrics, selectors
+from .models import HealthSnapshot
 
 logger = logging.getLogger(__name__)
 
@@ -98,3 +99,66 @@ def kpi_metrics_refresh(*, actor: Any = None, today: date | None = None) -> Refr
         total.no_value,
     )
     return total
+
+
+# --- partnership health --------------------------------------------------------------------
+HEALTH_STATUSES = ("active", "under_review", "renewed")
+
+
+def _reason_rows(result: health.Health) -> list[dict[str, Any]]:
+    return [
+        {
+            "component": r.component,
+            "code": r.code,
+            "params": r.params,
+            "score": None if r.score is None else round(r.score, 4),
+            "weight": r.weight,
+            "points": r.points,
+        }
+        for r in result.reasons
+    ]
+
+
+@transaction.atomic
+def partnership_health_record(
+    *, actor: Any = None, partnership: Partnership, today: date | None = None
+) -> HealthSnapshot:
+    """Score ``partnership`` today and keep the day's :class:`HealthSnapshot` (a second run on
+    the same day updates it). When the partnership turns at-risk — its previous day's band
+    was not at-risk — and this day has not alerted yet, its institutions' coordinators get an
+    e-mail after commit, once per crossing."""
+    today = today or timezone.localdate()
+    Partnership.objects.select_for_update().filter(pk=partnership.pk).first()
+    result = health.score(selectors.health_inputs(partnership, today))
+    previous = (
+        HealthSnapshot.objects.filter(partnership=partnership, date__lt=today)
+        .order_by("-date")
+        .first()
+    )
+    snapshot, _ = HealthSnapshot.objects.update_or_create(
+        partnership=partnership,
+        date=today,
+        defaults={"score": result.score, "band": result.band, "reasons": _reason_rows(result)},
+    )
+    previous_band = previous.band if previous else None
+    if snapshot.alerted_at is None and health.turned_at_risk(previous_band, result.band):
+        snapshot.alerted_at = timezone.now()
+        snapshot.save(update_fields=["alerted_at", "updated_at"])
+        snapshot_id = snapshot.pk
+        transaction.on_commit(lambda: _enqueue_alert(snapshot_id))
+    return snapshot
+
+
+def _enqueue_alert(snapshot_id: int) -> None:
+    from .tasks import send_health_alert
+
+    send_health_alert.enqueue(snapshot_id)
+
+
+def health_refresh_all(*, actor: Any = None, today: date | None = None) -> int:
+    """Record today's health of every running partnership; returns how many were scored."""
+    count = 0
+    for partnership in Partnership.objects.filter(status__in=HEALTH_STATUSES).order_by("pk"):
+        partnership_health_record(actor=actor, partnership=partnership, today=today)
+        count += 1
+    return count

@@ -15,6 +15,7 @@ urlpatterns = [
     path("skills/", include("tandem.skills.urls")),
     path("curriculum/", include("tandem.curricula.urls")),
     path("surveys/", include("tandem.surveys.urls")),
+    path("analytics/", include("tandem.analytics.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
