@@ -64,3 +64,27 @@ class SkillSearchForm(forms.Form):
 
 class AddSkillForm(forms.Form):
     concept = forms.UUIDField(label=_("ESCO concept"))
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(
+        label=_("Comment"), max_length=4000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ProposeSkillForm(forms.Form):
+    concept = forms.UUIDField(label=_("ESCO concept"))
+    note = forms.CharField(label=_("Why"), max_length=4000, required=False)
+
+
+class EndorseForm(forms.Form):
+    note = forms.CharField(
+        label=_("Note (optional)"),
+        max_length=4000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class ProposalDecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("accept", _("Accept")), ("decline", _("Decline"))])

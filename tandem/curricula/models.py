@@ -117,3 +117,96 @@ class OutcomeSkill(PublicModel):
 
     def __str__(self) -> str:
         return f"{self.outcome_id} → {self.concept_id} ({self.status})"
+
+
+# --- Co-development with industry partners --------------------------------------------------
+class ProposalStatus(models.TextChoices):
+    PENDING = "pending", _("Awaiting the educator")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+
+
+class OutcomeComment(PublicModel):
+    """A partner's (or educator's) comment on a learning outcome.
+
+    Personal data: ``author`` and ``body`` (written by a person).
+    """
+
+    outcome = models.ForeignKey(LearningOutcome, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    organization = models.ForeignKey(
+        "organizations.Organization", on_delete=models.CASCADE, related_name="+"
+    )
+    body = models.TextField(_("comment"))
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.body[:80]
+
+
+class SkillProposal(PublicModel):
+    """A partner proposes that an outcome teach an ESCO skill; the educator decides.
+
+    Personal data: ``proposed_by``, ``decided_by`` and ``note``.
+    """
+
+    outcome = models.ForeignKey(LearningOutcome, on_delete=models.CASCADE, related_name="proposals")
+    concept = models.ForeignKey("skills.SkillConcept", on_delete=models.PROTECT, related_name="+")
+    organization = models.ForeignKey(
+        "organizations.Organization", on_delete=models.CASCADE, related_name="+"
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    note = models.TextField(_("why"), blank=True)
+    status = models.CharField(
+        max_length=10, choices=ProposalStatus.choices, default=ProposalStatus.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["outcome", "concept", "organization"],
+                condition=models.Q(status="pending"),
+                name="curricula_one_pending_proposal",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.concept_id} for {self.outcome_id} ({self.status})"
+
+
+class CourseEndorsement(PublicModel):
+    """A partner organization endorses a course as relevant to its industry.
+
+    Personal data: ``endorsed_by`` and ``note``.
+    """
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="endorsements")
+    organization = models.ForeignKey(
+        "organizations.Organization", on_delete=models.CASCADE, related_name="+"
+    )
+    endorsed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["course", "organization"], name="curricula_one_endorsement_per_partner"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization_id} endorses {self.course_id}"

@@ -3,6 +3,9 @@
 * Educators and coordinators of the owning institution edit everything, including mappings.
 * Students of the owning institution read.
 * Platform admins read and edit.
+* Partner staff (recruiters, supervisors) of a partner in a live partnership of type
+  "curriculum" with the owning institution read, comment on outcomes, propose skills and
+  endorse courses; the educators decide.
 Everyone else sees nothing (views answer 404, so that a program's existence does not leak).
 """
 
@@ -13,7 +16,13 @@ from typing import Any
 from django.db.models import QuerySet
 
 from tandem.organizations.models import Organization, Role
-from tandem.organizations.permissions import is_platform_admin, org_ids, staff_institution_ids
+from tandem.organizations.permissions import (
+    is_platform_admin,
+    org_ids,
+    partner_staff_org_ids,
+    staff_institution_ids,
+)
+from tandem.partnerships.models import Partnership, PartnershipStatus, PartnershipType
 
 from .models import Program
 
@@ -25,18 +34,69 @@ def reader_institution_ids(user: Any) -> set[int]:
     return org_ids(user, READER_ROLES)
 
 
+LIVE_STATUSES = (
+    PartnershipStatus.NEGOTIATING,
+    PartnershipStatus.ACTIVE,
+    PartnershipStatus.UNDER_REVIEW,
+    PartnershipStatus.RENEWED,
+)
+
+
+def curriculum_partners(user: Any) -> dict[int, set[int]]:
+    """Institution id → the user's partner organizations that co-develop its curriculum
+    (through a live partnership of type "curriculum"). Cached on the user for the request."""
+    if not getattr(user, "is_authenticated", False):
+        return {}
+    cached = user.__dict__.get("_curriculum_partners")
+    if cached is not None:
+        return dict(cached)
+    mine = partner_staff_org_ids(user)
+    result: dict[int, set[int]] = {}
+    if mine:
+        partnerships = Partnership.objects.filter(
+            status__in=LIVE_STATUSES, partners__in=mine
+        ).prefetch_related("institutions", "partners")
+        for p in partnerships.distinct():
+            if PartnershipType.CURRICULUM not in (p.types or []):
+                continue
+            partners = {o.pk for o in p.partners.all()} & mine
+            for institution in p.institutions.all():
+                result.setdefault(institution.pk, set()).update(partners)
+    user.__dict__["_curriculum_partners"] = result
+    return dict(result)
+
+
 def visible_programs(user: Any) -> QuerySet[Program]:
     """Programs ``user`` may read; none for anonymous or inactive users."""
     if is_platform_admin(user):
         return Program.objects.all()
-    ids = reader_institution_ids(user)
+    ids = reader_institution_ids(user) | set(curriculum_partners(user))
     if not ids:
         return Program.objects.none()
     return Program.objects.filter(institution_id__in=ids)
 
 
 def can_view_program(user: Any, program: Program) -> bool:
-    return is_platform_admin(user) or program.institution_id in reader_institution_ids(user)
+    return (
+        is_platform_admin(user)
+        or program.institution_id in reader_institution_ids(user)
+        or program.institution_id in curriculum_partners(user)
+    )
+
+
+def co_developer_orgs(user: Any, program: Program) -> set[int]:
+    """The user's partner organizations that may comment on, propose skills for and endorse
+    this program's courses (empty: not a co-developer)."""
+    return curriculum_partners(user).get(program.institution_id, set())
+
+
+def can_codevelop_program(user: Any, program: Program) -> bool:
+    return bool(co_developer_orgs(user, program))
+
+
+def can_comment_program(user: Any, program: Program) -> bool:
+    """Comment on outcomes: co-developing partners and the institution's own staff."""
+    return can_codevelop_program(user, program) or can_edit_program(user, program)
 
 
 def can_edit_program(user: Any, program: Program) -> bool:

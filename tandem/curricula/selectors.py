@@ -7,7 +7,16 @@ from uuid import UUID
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from .models import Course, LearningOutcome, MappingStatus, OutcomeSkill, Program
+from .models import (
+    Course,
+    CourseEndorsement,
+    LearningOutcome,
+    MappingStatus,
+    OutcomeComment,
+    OutcomeSkill,
+    Program,
+    SkillProposal,
+)
 from .permissions import visible_programs
 
 
@@ -47,7 +56,45 @@ def course_get(viewer: Any, public_id: UUID | str) -> Course | None:
 
 def outcomes_with_mappings(course: Course) -> QuerySet[LearningOutcome]:
     links = OutcomeSkill.objects.select_related("concept").order_by("status", "-score", "pk")
-    return course.outcomes.prefetch_related(Prefetch("skill_links", queryset=links))
+    comments = OutcomeComment.objects.select_related("author", "organization")
+    proposals = SkillProposal.objects.select_related("concept", "organization", "proposed_by")
+    return course.outcomes.prefetch_related(
+        Prefetch("skill_links", queryset=links),
+        Prefetch("comments", queryset=comments),
+        Prefetch("proposals", queryset=proposals),
+    )
+
+
+def endorsements_of(course: Course) -> QuerySet[CourseEndorsement]:
+    return course.endorsements.select_related("organization", "endorsed_by")
+
+
+def course_history(course: Course) -> list[dict[str, Any]]:
+    """Comments, skill proposals (with their decisions) and endorsements of a course, oldest
+    first: what the educator reads before deciding."""
+    events: list[dict[str, Any]] = []
+    for c in OutcomeComment.objects.filter(outcome__course=course).select_related(
+        "author", "organization", "outcome"
+    ):
+        events.append({"kind": "comment", "at": c.created_at, "item": c})
+    for p in SkillProposal.objects.filter(outcome__course=course).select_related(
+        "proposed_by", "decided_by", "organization", "outcome", "concept"
+    ):
+        events.append({"kind": "proposal", "at": p.created_at, "item": p})
+    for e in endorsements_of(course):
+        events.append({"kind": "endorsement", "at": e.created_at, "item": e})
+    events.sort(key=lambda ev: (ev["at"], ev["kind"]))
+    return events
+
+
+def proposal_get(viewer: Any, public_id: UUID | str) -> SkillProposal | None:
+    return (
+        SkillProposal.objects.filter(
+            outcome__course__program__in=visible_programs(viewer), public_id=public_id
+        )
+        .select_related("outcome__course__program__institution", "concept")
+        .first()
+    )
 
 
 def outcome_get(viewer: Any, public_id: UUID | str) -> LearningOutcome | None:

@@ -21,13 +21,23 @@ from tandem.skills.models import SkillConcept
 from .extraction import extract_lexical
 from .models import (
     Course,
+    CourseEndorsement,
     LearningOutcome,
     MappingSource,
     MappingStatus,
+    OutcomeComment,
     OutcomeSkill,
     Program,
+    ProposalStatus,
+    SkillProposal,
 )
-from .permissions import can_create_program, can_edit_program
+from .permissions import (
+    can_codevelop_program,
+    can_comment_program,
+    can_create_program,
+    can_edit_program,
+    co_developer_orgs,
+)
 
 MAX_OUTCOME_LENGTH = 2000
 SUGGESTIONS_PER_OUTCOME = 8
@@ -351,3 +361,176 @@ def mapping_add(*, actor: Any, outcome: LearningOutcome, concept: SkillConcept) 
         changes={"skill": concept.uri},
     )
     return mapping
+
+
+# --- Co-development -------------------------------------------------------------------------
+MAX_NOTE_LENGTH = 4000
+
+
+def _clean_note(text: str, *, required: bool, field: str) -> str:
+    text = (text or "").strip()
+    if required and not text:
+        raise DomainError(_("Write something first."), fields={field: _("Write something first.")})
+    if len(text) > MAX_NOTE_LENGTH:
+        msg = _("At most %(n)d characters.") % {"n": MAX_NOTE_LENGTH}
+        raise DomainError(msg, fields={field: msg})
+    return text
+
+
+def _acting_org(actor: Any, program: Program, organization: Organization | None) -> int:
+    """The organization a comment, proposal or endorsement is made for: one of the actor's
+    co-developing partners (the only one, or the one named), else the institution for its
+    own staff."""
+    partners = co_developer_orgs(actor, program)
+    if organization is not None:
+        if organization.pk in partners:
+            return organization.pk
+        if organization.pk == program.institution_id and can_edit_program(actor, program):
+            return organization.pk
+        raise PermissionDeniedError(_("You do not act for this organization here."))
+    if len(partners) == 1:
+        return next(iter(partners))
+    if partners:
+        raise DomainError(
+            _("Choose the organization you speak for."),
+            fields={"organization": _("Choose the organization you speak for.")},
+        )
+    return program.institution_id
+
+
+@transaction.atomic
+def outcome_comment(
+    *, actor: Any, outcome: LearningOutcome, body: str, organization: Organization | None = None
+) -> OutcomeComment:
+    """Comment on an outcome (co-developing partners and the institution's staff)."""
+    program = outcome.course.program
+    if not can_comment_program(actor, program):
+        raise PermissionDeniedError(_("Only curriculum partners and staff comment here."))
+    body = _clean_note(body, required=True, field="body")
+    org_id = _acting_org(actor, program, organization)
+    comment = OutcomeComment.objects.create(
+        outcome=outcome, author=actor, organization_id=org_id, body=body
+    )
+    audit_record(
+        actor=actor,
+        action="curricula.outcome.comment",
+        target=comment,
+        organizations=[program.institution_id, org_id],
+    )
+    return comment
+
+
+@transaction.atomic
+def skill_propose(
+    *,
+    actor: Any,
+    outcome: LearningOutcome,
+    concept: SkillConcept,
+    note: str = "",
+    organization: Organization | None = None,
+) -> SkillProposal:
+    """A co-developing partner proposes a skill for an outcome; the educator decides."""
+    program = outcome.course.program
+    if not can_codevelop_program(actor, program):
+        raise PermissionDeniedError(_("Only partners in a curriculum partnership propose skills."))
+    if not concept.is_current:
+        raise DomainError(
+            _("This ESCO concept is no longer current."),
+            fields={"concept": _("This ESCO concept is no longer current.")},
+        )
+    note = _clean_note(note, required=False, field="note")
+    org_id = _acting_org(actor, program, organization)
+    if OutcomeSkill.objects.filter(
+        outcome=outcome, concept=concept, status=MappingStatus.CONFIRMED
+    ).exists():
+        raise ConflictError(_("The outcome already teaches this skill."))
+    if SkillProposal.objects.filter(
+        outcome=outcome, concept=concept, organization_id=org_id, status=ProposalStatus.PENDING
+    ).exists():
+        raise ConflictError(_("Your organization has already proposed this skill."))
+    proposal = SkillProposal.objects.create(
+        outcome=outcome, concept=concept, organization_id=org_id, proposed_by=actor, note=note
+    )
+    audit_record(
+        actor=actor,
+        action="curricula.skill.propose",
+        target=proposal,
+        organizations=[program.institution_id, org_id],
+        changes={"skill": concept.uri},
+    )
+    return proposal
+
+
+@transaction.atomic
+def proposal_decide(*, actor: Any, proposal: SkillProposal, accept: bool) -> SkillProposal:
+    """The educator accepts (the skill becomes a confirmed mapping) or declines a proposal."""
+    program = proposal.outcome.course.program
+    _require_edit(actor, program)
+    proposal = SkillProposal.objects.select_for_update().get(pk=proposal.pk)
+    if proposal.status != ProposalStatus.PENDING:
+        raise ConflictError(_("This proposal has already been decided."))
+    proposal.status = ProposalStatus.ACCEPTED if accept else ProposalStatus.DECLINED
+    proposal.decided_by, proposal.decided_at = actor, timezone.now()
+    proposal.save(update_fields=["status", "decided_by", "decided_at", "updated_at"])
+    if accept:
+        mapping_add(actor=actor, outcome=proposal.outcome, concept=proposal.concept)
+    audit_record(
+        actor=actor,
+        action=f"curricula.proposal.{proposal.status}",
+        target=proposal,
+        organizations=[program.institution_id, proposal.organization_id],
+        changes={"skill": proposal.concept.uri},
+    )
+    return proposal
+
+
+@transaction.atomic
+def course_endorse(
+    *, actor: Any, course: Course, note: str = "", organization: Organization | None = None
+) -> CourseEndorsement:
+    """A co-developing partner endorses a course (once per partner organization)."""
+    program = course.program
+    if not can_codevelop_program(actor, program):
+        raise PermissionDeniedError(_("Only partners in a curriculum partnership endorse."))
+    note = _clean_note(note, required=False, field="note")
+    org_id = _acting_org(actor, program, organization)
+    if CourseEndorsement.objects.filter(course=course, organization_id=org_id).exists():
+        raise ConflictError(_("Your organization already endorses this course."))
+    endorsement = CourseEndorsement.objects.create(
+        course=course, organization_id=org_id, endorsed_by=actor, note=note
+    )
+    audit_record(
+        actor=actor,
+        action="curricula.course.endorse",
+        target=endorsement,
+        organizations=[program.institution_id, org_id],
+    )
+    return endorsement
+
+
+# --- Personal data --------------------------------------------------------------------------
+def curricula_personal_data_export(user: Any) -> dict[str, Any]:
+    """What a person wrote or decided in curriculum co-development."""
+    return {
+        "comments": [
+            {"outcome": c.outcome.text, "body": c.body, "created_at": c.created_at}
+            for c in OutcomeComment.objects.filter(author=user).select_related("outcome")
+        ],
+        "skill_proposals": [
+            {"skill": p.concept.uri, "note": p.note, "status": p.status, "created_at": p.created_at}
+            for p in SkillProposal.objects.filter(proposed_by=user).select_related("concept")
+        ],
+        "endorsements": [
+            {"course": e.course.title, "note": e.note, "created_at": e.created_at}
+            for e in CourseEndorsement.objects.filter(endorsed_by=user).select_related("course")
+        ],
+    }
+
+
+def curricula_personal_data_erase(user: Any) -> None:
+    """Blank what the person wrote and unlink them; the organization's contribution stays."""
+    OutcomeComment.objects.filter(author=user).update(author=None, body="")
+    SkillProposal.objects.filter(proposed_by=user).update(proposed_by=None, note="")
+    SkillProposal.objects.filter(decided_by=user).update(decided_by=None)
+    CourseEndorsement.objects.filter(endorsed_by=user).update(endorsed_by=None, note="")
+    OutcomeSkill.objects.filter(decided_by=user).update(decided_by=None)

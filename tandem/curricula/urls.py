@@ -20,4 +20,8 @@ urlpatterns = [
     path("outcomes/<uuid:public_id>/suggest/", views.outcome_suggest, name="outcome_suggest"),
     path("outcomes/<uuid:public_id>/skills/", views.mapping_add, name="mapping_add"),
     path("mappings/<uuid:public_id>/decide/", views.mapping_decide, name="mapping_decide"),
+    path("courses/<uuid:public_id>/endorse/", views.course_endorse, name="course_endorse"),
+    path("outcomes/<uuid:public_id>/comments/", views.outcome_comment, name="outcome_comment"),
+    path("outcomes/<uuid:public_id>/propose/", views.skill_propose, name="skill_propose"),
+    path("proposals/<uuid:public_id>/decide/", views.proposal_decide, name="proposal_decide"),
 ]

@@ -25,14 +25,24 @@ from . import selectors, services
 from .extraction import REQUEST_MODE
 from .forms import (
     AddSkillForm,
+    CommentForm,
     CourseForm,
     DecisionForm,
+    EndorseForm,
     OutcomeForm,
     ProgramForm,
+    ProposalDecisionForm,
+    ProposeSkillForm,
     SkillSearchForm,
 )
 from .models import Course, LearningOutcome, Program
-from .permissions import can_edit_program, creatable_institutions
+from .permissions import (
+    can_codevelop_program,
+    can_comment_program,
+    can_edit_program,
+    co_developer_orgs,
+    creatable_institutions,
+)
 
 PER_PAGE = 20
 SEARCH_RESULTS = 15
@@ -200,11 +210,22 @@ def course_create(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 
 def _course_context(request: HttpRequest, course: Course, **extra: Any) -> dict[str, Any]:
+    user = request.user
+    program = course.program
+    partner_orgs = co_developer_orgs(user, program)
+    endorsements = list(selectors.endorsements_of(course))
     return {
         "course": course,
-        "program": course.program,
+        "program": program,
         "outcomes": selectors.outcomes_with_mappings(course),
-        "can_edit": can_edit_program(request.user, course.program),
+        "can_edit": can_edit_program(user, program),
+        "can_codevelop": bool(partner_orgs),
+        "can_comment": can_comment_program(user, program),
+        "can_endorse": bool(partner_orgs - {e.organization_id for e in endorsements}),
+        "endorsements": endorsements,
+        "history": selectors.course_history(course),
+        "comment_form": CommentForm(),
+        "endorse_form": EndorseForm(),
         "mode": REQUEST_MODE,
         "outcome_form": extra.pop("outcome_form", None) or OutcomeForm(),
         **extra,
@@ -333,7 +354,14 @@ def _render_outcome(request: HttpRequest, outcome: LearningOutcome, **extra: Any
     return render(
         request,
         "curricula/course_detail.html#outcome",
-        {"outcome": fresh, "can_edit": True, "course": outcome.course, **extra},
+        {
+            "outcome": fresh,
+            "course": outcome.course,
+            "can_edit": True,
+            "can_comment": True,
+            "comment_form": CommentForm(),
+            **extra,
+        },
     )
 
 
@@ -382,3 +410,113 @@ def mapping_add(request: HttpRequest, public_id: Any) -> HttpResponse:
         template,
         {"outcome": outcome, "course": outcome.course, "form": search, "q": q, "results": results},
     )
+
+
+# --- Co-development -------------------------------------------------------------------------
+def _domain_to_http(exc: DomainError) -> HttpResponse:
+    if isinstance(exc, PermissionDeniedError):
+        raise PermissionDenied(exc.message) from exc
+    return HttpResponse(exc.message, status=exc.status, content_type="text/plain; charset=utf-8")
+
+
+@login_required
+@require_POST
+def outcome_comment(request: HttpRequest, public_id: Any) -> HttpResponse:
+    outcome = _outcome_or_404(request, public_id)
+    if not can_comment_program(request.user, outcome.course.program):
+        raise PermissionDenied(_("Only curriculum partners and staff comment here."))
+    form = CommentForm(request.POST)
+    if not form.is_valid():
+        return HttpResponse(_("Write a comment of at most 4000 characters."), status=400)
+    try:
+        services.outcome_comment(
+            actor=request.user, outcome=outcome, body=form.cleaned_data["body"]
+        )
+    except DomainError as exc:
+        return _domain_to_http(exc)
+    messages.success(request, _("Comment posted."))
+    return redirect("curricula:course", public_id=outcome.course.public_id)
+
+
+@login_required
+def skill_propose(request: HttpRequest, public_id: Any) -> HttpResponse:
+    """Search the taxonomy (GET) and propose the chosen skill for the outcome (POST)."""
+    outcome = _outcome_or_404(request, public_id)
+    if not can_codevelop_program(request.user, outcome.course.program):
+        raise PermissionDenied(_("Only partners in a curriculum partnership propose skills."))
+    if request.method == "POST":
+        form = ProposeSkillForm(request.POST)
+        concept = (
+            SkillConcept.objects.filter(esco_id=form.cleaned_data["concept"]).first()
+            if form.is_valid()
+            else None
+        )
+        if concept is None:
+            return HttpResponse(_("Unknown ESCO concept."), status=400)
+        try:
+            services.skill_propose(
+                actor=request.user,
+                outcome=outcome,
+                concept=concept,
+                note=form.cleaned_data["note"],
+            )
+        except DomainError as exc:
+            return _domain_to_http(exc)
+        messages.success(request, _("Skill proposed. The educators will decide."))
+        return redirect("curricula:course", public_id=outcome.course.public_id)
+    search = SkillSearchForm(request.GET or None)
+    q = search.cleaned_data["q"] if search.is_valid() else ""
+    results = list(concept_search(viewer=request.user, query=q)[:SEARCH_RESULTS]) if q else []
+    template = "curricula/add_skill.html"
+    if _is_htmx(request):
+        template += "#results"
+    return render(
+        request,
+        template,
+        {
+            "outcome": outcome,
+            "course": outcome.course,
+            "form": search,
+            "q": q,
+            "results": results,
+            "propose": True,
+        },
+    )
+
+
+@login_required
+@require_POST
+def proposal_decide(request: HttpRequest, public_id: Any) -> HttpResponse:
+    proposal = selectors.proposal_get(request.user, public_id)
+    if proposal is None:
+        raise Http404
+    course = proposal.outcome.course
+    _require_edit(request, course.program)
+    form = ProposalDecisionForm(request.POST)
+    if not form.is_valid():
+        return HttpResponse(_("Choose accept or decline."), status=400)
+    try:
+        services.proposal_decide(
+            actor=request.user, proposal=proposal, accept=form.cleaned_data["decision"] == "accept"
+        )
+    except DomainError as exc:
+        return _domain_to_http(exc)
+    messages.success(request, _("Decision recorded."))
+    return redirect("curricula:course", public_id=course.public_id)
+
+
+@login_required
+@require_POST
+def course_endorse(request: HttpRequest, public_id: Any) -> HttpResponse:
+    course = _course_or_404(request, public_id)
+    if not can_codevelop_program(request.user, course.program):
+        raise PermissionDenied(_("Only partners in a curriculum partnership endorse."))
+    form = EndorseForm(request.POST)
+    if not form.is_valid():
+        return HttpResponse(_("The note has at most 4000 characters."), status=400)
+    try:
+        services.course_endorse(actor=request.user, course=course, note=form.cleaned_data["note"])
+    except DomainError as exc:
+        return _domain_to_http(exc)
+    messages.success(request, _("Thank you: the course is endorsed."))
+    return redirect("curricula:course", public_id=course.public_id)
