@@ -123,13 +123,18 @@ def mean_satisfaction(partnership: Partnership, today: date) -> Decimal | None:
     return mean.quantize(_TWO_PLACES, rounding=ROUND_HALF_UP)
 
 
-def feedback_summary(partnership: Partnership) -> tuple[Decimal | None, int]:
-    """(mean, responses) of the agreement answers about this partnership: students'
-    end-of-placement evaluations of its placements and both sides' partnership reviews
-    (attributed responses only). Callers apply the small-group threshold."""
+def partnership_feedback_q(partnership: Partnership) -> Q:
+    """Answers about this partnership: students' end-of-placement evaluations of its
+    placements and both sides' partnership reviews (attributed responses only)."""
     review = Q(response__invitation__trigger_key__startswith=f"review:{partnership.public_id}:")
     placement = _placement_feedback(partnership)
-    return _likert_summary(review if placement is None else review | placement)
+    return review if placement is None else review | placement
+
+
+def feedback_summary(partnership: Partnership) -> tuple[Decimal | None, int]:
+    """(mean, responses) of the agreement answers about this partnership. Callers apply the
+    small-group threshold."""
+    return _likert_summary(partnership_feedback_q(partnership))
 
 
 def guest_lectures(partnership: Partnership, today: date) -> Decimal | None:

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+
+from tandem.organizations.models import Sector
+
+from . import tables
 
 
 def component_label(component: str) -> str:
@@ -72,4 +77,97 @@ def reason_lines(reasons: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
             "counted": r.get("score") is not None,
         }
         for r in reasons
+    ]
+
+
+# --- dashboard tables: one shape for the page, CSV and Excel ---------------------------------
+SUPPRESSED = "*"
+
+
+@dataclass(frozen=True)
+class DisplayTable:
+    """A table as shown and exported: ``None`` cells are suppressed (shown as ``*``)."""
+
+    key: str
+    caption: str
+    headers: tuple[str, ...]
+    rows: tuple[tuple[Any, ...], ...]
+
+
+def outcome_label(outcome: str) -> str:
+    labels = {
+        "in_progress": _("In progress"),
+        "not_selected": _("Not selected or withdrawn"),
+        "offer_pending": _("Offer pending"),
+        "offer_declined": _("Offer declined"),
+        "placed": _("Placed"),
+        "completed": _("Completed"),
+    }
+    return labels.get(outcome, outcome)
+
+
+def funnel_label(step: str) -> str:
+    labels = {
+        "applied": _("Applied"),
+        "offered": _("Offered a place"),
+        "placed": _("Placed"),
+        "completed": _("Completed"),
+    }
+    return labels.get(step, step)
+
+
+def _group_label(kind: str, key: str) -> str:
+    if key == tables.OTHER:
+        return _("Other (groups under 10 combined)")
+    if kind == "sector":
+        return str(dict(Sector.choices).get(key, key or _("Unknown")))
+    return key or _("No program recorded")
+
+
+def _outcome_table(kind: str, caption: str, table: tables.OutcomeTable) -> DisplayTable:
+    headers = (
+        _("Sector") if kind == "sector" else _("Program"),
+        *(outcome_label(o) for o in tables.OUTCOMES),
+        _("Total"),
+    )
+    rows = [(_group_label(kind, r.key), *r.cells, r.total) for r in table.rows]
+    rows.append((_("All"), *table.totals, table.grand_total))
+    return DisplayTable(kind, caption, headers, tuple(rows))
+
+
+def _rate_cell(steps: Any, i: int) -> Any:
+    """The step's share of the previous one: blank for the first step, "—" after an empty
+    step, ``None`` (suppressed) when either count is hidden."""
+    if i == 0:
+        return ""
+    previous, step = steps[i - 1], steps[i]
+    if previous.count is None or step.count is None:
+        return None
+    if previous.count == 0:
+        return "—"
+    return step.rate
+
+
+def dashboard_tables(board: Any) -> list[DisplayTable]:
+    """Every table of a :class:`tandem.analytics.selectors.Dashboard`, in page order."""
+    funnel = DisplayTable(
+        "funnel",
+        _("From application to completion"),
+        (_("Step"), _("Applications"), _("Share of previous step (%)")),
+        tuple(
+            (funnel_label(s.key), s.count, _rate_cell(board.funnel, i))
+            for i, s in enumerate(board.funnel)
+        ),
+    )
+    ratings = DisplayTable(
+        "ratings",
+        _("Survey ratings by month (mean agreement, 1–5)"),
+        (_("Month"), _("Mean"), _("Responses")),
+        tuple((p.month.strftime("%Y-%m"), p.mean, p.responses) for p in board.ratings),
+    )
+    return [
+        funnel,
+        _outcome_table("sector", _("Outcomes by sector"), board.by_sector),
+        _outcome_table("program", _("Outcomes by program"), board.by_program),
+        ratings,
     ]

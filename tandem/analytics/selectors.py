@@ -1,17 +1,23 @@
-"""Analytics reads: inputs for the health score, health trends."""
+"""Analytics reads: inputs for the health score, health trends, dashboards."""
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Max, QuerySet, Sum
+from django.db.models import Avg, Count, Max, OuterRef, QuerySet, Subquery, Sum
+from django.db.models.functions import TruncMonth
 
+from tandem.applications.models import Application
+from tandem.organizations.models import Membership, Organization, Role, Sector
 from tandem.partnerships.models import KPI, CommitmentKind, Partnership
 from tandem.partnerships.permissions import can_view_partnership
+from tandem.surveys.models import Answer, QuestionType
+from tandem.surveys.suppression import DEFAULT_THRESHOLD
 
-from . import health, metrics
+from . import health, metrics, tables
 from .models import HealthSnapshot
 
 
@@ -54,3 +60,169 @@ def health_trend(viewer: Any, partnership: Partnership) -> QuerySet[HealthSnapsh
     if not can_view_partnership(viewer, partnership):
         return HealthSnapshot.objects.none()
     return HealthSnapshot.objects.filter(partnership=partnership).order_by("date")
+
+
+# --- dashboards ----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Scope:
+    """What a dashboard is about: an institution (optionally one program), a partner, or a
+    partnership."""
+
+    kind: str  # institution | program | partner | partnership
+    organization: Organization | None = None
+    partnership: Partnership | None = None
+    program: str = ""
+
+
+@dataclass(frozen=True)
+class Filters:
+    date_from: date | None = None
+    date_to: date | None = None
+    sector: str = ""
+    program: str = ""
+
+
+@dataclass(frozen=True)
+class RatingPoint:
+    month: date
+    mean: Decimal | None  # None when fewer than the threshold responded
+    responses: int | None  # None when fewer than the threshold responded
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    scope: Scope
+    filters: Filters
+    by_sector: tables.OutcomeTable
+    by_program: tables.OutcomeTable
+    funnel: tuple[tables.FunnelStep, ...]
+    ratings: tuple[RatingPoint, ...]
+    sectors: tuple[str, ...]
+    programs: tuple[str, ...]
+
+
+def _program_subquery() -> Subquery:
+    return Subquery(
+        Membership.objects.filter(
+            user_id=OuterRef("student_id"),
+            organization_id=OuterRef("institution_id"),
+            role=Role.STUDENT,
+        ).values("program")[:1]
+    )
+
+
+def _applications(scope: Scope) -> QuerySet[Application]:
+    qs = Application.objects.all()
+    if scope.kind in ("institution", "program"):
+        qs = qs.filter(institution=scope.organization)
+    elif scope.kind == "partner":
+        qs = qs.filter(opportunity__host=scope.organization)
+    elif scope.kind == "partnership":
+        qs = qs.filter(opportunity__partnership=scope.partnership)
+    else:
+        return qs.none()
+    return qs
+
+
+def _answers(scope: Scope) -> QuerySet[Answer]:
+    likert = Answer.objects.filter(question__type=QuestionType.LIKERT, number__isnull=False)
+    if scope.kind in ("institution", "program"):
+        likert = likert.filter(response__survey__institution=scope.organization)
+        if scope.kind == "program":
+            likert = likert.filter(
+                response__respondent__memberships__organization=scope.organization,
+                response__respondent__memberships__role=Role.STUDENT,
+                response__respondent__memberships__program=scope.program,
+            )
+        return likert
+    if scope.kind == "partnership" and scope.partnership is not None:
+        return likert.filter(metrics.partnership_feedback_q(scope.partnership))
+    if scope.kind == "partner" and scope.organization is not None:
+        keys = [
+            f"placement-end:{public_id}:student"
+            for public_id in Application.objects.filter(
+                opportunity__host=scope.organization
+            ).values_list("public_id", flat=True)
+        ]
+        return likert.filter(
+            response__survey__template_key=metrics.SATISFACTION_TEMPLATE,
+            response__invitation__trigger_key__in=keys,
+        )
+    return likert.none()
+
+
+def _ratings(scope: Scope, filters: Filters, threshold: int) -> tuple[RatingPoint, ...]:
+    answers = _answers(scope)
+    if filters.date_from:
+        answers = answers.filter(response__submitted_on__gte=filters.date_from)
+    if filters.date_to:
+        answers = answers.filter(response__submitted_on__lte=filters.date_to)
+    if filters.program and scope.kind == "institution":
+        answers = answers.filter(
+            response__respondent__memberships__organization=scope.organization,
+            response__respondent__memberships__role=Role.STUDENT,
+            response__respondent__memberships__program=filters.program,
+        )
+    rows = (
+        answers.annotate(month=TruncMonth("response__submitted_on"))
+        .values("month")
+        .annotate(mean=Avg("number"), responses=Count("response", distinct=True))
+        .order_by("month")
+    )
+    points = []
+    for row in rows:
+        month = row["month"]
+        if isinstance(month, datetime):
+            month = month.date()
+        enough = row["responses"] >= threshold
+        points.append(
+            RatingPoint(
+                month=month,
+                mean=Decimal(row["mean"]).quantize(Decimal("0.01")) if enough else None,
+                responses=row["responses"] if enough else None,
+            )
+        )
+    return tuple(points)
+
+
+def dashboard(scope: Scope, filters: Filters, *, threshold: int = DEFAULT_THRESHOLD) -> Dashboard:
+    """The dashboard for ``scope`` (already authorized by the caller through
+    :mod:`tandem.analytics.permissions`). A bounded number of queries whatever the data."""
+    apps = _applications(scope).annotate(program=_program_subquery())
+    if scope.kind == "program":
+        apps = apps.filter(program=scope.program)
+    if filters.date_from:
+        apps = apps.filter(created_at__date__gte=filters.date_from)
+    if filters.date_to:
+        apps = apps.filter(created_at__date__lte=filters.date_to)
+    if filters.sector:
+        apps = apps.filter(opportunity__host__sector=filters.sector)
+    if filters.program and scope.kind != "program":
+        apps = apps.filter(program=filters.program)
+    rows = list(
+        apps.values_list("opportunity__host__sector", "program", "stage")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    by_sector = tables.group_counts((sector, stage, n) for sector, _, stage, n in rows)
+    by_program = tables.group_counts((program or "", stage, n) for _, program, stage, n in rows)
+    suppressed = tables.outcome_tables({"sector": by_sector, "program": by_program}, threshold)
+    programs: tuple[str, ...] = ()
+    if scope.kind in ("institution", "program") and scope.organization is not None:
+        programs = tuple(
+            Membership.objects.filter(organization=scope.organization, role=Role.STUDENT)
+            .exclude(program="")
+            .values_list("program", flat=True)
+            .distinct()
+            .order_by("program")
+        )
+    return Dashboard(
+        scope=scope,
+        filters=filters,
+        by_sector=suppressed["sector"],
+        by_program=suppressed["program"],
+        funnel=tables.funnel(suppressed["sector"], threshold),
+        ratings=_ratings(scope, filters, threshold),
+        sectors=tuple(Sector.values),
+        programs=programs,
+    )

@@ -5,6 +5,50 @@ from . import views
 app_name = "analytics"
 
 urlpatterns = [
+    path("", views.index, name="index"),
+    path(
+        "institutions/<uuid:public_id>/",
+        views.dashboard_view,
+        {"kind": "institution"},
+        name="institution",
+    ),
+    path(
+        "institutions/<uuid:public_id>/programs/<str:program>/",
+        views.dashboard_view,
+        {"kind": "program"},
+        name="program",
+    ),
+    path("partners/<uuid:public_id>/", views.dashboard_view, {"kind": "partner"}, name="partner"),
+    path(
+        "partnerships/<uuid:public_id>/",
+        views.dashboard_view,
+        {"kind": "partnership"},
+        name="partnership",
+    ),
+    path(
+        "institutions/<uuid:public_id>/export/<slug:table>.<slug:fmt>",
+        views.dashboard_export,
+        {"kind": "institution"},
+        name="institution_export",
+    ),
+    path(
+        "institutions/<uuid:public_id>/programs/<str:program>/export/<slug:table>.<slug:fmt>",
+        views.dashboard_export,
+        {"kind": "program"},
+        name="program_export",
+    ),
+    path(
+        "partners/<uuid:public_id>/export/<slug:table>.<slug:fmt>",
+        views.dashboard_export,
+        {"kind": "partner"},
+        name="partner_export",
+    ),
+    path(
+        "partnerships/<uuid:public_id>/export/<slug:table>.<slug:fmt>",
+        views.dashboard_export,
+        {"kind": "partnership"},
+        name="partnership_export",
+    ),
     path(
         "partnerships/<uuid:public_id>/health/",
         views.partnership_health,

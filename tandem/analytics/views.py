@@ -1,22 +1,31 @@
-"""Analytics pages: partnership health (score, reasons, trend)."""
+"""Analytics pages: dashboards (institution, program, partner, partnership) with CSV/Excel
+exports of each table, and partnership health. Every page answers 404 to viewers who may
+not see it (after sign-in)."""
 
 from __future__ import annotations
 
+from typing import Any
 from uuid import UUID
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from tandem.organizations.models import Organization
+from tandem.organizations.permissions import is_platform_admin
+from tandem.partnerships.models import Partnership
 from tandem.partnerships.selectors import partnerships_for
 
-from . import charts, health, selectors
-from .presentation import reason_lines
+from . import charts, exports, health, permissions, selectors
+from .forms import FiltersForm
+from .presentation import dashboard_tables, funnel_label, reason_lines
 
 
+# --- partnership health ------------------------------------------------------------------------
 @login_required
 @require_GET
 def partnership_health(request: HttpRequest, public_id: UUID) -> HttpResponse:
@@ -52,5 +61,153 @@ def partnership_health(request: HttpRequest, public_id: UUID) -> HttpResponse:
             "chart": chart,
             "at_risk_below": health.AT_RISK_BELOW,
             "healthy_from": health.HEALTHY_FROM,
+        },
+    )
+
+
+# --- dashboards -----------------------------------------------------------------------------
+def _institution(request: HttpRequest, public_id: UUID) -> Organization:
+    org = Organization.objects.filter(public_id=public_id).first()
+    if org is None or not permissions.can_view_institution_dashboard(request.user, org):
+        raise Http404
+    return org
+
+
+def _partner(request: HttpRequest, public_id: UUID) -> Organization:
+    org = Organization.objects.filter(public_id=public_id).first()
+    if org is None or not permissions.can_view_partner_dashboard(request.user, org):
+        raise Http404
+    return org
+
+
+def _partnership(request: HttpRequest, public_id: UUID) -> Partnership:
+    return get_object_or_404(partnerships_for(request.user), public_id=public_id)
+
+
+def _scope(request: HttpRequest, kind: str, public_id: UUID, program: str) -> tuple[Any, str]:
+    """(scope, title) for a dashboard the viewer may open; Http404 otherwise."""
+    if kind == "institution":
+        org = _institution(request, public_id)
+        return selectors.Scope("institution", organization=org), org.name
+    if kind == "program":
+        org = _institution(request, public_id)
+        return selectors.Scope(
+            "program", organization=org, program=program
+        ), f"{org.name}: {program}"
+    if kind == "partner":
+        org = _partner(request, public_id)
+        return selectors.Scope("partner", organization=org), org.name
+    partnership = _partnership(request, public_id)
+    return selectors.Scope("partnership", partnership=partnership), partnership.title
+
+
+def _filters(request: HttpRequest) -> tuple[FiltersForm, selectors.Filters]:
+    form = FiltersForm(request.GET or None)
+    data: dict[str, Any] = {}
+    if form.is_bound:
+        form.is_valid()
+        data = {k: v for k, v in form.cleaned_data.items() if v}
+    return form, selectors.Filters(
+        date_from=data.get("date_from"),
+        date_to=data.get("date_to"),
+        sector=data.get("sector", ""),
+        program=data.get("program", ""),
+    )
+
+
+def _base_url(kind: str, public_id: UUID, program: str) -> str:
+    if kind == "program":
+        return reverse("analytics:program", args=[public_id, program])
+    return reverse(f"analytics:{kind}", args=[public_id])
+
+
+@login_required
+@require_GET
+def dashboard_view(
+    request: HttpRequest, kind: str, public_id: UUID, program: str = ""
+) -> HttpResponse:
+    scope, title = _scope(request, kind, public_id, program)
+    form, filters = _filters(request)
+    board = selectors.dashboard(scope, filters)
+    display = dashboard_tables(board)
+    query = request.GET.urlencode()
+    base = _base_url(kind, public_id, program)
+    funnel_chart = charts.bar_chart(
+        _("From application to completion"),
+        [funnel_label(s.key) for s in board.funnel],
+        [s.count for s in board.funnel],
+    )
+    sector_rows = display[1].rows[:-1]
+    sector_chart = charts.bar_chart(
+        _("Applications by sector"), [str(r[0]) for r in sector_rows], [r[-1] for r in sector_rows]
+    )
+    ratings_chart = charts.line_chart(
+        _("Mean rating by month"),
+        [p.month.strftime("%Y-%m") for p in board.ratings],
+        [None if p.mean is None else float(p.mean) for p in board.ratings],
+        max_value=5,
+    )
+    return render(
+        request,
+        "analytics/dashboard.html",
+        {
+            "title": title,
+            "kind": kind,
+            "board": board,
+            "form": form,
+            "tables": display,
+            "charts": {
+                "funnel": funnel_chart,
+                "sector": sector_chart,
+                "ratings": ratings_chart,
+            },
+            "export_base": base,
+            "query": query,
+            "show_program_filter": kind == "institution" and bool(board.programs),
+        },
+    )
+
+
+@login_required
+@require_GET
+def dashboard_export(
+    request: HttpRequest, kind: str, public_id: UUID, table: str, fmt: str, program: str = ""
+) -> HttpResponse:
+    """One dashboard table as CSV or Excel, with the page's filters."""
+    scope, _title = _scope(request, kind, public_id, program)
+    _form, filters = _filters(request)
+    display = {t.key: t for t in dashboard_tables(selectors.dashboard(scope, filters))}
+    if table not in display or fmt not in ("csv", "xlsx"):
+        raise Http404
+    name = f"{kind}-{table}-{timezone.localdate().isoformat()}"
+    if fmt == "csv":
+        response = HttpResponse(exports.table_csv(display[table]), content_type="text/csv")
+    else:
+        response = HttpResponse(
+            exports.table_xlsx(display[table]),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
+
+
+@login_required
+@require_GET
+def index(request: HttpRequest) -> HttpResponse:
+    """The dashboards this viewer may open."""
+    if is_platform_admin(request.user):
+        institutions = Organization.objects.filter(kind="institution")
+        partners = Organization.objects.filter(kind="partner")
+    else:
+        inst_ids, partner_ids = permissions.dashboard_organizations(request.user)
+        institutions = Organization.objects.filter(pk__in=inst_ids, kind="institution")
+        partners = Organization.objects.filter(pk__in=partner_ids, kind="partner")
+    return render(
+        request,
+        "analytics/index.html",
+        {
+            "institutions": institutions.order_by("name"),
+            "partners": partners.order_by("name"),
+            "partnerships": partnerships_for(request.user).order_by("title")[:200],
         },
     )

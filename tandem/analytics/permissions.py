@@ -1,0 +1,51 @@
+"""Who may see which dashboard, built on the organizations and partnerships vocabulary.
+
+* Institution and program dashboards: coordinators and educators of the institution.
+* Partner dashboard: recruiters of the partner organization.
+* Partnership dashboard, health and review report: whoever may see the partnership.
+* Highlights from free-text answers: coordinators only (institution side), as in surveys.
+* Platform admins: everything. Everything else fails closed (404).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tandem.organizations.models import Organization, OrganizationKind, Role
+from tandem.organizations.permissions import is_platform_admin, org_ids
+from tandem.partnerships.models import Partnership
+from tandem.partnerships.permissions import can_view_partnership
+
+INSTITUTION_ROLES = (Role.COORDINATOR, Role.EDUCATOR)
+PARTNER_ROLES = (Role.RECRUITER,)
+FREE_TEXT_ROLES = (Role.COORDINATOR,)
+
+
+def can_view_institution_dashboard(user: Any, organization: Organization) -> bool:
+    if organization.kind != OrganizationKind.INSTITUTION:
+        return False
+    return is_platform_admin(user) or organization.pk in org_ids(user, INSTITUTION_ROLES)
+
+
+def can_view_partner_dashboard(user: Any, organization: Organization) -> bool:
+    if organization.kind != OrganizationKind.PARTNER:
+        return False
+    return is_platform_admin(user) or organization.pk in org_ids(user, PARTNER_ROLES)
+
+
+def can_view_partnership_dashboard(user: Any, partnership: Partnership) -> bool:
+    return can_view_partnership(user, partnership)
+
+
+def can_read_partnership_free_text(user: Any, partnership: Partnership) -> bool:
+    """Free-text survey answers may identify people: only coordinators of the partnership's
+    institutions (whose surveys they are) and platform admins read highlights."""
+    if is_platform_admin(user):
+        return True
+    institution_ids = {o.pk for o in partnership.institutions.all()}
+    return bool(org_ids(user, FREE_TEXT_ROLES) & institution_ids)
+
+
+def dashboard_organizations(user: Any) -> tuple[set[int], set[int]]:
+    """(institution ids, partner ids) whose dashboards ``user`` may open."""
+    return org_ids(user, INSTITUTION_ROLES), org_ids(user, PARTNER_ROLES)
