@@ -88,3 +88,58 @@ class EndorseForm(forms.Form):
 
 class ProposalDecisionForm(forms.Form):
     decision = forms.ChoiceField(choices=[("accept", _("Accept")), ("decline", _("Decline"))])
+
+
+class GapFilterForm(forms.Form):
+    source = forms.ChoiceField(
+        label=_("Demand from"),
+        required=False,
+        choices=[
+            ("all", _("Imported postings and platform opportunities")),
+            ("imports", _("Imported postings only")),
+            ("opportunities", _("Platform opportunities only")),
+        ],
+    )
+    sector = forms.CharField(label=_("Sector"), max_length=100, required=False)
+    region = forms.CharField(label=_("Region"), max_length=100, required=False)
+    occupation = forms.CharField(label=_("Occupation"), max_length=200, required=False)
+    date_from = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    level = forms.TypedChoiceField(
+        label=_("Roll up at ESCO level"),
+        coerce=int,
+        required=False,
+        empty_value=None,
+        choices=[(0, "0"), (1, "1"), (2, "2"), (3, "3")],
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            self.add_error("date_to", _("The end comes before the start."))
+        return data
+
+
+class ImportForm(forms.Form):
+    institution = forms.ModelChoiceField(
+        label=_("Institution"), queryset=Organization.objects.none()
+    )
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_(
+            "CSV with columns title, description, date, sector, region (occupation optional), "
+            "or schema.org JobPosting JSON-LD (.json, .jsonld). At most 20 MB."
+        ),
+    )
+
+    def __init__(self, *args: Any, institutions: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["institution"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = institutions
+        if institutions.count() == 1:
+            field.initial = institutions.first()

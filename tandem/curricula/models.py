@@ -210,3 +210,89 @@ class CourseEndorsement(PublicModel):
 
     def __str__(self) -> str:
         return f"{self.organization_id} endorses {self.course_id}"
+
+
+# --- Demand: imported job postings and platform opportunities -------------------------------
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Extracting skills")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class PostingImport(PublicModel):
+    """One upload of job postings (CSV or schema.org JobPosting JSON-LD) by an institution,
+    with the progress of the background skill extraction.
+
+    Personal data: ``created_by``.
+    """
+
+    institution = models.ForeignKey(
+        "organizations.Organization", on_delete=models.CASCADE, related_name="posting_imports"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    filename = models.CharField(max_length=255)
+    format = models.CharField(max_length=10)  # csv | jsonld
+    status = models.CharField(
+        max_length=10, choices=ImportStatus.choices, default=ImportStatus.QUEUED
+    )
+    total = models.PositiveIntegerField(default=0)
+    processed = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True)  # [{"line": n, "message": "…"}]
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(processed__lte=models.F("total")),
+                name="curricula_import_progress_bounded",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.filename
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.processed / self.total) if self.total else 100
+
+
+class JobPosting(models.Model):
+    """An imported job posting (demand data; no personal data). ``skills`` holds the ESCO
+    URIs the extractor found, filled in by the background job."""
+
+    batch = models.ForeignKey(PostingImport, on_delete=models.CASCADE, related_name="postings")
+    institution = models.ForeignKey(
+        "organizations.Organization", on_delete=models.CASCADE, related_name="+"
+    )
+    line = models.PositiveIntegerField()
+    title = models.CharField(max_length=300)
+    description = models.TextField(blank=True)
+    date = models.DateField(null=True, blank=True, db_index=True)
+    sector = models.CharField(max_length=100, blank=True)
+    region = models.CharField(max_length=100, blank=True)
+    occupation = models.CharField(max_length=200, blank=True)
+    skills = models.JSONField(default=list, blank=True)
+    extracted = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["batch_id", "line"]
+        indexes = [models.Index(fields=["institution", "extracted"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class OpportunityDemand(models.Model):
+    """The skills extracted from a platform opportunity, kept until its text changes."""
+
+    opportunity = models.OneToOneField(
+        "opportunities.Opportunity", on_delete=models.CASCADE, related_name="+"
+    )
+    fingerprint = models.CharField(max_length=64)
+    skills = models.JSONField(default=list, blank=True)
+
+    def __str__(self) -> str:
+        return f"skills of opportunity {self.opportunity_id}"

@@ -24,7 +24,7 @@ from tandem.organizations.permissions import (
 )
 from tandem.partnerships.models import Partnership, PartnershipStatus, PartnershipType
 
-from .models import Program
+from .models import PostingImport, Program
 
 READER_ROLES = (Role.STUDENT, Role.EDUCATOR, Role.COORDINATOR)
 
@@ -115,3 +115,22 @@ def can_create_program(user: Any, institution: Organization) -> bool:
     return institution.is_institution and (
         is_platform_admin(user) or institution.pk in staff_institution_ids(user)
     )
+
+
+def can_view_gap(user: Any, program: Program) -> bool:
+    """The gap report: the institution's staff and its curriculum partners."""
+    return can_edit_program(user, program) or can_codevelop_program(user, program)
+
+
+def can_import_postings(user: Any, institution: Organization) -> bool:
+    """Import job postings as demand data for an institution's gap analyses."""
+    return can_create_program(user, institution)
+
+
+def visible_imports(user: Any) -> QuerySet[PostingImport]:
+    if is_platform_admin(user):
+        return PostingImport.objects.all()
+    ids = staff_institution_ids(user)
+    if not ids:
+        return PostingImport.objects.none()
+    return PostingImport.objects.filter(institution_id__in=ids)

@@ -18,15 +18,20 @@ from tandem.core.errors import ConflictError, DomainError, PermissionDeniedError
 from tandem.organizations.models import Organization
 from tandem.skills.models import SkillConcept
 
-from .extraction import extract_lexical
+from . import importers
+from .extraction import REQUEST_MODE, extract_lexical, get_extractor
 from .models import (
     Course,
     CourseEndorsement,
+    ImportStatus,
+    JobPosting,
     LearningOutcome,
     MappingSource,
     MappingStatus,
+    OpportunityDemand,
     OutcomeComment,
     OutcomeSkill,
+    PostingImport,
     Program,
     ProposalStatus,
     SkillProposal,
@@ -36,8 +41,10 @@ from .permissions import (
     can_comment_program,
     can_create_program,
     can_edit_program,
+    can_import_postings,
     co_developer_orgs,
 )
+from .tasks import extract_posting_import
 
 MAX_OUTCOME_LENGTH = 2000
 SUGGESTIONS_PER_OUTCOME = 8
@@ -534,3 +541,154 @@ def curricula_personal_data_erase(user: Any) -> None:
     SkillProposal.objects.filter(decided_by=user).update(decided_by=None)
     CourseEndorsement.objects.filter(endorsed_by=user).update(endorsed_by=None, note="")
     OutcomeSkill.objects.filter(decided_by=user).update(decided_by=None)
+
+
+# --- Demand: imported postings --------------------------------------------------------------
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+EXTRACT_CHUNK = 500
+POSTING_SKILLS = 10
+
+
+def posting_import_create(
+    *, actor: Any, institution: Organization, filename: str, content: bytes
+) -> PostingImport:
+    """Store the valid postings of an upload and queue their skill extraction. Bad lines are
+    kept on the import with their line numbers; a file with no valid posting is refused."""
+    if not can_import_postings(actor, institution):
+        raise PermissionDeniedError(_("Only educators and coordinators import postings."))
+    if len(content) > MAX_UPLOAD_BYTES:
+        raise DomainError(
+            _("The file is larger than 20 MB."),
+            fields={"file": _("The file is larger than 20 MB.")},
+        )
+    try:
+        fmt, parsed = importers.parse(filename, content)
+    except ValueError as exc:
+        raise DomainError(str(exc), fields={"file": str(exc)}) from exc
+    errors = [e.as_dict() for e in parsed.errors]
+    if not parsed.rows:
+        raise DomainError(
+            _("No valid posting in the file."),
+            fields={
+                "file": [f"{e['line']}: {e['message']}" for e in errors[:50]]
+                or [_("The file is empty.")]
+            },
+            code="no_rows",
+        )
+    with transaction.atomic():
+        batch = PostingImport.objects.create(
+            institution=institution,
+            created_by=actor,
+            filename=filename[:255],
+            format=fmt,
+            total=len(parsed.rows),
+            errors=errors[:1000],
+        )
+        JobPosting.objects.bulk_create(
+            (
+                JobPosting(
+                    batch=batch,
+                    institution=institution,
+                    line=r.line,
+                    title=r.title,
+                    description=r.description,
+                    date=r.date,
+                    sector=r.sector,
+                    region=r.region,
+                    occupation=r.occupation,
+                )
+                for r in parsed.rows
+            ),
+            batch_size=2000,
+        )
+        audit_record(
+            actor=actor,
+            action="curricula.postings.import",
+            target=batch,
+            organizations=[institution],
+            changes={"postings": len(parsed.rows), "errors": len(errors)},
+        )
+        transaction.on_commit(lambda: extract_posting_import.enqueue(batch.pk))
+    return batch
+
+
+def posting_import_extract(*, import_id: int) -> int:
+    """Run the extractor over an import's postings in chunks, saving progress after each."""
+    batch = PostingImport.objects.filter(pk=import_id).first()
+    if batch is None or batch.status == ImportStatus.DONE:
+        return 0
+    PostingImport.objects.filter(pk=batch.pk).update(status=ImportStatus.RUNNING)
+    done = 0
+    try:
+        extractor = get_extractor()
+        while True:
+            chunk = list(
+                JobPosting.objects.filter(batch=batch, extracted=False).order_by("pk")[
+                    :EXTRACT_CHUNK
+                ]
+            )
+            if not chunk:
+                break
+            texts = [f"{p.title}\n{p.description}" for p in chunk]
+            results = extractor.extract_many(texts, top_k=POSTING_SKILLS, mode=REQUEST_MODE)
+            for posting, matches in zip(chunk, results, strict=True):
+                posting.skills = [m.uri for m in matches]
+                posting.extracted = True
+            with transaction.atomic():
+                JobPosting.objects.bulk_update(chunk, ["skills", "extracted"])
+                done += len(chunk)
+                processed = JobPosting.objects.filter(batch=batch, extracted=True).count()
+                PostingImport.objects.filter(pk=batch.pk).update(processed=processed)
+    except Exception:
+        PostingImport.objects.filter(pk=batch.pk).update(status=ImportStatus.FAILED)
+        raise
+    PostingImport.objects.filter(pk=batch.pk).update(status=ImportStatus.DONE)
+    return done
+
+
+@transaction.atomic
+def posting_import_delete(*, actor: Any, batch: PostingImport) -> None:
+    """Remove an import and its postings from the demand data."""
+    if not can_import_postings(actor, batch.institution):
+        raise PermissionDeniedError(_("Only educators and coordinators manage imports."))
+    audit_record(
+        actor=actor,
+        action="curricula.postings.delete",
+        target=batch,
+        organizations=[batch.institution_id],
+    )
+    batch.delete()
+
+
+def opportunity_demand_refresh(opportunities: Any) -> dict[int, list[str]]:
+    """ESCO URIs of each opportunity (title, description, skills wanted), extracted once per
+    text and kept in :class:`OpportunityDemand`."""
+    import hashlib
+
+    opps = list(opportunities)
+    have = {
+        d.opportunity_id: d
+        for d in OpportunityDemand.objects.filter(opportunity__in=[o.pk for o in opps])
+    }
+    out: dict[int, list[str]] = {}
+    stale: list[tuple[Any, str, str]] = []
+    for o in opps:
+        text = f"{o.title}\n{o.description}\n{o.skills_wanted}"
+        fp = hashlib.sha256(text.encode()).hexdigest()
+        d = have.get(o.pk)
+        if d is not None and d.fingerprint == fp:
+            out[o.pk] = list(d.skills)
+        else:
+            stale.append((o, text, fp))
+    if stale:
+        extractor = get_extractor()
+        results = extractor.extract_many(
+            [t for _, t, _ in stale], top_k=POSTING_SKILLS, mode=REQUEST_MODE
+        )
+        for (o, _text, fp), matches in zip(stale, results, strict=True):
+            uris = [m.uri for m in matches]
+            OpportunityDemand.objects.update_or_create(
+                opportunity=o, defaults={"fingerprint": fp, "skills": uris}
+            )
+            out[o.pk] = uris
+    return out

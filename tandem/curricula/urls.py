@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_gap
 
 app_name = "curricula"
 
@@ -24,4 +24,9 @@ urlpatterns = [
     path("outcomes/<uuid:public_id>/comments/", views.outcome_comment, name="outcome_comment"),
     path("outcomes/<uuid:public_id>/propose/", views.skill_propose, name="skill_propose"),
     path("proposals/<uuid:public_id>/decide/", views.proposal_decide, name="proposal_decide"),
+    path("programs/<uuid:public_id>/gap/", views_gap.gap_report, name="gap"),
+    path("programs/<uuid:public_id>/gap/skill/", views_gap.gap_skill, name="gap_skill"),
+    path("imports/", views_gap.import_list, name="imports"),
+    path("imports/<uuid:public_id>/", views_gap.import_detail, name="import"),
+    path("imports/<uuid:public_id>/delete/", views_gap.import_delete, name="import_delete"),
 ]

@@ -40,6 +40,7 @@ from .permissions import (
     can_codevelop_program,
     can_comment_program,
     can_edit_program,
+    can_view_gap,
     co_developer_orgs,
     creatable_institutions,
 )
@@ -149,6 +150,7 @@ def program_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
             "program": program,
             "courses": selectors.courses_of(program),
             "can_edit": can_edit_program(request.user, program),
+            "can_view_gap": can_view_gap(request.user, program),
         },
     )
 

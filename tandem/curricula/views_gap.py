@@ -1,0 +1,196 @@
+"""Gap analysis pages (report, chart, table, drill-down, CSV) and posting imports."""
+
+from __future__ import annotations
+
+import csv
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from tandem.core.errors import DomainError, PermissionDeniedError
+
+from . import gap, reports, selectors, services
+from .forms import GapFilterForm, ImportForm
+from .models import ImportStatus, PostingImport, Program
+from .permissions import can_view_gap, creatable_institutions, visible_imports
+
+DRILL_LIMIT = 200
+
+
+def _gap_program(request: HttpRequest, public_id: Any) -> Program:
+    program = selectors.program_get(request.user, public_id)
+    if program is None:
+        raise Http404
+    if not can_view_gap(request.user, program):
+        raise PermissionDenied(_("The gap analysis is for staff and curriculum partners."))
+    return program
+
+
+def _run(request: HttpRequest, program: Program) -> tuple[GapFilterForm, reports.GapResult | None]:
+    form = GapFilterForm(request.GET or None)
+    if request.GET and not form.is_valid():
+        return form, None
+    data = form.cleaned_data if request.GET else {}
+    filters = gap.Filters(
+        sector=data.get("sector") or "",
+        region=data.get("region") or "",
+        occupation=data.get("occupation") or "",
+        date_from=data.get("date_from"),
+        date_to=data.get("date_to"),
+    )
+    result = reports.program_gap(
+        program,
+        filters=filters,
+        source=data.get("source") or "all",
+        level=int(data["level"]) if data.get("level") is not None else 1,
+    )
+    return form, result
+
+
+@login_required
+def gap_report(request: HttpRequest, public_id: Any) -> HttpResponse:
+    program = _gap_program(request, public_id)
+    form, result = _run(request, program)
+    if result is None:
+        return render(request, "curricula/gap.html", {"program": program, "form": form}, status=400)
+    if request.GET.get("export") == "csv":
+        return _csv(program, result.report)
+    report = result.report
+    top = report.demanded[:25]
+    peak = max((r.demand for r in top), default=0.0) or 1.0
+    query = request.GET.copy()
+    query.pop("export", None)
+    return render(
+        request,
+        "curricula/gap.html",
+        {
+            "program": program,
+            "form": form,
+            "report": report,
+            "bars": [(r, round(100 * r.demand / peak, 1)) for r in top],
+            "groups": [(g, round(100 * g.coverage)) for g in report.groups],
+            "coverage_pct": round(100 * report.coverage),
+            "querystring": query.urlencode(),
+        },
+    )
+
+
+def _csv(program: Program, report: gap.GapReport) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="gap-{program.public_id}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(["uri", "label", "postings", "demand", "share", "taught", "outcomes"])
+    for r in report.demanded:
+        writer.writerow(
+            [
+                r.uri,
+                r.label,
+                r.postings,
+                f"{r.demand:.4f}",
+                f"{r.share:.4f}",
+                int(r.taught),
+                len(r.outcome_ids),
+            ]
+        )
+    for r in report.taught_not_demanded:
+        writer.writerow([r.uri, r.label, 0, "0.0000", "0.0000", 1, len(r.outcome_ids)])
+    return response
+
+
+@login_required
+def gap_skill(request: HttpRequest, public_id: Any) -> HttpResponse:
+    """Drill-down: the postings and outcomes behind one skill's numbers."""
+    program = _gap_program(request, public_id)
+    uri = request.GET.get("uri", "")
+    _form, result = _run(request, program)
+    if result is None:
+        return HttpResponse(_("Invalid filters."), status=400)
+    report = result.report
+    row = next((r for r in report.demanded if r.uri == uri), None) or next(
+        (r for r in report.taught_not_demanded if r.uri == uri), None
+    )
+    if row is None:
+        raise Http404(_("No posting or outcome in this report has that skill."))
+    postings = [result.postings[i] for i in row.posting_ids[:DRILL_LIMIT]]
+    outcomes = [result.outcomes[o] for o in row.outcome_ids if o in result.outcomes]
+    return render(
+        request,
+        "curricula/gap_skill.html",
+        {
+            "program": program,
+            "row": row,
+            "postings": postings,
+            "outcomes": outcomes,
+            "more": max(0, len(row.posting_ids) - DRILL_LIMIT),
+        },
+    )
+
+
+# --- Imports --------------------------------------------------------------------------------
+@login_required
+def import_list(request: HttpRequest) -> HttpResponse:
+    institutions = creatable_institutions(request.user)
+    if not institutions.exists():
+        raise PermissionDenied(_("Only educators and coordinators import postings."))
+    form = ImportForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+        institutions=institutions,
+    )
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            if upload.size > services.MAX_UPLOAD_BYTES:
+                form.add_error("file", _("The file is larger than 20 MB."))
+            else:
+                try:
+                    batch = services.posting_import_create(
+                        actor=request.user,
+                        institution=form.cleaned_data["institution"],
+                        filename=upload.name,
+                        content=upload.read(),
+                    )
+                except PermissionDeniedError as exc:
+                    raise PermissionDenied(exc.message) from exc
+                except DomainError as exc:
+                    for err in exc.fields.get("file", [exc.message]):
+                        form.add_error("file", err)
+                else:
+                    messages.success(request, _("Postings imported; extracting their skills."))
+                    return redirect("curricula:import", public_id=batch.public_id)
+        status = 400
+    imports = visible_imports(request.user).select_related("institution")[:50]
+    return render(
+        request, "curricula/imports.html", {"form": form, "imports": imports}, status=status
+    )
+
+
+@login_required
+def import_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
+    batch = visible_imports(request.user).filter(public_id=public_id).first()
+    if batch is None:
+        raise Http404
+    template = "curricula/import_detail.html"
+    htmx = getattr(request, "htmx", None)
+    if htmx and not htmx.boosted:
+        template += "#progress"
+    running = batch.status in (ImportStatus.QUEUED, ImportStatus.RUNNING)
+    return render(request, template, {"batch": batch, "running": running})
+
+
+@login_required
+@require_POST
+def import_delete(request: HttpRequest, public_id: Any) -> HttpResponse:
+    batch: PostingImport | None = visible_imports(request.user).filter(public_id=public_id).first()
+    if batch is None:
+        raise Http404
+    services.posting_import_delete(actor=request.user, batch=batch)
+    messages.success(request, _("Import deleted."))
+    return redirect("curricula:imports")
