@@ -226,3 +226,182 @@ def dashboard(scope: Scope, filters: Filters, *, threshold: int = DEFAULT_THRESH
         sectors=tuple(Sector.values),
         programs=programs,
     )
+
+
+# --- review report --------------------------------------------------------------------------
+def plain(value: Decimal | None) -> str:
+    """A decimal without exponent or trailing zeros ("20", "2.5"); "—" for none."""
+    return "—" if value is None else f"{value.normalize():f}"
+
+
+@dataclass(frozen=True)
+class KPILine:
+    objective: str
+    name: str
+    unit: str
+    baseline: Decimal
+    target: Decimal
+    latest: Decimal | None
+    status: str
+    status_label: str
+    due_date: date
+    metric_label: str
+
+    @property
+    def numbers(self) -> tuple[str, str, str]:
+        """(baseline, target, latest) as plain text."""
+        return plain(self.baseline), plain(self.target), plain(self.latest)
+
+
+@dataclass(frozen=True)
+class CommitmentLine:
+    organization: str
+    kind: str
+    description: str
+    promised: Decimal
+    delivered: Decimal
+    unit: str  # currency for funding, else blank
+    percent: int
+    due_date: date | None
+
+    @property
+    def promised_text(self) -> str:
+        return f"{plain(self.promised)} {self.unit}".strip()
+
+    @property
+    def delivered_text(self) -> str:
+        return f"{plain(self.delivered)} {self.unit}".strip()
+
+
+@dataclass(frozen=True)
+class QuestionResult:
+    survey: str
+    question: str
+    mean: Decimal | None  # None when fewer than the threshold answered
+    responses: int | None
+
+
+@dataclass(frozen=True)
+class ActionLine:
+    description: str
+    owner: str
+    due_date: date | None
+
+
+@dataclass(frozen=True)
+class ReviewReport:
+    partnership: Partnership
+    institutions: tuple[str, ...]
+    partners: tuple[str, ...]
+    today: date
+    health: health.Health
+    kpis: tuple[KPILine, ...]
+    commitments: tuple[CommitmentLine, ...]
+    survey_results: tuple[QuestionResult, ...]
+    highlights: tuple[str, ...] | None  # None: the viewer may not read free text
+    actions: tuple[ActionLine, ...]
+
+
+MAX_HIGHLIGHTS = 10
+
+
+def review_report(
+    viewer: Any, partnership: Partnership, *, today: date, threshold: int = DEFAULT_THRESHOLD
+) -> ReviewReport:
+    """What both partners take into their review meeting (the caller has checked that the
+    viewer may see the partnership). Free-text highlights only for roles allowed to read them."""
+    from .permissions import can_read_partnership_free_text
+
+    kpis = tuple(
+        KPILine(
+            objective=k.objective.title,
+            name=k.name,
+            unit=k.unit,
+            baseline=k.baseline,
+            target=k.target,
+            latest=k.latest_value,
+            status=k.status,
+            status_label=str(k.get_status_display()),
+            due_date=k.due_date,
+            metric_label=str(k.get_metric_display()),
+        )
+        for k in KPI.objects.filter(objective__partnership=partnership)
+        .select_related("objective")
+        .order_by("objective__created_at", "objective_id", "created_at", "pk")
+    )
+    commitments = []
+    for c in (
+        partnership.commitments.select_related("organization")
+        .annotate(
+            delivered_amount=Sum("deliveries__amount"),
+            delivered_quantity=Sum("deliveries__quantity"),
+        )
+        .order_by("created_at", "pk")
+    ):
+        funding = c.kind == CommitmentKind.FUNDING
+        promised = Decimal((c.amount if funding else c.quantity) or 0)
+        delivered = Decimal((c.delivered_amount if funding else c.delivered_quantity) or 0)
+        commitments.append(
+            CommitmentLine(
+                organization=c.organization.name,
+                kind=str(c.get_kind_display()),
+                description=c.description,
+                promised=promised,
+                delivered=delivered,
+                unit=c.currency if funding else "",
+                percent=round(100 * delivered / promised) if promised else 0,
+                due_date=c.due_date,
+            )
+        )
+    feedback = metrics.partnership_feedback_q(partnership)
+    rows = (
+        Answer.objects.filter(feedback, question__type=QuestionType.LIKERT, number__isnull=False)
+        .values("question__version__survey__title", "question__text")
+        .annotate(mean=Avg("number"), responses=Count("response", distinct=True))
+        .order_by("question__version__survey__title", "question__text")
+    )
+    results = tuple(
+        QuestionResult(
+            survey=r["question__version__survey__title"],
+            question=r["question__text"],
+            mean=(
+                Decimal(r["mean"]).quantize(Decimal("0.01"))
+                if r["responses"] >= threshold
+                else None
+            ),
+            responses=r["responses"] if r["responses"] >= threshold else None,
+        )
+        for r in rows
+    )
+    highlights: tuple[str, ...] | None = None
+    if can_read_partnership_free_text(viewer, partnership):
+        texts = (
+            Answer.objects.filter(feedback, question__type=QuestionType.TEXT)
+            .order_by("-response__submitted_on", "-pk")
+            .values_list("value", flat=True)[: MAX_HIGHLIGHTS * 3]
+        )
+        highlights = tuple(
+            [str(t).strip() for t in texts if isinstance(t, str) and t.strip()][:MAX_HIGHLIGHTS]
+        )
+    actions = tuple(
+        ActionLine(
+            description=a.description,
+            owner=a.owner.full_name if a.owner else "",
+            due_date=a.due_date,
+        )
+        for a in partnership.action_items.filter(done_at__isnull=True)
+        .select_related("owner")
+        .order_by("due_date", "pk")
+    )
+    return ReviewReport(
+        partnership=partnership,
+        institutions=tuple(o.name for o in partnership.institutions.all()),
+        partners=tuple(o.name for o in partnership.partners.all()),
+        today=today,
+        health=health.score(health_inputs(partnership, today)),
+        kpis=kpis,
+        commitments=tuple(commitments),
+        survey_results=results,
+        highlights=highlights,
+        actions=actions,
+    )

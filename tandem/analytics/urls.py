@@ -50,6 +50,16 @@ urlpatterns = [
         name="partnership_export",
     ),
     path(
+        "partnerships/<uuid:public_id>/review/",
+        views.review_report,
+        name="review",
+    ),
+    path(
+        "partnerships/<uuid:public_id>/review.pdf",
+        views.review_report_pdf,
+        name="review_pdf",
+    ),
+    path(
         "partnerships/<uuid:public_id>/health/",
         views.partnership_health,
         name="partnership_health",

@@ -20,7 +20,7 @@ from tandem.organizations.permissions import is_platform_admin
 from tandem.partnerships.models import Partnership
 from tandem.partnerships.selectors import partnerships_for
 
-from . import charts, exports, health, permissions, selectors
+from . import charts, exports, health, pdf, permissions, selectors
 from .forms import FiltersForm
 from .presentation import dashboard_tables, funnel_label, reason_lines
 
@@ -211,3 +211,36 @@ def index(request: HttpRequest) -> HttpResponse:
             "partnerships": partnerships_for(request.user).order_by("title")[:200],
         },
     )
+
+
+# --- review report ----------------------------------------------------------------------------
+def _review(request: HttpRequest, public_id: UUID) -> selectors.ReviewReport:
+    partnership = _partnership(request, public_id)
+    return selectors.review_report(request.user, partnership, today=timezone.localdate())
+
+
+@login_required
+@require_GET
+def review_report(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """The partnership review report as a page (print-friendly) with a PDF link."""
+    report = _review(request, public_id)
+    reasons = [
+        {"component": r.component, "code": r.code, "params": r.params, "score": r.score,
+         "weight": r.weight, "points": r.points}
+        for r in report.health.reasons
+    ]  # fmt: skip
+    return render(
+        request,
+        "analytics/review.html",
+        {"report": report, "partnership": report.partnership, "reasons": reason_lines(reasons)},
+    )
+
+
+@login_required
+@require_GET
+def review_report_pdf(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    report = _review(request, public_id)
+    response = HttpResponse(pdf.review_pdf(report), content_type="application/pdf")
+    name = f"partnership-review-{report.today.isoformat()}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
