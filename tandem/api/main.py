@@ -115,9 +115,9 @@ def on_database_error(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 def _mount_routers() -> None:
     from tandem.accounts.api import router as accounts_router
-    from tandem.analytics.api import router as analytics_router
     from tandem.applications.api import router as applications_router
     from tandem.audit.api import router as audit_router
+    from tandem.curricula.api import router as curricula_router
     from tandem.matching.api import router as matching_router
     from tandem.opportunities.api import router as opportunities_router
     from tandem.organizations.api import router as organizations_router
@@ -131,8 +131,8 @@ def _mount_routers() -> None:
     api.add_router("/applications", applications_router)
     api.add_router("/audit", audit_router)
     api.add_router("/surveys", surveys_router)
-    api.add_router("/analytics", analytics_router)
     api.add_router("/match-rounds", matching_router)
+    api.add_router("/curriculum", curricula_router)
 
 
 _mount_routers()

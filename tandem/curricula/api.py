@@ -1,0 +1,447 @@
+"""REST endpoints for the curriculum (mounted at /api/v1/curriculum by tandem.api.main).
+
+Same rules as the pages: something the caller may not see is a 404; something they see but may
+not change is a 403; broken rules are 400 with field messages; wrong types are 422.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, Literal
+from uuid import UUID
+
+from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
+from ninja.pagination import PageNumberPagination, paginate
+
+from tandem.core.errors import DomainError, PermissionDeniedError
+from tandem.core.schemas import PublicIdSchema
+from tandem.organizations.models import Organization
+from tandem.skills.models import SkillConcept
+
+from . import gap, reports, selectors, services
+from .models import Course, LearningOutcome, OutcomeSkill, PostingImport, Program
+from .permissions import can_edit_program, can_view_gap, visible_imports
+
+router = Router(tags=["curriculum"])
+
+
+# --- Schemas --------------------------------------------------------------------------------
+class ProgramOut(PublicIdSchema):
+    title: str
+    code: str
+    description: str
+    institution_id: UUID
+    institution_name: str
+
+    @staticmethod
+    def resolve_institution_id(obj: Program) -> UUID:
+        return obj.institution.public_id
+
+    @staticmethod
+    def resolve_institution_name(obj: Program) -> str:
+        return obj.institution.name
+
+
+class ProgramIn(Schema):
+    title: str = Field(..., max_length=200)
+    code: str = Field("", max_length=40)
+    description: str = Field("", max_length=10_000)
+
+
+class ProgramCreateIn(ProgramIn):
+    institution_id: UUID
+
+
+class CourseOut(PublicIdSchema):
+    program_id: UUID
+    title: str
+    code: str
+    description: str
+
+    @staticmethod
+    def resolve_program_id(obj: Course) -> UUID:
+        return obj.program.public_id
+
+
+class CourseIn(Schema):
+    title: str = Field(..., max_length=200)
+    code: str = Field("", max_length=40)
+    description: str = Field("", max_length=10_000)
+
+
+class MappingOut(PublicIdSchema):
+    skill_uri: str
+    skill_label: str
+    status: str
+    source: str
+    score: float | None
+
+    @staticmethod
+    def resolve_skill_uri(obj: OutcomeSkill) -> str:
+        return obj.concept.uri
+
+    @staticmethod
+    def resolve_skill_label(obj: OutcomeSkill) -> str:
+        return obj.concept.preferred_label
+
+
+class OutcomeOut(PublicIdSchema):
+    course_id: UUID
+    text: str
+    position: int
+    mappings: list[MappingOut]
+
+    @staticmethod
+    def resolve_course_id(obj: LearningOutcome) -> UUID:
+        return obj.course.public_id
+
+    @staticmethod
+    def resolve_mappings(obj: LearningOutcome) -> list[OutcomeSkill]:
+        return list(obj.skill_links.select_related("concept").order_by("status", "-score", "pk"))
+
+
+class OutcomeIn(Schema):
+    text: str = Field(..., max_length=services.MAX_OUTCOME_LENGTH)
+    suggest: bool = True
+
+
+class MappingDecisionIn(Schema):
+    status: Literal["confirmed", "rejected"]
+
+
+class MappingAddIn(Schema):
+    skill_uri: str = Field(..., max_length=200)
+
+
+class GapQuery(Schema):
+    source: Literal["all", "imports", "opportunities"] = "all"
+    sector: str = Field("", max_length=100)
+    region: str = Field("", max_length=100)
+    occupation: str = Field("", max_length=200)
+    date_from: date | None = None
+    date_to: date | None = None
+    level: int = Field(1, ge=0, le=3)
+    top: int = Field(20, ge=1, le=500)
+
+
+class SkillRowOut(Schema):
+    uri: str
+    label: str
+    postings: int
+    demand: float
+    share: float
+    taught: bool
+    outcome_ids: list[str]
+
+
+class GroupOut(Schema):
+    code: str
+    name: str
+    demand: float
+    covered: float
+    coverage: float
+    skills: int
+    skills_taught: int
+
+
+class MonthOut(Schema):
+    month: str
+    postings: int
+    mentions: int
+    covered_mentions: int
+    coverage: float
+
+
+class GapOut(Schema):
+    postings: int
+    postings_with_skills: int
+    coverage: float
+    demand_total: float
+    covered_demand: float
+    half_life_days: float
+    level: int
+    demanded: list[SkillRowOut]
+    missing: list[SkillRowOut]
+    taught_not_demanded: list[SkillRowOut]
+    groups: list[GroupOut]
+    trend: list[MonthOut]
+
+
+class ImportOut(PublicIdSchema):
+    institution_id: UUID
+    filename: str
+    format: str
+    status: str
+    total: int
+    processed: int
+    errors: list[dict[str, Any]]
+    created_at: datetime
+
+    @staticmethod
+    def resolve_institution_id(obj: PostingImport) -> UUID:
+        return obj.institution.public_id
+
+
+# --- Helpers --------------------------------------------------------------------------------
+def _program(request: HttpRequest, program_id: UUID) -> Program:
+    program = selectors.program_get(request.user, program_id)
+    if program is None:
+        raise Http404
+    return program
+
+
+def _course(request: HttpRequest, course_id: UUID) -> Course:
+    course = selectors.course_get(request.user, course_id)
+    if course is None:
+        raise Http404
+    return course
+
+
+def _outcome(request: HttpRequest, outcome_id: UUID) -> LearningOutcome:
+    outcome = selectors.outcome_get(request.user, outcome_id)
+    if outcome is None:
+        raise Http404
+    return outcome
+
+
+def _institution(request: HttpRequest, institution_id: UUID) -> Organization:
+    institution = Organization.objects.filter(public_id=institution_id).first()
+    if institution is None:
+        raise DomainError(
+            _("No such institution."), fields={"institution_id": _("No such institution.")}
+        )
+    return institution
+
+
+# --- Programs -------------------------------------------------------------------------------
+@router.get("/programs", response=list[ProgramOut])
+@paginate(PageNumberPagination)
+def program_list(request: HttpRequest, q: str = "") -> Any:
+    """Programs the caller may read."""
+    return selectors.program_list(request.user, q=q[:100])
+
+
+@router.post("/programs", response={201: ProgramOut})
+def program_create(request: HttpRequest, payload: ProgramCreateIn) -> Any:
+    program = services.program_create(
+        actor=request.user,
+        institution=_institution(request, payload.institution_id),
+        title=payload.title,
+        code=payload.code,
+        description=payload.description,
+    )
+    return Status(201, program)
+
+
+@router.get("/programs/{program_id}", response=ProgramOut)
+def program_detail(request: HttpRequest, program_id: UUID) -> Any:
+    return _program(request, program_id)
+
+
+@router.put("/programs/{program_id}", response=ProgramOut)
+def program_update(request: HttpRequest, program_id: UUID, payload: ProgramIn) -> Any:
+    return services.program_update(
+        actor=request.user, program=_program(request, program_id), **payload.dict()
+    )
+
+
+@router.delete("/programs/{program_id}", response={204: None})
+def program_delete(request: HttpRequest, program_id: UUID) -> Any:
+    services.program_delete(actor=request.user, program=_program(request, program_id))
+    return Status(204, None)
+
+
+# --- Courses --------------------------------------------------------------------------------
+@router.get("/programs/{program_id}/courses", response=list[CourseOut])
+def course_list(request: HttpRequest, program_id: UUID) -> Any:
+    return list(selectors.courses_of(_program(request, program_id)).select_related("program"))
+
+
+@router.post("/programs/{program_id}/courses", response={201: CourseOut})
+def course_create(request: HttpRequest, program_id: UUID, payload: CourseIn) -> Any:
+    course = services.course_create(
+        actor=request.user, program=_program(request, program_id), **payload.dict()
+    )
+    return Status(201, course)
+
+
+@router.get("/courses/{course_id}", response=CourseOut)
+def course_detail(request: HttpRequest, course_id: UUID) -> Any:
+    return _course(request, course_id)
+
+
+@router.put("/courses/{course_id}", response=CourseOut)
+def course_update(request: HttpRequest, course_id: UUID, payload: CourseIn) -> Any:
+    return services.course_update(
+        actor=request.user, course=_course(request, course_id), **payload.dict()
+    )
+
+
+@router.delete("/courses/{course_id}", response={204: None})
+def course_delete(request: HttpRequest, course_id: UUID) -> Any:
+    services.course_delete(actor=request.user, course=_course(request, course_id))
+    return Status(204, None)
+
+
+# --- Outcomes and mappings ------------------------------------------------------------------
+@router.get("/courses/{course_id}/outcomes", response=list[OutcomeOut])
+def outcome_list(request: HttpRequest, course_id: UUID) -> Any:
+    course = _course(request, course_id)
+    return list(course.outcomes.select_related("course"))
+
+
+@router.post("/courses/{course_id}/outcomes", response={201: OutcomeOut})
+def outcome_create(request: HttpRequest, course_id: UUID, payload: OutcomeIn) -> Any:
+    outcome = services.outcome_create(
+        actor=request.user,
+        course=_course(request, course_id),
+        text=payload.text,
+        suggest=payload.suggest,
+    )
+    return Status(201, outcome)
+
+
+@router.get("/outcomes/{outcome_id}", response=OutcomeOut)
+def outcome_detail(request: HttpRequest, outcome_id: UUID) -> Any:
+    return _outcome(request, outcome_id)
+
+
+@router.put("/outcomes/{outcome_id}", response=OutcomeOut)
+def outcome_update(request: HttpRequest, outcome_id: UUID, payload: OutcomeIn) -> Any:
+    return services.outcome_update(
+        actor=request.user, outcome=_outcome(request, outcome_id), text=payload.text
+    )
+
+
+@router.delete("/outcomes/{outcome_id}", response={204: None})
+def outcome_delete(request: HttpRequest, outcome_id: UUID) -> Any:
+    services.outcome_delete(actor=request.user, outcome=_outcome(request, outcome_id))
+    return Status(204, None)
+
+
+@router.post("/outcomes/{outcome_id}/mappings", response={201: MappingOut})
+def mapping_add(request: HttpRequest, outcome_id: UUID, payload: MappingAddIn) -> Any:
+    """Link a skill (by ESCO URI) to the outcome; the link is confirmed."""
+    outcome = _outcome(request, outcome_id)
+    if not can_edit_program(request.user, outcome.course.program):
+        raise PermissionDeniedError()
+    concept = SkillConcept.objects.filter(uri=payload.skill_uri).first()
+    if concept is None:
+        raise DomainError(
+            _("Unknown ESCO skill URI."), fields={"skill_uri": _("Unknown ESCO skill URI.")}
+        )
+    return Status(201, services.mapping_add(actor=request.user, outcome=outcome, concept=concept))
+
+
+@router.post("/mappings/{mapping_id}/decision", response=MappingOut)
+def mapping_decide(request: HttpRequest, mapping_id: UUID, payload: MappingDecisionIn) -> Any:
+    """Confirm or reject a mapping."""
+    mapping = selectors.mapping_get(request.user, mapping_id)
+    if mapping is None:
+        raise Http404
+    return services.mapping_decide(actor=request.user, mapping=mapping, status=payload.status)
+
+
+# --- Gap analysis and imports ---------------------------------------------------------------
+def _row(r: gap.SkillRow) -> dict[str, Any]:
+    return {
+        "uri": r.uri,
+        "label": r.label,
+        "postings": r.postings,
+        "demand": round(r.demand, 6),
+        "share": round(r.share, 6),
+        "taught": r.taught,
+        "outcome_ids": list(r.outcome_ids),
+    }
+
+
+@router.get("/programs/{program_id}/gap", response=GapOut)
+def gap_report(request: HttpRequest, program_id: UUID, query: Query[GapQuery]) -> Any:
+    """The program's skills gap report (see docs/curriculum.md for the weighting)."""
+    program = _program(request, program_id)
+    if not can_view_gap(request.user, program):
+        raise PermissionDeniedError()
+    if query.date_from and query.date_to and query.date_from > query.date_to:
+        raise DomainError(
+            _("The end comes before the start."),
+            fields={"date_to": _("The end comes before the start.")},
+        )
+    filters = gap.Filters(
+        query.sector, query.region, query.occupation, query.date_from, query.date_to
+    )
+    report = reports.program_gap(
+        program, filters=filters, source=query.source, level=query.level
+    ).report
+    return {
+        "postings": report.postings,
+        "postings_with_skills": report.postings_with_skills,
+        "coverage": round(report.coverage, 6),
+        "demand_total": round(report.demand_total, 6),
+        "covered_demand": round(report.covered_demand, 6),
+        "half_life_days": report.half_life_days,
+        "level": report.level,
+        "demanded": [_row(r) for r in report.demanded[: query.top]],
+        "missing": [_row(r) for r in report.missing[: query.top]],
+        "taught_not_demanded": [_row(r) for r in report.taught_not_demanded],
+        "groups": [
+            {
+                "code": g.code,
+                "name": g.name,
+                "demand": round(g.demand, 6),
+                "covered": round(g.covered, 6),
+                "coverage": round(g.coverage, 6),
+                "skills": g.skills,
+                "skills_taught": g.skills_taught,
+            }
+            for g in report.groups
+        ],
+        "trend": [
+            {
+                "month": m.month,
+                "postings": m.postings,
+                "mentions": m.mentions,
+                "covered_mentions": m.covered_mentions,
+                "coverage": round(m.coverage, 6),
+            }
+            for m in report.trend
+        ],
+    }
+
+
+@router.post("/imports", response={201: ImportOut})
+def import_create(
+    request: HttpRequest,
+    institution_id: Form[UUID],
+    file: UploadedFile = File(...),  # noqa: B008
+) -> Any:
+    """Import job postings (CSV or JobPosting JSON-LD); skills are extracted in the background.
+    Bad lines are listed in ``errors`` with their line numbers."""
+    if (file.size or 0) > services.MAX_UPLOAD_BYTES:
+        raise DomainError(
+            _("The file is larger than 20 MB."),
+            fields={"file": _("The file is larger than 20 MB.")},
+        )
+    batch = services.posting_import_create(
+        actor=request.user,
+        institution=_institution(request, institution_id),
+        filename=file.name or "upload",
+        content=file.read(),
+    )
+    batch.refresh_from_db()
+    return Status(201, batch)
+
+
+@router.get("/imports/{import_id}", response=ImportOut)
+def import_detail(request: HttpRequest, import_id: UUID) -> Any:
+    """An import with its extraction progress."""
+    batch = (
+        visible_imports(request.user)
+        .select_related("institution")
+        .filter(public_id=import_id)
+        .first()
+    )
+    if batch is None:
+        raise Http404
+    return batch
