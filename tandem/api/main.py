@@ -115,6 +115,7 @@ def on_database_error(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 def _mount_routers() -> None:
     from tandem.accounts.api import router as accounts_router
+    from tandem.analytics.api import router as analytics_router
     from tandem.applications.api import router as applications_router
     from tandem.audit.api import router as audit_router
     from tandem.curricula.api import router as curricula_router
@@ -131,6 +132,7 @@ def _mount_routers() -> None:
     api.add_router("/applications", applications_router)
     api.add_router("/audit", audit_router)
     api.add_router("/surveys", surveys_router)
+    api.add_router("/analytics", analytics_router)
     api.add_router("/match-rounds", matching_router)
     api.add_router("/curriculum", curricula_router)
 
