@@ -238,3 +238,20 @@ def test_opportunities_are_demand(client, world):
     url = reverse("curricula:gap", args=[world["program"].public_id])
     response = client.get(url, {"source": "opportunities", "export": "csv"})
     assert world["concepts"]["SQL"].uri in response.content.decode()
+
+
+def test_progress_polls_while_the_job_runs(client, world):
+    batch = PostingImport.objects.create(
+        institution=world["school"],
+        filename="x.csv",
+        format="csv",
+        total=10,
+        processed=4,
+        status=ImportStatus.RUNNING,
+    )
+    client.force_login(_user(world, "educator"))
+    partial = client.get(
+        reverse("curricula:import", args=[batch.public_id]), HTTP_HX_REQUEST="true"
+    )
+    assert 'hx-trigger="every 1s"' in partial.text and "4 of 10" in partial.text
+    assert 'value="4"' in partial.text and "<html" not in partial.text
