@@ -239,3 +239,34 @@ def test_unknown_ids_are_404(client, world):
     for name in ("program", "course", "outcome_edit", "mapping_decide"):
         method = client.post if name == "mapping_decide" else client.get
         assert method(reverse(f"curricula:{name}", args=[missing])).status_code == 404
+
+
+def _page_queries(client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_course_and_list_pages_do_not_grow_queries_with_rows(client, world):
+    from tandem.curricula.models import OutcomeComment
+
+    client.force_login(_user(world, Role.EDUCATOR))
+    course = world["course"]
+    url = reverse("curricula:course", args=[course.public_id])
+
+    def grow(n):
+        for i in range(n):
+            o = LearningOutcomeFactory(course=course, text=f"Outcome {i}")
+            OutcomeSkill.objects.create(outcome=o, concept=world["concepts"]["SQL"])
+            OutcomeComment.objects.create(outcome=o, organization=world["school"], body="ok")
+            ProgramFactory(institution=world["school"])
+
+    grow(2)
+    course_few = _page_queries(client, url)
+    list_few = _page_queries(client, reverse("curricula:list"))
+    grow(8)
+    assert _page_queries(client, url) == course_few
+    assert _page_queries(client, reverse("curricula:list")) == list_few
