@@ -107,7 +107,9 @@ def _program_subquery() -> Subquery:
             user_id=OuterRef("student_id"),
             organization_id=OuterRef("institution_id"),
             role=Role.STUDENT,
-        ).values("program")[:1]
+        )
+        .order_by()  # no default ordering: it would join organizations for every row
+        .values("program")[:1]
     )
 
 
