@@ -7,7 +7,16 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Avg, Count, Max, OuterRef, QuerySet, Subquery, Sum
+from django.db.models import (
+    Avg,
+    Count,
+    F,
+    FilteredRelation,
+    Max,
+    Q,
+    QuerySet,
+    Sum,
+)
 from django.db.models.functions import TruncMonth
 
 from tandem.applications.models import Application
@@ -101,18 +110,6 @@ class Dashboard:
     programs: tuple[str, ...]
 
 
-def _program_subquery() -> Subquery:
-    return Subquery(
-        Membership.objects.filter(
-            user_id=OuterRef("student_id"),
-            organization_id=OuterRef("institution_id"),
-            role=Role.STUDENT,
-        )
-        .order_by()  # no default ordering: it would join organizations for every row
-        .values("program")[:1]
-    )
-
-
 def _applications(scope: Scope) -> QuerySet[Application]:
     qs = Application.objects.all()
     if scope.kind in ("institution", "program"):
@@ -190,7 +187,18 @@ def _ratings(scope: Scope, filters: Filters, threshold: int) -> tuple[RatingPoin
 def dashboard(scope: Scope, filters: Filters, *, threshold: int = DEFAULT_THRESHOLD) -> Dashboard:
     """The dashboard for ``scope`` (already authorized by the caller through
     :mod:`tandem.analytics.permissions`). A bounded number of queries whatever the data."""
-    apps = _applications(scope).annotate(program=_program_subquery())
+    # One LEFT JOIN to the student's membership at the applying institution (unique per
+    # user, organization and role), not a subquery per row.
+    apps = _applications(scope).annotate(
+        study=FilteredRelation(
+            "student__memberships",
+            condition=Q(
+                student__memberships__organization=F("institution"),
+                student__memberships__role=Role.STUDENT,
+            ),
+        ),
+        program=F("study__program"),
+    )
     if scope.kind == "program":
         apps = apps.filter(program=scope.program)
     if filters.date_from:
