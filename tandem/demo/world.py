@@ -416,6 +416,11 @@ STAGE_WEIGHTS: list[tuple[str, int]] = [
     (Stage.COMPLETED, 25),
 ]
 
+# Stages of an application whose selection is still under way.
+OPEN_STAGES = frozenset(
+    {Stage.SUBMITTED, Stage.UNDER_REVIEW, Stage.SHORTLISTED, Stage.INTERVIEW, Stage.OFFER}
+)
+
 STAGE_PATH: dict[str, list[str]] = {
     Stage.SUBMITTED: [],
     Stage.UNDER_REVIEW: [Stage.UNDER_REVIEW],
@@ -796,15 +801,17 @@ def _build_applications(
         if inst.pk not in approved_by.get(opp.pk, set()) or (opp.pk, student.pk) in taken:
             continue
         stage = rng.choices(stages, weights)[0]
+        if opp.status != OpportunityStatus.PUBLISHED:
+            # A closed or filled posting has finished selecting: nobody is still waiting.
+            if stage in OPEN_STAGES or stage == Stage.ACCEPTED:
+                stage = rng.choice([Stage.COMPLETED, Stage.COMPLETED, Stage.PLACED, Stage.REJECTED])
+        elif stage in (Stage.PLACED, Stage.COMPLETED):
+            stage = Stage.ACCEPTED  # a published posting's placements have not started yet
         if stage in SEAT_HOLDING_STAGES:
             if seats_left[opp.pk] <= 0:
                 stage = Stage.REJECTED
             else:
                 seats_left[opp.pk] -= 1
-        if opp.status == OpportunityStatus.PUBLISHED and stage in (Stage.PLACED, Stage.COMPLETED):
-            stage = Stage.ACCEPTED
-        elif opp.status != OpportunityStatus.PUBLISHED and stage == Stage.ACCEPTED:
-            stage = rng.choice([Stage.ACCEPTED, Stage.PLACED, Stage.COMPLETED, Stage.COMPLETED])
         taken.add((opp.pk, student.pk))
         # Applications arrive before the deadline and never in the future; the stage history
         # that follows stays in the past too.
