@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -18,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tandem.core.errors import DomainError, PermissionDeniedError
+from tandem.core.forms import add_domain_error
 from tandem.skills.models import SkillConcept
 from tandem.skills.selectors import concept_search
 
@@ -47,14 +47,6 @@ from .permissions import (
 
 PER_PAGE = 20
 SEARCH_RESULTS = 15
-
-
-def _errors_to_form(form: forms.Form, exc: DomainError) -> None:
-    for field, errs in exc.fields.items():
-        for err in errs:
-            form.add_error(field if field in form.fields else None, err)
-    if not exc.fields:
-        form.add_error(None, exc.message)
 
 
 def _program_or_404(request: HttpRequest, public_id: Any) -> Program:
@@ -128,7 +120,7 @@ def program_create(request: HttpRequest) -> HttpResponse:
         except PermissionDeniedError as exc:
             raise PermissionDenied(exc.message) from exc
         except DomainError as exc:
-            _errors_to_form(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, _("Program created. Add its courses next."))
             return redirect("curricula:program", public_id=program.public_id)
@@ -165,7 +157,7 @@ def program_edit(request: HttpRequest, public_id: Any) -> HttpResponse:
         try:
             services.program_update(actor=request.user, program=program, **form.cleaned_data)
         except DomainError as exc:
-            _errors_to_form(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, _("Changes saved."))
             return redirect("curricula:program", public_id=program.public_id)
@@ -199,7 +191,7 @@ def course_create(request: HttpRequest, public_id: Any) -> HttpResponse:
                 actor=request.user, program=program, **form.cleaned_data
             )
         except DomainError as exc:
-            _errors_to_form(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, _("Course added. Write its learning outcomes next."))
             return redirect("curricula:course", public_id=course.public_id)
@@ -250,7 +242,7 @@ def course_edit(request: HttpRequest, public_id: Any) -> HttpResponse:
         try:
             services.course_update(actor=request.user, course=course, **form.cleaned_data)
         except DomainError as exc:
-            _errors_to_form(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, _("Changes saved."))
             return redirect("curricula:course", public_id=course.public_id)
@@ -286,7 +278,7 @@ def outcome_create(request: HttpRequest, public_id: Any) -> HttpResponse:
                 actor=request.user, course=course, text=form.cleaned_data["text"]
             )
         except DomainError as exc:
-            _errors_to_form(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, _("Outcome added with the skills the extractor suggests."))
             return redirect("curricula:course", public_id=course.public_id)
@@ -312,7 +304,7 @@ def outcome_edit(request: HttpRequest, public_id: Any) -> HttpResponse:
                 actor=request.user, outcome=outcome, text=form.cleaned_data["text"]
             )
         except DomainError as exc:
-            _errors_to_form(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, _("Outcome saved."))
             return redirect("curricula:course", public_id=course.public_id)

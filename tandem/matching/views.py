@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tandem.core.errors import DomainError, PermissionDeniedError
+from tandem.core.forms import add_domain_error
 from tandem.organizations.models import Membership, Organization
 from tandem.organizations.permissions import coordinator_institution_ids
 
@@ -46,14 +47,6 @@ from .permissions import (
 
 def _is_htmx(request: HttpRequest) -> bool:
     return bool(getattr(request, "htmx", False))
-
-
-def _errors_to_form(form: Any, exc: DomainError) -> None:
-    for field, errs in exc.fields.items():
-        for err in errs:
-            form.add_error(field if field in form.fields else None, err)
-    if not exc.fields:
-        form.add_error(None, exc.message)
 
 
 def _coordinator_institutions(user: Any) -> Any:
@@ -103,7 +96,7 @@ def round_create(request: HttpRequest) -> HttpResponse:
         except PermissionDeniedError as exc:
             raise PermissionDenied(exc.message) from exc
         except DomainError as exc:
-            _errors_to_form(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(
                 request, _("Round created as a draft. Open it for ranking when ready.")
@@ -311,7 +304,7 @@ def program_create(request: HttpRequest) -> HttpResponse:
         except PermissionDeniedError as exc:
             raise PermissionDenied(exc.message) from exc
         except DomainError as exc:
-            _errors_to_form(form, exc)
+            add_domain_error(form, exc)
         else:
             return redirect("matching:program_detail", public_id=program.public_id)
     status = 422 if request.method == "POST" else 200
@@ -416,7 +409,7 @@ def program_profile(request: HttpRequest, public_id: UUID) -> HttpResponse:
         except PermissionDeniedError as exc:
             raise PermissionDenied(exc.message) from exc
         except DomainError as exc:
-            _errors_to_form(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, _("Profile saved."))
             return redirect("matching:program_detail", public_id=program.public_id)

@@ -10,7 +10,6 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -22,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tandem.core.errors import DomainError, PermissionDeniedError
+from tandem.core.forms import add_domain_error
 from tandem.organizations.models import Organization
 from tandem.organizations.permissions import coordinator_institution_ids, is_platform_admin
 
@@ -65,14 +65,6 @@ def _editable_or_403(request: HttpRequest, public_id: Any) -> Opportunity:
     if not can_edit_opportunity(request.user, opp):
         raise PermissionDenied(_("Only the host's staff may change this posting."))
     return opp
-
-
-def _errors_to_form(form: forms.Form, exc: DomainError) -> None:
-    for field, errs in exc.fields.items():
-        for err in errs:
-            form.add_error(field if field in form.fields else None, err)
-    if not exc.fields:
-        form.add_error(None, exc.message)
 
 
 @login_required
@@ -149,7 +141,7 @@ def opportunity_create(request: HttpRequest) -> HttpResponse:
         except PermissionDeniedError as exc:
             raise PermissionDenied(exc.message) from exc
         except DomainError as exc:
-            _errors_to_form(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, _("Draft saved. Submit it to institutions when ready."))
             return redirect("opportunities:detail", public_id=opp.public_id)
@@ -183,7 +175,7 @@ def opportunity_edit(request: HttpRequest, public_id: Any) -> HttpResponse:
         except PermissionDeniedError as exc:
             raise PermissionDenied(exc.message) from exc
         except DomainError as exc:
-            _errors_to_form(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, _("Changes saved."))
             return redirect("opportunities:detail", public_id=opp.public_id)
@@ -210,7 +202,7 @@ def opportunity_submit(request: HttpRequest, public_id: Any) -> HttpResponse:
         except PermissionDeniedError as exc:
             raise PermissionDenied(exc.message) from exc
         except DomainError as exc:
-            _errors_to_form(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, _("Submitted for approval."))
             return redirect("opportunities:detail", public_id=opp.public_id)

@@ -9,7 +9,6 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from tandem.accounts.models import User
-from tandem.core.errors import DomainError
 from tandem.organizations.models import Membership, Organization, OrganizationKind, Role
 
 from .models import (
@@ -25,16 +24,6 @@ from .models import (
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-
-
-def apply_domain_error(form: forms.Form, exc: DomainError) -> None:
-    """Show a service's field messages on the form (unknown fields as form errors)."""
-    if not exc.fields:
-        form.add_error(None, exc.message)
-        return
-    for field, messages in exc.fields.items():
-        for message in messages:
-            form.add_error(field if field in form.fields else None, message)
 
 
 class UserChoiceField(forms.ModelChoiceField):

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tandem.core.errors import DomainError, PermissionDeniedError
+from tandem.core.forms import add_domain_error
 
 from . import services
 from .forms import (
@@ -37,7 +38,6 @@ from .forms import (
     PartnershipFilterForm,
     PartnershipForm,
     TransitionForm,
-    apply_domain_error,
 )
 from .models import (
     KPI,
@@ -127,7 +127,7 @@ def partnership_create(request: HttpRequest) -> HttpResponse:
         except PermissionDeniedError as exc:
             form.add_error(None, exc.message)
         except DomainError as exc:
-            apply_domain_error(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, _("Partnership proposed."))
             return redirect(_detail_url(partnership))
@@ -155,7 +155,7 @@ def partnership_edit(request: HttpRequest, public_id: UUID) -> HttpResponse:
                     **data,
                 )
             except DomainError as exc:
-                apply_domain_error(form, exc)
+                add_domain_error(form, exc)
             else:
                 messages.success(request, _("Partnership saved."))
                 return redirect(_detail_url(partnership))
@@ -275,7 +275,7 @@ def partnership_transition(request: HttpRequest, public_id: UUID) -> HttpRespons
     except PermissionDeniedError as exc:
         raise PermissionDenied(exc.message) from exc
     except DomainError as exc:
-        apply_domain_error(form, exc)
+        add_domain_error(form, exc)
         return _render_detail(request, partnership, status=exc.status, transition_form=form)
     messages.success(
         request,
@@ -307,7 +307,7 @@ def _post_form(
         except PermissionDeniedError as exc:
             raise PermissionDenied(exc.message) from exc
         except DomainError as exc:
-            apply_domain_error(form, exc)
+            add_domain_error(form, exc)
         else:
             if partial and _is_htmx(request):
                 return _render_detail(request, partnership, partial=partial, **extra)
@@ -348,7 +348,7 @@ def kpi_create(request: HttpRequest, public_id: UUID, objective_id: UUID) -> Htt
         except PermissionDeniedError as exc:
             raise PermissionDenied(exc.message) from exc
         except DomainError as exc:
-            apply_domain_error(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, _("KPI added."))
             return redirect(_detail_url(partnership, f"objective-{objective.public_id}"))
@@ -372,7 +372,7 @@ def measurement_create(request: HttpRequest, public_id: UUID, kpi_id: UUID) -> H
         except PermissionDeniedError as exc:
             raise PermissionDenied(exc.message) from exc
         except DomainError as exc:
-            apply_domain_error(form, exc)
+            add_domain_error(form, exc)
         else:
             if _is_htmx(request):
                 return _render_detail(request, partnership, partial="kpi", kpi=kpi)
@@ -415,7 +415,7 @@ def delivery_create(request: HttpRequest, public_id: UUID, commitment_id: UUID) 
         except PermissionDeniedError as exc:
             raise PermissionDenied(exc.message) from exc
         except DomainError as exc:
-            apply_domain_error(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, _("Delivery recorded."))
             return redirect(_detail_url(partnership, "commitments"))
