@@ -185,25 +185,6 @@ class ImportOut(PublicIdSchema):
 
 
 # --- Helpers --------------------------------------------------------------------------------
-def _program(request: HttpRequest, program_id: UUID) -> Program:
-    program = selectors.program_get(request.user, program_id)
-    if program is None:
-        raise Http404
-    return program
-
-
-def _course(request: HttpRequest, course_id: UUID) -> Course:
-    course = selectors.course_get(request.user, course_id)
-    if course is None:
-        raise Http404
-    return course
-
-
-def _outcome(request: HttpRequest, outcome_id: UUID) -> LearningOutcome:
-    outcome = selectors.outcome_get(request.user, outcome_id)
-    if outcome is None:
-        raise Http404
-    return outcome
 
 
 def _institution(request: HttpRequest, institution_id: UUID) -> Organization:
@@ -237,58 +218,72 @@ def program_create(request: HttpRequest, payload: ProgramCreateIn) -> Any:
 
 @router.get("/programs/{program_id}", response=ProgramOut)
 def program_detail(request: HttpRequest, program_id: UUID) -> Any:
-    return _program(request, program_id)
+    return selectors.program_get_or_404(request.user, program_id)
 
 
 @router.put("/programs/{program_id}", response=ProgramOut)
 def program_update(request: HttpRequest, program_id: UUID, payload: ProgramIn) -> Any:
     return services.program_update(
-        actor=request.user, program=_program(request, program_id), **payload.dict()
+        actor=request.user,
+        program=selectors.program_get_or_404(request.user, program_id),
+        **payload.dict(),
     )
 
 
 @router.delete("/programs/{program_id}", response={204: None})
 def program_delete(request: HttpRequest, program_id: UUID) -> Any:
-    services.program_delete(actor=request.user, program=_program(request, program_id))
+    services.program_delete(
+        actor=request.user, program=selectors.program_get_or_404(request.user, program_id)
+    )
     return Status(204, None)
 
 
 # --- Courses --------------------------------------------------------------------------------
 @router.get("/programs/{program_id}/courses", response=list[CourseOut])
 def course_list(request: HttpRequest, program_id: UUID) -> Any:
-    return list(selectors.courses_of(_program(request, program_id)).select_related("program"))
+    return list(
+        selectors.courses_of(selectors.program_get_or_404(request.user, program_id)).select_related(
+            "program"
+        )
+    )
 
 
 @router.post("/programs/{program_id}/courses", response={201: CourseOut})
 def course_create(request: HttpRequest, program_id: UUID, payload: CourseIn) -> Any:
     course = services.course_create(
-        actor=request.user, program=_program(request, program_id), **payload.dict()
+        actor=request.user,
+        program=selectors.program_get_or_404(request.user, program_id),
+        **payload.dict(),
     )
     return Status(201, course)
 
 
 @router.get("/courses/{course_id}", response=CourseOut)
 def course_detail(request: HttpRequest, course_id: UUID) -> Any:
-    return _course(request, course_id)
+    return selectors.course_get_or_404(request.user, course_id)
 
 
 @router.put("/courses/{course_id}", response=CourseOut)
 def course_update(request: HttpRequest, course_id: UUID, payload: CourseIn) -> Any:
     return services.course_update(
-        actor=request.user, course=_course(request, course_id), **payload.dict()
+        actor=request.user,
+        course=selectors.course_get_or_404(request.user, course_id),
+        **payload.dict(),
     )
 
 
 @router.delete("/courses/{course_id}", response={204: None})
 def course_delete(request: HttpRequest, course_id: UUID) -> Any:
-    services.course_delete(actor=request.user, course=_course(request, course_id))
+    services.course_delete(
+        actor=request.user, course=selectors.course_get_or_404(request.user, course_id)
+    )
     return Status(204, None)
 
 
 # --- Outcomes and mappings ------------------------------------------------------------------
 @router.get("/courses/{course_id}/outcomes", response=list[OutcomeOut])
 def outcome_list(request: HttpRequest, course_id: UUID) -> Any:
-    course = _course(request, course_id)
+    course = selectors.course_get_or_404(request.user, course_id)
     return list(course.outcomes.select_related("course"))
 
 
@@ -296,7 +291,7 @@ def outcome_list(request: HttpRequest, course_id: UUID) -> Any:
 def outcome_create(request: HttpRequest, course_id: UUID, payload: OutcomeIn) -> Any:
     outcome = services.outcome_create(
         actor=request.user,
-        course=_course(request, course_id),
+        course=selectors.course_get_or_404(request.user, course_id),
         text=payload.text,
         suggest=payload.suggest,
     )
@@ -305,26 +300,30 @@ def outcome_create(request: HttpRequest, course_id: UUID, payload: OutcomeIn) ->
 
 @router.get("/outcomes/{outcome_id}", response=OutcomeOut)
 def outcome_detail(request: HttpRequest, outcome_id: UUID) -> Any:
-    return _outcome(request, outcome_id)
+    return selectors.outcome_get_or_404(request.user, outcome_id)
 
 
 @router.put("/outcomes/{outcome_id}", response=OutcomeOut)
 def outcome_update(request: HttpRequest, outcome_id: UUID, payload: OutcomeIn) -> Any:
     return services.outcome_update(
-        actor=request.user, outcome=_outcome(request, outcome_id), text=payload.text
+        actor=request.user,
+        outcome=selectors.outcome_get_or_404(request.user, outcome_id),
+        text=payload.text,
     )
 
 
 @router.delete("/outcomes/{outcome_id}", response={204: None})
 def outcome_delete(request: HttpRequest, outcome_id: UUID) -> Any:
-    services.outcome_delete(actor=request.user, outcome=_outcome(request, outcome_id))
+    services.outcome_delete(
+        actor=request.user, outcome=selectors.outcome_get_or_404(request.user, outcome_id)
+    )
     return Status(204, None)
 
 
 @router.post("/outcomes/{outcome_id}/mappings", response={201: MappingOut})
 def mapping_add(request: HttpRequest, outcome_id: UUID, payload: MappingAddIn) -> Any:
     """Link a skill (by ESCO URI) to the outcome; the link is confirmed."""
-    outcome = _outcome(request, outcome_id)
+    outcome = selectors.outcome_get_or_404(request.user, outcome_id)
     if not can_edit_program(request.user, outcome.course.program):
         raise PermissionDeniedError()
     concept = SkillConcept.objects.filter(uri=payload.skill_uri).first()
@@ -360,7 +359,7 @@ def _row(r: gap.SkillRow) -> dict[str, Any]:
 @router.get("/programs/{program_id}/gap", response=GapOut)
 def gap_report(request: HttpRequest, program_id: UUID, query: Query[GapQuery]) -> Any:
     """The program's skills gap report (see docs/curriculum.md for the weighting)."""
-    program = _program(request, program_id)
+    program = selectors.program_get_or_404(request.user, program_id)
     if not can_view_gap(request.user, program):
         raise PermissionDeniedError()
     if query.date_from and query.date_to and query.date_from > query.date_to:

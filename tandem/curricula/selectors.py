@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 from uuid import UUID
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
 
 from .models import (
     Course,
@@ -18,6 +19,8 @@ from .models import (
     SkillProposal,
 )
 from .permissions import visible_programs
+
+T = TypeVar("T")
 
 
 def program_list(viewer: Any, *, q: str = "") -> QuerySet[Program]:
@@ -122,3 +125,24 @@ def program_confirmed_skills(program: Program) -> QuerySet[OutcomeSkill]:
     return OutcomeSkill.objects.filter(
         outcome__course__program=program, status=MappingStatus.CONFIRMED
     ).select_related("concept", "outcome__course")
+
+
+def program_get_or_404(viewer: Any, public_id: UUID | str) -> Program:
+    """:func:`program_get`, with ``Http404`` for a program the viewer may not see."""
+    return _or_404(program_get(viewer, public_id))
+
+
+def course_get_or_404(viewer: Any, public_id: UUID | str) -> Course:
+    """:func:`course_get`, with ``Http404`` for a course the viewer may not see."""
+    return _or_404(course_get(viewer, public_id))
+
+
+def outcome_get_or_404(viewer: Any, public_id: UUID | str) -> LearningOutcome:
+    """:func:`outcome_get`, with ``Http404`` for an outcome the viewer may not see."""
+    return _or_404(outcome_get(viewer, public_id))
+
+
+def _or_404(obj: T | None) -> T:
+    if obj is None:
+        raise Http404
+    return obj

@@ -49,27 +49,6 @@ PER_PAGE = 20
 SEARCH_RESULTS = 15
 
 
-def _program_or_404(request: HttpRequest, public_id: Any) -> Program:
-    program = selectors.program_get(request.user, public_id)
-    if program is None:
-        raise Http404
-    return program
-
-
-def _course_or_404(request: HttpRequest, public_id: Any) -> Course:
-    course = selectors.course_get(request.user, public_id)
-    if course is None:
-        raise Http404
-    return course
-
-
-def _outcome_or_404(request: HttpRequest, public_id: Any) -> LearningOutcome:
-    outcome = selectors.outcome_get(request.user, public_id)
-    if outcome is None:
-        raise Http404
-    return outcome
-
-
 def _require_edit(request: HttpRequest, program: Program) -> None:
     if not can_edit_program(request.user, program):
         raise PermissionDenied(_("Only the institution's educators and coordinators edit this."))
@@ -134,7 +113,7 @@ def program_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def program_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
-    program = _program_or_404(request, public_id)
+    program = selectors.program_get_or_404(request.user, public_id)
     return render(
         request,
         "curricula/program_detail.html",
@@ -149,7 +128,7 @@ def program_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 @login_required
 def program_edit(request: HttpRequest, public_id: Any) -> HttpResponse:
-    program = _program_or_404(request, public_id)
+    program = selectors.program_get_or_404(request.user, public_id)
     _require_edit(request, program)
     initial = {"title": program.title, "code": program.code, "description": program.description}
     form = ProgramForm(request.POST if request.method == "POST" else None, initial=initial)
@@ -172,7 +151,7 @@ def program_edit(request: HttpRequest, public_id: Any) -> HttpResponse:
 @login_required
 @require_POST
 def program_delete(request: HttpRequest, public_id: Any) -> HttpResponse:
-    program = _program_or_404(request, public_id)
+    program = selectors.program_get_or_404(request.user, public_id)
     _require_edit(request, program)
     services.program_delete(actor=request.user, program=program)
     messages.success(request, _("Program deleted."))
@@ -182,7 +161,7 @@ def program_delete(request: HttpRequest, public_id: Any) -> HttpResponse:
 # --- Courses --------------------------------------------------------------------------------
 @login_required
 def course_create(request: HttpRequest, public_id: Any) -> HttpResponse:
-    program = _program_or_404(request, public_id)
+    program = selectors.program_get_or_404(request.user, public_id)
     _require_edit(request, program)
     form = CourseForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -228,13 +207,13 @@ def _course_context(request: HttpRequest, course: Course, **extra: Any) -> dict[
 
 @login_required
 def course_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
-    course = _course_or_404(request, public_id)
+    course = selectors.course_get_or_404(request.user, public_id)
     return render(request, "curricula/course_detail.html", _course_context(request, course))
 
 
 @login_required
 def course_edit(request: HttpRequest, public_id: Any) -> HttpResponse:
-    course = _course_or_404(request, public_id)
+    course = selectors.course_get_or_404(request.user, public_id)
     _require_edit(request, course.program)
     initial = {"title": course.title, "code": course.code, "description": course.description}
     form = CourseForm(request.POST if request.method == "POST" else None, initial=initial)
@@ -257,7 +236,7 @@ def course_edit(request: HttpRequest, public_id: Any) -> HttpResponse:
 @login_required
 @require_POST
 def course_delete(request: HttpRequest, public_id: Any) -> HttpResponse:
-    course = _course_or_404(request, public_id)
+    course = selectors.course_get_or_404(request.user, public_id)
     _require_edit(request, course.program)
     program = course.program
     services.course_delete(actor=request.user, course=course)
@@ -269,7 +248,7 @@ def course_delete(request: HttpRequest, public_id: Any) -> HttpResponse:
 @login_required
 @require_POST
 def outcome_create(request: HttpRequest, public_id: Any) -> HttpResponse:
-    course = _course_or_404(request, public_id)
+    course = selectors.course_get_or_404(request.user, public_id)
     _require_edit(request, course.program)
     form = OutcomeForm(request.POST)
     if form.is_valid():
@@ -292,7 +271,7 @@ def outcome_create(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 @login_required
 def outcome_edit(request: HttpRequest, public_id: Any) -> HttpResponse:
-    outcome = _outcome_or_404(request, public_id)
+    outcome = selectors.outcome_get_or_404(request.user, public_id)
     course = outcome.course
     _require_edit(request, course.program)
     form = OutcomeForm(
@@ -319,7 +298,7 @@ def outcome_edit(request: HttpRequest, public_id: Any) -> HttpResponse:
 @login_required
 @require_POST
 def outcome_delete(request: HttpRequest, public_id: Any) -> HttpResponse:
-    outcome = _outcome_or_404(request, public_id)
+    outcome = selectors.outcome_get_or_404(request.user, public_id)
     course = outcome.course
     _require_edit(request, course.program)
     services.outcome_delete(actor=request.user, outcome=outcome)
@@ -330,7 +309,7 @@ def outcome_delete(request: HttpRequest, public_id: Any) -> HttpResponse:
 @login_required
 @require_POST
 def outcome_suggest(request: HttpRequest, public_id: Any) -> HttpResponse:
-    outcome = _outcome_or_404(request, public_id)
+    outcome = selectors.outcome_get_or_404(request.user, public_id)
     _require_edit(request, outcome.course.program)
     added = services.outcome_suggest_skills(actor=request.user, outcome=outcome)
     messages.info(
@@ -376,7 +355,7 @@ def mapping_decide(request: HttpRequest, public_id: Any) -> HttpResponse:
 @login_required
 def mapping_add(request: HttpRequest, public_id: Any) -> HttpResponse:
     """Search the taxonomy (GET) and link the chosen skill to the outcome (POST)."""
-    outcome = _outcome_or_404(request, public_id)
+    outcome = selectors.outcome_get_or_404(request.user, public_id)
     _require_edit(request, outcome.course.program)
     if request.method == "POST":
         form = AddSkillForm(request.POST)
@@ -416,7 +395,7 @@ def _domain_to_http(exc: DomainError) -> HttpResponse:
 @login_required
 @require_POST
 def outcome_comment(request: HttpRequest, public_id: Any) -> HttpResponse:
-    outcome = _outcome_or_404(request, public_id)
+    outcome = selectors.outcome_get_or_404(request.user, public_id)
     if not can_comment_program(request.user, outcome.course.program):
         raise PermissionDenied(_("Only curriculum partners and staff comment here."))
     form = CommentForm(request.POST)
@@ -435,7 +414,7 @@ def outcome_comment(request: HttpRequest, public_id: Any) -> HttpResponse:
 @login_required
 def skill_propose(request: HttpRequest, public_id: Any) -> HttpResponse:
     """Search the taxonomy (GET) and propose the chosen skill for the outcome (POST)."""
-    outcome = _outcome_or_404(request, public_id)
+    outcome = selectors.outcome_get_or_404(request.user, public_id)
     if not can_codevelop_program(request.user, outcome.course.program):
         raise PermissionDenied(_("Only partners in a curriculum partnership propose skills."))
     if request.method == "POST":
@@ -502,7 +481,7 @@ def proposal_decide(request: HttpRequest, public_id: Any) -> HttpResponse:
 @login_required
 @require_POST
 def course_endorse(request: HttpRequest, public_id: Any) -> HttpResponse:
-    course = _course_or_404(request, public_id)
+    course = selectors.course_get_or_404(request.user, public_id)
     if not can_codevelop_program(request.user, course.program):
         raise PermissionDenied(_("Only partners in a curriculum partnership endorse."))
     form = EndorseForm(request.POST)
