@@ -70,6 +70,7 @@ def test_dashboard_numbers(client, world):  # noqa: F811
         ("offered", 20),
         ("placed", 20),
         ("completed", 10),
+        ("hired", 0),
     ]
     assert data["by_sector"]["rows"] == [
         {
@@ -81,6 +82,7 @@ def test_dashboard_numbers(client, world):  # noqa: F811
                 "offer_declined": 0,
                 "placed": 10,
                 "completed": 10,
+                "hired": 0,
             },
             "total": 32,
         }

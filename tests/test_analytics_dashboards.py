@@ -30,9 +30,9 @@ from tests.factories import (
 
 # --- pure: tables and funnel --------------------------------------------------------------------
 def test_funnel_from_a_clean_table():
-    counts = {"technology": [12, 0, 0, 0, 10, 10]}
+    counts = {"technology": [12, 0, 0, 0, 10, 10, 0]}
     table = tables.outcome_tables({"sector": counts})["sector"]
-    assert table.rows[0].cells == (12, 0, 0, 0, 10, 10)
+    assert table.rows[0].cells == (12, 0, 0, 0, 10, 10, 0)
     assert table.grand_total == 32
     steps = tables.funnel(table)
     assert [(s.key, s.count, s.rate) for s in steps] == [
@@ -40,12 +40,13 @@ def test_funnel_from_a_clean_table():
         ("offered", 20, 62.5),
         ("placed", 20, 100.0),
         ("completed", 10, 50.0),
+        ("hired", 0, 0.0),
     ]
 
 
 def test_small_groups_merge_into_other_and_hidden_totals_spread():
-    counts = {"technology": [12, 0, 0, 0, 10, 10], "health_care": [3, 0, 0, 0, 0, 0]}
-    result = tables.outcome_tables({"sector": counts, "program": {"": [15, 0, 0, 0, 10, 10]}})
+    counts = {"technology": [12, 0, 0, 0, 10, 10, 0], "health_care": [3, 0, 0, 0, 0, 0, 0]}
+    result = tables.outcome_tables({"sector": counts, "program": {"": [15, 0, 0, 0, 10, 10, 0]}})
     sector = result["sector"]
     assert [r.key for r in sector.rows] == ["technology", tables.OTHER]
     other = sector.rows[1]
@@ -60,12 +61,18 @@ def test_small_groups_merge_into_other_and_hidden_totals_spread():
     assert program.totals == sector.totals
     assert all(r.total is None for r in program.rows)
     steps = {s.key: s.count for s in tables.funnel(sector)}
-    assert steps == {"applied": None, "offered": None, "placed": None, "completed": None}
+    assert steps == {
+        "applied": None,
+        "offered": None,
+        "placed": None,
+        "completed": None,
+        "hired": None,
+    }
 
 
 def test_group_counts_maps_stages_to_outcomes():
     rows = [("a", "submitted", 2), ("a", "interview", 1), ("a", "accepted", 4), ("a", "x", 9)]
-    assert tables.group_counts(rows) == {"a": [3, 0, 0, 0, 4, 0]}
+    assert tables.group_counts(rows) == {"a": [3, 0, 0, 0, 4, 0, 0]}
 
 
 # --- a hand-built institution -------------------------------------------------------------------
@@ -133,9 +140,10 @@ def test_dashboard_numbers_are_exact(world, kind):
         ("offered", 20),
         ("placed", 20),
         ("completed", 10),
+        ("hired", 0),
     ]
     assert [(r.key, r.cells, r.total) for r in board.by_sector.rows] == [
-        ("technology", (12, 0, 0, 0, 10, 10), 32)
+        ("technology", (12, 0, 0, 0, 10, 10, 0), 32)
     ]
     assert [(r.key, r.total) for r in board.by_program.rows] == [("Computing", 32)]
 
@@ -227,7 +235,7 @@ def test_export_csv_and_excel(client, world):
     assert response["Content-Type"] == "text/csv"
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0][0] == "Sector"
-    assert rows[1] == ["Technology", "12", "0", "0", "0", "10", "10", "32"]
+    assert rows[1] == ["Technology", "12", "0", "0", "0", "10", "10", "0", "32"]
     response = client.get(_url(world, "institution", "export/funnel.xlsx?sector=technology"))
     sheet = load_workbook(io.BytesIO(response.content)).active
     values = [list(r) for r in sheet.iter_rows(values_only=True)]

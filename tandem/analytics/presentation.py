@@ -101,7 +101,8 @@ def outcome_label(outcome: str) -> str:
         "offer_pending": _("Offer pending"),
         "offer_declined": _("Offer declined"),
         "placed": _("Placed"),
-        "completed": _("Completed"),
+        "completed": _("Completed, no hire recorded"),
+        "hired": _("Hired"),
     }
     return labels.get(outcome, outcome)
 
@@ -112,6 +113,7 @@ def funnel_label(step: str) -> str:
         "offered": _("Offered a place"),
         "placed": _("Placed"),
         "completed": _("Completed"),
+        "hired": _("Hired"),
     }
     return labels.get(step, step)
 
@@ -152,7 +154,7 @@ def dashboard_tables(board: Any) -> list[DisplayTable]:
     """Every table of a :class:`tandem.analytics.selectors.Dashboard`, in page order."""
     funnel = DisplayTable(
         "funnel",
-        _("From application to completion"),
+        _("From application to hire"),
         (_("Step"), _("Applications"), _("Share of previous step (%)")),
         tuple(
             (funnel_label(s.key), s.count, _rate_cell(board.funnel, i))
