@@ -123,6 +123,7 @@ def _mount_routers() -> None:
     from tandem.opportunities.api import router as opportunities_router
     from tandem.organizations.api import router as organizations_router
     from tandem.partnerships.api import router as partnerships_router
+    from tandem.profiles.api import router as profiles_router
     from tandem.surveys.api import router as surveys_router
 
     api.add_router("/accounts", accounts_router)
@@ -135,6 +136,7 @@ def _mount_routers() -> None:
     api.add_router("/analytics", analytics_router)
     api.add_router("/match-rounds", matching_router)
     api.add_router("/curriculum", curricula_router)
+    api.add_router("/profiles", profiles_router)
 
 
 _mount_routers()

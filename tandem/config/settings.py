@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "tandem.matching",
     "tandem.skills",
     "tandem.curricula",
+    "tandem.profiles",
     "tandem.dashboards",
     "tandem.demo",
     "tandem.api",

@@ -14,6 +14,7 @@ urlpatterns = [
     path("matching/", include("tandem.matching.urls")),
     path("skills/", include("tandem.skills.urls")),
     path("curriculum/", include("tandem.curricula.urls")),
+    path("profiles/", include("tandem.profiles.urls")),
     path("surveys/", include("tandem.surveys.urls")),
     path("analytics/", include("tandem.analytics.urls")),
     path("admin/", admin.site.urls),

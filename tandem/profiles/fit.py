@@ -1,0 +1,128 @@
+"""How well a student's skills fit an opportunity: pure Python over frozen dataclasses.
+
+No Django here (an import-linter contract keeps it so): the selectors build the inputs from
+the database, this module scores and ranks, and the tests check it by hand.
+
+The rule, for an opportunity needing skills R (each with a weight, 1 unless said otherwise):
+
+* a required skill the student holds counts in full (``matched``);
+* a required skill the student lacks, but for which they hold a *sibling* — another concept
+  filed under the same leaf group of the ESCO hierarchy (e.g. "SQL" and "Python (computer
+  programming)" both under K0613 "software and applications development and analysis") —
+  counts :data:`SIBLING_CREDIT` (half): ESCO puts concepts together in a leaf group because
+  they are learned and used together, so a student with one of them is partly prepared for
+  the other, but they still lack it, so it stays in ``missing`` (with the related skills
+  they hold, for the explanation);
+* any other required skill counts nothing (``missing``).
+
+The score is the weighted share ``Σ credit·w / Σ w`` in [0, 1]; an opportunity whose skills
+are unknown scores 0. Ranking: higher score first, then more skills matched in full, then
+the title, then the key — so equal fits always come out in the same order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+SIBLING_CREDIT = 0.5
+# Groups at this depth of the ESCO hierarchy or deeper count for siblings ("S5.6.1", "K0613").
+# Shallower ones ("S5 working with computers") hold hundreds of unrelated concepts.
+SIBLING_GROUP_LEVEL = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Skill:
+    """An ESCO concept by URI, with the leaf hierarchy groups it is filed under."""
+
+    uri: str
+    label: str = ""
+    groups: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class RequiredSkill:
+    skill: Skill
+    weight: float = 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """What an opportunity asks for. ``key`` identifies it; ``title`` orders ties."""
+
+    key: str
+    title: str
+    required: tuple[RequiredSkill, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Missing:
+    """A required skill the student lacks, with the related skills they do hold."""
+
+    uri: str
+    label: str
+    related: tuple[str, ...] = ()  # URIs of held siblings, sorted
+
+
+@dataclass(frozen=True, slots=True)
+class Fit:
+    key: str
+    title: str
+    score: float
+    matched: tuple[Skill, ...]
+    missing: tuple[Missing, ...]
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.score)
+
+
+def _unique(required: Iterable[RequiredSkill]) -> list[RequiredSkill]:
+    """One entry per URI (the first wins), in the given order."""
+    seen: set[str] = set()
+    out = []
+    for r in required:
+        if r.skill.uri not in seen and r.weight > 0:
+            seen.add(r.skill.uri)
+            out.append(r)
+    return out
+
+
+def fit(held: Iterable[Skill], target: Target, *, sibling_credit: float = SIBLING_CREDIT) -> Fit:
+    """The fit of the skills ``held`` to ``target`` (see the module docstring)."""
+    have = {s.uri: s for s in held}
+    by_group: dict[str, set[str]] = {}
+    for s in have.values():
+        for g in s.groups:
+            by_group.setdefault(g, set()).add(s.uri)
+    required = _unique(target.required)
+    total = sum(r.weight for r in required)
+    earned = 0.0
+    matched: list[Skill] = []
+    missing: list[Missing] = []
+    for r in required:
+        if r.skill.uri in have:
+            earned += r.weight
+            matched.append(r.skill)
+            continue
+        related = sorted(set().union(*(by_group.get(g, set()) for g in r.skill.groups)))
+        if related:
+            earned += sibling_credit * r.weight
+        missing.append(Missing(uri=r.skill.uri, label=r.skill.label, related=tuple(related)))
+    score = earned / total if total else 0.0
+    return Fit(
+        key=target.key,
+        title=target.title,
+        score=score,
+        matched=tuple(matched),
+        missing=tuple(missing),
+    )
+
+
+def rank(
+    held: Iterable[Skill], targets: Iterable[Target], *, sibling_credit: float = SIBLING_CREDIT
+) -> tuple[Fit, ...]:
+    """Every target's fit, best first; ties broken by full matches, title, then key."""
+    skills = tuple(held)
+    fits = [fit(skills, t, sibling_credit=sibling_credit) for t in targets]
+    return tuple(sorted(fits, key=lambda f: (-f.score, -len(f.matched), f.title, f.key)))
