@@ -20,8 +20,15 @@ from tandem.core.schemas import PublicIdSchema
 from tandem.organizations.models import Organization
 from tandem.skills.models import SkillConcept
 
-from . import gap, reports, selectors, services
-from .models import Course, LearningOutcome, OutcomeSkill, PostingImport, Program
+from . import gap, reports, selectors, services, services_jobs
+from .models import (
+    Course,
+    ExtractionJob,
+    LearningOutcome,
+    OutcomeSkill,
+    PostingImport,
+    Program,
+)
 from .permissions import can_edit_program, can_view_gap, visible_imports
 
 router = Router(tags=["curriculum"])
@@ -182,6 +189,42 @@ class ImportOut(PublicIdSchema):
     @staticmethod
     def resolve_institution_id(obj: PostingImport) -> UUID:
         return obj.institution.public_id
+
+
+class ExtractionJobIn(Schema):
+    scope: Literal["outcomes", "opportunities", "import"]
+    institution_id: UUID | None = None
+    program_id: UUID | None = None
+    import_id: UUID | None = None
+
+
+class ExtractionJobOut(PublicIdSchema):
+    institution_id: UUID
+    scope: str
+    program_id: UUID | None
+    import_id: UUID | None
+    mode: str
+    status: str
+    total: int
+    processed: int
+    changed: int
+    labels_embedded: int
+    errors: list[dict[str, Any]]
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+
+    @staticmethod
+    def resolve_institution_id(obj: ExtractionJob) -> UUID:
+        return obj.institution.public_id
+
+    @staticmethod
+    def resolve_program_id(obj: ExtractionJob) -> UUID | None:
+        return obj.program.public_id if obj.program else None
+
+    @staticmethod
+    def resolve_import_id(obj: ExtractionJob) -> UUID | None:
+        return obj.posting_import.public_id if obj.posting_import else None
 
 
 # --- Helpers --------------------------------------------------------------------------------
@@ -444,3 +487,55 @@ def import_detail(request: HttpRequest, import_id: UUID) -> Any:
     if batch is None:
         raise Http404
     return batch
+
+
+# --- Batch extraction jobs ------------------------------------------------------------------
+@router.post("/extraction-jobs", response={201: ExtractionJobOut})
+def extraction_job_start(request: HttpRequest, payload: ExtractionJobIn) -> Any:
+    """Start a background skill extraction: ``outcomes`` of a program (``program_id``) or of
+    an institution (``institution_id``), all ``opportunities`` (``institution_id``), or an
+    ``import`` again (``import_id``). 409 while a job for the same items is active."""
+    missing = ""
+    if payload.scope == "import" and payload.import_id is None:
+        missing = "import_id"
+    elif payload.scope != "import" and not (payload.institution_id or payload.program_id):
+        missing = "institution_id"
+    elif payload.scope == "opportunities" and payload.institution_id is None:
+        missing = "institution_id"
+    if missing:
+        msg = _("Required for this scope.")
+        raise DomainError(msg, fields={missing: msg})
+    program = (
+        selectors.program_get_or_404(request.user, payload.program_id)
+        if payload.program_id
+        else None
+    )
+    batch = None
+    if payload.import_id:
+        batch = visible_imports(request.user).filter(public_id=payload.import_id).first()
+        if batch is None:
+            raise Http404
+    job = services_jobs.extraction_job_start(
+        actor=request.user,
+        scope=payload.scope,
+        institution=(
+            _institution(request, payload.institution_id) if payload.institution_id else None
+        ),
+        program=program,
+        posting_import=batch,
+    )
+    job.refresh_from_db()
+    return Status(201, job)
+
+
+@router.get("/extraction-jobs", response=list[ExtractionJobOut])
+@paginate(PageNumberPagination)
+def extraction_job_list(request: HttpRequest) -> Any:
+    """Extraction jobs of the caller's institutions (staff), newest first."""
+    return selectors.extraction_job_list(request.user)
+
+
+@router.get("/extraction-jobs/{job_id}", response=ExtractionJobOut)
+def extraction_job_detail(request: HttpRequest, job_id: UUID) -> Any:
+    """A job with its progress (poll it until ``status`` is done or failed)."""
+    return selectors.extraction_job_get_or_404(request.user, job_id)

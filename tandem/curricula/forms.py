@@ -143,3 +143,30 @@ class ImportForm(forms.Form):
         field.queryset = institutions
         if institutions.count() == 1:
             field.initial = institutions.first()
+
+
+class ExtractionJobForm(forms.Form):
+    """Start a batch skill extraction. The curriculum, gap and import pages post the
+    program or import they show; the jobs page offers the institution-wide scopes."""
+
+    scope = forms.ChoiceField(
+        label=_("Extract the skills of"),
+        choices=[
+            ("outcomes", _("All learning outcomes of the institution")),
+            ("opportunities", _("All platform opportunities (demand for the gap analysis)")),
+            ("import", _("An import of job postings, again")),
+        ],
+    )
+    institution = forms.ModelChoiceField(
+        label=_("Institution"), queryset=Organization.objects.none(), required=False
+    )
+    program = forms.UUIDField(required=False, widget=forms.HiddenInput)
+    posting_import = forms.UUIDField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, institutions: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["institution"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = institutions
+        if institutions.count() == 1:
+            field.initial = institutions.first()

@@ -293,6 +293,92 @@ class OpportunityDemand(models.Model):
     )
     fingerprint = models.CharField(max_length=64)
     skills = models.JSONField(default=list, blank=True)
+    mode = models.CharField(max_length=10, default="lexical")  # the extractor mode used
 
     def __str__(self) -> str:
         return f"skills of opportunity {self.opportunity_id}"
+
+
+# --- Batch skill extraction jobs ------------------------------------------------------------
+class ExtractionScope(models.TextChoices):
+    OPPORTUNITIES = "opportunities", _("All platform opportunities (demand)")
+    OUTCOMES = "outcomes", _("Learning outcomes")
+    IMPORT = "import", _("An import of job postings (re-run)")
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+ACTIVE_JOB_STATUSES = (JobStatus.QUEUED, JobStatus.RUNNING)
+
+
+class ExtractionJob(PublicModel):
+    """A background run of the skill extractor over a large batch: the opportunities an
+    institution's gap analyses count as demand, the learning outcomes of a program (or of the
+    whole institution), or the postings of one import. The worker records the mode it
+    actually used and its progress; one job at a time per scope (``scope_key``).
+
+    Personal data: ``requested_by``.
+    """
+
+    institution = models.ForeignKey(
+        "organizations.Organization", on_delete=models.CASCADE, related_name="extraction_jobs"
+    )
+    scope = models.CharField(max_length=16, choices=ExtractionScope.choices)
+    program = models.ForeignKey(
+        Program, null=True, blank=True, on_delete=models.CASCADE, related_name="extraction_jobs"
+    )
+    posting_import = models.ForeignKey(
+        PostingImport,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="extraction_jobs",
+    )
+    # "outcomes:program:<pk>", "outcomes:institution:<pk>", "opportunities:<pk>", "import:<pk>"
+    scope_key = models.CharField(max_length=80, editable=False)
+    mode = models.CharField(max_length=10, blank=True)  # set by the worker: lexical | combined
+    status = models.CharField(max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    total = models.PositiveIntegerField(default=0)
+    processed = models.PositiveIntegerField(default=0)
+    changed = models.PositiveIntegerField(default=0)  # items whose stored skills changed
+    labels_embedded = models.PositiveIntegerField(default=0)  # 0 when the cache was reused
+    errors = models.JSONField(default=list, blank=True)  # [{"item": "…", "message": "…"}]
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scope_key"],
+                condition=models.Q(status__in=["queued", "running"]),
+                name="curricula_one_active_extraction_job_per_scope",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(processed__lte=models.F("total")),
+                name="curricula_extraction_job_progress_bounded",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(scope__in=["opportunities", "outcomes", "import"]),
+                name="curricula_extraction_job_scope_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope} job {self.public_id}"
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.processed / self.total) if self.total else 100
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE_JOB_STATUSES

@@ -24,7 +24,7 @@ from tandem.organizations.permissions import (
 )
 from tandem.partnerships.models import Partnership, PartnershipStatus, PartnershipType
 
-from .models import PostingImport, Program
+from .models import ExtractionJob, PostingImport, Program
 
 READER_ROLES = (Role.STUDENT, Role.EDUCATOR, Role.COORDINATOR)
 
@@ -134,3 +134,19 @@ def visible_imports(user: Any) -> QuerySet[PostingImport]:
     if not ids:
         return PostingImport.objects.none()
     return PostingImport.objects.filter(institution_id__in=ids)
+
+
+def can_start_extraction_job(user: Any, institution: Organization) -> bool:
+    """Start a background skill extraction for an institution: its educators and
+    coordinators (and platform admins)."""
+    return can_create_program(user, institution)
+
+
+def visible_extraction_jobs(user: Any) -> QuerySet[ExtractionJob]:
+    """Extraction jobs of the institutions where ``user`` is an educator or coordinator."""
+    if is_platform_admin(user):
+        return ExtractionJob.objects.all()
+    ids = staff_institution_ids(user)
+    if not ids:
+        return ExtractionJob.objects.none()
+    return ExtractionJob.objects.filter(institution_id__in=ids)

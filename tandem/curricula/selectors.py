@@ -11,6 +11,7 @@ from django.http import Http404
 from .models import (
     Course,
     CourseEndorsement,
+    ExtractionJob,
     LearningOutcome,
     MappingStatus,
     OutcomeComment,
@@ -18,7 +19,7 @@ from .models import (
     Program,
     SkillProposal,
 )
-from .permissions import visible_programs
+from .permissions import visible_extraction_jobs, visible_programs
 
 T = TypeVar("T")
 
@@ -140,6 +141,18 @@ def course_get_or_404(viewer: Any, public_id: UUID | str) -> Course:
 def outcome_get_or_404(viewer: Any, public_id: UUID | str) -> LearningOutcome:
     """:func:`outcome_get`, with ``Http404`` for an outcome the viewer may not see."""
     return _or_404(outcome_get(viewer, public_id))
+
+
+def extraction_job_list(viewer: Any) -> QuerySet[ExtractionJob]:
+    """Extraction jobs the viewer may follow, newest first, with what the list shows."""
+    return visible_extraction_jobs(viewer).select_related(
+        "institution", "program", "posting_import", "requested_by"
+    )
+
+
+def extraction_job_get_or_404(viewer: Any, public_id: UUID | str) -> ExtractionJob:
+    """One extraction job the viewer may follow, else ``Http404``."""
+    return _or_404(extraction_job_list(viewer).filter(public_id=public_id).first())
 
 
 def _or_404(obj: T | None) -> T:

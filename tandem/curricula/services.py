@@ -23,6 +23,7 @@ from .extraction import REQUEST_MODE, extract_lexical, get_extractor
 from .models import (
     Course,
     CourseEndorsement,
+    ExtractionJob,
     ImportStatus,
     JobPosting,
     LearningOutcome,
@@ -531,6 +532,10 @@ def curricula_personal_data_export(user: Any) -> dict[str, Any]:
             {"course": e.course.title, "note": e.note, "created_at": e.created_at}
             for e in CourseEndorsement.objects.filter(endorsed_by=user).select_related("course")
         ],
+        "extraction_jobs": [
+            {"scope": j.scope, "institution": j.institution.name, "created_at": j.created_at}
+            for j in ExtractionJob.objects.filter(requested_by=user).select_related("institution")
+        ],
     }
 
 
@@ -541,6 +546,7 @@ def curricula_personal_data_erase(user: Any) -> None:
     SkillProposal.objects.filter(decided_by=user).update(decided_by=None)
     CourseEndorsement.objects.filter(endorsed_by=user).update(endorsed_by=None, note="")
     OutcomeSkill.objects.filter(decided_by=user).update(decided_by=None)
+    ExtractionJob.objects.filter(requested_by=user).update(requested_by=None)
 
 
 # --- Demand: imported postings --------------------------------------------------------------
@@ -688,7 +694,7 @@ def opportunity_demand_refresh(opportunities: Any) -> dict[int, list[str]]:
         for (o, _text, fp), matches in zip(stale, results, strict=True):
             uris = [m.uri for m in matches]
             OpportunityDemand.objects.update_or_create(
-                opportunity=o, defaults={"fingerprint": fp, "skills": uris}
+                opportunity=o, defaults={"fingerprint": fp, "skills": uris, "mode": REQUEST_MODE}
             )
             out[o.pk] = uris
     return out

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_gap
+from . import views, views_gap, views_jobs
 
 app_name = "curricula"
 
@@ -29,4 +29,9 @@ urlpatterns = [
     path("imports/", views_gap.import_list, name="imports"),
     path("imports/<uuid:public_id>/", views_gap.import_detail, name="import"),
     path("imports/<uuid:public_id>/delete/", views_gap.import_delete, name="import_delete"),
+    path("extraction-jobs/", views_jobs.extraction_job_list, name="extraction_jobs"),
+    path("extraction-jobs/start/", views_jobs.extraction_job_start, name="extraction_job_start"),
+    path(
+        "extraction-jobs/<uuid:public_id>/", views_jobs.extraction_job_detail, name="extraction_job"
+    ),
 ]

@@ -22,6 +22,7 @@ from tandem.skills.models import SkillConcept
 from tandem.skills.selectors import concept_search
 
 from . import selectors, services
+from .batch import job_mode
 from .extraction import REQUEST_MODE
 from .forms import (
     AddSkillForm,
@@ -122,6 +123,7 @@ def program_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
             "courses": selectors.courses_of(program),
             "can_edit": can_edit_program(request.user, program),
             "can_view_gap": can_view_gap(request.user, program),
+            "batch_mode": job_mode(),
         },
     )
 

@@ -16,9 +16,10 @@ from django.views.decorators.http import require_POST
 from tandem.core.errors import DomainError, PermissionDeniedError
 
 from . import gap, reports, selectors, services
+from .batch import job_mode
 from .forms import GapFilterForm, ImportForm
 from .models import ImportStatus, PostingImport, Program
-from .permissions import can_view_gap, creatable_institutions, visible_imports
+from .permissions import can_edit_program, can_view_gap, creatable_institutions, visible_imports
 
 DRILL_LIMIT = 200
 
@@ -58,7 +59,12 @@ def gap_report(request: HttpRequest, public_id: Any) -> HttpResponse:
     program = _gap_program(request, public_id)
     form, result = _run(request, program)
     if result is None:
-        return render(request, "curricula/gap.html", {"program": program, "form": form}, status=400)
+        return render(
+            request,
+            "curricula/gap.html",
+            {"program": program, "form": form, "batch_mode": job_mode()},
+            status=400,
+        )
     if request.GET.get("export") == "csv":
         return _csv(program, result.report)
     report = result.report
@@ -77,6 +83,8 @@ def gap_report(request: HttpRequest, public_id: Any) -> HttpResponse:
             "groups": [(g, round(100 * g.coverage)) for g in report.groups],
             "coverage_pct": round(100 * report.coverage),
             "querystring": query.urlencode(),
+            "batch_mode": job_mode(),
+            "can_start_jobs": can_edit_program(request.user, program),
         },
     )
 

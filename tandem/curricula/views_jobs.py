@@ -1,0 +1,99 @@
+"""Batch skill extraction jobs: start one, follow its progress (HTMX polling), list them.
+
+Jobs are for an institution's educators and coordinators: others get 403 on the list and
+start pages and 404 on a job they may not see.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from tandem.core.errors import DomainError, PermissionDeniedError
+from tandem.core.forms import add_domain_error
+
+from . import selectors, services_jobs
+from .batch import job_mode
+from .forms import ExtractionJobForm
+from .permissions import creatable_institutions, visible_imports
+
+PER_PAGE = 20
+
+
+def _institutions(request: HttpRequest) -> Any:
+    institutions = creatable_institutions(request.user)
+    if not institutions.exists():
+        raise PermissionDenied(_("Only educators and coordinators run extraction jobs."))
+    return institutions
+
+
+def _list(request: HttpRequest, form: ExtractionJobForm, status: int = 200) -> HttpResponse:
+    page = Paginator(selectors.extraction_job_list(request.user), PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "curricula/extraction_jobs.html",
+        {"form": form, "page_obj": page, "batch_mode": job_mode()},
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def extraction_job_list(request: HttpRequest) -> HttpResponse:
+    return _list(request, ExtractionJobForm(institutions=_institutions(request)))
+
+
+@login_required
+@require_POST
+def extraction_job_start(request: HttpRequest) -> HttpResponse:
+    form = ExtractionJobForm(request.POST, institutions=_institutions(request))
+    if not form.is_valid():
+        return _list(request, form, status=400)
+    data = form.cleaned_data
+    program = (
+        selectors.program_get_or_404(request.user, data["program"]) if data["program"] else None
+    )
+    batch = None
+    if data["posting_import"]:
+        batch = visible_imports(request.user).filter(public_id=data["posting_import"]).first()
+        if batch is None:
+            raise Http404
+    try:
+        job = services_jobs.extraction_job_start(
+            actor=request.user,
+            scope=data["scope"],
+            institution=data["institution"],
+            program=program,
+            posting_import=batch,
+        )
+    except PermissionDeniedError as exc:
+        raise PermissionDenied(exc.message) from exc
+    except DomainError as exc:
+        add_domain_error(form, exc)
+        for hidden in ("program", "posting_import"):  # shown above the form instead
+            for message in form.errors.pop(hidden, []):
+                form.add_error(None, message)
+        return _list(request, form, status=exc.status)
+    messages.success(request, _("Extraction job queued; this page shows its progress."))
+    return redirect("curricula:extraction_job", public_id=job.public_id)
+
+
+@login_required
+@require_GET
+def extraction_job_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
+    job = selectors.extraction_job_get_or_404(request.user, public_id)
+    template = "curricula/extraction_job.html"
+    htmx = getattr(request, "htmx", None)
+    if htmx and not htmx.boosted:
+        template += "#progress"
+    return render(request, template, {"job": job, "batch_mode": job_mode()})
