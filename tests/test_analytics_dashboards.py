@@ -44,30 +44,26 @@ def test_funnel_from_a_clean_table():
     ]
 
 
-def test_small_groups_merge_into_other_and_hidden_totals_spread():
+def test_small_groups_merge_into_other_and_only_what_reveals_them_is_hidden():
     counts = {"technology": [12, 0, 0, 0, 10, 10, 0], "health_care": [3, 0, 0, 0, 0, 0, 0]}
     result = tables.outcome_tables({"sector": counts, "program": {"": [15, 0, 0, 0, 10, 10, 0]}})
     sector = result["sector"]
     assert [r.key for r in sector.rows] == ["technology", tables.OTHER]
-    other = sector.rows[1]
-    assert other.cells[0] is None and other.total is None
-    # The small cell cannot be recovered: its column partner is hidden too, and so is a
-    # column total that would close the gap; the same column total is hidden in the program
-    # table, and with it every row total and the grand total.
-    assert sector.rows[0].cells[0] is None
-    assert None in sector.totals
-    assert sector.grand_total is None
+    # The small group (3) is hidden with its total. With the shown column total (15) and grand
+    # total (35), technology's first cell and its row total would give the 3 back, so they
+    # are hidden too — and nothing else: the column totals, the grand total, the program
+    # table and the whole funnel stay visible.
+    assert [(r.cells, r.total) for r in sector.rows] == [
+        ((None, 0, 0, 0, 10, 10, 0), None),
+        ((None, 0, 0, 0, 0, 0, 0), None),
+    ]
+    assert sector.totals == (15, 0, 0, 0, 10, 10, 0)
+    assert sector.grand_total == 35
     program = result["program"]
-    assert program.totals == sector.totals
-    assert all(r.total is None for r in program.rows)
+    assert program.totals == sector.totals and program.grand_total == 35
+    assert [(r.cells, r.total) for r in program.rows] == [((15, 0, 0, 0, 10, 10, 0), 35)]
     steps = {s.key: s.count for s in tables.funnel(sector)}
-    assert steps == {
-        "applied": None,
-        "offered": None,
-        "placed": None,
-        "completed": None,
-        "hired": None,
-    }
+    assert steps == {"applied": 35, "offered": 20, "placed": 20, "completed": 10, "hired": 0}
 
 
 def test_group_counts_maps_stages_to_outcomes():
