@@ -1,0 +1,172 @@
+"""/api/v1/profiles: authorization matrix, profile, recommendations, skills, completions."""
+
+from __future__ import annotations
+
+import pytest
+
+from tandem.curricula.extraction import reset_extractor
+from tandem.profiles import services
+from tandem.profiles.models import CourseCompletion, ProfileSkill, RemovedSkill
+from tests.profiles_support import YESTERDAY, profile_world
+
+pytestmark = pytest.mark.django_db
+API = "/api/v1/profiles"
+
+
+@pytest.fixture
+def w(db):
+    world = profile_world()
+    yield world
+    reset_extractor()
+
+
+def as_(client, user):
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+@pytest.mark.parametrize("path", ["/me", "/me/opportunities"])
+@pytest.mark.parametrize(
+    "who,status",
+    [
+        ("anonymous", 401),
+        ("outsider", 403),
+        ("recruiter", 403),
+        ("educator", 403),
+        ("coordinator", 403),
+        ("admin", 403),
+        ("student", 200),
+    ],
+)
+def test_me_matrix(client, w, path, who, status):
+    response = as_(client, w.role(who)).get(API + path)
+    assert response.status_code == status
+    if status != 200:
+        assert response["Content-Type"] == "application/problem+json"
+
+
+@pytest.mark.parametrize(
+    "who,status",
+    [
+        ("anonymous", 401),
+        ("outsider", 404),
+        ("recruiter", 404),
+        ("other_coordinator", 404),
+        ("classmate", 404),
+        ("admin", 404),
+        ("educator", 200),
+        ("coordinator", 200),
+    ],
+)
+def test_student_profile_matrix(client, w, who, status):
+    services.profile_cv_extract(actor=w.student, student=w.student, text="A secret SQL project")
+    response = as_(client, w.role(who)).get(f"{API}/students/{w.student.public_id}")
+    assert response.status_code == status
+    if status == 200:
+        skills = response.json()["skills"]
+        assert [s["skill_label"] for s in skills] == ["SQL"]
+        assert skills[0]["evidence"] == [
+            {
+                "source": "cv",
+                "course_id": None,
+                "course_title": None,
+                "opportunity_id": None,
+                "opportunity_title": None,
+                "cv_excerpt": "",
+            }
+        ]
+
+
+@pytest.mark.parametrize("who", ["anonymous", "outsider", "recruiter", "educator", "admin"])
+def test_writes_denied_change_nothing(client, w, who):
+    c = as_(client, w.role(who))
+    before = (ProfileSkill.objects.count(), RemovedSkill.objects.count())
+    for path, body in [
+        ("/me/skills", {"skill_uri": w.sql.uri}),
+        ("/me/skills/remove", {"skill_uri": w.sql.uri}),
+        ("/me/cv", {"text": "SQL"}),
+        ("/me/rebuild", {}),
+    ]:
+        response = c.post(API + path, body, content_type="application/json")
+        assert response.status_code in (401, 403)
+    assert (ProfileSkill.objects.count(), RemovedSkill.objects.count()) == before
+
+
+def test_student_flow(client, w):
+    services.course_completion_record(
+        actor=w.educator, student=w.student, course=w.python_course, completed_on=YESTERDAY
+    )
+    c = as_(client, w.student)
+    response = c.post(
+        f"{API}/me/skills", {"skill_uri": w.teamwork.uri}, content_type="application/json"
+    )
+    assert response.status_code == 201
+    labels = [s["skill_label"] for s in response.json()["skills"]]
+    assert labels == ["Python (computer programming)", "teamwork principles"]
+    recs = c.get(f"{API}/me/opportunities").json()
+    assert [r["title"] for r in recs] == [
+        "Developer internship",
+        "Analyst internship",
+        "Procurement internship",
+    ]
+    assert recs[0]["score"] == round(2.5 / 3, 6)
+    assert {m["uri"] for m in recs[0]["matched"]} == {w.python.uri, w.teamwork.uri}
+    assert recs[0]["missing"][0]["courses"][0]["title"] == "Databases"
+    assert recs[0]["missing"][0]["related"] == [
+        {"uri": w.python.uri, "label": w.python.preferred_label}
+    ]
+    response = c.post(
+        f"{API}/me/skills/remove", {"skill_uri": w.python.uri}, content_type="application/json"
+    )
+    assert response.json()["removed_skill_uris"] == [w.python.uri]
+    assert c.post(f"{API}/me/cv", {"text": "SQL"}, content_type="application/json").json() == {
+        "skills_found": 1
+    }
+    assert c.post(f"{API}/me/rebuild").json() == {"added": 0, "removed": 0}
+
+
+def test_bad_input(client, w):
+    c = as_(client, w.student)
+    r = c.post(f"{API}/me/skills", {"skill_uri": "http://x"}, content_type="application/json")
+    assert r.status_code == 400 and "skill_uri" in r.json()["errors"]
+    r = c.post(f"{API}/me/skills", {}, content_type="application/json")
+    assert r.status_code == 422
+    r = c.post(f"{API}/me/cv", {"text": "  "}, content_type="application/json")
+    assert r.status_code == 400 and "text" in r.json()["errors"]
+    assert not ProfileSkill.objects.exists()
+
+
+def test_completions_api(client, w):
+    body = {
+        "student_id": str(w.student.public_id),
+        "course_id": str(w.data_course.public_id),
+        "completed_on": str(YESTERDAY),
+        "grade": "B",
+    }
+    for who, status in [
+        ("recruiter", 403),
+        ("student", 403),
+        ("other_coordinator", 404),
+    ]:
+        client.logout()
+        r = as_(client, w.role(who)).post(
+            f"{API}/completions", body, content_type="application/json"
+        )
+        assert r.status_code == status
+    assert not CourseCompletion.objects.exists()
+    client.logout()
+    c = as_(client, w.educator)
+    r = c.post(f"{API}/completions", body, content_type="application/json")
+    assert r.status_code == 201 and r.json()["grade"] == "B"
+    assert c.post(f"{API}/completions", body, content_type="application/json").status_code == 409
+    bad = dict(body, student_id=str(w.other_student.public_id))
+    r = c.post(f"{API}/completions", bad, content_type="application/json")
+    assert r.status_code == 400 and "student_id" in r.json()["errors"]
+    assert [x["course_title"] for x in c.get(f"{API}/completions").json()] == ["Databases"]
+    client.logout()
+    assert [x["course_title"] for x in as_(client, w.student).get(f"{API}/completions").json()] == [
+        "Databases"
+    ]
+    client.logout()
+    assert as_(client, w.classmate).get(f"{API}/completions").json() == []
