@@ -37,6 +37,7 @@ class ApplicationAdmin(admin.ModelAdmin):
         "institution",
         "stage",
         "stage_changed_at",
+        "hire_outcome",
         "created_at",
     )
     readonly_fields = fields

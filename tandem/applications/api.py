@@ -5,7 +5,7 @@ scope answer 404; a visible application the caller may not move answers 403; ill
 400; a full opportunity 409. Errors are ``application/problem+json``.
 """
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
@@ -19,9 +19,9 @@ from tandem.opportunities.selectors import opportunities_visible_to
 from tandem.organizations.models import Organization
 
 from . import selectors, services
-from .models import Application, Stage, StageChange
-from .permissions import can_download_cv
-from .services import NOTE_MAX_CHARS, STATEMENT_MAX_CHARS
+from .models import Application, HireOutcome, HireRecord, Stage, StageChange
+from .permissions import can_download_cv, can_record_hire
+from .services import JOB_TITLE_MAX_CHARS, NOTE_MAX_CHARS, STATEMENT_MAX_CHARS
 from .views import cv_response
 
 router = Router(tags=["applications"])
@@ -75,11 +75,30 @@ class StageChangeOut(Schema):
         return obj.actor.full_name if obj.actor else None
 
 
+class HireRecordOut(Schema):
+    outcome: HireOutcome
+    start_date: date | None
+    job_title: str
+    note: str
+    recorded_by: str
+    actor: str | None
+    created_at: datetime
+
+    @staticmethod
+    def resolve_actor(obj: HireRecord) -> str | None:
+        return obj.actor.full_name if obj.actor else None
+
+
 class ApplicationDetailOut(ApplicationOut):
     statement: str
     cv_url: str | None
     next_stages: list[Stage]
     history: list[StageChangeOut]
+    hire: HireRecordOut | None = Field(
+        None, description="The outcome after a completed placement (the latest recording)."
+    )
+    hire_history: list[HireRecordOut]
+    can_record_hire: bool
 
 
 class ApplicationFilters(Schema):
@@ -99,6 +118,13 @@ class MoveIn(Schema):
     note: str = Field("", max_length=NOTE_MAX_CHARS)
 
 
+class HireIn(Schema):
+    outcome: HireOutcome
+    start_date: date | None = Field(None, description="Required when hired.")
+    job_title: str = Field("", max_length=JOB_TITLE_MAX_CHARS)
+    note: str = Field("", max_length=NOTE_MAX_CHARS)
+
+
 class StageCountsOut(Schema):
     counts: dict[str, int]
     total: int
@@ -113,6 +139,10 @@ def _detail(request: HttpRequest, a: Application) -> Application:
     )
     a.next_stages = services.application_stage_options(request.user, a)  # type: ignore[attr-defined]
     a.history = list(selectors.stage_history(a))  # type: ignore[attr-defined]
+    hires = list(selectors.hire_history(a))
+    a.hire_history = hires  # type: ignore[attr-defined]
+    a.hire = hires[-1] if hires else None  # type: ignore[attr-defined]
+    a.can_record_hire = can_record_hire(request.user, a)  # type: ignore[attr-defined]
     return a
 
 
@@ -180,6 +210,26 @@ def application_move(request: HttpRequest, application_id: UUID, payload: MoveIn
     application = selectors.application_detail(request.user, application_id)
     services.application_move(
         actor=request.user, application=application, to_stage=payload.stage, note=payload.note
+    )
+    return _detail(request, selectors.application_detail(request.user, application_id))
+
+
+@router.post(
+    "/{application_id}/outcome", response=ApplicationDetailOut, url_name="application_record_hire"
+)
+def application_record_hire(request: HttpRequest, application_id: UUID, payload: HireIn) -> Any:
+    """Record or correct what became of a completed placement: ``hired`` (with the job's
+    ``start_date``, not before completion, and optionally ``job_title``) or ``not_hired``.
+    For the host's recruiters and supervisors and the institution's coordinators; 409 before
+    the placement is completed. Every recording is kept in ``hire_history``."""
+    application = selectors.application_detail(request.user, application_id)
+    services.application_record_hire(
+        actor=request.user,
+        application=application,
+        outcome=payload.outcome,
+        start_date=payload.start_date,
+        job_title=payload.job_title,
+        note=payload.note,
     )
     return _detail(request, selectors.application_detail(request.user, application_id))
 

@@ -14,8 +14,8 @@ from tandem.core.errors import DomainError
 from tandem.opportunities.models import Opportunity
 from tandem.organizations.models import Organization
 
-from .models import Stage
-from .services import NOTE_MAX_CHARS, STATEMENT_MAX_CHARS
+from .models import HireOutcome, Stage
+from .services import JOB_TITLE_MAX_CHARS, NOTE_MAX_CHARS, STATEMENT_MAX_CHARS
 
 
 class ApplyForm(forms.Form):
@@ -68,6 +68,31 @@ class MoveForm(forms.Form):
         required=False,
         max_length=NOTE_MAX_CHARS,
         widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class HireForm(forms.Form):
+    """What became of a completed placement; the service checks dates and consistency."""
+
+    outcome = forms.ChoiceField(
+        label=_("Outcome"),
+        choices=[("", _("Choose…")), *HireOutcome.choices],
+    )
+    start_date = forms.DateField(
+        label=_("Job start date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Required when hired; not before the placement was completed."),
+    )
+    job_title = forms.CharField(
+        label=_("Job title (optional)"), required=False, max_length=JOB_TITLE_MAX_CHARS
+    )
+    note = forms.CharField(
+        label=_("Note (optional)"),
+        required=False,
+        max_length=NOTE_MAX_CHARS,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("For example the source: the host, or the graduate first-destination survey."),
     )
 
 

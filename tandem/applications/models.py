@@ -1,6 +1,7 @@
 """Applications: a student's path from submission to completed placement.
 
-Personal data: the statement, the CV file, stage history (all about one student).
+Personal data: the statement, the CV file, stage history, the recorded outcome after the
+placement (hired or not, start date, job title), all about one student.
 """
 
 from __future__ import annotations
@@ -34,6 +35,13 @@ class Stage(models.TextChoices):
 SEAT_HOLDING_STAGES = frozenset({Stage.ACCEPTED, Stage.PLACED, Stage.COMPLETED})
 # Stages that end an application without a placement.
 CLOSED_STAGES = frozenset({Stage.DECLINED, Stage.WITHDRAWN, Stage.REJECTED})
+
+
+class HireOutcome(models.TextChoices):
+    """What became of a completed placement, as recorded by the host or the institution."""
+
+    HIRED = "hired", _("Hired (job offer accepted)")
+    NOT_HIRED = "not_hired", _("Not hired")
 
 
 def stage_tone(stage: str) -> str:
@@ -71,10 +79,26 @@ class Application(PublicModel):
         _("stage"), max_length=20, choices=Stage.choices, default=Stage.SUBMITTED, db_index=True
     )
     stage_changed_at = models.DateTimeField(auto_now_add=True)
+    # The latest recorded outcome (blank: none yet); details and history in HireRecord.
+    hire_outcome = models.CharField(
+        _("outcome after the placement"),
+        max_length=20,
+        choices=HireOutcome.choices,
+        blank=True,
+        default="",
+    )
 
     class Meta:
         ordering = ["-created_at"]
         constraints = [
+            models.CheckConstraint(
+                name="application_hire_outcome_valid",
+                condition=models.Q(hire_outcome__in=["", *HireOutcome.values]),
+            ),
+            models.CheckConstraint(
+                name="application_hire_outcome_only_when_completed",
+                condition=models.Q(hire_outcome="") | models.Q(stage="completed"),
+            ),
             models.UniqueConstraint(
                 fields=["opportunity", "student"], name="application_one_per_student"
             ),
@@ -115,3 +139,48 @@ class StageChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_stage} → {self.to_stage}"
+
+
+class RecordedBy(models.TextChoices):
+    HOST = "host", _("Host organization")
+    INSTITUTION = "institution", _("Institution")
+
+
+class HireRecord(models.Model):
+    """One recording (or correction) of what became of a completed placement. Append-only:
+    the latest row is the current outcome (copied to :attr:`Application.hire_outcome`).
+
+    Personal data: the outcome, start date, job title and note are about the student.
+    """
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="hire_records"
+    )
+    outcome = models.CharField(_("outcome"), max_length=20, choices=HireOutcome.choices)
+    start_date = models.DateField(_("start date"), null=True, blank=True)
+    job_title = models.CharField(_("job title"), max_length=200, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    recorded_by = models.CharField(max_length=20, choices=RecordedBy.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                name="hire_record_outcome_valid",
+                condition=models.Q(outcome__in=HireOutcome.values),
+            ),
+            models.CheckConstraint(
+                name="hire_record_start_date_iff_hired",
+                condition=(
+                    models.Q(outcome="hired", start_date__isnull=False)
+                    | models.Q(outcome="not_hired", start_date__isnull=True, job_title="")
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application_id}: {self.outcome}"

@@ -124,6 +124,19 @@ def can_download_cv(user: Any, application: Application) -> bool:
     return bool(parties & {Party.STUDENT, Party.HOST_STAFF, Party.COORDINATOR})
 
 
+#: Who records what became of a completed placement: the host's recruiters and workplace
+#: supervisors, or a coordinator of the student's institution (e.g. from the graduate
+#: first-destination survey).
+HIRE_RECORDERS = frozenset({Party.HOST_STAFF, Party.COORDINATOR})
+
+
+def can_record_hire(user: Any, application: Application) -> bool:
+    """A host staff member or an institution coordinator, once the placement is completed."""
+    if application.stage != Stage.COMPLETED:
+        return False
+    return bool(parties_of(user, application) & HIRE_RECORDERS)
+
+
 def can_move_application(user: Any, application: Application, to_stage: str) -> bool:
     who = allowed_parties(application.stage, to_stage)
     return bool(who and parties_of(user, application) & who)

@@ -12,7 +12,7 @@ from tandem.opportunities.models import Opportunity
 from tandem.opportunities.permissions import apply_institution_ids
 from tandem.organizations.models import Organization
 
-from .models import SEAT_HOLDING_STAGES, Application, Stage, StageChange
+from .models import SEAT_HOLDING_STAGES, Application, HireRecord, Stage, StageChange
 from .permissions import restrict_applications
 
 
@@ -64,6 +64,16 @@ def application_detail(viewer: Any, public_id: uuid.UUID | str) -> Application:
 
 def stage_history(application: Application) -> QuerySet[StageChange]:
     return application.stage_changes.select_related("actor").order_by("created_at", "id")
+
+
+def hire_history(application: Application) -> QuerySet[HireRecord]:
+    """Every recording of the placement's outcome, oldest first (the last one is current)."""
+    return application.hire_records.select_related("actor").order_by("created_at", "id")
+
+
+def current_hire_record(application: Application) -> HireRecord | None:
+    """The latest recording of the application's outcome (``None``: not recorded yet)."""
+    return application.hire_records.select_related("actor").order_by("-created_at", "-id").first()
 
 
 def stage_counts_for(viewer: Any) -> dict[str, int]:

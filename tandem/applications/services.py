@@ -3,12 +3,14 @@
 - :func:`application_submit`: a student applies, with a statement and a PDF CV.
 - :func:`application_move`: the one transition service; the table of legal moves and who may
   make them is :data:`tandem.applications.permissions.TRANSITIONS`.
+- :func:`application_record_hire`: what became of a completed placement (hired or not).
 - :func:`application_personal_data_erase`: the eraser registered for personal-data requests.
 """
 
 from __future__ import annotations
 
 import logging
+from datetime import date, timedelta
 from functools import partial
 from typing import Any
 
@@ -29,15 +31,29 @@ from tandem.organizations.models import Organization
 from tandem.partnerships.models import Partnership
 from tandem.partnerships.services import kpi_record_metric
 
-from .models import SEAT_HOLDING_STAGES, Application, Stage, StageChange
+from .models import (
+    SEAT_HOLDING_STAGES,
+    Application,
+    HireOutcome,
+    HireRecord,
+    RecordedBy,
+    Stage,
+    StageChange,
+)
 from .permissions import (
+    HIRE_RECORDERS,
     Party,
     allowed_parties,
     can_view_application,
     next_stages_for,
     parties_of,
 )
-from .selectors import apply_institutions_for, placements_for_partnership, seats_taken
+from .selectors import (
+    apply_institutions_for,
+    current_hire_record,
+    placements_for_partnership,
+    seats_taken,
+)
 from .tasks import notify_stage_change
 
 logger = logging.getLogger(__name__)
@@ -47,6 +63,9 @@ STATEMENT_MAX_CHARS = 5000
 NOTE_MAX_CHARS = 2000
 PDF_MIME = "application/pdf"
 PLACEMENTS_METRIC = "placements"
+JOB_TITLE_MAX_CHARS = 200
+# A job that starts later than this after the placement ended is not its outcome.
+HIRE_START_MAX_DAYS = 2 * 366
 
 
 # --- Submission -------------------------------------------------------------------------------
@@ -315,13 +334,131 @@ def _notify_on_commit(
     )
 
 
+# --- Outcome after the placement ---------------------------------------------------------------
+def completion_date(application: Application) -> date:
+    """The day the placement was completed (the latest move to "completed")."""
+    moved = (
+        application.stage_changes.filter(to_stage=Stage.COMPLETED)
+        .order_by("-created_at", "-id")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    return timezone.localdate(moved or application.stage_changed_at)
+
+
+def _hire_errors(
+    outcome: str, start_date: date | None, job_title: str, note: str, completed_on: date
+) -> dict[str, list[str]]:
+    fields: dict[str, list[str]] = {}
+    if outcome not in HireOutcome.values:
+        fields["outcome"] = [_("Choose hired or not hired.")]
+    elif outcome == HireOutcome.HIRED:
+        if start_date is None:
+            fields["start_date"] = [_("Give the date the job starts.")]
+        elif start_date < completed_on:
+            fields["start_date"] = [
+                _("The job cannot start before the placement was completed (%(date)s).")
+                % {"date": completed_on.isoformat()}
+            ]
+        elif start_date > completed_on + timedelta(days=HIRE_START_MAX_DAYS):
+            fields["start_date"] = [
+                _("The job must start within two years of the end of the placement.")
+            ]
+    else:
+        if start_date is not None:
+            fields["start_date"] = [_("Leave the start date empty when there was no hire.")]
+        if job_title:
+            fields["job_title"] = [_("Leave the job title empty when there was no hire.")]
+    if len(job_title) > JOB_TITLE_MAX_CHARS:
+        fields["job_title"] = [_("At most %(n)d characters.") % {"n": JOB_TITLE_MAX_CHARS}]
+    if len(note) > NOTE_MAX_CHARS:
+        fields["note"] = [_("At most %(n)d characters.") % {"n": NOTE_MAX_CHARS}]
+    return fields
+
+
+@transaction.atomic
+def application_record_hire(
+    *,
+    actor: Any,
+    application: Application,
+    outcome: str,
+    start_date: date | None = None,
+    job_title: str = "",
+    note: str = "",
+) -> HireRecord:
+    """Record (or correct) what became of a completed placement: ``hired`` (a job offer
+    accepted, with the start date and optionally the job title) or ``not_hired``.
+
+    Made by the host's recruiters or workplace supervisors, or by a coordinator of the
+    student's institution. Only for completed placements; a job cannot start before the
+    placement was completed. Every recording is kept (:class:`HireRecord`, the latest is
+    current) and audited; recording the same outcome again changes nothing.
+    """
+    if not can_view_application(actor, application):
+        raise PermissionDeniedError()
+    locked = (
+        Application.objects.select_for_update().select_related("opportunity").get(pk=application.pk)
+    )
+    parties = parties_of(actor, locked)
+    if not parties & HIRE_RECORDERS:
+        raise PermissionDeniedError(_("You may not record the outcome of this placement."))
+    if locked.stage != Stage.COMPLETED:
+        raise ConflictError(
+            _("An outcome can only be recorded once the placement is completed."),
+            code="not_completed",
+        )
+    job_title = (job_title or "").strip()
+    note = (note or "").strip()
+    outcome = str(outcome or "")
+    fields = _hire_errors(outcome, start_date, job_title, note, completion_date(locked))
+    if fields:
+        raise DomainError(_("Please correct the errors below."), fields=fields)
+
+    current = current_hire_record(locked)
+    if current is not None and (current.outcome, current.start_date, current.job_title) == (
+        outcome,
+        start_date,
+        job_title,
+    ):
+        return current
+    record = HireRecord.objects.create(
+        application=locked,
+        outcome=outcome,
+        start_date=start_date,
+        job_title=job_title,
+        note=note,
+        recorded_by=RecordedBy.HOST if Party.HOST_STAFF in parties else RecordedBy.INSTITUTION,
+        actor=actor,
+    )
+    previous = locked.hire_outcome
+    locked.hire_outcome = outcome
+    locked.save(update_fields=["hire_outcome", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="application.hire_recorded" if current is None else "application.hire_corrected",
+        target=locked,
+        organizations=[locked.opportunity.host_id, locked.institution_id],
+        changes={
+            "hire_outcome": [previous, outcome],
+            "start_date": [
+                current.start_date.isoformat() if current and current.start_date else None,
+                start_date.isoformat() if start_date else None,
+            ],
+            "job_title_changed": (current.job_title if current else "") != job_title,
+        },
+    )
+    logger.info("application %s outcome recorded: %s", locked.public_id, outcome)
+    application.hire_outcome = outcome
+    return record
+
+
 # --- Personal data ---------------------------------------------------------------------------
 def application_personal_data_export(user: Any) -> list[dict[str, Any]]:
     """Everything the applications app holds about ``user`` as a student."""
     apps = (
         Application.objects.filter(student=user)
         .select_related("opportunity__host", "institution")
-        .prefetch_related("stage_changes")
+        .prefetch_related("stage_changes", "hire_records")
         .order_by("created_at")
     )
     return [
@@ -343,6 +480,17 @@ def application_personal_data_export(user: Any) -> list[dict[str, Any]]:
                 }
                 for c in a.stage_changes.all()
             ],
+            "outcome_after_placement": [
+                {
+                    "outcome": r.outcome,
+                    "start_date": r.start_date.isoformat() if r.start_date else None,
+                    "job_title": r.job_title,
+                    "note": r.note,
+                    "recorded_by": r.recorded_by,
+                    "at": r.created_at.isoformat(),
+                }
+                for r in a.hire_records.all()
+            ],
         }
         for a in apps
     ]
@@ -350,10 +498,11 @@ def application_personal_data_export(user: Any) -> list[dict[str, Any]]:
 
 @transaction.atomic
 def application_personal_data_erase(user: Any) -> None:
-    """Erase a student's application content: delete CV files, blank statements and notes.
+    """Erase a student's application content: delete CV files, blank statements and notes,
+    blank job titles and notes of recorded outcomes.
 
-    The applications themselves stay (stage and dates) so that seat counts and partnership
-    KPIs remain true.
+    The applications themselves stay (stage, dates, hired or not) so that seat counts,
+    partnership KPIs and the hiring funnel remain true.
     """
     for application in Application.objects.select_for_update().filter(student=user):
         if application.cv:
@@ -365,6 +514,9 @@ def application_personal_data_erase(user: Any) -> None:
         application.statement = ""
         application.save(update_fields=["cv", "cv_content_type", "statement", "updated_at"])
         application.stage_changes.exclude(note="").update(note="")
+    HireRecord.objects.filter(application__student=user).exclude(job_title="", note="").update(
+        job_title="", note=""
+    )
     logger.info("application personal data erased for one user")
 
 
@@ -376,6 +528,7 @@ __all__ = [
     "application_move",
     "application_personal_data_erase",
     "application_personal_data_export",
+    "application_record_hire",
     "application_stage_options",
     "application_submit",
 ]

@@ -9,5 +9,6 @@ urlpatterns = [
     path("apply/<uuid:opportunity_id>/", views.application_apply, name="apply"),
     path("<uuid:public_id>/", views.application_detail, name="detail"),
     path("<uuid:public_id>/move/", views.application_move, name="move"),
+    path("<uuid:public_id>/outcome/", views.application_record_hire, name="record_hire"),
     path("<uuid:public_id>/cv/", views.application_cv, name="cv"),
 ]

@@ -19,14 +19,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tandem.core.errors import DomainError, PermissionDeniedError
+from tandem.core.forms import add_domain_error
 from tandem.opportunities.models import Opportunity
 from tandem.opportunities.permissions import can_apply_to_opportunity
 from tandem.opportunities.selectors import opportunities_visible_to
 
 from . import selectors, services
-from .forms import ApplyForm, FilterForm, MoveForm
+from .forms import ApplyForm, FilterForm, HireForm, MoveForm
 from .models import Application, Stage
-from .permissions import can_download_cv
+from .permissions import can_download_cv, can_record_hire
 
 PAGE_SIZE = 25
 
@@ -74,6 +75,7 @@ def application_list(request: HttpRequest) -> HttpResponse:
 
 def _detail_context(request: HttpRequest, application: Application, **extra: Any) -> dict[str, Any]:
     options = services.application_stage_options(request.user, application)
+    hire_history = list(selectors.hire_history(application))
     return {
         "application": application,
         "history": selectors.stage_history(application),
@@ -81,6 +83,10 @@ def _detail_context(request: HttpRequest, application: Application, **extra: Any
         "move_form": MoveForm(),
         "can_download_cv": bool(application.cv) and can_download_cv(request.user, application),
         "is_student": application.student_id == request.user.pk,
+        "hire": hire_history[-1] if hire_history else None,
+        "hire_history": hire_history,
+        "can_record_hire": can_record_hire(request.user, application),
+        "hire_form": HireForm(),
         **extra,
     }
 
@@ -126,6 +132,45 @@ def application_move(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse
     if _is_htmx(request):
         # htmx swaps only 2xx answers: the error is shown in the panel it replaces.
         return render(request, "applications/detail.html#panel", context)
+    return render(request, "applications/detail.html", context, status=status)
+
+
+@login_required
+@require_POST
+def application_record_hire(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """Record or correct the outcome of a completed placement (host staff, coordinators)."""
+    application = selectors.application_detail(request.user, public_id)
+    if not can_record_hire(request.user, application):
+        raise PermissionDenied(_("You may not record the outcome of this placement."))
+    form = HireForm(request.POST)
+    status = 200
+    if form.is_valid():
+        try:
+            services.application_record_hire(
+                actor=request.user,
+                application=application,
+                outcome=form.cleaned_data["outcome"],
+                start_date=form.cleaned_data["start_date"],
+                job_title=form.cleaned_data["job_title"],
+                note=form.cleaned_data["note"],
+            )
+        except PermissionDeniedError as exc:
+            raise PermissionDenied(exc.message) from exc
+        except DomainError as exc:
+            add_domain_error(form, exc)
+            status = exc.status
+        else:
+            if not _is_htmx(request):
+                messages.success(request, _("Outcome recorded."))
+                return redirect("applications:detail", public_id=application.public_id)
+            context = _detail_context(request, application, hire_saved=True)
+            return render(request, "applications/detail.html#outcome", context)
+    else:
+        status = 400
+    context = _detail_context(request, application, hire_form=form)
+    if _is_htmx(request):
+        # htmx swaps only 2xx answers: the errors are shown in the panel it replaces.
+        return render(request, "applications/detail.html#outcome", context)
     return render(request, "applications/detail.html", context, status=status)
 
 
