@@ -8,7 +8,7 @@ from django.db.models import Count, F, Q
 from tandem.applications.models import SEAT_HOLDING_STAGES, Application, Stage
 from tandem.demo.world import build_demo_world
 from tandem.opportunities.models import Opportunity
-from tandem.organizations.models import Organization
+from tandem.organizations.models import Membership, Organization
 from tandem.partnerships.models import Partnership, PartnershipType
 
 
@@ -64,3 +64,37 @@ def test_demo_world_is_deterministic_and_idempotent():
     assert _fingerprint() == first
     build_demo_world(seed=4, reset=True)
     assert _fingerprint() != first
+
+
+@pytest.mark.django_db
+def test_demo_world_gives_students_completions_profiles_and_recommendations():
+    import uuid
+
+    from tandem.curricula.extraction import reset_extractor
+    from tandem.demo.profiles import DEMO_SKILLS
+    from tandem.profiles.models import CourseCompletion, ProfileSkill
+    from tandem.profiles.selectors import recommendations_for
+    from tandem.skills.models import SkillConcept, SkillLabel
+
+    for uri, label in DEMO_SKILLS.items():
+        c = SkillConcept.objects.create(
+            uri=uri, esco_id=uuid.UUID(uri.rsplit("/", 1)[1]), preferred_label=label
+        )
+        SkillLabel.objects.create(concept=c, label=label, search=label.lower(), is_preferred=True)
+    reset_extractor()
+    try:
+        build_demo_world(seed=5)
+        sam = Membership.objects.get(user__email="student@demo.tandem.test").user
+        assert sorted(
+            CourseCompletion.objects.filter(student=sam).values_list("course__code", flat=True)
+        ) == ["CYB101", "CYB110", "CYB120"]
+        sources = set(ProfileSkill.objects.filter(student=sam).values_list("source", flat=True))
+        assert {"course", "cv", "declared"} <= sources
+        # A share of the other students has completions too.
+        assert CourseCompletion.objects.values("student").distinct().count() >= 50
+        recs = recommendations_for(sam)
+        assert recs and recs[0].matched and recs[0].score > 0
+        taught = [m for r in recs for m in r.missing if m.courses]
+        assert taught, "some missing skill is taught by a Riverside course"
+    finally:
+        reset_extractor()

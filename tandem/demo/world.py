@@ -36,7 +36,7 @@ from tandem.organizations.models import (
 )
 from tandem.partnerships.models import Partnership
 
-from . import extras
+from . import extras, hires, profiles
 
 DEMO_PASSWORD = "tandem-demo-2026"  # noqa: S105 - printed on purpose for the demo
 DEMO_DOMAIN = "demo.tandem.test"
@@ -764,6 +764,8 @@ def _build(seed: int) -> None:
     # Applications (800), over every stage, never more seat holders than seats.
     _build_applications(rng, students, opportunities, partner_staff, named, orgs)
     extras.build_partnership_details(rng, partnerships, orgs, partner_staff, named, reference_day)
+    hires.build_hires(seed)
+    profiles.build_demo_profiles(seed, reference_day)
 
 
 def _build_applications(

@@ -299,7 +299,7 @@ def pdf_text(content: bytes) -> str:
     return "\n".join(parts)
 
 
-def _excerpt(text: str, spans: tuple[tuple[int, int], ...]) -> str:
+def cv_excerpt(text: str, spans: tuple[tuple[int, int], ...]) -> str:
     if not spans:
         return ""
     start, end = spans[0]
@@ -347,7 +347,7 @@ def profile_cv_extract(
             student=student,
             concept_id=concepts[m.uri],
             source=SkillSource.CV,
-            excerpt=_excerpt(text, m.spans),
+            excerpt=cv_excerpt(text, m.spans),
             score=round(m.score, 4),
         )
         for m in matches
