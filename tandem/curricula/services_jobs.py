@@ -30,7 +30,7 @@ from tandem.audit.services import audit_record
 from tandem.core.errors import ConflictError, DomainError, PermissionDeniedError
 from tandem.opportunities.models import Opportunity
 from tandem.organizations.models import Organization
-from tandem.skills.engine.extractor import SkillMatch
+from tandem.skills.engine.extractor import Mode, SkillMatch
 from tandem.skills.models import SkillConcept
 
 from .batch import BatchExtractor, get_batch_extractor
@@ -177,9 +177,10 @@ def _items(
 
 
 # --- Running (in the worker) ----------------------------------------------------------------
-def extraction_job_run(*, job_id: int) -> int:
+def extraction_job_run(*, job_id: int, mode: Mode | None = None) -> int:
     """Run a queued job in chunks, writing progress after each; returns the items processed.
-    A job that is not queued (already claimed, finished or failed) is left alone."""
+    A job that is not queued (already claimed, finished or failed) is left alone. ``mode``
+    defaults to the best the worker has (the benchmark sets it)."""
     now = timezone.now()
     claimed = ExtractionJob.objects.filter(pk=job_id, status=JobStatus.QUEUED).update(
         status=JobStatus.RUNNING, started_at=now, updated_at=now
@@ -191,7 +192,7 @@ def extraction_job_run(*, job_id: int) -> int:
     )
     done = 0
     try:
-        extractor = get_batch_extractor()
+        extractor = get_batch_extractor(mode)
         items = _items(job.scope, job.institution, job.program, job.posting_import)
         last = items.order_by("-pk").values_list("pk", flat=True).first() or 0
         total = items.filter(pk__lte=last).count()
