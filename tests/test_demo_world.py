@@ -98,3 +98,21 @@ def test_demo_world_gives_students_completions_profiles_and_recommendations():
         assert taught, "some missing skill is taught by a Riverside course"
     finally:
         reset_extractor()
+
+
+@pytest.mark.django_db
+def test_demo_world_records_hires_for_a_realistic_share_of_completed_placements():
+    from tandem.applications.models import HireRecord
+    from tandem.applications.services import completion_date
+
+    build_demo_world(seed=9)
+    completed = Application.objects.filter(stage=Stage.COMPLETED)
+    hired = completed.filter(hire_outcome="hired")
+    assert completed.count() >= 20
+    assert 0.30 <= hired.count() / completed.count() <= 0.45
+    assert completed.filter(hire_outcome="not_hired").exists()
+    assert completed.filter(hire_outcome="").exists()  # some not recorded yet
+    assert not Application.objects.exclude(stage=Stage.COMPLETED).exclude(hire_outcome="").exists()
+    for record in HireRecord.objects.filter(outcome="hired").select_related("application"):
+        assert record.start_date >= completion_date(record.application)
+        assert record.job_title and record.actor is not None
