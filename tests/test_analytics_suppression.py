@@ -158,6 +158,44 @@ def cubes(draw, max_sectors=4, max_programs=3):
     return np.array(values, dtype=int).reshape(n_s, n_p, N_OUT)
 
 
+def assert_no_small_hidden_sum(hidden_by_line) -> None:
+    """In a line whose total is shown, the total minus the shown numbers is the sum of the
+    hidden ones: it must not be a small group either."""
+    for label, values in hidden_by_line:
+        assert sum(values) == 0 or sum(values) >= THRESHOLD, (label, values)
+
+
+def dashboard_lines(cube, result):
+    for name, axis in (("sector", 0), ("program", 1)):
+        table = result[name]
+        groups = members(table, name[0], cube.sum(axis=(1, 2) if axis == 0 else (0, 2)))
+        true_rows = []
+        for row in table.rows:
+            part = cube[groups[row.key]] if axis == 0 else cube[:, groups[row.key]]
+            true = [int(x) for x in part.sum(axis=(0, 1))]
+            true_rows.append(true)
+            if row.total is not None:
+                yield (
+                    (name, row.key),
+                    [t for t, v in zip(true, row.cells, strict=True) if v is None],
+                )
+        for o, total in enumerate(table.totals):
+            if total is not None:
+                hidden = [
+                    t[o]
+                    for t, row in zip(true_rows, table.rows, strict=True)
+                    if row.cells[o] is None
+                ]
+                yield (name, "column", o), hidden
+        if table.grand_total is not None:
+            hidden = [
+                sum(t) for t, row in zip(true_rows, table.rows, strict=True) if row.total is None
+            ]
+            yield (name, "row totals"), hidden
+            hidden = [int(cube[:, :, o].sum()) for o, v in enumerate(table.totals) if v is None]
+            yield (name, "column totals"), hidden
+
+
 # --- properties across the funnel, the sector table and the program table ---------------------
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(cubes())
@@ -165,6 +203,7 @@ def test_no_shown_number_is_a_small_group(cube):
     result, steps = board(cube)
     for value in shown_numbers(result, steps):
         assert value is None or value == 0 or value >= THRESHOLD
+    assert_no_small_hidden_sum(dashboard_lines(cube, result))
 
 
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -238,6 +277,25 @@ def test_single_table_with_all_totals(table):
     assert all(v is None or v == 0 or v >= THRESHOLD for v in shown)
     assert_nothing_recomputable(table_knowledge(table, result))
     assert suppress_shared_margins([table], THRESHOLD) == (result,)
+    lines = []
+    for r, row in enumerate(table):
+        if result.row_totals[r] is not None:
+            lines.append((r, [v for v, s in zip(row, result.cells[r], strict=True) if s is None]))
+    for c, total in enumerate(result.col_totals):
+        if total is not None:
+            lines.append(
+                (c, [row[c] for row, s in zip(table, result.cells, strict=True) if s[c] is None])
+            )
+    if result.grand_total is not None:
+        lines.append(
+            (
+                "rows",
+                [sum(row) for row, t in zip(table, result.row_totals, strict=True) if t is None],
+            )
+        )
+        cols = [sum(row[c] for row in table) for c, t in enumerate(result.col_totals) if t is None]
+        lines.append(("cols", cols))
+    assert_no_small_hidden_sum(lines)
     if all(v == 0 or v >= THRESHOLD for row in table for v in row):
         assert None not in shown
 

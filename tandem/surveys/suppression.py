@@ -10,6 +10,10 @@ analytics dashboards' outcome tables and funnel. Rules:
 2. **Complementary suppression**: no hidden number may be recomputable from the shown
    numbers, the line equations (every row and column adds up to its total, the totals add
    up to the grand total) and the fact that counts are non-negative.
+3. **No small remainder**: in a line whose total is shown, the hidden numbers add up to 0 or
+   to at least ``threshold`` — otherwise the total minus the shown numbers would itself
+   describe a small group (e.g. "these two hidden cells hold 7 people"). When it is smaller,
+   the cheapest shown number of that line is hidden too (its total when none is left).
 
 How the second rule is checked and enforced (exactly, not by a rule of thumb):
 
@@ -31,7 +35,8 @@ How the second rule is checked and enforced (exactly, not by a rule of thumb):
   totals, then the smallest sum of values; ties go to the first in table order. Totals are
   therefore hidden only when no path through cells exists. Hiding every positive number is
   always safe (the true table is a non-negative circulation, and every edge of a circulation
-  lies on a cycle), so the loop ends.
+  lies on a cycle), so the loop ends. Rule 3 is checked when no bridge is left, and the two
+  alternate until both hold (each step only hides more, so this ends too).
 
 Two tables that classify the same people two ways and share their column totals and grand
 total (the dashboard's outcomes by sector and by program) are protected *together*
@@ -201,8 +206,35 @@ def _cheapest_closure(entries: Sequence[Entry], unknown: set[int], bridge: int) 
     raise ValueError("the table's totals do not add up")
 
 
-def protect(entries: Sequence[Entry], threshold: int = DEFAULT_THRESHOLD) -> Protection:
-    """Which entries to hide so that no small number is shown or can be recomputed."""
+Line = tuple[int, tuple[int, ...]]  # (index of the total, indices of the numbers it adds up)
+
+
+def _small_hidden_sum(
+    entries: Sequence[Entry], lines: Sequence[Line], unknown: set[int], threshold: int
+) -> int | None:
+    """The next entry to hide because a line with a shown total has hidden numbers that add
+    up to a small group (the total minus the shown numbers would give that group away)."""
+    for total, members in lines:
+        if total in unknown or not entries[total].published:
+            continue
+        hidden_sum = sum(entries[m].value for m in members if m in unknown)
+        if 0 < hidden_sum < threshold:
+            candidates = [
+                m
+                for m in members
+                if m not in unknown and entries[m].published and entries[m].value > 0
+            ]
+            if not candidates:
+                return total
+            return min(candidates, key=lambda m: (_cost(entries[m]), m))
+    return None
+
+
+def protect(
+    entries: Sequence[Entry], threshold: int = DEFAULT_THRESHOLD, lines: Sequence[Line] = ()
+) -> Protection:
+    """Which entries to hide so that no small number is shown or can be recomputed, and no
+    line with a shown total has hidden numbers adding up to a small group."""
     if any(e.value < 0 for e in entries):
         raise ValueError("counts cannot be negative")
     primary = {
@@ -216,10 +248,31 @@ def protect(entries: Sequence[Entry], threshold: int = DEFAULT_THRESHOLD) -> Pro
         unknown = sorted(hidden | unpublished)
         bridges = _bridges([entries[i].ends for i in unknown])
         secret = sorted(unknown[b] for b in bridges if unknown[b] in hidden)
-        if not secret:
+        if secret:
+            hidden.update(_cheapest_closure(entries, hidden | unpublished, secret[0]))
+            continue
+        more = _small_hidden_sum(entries, lines, hidden | unpublished, threshold)
+        if more is None:
             break
-        hidden.update(_cheapest_closure(entries, hidden | unpublished, secret[0]))
+        hidden.add(more)
     return Protection(frozenset(primary), frozenset(hidden - primary))
+
+
+def _lines(
+    rows: Sequence[tuple[dict[Cell, int], list[int]]], col_index: list[int], grand: int
+) -> list[Line]:
+    """Every line of one or more tables sharing ``col_index`` and ``grand``: rows, columns,
+    the row totals (adding up to the grand total) and the column totals (likewise)."""
+    lines: list[Line] = []
+    for cells, row_index in rows:
+        n_rows = len(row_index)
+        for r, total in enumerate(row_index):
+            lines.append((total, tuple(cells[(r, c)] for c in range(len(col_index)))))
+        for c, total in enumerate(col_index):
+            lines.append((total, tuple(cells[(r, c)] for r in range(n_rows))))
+        lines.append((grand, tuple(row_index)))
+    lines.append((grand, tuple(col_index)))
+    return lines
 
 
 # --- tables ---------------------------------------------------------------------------------
@@ -350,7 +403,7 @@ def suppress(
             small_totals,
         )
     )
-    protection = protect(entries, threshold)
+    protection = protect(entries, threshold, _lines([(cells, row_index)], col_index, grand))
     return _result(
         rows,
         n_cols,
@@ -397,7 +450,7 @@ def suppress_shared_margins(
     grand = len(entries)
     end = ("T", 1, 0) if len(tables) == 2 else ("M", 0, 0)
     entries.append(Entry((("T", 0, 0), end), sum(col_sums), GRAND_TOTAL))
-    protection = protect(entries, threshold)
+    protection = protect(entries, threshold, _lines(parts, col_index, grand))
     return tuple(
         _result(
             rows,
