@@ -413,3 +413,25 @@ def test_dashboard_sized_tables_are_fast():
     elapsed = time.perf_counter() - start
     assert result["sector"].grand_total == sum(columns)
     assert elapsed < 2.0  # typically a few milliseconds; generous for a shared CI machine
+
+
+def test_worked_example_in_the_docs():
+    """docs/analytics.md, "Small groups": the two tables shown there."""
+    sector = {"technology": [40, 3, 20], "health_care": [30, 9, 25]}
+    result = tables.outcome_tables({"sector": sector, "program": {"x": [70, 12, 45]}})
+    s = result["sector"]
+    assert [(r.key, r.cells, r.total) for r in s.rows] == [
+        ("health_care", (30, None, None), 64),
+        ("technology", (40, None, None), 63),
+    ]
+    assert (s.totals, s.grand_total) == ((70, 12, 45), 127)
+    sector["other"] = [2, 0, 1]
+    result = tables.outcome_tables({"sector": sector, "program": {"x": [72, 12, 46]}})
+    s = result["sector"]
+    assert [(r.key, r.cells, r.total) for r in s.rows] == [
+        ("health_care", (None, None, None), 64),
+        ("technology", (40, None, None), None),
+        (tables.OTHER, (None, 0, None), None),
+    ]
+    assert (s.totals, s.grand_total) == ((72, 12, 46), 130)
+    assert result["program"].rows[0].cells == (72, 12, 46)
