@@ -99,15 +99,32 @@ def test_completion_rate_without_ended_placements_has_no_value(world):
     assert metrics.completion_rate(partnership, TODAY) is None
 
 
-def test_offer_conversion(world):
+def test_offer_conversion_counts_hires_among_ended_offers(world):
     inst, _, partnership, opp = world
-    _app(opp, inst, "accepted", ("submitted", "offer", "accepted"))
-    _app(opp, inst, "completed", ("submitted", "offer", "accepted", "placed", "completed"))
+    path = ("submitted", "offer", "accepted", "placed", "completed")
+    hired = _app(opp, inst, "completed", path)
+    seat_holder = _app(opp, inst, "completed")  # no recorded history: held a seat, so offered
+    not_hired = _app(opp, inst, "completed", path)
+    _app(opp, inst, "completed", path)  # no outcome recorded yet: not counted
     _app(opp, inst, "declined", ("submitted", "offer", "declined"))
-    _app(opp, inst, "offer", ("submitted", "offer"))
+    _app(opp, inst, "withdrawn", ("submitted", "offer", "withdrawn"))
+    _app(opp, inst, "withdrawn", ("submitted", "withdrawn"))  # never offered
+    _app(opp, inst, "accepted", ("submitted", "offer", "accepted"))  # under way
+    _app(opp, inst, "offer", ("submitted", "offer"))  # pending
     _app(opp, inst, "rejected", ("submitted", "rejected"))  # never offered
-    # 2 of 4 offers converted
-    assert metrics.offer_conversion(partnership, TODAY) == Decimal("50.00")
+    # Ended so far: declined, withdrawn after the offer; nobody hired.
+    assert metrics.offer_conversion(partnership, TODAY) == Decimal("0.00")
+    Application.objects.filter(pk=not_hired.pk).update(hire_outcome="not_hired")
+    Application.objects.filter(pk__in=[hired.pk, seat_holder.pk]).update(hire_outcome="hired")
+    # Ended: 2 hired, 1 not hired, 1 declined, 1 withdrawn after the offer.
+    assert metrics.offer_conversion(partnership, TODAY) == Decimal("40.00")
+
+
+def test_offer_conversion_without_ended_offers_has_no_value(world):
+    inst, _, partnership, opp = world
+    _app(opp, inst, "completed", ("submitted", "offer", "accepted", "placed", "completed"))
+    _app(opp, inst, "offer", ("submitted", "offer"))
+    assert metrics.offer_conversion(partnership, TODAY) is None
 
 
 def _satisfaction_responses(inst, apps, likert_values):

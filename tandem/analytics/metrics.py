@@ -14,7 +14,13 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Avg, Count, Exists, OuterRef, Q, Sum
 from django.db.models.functions import Coalesce
 
-from tandem.applications.models import SEAT_HOLDING_STAGES, Application, Stage, StageChange
+from tandem.applications.models import (
+    SEAT_HOLDING_STAGES,
+    Application,
+    HireOutcome,
+    Stage,
+    StageChange,
+)
 from tandem.opportunities.models import Opportunity, OpportunityStatus, OpportunityType
 from tandem.partnerships.models import (
     BoundMetric,
@@ -72,18 +78,26 @@ def completion_rate(partnership: Partnership, today: date) -> Decimal | None:
 
 
 def offer_conversion(partnership: Partnership, today: date) -> Decimal | None:
-    """Of the applications that were ever offered a place, the share now holding a seat, in %."""
+    """Offers converted to hires, in %: of the applications that were offered a place and
+    whose path has ended — the offer declined, the student withdrawn after it, or the
+    placement completed with its outcome recorded — the share recorded as hired. Offers still
+    pending, placements under way and completed placements without a recorded outcome are
+    not counted yet; no value before the first such ended offer."""
     offered = Exists(StageChange.objects.filter(application=OuterRef("pk"), to_stage=Stage.OFFER))
+    ended = Q(stage__in=[Stage.DECLINED, Stage.WITHDRAWN]) | (
+        Q(stage=Stage.COMPLETED) & ~Q(hire_outcome="")
+    )
     counts = (
         _applications(partnership)
         .annotate(offered=offered)
         .filter(Q(offered=True) | Q(stage__in=list(SEAT_HOLDING_STAGES)))
+        .filter(ended)
         .aggregate(
             offers=Count("pk"),
-            converted=Count("pk", filter=Q(stage__in=list(SEAT_HOLDING_STAGES))),
+            hired=Count("pk", filter=Q(stage=Stage.COMPLETED, hire_outcome=HireOutcome.HIRED)),
         )
     )
-    return _percent(counts["converted"], counts["offers"])
+    return _percent(counts["hired"], counts["offers"])
 
 
 def _likert_summary(answers_filter: Q) -> tuple[Decimal | None, int]:
@@ -98,6 +112,8 @@ def _likert_summary(answers_filter: Q) -> tuple[Decimal | None, int]:
 
 
 def _placement_feedback(partnership: Partnership) -> Q | None:
+    """Students' end-of-placement evaluations attributed through their invitation (responses
+    to surveys that are not anonymous, submitted before responses kept their context)."""
     keys = [
         f"placement-end:{public_id}:student"
         for public_id in _applications(partnership).values_list("public_id", flat=True)
@@ -110,25 +126,48 @@ def _placement_feedback(partnership: Partnership) -> Q | None:
     )
 
 
-def mean_satisfaction(partnership: Partnership, today: date) -> Decimal | None:
-    """Mean of the Likert (1–5) answers in end-of-placement student evaluations sent for this
-    partnership's placements. Only responses that keep their invitation can be attributed
-    (anonymous surveys keep none), and fewer than 10 responses publish nothing."""
+def satisfaction_q(*, partnership: Partnership | None = None, host: object = None) -> Q:
+    """Students' end-of-placement evaluations about ``partnership`` (or about placements at
+    ``host``), anonymous or not, by the context every response keeps (see
+    :class:`tandem.surveys.models.SurveyResponse`). Callers publish only aggregates of at
+    least the suppression threshold."""
+    if partnership is None and host is None:
+        return Q(pk__in=[])
+    q = Q(response__survey__template_key=SATISFACTION_TEMPLATE)
+    if partnership is not None:
+        q &= Q(response__about_partnership=partnership)
+    if host is not None:
+        q &= Q(response__about_host=host)
+    return q
+
+
+def _satisfaction(partnership: Partnership) -> Q:
     placement = _placement_feedback(partnership)
-    if placement is None:
-        return None
-    mean, responses = _likert_summary(placement)
+    context = satisfaction_q(partnership=partnership)
+    return context if placement is None else context | placement
+
+
+def mean_satisfaction(partnership: Partnership, today: date) -> Decimal | None:
+    """Mean of the Likert (1–5) answers in students' end-of-placement evaluations of this
+    partnership's placements, anonymous ones included (counted by the partnership the response
+    is about, never by who gave it). Fewer than 10 responses publish nothing."""
+    mean, responses = _likert_summary(_satisfaction(partnership))
     if mean is None or responses < DEFAULT_THRESHOLD:
         return None
     return mean.quantize(_TWO_PLACES, rounding=ROUND_HALF_UP)
 
 
-def partnership_feedback_q(partnership: Partnership) -> Q:
+def partnership_feedback_q(partnership: Partnership, *, include_anonymous: bool = True) -> Q:
     """Answers about this partnership: students' end-of-placement evaluations of its
-    placements and both sides' partnership reviews (attributed responses only)."""
+    placements and both sides' partnership reviews. ``include_anonymous=False`` keeps only
+    responses attributed through their invitation (for free text, which must never be traced
+    back to a placement)."""
     review = Q(response__invitation__trigger_key__startswith=f"review:{partnership.public_id}:")
     placement = _placement_feedback(partnership)
-    return review if placement is None else review | placement
+    attributed = review if placement is None else review | placement
+    if not include_anonymous:
+        return attributed
+    return attributed | satisfaction_q(partnership=partnership)
 
 
 def feedback_summary(partnership: Partnership) -> tuple[Decimal | None, int]:

@@ -9,6 +9,8 @@ from typing import Any
 
 from django.db.models import (
     Avg,
+    Case,
+    CharField,
     Count,
     F,
     FilteredRelation,
@@ -16,10 +18,12 @@ from django.db.models import (
     Q,
     QuerySet,
     Sum,
+    Value,
+    When,
 )
 from django.db.models.functions import TruncMonth
 
-from tandem.applications.models import Application
+from tandem.applications.models import Application, HireOutcome, Stage
 from tandem.organizations.models import Membership, Organization, Role, Sector
 from tandem.partnerships.models import KPI, CommitmentKind, Partnership
 from tandem.partnerships.permissions import can_view_partnership
@@ -143,10 +147,11 @@ def _answers(scope: Scope) -> QuerySet[Answer]:
                 opportunity__host=scope.organization
             ).values_list("public_id", flat=True)
         ]
-        return likert.filter(
+        attributed = Q(
             response__survey__template_key=metrics.SATISFACTION_TEMPLATE,
             response__invitation__trigger_key__in=keys,
         )
+        return likert.filter(attributed | metrics.satisfaction_q(host=scope.organization))
     return likert.none()
 
 
@@ -209,8 +214,15 @@ def dashboard(scope: Scope, filters: Filters, *, threshold: int = DEFAULT_THRESH
         apps = apps.filter(opportunity__host__sector=filters.sector)
     if filters.program and scope.kind != "program":
         apps = apps.filter(program=filters.program)
+    # A completed placement with a recorded hire counts in the "hired" outcome.
+    outcome_stage = Case(
+        When(stage=Stage.COMPLETED, hire_outcome=HireOutcome.HIRED, then=Value(tables.HIRED)),
+        default=F("stage"),
+        output_field=CharField(),
+    )
     rows = list(
-        apps.values_list("opportunity__host__sector", "program", "stage")
+        apps.annotate(outcome_stage=outcome_stage)
+        .values_list("opportunity__host__sector", "program", "outcome_stage")
         .annotate(n=Count("pk"))
         .order_by()
     )
@@ -385,8 +397,11 @@ def review_report(
     )
     highlights: tuple[str, ...] | None = None
     if can_read_partnership_free_text(viewer, partnership):
+        # Free text only from attributed responses: anonymous text is never tied to a
+        # partnership, however few placements it has.
+        attributed = metrics.partnership_feedback_q(partnership, include_anonymous=False)
         texts = (
-            Answer.objects.filter(feedback, question__type=QuestionType.TEXT)
+            Answer.objects.filter(attributed, question__type=QuestionType.TEXT)
             .order_by("-response__submitted_on", "-pk")
             .values_list("value", flat=True)[: MAX_HIGHLIGHTS * 3]
         )

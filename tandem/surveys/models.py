@@ -285,7 +285,13 @@ class InvitationUse(models.Model):
 
 class SurveyResponse(models.Model):
     """One submitted questionnaire. For anonymous surveys neither the invitation nor the
-    respondent is stored, and only the day of submission is kept."""
+    respondent is stored, and only the day of submission is kept.
+
+    A response about a placement keeps what it is about — the placement's partnership and
+    host organization, never the placement, the opportunity or the person — so that anonymous
+    evaluations count in a partnership's or partner's ratings. These two fields are read only
+    by aggregates published from 10 responses up, never shown per response.
+    """
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="responses")
@@ -305,6 +311,16 @@ class SurveyResponse(models.Model):
         related_name="survey_responses",
     )
     submitted_on = models.DateField(default=timezone.localdate)
+    about_partnership = models.ForeignKey(
+        "partnerships.Partnership",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    about_host = models.ForeignKey(
+        Organization, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["-submitted_on", "-id"]

@@ -24,6 +24,7 @@ from tandem.core.errors import ConflictError, DomainError, PermissionDeniedError
 from tandem.organizations.models import Organization
 
 from . import answers as answer_rules
+from .context import placement_context
 from .library import TEMPLATES
 from .models import (
     LINK_MAX_AGE_DAYS,
@@ -660,11 +661,15 @@ def response_submit(
             code="already_answered",
         ) from exc
     anonymous = survey.is_anonymous
+    # What the response is about (a placement's partnership and host), never who gave it.
+    partnership_id, host_id = placement_context(locked.trigger_key)
     response = SurveyResponse.objects.create(
         survey=survey,
         version=locked.version,
         invitation=None if anonymous else locked,
         respondent=None if anonymous else locked.user,
+        about_partnership_id=partnership_id,
+        about_host_id=host_id,
     )
     Answer.objects.bulk_create(
         Answer(response=response, question=question, value=value, number=number)
