@@ -125,6 +125,9 @@ def test_outcome_job_suggests_skills_keeps_decisions_and_is_idempotent(client, w
     o1, o2, o3 = world["outcomes"]
     educator = world["educator"]
     client.force_login(educator)
+    program_page = client.get(reverse("curricula:program", args=[world["program"].public_id]))
+    assert f'data-extraction-mode="{job_mode()}"' in program_page.text
+    assert 'name="scope" value="outcomes"' in program_page.text
     response = _start(client, {"scope": "outcomes", "program": world["program"].public_id})
     job = ExtractionJob.objects.get()
     assert response.status_code == 302

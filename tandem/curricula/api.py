@@ -496,12 +496,10 @@ def extraction_job_start(request: HttpRequest, payload: ExtractionJobIn) -> Any:
     an institution (``institution_id``), all ``opportunities`` (``institution_id``), or an
     ``import`` again (``import_id``). 409 while a job for the same items is active."""
     missing = ""
-    if payload.scope == "import" and payload.import_id is None:
-        missing = "import_id"
-    elif payload.scope != "import" and not (payload.institution_id or payload.program_id):
-        missing = "institution_id"
-    elif payload.scope == "opportunities" and payload.institution_id is None:
-        missing = "institution_id"
+    if payload.scope == "import":
+        missing = "" if payload.import_id else "import_id"
+    elif payload.scope == "opportunities" or not payload.program_id:
+        missing = "" if payload.institution_id else "institution_id"
     if missing:
         msg = _("Required for this scope.")
         raise DomainError(msg, fields={missing: msg})
