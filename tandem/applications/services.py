@@ -30,6 +30,7 @@ from tandem.opportunities.services import opportunity_mark_filled
 from tandem.organizations.models import Organization
 from tandem.partnerships.models import Partnership
 from tandem.partnerships.services import kpi_record_metric
+from tandem.profiles.refresh import placement_completed
 
 from .models import (
     SEAT_HOLDING_STAGES,
@@ -300,6 +301,9 @@ def application_move(
     _notify_on_commit(
         locked, from_stage, target, student_acted=locked.student_id == getattr(actor, "pk", None)
     )
+    if target == Stage.COMPLETED:
+        # The student's skills profile gains the opportunity's skills (after commit).
+        placement_completed(application_id=locked.pk)
     # Keep the caller's instance in step with the database.
     application.stage = locked.stage
     application.stage_changed_at = locked.stage_changed_at
