@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from tandem.audit.services import audit_record
 from tandem.core.errors import ConflictError, DomainError, PermissionDeniedError
 from tandem.organizations.models import Organization
+from tandem.profiles.refresh import course_skills_changed
 from tandem.skills.models import SkillConcept
 
 from . import importers
@@ -272,7 +273,10 @@ def outcome_delete(*, actor: Any, outcome: LearningOutcome) -> None:
         organizations=[program.institution_id],
         changes={"text": outcome.text},
     )
+    had_confirmed = outcome.skill_links.filter(status=MappingStatus.CONFIRMED).exists()
     outcome.delete()
+    if had_confirmed:
+        course_skills_changed(course_id=outcome.course_id)
 
 
 def _suggest(outcome: LearningOutcome) -> list[OutcomeSkill]:
@@ -332,6 +336,9 @@ def mapping_decide(*, actor: Any, mapping: OutcomeSkill, status: str) -> Outcome
         organizations=[program.institution_id],
         changes={"status": [old, status], "skill": mapping.concept.uri},
     )
+    if MappingStatus.CONFIRMED in (old, status) and old != status:
+        # Students who completed the course gain or lose the skill on their profiles.
+        course_skills_changed(course_id=mapping.outcome.course_id)
     return mapping
 
 
@@ -368,6 +375,7 @@ def mapping_add(*, actor: Any, outcome: LearningOutcome, concept: SkillConcept) 
         organizations=[program.institution_id],
         changes={"skill": concept.uri},
     )
+    course_skills_changed(course_id=outcome.course_id)
     return mapping
 
 
