@@ -261,3 +261,33 @@ def test_index_lists_only_own_dashboards(client, world):
     assert str(world["inst"].public_id) not in body
     client.force_login(world["outsider"])
     assert "There is no dashboard" in client.get(reverse("analytics:index")).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("query", "field", "message"),
+    [
+        ("date_from=03/05/2026", "date_from", "Enter a date as YYYY-MM-DD"),
+        ("date_to=2026-13-40", "date_to", "Enter a date as YYYY-MM-DD"),
+        ("date_from=2026-06-01&date_to=2026-05-01", "date_to", "end date is before the start"),
+        ("sector=not-a-sector", "sector", "Select a valid choice"),
+    ],
+)
+def test_bad_filters_are_a_400_with_the_fields_message(client, world, query, field, message):
+    client.force_login(world["coordinator"])
+    response = client.get(_url(world, "institution") + "?" + query)
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert f'id="id_{field}_error"' in body and message in body
+    # No numbers under a filter the reader did not get.
+    assert "<table" not in body and "<svg" not in body
+    export = client.get(_url(world, "institution", "export/funnel.csv") + "?" + query)
+    assert export.status_code == 400
+    assert field in export.content.decode()
+
+
+def test_iso_filters_still_narrow_the_page(client, world):
+    client.force_login(world["coordinator"])
+    future = (timezone.localdate() + dt.timedelta(days=1)).isoformat()
+    response = client.get(_url(world, "institution") + f"?date_from={future}")
+    assert response.status_code == 200
+    assert 'value="' + future + '"' in response.content.decode()

@@ -1,21 +1,49 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from tandem.organizations.models import Sector
 
+ISO_DATE = "%Y-%m-%d"
+
+
+def _date_field(label: str) -> forms.DateField:
+    # ISO dates only, whatever the server's or the browser's locale: a date input sends
+    # YYYY-MM-DD, and so must a hand-made link or a script.
+    return forms.DateField(
+        label=label,
+        required=False,
+        input_formats=[ISO_DATE],
+        widget=forms.DateInput(
+            format=ISO_DATE,
+            attrs={"type": "date", "pattern": r"\d{4}-\d{2}-\d{2}", "placeholder": "YYYY-MM-DD"},
+        ),
+        error_messages={"invalid": _("Enter a date as YYYY-MM-DD, e.g. 2026-09-01.")},
+    )
+
 
 class FiltersForm(forms.Form):
-    """Dashboard filters (GET). Invalid input is ignored field by field."""
+    """Dashboard filters (GET). Invalid filters are an error (HTTP 400 with the field's
+    message), never silently dropped: numbers shown under a filter the reader did not get
+    would mislead."""
 
-    date_from = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    date_from = _date_field(_("From"))
+    date_to = _date_field(_("To"))
     sector = forms.ChoiceField(
         label=_("Sector"), required=False, choices=[("", _("All sectors")), *Sector.choices]
     )
     program = forms.CharField(label=_("Program"), required=False, max_length=200)
+
+    @property
+    def date_fields(self) -> list[forms.BoundField]:
+        return [self["date_from"], self["date_to"]]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", _("The end date is before the start date."))
+        return data

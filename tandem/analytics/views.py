@@ -8,7 +8,7 @@ from typing import Any
 from uuid import UUID
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -101,11 +101,13 @@ def _scope(request: HttpRequest, kind: str, public_id: UUID, program: str) -> tu
     return selectors.Scope("partnership", partnership=partnership), partnership.title
 
 
-def _filters(request: HttpRequest) -> tuple[FiltersForm, selectors.Filters]:
+def _filters(request: HttpRequest) -> tuple[FiltersForm, selectors.Filters | None]:
+    """The page's filters, or ``None`` with the form's errors when they are invalid."""
     form = FiltersForm(request.GET or None)
     data: dict[str, Any] = {}
     if form.is_bound:
-        form.is_valid()
+        if not form.is_valid():
+            return form, None
         data = {k: v for k, v in form.cleaned_data.items() if v}
     return form, selectors.Filters(
         date_from=data.get("date_from"),
@@ -128,6 +130,9 @@ def dashboard_view(
 ) -> HttpResponse:
     scope, title = _scope(request, kind, public_id, program)
     form, filters = _filters(request)
+    if filters is None:
+        context = {"title": title, "kind": kind, "form": form, "tables": ()}
+        return render(request, "analytics/dashboard.html", context, status=400)
     board = selectors.dashboard(scope, filters)
     display = dashboard_tables(board)
     query = request.GET.urlencode()
@@ -175,7 +180,10 @@ def dashboard_export(
 ) -> HttpResponse:
     """One dashboard table as CSV or Excel, with the page's filters."""
     scope, _title = _scope(request, kind, public_id, program)
-    _form, filters = _filters(request)
+    form, filters = _filters(request)
+    if filters is None:
+        errors = "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in form.errors.items())
+        return HttpResponseBadRequest(errors, content_type="text/plain; charset=utf-8")
     display = {t.key: t for t in dashboard_tables(selectors.dashboard(scope, filters))}
     if table not in display or fmt not in ("csv", "xlsx"):
         raise Http404

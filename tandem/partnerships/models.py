@@ -160,7 +160,7 @@ class BoundMetric(models.TextChoices):
     OPPORTUNITIES = "opportunities", _("Opportunities published")
     # Refreshed daily by tandem.analytics (see docs/analytics.md).
     COMPLETION_RATE = "completion_rate", _("Completion rate of ended placements (%)")
-    OFFER_CONVERSION = "offer_conversion", _("Offers converted to placements (%)")
+    OFFER_CONVERSION = "offer_conversion", _("Offers converted to hires (%)")
     MEAN_SATISFACTION = "mean_satisfaction", _("Mean student satisfaction (1–5)")
     GUEST_LECTURES = "guest_lectures", _("Guest lectures and workshops held")
     FUNDING_DELIVERED = "funding_delivered", _("Funding delivered")
