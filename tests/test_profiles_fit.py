@@ -95,3 +95,37 @@ def test_score_is_a_share(held):
     f = fit(held, target("x", "X", PY, SQL, STATS, NURSE))
     assert 0.0 <= f.score <= 1.0
     assert len(f.matched) + len(f.missing) == 4
+
+
+# Two ESCO concepts with one preferred label (the same words filed twice, in different groups).
+NETWORK_ICT = Skill("esco:network-ict", "network", frozenset({"K0612"}))
+NETWORK_SOCIAL = Skill("esco:network-social", "Network ", frozenset({"S1.4.2"}))
+
+
+def test_concepts_with_the_same_label_are_one_skill():
+    # Holding either "network" matches an opportunity asking for the other: never the same
+    # label both matched and missing.
+    f = fit([NETWORK_ICT], target("n", "N", NETWORK_SOCIAL, SQL))
+    assert f.matched == (NETWORK_SOCIAL,)
+    assert [m.label for m in f.missing] == ["SQL"]
+    assert f.score == 0.5
+    # A posting whose "network" was read as both concepts asks for it once, not twice.
+    both = target("n2", "N2", NETWORK_ICT, NETWORK_SOCIAL, SQL)
+    for held in ([NETWORK_ICT], [NETWORK_SOCIAL], [NETWORK_ICT, NETWORK_SOCIAL]):
+        g = fit(held, both)
+        assert g.score == 0.5
+        assert [s.uri for s in g.matched] == ["esco:network-ict"]
+        assert [m.uri for m in g.missing] == ["esco:sql"]
+    missing = fit([SQL], both)
+    assert [m.label for m in missing.missing] == ["network"]
+    assert missing.score == 0.5
+
+
+def test_same_label_needs_the_same_words():
+    # Labels compare case-insensitively with spaces folded, but nothing looser: "networks"
+    # or an unlabelled concept stays a different skill.
+    plural = Skill("esco:networks", "networks", frozenset())
+    unlabelled = Skill("esco:anon", "", frozenset())
+    assert fit([plural], target("p", "P", NETWORK_ICT)).score == 0.0
+    assert fit([Skill("esco:anon2", "")], target("u", "U", unlabelled)).score == 0.0
+    assert fit([unlabelled], target("u", "U", unlabelled)).score == 1.0

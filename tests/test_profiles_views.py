@@ -3,6 +3,8 @@ explanation, bounded queries) and the completion pages."""
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -11,6 +13,7 @@ from django.urls import reverse
 from tandem.curricula.extraction import reset_extractor
 from tandem.profiles import services
 from tandem.profiles.models import CourseCompletion, ProfileSkill, RemovedSkill
+from tandem.skills.models import SkillConcept, SkillLabel
 from tests.factories import published_opportunity
 from tests.profiles_support import YESTERDAY, profile_world
 
@@ -360,3 +363,35 @@ def test_nav_links_for_students_and_staff(client, w):
     login(client, w.educator)
     body = client.get("/").content.decode()
     assert reverse("profiles:completions") in body and reverse("profiles:opportunities") not in body
+
+
+def test_two_esco_concepts_with_one_label_are_one_skill_on_the_card(client, w):
+    """ESCO files some words twice (two concepts, one preferred label). A posting asking for
+    "network" and a student holding either "network" concept: matched, never also missing."""
+    networks = []
+    for kind in ("knowledge", "skill"):
+        cid = uuid.uuid5(uuid.NAMESPACE_URL, f"network-{kind}")
+        c = SkillConcept.objects.create(
+            uri=f"http://data.europa.eu/esco/skill/{cid}",
+            esco_id=cid,
+            preferred_label="network",
+            kind=kind,
+        )
+        SkillLabel.objects.create(concept=c, label="network", search="network", is_preferred=True)
+        networks.append(c)
+    reset_extractor()
+    job = published_opportunity(
+        w.partner, [w.institution], title="Network internship", skills_wanted="network, SQL"
+    )
+    services.profile_skill_add(actor=w.student, student=w.student, concept=networks[1])
+    login(client, w.student)
+    response = client.get(reverse("profiles:opportunities"))
+    rec = next(r for r in response.context["page_obj"] if r.opportunity == job)
+    assert [c.preferred_label for c in rec.matched] == ["network"]
+    assert [m.concept.preferred_label for m in rec.missing] == ["SQL"]
+    assert rec.score == 0.5
+    card = response.content.decode().split(f'data-opportunity="{job.public_id}"')[1]
+    matched = card.split('<ul class="matched">')[1].split("</ul>")[0]
+    missing = card.split('<ul class="missing">')[1].split("</ul>")[0]
+    assert "network" in matched and "SQL" not in matched
+    assert "network" not in missing and "SQL" in missing

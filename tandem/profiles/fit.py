@@ -15,6 +15,14 @@ The rule, for an opportunity needing skills R (each with a weight, 1 unless said
   they hold, for the explanation);
 * any other required skill counts nothing (``missing``).
 
+Concepts with the same preferred label (ESCO has a few: the same words filed twice, e.g. as a
+skill and as knowledge) count as **one skill**. An opportunity's skills are found in the words
+of its posting, and a student's in the words of their CV or of a course's outcomes: the words
+cannot tell two concepts with one label apart, so the posting asks for the label once, and a
+student who holds either concept has it (``matched``). Otherwise one word would count twice
+and the same label could be listed both as matched and as missing. Labels compare
+case-insensitively, with runs of spaces folded; a concept without a label stands for itself.
+
 The score is the weighted share ``Σ credit·w / Σ w`` in [0, 1]; an opportunity whose skills
 are unknown scores 0. Ranking: higher score first, then more skills matched in full, then
 the title, then the key — so equal fits always come out in the same order.
@@ -77,13 +85,20 @@ class Fit:
         return round(100 * self.score)
 
 
+def same_skill_key(skill: Skill) -> str:
+    """What makes two concepts one skill here: the folded preferred label, else the URI."""
+    label = " ".join(skill.label.casefold().split())
+    return f"label:{label}" if label else f"uri:{skill.uri}"
+
+
 def _unique(required: Iterable[RequiredSkill]) -> list[RequiredSkill]:
-    """One entry per URI (the first wins), in the given order."""
+    """One entry per skill — URI or same label (the first wins) — in the given order."""
     seen: set[str] = set()
     out = []
     for r in required:
-        if r.skill.uri not in seen and r.weight > 0:
-            seen.add(r.skill.uri)
+        keys = {f"uri:{r.skill.uri}", same_skill_key(r.skill)}
+        if not keys & seen and r.weight > 0:
+            seen |= keys
             out.append(r)
     return out
 
@@ -91,6 +106,7 @@ def _unique(required: Iterable[RequiredSkill]) -> list[RequiredSkill]:
 def fit(held: Iterable[Skill], target: Target, *, sibling_credit: float = SIBLING_CREDIT) -> Fit:
     """The fit of the skills ``held`` to ``target`` (see the module docstring)."""
     have = {s.uri: s for s in held}
+    have_keys = {same_skill_key(s) for s in have.values()}
     by_group: dict[str, set[str]] = {}
     for s in have.values():
         for g in s.groups:
@@ -101,7 +117,7 @@ def fit(held: Iterable[Skill], target: Target, *, sibling_credit: float = SIBLIN
     matched: list[Skill] = []
     missing: list[Missing] = []
     for r in required:
-        if r.skill.uri in have:
+        if r.skill.uri in have or same_skill_key(r.skill) in have_keys:
             earned += r.weight
             matched.append(r.skill)
             continue
