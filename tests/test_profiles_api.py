@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from pypdf import PdfWriter
+from reportlab.pdfgen import canvas
 
 from tandem.curricula.extraction import reset_extractor
 from tandem.profiles import services
 from tandem.profiles.models import CourseCompletion, ProfileSkill, RemovedSkill
+from tests.factories import MINIMAL_PDF
 from tests.profiles_support import YESTERDAY, profile_world
 
 pytestmark = pytest.mark.django_db
@@ -170,3 +176,102 @@ def test_completions_api(client, w):
     ]
     client.logout()
     assert as_(client, w.classmate).get(f"{API}/completions").json() == []
+
+
+# --- CV as a PDF (multipart) ------------------------------------------------------------------
+def pdf_with(text: str) -> bytes:
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf)
+    c.drawString(72, 720, text)
+    c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+def encrypted(content: bytes) -> bytes:
+    writer = PdfWriter(clone_from=io.BytesIO(content))
+    writer.encrypt("secret")
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def upload(content: bytes, name: str = "cv.pdf", content_type: str = "application/pdf"):
+    return {"cv": SimpleUploadedFile(name, content, content_type=content_type)}
+
+
+def test_cv_pdf_upload_finds_the_skills(client, w):
+    c = as_(client, w.student)
+    response = c.post(f"{API}/me/cv/pdf", upload(pdf_with("I wrote SQL reports in Python.")))
+    assert response.status_code == 200
+    assert response.json() == {"skills_found": 2}
+    entries = ProfileSkill.objects.filter(student=w.student, source="cv")
+    assert sorted(entries.values_list("concept__preferred_label", flat=True)) == [
+        "Python (computer programming)",
+        "SQL",
+    ]
+    assert all("SQL reports" in e.excerpt for e in entries)
+    profile = c.get(f"{API}/me").json()
+    assert [s["skill_label"] for s in profile["skills"]] == ["Python (computer programming)", "SQL"]
+    # A new CV replaces the previous one's skills.
+    response = c.post(f"{API}/me/cv/pdf", upload(pdf_with("Skills: negotiate contracts")))
+    assert response.json() == {"skills_found": 1}
+    assert list(
+        ProfileSkill.objects.filter(student=w.student).values_list("concept", flat=True)
+    ) == [w.negotiate.pk]
+
+
+@pytest.mark.parametrize(
+    "content,name,content_type",
+    [
+        (b"Python and SQL, honestly", "cv.txt", "text/plain"),  # not a PDF
+        (pdf_with("SQL").replace(b"%PDF-", b"%PDX-"), "cv.pdf", "application/pdf"),
+        (b"%PDF-1.4 garbage", "cv.pdf", "application/pdf"),  # cannot be read
+        (MINIMAL_PDF, "cv.pdf", "application/pdf"),  # no text in it
+        (encrypted(pdf_with("SQL")), "cv.pdf", "application/pdf"),  # password
+        (b"", "cv.pdf", "application/pdf"),  # empty
+    ],
+)
+def test_cv_pdf_bad_files_get_a_field_message_and_change_nothing(
+    client, w, content, name, content_type
+):
+    services.profile_cv_extract(actor=w.student, student=w.student, text="teamwork principles")
+    before = list(ProfileSkill.objects.values_list("pk", "concept", "excerpt"))
+    response = as_(client, w.student).post(f"{API}/me/cv/pdf", upload(content, name, content_type))
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/problem+json"
+    assert list(response.json()["errors"]) == ["cv"]
+    assert list(ProfileSkill.objects.values_list("pk", "concept", "excerpt")) == before
+
+
+def test_cv_pdf_too_large_and_missing(client, w, settings):
+    c = as_(client, w.student)
+    settings.UPLOAD_MAX_BYTES = 1000
+    response = c.post(f"{API}/me/cv/pdf", upload(pdf_with("SQL") + b" " * 1000))
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"cv": ["The file is too large."]}
+    response = c.post(f"{API}/me/cv/pdf", {})
+    assert response.status_code == 422 and "cv" in response.json()["errors"]
+    # A JSON body is not a file either.
+    response = c.post(f"{API}/me/cv/pdf", {"text": "SQL"}, content_type="application/json")
+    assert response.status_code == 422 and "cv" in response.json()["errors"]
+    assert not ProfileSkill.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "who,status",
+    [
+        ("anonymous", 401),
+        ("outsider", 403),
+        ("recruiter", 403),
+        ("other_coordinator", 403),
+        ("educator", 403),
+        ("coordinator", 403),
+        ("admin", 403),
+    ],
+)
+def test_cv_pdf_only_for_students(client, w, who, status):
+    response = as_(client, w.role(who)).post(f"{API}/me/cv/pdf", upload(pdf_with("SQL")))
+    assert response.status_code == status
+    assert response["Content-Type"] == "application/problem+json"
+    assert not ProfileSkill.objects.exists()

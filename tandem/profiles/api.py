@@ -12,7 +12,7 @@ from uuid import UUID
 
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema, Status
+from ninja import Field, File, Router, Schema, Status, UploadedFile
 
 from tandem.accounts.models import User
 from tandem.core.errors import DomainError, PermissionDeniedError
@@ -234,6 +234,18 @@ def cv_text(request: HttpRequest, payload: CvTextIn) -> Any:
         "skills_found": services.profile_cv_extract(
             actor=request.user, student=me, text=payload.text
         )
+    }
+
+
+@router.post("/me/cv/pdf", response=CvOut)
+def cv_pdf(request: HttpRequest, cv: File[UploadedFile]) -> Any:
+    """Find skills in your CV as a PDF (multipart/form-data, field ``cv``), replacing those of
+    the previous CV. The same checks as the page: a PDF, within the upload limit, not
+    password-protected, with text. The file is not stored."""
+    me = _me(request)
+    services.check_cv_size(cv.size or 0)
+    return {
+        "skills_found": services.profile_cv_extract(actor=request.user, student=me, pdf=cv.read())
     }
 
 

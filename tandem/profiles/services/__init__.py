@@ -22,6 +22,7 @@ from .completions import (
 from .personal_data import profile_personal_data_erase, profile_personal_data_export
 from .profile import (
     MAX_CV_CHARS,
+    check_cv_size,
     cv_excerpt,
     pdf_text,
     profile_cv_clear,
@@ -42,6 +43,7 @@ __all__ = [
     "MAX_GRADE_LENGTH",
     "CompletionImport",
     "RebuildResult",
+    "check_cv_size",
     "course_completion_delete",
     "course_completion_record",
     "course_completions_import",

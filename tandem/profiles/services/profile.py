@@ -31,6 +31,17 @@ def _require_owner(actor: Any, student: Any) -> None:
         raise PermissionDeniedError(_("Only the student edits their own profile."))
 
 
+def check_cv_size(size: int) -> None:
+    """A DomainError on the ``cv`` field if a CV file of ``size`` bytes is over the upload
+    limit (callers that hold an upload check before reading it)."""
+    if size > settings.UPLOAD_MAX_BYTES:
+        limit = filesizeformat(settings.UPLOAD_MAX_BYTES)
+        raise DomainError(
+            _("The file is too large: the limit is %(limit)s.") % {"limit": limit},
+            fields={"cv": _("The file is too large.")},
+        )
+
+
 def pdf_text(content: bytes) -> str:
     """The text of a PDF (at most :data:`MAX_CV_PAGES` pages), or a DomainError."""
     from pypdf import PdfReader
@@ -81,12 +92,7 @@ def profile_cv_extract(
     the CV text itself is discarded when this returns. Returns how many skills were found."""
     _require_owner(actor, student)
     if pdf is not None:
-        if len(pdf) > settings.UPLOAD_MAX_BYTES:
-            limit = filesizeformat(settings.UPLOAD_MAX_BYTES)
-            raise DomainError(
-                _("The file is too large: the limit is %(limit)s.") % {"limit": limit},
-                fields={"cv": _("The file is too large.")},
-            )
+        check_cv_size(len(pdf))
         text = pdf_text(pdf)
         field_name = "cv"
     else:
