@@ -10,7 +10,7 @@ from tandem.organizations.models import Sector
 ISO_DATE = "%Y-%m-%d"
 
 
-def _date_field(label: str) -> forms.DateField:
+def _date_field(label: Any) -> forms.DateField:
     # ISO dates only, whatever the server's or the browser's locale: a date input sends
     # YYYY-MM-DD, and so must a hand-made link or a script.
     return forms.DateField(

@@ -182,7 +182,9 @@ def dashboard_export(
     scope, _title = _scope(request, kind, public_id, program)
     form, filters = _filters(request)
     if filters is None:
-        errors = "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in form.errors.items())
+        errors = "; ".join(
+            f"{field}: {' '.join(str(m) for m in msgs)}" for field, msgs in form.errors.items()
+        )
         return HttpResponseBadRequest(errors, content_type="text/plain; charset=utf-8")
     display = {t.key: t for t in dashboard_tables(selectors.dashboard(scope, filters))}
     if table not in display or fmt not in ("csv", "xlsx"):
