@@ -115,6 +115,12 @@ def main() -> int:
     parser.add_argument(
         "--lexical-weight", type=float, default=None, help="override the combined-mode weight"
     )
+    parser.add_argument(
+        "--concept-weights",
+        default=None,
+        help="override the semantic stage's preferred-label,best-label,definition weights, "
+        "e.g. 0,1,0 for the earlier best-label-only rule",
+    )
     args = parser.parse_args()
     if not args.data.is_dir():
         print(f"no evaluation data at {args.data}", file=sys.stderr)
@@ -144,6 +150,12 @@ def main() -> int:
     if any(m != "lexical" for m in modes):
         t0 = time.perf_counter()
         _ = extractor.semantic  # build or load the cached label embeddings first
+        if args.concept_weights:
+            w = tuple(float(x) for x in args.concept_weights.split(","))
+            if len(w) != 3 or sum(w) <= 0:
+                print("--concept-weights needs three weights with a positive sum", file=sys.stderr)
+                return 2
+            extractor.semantic.weights = w  # type: ignore[assignment]
         embed(["warm up the model"])  # load it now, so that throughput excludes start-up
         print(f"label embeddings ready in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
 
@@ -162,6 +174,11 @@ def main() -> int:
             )
     machine = f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}"
     print(f"machine: {machine}; taxonomy: {len(taxonomy)} concepts, {taxonomy.version}")
+    if any(m != "lexical" for m in modes):
+        print(
+            f"concept weights (preferred, best label, definition): {extractor.semantic.weights}; "
+            f"lexical weight: {extractor.lexical_weight}"
+        )
     if args.json:
         args.json.write_text(json.dumps({"machine": machine, "rows": rows}, indent=2))
     return 0

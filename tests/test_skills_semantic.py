@@ -9,7 +9,7 @@ import pytest
 
 from tandem.skills.engine.esco import load_taxonomy
 from tandem.skills.engine.extractor import Extractor
-from tandem.skills.engine.semantic import SemanticIndex, ml_available
+from tandem.skills.engine.semantic import CONCEPT_WEIGHTS, SemanticIndex, embed, ml_available
 
 pytestmark = pytest.mark.skipif(not ml_available(), reason="needs the ML extra (.[ml])")
 
@@ -37,6 +37,7 @@ def extractor(slice_200, cache_dir):
     ex = Extractor(slice_200, cache_dir=cache_dir)
     distinct = {lab for c in slice_200.concepts for lab in c.labels}
     assert ex.semantic.embedded_now == len(set(ex.semantic.texts)) >= len(distinct)
+    assert ex.semantic.definitions_embedded_now == 200
     return ex
 
 
@@ -45,8 +46,33 @@ def test_model_loads_offline_and_embeddings_are_cached(extractor, slice_200, cac
     assert extractor.semantic.cache_path.parent == cache_dir
     again = SemanticIndex(slice_200, cache_dir=cache_dir)
     assert again.embedded_now == 0
+    assert again.definitions_embedded_now == 0
     assert np.allclose(again.matrix, extractor.semantic.matrix, atol=1e-3)
+    assert np.array_equal(again.definitions, extractor.semantic.definitions)
     assert extractor.semantic.matrix.shape[1] == 384
+    assert extractor.semantic.definitions.shape == (200, 384)
+
+
+def test_concept_score_is_the_weighted_mean_of_preferred_best_label_and_definition(
+    extractor, slice_200
+):
+    index = extractor.semantic
+    vec = embed(["Plan and monitor the spending of the department."])
+    scores = index.chunk_concept_scores(vec)[0]
+    i = next(i for i, c in enumerate(slice_200.concepts) if c.preferred_label == "manage budgets")
+    concept = slice_200.concepts[i]
+    rows = [r for r, t in enumerate(index.texts) if index._owners[r] == i]
+    label_cos = {index.texts[r]: float(vec[0] @ index.matrix[r]) for r in rows}
+    assert index.definition_texts[i] == f"manage budgets: {concept.description}"
+    assert concept.description
+    pref = label_cos["manage budgets"]
+    best = max(label_cos.values())
+    definition = float(vec[0] @ index.definitions[i])
+    w_pref, w_best, w_def = CONCEPT_WEIGHTS
+    expected = (w_pref * pref + w_best * best + w_def * definition) / sum(CONCEPT_WEIGHTS)
+    assert scores[i] == pytest.approx(expected, abs=1e-5)
+    # A loose alternative label alone no longer decides: the score sits below the best label.
+    assert scores[i] <= best + 1e-6
 
 
 def test_semantic_mode_finds_paraphrases(extractor):

