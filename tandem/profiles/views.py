@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -195,6 +196,9 @@ def _completions_page(request: HttpRequest, *, status: int = 200, **extra: Any) 
             "page_obj": page,
             "q": q,
             "querystring_without_page": f"q={q}&" if q else "",
+            # The page is also rendered at the import's address (after a POST): its search
+            # and pages must lead back to the list, not to a POST-only URL.
+            "page_base": reverse("profiles:completions"),
             "form": extra.pop("form", None)
             or CompletionForm(
                 students=selectors.recordable_students(request.user),

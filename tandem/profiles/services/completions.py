@@ -31,6 +31,11 @@ MAX_IMPORT_ROWS = 5000
 IMPORT_COLUMNS = ("student_email", "course", "completed_on")
 
 
+def _line(number: int, message: str) -> str:
+    """A file error as the completions page lists them: "Line 3: …" (the header is line 1)."""
+    return _("Line %(n)d: %(message)s") % {"n": number, "message": message}
+
+
 def _clean_grade(grade: str) -> str:
     grade = " ".join((grade or "").split())
     if len(grade) > MAX_GRADE_LENGTH:
@@ -155,7 +160,7 @@ def course_completions_import(
     absent = [c for c in IMPORT_COLUMNS if c not in header]
     if absent:
         message = _("Missing columns: %(cols)s.") % {"cols": ", ".join(absent)}
-        raise DomainError(message, fields={"file": [f"1: {message}"]}, code="bad_header")
+        raise DomainError(message, fields={"file": [_line(1, message)]}, code="bad_header")
     reader.fieldnames = header
 
     courses: dict[str, list[Course]] = {}
@@ -231,7 +236,7 @@ def course_completions_import(
     if not rows and not result.skipped and result.errors:
         raise DomainError(
             _("No row of the file could be recorded."),
-            fields={"file": [f"{n}: {m}" for n, m in result.errors[:50]]},
+            fields={"file": [_line(n, m) for n, m in result.errors[:50]]},
             code="no_rows",
         )
     with transaction.atomic():
