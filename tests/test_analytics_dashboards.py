@@ -270,6 +270,7 @@ def test_index_lists_only_own_dashboards(client, world):
         ("date_to=2026-13-40", "date_to", "Enter a date as YYYY-MM-DD"),
         ("date_from=2026-06-01&date_to=2026-05-01", "date_to", "end date is before the start"),
         ("sector=not-a-sector", "sector", "Select a valid choice"),
+        ("program=History", "program", "No student of this institution is in this program"),
     ],
 )
 def test_bad_filters_are_a_400_with_the_fields_message(client, world, query, field, message):
@@ -291,3 +292,31 @@ def test_iso_filters_still_narrow_the_page(client, world):
     response = client.get(_url(world, "institution") + f"?date_from={future}")
     assert response.status_code == 200
     assert 'value="' + future + '"' in response.content.decode()
+
+
+def test_a_bad_filter_keeps_every_filter_in_the_form_to_correct_it(client, world):
+    """On a 400 the program filter stayed out of the form: the reader could not see or
+    change it, and correcting the date dropped it."""
+    client.force_login(world["coordinator"])
+    url = _url(world, "institution") + "?date_from=2026-13-45&sector=technology&program=Computing"
+    response = client.get(url)
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert '<select name="program" id="id_program">' in body
+    assert '<option value="Computing" selected>Computing</option>' in body
+    assert '<option value="technology" selected>' in body
+
+
+def test_program_filter_and_funnel_chart_on_a_good_request(client, world):
+    client.force_login(world["coordinator"])
+    response = client.get(_url(world, "institution") + "?program=Computing")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert '<option value="Computing" selected>Computing</option>' in body
+    # The chart is named like its table: the funnel ends with hires.
+    assert "From application to completion" not in body
+    assert body.count("From application to hire") >= 3  # heading, chart, table caption
+    # Partner dashboards have no program filter, and do not check the parameter.
+    client.force_login(world["recruiter"])
+    partner = client.get(_url(world, "partner") + "?program=History")
+    assert partner.status_code == 200 and 'id="id_program"' not in partner.content.decode()

@@ -37,6 +37,20 @@ class FiltersForm(forms.Form):
     )
     program = forms.CharField(label=_("Program"), required=False, max_length=200)
 
+    def __init__(self, *args: Any, programs: tuple[str, ...] | None = None, **kwargs: Any):
+        """``programs``: the program filter's choices where the page offers it (institution
+        dashboard); a program outside them is an error there, like an unknown sector."""
+        super().__init__(*args, **kwargs)
+        self.programs = programs
+
+    def clean_program(self) -> str:
+        program: str = self.cleaned_data.get("program", "")
+        if program and self.programs is not None and program not in self.programs:
+            raise forms.ValidationError(
+                _("No student of this institution is in this program."), code="unknown_program"
+            )
+        return program
+
     @property
     def date_fields(self) -> list[forms.BoundField]:
         return [self["date_from"], self["date_to"]]

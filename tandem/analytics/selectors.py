@@ -189,9 +189,30 @@ def _ratings(scope: Scope, filters: Filters, threshold: int) -> tuple[RatingPoin
     return tuple(points)
 
 
-def dashboard(scope: Scope, filters: Filters, *, threshold: int = DEFAULT_THRESHOLD) -> Dashboard:
+def dashboard_programs(scope: Scope) -> tuple[str, ...]:
+    """The programs of study of an institution's students (institution and program
+    dashboards; none for the others), sorted: the program filter's choices."""
+    if scope.kind not in ("institution", "program") or scope.organization is None:
+        return ()
+    return tuple(
+        Membership.objects.filter(organization=scope.organization, role=Role.STUDENT)
+        .exclude(program="")
+        .values_list("program", flat=True)
+        .distinct()
+        .order_by("program")
+    )
+
+
+def dashboard(
+    scope: Scope,
+    filters: Filters,
+    *,
+    threshold: int = DEFAULT_THRESHOLD,
+    programs: tuple[str, ...] | None = None,
+) -> Dashboard:
     """The dashboard for ``scope`` (already authorized by the caller through
-    :mod:`tandem.analytics.permissions`). A bounded number of queries whatever the data."""
+    :mod:`tandem.analytics.permissions`). A bounded number of queries whatever the data.
+    ``programs``: :func:`dashboard_programs`, when the caller has them already."""
     # One LEFT JOIN to the student's membership at the applying institution (unique per
     # user, organization and role), not a subquery per row.
     apps = _applications(scope).annotate(
@@ -229,15 +250,8 @@ def dashboard(scope: Scope, filters: Filters, *, threshold: int = DEFAULT_THRESH
     by_sector = tables.group_counts((sector, stage, n) for sector, _, stage, n in rows)
     by_program = tables.group_counts((program or "", stage, n) for _, program, stage, n in rows)
     suppressed = tables.outcome_tables({"sector": by_sector, "program": by_program}, threshold)
-    programs: tuple[str, ...] = ()
-    if scope.kind in ("institution", "program") and scope.organization is not None:
-        programs = tuple(
-            Membership.objects.filter(organization=scope.organization, role=Role.STUDENT)
-            .exclude(program="")
-            .values_list("program", flat=True)
-            .distinct()
-            .order_by("program")
-        )
+    if programs is None:
+        programs = dashboard_programs(scope)
     return Dashboard(
         scope=scope,
         filters=filters,

@@ -101,9 +101,12 @@ def _scope(request: HttpRequest, kind: str, public_id: UUID, program: str) -> tu
     return selectors.Scope("partnership", partnership=partnership), partnership.title
 
 
-def _filters(request: HttpRequest) -> tuple[FiltersForm, selectors.Filters | None]:
-    """The page's filters, or ``None`` with the form's errors when they are invalid."""
-    form = FiltersForm(request.GET or None)
+def _filters(
+    request: HttpRequest, kind: str, programs: tuple[str, ...]
+) -> tuple[FiltersForm, selectors.Filters | None]:
+    """The page's filters, or ``None`` with the form's errors when they are invalid. The
+    institution dashboard offers a program filter: its value must be one of ``programs``."""
+    form = FiltersForm(request.GET or None, programs=programs if kind == "institution" else None)
     data: dict[str, Any] = {}
     if form.is_bound:
         if not form.is_valid():
@@ -129,16 +132,27 @@ def dashboard_view(
     request: HttpRequest, kind: str, public_id: UUID, program: str = ""
 ) -> HttpResponse:
     scope, title = _scope(request, kind, public_id, program)
-    form, filters = _filters(request)
+    programs = selectors.dashboard_programs(scope)
+    form, filters = _filters(request, kind, programs)
+    show_program_filter = kind == "institution" and bool(programs)
     if filters is None:
-        context = {"title": title, "kind": kind, "form": form, "tables": ()}
+        context = {
+            "title": title,
+            "kind": kind,
+            "form": form,
+            "tables": (),
+            # The form keeps every filter, the program too, so that it can be corrected.
+            "programs": programs,
+            "selected_program": form.data.get("program", ""),
+            "show_program_filter": show_program_filter,
+        }
         return render(request, "analytics/dashboard.html", context, status=400)
-    board = selectors.dashboard(scope, filters)
+    board = selectors.dashboard(scope, filters, programs=programs)
     display = dashboard_tables(board)
     query = request.GET.urlencode()
     base = _base_url(kind, public_id, program)
     funnel_chart = charts.bar_chart(
-        _("From application to completion"),
+        _("From application to hire"),
         [funnel_label(s.key) for s in board.funnel],
         [s.count for s in board.funnel],
     )
@@ -168,7 +182,9 @@ def dashboard_view(
             },
             "export_base": base,
             "query": query,
-            "show_program_filter": kind == "institution" and bool(board.programs),
+            "programs": programs,
+            "selected_program": filters.program,
+            "show_program_filter": show_program_filter,
         },
     )
 
@@ -180,13 +196,15 @@ def dashboard_export(
 ) -> HttpResponse:
     """One dashboard table as CSV or Excel, with the page's filters."""
     scope, _title = _scope(request, kind, public_id, program)
-    form, filters = _filters(request)
+    programs = selectors.dashboard_programs(scope)
+    form, filters = _filters(request, kind, programs)
     if filters is None:
         errors = "; ".join(
             f"{field}: {' '.join(str(m) for m in msgs)}" for field, msgs in form.errors.items()
         )
         return HttpResponseBadRequest(errors, content_type="text/plain; charset=utf-8")
-    display = {t.key: t for t in dashboard_tables(selectors.dashboard(scope, filters))}
+    board = selectors.dashboard(scope, filters, programs=programs)
+    display = {t.key: t for t in dashboard_tables(board)}
     if table not in display or fmt not in ("csv", "xlsx"):
         raise Http404
     name = f"{kind}-{table}-{timezone.localdate().isoformat()}"
