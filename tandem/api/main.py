@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
 from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -102,6 +103,24 @@ def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpRe
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return problem(exc.status_code, "Error", str(exc))
+
+
+@api.exception_handler(MultiPartParserError)
+def on_malformed_multipart(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
+    """A multipart body Django cannot parse (no boundary, truncated): the client's fault.
+
+    django-ninja would answer 500 (a traceback in debug mode); Django's own views say 400."""
+    return problem(
+        400, "Invalid request", "The multipart/form-data body could not be read: " + str(exc)
+    )
+
+
+@api.exception_handler(SuspiciousOperation)
+def on_suspicious_request(request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse:
+    """Too large a body (413), too many fields or files (400), as Django's views answer."""
+    if isinstance(exc, RequestDataTooBig):
+        return problem(413, "Content too large", "The request body is larger than allowed.")
+    return problem(400, "Invalid request", str(exc) or "The request could not be read.")
 
 
 @api.exception_handler(OperationalError)

@@ -12,9 +12,9 @@ from uuid import UUID
 from django.http import FileResponse, Http404, HttpRequest
 from django.urls import reverse
 from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
-from ninja.pagination import PageNumberPagination, paginate
 
 from tandem.core.errors import DomainError, PermissionDeniedError
+from tandem.core.pagination import PageNumberPagination, paginate
 from tandem.opportunities.selectors import opportunities_visible_to
 from tandem.organizations.models import Organization
 

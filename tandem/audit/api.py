@@ -12,7 +12,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+
+from tandem.core.pagination import PageNumberPagination, paginate
 
 from .models import AuditEvent
 from .permissions import can_view_audit_trail

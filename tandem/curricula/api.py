@@ -13,9 +13,9 @@ from uuid import UUID
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
-from ninja.pagination import PageNumberPagination, paginate
 
 from tandem.core.errors import DomainError, PermissionDeniedError
+from tandem.core.pagination import PageNumberPagination, paginate
 from tandem.core.schemas import PublicIdSchema
 from tandem.organizations.models import Organization
 from tandem.skills.models import SkillConcept

@@ -12,9 +12,9 @@ from uuid import UUID
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
 
 from tandem.core.errors import DomainError, PermissionDeniedError
+from tandem.core.pagination import PageNumberPagination, paginate
 from tandem.core.schemas import PublicIdSchema
 from tandem.organizations.models import Organization, OrganizationKind, Sector, Site
 from tandem.organizations.permissions import coordinator_institution_ids, is_platform_admin

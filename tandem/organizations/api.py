@@ -12,10 +12,10 @@ from uuid import UUID
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
 
 from tandem.accounts.models import User
 from tandem.core.errors import DomainError, PermissionDeniedError
+from tandem.core.pagination import PageNumberPagination, paginate
 from tandem.core.schemas import PublicIdSchema
 
 from . import selectors, services

@@ -16,11 +16,11 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
-from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import Field
 
 from tandem.accounts.models import User
 from tandem.core.errors import DomainError
+from tandem.core.pagination import LimitOffsetPagination, paginate
 from tandem.core.schemas import PublicIdSchema
 from tandem.organizations.models import Organization
 

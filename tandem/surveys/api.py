@@ -13,8 +13,8 @@ from uuid import UUID
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
 
+from tandem.core.pagination import PageNumberPagination, paginate
 from tandem.organizations.models import Organization
 
 from . import selectors, services
