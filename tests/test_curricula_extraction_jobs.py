@@ -497,3 +497,28 @@ def test_api_matrix(client, world, who):
         assert (start.status_code, detail.status_code) == (403, 404)
         assert listing.json()["count"] == 0
     assert ExtractionJob.objects.count() == 1
+
+
+def test_job_page_says_while_the_extractor_is_prepared_and_labels_its_progress(client, world):
+    job = services_jobs.extraction_job_start(
+        actor=world["educator"], scope="outcomes", program=world["program"]
+    )
+    client.force_login(world["educator"])
+    url = reverse("curricula:extraction_job", args=[job.public_id])
+    # Claimed by the worker, which is still loading the model and the label embeddings (no
+    # mode yet): "0 of 3" alone looked stuck for minutes on a first combined job.
+    ExtractionJob.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING)
+    running = client.get(url, HTTP_HX_REQUEST="true").text
+    assert 'id="progress-preparing"' in running and "Preparing the skill extractor" in running
+    assert '<progress max="3" value="0" aria-labelledby="progress-status">' in running
+    assert '<p id="progress-status">Running: 0 of 3 items extracted' in running
+    ExtractionJob.objects.filter(pk=job.pk).update(mode="lexical", processed=1)
+    assert "Preparing the skill extractor" not in client.get(url, HTTP_HX_REQUEST="true").text
+
+
+@pytest.mark.parametrize("who", ["educator", "coordinator", "student", "curriculum-partner"])
+def test_curriculum_index_links_to_the_jobs_and_imports(client, world, who):
+    client.force_login(_user(world, who))
+    body = client.get(reverse("curricula:list")).text
+    linked = reverse("curricula:extraction_jobs") in body and reverse("curricula:imports") in body
+    assert linked == (who in ALLOWED)
