@@ -100,3 +100,43 @@ def test_committed_schema_is_up_to_date(tmp_path):
         "docs/api/openapi.json differs from the API the code serves: run `make schema` and "
         "commit the result"
     )
+
+
+def _schema_classes() -> list[type]:
+    from ninja import Schema
+
+    found, todo = [], list(Schema.__subclasses__())
+    while todo:
+        cls = todo.pop()
+        todo.extend(cls.__subclasses__())
+        if cls.__module__.startswith("tandem."):
+            found.append(cls)
+    return found
+
+
+def test_no_two_response_or_body_schemas_share_a_component_name(schema):
+    """django-ninja names a component after the class; two classes of one name (matching's
+    and applications' ``OpportunityRef``) silently became one, and the API answered what its
+    document contradicts (Schemathesis: 'seats is a required property')."""
+    components = schema["components"]["schemas"]
+    by_name: dict[str, set[str]] = {}
+    for cls in _schema_classes():
+        if cls.__name__ in components:
+            by_name.setdefault(cls.__name__, set()).add(f"{cls.__module__}.{cls.__qualname__}")
+    shared = {name: sorted(where) for name, where in by_name.items() if len(where) > 1}
+    assert shared == {}
+
+
+def test_application_and_health_components_describe_what_they_answer(schema):
+    components = schema["components"]["schemas"]
+    assert sorted(components["OpportunityRef"]["required"]) == ["host", "id", "title"]
+    assert sorted(components["ReasonOut"]["required"]) == [
+        "code",
+        "component",
+        "counted",
+        "points",
+        "text",
+        "weight",
+    ]
+    assert "seats" in components["RoundOpportunityRef"]["required"]
+    assert "opportunity" in components["MatchReasonOut"]["required"]

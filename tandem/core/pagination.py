@@ -8,7 +8,7 @@ field, like every other malformed query parameter. The bounds are far past any r
 
 from __future__ import annotations
 
-from math import inf
+from math import isinf
 
 from ninja import Field, Schema
 from ninja import pagination as ninja_pagination
@@ -22,23 +22,27 @@ MAX_OFFSET = 100_000_000
 _MAX_LIMIT = ninja_settings.PAGINATION_MAX_LIMIT
 
 
+class PageNumberInput(Schema):
+    page: int = Field(1, ge=1, le=MAX_PAGE)
+    page_size: int | None = Field(None, ge=1)
+
+
+class LimitOffsetInput(Schema):
+    limit: int = Field(
+        ninja_settings.PAGINATION_PER_PAGE,
+        ge=1,
+        le=None if isinf(_MAX_LIMIT) else _MAX_LIMIT,
+    )
+    offset: int = Field(0, ge=0, le=MAX_OFFSET)
+
+
 class PageNumberPagination(ninja_pagination.PageNumberPagination):
     """``?page=&page_size=``; ``page`` at most :data:`MAX_PAGE`."""
 
-    class Input(Schema):
-        page: int = Field(1, ge=1, le=MAX_PAGE)
-        page_size: int | None = Field(None, ge=1)
+    Input = PageNumberInput  # type: ignore[assignment]
 
 
 class LimitOffsetPagination(ninja_pagination.LimitOffsetPagination):
     """``?limit=&offset=``; ``offset`` at most :data:`MAX_OFFSET`."""
 
-    class Input(Schema):
-        limit: int = Field(
-            ninja_settings.PAGINATION_PER_PAGE,
-            ge=1,
-            le=None
-            if inf == ninja_settings.PAGINATION_MAX_LIMIT
-            else ninja_settings.PAGINATION_MAX_LIMIT,
-        )
-        offset: int = Field(0, ge=0, le=MAX_OFFSET)
+    Input = LimitOffsetInput  # type: ignore[assignment]

@@ -40,7 +40,7 @@ class Ref(Schema):
     name: str
 
 
-class OpportunityRef(Schema):
+class RoundOpportunityRef(Schema):
     id: UUID = Field(..., alias="public_id")
     title: str
     seats: int
@@ -66,7 +66,7 @@ class RoundOut(Schema):
 
 
 class RoundDetailOut(RoundOut):
-    opportunities: list[OpportunityRef]
+    opportunities: list[RoundOpportunityRef]
     stats: dict[str, Any] | None
     run_message: str
 
@@ -88,7 +88,7 @@ class RankListIn(Schema):
 
 
 class RankListOut(Schema):
-    opportunities: list[OpportunityRef]
+    opportunities: list[RoundOpportunityRef]
     deadline: datetime
     editable: bool
 
@@ -98,14 +98,14 @@ class PartnerRankingIn(Schema):
 
 
 class PartnerRankingOut(Schema):
-    opportunity: OpportunityRef
+    opportunity: RoundOpportunityRef
     applicants: list[StudentRef]
     ranking: list[StudentRef]
     deadline: datetime
     editable: bool
 
 
-class ReasonOut(Schema):
+class MatchReasonOut(Schema):
     opportunity: UUID | None
     code: str
     text: str
@@ -113,9 +113,9 @@ class ReasonOut(Schema):
 
 class ResultOut(Schema):
     student: StudentRef
-    opportunity: OpportunityRef | None
+    opportunity: RoundOpportunityRef | None
     rank: int | None
-    reasons: list[ReasonOut]
+    reasons: list[MatchReasonOut]
     open_seats: dict[str, int]
 
 
