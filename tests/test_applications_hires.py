@@ -245,9 +245,14 @@ def test_htmx_answers_the_outcome_panel(client, cast):
     body = response.content.decode()
     assert body.lstrip().startswith('<section id="application-outcome"')
     assert "Outcome recorded." in body
+    # The swap removes the button that had the focus: htmx moves it to the [autofocus]
+    # element of the new panel, the confirmation here and the error summary below.
+    assert '<p class="message" role="status" tabindex="-1" autofocus>' in body
     response = _post(client, app, start_date="", htmx=True)
     assert response.status_code == 200  # htmx swaps 2xx only: errors come in the panel
-    assert "Give the date the job starts." in response.content.decode()
+    body = response.content.decode()
+    assert "Give the date the job starts." in body
+    assert 'autofocus id="hire-form-errors"' in body and body.count("autofocus") == 1
 
 
 # --- API --------------------------------------------------------------------------------------
