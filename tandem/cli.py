@@ -75,13 +75,23 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     return _serve(args.host, args.port, with_worker=not args.no_worker)
 
 
+def worker_command(task_backend: str) -> list[str]:
+    """The management command ``tandem worker`` runs for the configured task backend.
+
+    Never with the autoreloader (django-tasks' ``db_worker`` reloads on code changes when
+    DEBUG is on, as in the demo): a reload kills the task it is running, and an extraction job
+    then stays "running" with no worker until it is found stale.
+    """
+    if task_backend == "rq":
+        return ["rqworker", "default"]
+    return ["db_worker", "--interval", "1", "--no-reload"]
+
+
 def _cmd_worker(args: argparse.Namespace) -> int:
     _django_setup()
     from django.conf import settings
 
-    if settings.TASK_BACKEND == "rq":
-        return _manage(["rqworker", "default"])
-    return _manage(["db_worker", "--interval", "1"])
+    return _manage(worker_command(settings.TASK_BACKEND))
 
 
 def build_parser() -> argparse.ArgumentParser:
