@@ -58,7 +58,7 @@ def _world():
     )
     ten_days_ago = timezone.now() - dt.timedelta(days=10)
     StageChange.objects.filter(pk=change.pk).update(created_at=ten_days_ago)
-    return inst, recruiter, member(inst, Role.COORDINATOR), target
+    return recruiter, member(inst, Role.COORDINATOR), target
 
 
 def _sign_in(page, base, user):
@@ -78,7 +78,7 @@ def _hired_row(page, base):
 
 
 def test_recruiter_records_a_hire_and_the_funnel_shows_it(live_server, browser):
-    inst, recruiter, coordinator, target = _world()
+    recruiter, coordinator, target = _world()
     base = live_server.url
     staff = browser.new_context(viewport={"width": 1280, "height": 900})
     office = staff.new_page()
