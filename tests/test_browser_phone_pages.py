@@ -1,11 +1,13 @@
-"""The pages of skills profiles, completions and extraction jobs on a phone-sized screen, in a
-real browser: nothing scrolls sideways (a wide table scrolls inside its own box) and every
-visible form control has an accessible name."""
+"""The pages of skills profiles, completions, applications, the curriculum and extraction jobs
+on a phone-sized screen, in a real browser: nothing scrolls sideways (a wide table scrolls
+inside its own box, a select with long options fits the screen) and every visible form
+control has an accessible name."""
 
 from __future__ import annotations
 
 import pytest
 
+from tandem.applications.models import Application
 from tandem.curricula import services_jobs
 from tandem.curricula.extraction import reset_extractor
 from tandem.profiles import services
@@ -52,6 +54,12 @@ def test_new_pages_fit_a_phone(live_server, browser):
         w.student.save(update_fields=["full_name"])
         w.python_course.title = "Programming fundamentals for security analysts"
         w.python_course.save(update_fields=["title"])
+        # A select is as wide as its longest option (the applications' opportunity filter).
+        w.dev_job.title = "Cloud operations apprenticeship (January 2027 intake), Leeds"
+        w.dev_job.save(update_fields=["title"])
+        Application.objects.create(
+            opportunity=w.dev_job, student=w.student, institution=w.institution, statement="x"
+        )
         services.course_completion_record(
             actor=w.educator,
             student=w.student,
@@ -59,8 +67,9 @@ def test_new_pages_fit_a_phone(live_server, browser):
             completed_on=YESTERDAY,
             grade="A",
         )
+        program = w.python_course.program
         job = services_jobs.extraction_job_start(
-            actor=w.educator, scope="outcomes", program=w.python_course.program
+            actor=w.educator, scope="outcomes", program=program
         )
         base = live_server.url
         # A 390 px wide window: a phone, or a desktop browser zoomed in (WCAG reflow).
@@ -69,7 +78,16 @@ def test_new_pages_fit_a_phone(live_server, browser):
         page.set_default_timeout(15_000)
         try:
             _sign_in(page, base, w.student)
-            _check(page, base, ["/profiles/", "/profiles/opportunities/", "/profiles/skills/add/"])
+            _check(
+                page,
+                base,
+                [
+                    "/profiles/",
+                    "/profiles/opportunities/",
+                    "/profiles/skills/add/",
+                    "/applications/",
+                ],
+            )
             context.clear_cookies()
             _sign_in(page, base, w.educator)
             _check(
@@ -79,6 +97,9 @@ def test_new_pages_fit_a_phone(live_server, browser):
                     "/profiles/completions/",
                     f"/profiles/students/{w.student.public_id}/",
                     "/curriculum/",
+                    f"/curriculum/programs/{program.public_id}/",
+                    f"/curriculum/programs/{program.public_id}/gap/",
+                    f"/curriculum/courses/{w.python_course.public_id}/",
                     "/curriculum/extraction-jobs/",
                     f"/curriculum/extraction-jobs/{job.public_id}/",
                 ],
