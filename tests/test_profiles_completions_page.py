@@ -1,6 +1,7 @@
 """The completions page after a CSV upload: it is rendered at the import's POST-only address,
 so its search and its pages must lead back to the list (they answered 405 before); and the
-file's errors read "Line N: …" whether some rows were recorded or none."""
+file's errors read "Line N: …" whether some rows were recorded or none. And the student's
+confirmation names the skill they added, as it does the one they removed."""
 
 from __future__ import annotations
 
@@ -85,3 +86,13 @@ def test_a_file_with_no_good_row_lists_its_lines_like_a_partial_one(client, w):
         "Line 2: No student of this institution has that e-mail."
     ]
     assert not CourseCompletion.objects.exists()
+
+
+def test_adding_a_skill_back_names_it_like_removing_it(client, w):
+    client.force_login(w.student)
+    client.post(reverse("profiles:skill_remove", args=[w.sql.esco_id]))  # message not shown yet
+    response = client.post(
+        reverse("profiles:skill_add"), {"concept": str(w.sql.esco_id)}, follow=True
+    )
+    messages = [str(m) for m in response.context["messages"]]
+    assert messages == ["“SQL” removed from your profile.", "“SQL” added to your profile."]

@@ -140,7 +140,9 @@ def skill_add(request: HttpRequest) -> HttpResponse:
             services.profile_skill_add(actor=request.user, student=request.user, concept=concept)  # type: ignore[arg-type]
         except DomainError as exc:
             return HttpResponse(exc.message, status=exc.status)
-        messages.success(request, _("Skill added."))
+        messages.success(
+            request, _("“%(s)s” added to your profile.") % {"s": concept.preferred_label}
+        )
         return redirect("profiles:mine")
     search = SkillSearchForm(request.GET or None)
     q = search.cleaned_data["q"] if search.is_valid() else ""
