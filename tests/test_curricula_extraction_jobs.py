@@ -522,3 +522,21 @@ def test_curriculum_index_links_to_the_jobs_and_imports(client, world, who):
     body = client.get(reverse("curricula:list")).text
     linked = reverse("curricula:extraction_jobs") in body and reverse("curricula:imports") in body
     assert linked == (who in ALLOWED)
+
+
+def test_job_page_says_when_a_job_has_stalled(client, world):
+    job = services_jobs.extraction_job_start(
+        actor=world["educator"], scope="outcomes", program=world["program"]
+    )
+    client.force_login(world["educator"])
+    url = reverse("curricula:extraction_job", args=[job.public_id])
+    ExtractionJob.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING)
+    assert "progress-stalled" not in client.get(url).text
+    # Its worker died (killed, out of memory): no progress for longer than the stale limit.
+    long_ago = timezone.now() - services_jobs.STALE_AFTER - timedelta(minutes=1)
+    ExtractionJob.objects.filter(pk=job.pk).update(updated_at=long_ago)
+    body = client.get(url, HTTP_HX_REQUEST="true").text
+    assert "No progress for more than 30 minutes" in body
+    assert "Preparing the skill extractor" not in body
+    ExtractionJob.objects.filter(pk=job.pk).update(status=JobStatus.FAILED)
+    assert "progress-stalled" not in client.get(url).text

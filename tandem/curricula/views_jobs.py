@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -96,4 +97,16 @@ def extraction_job_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
     htmx = getattr(request, "htmx", None)
     if htmx and not htmx.boosted:
         template += "#progress"
-    return render(request, template, {"job": job, "batch_mode": job_mode()})
+    # No progress for that long: its worker has most likely stopped (the next start of the
+    # same scope marks it failed). Said on the page rather than "preparing" forever.
+    stalled = job.is_active and job.updated_at < timezone.now() - services_jobs.STALE_AFTER
+    return render(
+        request,
+        template,
+        {
+            "job": job,
+            "batch_mode": job_mode(),
+            "stalled": stalled,
+            "stale_minutes": int(services_jobs.STALE_AFTER.total_seconds() // 60),
+        },
+    )
