@@ -211,14 +211,14 @@ class SemanticIndex:
         return scores
 
     def concept_scores(self, vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """For each concept, the best cosine over its labels and the chunks, and the best
-        chunk: ``(scores[n_concepts], best_chunk[n_concepts])``."""
+        """For each concept, its best score over the chunks, and that chunk:
+        ``(scores[n_concepts], best_chunk[n_concepts])``."""
         block = self.chunk_concept_scores(vectors)
         best = block.argmax(axis=0)
         return block[best, np.arange(block.shape[1])], best
 
     def search_many(self, texts: list[str], *, top_k: int) -> list[list[SemanticHit]]:
-        """Top-k concepts per text by cosine similarity of its chunks to the labels."""
+        """Top-k concepts per text by their best chunk score (``chunk_concept_scores``)."""
         all_chunks: list[tuple[int, int]] = []
         owner: list[int] = []
         for t, text in enumerate(texts):
@@ -244,7 +244,7 @@ class SemanticIndex:
         return out
 
     def scores_for(self, text: str) -> tuple[np.ndarray, np.ndarray, list[tuple[int, int]]]:
-        """Per-concept scores and best chunk for one text (for the combined ranker)."""
+        """Per-concept scores and best chunk for one text."""
         spans = chunks(text) or [(0, len(text))]
         vecs = embed([text[s:e] for s, e in spans])
         scores, best = self.concept_scores(vecs)
