@@ -540,3 +540,10 @@ def test_job_page_says_when_a_job_has_stalled(client, world):
     assert "Preparing the skill extractor" not in body
     ExtractionJob.objects.filter(pk=job.pk).update(status=JobStatus.FAILED)
     assert "progress-stalled" not in client.get(url).text
+
+
+def test_jobs_page_offers_only_the_scopes_it_can_start(client, world):
+    client.force_login(world["educator"])
+    body = client.get(reverse("curricula:extraction_jobs")).text
+    assert 'value="outcomes"' in body and 'value="opportunities"' in body
+    assert 'value="import"' not in body  # an import is re-run from its own page

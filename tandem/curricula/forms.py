@@ -145,18 +145,18 @@ class ImportForm(forms.Form):
             field.initial = institutions.first()
 
 
+JOB_SCOPES = [
+    ("outcomes", _("All learning outcomes of the institution")),
+    ("opportunities", _("All platform opportunities (demand for the gap analysis)")),
+    ("import", _("An import of job postings, again")),
+]
+
+
 class ExtractionJobForm(forms.Form):
     """Start a batch skill extraction. The curriculum, gap and import pages post the
     program or import they show; the jobs page offers the institution-wide scopes."""
 
-    scope = forms.ChoiceField(
-        label=_("Extract the skills of"),
-        choices=[
-            ("outcomes", _("All learning outcomes of the institution")),
-            ("opportunities", _("All platform opportunities (demand for the gap analysis)")),
-            ("import", _("An import of job postings, again")),
-        ],
-    )
+    scope = forms.ChoiceField(label=_("Extract the skills of"), choices=JOB_SCOPES)
     institution = forms.ModelChoiceField(
         label=_("Institution"), queryset=Organization.objects.none(), required=False
     )
@@ -170,3 +170,6 @@ class ExtractionJobForm(forms.Form):
         field.queryset = institutions
         if institutions.count() == 1:
             field.initial = institutions.first()
+        # The form shown on the jobs page names no import: offering "an import, again" there
+        # could only fail. An import page posts that scope with its import (still valid).
+        self.fields["scope"].widget.choices = [c for c in JOB_SCOPES if c[0] != "import"]
