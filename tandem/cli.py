@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import subprocess
 import sys
 from collections.abc import Sequence
 
@@ -48,9 +49,23 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _stop_worker(worker: subprocess.Popen[bytes]) -> None:
+    """Stop the worker ``tandem serve`` started: a first signal lets it finish its task, a
+    second one ends the task (db_worker's own rule), and a worker still there is killed."""
+    for _ in range(2):
+        worker.terminate()
+        try:
+            worker.wait(timeout=10)
+            return
+        except subprocess.TimeoutExpired:
+            pass
+    worker.kill()
+    worker.wait()
+
+
 def _serve(host: str, port: int, *, with_worker: bool) -> int:
     _django_setup()
-    import subprocess
+    import signal
 
     from django.core.management import call_command
     from waitress import serve
@@ -61,13 +76,19 @@ def _serve(host: str, port: int, *, with_worker: bool) -> int:
     worker = None
     if with_worker:
         worker = subprocess.Popen([sys.executable, "-m", "tandem.cli", "worker"])
+
+    def _on_sigterm(signum: int, frame: object) -> None:
+        # SIGTERM (kill, systemd, docker stop) would end the process without running the
+        # `finally` below, leaving the worker running alone; make it an orderly exit.
+        raise SystemExit(0)
+
+    signal.signal(signal.SIGTERM, _on_sigterm)
     print(f"Tandem is serving on http://{host}:{port}/  (Ctrl+C to stop)", flush=True)
     try:
         serve(application, host=host, port=port, threads=8, ident="tandem")
     finally:
         if worker is not None:
-            worker.terminate()
-            worker.wait(timeout=10)
+            _stop_worker(worker)
     return 0
 
 
