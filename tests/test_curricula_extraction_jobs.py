@@ -189,7 +189,7 @@ def test_institution_wide_outcome_job_covers_every_program(client, world):
     )
     LearningOutcomeFactory(course=CourseFactory(), text="Python elsewhere.")  # other school
     client.force_login(_user(world, "coordinator"))
-    _start(client, {"scope": "outcomes", "institution": world["school"].pk})
+    _start(client, {"scope": "outcomes", "institution": world["school"].public_id})
     job = ExtractionJob.objects.get()
     assert (job.status, job.total, job.processed, job.program) == ("done", 4, 4, None)
     assert _links(extra) == {"Python (computer programming)": ("suggested", "extractor", None)}
@@ -208,7 +208,7 @@ def test_opportunity_job_fills_the_demand_cache_used_by_the_gap_report(client, w
     draft.status = "draft"
     draft.save()
     client.force_login(world["educator"])
-    _start(client, {"scope": "opportunities", "institution": world["school"].pk})
+    _start(client, {"scope": "opportunities", "institution": world["school"].public_id})
     job = ExtractionJob.objects.get()
     assert (job.status, job.total, job.processed, job.changed) == ("done", 1, 1, 1)
     demand = OpportunityDemand.objects.get()
@@ -225,7 +225,7 @@ def test_opportunity_job_fills_the_demand_cache_used_by_the_gap_report(client, w
     assert f'data-extraction-mode="{job_mode()}"' in report.text
     assert OpportunityDemand.objects.get().mode == job_mode()
 
-    _start(client, {"scope": "opportunities", "institution": world["school"].pk})
+    _start(client, {"scope": "opportunities", "institution": world["school"].public_id})
     assert ExtractionJob.objects.order_by("-pk").first().changed == 0
     assert OpportunityDemand.objects.count() == 1
 
@@ -360,7 +360,9 @@ def test_start_matrix(client, world, who):
     assert response.status_code == (404 if who == "other-educator" else 403)
     assert ExtractionJob.objects.count() == 0
     assert OutcomeSkill.objects.count() == 2
-    institution_wide = _start(client, {"scope": "outcomes", "institution": world["school"].pk})
+    institution_wide = _start(
+        client, {"scope": "outcomes", "institution": world["school"].public_id}
+    )
     assert institution_wide.status_code in (400, 403)
     assert ExtractionJob.objects.count() == 0
 
@@ -410,6 +412,28 @@ def test_bad_input_is_a_4xx_with_a_message(client, world):
     assert no_import.status_code == 400 and "import to extract again" in no_import.text
     assert client.get(reverse("curricula:extraction_job_start")).status_code == 405
     assert ExtractionJob.objects.count() == 0
+
+
+def test_institution_is_posted_by_public_id_never_by_database_id(client, world):
+    school = world["school"]
+    client.force_login(world["educator"])
+    # The jobs page and the gap page's button both name the institution by its public id.
+    page = client.get(reverse("curricula:extraction_jobs"))
+    assert f'value="{school.public_id}"' in page.text
+    assert f'<option value="{school.pk}"' not in page.text
+    gap = client.get(reverse("curricula:gap", args=[world["program"].public_id]))
+    assert f'name="institution" value="{school.public_id}"' in gap.text
+    # A numeric database id is refused with a message on the field; nothing is queued.
+    numeric = _start(client, {"scope": "outcomes", "institution": school.pk})
+    assert numeric.status_code == 400
+    form = numeric.context["form"]
+    assert list(form.errors) == ["institution"]
+    assert "is not a valid UUID" in form.errors["institution"][0]
+    assert 'aria-invalid="true"' in numeric.text and "is not a valid UUID" in numeric.text
+    assert ExtractionJob.objects.count() == 0
+    by_public_id = _start(client, {"scope": "outcomes", "institution": str(school.public_id)})
+    assert by_public_id.status_code == 302
+    assert ExtractionJob.objects.get().institution == school
 
 
 def test_service_refuses_other_institutions(world):

@@ -158,7 +158,10 @@ class ExtractionJobForm(forms.Form):
 
     scope = forms.ChoiceField(label=_("Extract the skills of"), choices=JOB_SCOPES)
     institution = forms.ModelChoiceField(
-        label=_("Institution"), queryset=Organization.objects.none(), required=False
+        label=_("Institution"),
+        queryset=Organization.objects.none(),
+        required=False,
+        to_field_name="public_id",
     )
     program = forms.UUIDField(required=False, widget=forms.HiddenInput)
     posting_import = forms.UUIDField(required=False, widget=forms.HiddenInput)
