@@ -10,6 +10,11 @@ Weighting (documented in ``docs/curriculum.md``):
 * A skill's demand is the sum of the weights of the postings that ask for it; each posting
   counts a skill once however often it names it.
 * Coverage share = demand of the skills the program teaches / demand of all skills asked for.
+
+Roll-up: every demanded skill counts in the roll-up at every level. A skill whose hierarchy
+branch ends above the level counts under its deepest group; a skill with no hierarchy path at
+all counts under its ``SkillInfo.fallback_group`` (the caller names it by the skill's kind,
+e.g. transversal skill or attitude) or, without one, under :data:`UNPLACED`.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 DEFAULT_HALF_LIFE_DAYS = 365.0
+UNPLACED = "unplaced"  # roll-up group of a skill with no hierarchy path and no fallback group
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,11 +53,14 @@ class Taught:
 @dataclass(frozen=True, slots=True)
 class SkillInfo:
     """Label and hierarchy groups of a skill; ``groups`` are ancestor chains, top first,
-    e.g. (("S", "S5", "S5.1"),)."""
+    e.g. (("S", "S5", "S5.1"),). ``fallback_group`` is the roll-up group code of a skill with
+    no hierarchy path (e.g. one per kind: transversal skill, attitude, language); empty means
+    :data:`UNPLACED`."""
 
     uri: str
     label: str
     groups: tuple[tuple[str, ...], ...] = ()
+    fallback_group: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +115,7 @@ class GroupRow:
     covered: float
     skills: int
     skills_taught: int
+    placed: bool = True  # False: a group outside the ESCO hierarchy (kind or unplaced)
 
     @property
     def coverage(self) -> float:
@@ -241,11 +251,20 @@ def _roll_up(
     level: int,
 ) -> tuple[GroupRow, ...]:
     """Demand and covered demand per hierarchy group at ``level``. A skill under several
-    groups counts in each; a skill with no group at that depth is left out of the roll-up."""
+    groups counts in each; a skill whose branch ends above ``level`` counts under its deepest
+    group; a skill with no hierarchy path counts under its fallback group (or
+    :data:`UNPLACED`), so that every demanded skill is in the roll-up at every level."""
     acc: dict[str, list[float]] = {}
+    unplaced: set[str] = set()
     for row in rows:
         info = skills.get(row.uri)
-        codes = {path[level] for path in (info.groups if info else ()) if len(path) > level}
+        paths = [path for path in (info.groups if info else ()) if path]
+        if paths:
+            codes = {path[min(level, len(path) - 1)] for path in paths}
+        else:
+            code = (info.fallback_group if info else "") or UNPLACED
+            unplaced.add(code)
+            codes = {code}
         for code in codes:
             a = acc.setdefault(code, [0.0, 0.0, 0, 0])
             a[0] += row.demand
@@ -254,6 +273,8 @@ def _roll_up(
                 a[1] += row.demand
                 a[3] += 1
     return tuple(
-        GroupRow(code, group_names.get(code, code), d, c, int(k), int(t))
+        GroupRow(
+            code, group_names.get(code, code), d, c, int(k), int(t), placed=code not in unplaced
+        )
         for code, (d, c, k, t) in sorted(acc.items(), key=lambda kv: (-kv[1][0], kv[0]))
     )

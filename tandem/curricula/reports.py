@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tandem.opportunities.models import Opportunity
-from tandem.skills.models import SkillConcept, SkillGroup
+from tandem.skills.models import SkillConcept, SkillGroup, SkillKind
 
 from . import gap
 from .models import JobPosting, MappingStatus, OutcomeSkill, Program
@@ -42,21 +43,44 @@ def _group_paths() -> tuple[dict[int, tuple[str, ...]], dict[str, str]]:
     return paths, names
 
 
+def kind_group(kind: str) -> str:
+    """The roll-up group code of a concept with no hierarchy path: one per known kind
+    (``kind:transversal``, ``kind:attitude``, …), else :data:`gap.UNPLACED`."""
+    return f"kind:{kind}" if kind else gap.UNPLACED
+
+
+def _kind_group_names() -> dict[str, str]:
+    names = {kind_group(k.value): str(k.label) for k in SkillKind if k.value}
+    names[gap.UNPLACED] = _("Not placed in the ESCO hierarchy")
+    return names
+
+
 def skill_infos(uris: Iterable[str]) -> tuple[dict[str, gap.SkillInfo], dict[str, str]]:
+    """Labels, hierarchy paths and (for concepts with no path) kind groups of ``uris``, and the
+    names of every group code. A URI unknown to the taxonomy is unplaced."""
     paths, names = _group_paths()
+    names.update(_kind_group_names())
     wanted = list(set(uris))
     groups: dict[str, list[tuple[str, ...]]] = {}
     labels: dict[str, str] = {}
+    kinds: dict[str, str] = {}
     for i in range(0, len(wanted), 5000):
         part = wanted[i : i + 5000]
-        labels.update(
-            SkillConcept.objects.filter(uri__in=part).values_list("uri", "preferred_label")
-        )
+        for uri, label, kind in SkillConcept.objects.filter(uri__in=part).values_list(
+            "uri", "preferred_label", "kind"
+        ):
+            labels[uri] = label
+            kinds[uri] = kind
         through = SkillConcept.groups.through.objects.filter(skillconcept__uri__in=part)
         for uri, gid in through.values_list("skillconcept__uri", "skillgroup_id"):
             groups.setdefault(uri, []).append(paths.get(gid, ()))
     infos = {
-        uri: gap.SkillInfo(uri, labels.get(uri, uri), tuple(sorted(groups.get(uri, []))))
+        uri: gap.SkillInfo(
+            uri,
+            labels.get(uri, uri),
+            tuple(sorted(groups.get(uri, []))),
+            kind_group(kinds.get(uri, "")),
+        )
         for uri in wanted
     }
     return infos, names
