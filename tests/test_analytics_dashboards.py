@@ -320,3 +320,42 @@ def test_program_filter_and_funnel_chart_on_a_good_request(client, world):
     client.force_login(world["recruiter"])
     partner = client.get(_url(world, "partner") + "?program=History")
     assert partner.status_code == 200 and 'id="id_program"' not in partner.content.decode()
+
+
+def test_dashboard_query_count_does_not_grow_with_the_data(client, world):
+    # The same number of queries for the world as built and for one with twice its rows:
+    # another host of another sector, another program, twice the applications and ratings.
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count_queries() -> int:
+        client.get(_url(world, "institution"))  # warm caches (session, content types)
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(_url(world, "institution"))
+        assert response.status_code == 200
+        return len(ctx.captured_queries)
+
+    client.force_login(world["coordinator"])
+    small = count_queries()
+    inst = world["inst"]
+    host = PartnerFactory(sector="health_care")
+    partnership = PartnershipFactory(institutions=[inst], partners=[host])
+    opp = OpportunityFactory(host=host, partnership=partnership, status="published", seats=50)
+    survey = survey_with_questions(inst, anonymous=False)
+    version = survey.versions.get()
+    likert = version.questions.get(key="likert")
+    stages = ["completed"] * 10 + ["placed"] * 6 + ["accepted"] * 4 + ["submitted"] * 12
+    for stage in stages:
+        student = member(inst, Role.STUDENT, program="Nursing")
+        Application.objects.create(
+            opportunity=opp, student=student, institution=inst, statement="x", stage=stage
+        )
+        response = SurveyResponse.objects.create(
+            survey=survey, version=version, respondent=student, submitted_on=dt.date(2026, 4, 3)
+        )
+        Answer.objects.create(response=response, question=likert, value=4, number=4)
+    board = _board(world)
+    assert board.funnel[0].count == 64
+    assert {r.key for r in board.by_program.rows} == {"Computing", "Nursing"}
+    assert client.get(_url(world, "institution")).content.decode().count("Nursing") >= 1
+    assert count_queries() == small
