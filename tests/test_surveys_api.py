@@ -258,3 +258,18 @@ def test_individual_responses_refused_for_anonymous_surveys(client):
     survey = survey_with_questions(cast.institution, anonymous=True)
     client.force_login(cast.coordinator)
     problem(client.get(f"{BASE}/{survey.public_id}/responses"), 403)
+
+
+def test_results_report_a_response_rate_below_100_percent(client, world):
+    # 12 invited, 3 answered, 9 never did: 25 %.
+    cast, survey = world
+    invitations = [
+        services.invitation_create(actor=None, survey=survey, email=f"r{i}@example.com")
+        for i in range(12)
+    ]
+    for inv in invitations[:3]:
+        services.response_submit(actor=None, invitation=inv, data=VALID_ANSWERS, by_link=True)
+    client.force_login(cast.coordinator)
+    results = client.get(f"{BASE}/{survey.public_id}/results").json()
+    assert results["invited"] == 12 and results["responses"] == 3
+    assert results["response_rate"] == 25.0

@@ -447,3 +447,22 @@ def test_opening_a_closed_survey_says_so(client):
     assert response.status_code == 410
     body = response.content.decode()
     assert "no longer takes answers" in body and "Send my answers" not in body
+
+
+def test_results_page_shows_a_response_rate_below_100_percent(client):
+    # 12 invited, 3 answered: 25 %, not the 100 % every other test sees.
+    cast = survey_cast()
+    survey = survey_with_questions(cast.institution)
+    invitations = [
+        services.invitation_create(actor=None, survey=survey, email=f"r{i}@example.com")
+        for i in range(12)
+    ]
+    for inv in invitations[:3]:
+        services.response_submit(actor=None, invitation=inv, data=VALID_ANSWERS, by_link=True)
+    client.force_login(cast.coordinator)
+    response = client.get(reverse("surveys:results", args=[survey.public_id]))
+    results = response.context["results"]
+    assert (results.invited, results.responded, results.response_rate) == (12, 3, 25.0)
+    html = response.content.decode()
+    assert '<dd data-testid="invited">12</dd>' in html
+    assert '<dd data-testid="rate">25.0 %</dd>' in html
