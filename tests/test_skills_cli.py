@@ -183,3 +183,22 @@ def test_invalid_utf8_line_is_reported_not_fatal(tmp_path, capsys):
     assert code == 2
     assert "in.jsonl:1: not valid UTF-8" in capsys.readouterr().err
     assert [r["id"] for r in read_out(dst)] == ["ok"]
+
+
+def test_default_top_k_is_five(tmp_path, capsys):
+    # A text naming more than five skills: without --top-k exactly five come back, the five
+    # best of the ranking that a larger --top-k gives.
+    src, dst, wide = tmp_path / "in.jsonl", tmp_path / "out.jsonl", tmp_path / "wide.jsonl"
+    text = (
+        "Managing projects and teamwork; Python and SQL, JavaScript, Java, project management, "
+        "customer service, budgeting, data analysis, and public speaking."
+    )
+    write_lines(src, [json.dumps({"id": "p1", "text": text})])
+    base = ["skills", "extract", "--input", str(src), "--mode", "lexical"]
+    assert main([*base, "--output", str(wide), "--top-k", "20"]) == 0
+    everything = read_out(wide)[0]["skills"]
+    assert len(everything) > 5
+    assert main([*base, "--output", str(dst)]) == 0
+    (line,) = read_out(dst)
+    assert len(line["skills"]) == 5
+    assert [s["uri"] for s in line["skills"]] == [s["uri"] for s in everything[:5]]
