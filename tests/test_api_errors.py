@@ -197,3 +197,50 @@ def test_the_last_allowed_page_or_offset_answers_an_empty_list(client, path, nam
     response = client.get(path, {name: value, "page_size": 100}, **_bearer(admin))
     assert response.status_code == 200
     assert response.json()["items"] == []
+
+
+# --- A JSON body that is not an object (found by the Schemathesis run, `--checks all`) ---------
+@pytest.mark.parametrize("raw", ['"AAA"', "[null, null]", "0", "null", "true"])
+def test_a_json_body_that_is_not_an_object_is_400_and_creates_nothing(client, raw):
+    """django-ninja schemas read attributes from any value: "AAA" created a course titled
+    "Aaa" (str.title) before bodies had to be objects."""
+    from tandem.curricula.models import Course
+    from tandem.organizations.models import Role
+    from tests.factories import InstitutionFactory, ProgramFactory, member
+
+    school = InstitutionFactory()
+    program = ProgramFactory(institution=school)
+    coordinator = member(school, Role.COORDINATOR)
+    response = client.post(
+        f"/api/v1/curriculum/programs/{program.public_id}/courses",
+        raw,
+        content_type="application/json",
+        **_bearer(coordinator),
+    )
+    assert response.status_code == 400
+    assert response["Content-Type"] == PROBLEM
+    assert response.json()["title"] == "Error"
+    assert Course.objects.count() == 0
+
+
+def test_a_list_body_is_no_empty_patch(client, settings):
+    from tandem.organizations.models import Role
+    from tandem.partnerships.models import Partnership
+    from tests.factories import InstitutionFactory, PartnershipFactory, member
+
+    settings.DEBUG = True  # the reason is shown in debug mode only, as for malformed JSON
+    school = InstitutionFactory()
+    partnership = PartnershipFactory(institutions=[school], title="Cloud operations")
+    coordinator = member(school, Role.COORDINATOR)
+    before = Partnership.objects.filter(pk=partnership.pk).values().get()
+    response = client.patch(
+        f"/api/v1/partnerships/{partnership.public_id}",
+        "[null, null]",
+        content_type="application/json",
+        **_bearer(coordinator),
+    )
+    assert response.status_code == 400
+    assert response.json()["detail"] == (
+        "Cannot parse request body (the body must be a JSON object)"
+    )
+    assert Partnership.objects.filter(pk=partnership.pk).values().get() == before

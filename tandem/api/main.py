@@ -14,6 +14,7 @@ from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.parser import Parser
 from ninja.security import HttpBearer, SessionAuth
 
 from tandem.accounts.services import api_token_authenticate
@@ -38,6 +39,22 @@ class TokenAuth(HttpBearer):
         return user
 
 
+class ObjectBodyParser(Parser):
+    """JSON bodies must be objects.
+
+    django-ninja's schemas read attributes from whatever they are given (to serialize model
+    instances), so a body of ``"AAA"`` reached ``CourseIn`` as the string itself and
+    created a course titled ``"AAA".title()`` = "Aaa", and ``[null, null]`` was an empty
+    PATCH. Every operation's body is an object; anything else is a 400 like malformed JSON.
+    """
+
+    def parse_body(self, request: HttpRequest) -> dict[str, Any]:
+        data = super().parse_body(request)
+        if not isinstance(data, dict):
+            raise ValueError("the body must be a JSON object")
+        return data
+
+
 def problem(
     status: int, title: str, detail: str = "", errors: dict[str, list[str]] | None = None
 ) -> HttpResponse:
@@ -58,6 +75,7 @@ api = NinjaAPI(
         "or a browser session. Errors are `application/problem+json`."
     ),
     auth=[TokenAuth(), SessionAuth()],
+    parser=ObjectBodyParser(),
     urls_namespace="api",
     openapi_url="/openapi.json",
     docs_url="/docs",
