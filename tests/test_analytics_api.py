@@ -106,3 +106,53 @@ def test_health(client, world):  # noqa: F811
     ]
     assert data["band"] == "at_risk" and data["score"] == 0
     assert data["trend"] == []
+
+
+@pytest.mark.parametrize(
+    ("query", "field", "message"),
+    [
+        ({"date_from": "03/05/2026"}, "date_from", "Enter a date as YYYY-MM-DD"),
+        ({"date_from": "0"}, "date_from", "Enter a date as YYYY-MM-DD"),  # no Unix time
+        ({"date_to": "2026-13-40"}, "date_to", "Enter a date as YYYY-MM-DD"),
+        (
+            {"date_from": "2026-06-01", "date_to": "2026-05-01"},
+            "date_to",
+            "The end date is before the start date.",
+        ),
+        ({"sector": "not-a-sector"}, "sector", "Select a valid choice"),
+        ({"program": "History"}, "program", "No student of this institution is in this program."),
+    ],
+)
+def test_bad_filters_are_a_422_problem(client, world, query, field, message):  # noqa: F811
+    """The page's rules (its form): no numbers for a filter the caller did not get."""
+    client.force_login(world["coordinator"])
+    response = client.get(_paths(world)["institution"], query)
+    assert response.status_code == 422
+    assert response["Content-Type"].startswith("application/problem+json")
+    body = response.json()
+    assert body["title"] == "Invalid input" and list(body["errors"]) == [field]
+    assert message in body["errors"][field][0]
+    assert "funnel" not in body
+
+
+@pytest.mark.parametrize("endpoint", ["program", "partner", "partnership"])
+def test_other_dashboards_check_dates_and_sector_too(client, world, endpoint):  # noqa: F811
+    client.force_login(world["admin"])
+    url = _paths(world)[endpoint]
+    bad = client.get(url, {"date_from": "2026-06-01", "date_to": "2026-05-01", "sector": "x"})
+    assert bad.status_code == 422
+    assert set(bad.json()["errors"]) == {"date_to", "sector"}
+    # Only the institution dashboard offers a program filter (as on the page).
+    assert client.get(url, {"program": "History"}).status_code == 200
+
+
+def test_good_filters_narrow_the_numbers(client, world):  # noqa: F811
+    client.force_login(world["coordinator"])
+    url = _paths(world)["institution"]
+    assert client.get(url, {"sector": "technology"}).json()["funnel"][0]["count"] == 32
+    assert client.get(url, {"program": "Computing"}).json()["funnel"][0]["count"] == 32
+    # No application was made in the far future; the dates are ISO and in order.
+    future = client.get(url, {"date_from": "2999-01-01", "date_to": "2999-12-31"})
+    assert future.status_code == 200 and future.json()["funnel"][0]["count"] == 0
+    empty = client.get(url, {"date_from": "", "sector": ""})
+    assert empty.status_code == 200 and empty.json()["funnel"][0]["count"] == 32

@@ -13,7 +13,8 @@ from uuid import UUID
 
 from django.http import Http404, HttpRequest
 from django.utils import timezone
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
+from ninja.errors import ValidationError as NinjaValidationError
 
 from tandem.organizations.models import Organization
 from tandem.partnerships.models import Partnership
@@ -21,16 +22,29 @@ from tandem.partnerships.selectors import partnerships_for
 from tandem.surveys.suppression import DEFAULT_THRESHOLD
 
 from . import health, permissions, selectors, tables
+from .forms import dashboard_filters
 from .presentation import reason_text
 
 router = Router(tags=["analytics"])
 
 
 class FiltersIn(Schema):
-    date_from: date | None = None
-    date_to: date | None = None
-    sector: str = ""
-    program: str = ""
+    """The dashboard page's filters, checked by the same form (:func:`.forms.dashboard_filters`):
+    an invalid one is a 422 with the field's message, never numbers for another filter."""
+
+    date_from: str = Field(
+        "", description="ISO date (YYYY-MM-DD).", json_schema_extra={"format": "date"}
+    )
+    date_to: str = Field(
+        "",
+        description="ISO date (YYYY-MM-DD), not before date_from.",
+        json_schema_extra={"format": "date"},
+    )
+    sector: str = Field("", description="A partner sector code, e.g. technology.")
+    program: str = Field(
+        "",
+        description="A program of the institution's students (institution dashboard only).",
+    )
 
 
 class FunnelStepOut(Schema):
@@ -100,16 +114,19 @@ def _table(table: tables.OutcomeTable) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def _dashboard(scope: selectors.Scope, filters: FiltersIn) -> dict[str, Any]:
-    board = selectors.dashboard(
-        scope,
-        selectors.Filters(
-            date_from=filters.date_from,
-            date_to=filters.date_to,
-            sector=filters.sector,
-            program=filters.program,
-        ),
-    )
+def _dashboard(scope: selectors.Scope, params: FiltersIn) -> dict[str, Any]:
+    programs = selectors.dashboard_programs(scope)
+    form, filters = dashboard_filters(params.model_dump(), kind=scope.kind, programs=programs)
+    if filters is None:
+        # The API's own shape for invalid input: 422 problem+json with the field messages.
+        raise NinjaValidationError(
+            [
+                {"loc": ["query", field], "msg": error["message"], "type": error["code"]}
+                for field, errors in form.errors.get_json_data().items()
+                for error in errors
+            ]
+        )
+    board = selectors.dashboard(scope, filters, programs=programs)
     return {
         "scope": scope.kind,
         "threshold": DEFAULT_THRESHOLD,

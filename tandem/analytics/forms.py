@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from tandem.organizations.models import Sector
+
+from .selectors import Filters
 
 ISO_DATE = "%Y-%m-%d"
 
@@ -61,3 +64,24 @@ class FiltersForm(forms.Form):
         if start and end and start > end:
             self.add_error("date_to", _("The end date is before the start date."))
         return data
+
+
+def dashboard_filters(
+    data: Mapping[str, Any] | None, *, kind: str, programs: tuple[str, ...]
+) -> tuple[FiltersForm, Filters | None]:
+    """The dashboard filters in ``data`` (a page's query string, an API call's parameters),
+    or ``None`` with the form's errors when they are invalid. Only the institution dashboard
+    offers a program filter: there its value must be one of ``programs``. Pages, exports and
+    the API all go through here, so they accept and refuse the same filters."""
+    form = FiltersForm(data or None, programs=programs if kind == "institution" else None)
+    values: dict[str, Any] = {}
+    if form.is_bound:
+        if not form.is_valid():
+            return form, None
+        values = {k: v for k, v in form.cleaned_data.items() if v}
+    return form, Filters(
+        date_from=values.get("date_from"),
+        date_to=values.get("date_to"),
+        sector=values.get("sector", ""),
+        program=values.get("program", ""),
+    )

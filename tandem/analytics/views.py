@@ -21,7 +21,7 @@ from tandem.partnerships.models import Partnership
 from tandem.partnerships.selectors import partnerships_for
 
 from . import charts, exports, health, pdf, permissions, selectors
-from .forms import FiltersForm
+from .forms import FiltersForm, dashboard_filters
 from .presentation import dashboard_tables, funnel_label, reason_lines
 
 
@@ -104,20 +104,8 @@ def _scope(request: HttpRequest, kind: str, public_id: UUID, program: str) -> tu
 def _filters(
     request: HttpRequest, kind: str, programs: tuple[str, ...]
 ) -> tuple[FiltersForm, selectors.Filters | None]:
-    """The page's filters, or ``None`` with the form's errors when they are invalid. The
-    institution dashboard offers a program filter: its value must be one of ``programs``."""
-    form = FiltersForm(request.GET or None, programs=programs if kind == "institution" else None)
-    data: dict[str, Any] = {}
-    if form.is_bound:
-        if not form.is_valid():
-            return form, None
-        data = {k: v for k, v in form.cleaned_data.items() if v}
-    return form, selectors.Filters(
-        date_from=data.get("date_from"),
-        date_to=data.get("date_to"),
-        sector=data.get("sector", ""),
-        program=data.get("program", ""),
-    )
+    """The page's filters, or ``None`` with the form's errors when they are invalid."""
+    return dashboard_filters(request.GET, kind=kind, programs=programs)
 
 
 def _base_url(kind: str, public_id: UUID, program: str) -> str:
