@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from tandem.analytics import charts
 from tandem.core.errors import DomainError, PermissionDeniedError
 
 from . import gap, reports, selectors, services
@@ -22,6 +23,7 @@ from .models import ImportStatus, PostingImport, Program
 from .permissions import can_edit_program, can_view_gap, creatable_institutions, visible_imports
 
 DRILL_LIMIT = 200
+CSV_TABLES = ("skills", "groups", "trend")
 
 
 def _gap_program(request: HttpRequest, public_id: Any) -> Program:
@@ -66,12 +68,21 @@ def gap_report(request: HttpRequest, public_id: Any) -> HttpResponse:
             status=400,
         )
     if request.GET.get("export") == "csv":
-        return _csv(program, result.report)
+        table = request.GET.get("table") or "skills"
+        if table not in CSV_TABLES:
+            return HttpResponse(
+                _("Unknown table: choose skills, groups or trend."),
+                status=400,
+                content_type="text/plain; charset=utf-8",
+            )
+        return _csv(program, result.report, table)
     report = result.report
     top = report.demanded[:25]
     peak = max((r.demand for r in top), default=0.0) or 1.0
     query = request.GET.copy()
     query.pop("export", None)
+    query.pop("table", None)
+    months = [m.month for m in report.trend]
     return render(
         request,
         "curricula/gap.html",
@@ -83,16 +94,54 @@ def gap_report(request: HttpRequest, public_id: Any) -> HttpResponse:
             "groups": [(g, round(100 * g.coverage)) for g in report.groups],
             "coverage_pct": round(100 * report.coverage),
             "querystring": query.urlencode(),
+            "trend_coverage_chart": charts.line_chart(
+                _("Share of skill mentions the program covers, by month (%)"),
+                months,
+                [round(100 * m.coverage, 1) for m in report.trend],
+            ),
+            "trend_postings_chart": charts.bar_chart(
+                _("Postings by month"), months, [m.postings for m in report.trend]
+            ),
             "batch_mode": job_mode(),
             "can_start_jobs": can_edit_program(request.user, program),
         },
     )
 
 
-def _csv(program: Program, report: gap.GapReport) -> HttpResponse:
+def _csv(program: Program, report: gap.GapReport, table: str) -> HttpResponse:
+    """One table of the report as CSV: ``skills`` (default), ``groups`` (the roll-up at the
+    report's level) or ``trend`` (by month)."""
+    suffix = "" if table == "skills" else f"-{table}"
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="gap-{program.public_id}.csv"'
+    response["Content-Disposition"] = f'attachment; filename="gap-{program.public_id}{suffix}.csv"'
     writer = csv.writer(response)
+    if table == "groups":
+        writer.writerow(
+            ["level", "code", "name", "placed", "demand", "covered", "coverage", "skills",
+             "skills_taught"]
+        )  # fmt: skip
+        for g in report.groups:
+            writer.writerow(
+                [
+                    report.level,
+                    g.code,
+                    g.name,
+                    int(g.placed),
+                    f"{g.demand:.4f}",
+                    f"{g.covered:.4f}",
+                    f"{g.coverage:.4f}",
+                    g.skills,
+                    g.skills_taught,
+                ]
+            )
+        return response
+    if table == "trend":
+        writer.writerow(["month", "postings", "mentions", "covered_mentions", "coverage"])
+        for m in report.trend:
+            writer.writerow(
+                [m.month, m.postings, m.mentions, m.covered_mentions, f"{m.coverage:.4f}"]
+            )
+        return response
     writer.writerow(["uri", "label", "postings", "demand", "share", "taught", "outcomes"])
     for r in report.demanded:
         writer.writerow(
