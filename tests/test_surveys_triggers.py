@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from tandem.organizations.models import Role
+from tandem.organizations.models import Membership, Role
 from tandem.partnerships.models import PartnershipContact
 from tandem.surveys import triggers
 from tandem.surveys.models import Survey, SurveyInvitation
@@ -108,15 +108,78 @@ def test_partnership_review_sends_both_sides_surveys_within_lead_time():
     assert triggers.run(TODAY).created == {}
 
 
-def test_first_destination_six_months_after_completion():
+def graduate(cast, completed_on):
+    Membership.objects.filter(user=cast.student, organization=cast.institution).update(
+        completed_on=completed_on
+    )
+
+
+def first_destination_keys():
+    return list(
+        SurveyInvitation.objects.filter(
+            survey__template_key="graduate_first_destination"
+        ).values_list("trigger_key", flat=True)
+    )
+
+
+def test_first_destination_goes_out_on_day_182_after_program_completion():
     cast = survey_cast()
-    end = TODAY - timedelta(days=190)
-    placement(cast, start=end - timedelta(days=90), end=end, stage="completed")
+    completed = TODAY - timedelta(days=182)
+    graduate(cast, completed)
+    # Day 181: not yet.
+    assert "graduate_first_destination" not in triggers.run(TODAY - timedelta(days=1)).created
+    assert first_destination_keys() == []
+    # Day 182: sent, to the graduate, naming the person.
     report = triggers.run(TODAY)
     assert report.created.get("graduate_first_destination") == 1
     inv = SurveyInvitation.objects.get(survey__template_key="graduate_first_destination")
-    assert inv.user == cast.student
+    assert inv.user == cast.student and inv.survey.institution == cast.institution
+    assert inv.trigger_key == f"first-destination:{cast.student.public_id}"
+    # Idempotent: the next days and a changed date send nothing more.
+    assert triggers.run(TODAY).created == {}
     assert triggers.run(TODAY + timedelta(days=5)).created == {}
+    graduate(cast, completed - timedelta(days=3))
+    assert triggers.run(TODAY).created == {}
+    assert len(first_destination_keys()) == 1
+
+
+@pytest.mark.parametrize(
+    ("days_ago", "sent"),
+    [(0, False), (181, False), (182, True), (200, True), (242, True), (243, False)],
+)
+def test_first_destination_window_is_182_to_242_days(days_ago, sent):
+    cast = survey_cast()
+    graduate(cast, TODAY - timedelta(days=days_ago))
+    created = triggers.run(TODAY).created.get("graduate_first_destination", 0)
+    assert created == (1 if sent else 0)
+
+
+def test_a_completed_placement_alone_no_longer_sends_the_graduate_survey():
+    cast = survey_cast()
+    end = TODAY - timedelta(days=190)
+    placement(cast, start=end - timedelta(days=90), end=end, stage="completed")
+    assert "graduate_first_destination" not in triggers.run(TODAY).created
+    assert first_destination_keys() == []
+
+
+def test_first_destination_skips_removed_students_and_counts_each_institution_once():
+    cast = survey_cast()
+    graduate(cast, TODAY - timedelta(days=182))
+    gone = member(cast.institution, Role.STUDENT, completed_on=TODAY - timedelta(days=182))
+    Membership.objects.filter(user=gone).update(is_active=False)
+    others = [
+        member(cast.other_institution, Role.STUDENT, completed_on=TODAY - timedelta(days=190))
+        for _ in range(3)
+    ]
+    report = triggers.run(TODAY)
+    assert report.created.get("graduate_first_destination") == 4
+    invited = set(
+        SurveyInvitation.objects.filter(
+            survey__template_key="graduate_first_destination"
+        ).values_list("user", flat=True)
+    )
+    assert invited == {cast.student.pk, *(u.pk for u in others)}
+    assert Survey.objects.filter(template_key="graduate_first_destination").count() == 2
 
 
 def test_closed_institution_copy_stops_the_trigger():

@@ -37,6 +37,7 @@ def export_personal_data(user: Any) -> dict[str, Any]:
                 "role": m.role,
                 "program": m.program,
                 "year_of_study": m.year_of_study,
+                "completed_on": m.completed_on,
             }
             for m in user.memberships.select_related("organization")
         ],

@@ -69,3 +69,23 @@ class MemberAddForm(forms.Form):
     def __init__(self, *args: Any, roles: list[tuple[str, Any]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["role"].choices = roles  # type: ignore[attr-defined]
+
+
+class CompletionForm(forms.Form):
+    """The day a student completed their program (empty clears it)."""
+
+    completed_on = forms.DateField(
+        label=_("Program completed on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("The graduate first-destination survey goes out 182 days later."),
+    )
+
+
+class CompletionImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_(
+            "Columns: email, completed_on (YYYY-MM-DD). The first line holds the column names."
+        ),
+    )

@@ -141,7 +141,11 @@ PARTNER_ROLES = frozenset({Role.RECRUITER, Role.SUPERVISOR, Role.MENTOR})
 class Membership(PublicModel):
     """A person's role in one organization. One person may hold several memberships.
 
-    Personal data: the link itself, program, year of study, title.
+    Personal data: the link itself, program, year of study, title, completion date.
+
+    ``completed_on`` is the day a student completed their program of study here (recorded by
+    the institution's coordinators); the graduate first-destination survey goes out 182 days
+    later (see ``tandem.surveys.triggers``).
     """
 
     user = models.ForeignKey(
@@ -154,6 +158,7 @@ class Membership(PublicModel):
     title = models.CharField(_("job title"), max_length=120, blank=True)
     program = models.CharField(_("program of study"), max_length=200, blank=True)
     year_of_study = models.PositiveSmallIntegerField(_("year of study"), null=True, blank=True)
+    completed_on = models.DateField(_("program completed on"), null=True, blank=True)
     is_active = models.BooleanField(default=True)
 
     class Meta:
@@ -167,8 +172,15 @@ class Membership(PublicModel):
                 condition=models.Q(year_of_study__isnull=True)
                 | models.Q(year_of_study__gte=1, year_of_study__lte=10),
             ),
+            models.CheckConstraint(
+                name="membership_completion_only_for_students",
+                condition=models.Q(completed_on__isnull=True) | models.Q(role="student"),
+            ),
         ]
-        indexes = [models.Index(fields=["organization", "role"])]
+        indexes = [
+            models.Index(fields=["organization", "role"]),
+            models.Index(fields=["completed_on"], name="membership_completed_on"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()} @ {self.organization}"

@@ -116,3 +116,9 @@ def vetting_institutions_qs(user: Any) -> QuerySet[Organization]:
     if not ids:
         return Organization.objects.none()
     return Organization.objects.filter(pk__in=ids, kind="institution")
+
+
+def can_record_program_completion(user: Any, organization: Organization) -> bool:
+    """Program completion dates (which start the graduate first-destination survey) are set
+    by the institution's coordinators and platform admins."""
+    return organization.is_institution and can_manage_organization(user, organization)

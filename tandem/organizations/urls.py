@@ -10,6 +10,16 @@ urlpatterns = [
     path("<uuid:public_id>/", views.organization_detail, name="detail"),
     path("<uuid:public_id>/members/add/", views.member_add, name="member_add"),
     path(
+        "<uuid:public_id>/members/<uuid:membership_id>/completion/",
+        views.member_completion,
+        name="member_completion",
+    ),
+    path(
+        "<uuid:public_id>/completions/import/",
+        views.completions_import,
+        name="completions_import",
+    ),
+    path(
         "<uuid:public_id>/members/<uuid:membership_id>/remove/",
         views.member_remove,
         name="member_remove",

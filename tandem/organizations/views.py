@@ -16,10 +16,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tandem.accounts.models import User
-from tandem.core.errors import DomainError
+from tandem.core.errors import DomainError, PermissionDeniedError
+from tandem.core.forms import add_domain_error
 
-from . import selectors, services
-from .forms import MemberAddForm, OrganizationFilterForm, VettingDecisionForm, VettingFilterForm
+from . import completions, selectors, services
+from .forms import (
+    CompletionForm,
+    CompletionImportForm,
+    MemberAddForm,
+    OrganizationFilterForm,
+    VettingDecisionForm,
+    VettingFilterForm,
+)
 from .models import (
     INSTITUTION_ROLES,
     PARTNER_ROLES,
@@ -29,7 +37,11 @@ from .models import (
     Role,
     VettingStatus,
 )
-from .permissions import can_manage_organization, can_view_members
+from .permissions import (
+    can_manage_organization,
+    can_record_program_completion,
+    can_view_members,
+)
 
 PER_PAGE = 25
 
@@ -74,6 +86,9 @@ def organization_detail(request: HttpRequest, public_id: str) -> HttpResponse:
         "can_manage": can_manage_organization(request.user, org),
         "coordinates": [],
         "member_form": _member_form(org) if can_manage_organization(request.user, org) else None,
+        "import_form": CompletionImportForm()
+        if can_record_program_completion(request.user, org)
+        else None,
     }
     if org.kind == OrganizationKind.PARTNER:
         institutions = list(selectors.vetting_institutions_for(request.user))
@@ -138,6 +153,82 @@ def member_add(request: HttpRequest, public_id: str) -> HttpResponse:
         "member_form": form,
     }
     return render(request, "organizations/detail.html", context, status=422)
+
+
+def _completion_recorder_or_403(request: HttpRequest, public_id: str) -> Organization:
+    org = selectors.organization_get(request.user, public_id)
+    if org is None or not org.is_institution:
+        raise Http404
+    if not can_record_program_completion(request.user, org):
+        raise PermissionDenied(_("Only the institution's coordinators record completions."))
+    return org
+
+
+@login_required
+def member_completion(request: HttpRequest, public_id: str, membership_id: str) -> HttpResponse:
+    """A student's program completion date: shown and set by the institution's coordinators."""
+    org = _completion_recorder_or_403(request, public_id)
+    membership = (
+        Membership.objects.select_related("user")
+        .filter(public_id=membership_id, organization=org, role=Role.STUDENT, is_active=True)
+        .first()
+    )
+    if membership is None:
+        raise Http404
+    form = CompletionForm(
+        request.POST if request.method == "POST" else None,
+        initial={"completed_on": membership.completed_on},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            completions.membership_completion_set(
+                actor=request.user,
+                membership=membership,
+                completed_on=form.cleaned_data["completed_on"],
+            )
+        except PermissionDeniedError as exc:
+            raise PermissionDenied(exc.message) from exc
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("Program completion saved."))
+            return redirect("organizations:detail", public_id=org.public_id)
+    context = {"organization": org, "membership": membership, "form": form}
+    status = 422 if request.method == "POST" else 200
+    return render(request, "organizations/member_completion.html", context, status=status)
+
+
+@login_required
+@require_POST
+def completions_import(request: HttpRequest, public_id: str) -> HttpResponse:
+    """Program completion dates from a CSV file (``email``, ``completed_on``)."""
+    org = _completion_recorder_or_403(request, public_id)
+    form = CompletionImportForm(request.POST, request.FILES)
+    result = None
+    if form.is_valid():
+        try:
+            result = completions.membership_completions_import(
+                actor=request.user, institution=org, content=form.cleaned_data["file"].read()
+            )
+        except PermissionDeniedError as exc:
+            raise PermissionDenied(exc.message) from exc
+        except DomainError as exc:
+            add_domain_error(form, exc)
+    if result is not None:
+        messages.success(
+            request,
+            _("%(u)d completion date(s) recorded, %(s)d unchanged.")
+            % {"u": result.updated, "s": result.skipped},
+        )
+        if not result.errors:
+            return redirect("organizations:detail", public_id=org.public_id)
+    context = {
+        "organization": org,
+        "form": form,
+        "errors": [completions.line_message(n, m) for n, m in result.errors] if result else [],
+    }
+    status = 422 if result is None else 200
+    return render(request, "organizations/completions_import.html", context, status=status)
 
 
 @login_required

@@ -26,8 +26,8 @@ logger = logging.getLogger(__name__)
 
 END_WINDOW_DAYS = 30  # placements that ended up to this long ago still get their survey
 REVIEW_LEAD_DAYS = 30  # partnership review surveys go out this long before the review date
-FIRST_DESTINATION_AFTER_DAYS = 182  # about six months after completion (NACE)
-FIRST_DESTINATION_WINDOW_DAYS = 60
+FIRST_DESTINATION_AFTER_DAYS = 182  # six months after a program is completed (NACE)
+FIRST_DESTINATION_WINDOW_DAYS = 60  # a run up to this many days late still sends it
 REMIND_AFTER_DAYS = 7
 MAX_REMINDERS = 2
 
@@ -174,24 +174,35 @@ def review_triggers(today: date, report: TriggerReport) -> None:
 
 
 def first_destination_triggers(today: date, report: TriggerReport) -> None:
-    """Students whose placement was completed about six months ago (the cohort)."""
+    """Students whose program at an institution was completed 182 days ago.
+
+    A student whose ``Membership.completed_on`` is ``d`` is invited on the first run with
+    ``d + 182 days <= today``, as long as that run comes within 60 more days (so a missed day
+    of the job is caught up, and recording an old date does not survey long-gone cohorts).
+    One invitation per person and institution (the key names the person): running twice, or
+    changing the date afterwards, sends nothing twice. Placement completions no longer count.
+    """
     latest = today - timedelta(days=FIRST_DESTINATION_AFTER_DAYS)
     earliest = latest - timedelta(days=FIRST_DESTINATION_WINDOW_DAYS)
-    completed = Application.objects.filter(stage=Stage.COMPLETED).filter(
-        Q(opportunity__end_date__gte=earliest, opportunity__end_date__lte=latest)
-        | Q(
-            opportunity__end_date__isnull=True,
-            stage_changed_at__date__gte=earliest,
-            stage_changed_at__date__lte=latest,
-        )
-    )
-    for app in completed.select_related("student", "institution"):
+    graduates = Membership.objects.filter(
+        role=Role.STUDENT,
+        is_active=True,
+        user__is_active=True,
+        completed_on__gte=earliest,
+        completed_on__lte=latest,
+    ).select_related("user", "organization")
+    surveys: dict[int, Survey | None] = {}
+    for membership in graduates.order_by("pk"):
+        institution = membership.organization
+        if institution.pk not in surveys:
+            surveys[institution.pk] = _survey(institution, "graduate_first_destination")
         _invite(
             report,
             "graduate_first_destination",
-            _survey(app.institution, "graduate_first_destination"),
-            f"first-destination:{app.student.public_id}",
-            user=app.student,
+            surveys[institution.pk],
+            f"first-destination:{membership.user.public_id}",
+            user=membership.user,
+            label=membership.program,
         )
 
 
