@@ -142,6 +142,9 @@ def test_each_filter_narrows_page_csv_and_api(client, world, case):
     assert {label[r["uri"]]: r["postings"] for r in body["demanded"]} == demanded
     assert body["demand_total"] == sum(demanded.values())
     assert sum(g["skills"] for g in body["groups"]) == len(demanded)
+    assert {g["code"]: g["placed"] for g in body["groups"]} == {
+        g["code"]: g["placed"] == "1" for g in groups
+    }
 
 
 TRANSVERSAL, UNPLACED = "Transversal skill", "Not placed in the ESCO hierarchy"

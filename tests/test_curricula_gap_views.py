@@ -184,6 +184,8 @@ def test_gap_matrix(client, world, who, status):
     url = reverse("curricula:gap", args=[world["program"].public_id])
     assert client.get(url).status_code == status
     assert client.get(url, {"export": "csv"}).status_code == status
+    for table in ("groups", "trend"):
+        assert client.get(url, {"export": "csv", "table": table}).status_code == status
     drill = reverse("curricula:gap_skill", args=[world["program"].public_id])
     python = world["concepts"]["Python (computer programming)"].uri
     assert client.get(drill, {"uri": python}).status_code == status

@@ -151,6 +151,11 @@ class GroupOut(Schema):
     coverage: float
     skills: int
     skills_taught: int
+    placed: bool = Field(
+        True,
+        description="False for a group outside the ESCO hierarchy: skills with no hierarchy "
+        "path, grouped by kind (code kind:<kind>) or under 'unplaced'.",
+    )
 
 
 class MonthOut(Schema):
@@ -436,6 +441,7 @@ def gap_report(request: HttpRequest, program_id: UUID, query: Query[GapQuery]) -
                 "coverage": round(g.coverage, 6),
                 "skills": g.skills,
                 "skills_taught": g.skills_taught,
+                "placed": g.placed,
             }
             for g in report.groups
         ],
