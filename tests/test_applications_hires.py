@@ -219,6 +219,45 @@ def test_detail_page_shows_the_form_to_recorders_and_the_outcome_to_everyone(cli
     assert "Record the outcome" not in body and "Correct the outcome" not in body
 
 
+def _hire_form_html(body: str) -> str:
+    """The outcome form of a detail page (it posts to .../outcome/)."""
+    action = body.index('/outcome/"')
+    return body[body.rindex("<form", 0, action) : body.index("</form>", action)]
+
+
+def test_the_correction_form_starts_from_the_current_outcome(client, cast):
+    app = _completed(cast)
+    client.force_login(cast.supervisor)
+    url = reverse("applications:detail", args=[app.public_id])
+    form = _hire_form_html(client.get(url).content.decode())
+    assert "Record the outcome" in form
+    assert '<option value="" selected>' in form and "selected>Hired" not in form
+    assert 'name="start_date"' in form and 'name="start_date" value=' not in form
+    application_record_hire(
+        actor=cast.recruiter,
+        application=app,
+        outcome="hired",
+        start_date=dt.date(2026, 9, 1),
+        job_title="Data analyst",
+        note="Said by the host",
+    )
+    form = _hire_form_html(client.get(url).content.decode())
+    assert "Correct the outcome" in form
+    assert '<option value="hired" selected>Hired (job offer accepted)</option>' in form
+    assert 'name="start_date" value="2026-09-01"' in form
+    assert 'name="job_title" value="Data analyst"' in form
+    assert "Said by the host" not in form  # the note is about each recording
+    # A date input takes YYYY-MM-DD in every language.
+    french = client.get(url, headers={"Accept-Language": "fr"}).content.decode()
+    assert 'name="start_date" value="2026-09-01"' in _hire_form_html(french)
+    # After a correction through htmx the panel's form shows the corrected outcome.
+    response = _post(client, app, htmx=True, outcome="not_hired", start_date="", job_title="")
+    form = _hire_form_html(response.content.decode())
+    assert '<option value="not_hired" selected>Not hired</option>' in form
+    assert 'name="start_date" value=' not in form and 'name="job_title" value=' not in form
+    assert _state(app)[0] == "not_hired"
+
+
 def test_detail_page_of_an_unfinished_placement_has_no_outcome_section(client, cast):
     app = application_at(cast, "placed", with_cv=False)
     client.force_login(cast.recruiter)

@@ -14,7 +14,7 @@ from tandem.core.errors import DomainError
 from tandem.opportunities.models import Opportunity
 from tandem.organizations.models import Organization
 
-from .models import HireOutcome, Stage
+from .models import HireOutcome, HireRecord, Stage
 from .services import JOB_TITLE_MAX_CHARS, NOTE_MAX_CHARS, STATEMENT_MAX_CHARS
 
 
@@ -81,7 +81,8 @@ class HireForm(forms.Form):
     start_date = forms.DateField(
         label=_("Job start date"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        # A date input takes YYYY-MM-DD whatever the language (the prefilled value too).
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
         help_text=_("Required when hired; not before the placement was completed."),
     )
     job_title = forms.CharField(
@@ -94,6 +95,20 @@ class HireForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("For example the source: the host, or the graduate first-destination survey."),
     )
+
+    def __init__(self, *args: Any, current: HireRecord | None = None, **kwargs: Any) -> None:
+        """``current``: the outcome recorded so far; correcting it starts from its outcome,
+        start date and job title (the note is about each recording, so it starts empty)."""
+        if current is not None:
+            kwargs.setdefault(
+                "initial",
+                {
+                    "outcome": current.outcome,
+                    "start_date": current.start_date,
+                    "job_title": current.job_title,
+                },
+            )
+        super().__init__(*args, **kwargs)
 
 
 class FilterForm(forms.Form):

@@ -76,6 +76,7 @@ def application_list(request: HttpRequest) -> HttpResponse:
 def _detail_context(request: HttpRequest, application: Application, **extra: Any) -> dict[str, Any]:
     options = services.application_stage_options(request.user, application)
     hire_history = list(selectors.hire_history(application))
+    hire = hire_history[-1] if hire_history else None
     return {
         "application": application,
         "history": selectors.stage_history(application),
@@ -83,10 +84,10 @@ def _detail_context(request: HttpRequest, application: Application, **extra: Any
         "move_form": MoveForm(),
         "can_download_cv": bool(application.cv) and can_download_cv(request.user, application),
         "is_student": application.student_id == request.user.pk,
-        "hire": hire_history[-1] if hire_history else None,
+        "hire": hire,
         "hire_history": hire_history,
         "can_record_hire": can_record_hire(request.user, application),
-        "hire_form": HireForm(),
+        "hire_form": HireForm(current=hire),
         **extra,
     }
 
