@@ -1,5 +1,7 @@
-"""CSV and Excel files of dashboard tables. Text that a spreadsheet would run as a formula
-(starting with = + - @, tab or carriage return) is prefixed with an apostrophe."""
+"""CSV and Excel files of the tables Tandem shows: dashboards, the partnership review report,
+partnership health and survey results all build a :class:`DisplayTable` and export it here.
+Text that a spreadsheet would run as a formula (starting with = + - @, tab or carriage
+return) is prefixed with an apostrophe; suppressed (``None``) cells keep the table's mark."""
 
 from __future__ import annotations
 
@@ -8,16 +10,19 @@ import io
 from decimal import Decimal
 from typing import Any
 
+from django.http import Http404, HttpResponse
 from openpyxl import Workbook
 
 from .presentation import SUPPRESSED, DisplayTable
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+FORMATS = ("csv", "xlsx")
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _cell(value: Any) -> Any:
+def _cell(value: Any, mark: str = SUPPRESSED) -> Any:
     if value is None:
-        return SUPPRESSED
+        return mark
     if isinstance(value, Decimal):
         return float(value) if value != value.to_integral() else int(value)
     if isinstance(value, str) and value.startswith(_FORMULA_START):
@@ -30,7 +35,7 @@ def table_csv(table: DisplayTable) -> bytes:
     writer = csv.writer(out)
     writer.writerow([_cell(h) for h in table.headers])
     for row in table.rows:
-        writer.writerow([_cell(v) for v in row])
+        writer.writerow([_cell(v, table.mark) for v in row])
     return ("\ufeff" + out.getvalue()).encode("utf-8")  # BOM: Excel opens UTF-8 correctly
 
 
@@ -39,10 +44,22 @@ def table_xlsx(table: DisplayTable) -> bytes:
     sheet = workbook.active
     assert sheet is not None
     sheet.title = table.key[:31]
-    sheet.append([str(table.caption)])
+    sheet.append([_cell(str(table.caption))])  # captions can hold user text (question text)
     sheet.append([_cell(h) for h in table.headers])
     for row in table.rows:
-        sheet.append([_cell(v) for v in row])
+        sheet.append([_cell(v, table.mark) for v in row])
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
+
+
+def table_response(table: DisplayTable, fmt: str, name: str) -> HttpResponse:
+    """``table`` as a CSV or Excel download named ``name.fmt``; 404 for another format."""
+    if fmt not in FORMATS:
+        raise Http404
+    if fmt == "csv":
+        response = HttpResponse(table_csv(table), content_type="text/csv")
+    else:
+        response = HttpResponse(table_xlsx(table), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response

@@ -86,12 +86,13 @@ SUPPRESSED = "*"
 
 @dataclass(frozen=True)
 class DisplayTable:
-    """A table as shown and exported: ``None`` cells are suppressed (shown as ``*``)."""
+    """A table as shown and exported: ``None`` cells are suppressed (shown as ``mark``)."""
 
     key: str
     caption: str
     headers: tuple[str, ...]
     rows: tuple[tuple[Any, ...], ...]
+    mark: str = SUPPRESSED
 
 
 def outcome_label(outcome: str) -> str:
@@ -173,3 +174,110 @@ def dashboard_tables(board: Any) -> list[DisplayTable]:
         _outcome_table("program", _("Outcomes by program"), board.by_program),
         ratings,
     ]
+
+
+# --- review report and health tables: the same shape, for CSV and Excel ------------------------
+def review_tables(report: Any) -> list[DisplayTable]:
+    """The tables of a :class:`tandem.analytics.selectors.ReviewReport`, in page order.
+    Highlights come only when the report carries them (the viewer may read free text)."""
+    kpis = DisplayTable(
+        "kpis",
+        _("KPIs against targets"),
+        (
+            _("Objective"),
+            _("KPI"),
+            _("Unit"),
+            _("Baseline"),
+            _("Target"),
+            _("Latest"),
+            _("Status"),
+            _("Due"),
+            _("Measured by"),
+        ),
+        tuple(
+            (
+                k.objective,
+                k.name,
+                k.unit,
+                k.baseline,
+                k.target,
+                "" if k.latest is None else k.latest,
+                k.status_label,
+                k.due_date,
+                k.metric_label,
+            )
+            for k in report.kpis
+        ),
+    )
+    commitments = DisplayTable(
+        "commitments",
+        _("Commitments delivered"),
+        (
+            _("Organization"),
+            _("Kind"),
+            _("Commitment"),
+            _("Promised"),
+            _("Delivered"),
+            _("Currency"),
+            "%",
+            _("Due"),
+        ),
+        tuple(
+            (
+                c.organization,
+                c.kind,
+                c.description,
+                c.promised,
+                c.delivered,
+                c.unit,
+                c.percent,
+                "" if c.due_date is None else c.due_date,
+            )
+            for c in report.commitments
+        ),
+    )
+    surveys = DisplayTable(
+        "surveys",
+        _("Mean agreement (1–5) per question"),
+        (_("Survey"), _("Question"), _("Mean"), _("Responses")),
+        tuple((r.survey, r.question, r.mean, r.responses) for r in report.survey_results),
+    )
+    result = [kpis, commitments, surveys]
+    if report.highlights is not None:
+        result.append(
+            DisplayTable(
+                "highlights",
+                _("Highlights from comments"),
+                (_("Comment"),),
+                tuple((t,) for t in report.highlights),
+            )
+        )
+    return result
+
+
+def health_tables(reasons: Iterable[dict[str, Any]], trend: Iterable[Any]) -> list[DisplayTable]:
+    """The partnership health page's tables: the score's components (``reason_lines``) and
+    the daily trend (``HealthSnapshot`` rows)."""
+    components = DisplayTable(
+        "components",
+        _("Components of the score"),
+        (_("Component"), _("Points"), _("Weight"), _("Reason")),
+        tuple(
+            (
+                r["label"],
+                r["points"] if r["counted"] else "—",
+                r["weight"],
+                r["text"],
+            )
+            for r in reasons
+        ),
+    )
+    daily = DisplayTable(
+        "trend",
+        _("Daily health score"),
+        (_("Date"), _("Score"), _("Band")),
+        tuple(
+            (s.date, "—" if s.score is None else s.score, str(s.get_band_display())) for s in trend
+        ),
+    )
+    return [components, daily]

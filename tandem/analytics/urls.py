@@ -64,4 +64,14 @@ urlpatterns = [
         views.partnership_health,
         name="partnership_health",
     ),
+    path(
+        "partnerships/<uuid:public_id>/review/export/<slug:table>.<slug:fmt>",
+        views.review_report_export,
+        name="review_export",
+    ),
+    path(
+        "partnerships/<uuid:public_id>/health/export/<slug:table>.<slug:fmt>",
+        views.partnership_health_export,
+        name="partnership_health_export",
+    ),
 ]

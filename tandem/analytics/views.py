@@ -22,17 +22,21 @@ from tandem.partnerships.selectors import partnerships_for
 
 from . import charts, exports, health, pdf, permissions, selectors
 from .forms import FiltersForm, dashboard_filters
-from .presentation import dashboard_tables, funnel_label, reason_lines
+from .presentation import (
+    dashboard_tables,
+    funnel_label,
+    health_tables,
+    reason_lines,
+    review_tables,
+)
 
 
 # --- partnership health ------------------------------------------------------------------------
-@login_required
-@require_GET
-def partnership_health(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    """Today's health (computed live), its reasons, and the kept daily trend."""
+def _health(request: HttpRequest, public_id: UUID) -> dict[str, Any]:
+    """Today's health (computed live), its reasons and the kept daily trend, for a partnership
+    the viewer may see (404 otherwise)."""
     partnership = get_object_or_404(partnerships_for(request.user), public_id=public_id)
-    today = timezone.localdate()
-    current = health.score(selectors.health_inputs(partnership, today))
+    current = health.score(selectors.health_inputs(partnership, timezone.localdate()))
     reasons = [
         {
             "component": r.component,
@@ -44,7 +48,20 @@ def partnership_health(request: HttpRequest, public_id: UUID) -> HttpResponse:
         }
         for r in current.reasons
     ]
-    trend = list(selectors.health_trend(request.user, partnership))
+    return {
+        "partnership": partnership,
+        "current": current,
+        "reasons": reason_lines(reasons),
+        "trend": list(selectors.health_trend(request.user, partnership)),
+    }
+
+
+@login_required
+@require_GET
+def partnership_health(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """Today's health (computed live), its reasons, and the kept daily trend."""
+    context = _health(request, public_id)
+    trend = context["trend"]
     chart = charts.line_chart(
         _("Health score over time"),
         [s.date.isoformat() for s in trend],
@@ -54,15 +71,26 @@ def partnership_health(request: HttpRequest, public_id: UUID) -> HttpResponse:
         request,
         "analytics/partnership_health.html",
         {
-            "partnership": partnership,
-            "current": current,
-            "reasons": reason_lines(reasons),
-            "trend": trend,
+            **context,
             "chart": chart,
             "at_risk_below": health.AT_RISK_BELOW,
             "healthy_from": health.HEALTHY_FROM,
         },
     )
+
+
+@login_required
+@require_GET
+def partnership_health_export(
+    request: HttpRequest, public_id: UUID, table: str, fmt: str
+) -> HttpResponse:
+    """One table of the health page (``components`` or ``trend``) as CSV or Excel."""
+    context = _health(request, public_id)
+    display = {t.key: t for t in health_tables(context["reasons"], context["trend"])}
+    if table not in display:
+        raise Http404
+    name = f"partnership-health-{table}-{timezone.localdate().isoformat()}"
+    return exports.table_response(display[table], fmt, name)
 
 
 # --- dashboards -----------------------------------------------------------------------------
@@ -193,18 +221,10 @@ def dashboard_export(
         return HttpResponseBadRequest(errors, content_type="text/plain; charset=utf-8")
     board = selectors.dashboard(scope, filters, programs=programs)
     display = {t.key: t for t in dashboard_tables(board)}
-    if table not in display or fmt not in ("csv", "xlsx"):
+    if table not in display:
         raise Http404
     name = f"{kind}-{table}-{timezone.localdate().isoformat()}"
-    if fmt == "csv":
-        response = HttpResponse(exports.table_csv(display[table]), content_type="text/csv")
-    else:
-        response = HttpResponse(
-            exports.table_xlsx(display[table]),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
-    return response
+    return exports.table_response(display[table], fmt, name)
 
 
 @login_required
@@ -260,3 +280,18 @@ def review_report_pdf(request: HttpRequest, public_id: UUID) -> HttpResponse:
     name = f"partnership-review-{report.today.isoformat()}.pdf"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+@login_required
+@require_GET
+def review_report_export(
+    request: HttpRequest, public_id: UUID, table: str, fmt: str
+) -> HttpResponse:
+    """One table of the review report (``kpis``, ``commitments``, ``surveys``, and
+    ``highlights`` for viewers who may read free text) as CSV or Excel."""
+    report = _review(request, public_id)
+    display = {t.key: t for t in review_tables(report)}
+    if table not in display:
+        raise Http404
+    name = f"partnership-review-{table}-{report.today.isoformat()}"
+    return exports.table_response(display[table], fmt, name)
