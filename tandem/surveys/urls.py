@@ -25,5 +25,15 @@ urlpatterns = [
     path("<uuid:public_id>/invite/", views.survey_invite, name="invite"),
     path("<uuid:public_id>/preview/", views.survey_preview, name="preview"),
     path("<uuid:public_id>/results/", views.survey_results, name="results"),
+    path(
+        "<uuid:public_id>/results/export.<slug:fmt>",
+        views.survey_results_export,
+        name="results_export",
+    ),
+    path(
+        "<uuid:public_id>/results/export/<slug:key>.<slug:fmt>",
+        views.survey_question_export,
+        name="results_question_export",
+    ),
     path("<uuid:public_id>/responses/", views.survey_responses, name="responses"),
 ]

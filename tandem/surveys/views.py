@@ -16,12 +16,14 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from tandem.analytics.exports import table_response
 from tandem.core.errors import DomainError, PermissionDeniedError
 
-from . import selectors, services
+from . import result_tables, selectors, services
 from .forms import (
     InviteForm,
     QuestionEditForm,
@@ -333,6 +335,10 @@ def survey_results(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         {
             "survey": survey,
             "results": results,
+            "summary": result_tables.summary_table(results),
+            "exportable": {
+                q.key for q in results.questions if result_tables.question_table(results, q)
+            },
             "can_read_responses": can_read_individual_responses(request.user, survey),
         },
     )
@@ -353,6 +359,33 @@ def survey_responses(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse
         "surveys/responses.html",
         {"survey": survey, "page_obj": page_obj, "responses": page_obj.object_list},
     )
+
+
+@login_required
+@require_GET
+def survey_results_export(request: HttpRequest, public_id: uuid.UUID, fmt: str) -> HttpResponse:
+    """The results page's summary (answers, averages, NPS per question) as CSV or Excel."""
+    survey = selectors.survey_detail(request.user, public_id)
+    results = selectors.survey_results(request.user, survey)
+    name = f"survey-results-{timezone.localdate().isoformat()}"
+    return table_response(result_tables.summary_table(results), fmt, name)
+
+
+@login_required
+@require_GET
+def survey_question_export(
+    request: HttpRequest, public_id: uuid.UUID, key: str, fmt: str
+) -> HttpResponse:
+    """The table beside one question on the results page as CSV or Excel: the same
+    suppression, and free text only for viewers who read it on the page (404 otherwise)."""
+    survey = selectors.survey_detail(request.user, public_id)
+    results = selectors.survey_results(request.user, survey)
+    result = next((q for q in results.questions if q.key == key), None)
+    table = None if result is None else result_tables.question_table(results, result)
+    if table is None:
+        raise Http404
+    name = f"survey-results-{key}-{timezone.localdate().isoformat()}"
+    return table_response(table, fmt, name)
 
 
 # --- Answering ---------------------------------------------------------------------------------
