@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from tandem.api.main import api
+from tandem.core.views import favicon
 
 urlpatterns = [
     path("", include("tandem.dashboards.urls")),
@@ -20,4 +21,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("favicon.ico", favicon, name="favicon"),
 ]
