@@ -36,7 +36,7 @@ from tandem.organizations.models import (
 )
 from tandem.partnerships.models import Partnership
 
-from . import extras, hires, profiles
+from . import cohorts, extras, hires, profiles
 
 DEMO_PASSWORD = "tandem-demo-2026"  # noqa: S105 - printed on purpose for the demo
 DEMO_DOMAIN = "demo.tandem.test"
@@ -766,6 +766,7 @@ def _build(seed: int) -> None:
     extras.build_partnership_details(rng, partnerships, orgs, partner_staff, named, reference_day)
     hires.build_hires(seed)
     profiles.build_demo_profiles(seed, reference_day)
+    cohorts.build_completed_cohort(seed)
 
 
 def _build_applications(
