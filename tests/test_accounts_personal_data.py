@@ -52,6 +52,7 @@ def test_export_is_my_data_as_json(client, ada):
             "role": "student",
             "program": "Software engineering",
             "year_of_study": 2,
+            "completed_on": None,
         }
     ]
     for name in personal_data._EXPORTERS:
