@@ -345,6 +345,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-examples", type=int, default=5)
     parser.add_argument("--checks", default=CHECKS)
     parser.add_argument("--phases", default="examples,coverage,fuzzing")
+    parser.add_argument("--paths", default="", help="only paths matching this regex")
     parser.add_argument("--request-timeout", type=float, default=30.0)
     parser.add_argument("--summary-only", action="store_true", help="only re-read reports")
     args = parser.parse_args(argv)
@@ -362,8 +363,9 @@ def main(argv: list[str] | None = None) -> int:
             write_config(config, {**ids, "token": [token_id]})
             # Schemathesis reuses ids from earlier responses: it would revoke the run's own
             # token (listed by GET /accounts/tokens) half-way. That operation runs last.
+            only = ["--include-path-regex", args.paths] if args.paths else []
             for part, selector in (
-                ("main", ["--exclude-path-regex", REVOKE]),
+                ("main", [*only, "--exclude-path-regex", REVOKE]),
                 ("revoke", ["--include-path-regex", REVOKE]),
             ):
                 print(f"== {role} ({part})", flush=True)
