@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from tandem.core.exports import DisplayTable
 from tandem.organizations.models import Sector
 
 from . import tables
@@ -80,19 +80,7 @@ def reason_lines(reasons: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     ]
 
 
-# --- dashboard tables: one shape for the page, CSV and Excel ---------------------------------
-SUPPRESSED = "*"
-
-
-@dataclass(frozen=True)
-class DisplayTable:
-    """A table as shown and exported: ``None`` cells are suppressed (shown as ``mark``)."""
-
-    key: str
-    caption: str
-    headers: tuple[str, ...]
-    rows: tuple[tuple[Any, ...], ...]
-    mark: str = SUPPRESSED
+# --- dashboard tables: one shape for the page, CSV and Excel (tandem.core.exports) -----------
 
 
 def outcome_label(outcome: str) -> str:

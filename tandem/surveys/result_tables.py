@@ -1,5 +1,5 @@
 """Survey results as tables for CSV and Excel (the shape and writers of
-``tandem.analytics.exports``). The tables carry exactly what the results page shows: counts
+``tandem.core.exports``). The tables carry exactly what the results page shows: counts
 hidden there stay hidden (``<10``), averages under the threshold stay out, and free text
 only when the page shows it to this viewer."""
 
@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from tandem.analytics.presentation import DisplayTable
+from tandem.core.exports import DisplayTable
 
 from .models import SCALE_BOUNDS, QuestionType
 from .selectors import QuestionResult, SurveyResults

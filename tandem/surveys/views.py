@@ -20,8 +20,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from tandem.analytics.exports import table_response
 from tandem.core.errors import DomainError, PermissionDeniedError
+from tandem.core.exports import table_response
 
 from . import result_tables, selectors, services
 from .forms import (

@@ -1,5 +1,6 @@
-"""CSV and Excel files of the tables Tandem shows: dashboards, the partnership review report,
-partnership health and survey results all build a :class:`DisplayTable` and export it here.
+"""Tables as Tandem shows and exports them: dashboards, the partnership review report,
+partnership health and survey results all build a :class:`DisplayTable` and export it here
+as CSV or Excel.
 Text that a spreadsheet would run as a formula (starting with = + - @, tab or carriage
 return) is prefixed with an apostrophe; suppressed (``None``) cells keep the table's mark."""
 
@@ -7,13 +8,26 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.http import Http404, HttpResponse
 from openpyxl import Workbook
 
-from .presentation import SUPPRESSED, DisplayTable
+SUPPRESSED = "*"
+
+
+@dataclass(frozen=True)
+class DisplayTable:
+    """A table as shown and exported: ``None`` cells are suppressed (shown as ``mark``)."""
+
+    key: str
+    caption: str
+    headers: tuple[str, ...]
+    rows: tuple[tuple[Any, ...], ...]
+    mark: str = SUPPRESSED
+
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 FORMATS = ("csv", "xlsx")
