@@ -21,7 +21,6 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import TruncMonth
 
 from tandem.applications.models import Application, HireOutcome, Stage
 from tandem.organizations.models import Membership, Organization, Role, Sector
@@ -167,23 +166,34 @@ def _ratings(scope: Scope, filters: Filters, threshold: int) -> tuple[RatingPoin
             response__respondent__memberships__role=Role.STUDENT,
             response__respondent__memberships__program=filters.program,
         )
-    rows = (
-        answers.annotate(month=TruncMonth("response__submitted_on"))
-        .values("month")
-        .annotate(mean=Avg("number"), responses=Count("response", distinct=True))
-        .order_by("month")
+    # Grouped by day in the database and rolled up to months here: a response is submitted
+    # on one day, so distinct responses per day add up to distinct responses per month, and
+    # grouping by the plain column avoids a per-row date-truncation call (a Python function
+    # on SQLite: 60,000 answers cost ~100 ms that way).
+    days = (
+        answers.values("response__submitted_on")
+        .annotate(
+            total=Sum("number"), answers=Count("pk"), responses=Count("response", distinct=True)
+        )
+        .order_by("response__submitted_on")
     )
+    months: dict[date, list[Any]] = {}
+    for row in days:
+        day = row["response__submitted_on"]
+        if isinstance(day, datetime):
+            day = day.date()
+        sums = months.setdefault(day.replace(day=1), [Decimal(0), 0, 0])
+        sums[0] += Decimal(str(row["total"] or 0))
+        sums[1] += row["answers"]
+        sums[2] += row["responses"]
     points = []
-    for row in rows:
-        month = row["month"]
-        if isinstance(month, datetime):
-            month = month.date()
-        enough = row["responses"] >= threshold
+    for month, (total, count, responses) in months.items():
+        enough = responses >= threshold and count > 0
         points.append(
             RatingPoint(
                 month=month,
-                mean=Decimal(row["mean"]).quantize(Decimal("0.01")) if enough else None,
-                responses=row["responses"] if enough else None,
+                mean=(total / count).quantize(Decimal("0.01")) if enough else None,
+                responses=responses if enough else None,
             )
         )
     return tuple(points)
