@@ -186,12 +186,14 @@ def test_page_or_offset_past_the_bound_is_422_naming_the_field(client, path, nam
     assert list(response.json()["errors"]) == [name]
 
 
-@pytest.mark.parametrize(("path", "name"), _paginated_operations())
+# Lists under an object (``/…/{id}/…``) need that object to answer 200; the bound itself is
+# checked for them too, before the lookup, by the 422 test above.
+@pytest.mark.parametrize(
+    ("path", "name"), [(p, n) for p, n in _paginated_operations() if "{" not in p]
+)
 def test_the_last_allowed_page_or_offset_answers_an_empty_list(client, path, name):
     from tandem.core.pagination import MAX_OFFSET, MAX_PAGE
 
-    if "{" in path:
-        pytest.skip("needs an object; the bound is checked before the handler runs")
     admin = UserFactory(is_staff=True, is_superuser=True)
     value = MAX_PAGE if name == "page" else MAX_OFFSET
     response = client.get(path, {name: value, "page_size": 100}, **_bearer(admin))
