@@ -112,3 +112,52 @@ def test_production_check_deploy_passes_behind_a_tls_proxy(tmp_path):
     # (include subdomains, preload list): see docs/operations.md.
     warnings = set(re.findall(r"\(security\.(W\d+)\)", output))
     assert warnings <= {"W005", "W021"}, output
+
+
+SITE = "import django; django.setup(); from django.conf import settings; print(settings.SITE_URL)"
+
+
+def _site(env_overrides: dict[str, str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TANDEM_")}
+    env.update({"DJANGO_SETTINGS_MODULE": "tandem.config.settings", "PYTHONPATH": str(REPO)})
+    env.update({"TANDEM_DATA_DIR": str(tmp_path), **env_overrides})
+    return subprocess.run(
+        [sys.executable, "-c", SITE],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize(
+    ("overrides", "expected"),
+    [
+        ({}, "http://127.0.0.1:8000"),
+        (
+            {
+                "TANDEM_ENV": "production",
+                "TANDEM_SECRET_KEY": GOOD_KEY,
+                "TANDEM_ALLOWED_HOSTS": "tandem.example.org,www.example.org",
+            },
+            "https://tandem.example.org",
+        ),
+        (
+            {"TANDEM_SITE_URL": "https://careers.example.ac.uk/tandem/"},
+            "https://careers.example.ac.uk/tandem",
+        ),
+    ],
+)
+def test_site_url_for_links_in_emails(tmp_path, overrides, expected):
+    result = _site(overrides, tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == expected
+
+
+@pytest.mark.parametrize("value", ["tandem.example.org", "/tandem", "ftp://x.org", "https://"])
+def test_a_site_url_that_is_not_an_absolute_http_address_is_refused(tmp_path, value):
+    result = _site({"TANDEM_SITE_URL": value}, tmp_path)
+    assert result.returncode != 0
+    assert "TANDEM_SITE_URL must be an absolute http(s) address" in result.stderr

@@ -299,8 +299,9 @@ def test_old_signatures_expire(settings):
 
 
 def test_invitations_need_an_open_published_survey_and_are_sent(
-    mailoutbox, django_capture_on_commit_callbacks
+    mailoutbox, django_capture_on_commit_callbacks, settings
 ):
+    settings.SITE_URL = "https://tandem.example.org"
     cast = survey_cast()
     draft = survey_with_questions(cast.institution, publish=False)
     with pytest.raises(ConflictError):
@@ -308,12 +309,13 @@ def test_invitations_need_an_open_published_survey_and_are_sent(
     survey = survey_with_questions(cast.institution)
     with django_capture_on_commit_callbacks(execute=True):
         invite(survey, email="Someone@Example.com")
-    assert len(mailoutbox) == 1 and "/surveys/r/" in mailoutbox[0].body
+    # Absolute links: the invitee reads the e-mail outside the site.
+    assert len(mailoutbox) == 1 and "https://tandem.example.org/surveys/r/" in mailoutbox[0].body
     with pytest.raises(ConflictError):
         invite(survey, email="someone@example.com")
     with django_capture_on_commit_callbacks(execute=True):
         services.invitation_create(actor=None, survey=survey, user=cast.student)
-    assert "/surveys/answer/" in mailoutbox[1].body
+    assert "https://tandem.example.org/surveys/answer/" in mailoutbox[1].body
 
 
 def test_anonymity_cannot_change_after_responses():

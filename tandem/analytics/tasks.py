@@ -8,6 +8,8 @@ from typing import Any
 
 from django_tasks import task
 
+from tandem.core.links import absolute_url
+
 logger = logging.getLogger(__name__)
 
 
@@ -60,9 +62,8 @@ def send_health_alert(snapshot_id: int) -> int:
     )
     seen: set[int] = set()
     sent = 0
-    base = getattr(settings, "SITE_URL", "").rstrip("/")
-    url = base + reverse(
-        "analytics:partnership_health", kwargs={"public_id": partnership.public_id}
+    url = absolute_url(
+        reverse("analytics:partnership_health", kwargs={"public_id": partnership.public_id})
     )
     for membership in recipients:
         user = membership.user

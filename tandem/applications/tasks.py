@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import translation
 from django_tasks import task
 
+from tandem.core.links import absolute_url
 from tandem.organizations.models import Membership
 
 from .models import Application, Stage
@@ -62,14 +63,14 @@ def notify_stage_change(
     if application is None:
         logger.warning("stage-change notice skipped: application no longer exists")
         return 0
-    base_url = getattr(settings, "SITE_URL", "").rstrip("/")
     context = {
         "application": application,
         "opportunity": application.opportunity,
         "from_stage": from_stage,
         "to_stage": to_stage,
-        "url": base_url
-        + reverse("applications:detail", kwargs={"public_id": application.public_id}),
+        "url": absolute_url(
+            reverse("applications:detail", kwargs={"public_id": application.public_id})
+        ),
     }
     sent = 0
     student = application.student

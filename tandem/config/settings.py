@@ -8,6 +8,7 @@ demo secret key or with DEBUG on. See ``docs/operations.md`` and ``.env.example`
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -45,6 +46,21 @@ DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 ALLOWED_HOSTS = [h.strip() for h in env("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in env("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+
+# The address people reach Tandem at, for links in e-mails (survey invitations, application
+# notices, match results, health alerts): those are read outside the site, so a link must be
+# absolute. Default: https:// + the first allowed host in production, the local server else.
+_default_site = (
+    f"https://{ALLOWED_HOSTS[0]}"
+    if ENVIRONMENT == "production" and ALLOWED_HOSTS
+    else "http://127.0.0.1:8000"
+)
+SITE_URL = env("SITE_URL", _default_site).strip().rstrip("/")
+if not re.fullmatch(r"https?://[^/\s]+(/\S*)?", SITE_URL):
+    raise ImproperlyConfigured(
+        f"TANDEM_SITE_URL must be an absolute http(s) address such as "
+        f"https://tandem.example.org, not {SITE_URL!r}."
+    )
 
 INSTALLED_APPS = [
     "django.contrib.admin",

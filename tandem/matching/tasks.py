@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import translation
 from django_tasks import task
 
+from tandem.core.links import absolute_url
 from tandem.organizations.models import Membership
 
 from .models import MatchResult, MatchRound, MentorPair, MentorProgram
@@ -42,8 +43,7 @@ def _send(to: Any, template: str, context: dict[str, Any]) -> None:
 
 
 def _url(name: str, public_id: Any) -> str:
-    base = getattr(settings, "SITE_URL", "").rstrip("/")
-    return base + reverse(name, kwargs={"public_id": public_id})
+    return absolute_url(reverse(name, kwargs={"public_id": public_id}))
 
 
 @task()

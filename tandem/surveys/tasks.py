@@ -16,6 +16,8 @@ from django.urls import reverse
 from django.utils import translation
 from django_tasks import task
 
+from tandem.core.links import absolute_url
+
 from .models import SurveyInvitation
 
 logger = logging.getLogger(__name__)
@@ -25,10 +27,11 @@ def answer_url(invitation: SurveyInvitation) -> str:
     """Signed-in invitees answer on their page; everyone else through the signed link."""
     from .services import invitation_token
 
-    base = getattr(settings, "SITE_URL", "").rstrip("/")
     if invitation.user_id is not None:
-        return base + reverse("surveys:answer", kwargs={"public_id": invitation.public_id})
-    return base + reverse("surveys:answer_link", kwargs={"token": invitation_token(invitation)})
+        return absolute_url(reverse("surveys:answer", kwargs={"public_id": invitation.public_id}))
+    return absolute_url(
+        reverse("surveys:answer_link", kwargs={"token": invitation_token(invitation)})
+    )
 
 
 @task()
