@@ -541,5 +541,13 @@ def extraction_job_list(request: HttpRequest) -> Any:
 
 @router.get("/extraction-jobs/{job_id}", response=ExtractionJobOut)
 def extraction_job_detail(request: HttpRequest, job_id: UUID) -> Any:
-    """A job with its progress (poll it until ``status`` is done or failed)."""
+    """A job with its progress (poll it until ``status`` is done, failed or cancelled)."""
     return selectors.extraction_job_get_or_404(request.user, job_id)
+
+
+@router.post("/extraction-jobs/{job_id}/cancel", response=ExtractionJobOut)
+def extraction_job_cancel(request: HttpRequest, job_id: UUID) -> Any:
+    """Cancel a queued or running job (who may start one for its institution may). A running
+    job stops between chunks and keeps what it wrote. 409 once the job has ended."""
+    job = selectors.extraction_job_get_or_404(request.user, job_id)
+    return services_jobs.extraction_job_cancel(actor=request.user, job=job)

@@ -142,6 +142,11 @@ def can_start_extraction_job(user: Any, institution: Organization) -> bool:
     return can_create_program(user, institution)
 
 
+def can_cancel_extraction_job(user: Any, job: ExtractionJob) -> bool:
+    """Cancel a job: whoever may start a job for its institution."""
+    return can_start_extraction_job(user, job.institution)
+
+
 def visible_extraction_jobs(user: Any) -> QuerySet[ExtractionJob]:
     """Extraction jobs of the institutions where ``user`` is an educator or coordinator."""
     if is_platform_admin(user):

@@ -49,7 +49,7 @@ from .models import (
     PostingImport,
     Program,
 )
-from .permissions import can_start_extraction_job
+from .permissions import can_cancel_extraction_job, can_start_extraction_job
 from .reports import DEMAND_STATUSES
 from .tasks import run_extraction_job
 
@@ -147,6 +147,40 @@ def extraction_job_start(
     return job
 
 
+@transaction.atomic
+def extraction_job_cancel(*, actor: Any, job: ExtractionJob) -> ExtractionJob:
+    """Cancel a queued or running job; whoever may start a job for its institution may.
+
+    A queued job is never claimed by the worker; a running one stops after the chunk it is
+    writing (the worker checks the status between chunks) and keeps what it already wrote.
+    Refused with a :class:`ConflictError` once the job is done, failed or cancelled."""
+    if not can_cancel_extraction_job(actor, job):
+        raise PermissionDeniedError(
+            _("Only educators and coordinators of the institution cancel extraction jobs.")
+        )
+    locked = ExtractionJob.objects.select_for_update().get(pk=job.pk)
+    if locked.status not in ACTIVE_JOB_STATUSES:
+        raise ConflictError(
+            _(
+                "This job has already ended (%(status)s); only a queued or running job "
+                "can be cancelled."
+            )
+            % {"status": locked.get_status_display()}
+        )
+    now = timezone.now()
+    locked.status = JobStatus.CANCELLED
+    locked.finished_at = now
+    locked.save(update_fields=["status", "finished_at", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="curricula.extraction_job.cancel",
+        target=locked,
+        organizations=[locked.institution],
+        changes={"scope": locked.scope, "processed": locked.processed, "total": locked.total},
+    )
+    return locked
+
+
 def _fail_stale_jobs(key: str) -> None:
     """A worker that died leaves its job ``running``; free the scope after a while."""
     ExtractionJob.objects.filter(
@@ -179,7 +213,9 @@ def _items(
 # --- Running (in the worker) ----------------------------------------------------------------
 def extraction_job_run(*, job_id: int, mode: Mode | None = None) -> int:
     """Run a queued job in chunks, writing progress after each; returns the items processed.
-    A job that is not queued (already claimed, finished or failed) is left alone. ``mode``
+    A job that is not queued (already claimed, finished, failed or cancelled) is left alone.
+    Between chunks the job's status is read again: once it is no longer running (cancelled,
+    or marked failed as stale) the run stops and keeps the chunks it wrote. ``mode``
     defaults to the best the worker has (the benchmark sets it)."""
     now = timezone.now()
     claimed = ExtractionJob.objects.filter(pk=job_id, status=JobStatus.QUEUED).update(
@@ -212,9 +248,12 @@ def extraction_job_run(*, job_id: int, mode: Mode | None = None) -> int:
                 updated_at=timezone.now(),
             )
             job.changed += changed
+            if not ExtractionJob.objects.filter(pk=job.pk, status=JobStatus.RUNNING).exists():
+                logger.info("extraction job %s stopped after %s items", job.pk, done)
+                return done
     except Exception as exc:
         logger.exception("extraction job %s failed", job.pk)
-        ExtractionJob.objects.filter(pk=job.pk).update(
+        ExtractionJob.objects.filter(pk=job.pk, status=JobStatus.RUNNING).update(
             status=JobStatus.FAILED,
             finished_at=timezone.now(),
             updated_at=timezone.now(),
@@ -223,7 +262,7 @@ def extraction_job_run(*, job_id: int, mode: Mode | None = None) -> int:
         raise
     if job.scope == ExtractionScope.IMPORT and job.posting_import is not None:
         _close_import(job.posting_import)
-    ExtractionJob.objects.filter(pk=job.pk).update(
+    ExtractionJob.objects.filter(pk=job.pk, status=JobStatus.RUNNING).update(
         status=JobStatus.DONE,
         processed=done,
         total=done,  # items deleted while the job ran no longer count

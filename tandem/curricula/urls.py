@@ -34,4 +34,9 @@ urlpatterns = [
     path(
         "extraction-jobs/<uuid:public_id>/", views_jobs.extraction_job_detail, name="extraction_job"
     ),
+    path(
+        "extraction-jobs/<uuid:public_id>/cancel/",
+        views_jobs.extraction_job_cancel,
+        name="extraction_job_cancel",
+    ),
 ]

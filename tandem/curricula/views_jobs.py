@@ -1,4 +1,5 @@
-"""Batch skill extraction jobs: start one, follow its progress (HTMX polling), list them.
+"""Batch skill extraction jobs: start one, follow its progress (HTMX polling), cancel it,
+list them.
 
 Jobs are for an institution's educators and coordinators: others get 403 on the list and
 start pages and 404 on a job they may not see.
@@ -18,13 +19,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from tandem.core.errors import DomainError, PermissionDeniedError
+from tandem.core.errors import ConflictError, DomainError, PermissionDeniedError
 from tandem.core.forms import add_domain_error
 
 from . import selectors, services_jobs
 from .batch import job_mode
 from .forms import ExtractionJobForm
-from .permissions import creatable_institutions, visible_imports
+from .permissions import can_cancel_extraction_job, creatable_institutions, visible_imports
 
 PER_PAGE = 20
 
@@ -90,9 +91,28 @@ def extraction_job_start(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def extraction_job_cancel(request: HttpRequest, public_id: Any) -> HttpResponse:
+    job = selectors.extraction_job_get_or_404(request.user, public_id)
+    try:
+        services_jobs.extraction_job_cancel(actor=request.user, job=job)
+    except PermissionDeniedError as exc:
+        raise PermissionDenied(exc.message) from exc
+    except ConflictError as exc:
+        return _detail(request, job, error=exc.message, status=exc.status)
+    messages.success(
+        request, _("Job cancelled; the items it had already extracted keep their skills.")
+    )
+    return redirect("curricula:extraction_job", public_id=job.public_id)
+
+
+@login_required
 @require_GET
 def extraction_job_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
-    job = selectors.extraction_job_get_or_404(request.user, public_id)
+    return _detail(request, selectors.extraction_job_get_or_404(request.user, public_id))
+
+
+def _detail(request: HttpRequest, job: Any, error: str = "", status: int = 200) -> HttpResponse:
     template = "curricula/extraction_job.html"
     htmx = getattr(request, "htmx", None)
     if htmx and not htmx.boosted:
@@ -108,5 +128,8 @@ def extraction_job_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
             "batch_mode": job_mode(),
             "stalled": stalled,
             "stale_minutes": int(services_jobs.STALE_AFTER.total_seconds() // 60),
+            "can_cancel": job.is_active and can_cancel_extraction_job(request.user, job),
+            "cancel_error": error,
         },
+        status=status,
     )
