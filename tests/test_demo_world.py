@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from django.db.models import Count, F, Q
 
@@ -116,3 +118,27 @@ def test_demo_world_records_hires_for_a_realistic_share_of_completed_placements(
     for record in HireRecord.objects.filter(outcome="hired").select_related("application"):
         assert record.start_date >= completion_date(record.application)
         assert record.job_title and record.actor is not None
+
+
+@pytest.mark.django_db
+def test_demo_world_shows_eastmoors_hires_on_its_institution_dashboard():
+    """Eastmoor's past cohort gives its dashboard enough completed placements, with and
+    without a recorded hire, for the funnel to show "completed" and "hired"."""
+    from tandem.analytics import selectors
+    from tandem.analytics.presentation import dashboard_tables
+
+    build_demo_world(seed=2026)
+    eastmoor = Organization.objects.get(slug="eastmoor-university")
+    past = Application.objects.filter(institution=eastmoor, opportunity__status="filled").filter(
+        opportunity__end_date__lt=date.today()
+    )
+    assert past.filter(stage=Stage.COMPLETED).count() >= 36
+    board = selectors.dashboard(
+        selectors.Scope(kind="institution", organization=eastmoor), selectors.Filters()
+    )
+    funnel = dashboard_tables(board)[0]
+    counts = {str(label): count for label, count, _rate in funnel.rows}
+    hired = Application.objects.filter(institution=eastmoor, hire_outcome="hired").count()
+    completed = Application.objects.filter(institution=eastmoor, stage=Stage.COMPLETED).count()
+    assert hired >= 10 and completed - hired >= 10
+    assert list(counts.values())[-2:] == [completed, hired]

@@ -36,7 +36,7 @@ from tandem.organizations.models import (
 )
 from tandem.partnerships.models import Partnership
 
-from . import cohorts, extras, hires, profiles
+from . import cohorts, extras, hires, past_cohort, profiles
 
 DEMO_PASSWORD = "tandem-demo-2026"  # noqa: S105 - printed on purpose for the demo
 DEMO_DOMAIN = "demo.tandem.test"
@@ -764,6 +764,7 @@ def _build(seed: int) -> None:
     # Applications (800), over every stage, never more seat holders than seats.
     _build_applications(rng, students, opportunities, partner_staff, named, orgs)
     extras.build_partnership_details(rng, partnerships, orgs, partner_staff, named, reference_day)
+    past_cohort.build_past_cohort(seed)
     hires.build_hires(seed)
     profiles.build_demo_profiles(seed, reference_day)
     cohorts.build_completed_cohort(seed)
