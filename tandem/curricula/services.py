@@ -643,7 +643,7 @@ def posting_import_extract(*, import_id: int) -> int:
             )
             if not chunk:
                 break
-            texts = [f"{p.title}\n{p.description}" for p in chunk]
+            texts = [posting_text(p) for p in chunk]
             results = extractor.extract_many(texts, top_k=POSTING_SKILLS, mode=REQUEST_MODE)
             for posting, matches in zip(chunk, results, strict=True):
                 posting.skills = [m.uri for m in matches]
@@ -674,6 +674,17 @@ def posting_import_delete(*, actor: Any, batch: PostingImport) -> None:
     batch.delete()
 
 
+def posting_text(posting: JobPosting) -> str:
+    """The text of an imported posting that the extractor reads (import and re-run jobs)."""
+    return f"{posting.title}\n{posting.description}"
+
+
+def opportunity_text(opportunity: Any) -> str:
+    """The text of an opportunity that the extractor reads; its hash is the fingerprint of
+    :class:`OpportunityDemand`, so the gap report and extraction jobs must share it."""
+    return f"{opportunity.title}\n{opportunity.description}\n{opportunity.skills_wanted}"
+
+
 def opportunity_demand_refresh(opportunities: Any) -> dict[int, list[str]]:
     """ESCO URIs of each opportunity (title, description, skills wanted), extracted once per
     text and kept in :class:`OpportunityDemand`."""
@@ -687,7 +698,7 @@ def opportunity_demand_refresh(opportunities: Any) -> dict[int, list[str]]:
     out: dict[int, list[str]] = {}
     stale: list[tuple[Any, str, str]] = []
     for o in opps:
-        text = f"{o.title}\n{o.description}\n{o.skills_wanted}"
+        text = opportunity_text(o)
         fp = hashlib.sha256(text.encode()).hexdigest()
         d = have.get(o.pk)
         if d is not None and d.fingerprint == fp:

@@ -51,6 +51,7 @@ from .models import (
 )
 from .permissions import can_cancel_extraction_job, can_start_extraction_job
 from .reports import DEMAND_STATUSES
+from .services import POSTING_SKILLS, opportunity_text, posting_text
 from .tasks import run_extraction_job
 
 logger = logging.getLogger(__name__)
@@ -59,7 +60,6 @@ CHUNK = 200  # items per transaction and progress update
 STALE_AFTER = timedelta(minutes=30)  # an active job with no progress for this long is dead
 MAX_ERRORS = 100
 SUGGESTIONS_PER_OUTCOME = 8
-POSTING_SKILLS = 10
 
 
 def _scope_key(
@@ -338,11 +338,6 @@ def _write_outcomes(extractor: BatchExtractor, outcomes: list[LearningOutcome]) 
     return len(changed)
 
 
-def opportunity_text(o: Opportunity) -> str:
-    """The text of an opportunity that the extractor reads (as the gap report does)."""
-    return f"{o.title}\n{o.description}\n{o.skills_wanted}"
-
-
 def _write_opportunities(extractor: BatchExtractor, opportunities: list[Opportunity]) -> int:
     texts = [opportunity_text(o) for o in opportunities]
     results = extractor.extract(texts, top_k=POSTING_SKILLS)
@@ -369,9 +364,7 @@ def _write_opportunities(extractor: BatchExtractor, opportunities: list[Opportun
 
 
 def _write_postings(extractor: BatchExtractor, postings: list[JobPosting]) -> int:
-    results = extractor.extract(
-        [f"{p.title}\n{p.description}" for p in postings], top_k=POSTING_SKILLS
-    )
+    results = extractor.extract([posting_text(p) for p in postings], top_k=POSTING_SKILLS)
     changed = []
     for posting, matches in zip(postings, results, strict=True):
         uris = [m.uri for m in matches]
