@@ -246,3 +246,27 @@ def test_a_list_body_is_no_empty_patch(client, settings):
         "Cannot parse request body (the body must be a JSON object)"
     )
     assert Partnership.objects.filter(pk=partnership.pk).values().get() == before
+
+
+def test_nul_characters_in_a_body_are_a_400(client, settings):
+    from tandem.organizations.models import Role
+    from tandem.partnerships.models import Partnership
+    from tests.factories import InstitutionFactory, PartnershipFactory, member
+
+    settings.DEBUG = True  # the reason is shown in debug mode only, as for malformed JSON
+    school = InstitutionFactory()
+    partnership = PartnershipFactory(institutions=[school], title="Cloud operations")
+    coordinator = member(school, Role.COORDINATOR)
+    before = Partnership.objects.filter(pk=partnership.pk).values().get()
+    for body in ({"title": "Cloud\x00ops"}, {"tags": ["a", {"b\x00": 1}]}):
+        response = client.patch(
+            f"/api/v1/partnerships/{partnership.public_id}",
+            body,
+            content_type="application/json",
+            **_bearer(coordinator),
+        )
+        assert response.status_code == 400, body
+        assert response.json()["detail"] == (
+            "Cannot parse request body (text must not contain NUL characters)"
+        )
+    assert Partnership.objects.filter(pk=partnership.pk).values().get() == before

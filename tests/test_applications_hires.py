@@ -383,3 +383,15 @@ def test_export_and_erasure_cover_the_outcome(cast):
     )
     app.refresh_from_db()
     assert app.hire_outcome == "hired"  # the funnel stays true
+
+
+@pytest.mark.parametrize("field", ["note", "job_title"])
+def test_api_refuses_nul_characters_without_saving(client, cast, field):
+    # PostgreSQL cannot store NUL in text: before the API refused it, this was a 500 there.
+    app = _completed(cast)
+    client.force_login(cast.recruiter)
+    payload = {"outcome": "hired", "start_date": "2026-09-01", field: "a\x00b"}
+    response = _api(client, app, payload)
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("application/problem+json")
+    assert _state(app) == ("", [], 0)

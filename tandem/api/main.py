@@ -46,13 +46,28 @@ class ObjectBodyParser(Parser):
     instances), so a body of ``"AAA"`` reached ``CourseIn`` as the string itself and
     created a course titled ``"AAA".title()`` = "Aaa", and ``[null, null]`` was an empty
     PATCH. Every operation's body is an object; anything else is a 400 like malformed JSON.
+
+    Text holding a NUL character (``"\\u0000"``) is refused the same way: PostgreSQL cannot
+    store it (a 500 there, while SQLite kept it), and Django's form fields refuse it too.
     """
 
     def parse_body(self, request: HttpRequest) -> dict[str, Any]:
         data = super().parse_body(request)
         if not isinstance(data, dict):
             raise ValueError("the body must be a JSON object")
+        if _holds_nul(data):
+            raise ValueError("text must not contain NUL characters")
         return data
+
+
+def _holds_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_holds_nul(v) for v in value)
+    return False
 
 
 def problem(
