@@ -29,7 +29,7 @@ from .models import (
     PostingImport,
     Program,
 )
-from .permissions import can_edit_program, can_view_gap, visible_imports
+from .permissions import can_edit_program, can_view_gap
 
 router = Router(tags=["curriculum"])
 
@@ -484,15 +484,7 @@ def import_create(
 @router.get("/imports/{import_id}", response=ImportOut)
 def import_detail(request: HttpRequest, import_id: UUID) -> Any:
     """An import with its extraction progress."""
-    batch = (
-        visible_imports(request.user)
-        .select_related("institution")
-        .filter(public_id=import_id)
-        .first()
-    )
-    if batch is None:
-        raise Http404
-    return batch
+    return selectors.import_get_or_404(request.user, import_id)
 
 
 # --- Batch extraction jobs ------------------------------------------------------------------
@@ -514,11 +506,9 @@ def extraction_job_start(request: HttpRequest, payload: ExtractionJobIn) -> Any:
         if payload.program_id
         else None
     )
-    batch = None
-    if payload.import_id:
-        batch = visible_imports(request.user).filter(public_id=payload.import_id).first()
-        if batch is None:
-            raise Http404
+    batch = (
+        selectors.import_get_or_404(request.user, payload.import_id) if payload.import_id else None
+    )
     job = services_jobs.extraction_job_start(
         actor=request.user,
         scope=payload.scope,

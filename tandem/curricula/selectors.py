@@ -16,10 +16,11 @@ from .models import (
     MappingStatus,
     OutcomeComment,
     OutcomeSkill,
+    PostingImport,
     Program,
     SkillProposal,
 )
-from .permissions import visible_extraction_jobs, visible_programs
+from .permissions import visible_extraction_jobs, visible_imports, visible_programs
 
 T = TypeVar("T")
 
@@ -153,6 +154,13 @@ def extraction_job_list(viewer: Any) -> QuerySet[ExtractionJob]:
 def extraction_job_get_or_404(viewer: Any, public_id: UUID | str) -> ExtractionJob:
     """One extraction job the viewer may follow, else ``Http404``."""
     return _or_404(extraction_job_list(viewer).filter(public_id=public_id).first())
+
+
+def import_get_or_404(viewer: Any, public_id: UUID | str) -> PostingImport:
+    """One posting import the viewer may see (with its institution), else ``Http404``."""
+    return _or_404(
+        visible_imports(viewer).select_related("institution").filter(public_id=public_id).first()
+    )
 
 
 def _or_404(obj: T | None) -> T:

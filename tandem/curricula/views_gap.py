@@ -19,7 +19,7 @@ from tandem.core.errors import DomainError, PermissionDeniedError
 from . import gap, reports, selectors, services
 from .batch import job_mode
 from .forms import GapFilterForm, ImportForm
-from .models import ImportStatus, PostingImport, Program
+from .models import ImportStatus, Program
 from .permissions import can_edit_program, can_view_gap, creatable_institutions, visible_imports
 
 DRILL_LIMIT = 200
@@ -231,9 +231,7 @@ def import_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def import_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
-    batch = visible_imports(request.user).filter(public_id=public_id).first()
-    if batch is None:
-        raise Http404
+    batch = selectors.import_get_or_404(request.user, public_id)
     template = "curricula/import_detail.html"
     htmx = getattr(request, "htmx", None)
     if htmx and not htmx.boosted:
@@ -245,9 +243,7 @@ def import_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
 @login_required
 @require_POST
 def import_delete(request: HttpRequest, public_id: Any) -> HttpResponse:
-    batch: PostingImport | None = visible_imports(request.user).filter(public_id=public_id).first()
-    if batch is None:
-        raise Http404
+    batch = selectors.import_get_or_404(request.user, public_id)
     services.posting_import_delete(actor=request.user, batch=batch)
     messages.success(request, _("Import deleted."))
     return redirect("curricula:imports")

@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,7 +25,7 @@ from tandem.core.forms import add_domain_error
 from . import selectors, services_jobs
 from .batch import job_mode
 from .forms import ExtractionJobForm
-from .permissions import can_cancel_extraction_job, creatable_institutions, visible_imports
+from .permissions import can_cancel_extraction_job, creatable_institutions
 
 PER_PAGE = 20
 
@@ -65,11 +65,11 @@ def extraction_job_start(request: HttpRequest) -> HttpResponse:
     program = (
         selectors.program_get_or_404(request.user, data["program"]) if data["program"] else None
     )
-    batch = None
-    if data["posting_import"]:
-        batch = visible_imports(request.user).filter(public_id=data["posting_import"]).first()
-        if batch is None:
-            raise Http404
+    batch = (
+        selectors.import_get_or_404(request.user, data["posting_import"])
+        if data["posting_import"]
+        else None
+    )
     try:
         job = services_jobs.extraction_job_start(
             actor=request.user,
