@@ -4,19 +4,16 @@ goes out 182 days after the date (``tandem.surveys.triggers``)."""
 
 from __future__ import annotations
 
-import csv
-import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
-from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tandem.audit.services import audit_record
+from tandem.core.csv_import import CsvUpload, ImportResult, nothing_recorded
 from tandem.core.errors import DomainError, PermissionDeniedError
 
 from .models import Membership, Organization, Role
@@ -24,11 +21,6 @@ from .permissions import can_record_program_completion
 
 MAX_IMPORT_ROWS = 5000
 IMPORT_COLUMNS = ("email", "completed_on")
-
-
-def line_message(number: int, message: str) -> str:
-    """A file error as the page lists them: "Line 3: …" (the header is line 1)."""
-    return _("Line %(n)d: %(message)s") % {"n": number, "message": message}
 
 
 def _check_date(completed_on: date | None) -> str | None:
@@ -78,20 +70,10 @@ def membership_completion_set(
 
 
 @dataclass
-class CompletionImport:
+class CompletionImport(ImportResult):
     """What a CSV upload did: dates recorded or changed, rows already so, bad rows by line."""
 
     updated: int = 0
-    skipped: int = 0
-    errors: list[tuple[int, str]] = field(default_factory=list)
-
-
-def _decode(content: bytes) -> str:
-    try:
-        return content.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        message = _("The file is not UTF-8 text.")
-        raise DomainError(message, fields={"file": [_("Save the file as UTF-8 CSV.")]}) from exc
 
 
 @transaction.atomic
@@ -107,34 +89,19 @@ def membership_completions_import(
         raise PermissionDeniedError(
             _("Only the institution's coordinators record program completions.")
         )
-    if len(content) > settings.UPLOAD_MAX_BYTES:
-        message = _("The file is too large: the limit is %(limit)s.") % {
-            "limit": filesizeformat(settings.UPLOAD_MAX_BYTES)
-        }
-        raise DomainError(message, fields={"file": [message]})
-    reader = csv.DictReader(io.StringIO(_decode(content)))
-    header = [(h or "").strip().lower() for h in (reader.fieldnames or [])]
-    absent = [c for c in IMPORT_COLUMNS if c not in header]
-    if absent:
-        message = _("Missing columns: %(cols)s.") % {"cols": ", ".join(absent)}
-        raise DomainError(message, fields={"file": [line_message(1, message)]}, code="bad_header")
-    reader.fieldnames = header
+    result = CompletionImport()
+    upload = CsvUpload(
+        content, columns=IMPORT_COLUMNS, max_rows=MAX_IMPORT_ROWS, errors=result.errors
+    )
     students = {
         m.user.email.casefold(): m
         for m in Membership.objects.select_for_update()
         .filter(organization=institution, role=Role.STUDENT, is_active=True, user__is_active=True)
         .select_related("user")
     }
-    result = CompletionImport()
     changed: dict[int, tuple[Membership, date]] = {}
     today = timezone.localdate()
-    for line, raw in enumerate(reader, start=2):
-        if line - 1 > MAX_IMPORT_ROWS:
-            result.errors.append((line, _("More than %(n)d rows.") % {"n": MAX_IMPORT_ROWS}))
-            break
-        row = {k: (v or "").strip() for k, v in raw.items() if isinstance(k, str)}
-        if not any(row.values()):
-            continue
+    for line, row in upload:
         membership = students.get(row.get("email", "").casefold())
         if membership is None:
             result.errors.append((line, _("No student of this institution has that e-mail.")))
@@ -153,11 +120,7 @@ def membership_completions_import(
             continue
         changed[membership.pk] = (membership, completed_on)
     if not changed and not result.skipped and result.errors:
-        raise DomainError(
-            _("No row of the file could be recorded."),
-            fields={"file": [line_message(n, m) for n, m in result.errors[:50]]},
-            code="no_rows",
-        )
+        raise nothing_recorded(result.errors)
     rows = []
     now = timezone.now()
     for membership, completed_on in changed.values():

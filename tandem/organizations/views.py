@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tandem.accounts.models import User
+from tandem.core.csv_import import line_message
 from tandem.core.errors import DomainError, PermissionDeniedError
 from tandem.core.forms import add_domain_error
 
@@ -225,7 +226,7 @@ def completions_import(request: HttpRequest, public_id: str) -> HttpResponse:
     context = {
         "organization": org,
         "form": form,
-        "errors": [completions.line_message(n, m) for n, m in result.errors] if result else [],
+        "errors": [line_message(n, m) for n, m in result.errors] if result else [],
     }
     status = 422 if result is None else 200
     return render(request, "organizations/completions_import.html", context, status=status)

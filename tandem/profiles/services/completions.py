@@ -4,20 +4,17 @@ students' course skills (see :mod:`.rebuild`)."""
 
 from __future__ import annotations
 
-import csv
-import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tandem.accounts.models import User
 from tandem.audit.services import audit_record
+from tandem.core.csv_import import CsvUpload, ImportResult, nothing_recorded
 from tandem.core.errors import ConflictError, DomainError, PermissionDeniedError
 from tandem.curricula.models import Course
 from tandem.organizations.models import Membership, Organization, Role
@@ -29,11 +26,6 @@ from .rebuild import rebuild_student
 MAX_GRADE_LENGTH = 20
 MAX_IMPORT_ROWS = 5000
 IMPORT_COLUMNS = ("student_email", "course", "completed_on")
-
-
-def _line(number: int, message: str) -> str:
-    """A file error as the completions page lists them: "Line 3: …" (the header is line 1)."""
-    return _("Line %(n)d: %(message)s") % {"n": number, "message": message}
 
 
 def _clean_grade(grade: str) -> str:
@@ -118,21 +110,10 @@ def course_completion_delete(*, actor: Any, completion: CourseCompletion) -> Non
 
 
 @dataclass
-class CompletionImport:
+class CompletionImport(ImportResult):
     """What a CSV upload did: rows recorded, rows already recorded, bad rows by line."""
 
     created: int = 0
-    skipped: int = 0
-    errors: list[tuple[int, str]] = field(default_factory=list)
-
-
-def _decode(content: bytes) -> str:
-    try:
-        return content.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise DomainError(
-            _("The file is not UTF-8 text."), fields={"file": _("Save the file as UTF-8 CSV.")}
-        ) from exc
 
 
 def course_completions_import(
@@ -149,19 +130,10 @@ def course_completions_import(
         raise PermissionDeniedError(
             _("Only educators and coordinators of the institution record completions.")
         )
-    if len(content) > settings.UPLOAD_MAX_BYTES:
-        limit = filesizeformat(settings.UPLOAD_MAX_BYTES)
-        raise DomainError(
-            _("The file is too large: the limit is %(limit)s.") % {"limit": limit},
-            fields={"file": _("The file is too large: the limit is %(limit)s.") % {"limit": limit}},
-        )
-    reader = csv.DictReader(io.StringIO(_decode(content)))
-    header = [(h or "").strip().lower() for h in (reader.fieldnames or [])]
-    absent = [c for c in IMPORT_COLUMNS if c not in header]
-    if absent:
-        message = _("Missing columns: %(cols)s.") % {"cols": ", ".join(absent)}
-        raise DomainError(message, fields={"file": [_line(1, message)]}, code="bad_header")
-    reader.fieldnames = header
+    result = CompletionImport()
+    upload = CsvUpload(
+        content, columns=IMPORT_COLUMNS, max_rows=MAX_IMPORT_ROWS, errors=result.errors
+    )
 
     courses: dict[str, list[Course]] = {}
     for c in Course.objects.filter(program__institution=institution).select_related("program"):
@@ -178,16 +150,9 @@ def course_completions_import(
             "student_id", "course_id"
         )
     )
-    result = CompletionImport()
     rows: list[CourseCompletion] = []
     today = timezone.localdate()
-    for line, raw in enumerate(reader, start=2):
-        if line - 1 > MAX_IMPORT_ROWS:
-            result.errors.append((line, _("More than %(n)d rows.") % {"n": MAX_IMPORT_ROWS}))
-            break
-        row = {k: (v or "").strip() for k, v in raw.items() if isinstance(k, str)}
-        if not any(row.values()):
-            continue
+    for line, row in upload:
         email, course_key = row.get("student_email", ""), row.get("course", "")
         student_id = students.get(email.casefold())
         if student_id is None:
@@ -234,11 +199,7 @@ def course_completions_import(
             )
         )
     if not rows and not result.skipped and result.errors:
-        raise DomainError(
-            _("No row of the file could be recorded."),
-            fields={"file": [_line(n, m) for n, m in result.errors[:50]]},
-            code="no_rows",
-        )
+        raise nothing_recorded(result.errors)
     with transaction.atomic():
         CourseCompletion.objects.bulk_create(rows, batch_size=1000)
         result.created = len(rows)
