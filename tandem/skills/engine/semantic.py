@@ -84,6 +84,22 @@ class SemanticHit:
     span: tuple[int, int]
 
 
+def _save_cache(path: Path, pattern: str, **arrays: np.ndarray) -> None:
+    """Write an embedding cache atomically, then keep it and the two most recent other files
+    of its directory that match ``pattern``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp.npz")
+    np.savez(tmp, **arrays)  # type: ignore[arg-type]
+    os.replace(tmp, path)
+    others = sorted(
+        (p for p in path.parent.glob(pattern) if p != path),
+        key=lambda p: p.stat().st_mtime,
+        reverse=True,
+    )
+    for stale in others[2:]:
+        stale.unlink(missing_ok=True)
+
+
 class SemanticIndex:
     """Label embeddings of a taxonomy, with the label → concept grouping."""
 
@@ -145,18 +161,13 @@ class SemanticIndex:
             known.update(zip(missing, embed(missing).astype(np.float16), strict=True))
         self.embedded_now = len(missing)
         mat = np.stack([known[t] for t in texts]) if texts else np.zeros((0, 384), np.float16)
-        self.cache_dir.mkdir(parents=True, exist_ok=True)
-        tmp = self.cache_path.with_name(self.cache_path.name + ".tmp.npz")
-        np.savez(tmp, labels=np.asarray(texts, dtype=str), vectors=mat.astype(np.float16))
-        os.replace(tmp, self.cache_path)
         # Keep this cache and the two most recent others (e.g. with and without a label list).
-        others = sorted(
-            (p for p in self.cache_dir.glob(f"{MODEL_ID}-*.npz") if p != self.cache_path),
-            key=lambda p: p.stat().st_mtime,
-            reverse=True,
+        _save_cache(
+            self.cache_path,
+            f"{MODEL_ID}-*.npz",
+            labels=np.asarray(texts, dtype=str),
+            vectors=mat.astype(np.float16),
         )
-        for stale in others[2:]:
-            stale.unlink(missing_ok=True)
         return mat.astype(np.float32)
 
     def _load_or_build_definitions(self) -> np.ndarray:
@@ -171,18 +182,8 @@ class SemanticIndex:
         texts = self.definition_texts
         mat = embed(texts, batch_size=64) if texts else np.zeros((0, 384), np.float32)
         self.definitions_embedded_now = len(texts)
-        self.cache_dir.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(path.name + ".tmp.npz")
-        np.savez(tmp, vectors=mat.astype(np.float16))
-        os.replace(tmp, path)
         # Keep this cache and the two most recent other definition caches.
-        others = sorted(
-            (p for p in self.cache_dir.glob(f"{MODEL_ID}.definitions-*.npz") if p != path),
-            key=lambda p: p.stat().st_mtime,
-            reverse=True,
-        )
-        for stale in others[2:]:
-            stale.unlink(missing_ok=True)
+        _save_cache(path, f"{MODEL_ID}.definitions-*.npz", vectors=mat.astype(np.float16))
         return mat.astype(np.float16).astype(np.float32)
 
     def _per_concept_max(
