@@ -87,11 +87,9 @@ def partnership_health_export(
 ) -> HttpResponse:
     """One table of the health page (``components`` or ``trend``) as CSV or Excel."""
     context = _health(request, public_id)
-    display = {t.key: t for t in health_tables(context["reasons"], context["trend"])}
-    if table not in display:
-        raise Http404
     name = f"partnership-health-{table}-{timezone.localdate().isoformat()}"
-    return exports.table_response(display[table], fmt, name)
+    tables = health_tables(context["reasons"], context["trend"])
+    return exports.table_download(tables, table, fmt, name)
 
 
 # --- dashboards -----------------------------------------------------------------------------
@@ -221,11 +219,8 @@ def dashboard_export(
         )
         return HttpResponseBadRequest(errors, content_type="text/plain; charset=utf-8")
     board = selectors.dashboard(scope, filters, programs=programs)
-    display = {t.key: t for t in dashboard_tables(board)}
-    if table not in display:
-        raise Http404
     name = f"{kind}-{table}-{timezone.localdate().isoformat()}"
-    return exports.table_response(display[table], fmt, name)
+    return exports.table_download(dashboard_tables(board), table, fmt, name)
 
 
 @login_required
@@ -291,8 +286,5 @@ def review_report_export(
     """One table of the review report (``kpis``, ``commitments``, ``surveys``, and
     ``highlights`` for viewers who may read free text) as CSV or Excel."""
     report = _review(request, public_id)
-    display = {t.key: t for t in review_tables(report)}
-    if table not in display:
-        raise Http404
     name = f"partnership-review-{table}-{report.today.isoformat()}"
-    return exports.table_response(display[table], fmt, name)
+    return exports.table_download(review_tables(report), table, fmt, name)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -77,3 +78,12 @@ def table_response(table: DisplayTable, fmt: str, name: str) -> HttpResponse:
         response = HttpResponse(table_xlsx(table), content_type=XLSX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     return response
+
+
+def table_download(tables: Iterable[DisplayTable], key: str, fmt: str, name: str) -> HttpResponse:
+    """The table named ``key`` among ``tables`` (a page's tables) as :func:`table_response`;
+    404 when the page shows no such table to this viewer."""
+    table = next((t for t in tables if t.key == key), None)
+    if table is None:
+        raise Http404
+    return table_response(table, fmt, name)
