@@ -11,7 +11,13 @@ from django.test import TestCase
 from django.urls import reverse
 
 from tandem.curricula.extraction import reset_extractor
-from tandem.curricula.models import ImportStatus, JobPosting, OutcomeSkill, PostingImport
+from tandem.curricula.models import (
+    ExtractionJob,
+    ImportStatus,
+    JobPosting,
+    OutcomeSkill,
+    PostingImport,
+)
 from tandem.organizations.models import Role
 from tests.factories import (
     CourseFactory,
@@ -257,3 +263,23 @@ def test_progress_polls_while_the_job_runs(client, world):
     )
     assert 'hx-trigger="every 1s"' in partial.text and "4 of 10" in partial.text
     assert 'value="4"' in partial.text and "<html" not in partial.text
+
+
+@pytest.mark.parametrize(
+    "who,offered", [("educator", True), ("coordinator", True), ("curriculum-partner", False)]
+)
+def test_gap_page_offers_the_extraction_job_only_to_who_may_start_it(client, world, who, offered):
+    """A curriculum partner reads the gap report but may not start an institution's job: no
+    button, and posting the button's form anyway is refused with nothing queued."""
+    client.force_login(_user(world, who))
+    page = client.get(reverse("curricula:gap", args=[world["program"].public_id]))
+    assert page.status_code == 200
+    start = reverse("curricula:extraction_job_start")
+    assert (start in page.text) is offered
+    if offered:
+        return
+    response = client.post(
+        start, {"scope": "opportunities", "institution": world["school"].public_id}
+    )
+    assert response.status_code == 403
+    assert not ExtractionJob.objects.exists()

@@ -20,7 +20,12 @@ from . import gap, reports, selectors, services
 from .batch import job_mode
 from .forms import GapFilterForm, ImportForm
 from .models import ImportStatus, Program
-from .permissions import can_edit_program, can_view_gap, creatable_institutions, visible_imports
+from .permissions import (
+    can_start_extraction_job,
+    can_view_gap,
+    creatable_institutions,
+    visible_imports,
+)
 
 DRILL_LIMIT = 200
 CSV_TABLES = ("skills", "groups", "trend")
@@ -103,7 +108,7 @@ def gap_report(request: HttpRequest, public_id: Any) -> HttpResponse:
                 _("Postings by month"), months, [m.postings for m in report.trend]
             ),
             "batch_mode": job_mode(),
-            "can_start_jobs": can_edit_program(request.user, program),
+            "can_start_jobs": can_start_extraction_job(request.user, program.institution),
         },
     )
 
