@@ -181,6 +181,12 @@ def extraction_job_cancel(*, actor: Any, job: ExtractionJob) -> ExtractionJob:
     return locked
 
 
+def extraction_job_stalled(job: ExtractionJob) -> bool:
+    """An active job with no progress for :data:`STALE_AFTER`: its worker has most likely
+    stopped (the next start of the same scope marks it failed)."""
+    return job.is_active and job.updated_at < timezone.now() - STALE_AFTER
+
+
 def _fail_stale_jobs(key: str) -> None:
     """A worker that died leaves its job ``running``; free the scope after a while."""
     ExtractionJob.objects.filter(

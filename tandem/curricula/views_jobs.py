@@ -15,7 +15,6 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -117,16 +116,14 @@ def _detail(request: HttpRequest, job: Any, error: str = "", status: int = 200) 
     htmx = getattr(request, "htmx", None)
     if htmx and not htmx.boosted:
         template += "#progress"
-    # No progress for that long: its worker has most likely stopped (the next start of the
-    # same scope marks it failed). Said on the page rather than "preparing" forever.
-    stalled = job.is_active and job.updated_at < timezone.now() - services_jobs.STALE_AFTER
     return render(
         request,
         template,
         {
             "job": job,
             "batch_mode": job_mode(),
-            "stalled": stalled,
+            # Said on the page rather than "preparing" forever.
+            "stalled": services_jobs.extraction_job_stalled(job),
             "stale_minutes": int(services_jobs.STALE_AFTER.total_seconds() // 60),
             "can_cancel": job.is_active and can_cancel_extraction_job(request.user, job),
             "cancel_error": error,
