@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
+from django.db.models import QuerySet
 
 from .errors import DomainError
 
@@ -17,3 +20,13 @@ def add_domain_error(form: forms.Form, exc: DomainError) -> None:
     for field, messages in exc.fields.items():
         for message in messages:
             form.add_error(field if field in form.fields else None, message)
+
+
+def limit_choices(form: forms.Form, name: str, queryset: QuerySet[Any]) -> None:
+    """Offer only ``queryset`` in the form's model choice field ``name`` (say, the
+    institutions the user acts for), preselected when it holds exactly one object."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ModelChoiceField)
+    field.queryset = queryset
+    if queryset.count() == 1:
+        field.initial = queryset.first()

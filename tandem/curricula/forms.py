@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tandem.core.forms import limit_choices
 from tandem.organizations.models import Organization
 
 from .models import MappingStatus
@@ -28,11 +29,7 @@ class ProgramForm(forms.Form):
         if institutions is None:
             del self.fields["institution"]
         else:
-            field = self.fields["institution"]
-            assert isinstance(field, forms.ModelChoiceField)
-            field.queryset = institutions
-            if institutions.count() == 1:
-                field.initial = institutions.first()
+            limit_choices(self, "institution", institutions)
 
 
 class CourseForm(forms.Form):
@@ -138,11 +135,7 @@ class ImportForm(forms.Form):
 
     def __init__(self, *args: Any, institutions: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["institution"]
-        assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = institutions
-        if institutions.count() == 1:
-            field.initial = institutions.first()
+        limit_choices(self, "institution", institutions)
 
 
 JOB_SCOPES = [
@@ -168,11 +161,7 @@ class ExtractionJobForm(forms.Form):
 
     def __init__(self, *args: Any, institutions: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["institution"]
-        assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = institutions
-        if institutions.count() == 1:
-            field.initial = institutions.first()
+        limit_choices(self, "institution", institutions)
         # The form shown on the jobs page names no import: offering "an import, again" there
         # could only fail. An import page posts that scope with its import (still valid).
         self.fields["scope"].widget.choices = [c for c in JOB_SCOPES if c[0] != "import"]

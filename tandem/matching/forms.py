@@ -8,6 +8,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from tandem.core.forms import limit_choices
 from tandem.opportunities.models import Opportunity
 from tandem.organizations.models import Organization
 
@@ -56,13 +57,11 @@ class RoundForm(forms.Form):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["institution"].queryset = institutions  # type: ignore[attr-defined]
+        limit_choices(self, "institution", institutions)
         self.fields["opportunities"].queryset = opportunities  # type: ignore[attr-defined]
         self.fields["opportunities"].label_from_instance = (  # type: ignore[attr-defined]
             lambda o: f"{o.title} — {o.host.name} ({o.seats})"
         )
-        if institutions.count() == 1:
-            self.fields["institution"].initial = institutions.first().public_id  # type: ignore[union-attr]
 
 
 class RankActionForm(forms.Form):

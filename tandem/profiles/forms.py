@@ -9,6 +9,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from tandem.accounts.models import User
+from tandem.core.forms import limit_choices
 from tandem.curricula.models import Course
 from tandem.organizations.models import Organization
 
@@ -102,8 +103,4 @@ class CompletionImportForm(forms.Form):
 
     def __init__(self, *args: Any, institutions: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["institution"]
-        assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = institutions
-        if institutions.count() == 1:
-            field.initial = institutions.first()
+        limit_choices(self, "institution", institutions)
