@@ -117,6 +117,8 @@ def _scope(request: HttpRequest, kind: str, public_id: UUID, program: str) -> tu
         org = _institution(request, public_id)
         return selectors.Scope("institution", organization=org), org.name
     if kind == "program":
+        if "\x00" in program:  # no program holds one (PostgreSQL refuses it: a 500 there)
+            raise Http404
         org = _institution(request, public_id)
         return selectors.Scope(
             "program", organization=org, program=program
