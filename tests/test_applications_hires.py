@@ -395,3 +395,32 @@ def test_api_refuses_nul_characters_without_saving(client, cast, field):
     assert response.status_code == 400
     assert response["Content-Type"].startswith("application/problem+json")
     assert _state(app) == ("", [], 0)
+
+
+def test_detail_page_queries_do_not_grow_with_the_hire_history(client, cast):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    app = _completed(cast)
+    client.force_login(cast.coordinator)
+    page = reverse("applications:detail", args=[app.public_id])
+    api = reverse("api:application_detail", kwargs={"application_id": app.public_id})
+
+    def counts():
+        result = []
+        for url in (page, api):
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(url).status_code == 200
+            result.append(len(queries))
+        return result
+
+    application_record_hire(actor=cast.recruiter, application=app, outcome="not_hired")
+    before = counts()
+    for day in range(1, 5):  # recorded by different people: each row shows its actor
+        application_record_hire(
+            actor=(cast.recruiter, cast.coordinator)[day % 2],
+            application=app,
+            outcome="hired",
+            start_date=dt.date(2026, 9, day),
+        )
+    assert counts() == before

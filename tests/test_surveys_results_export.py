@@ -174,3 +174,27 @@ def test_export_authorization_matrix(client, world, key, fmt):
         if expected != 200:
             assert b"Would you return" not in response.content
     assert (SurveyResponse.objects.count(), Answer.objects.count()) == counts
+
+
+def test_export_queries_do_not_grow_with_responses(client, world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    cast, survey = world
+    client.force_login(cast.role("coordinator"))
+    urls = [_url(survey, "summary"), _url(survey, "single", "xlsx"), _url(survey, "text")]
+
+    def counts():
+        result = []
+        for url in urls:
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(url).status_code == 200
+            result.append(len(queries))
+        return result
+
+    before = counts()
+    for i in range(12, 24):
+        inv = services.invitation_create(actor=None, survey=survey, email=f"p{i}@example.com")
+        data = {**VALID_ANSWERS, "formula": "y"}
+        services.response_submit(actor=None, invitation=inv, data=data, by_link=True)
+    assert counts() == before
