@@ -244,13 +244,6 @@ class SemanticIndex:
             pos += k
         return out
 
-    def scores_for(self, text: str) -> tuple[np.ndarray, np.ndarray, list[tuple[int, int]]]:
-        """Per-concept scores and best chunk for one text."""
-        spans = chunks(text) or [(0, len(text))]
-        vecs = embed([text[s:e] for s, e in spans])
-        scores, best = self.concept_scores(vecs)
-        return scores, best, spans
-
 
 _QUALIFIER = re.compile(r"\s*\([^)]*\)")
 
