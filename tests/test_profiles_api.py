@@ -6,6 +6,8 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from pypdf import PdfWriter
 from reportlab.pdfgen import canvas
 
@@ -275,3 +277,29 @@ def test_cv_pdf_only_for_students(client, w, who, status):
     assert response.status_code == status
     assert response["Content-Type"] == "application/problem+json"
     assert not ProfileSkill.objects.exists()
+
+
+def test_completion_list_queries_do_not_grow_with_rows(client, w):
+    """The student's own list and the staff list: as many queries for three rows as for one."""
+
+    def record(course):
+        CourseCompletion.objects.create(
+            student=w.student,
+            course=course,
+            institution=course.program.institution,
+            completed_on=YESTERDAY,
+            recorded_by=w.educator,
+        )
+
+    def queries(viewer, rows):
+        client.logout()
+        c = as_(client, viewer)
+        with CaptureQueriesContext(connection) as captured:
+            assert len(c.get(f"{API}/completions").json()) == rows
+        return len(captured.captured_queries)
+
+    record(w.data_course)
+    one = {viewer: queries(viewer, 1) for viewer in (w.student, w.educator)}
+    record(w.python_course)
+    record(w.team_course)
+    assert {viewer: queries(viewer, 3) for viewer in (w.student, w.educator)} == one

@@ -15,6 +15,7 @@ from tandem.curricula.models import Course, MappingStatus, OutcomeSkill
 from tandem.curricula.services import opportunity_demand_refresh
 from tandem.opportunities.models import Opportunity
 from tandem.opportunities.selectors import student_visible_ids
+from tandem.organizations.models import Organization
 from tandem.skills.models import SkillConcept, SkillGroup
 
 from . import fit
@@ -94,7 +95,7 @@ def completions_of(viewer: Any, student: User) -> QuerySet[CourseCompletion]:
     if not can_view_profile(viewer, student):
         return CourseCompletion.objects.none()
     return CourseCompletion.objects.filter(student=student).select_related(
-        "course__program", "institution"
+        "student", "course__program", "institution"
     )
 
 
@@ -110,6 +111,12 @@ def completions_recorded_for(viewer: Any, *, q: str = "") -> QuerySet[CourseComp
     if q:
         qs = qs.filter(student__full_name__icontains=q) | qs.filter(course__title__icontains=q)
     return qs.order_by("-completed_on", "-pk")
+
+
+def recording_institutions(viewer: Any) -> QuerySet[Organization]:
+    """The institutions where ``viewer`` records course completions (educators and
+    coordinators): the choices of the completions import."""
+    return Organization.objects.filter(pk__in=recording_institution_ids(viewer))
 
 
 def recordable_courses(viewer: Any) -> QuerySet[Course]:

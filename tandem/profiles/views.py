@@ -21,7 +21,6 @@ from django.views.decorators.http import require_POST
 
 from tandem.core.errors import DomainError, PermissionDeniedError
 from tandem.core.forms import add_domain_error
-from tandem.organizations.models import Organization
 from tandem.skills.models import SkillConcept
 from tandem.skills.selectors import concept_search
 
@@ -190,7 +189,7 @@ def _completions_page(request: HttpRequest, *, status: int = 200, **extra: Any) 
     page = Paginator(selectors.completions_recorded_for(request.user, q=q), PER_PAGE).get_page(
         request.GET.get("page")
     )
-    institutions = Organization.objects.filter(pk__in=recording_institution_ids(request.user))
+    institutions = selectors.recording_institutions(request.user)
     return render(
         request,
         "profiles/completions.html",
@@ -249,7 +248,7 @@ def completions(request: HttpRequest) -> HttpResponse:
 @require_POST
 def completions_import(request: HttpRequest) -> HttpResponse:
     _require_recorder(request)
-    institutions = Organization.objects.filter(pk__in=recording_institution_ids(request.user))
+    institutions = selectors.recording_institutions(request.user)
     form = CompletionImportForm(request.POST, request.FILES, institutions=institutions)
     result = None
     if form.is_valid():
