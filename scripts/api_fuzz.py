@@ -2,7 +2,7 @@
 
     export TANDEM_DATA_DIR=/tmp/tandem-fuzz
     .venv/bin/tandem demo
-    .venv/bin/tandem serve --port 8018 --no-worker &
+    TANDEM_DEBUG=1 .venv/bin/tandem serve --port 8018 --no-worker &
     .venv/bin/python scripts/api_fuzz.py --url http://127.0.0.1:8018
     .venv/bin/tandem manage db_worker --batch   # then run the tasks the requests queued
 

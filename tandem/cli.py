@@ -100,7 +100,7 @@ def worker_command(task_backend: str) -> list[str]:
     """The management command ``tandem worker`` runs for the configured task backend.
 
     Never with the autoreloader (django-tasks' ``db_worker`` reloads on code changes when
-    DEBUG is on, as in the demo): a reload kills the task it is running, and an extraction job
+    TANDEM_DEBUG is on): a reload kills the task it is running, and an extraction job
     then stays "running" with no worker until it is found stale.
     """
     if task_backend == "rq":

@@ -584,7 +584,7 @@ def test_educator_cancels_a_queued_job_from_its_page(client, world):
     )
     client.force_login(world["educator"])
     page = client.get(reverse("curricula:extraction_job", args=[job.public_id]))
-    assert f'action="{_cancel_url(job)}"' in page.text and "return confirm(" in page.text
+    assert f'action="{_cancel_url(job)}"' in page.text and "data-confirm=" in page.text
     response = client.post(_cancel_url(job))
     assert response.status_code == 302
     job.refresh_from_db()

@@ -14,7 +14,7 @@ from typing import Any
 from tandem.organizations.models import Organization, OrganizationKind, Role
 from tandem.organizations.permissions import is_platform_admin, org_ids
 from tandem.partnerships.models import Partnership
-from tandem.partnerships.permissions import can_view_partnership
+from tandem.partnerships.permissions import can_list_partnerships, can_view_partnership
 
 INSTITUTION_ROLES = (Role.COORDINATOR, Role.EDUCATOR)
 PARTNER_ROLES = (Role.RECRUITER,)
@@ -44,6 +44,15 @@ def can_read_partnership_free_text(user: Any, partnership: Partnership) -> bool:
         return True
     institution_ids = {o.pk for o in partnership.institutions.all()}
     return bool(org_ids(user, FREE_TEXT_ROLES) & institution_ids)
+
+
+def can_open_analytics(user: Any) -> bool:
+    """May ``user`` find something on the analytics index (the navigation link): a dashboard
+    of an organization, or one of a partnership they may see."""
+    if is_platform_admin(user):
+        return True
+    inst_ids, partner_ids = dashboard_organizations(user)
+    return bool(inst_ids or partner_ids) or can_list_partnerships(user)
 
 
 def dashboard_organizations(user: Any) -> tuple[set[int], set[int]]:

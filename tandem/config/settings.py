@@ -29,7 +29,10 @@ def env_bool(name: str, default: bool) -> bool:
 DEMO_SECRET_KEY = "tandem-demo-secret-key-do-not-use-in-production"  # noqa: S105
 
 ENVIRONMENT = env("ENV", "demo")  # demo | production
-DEBUG = env_bool("DEBUG", ENVIRONMENT != "production")
+# Off unless asked for, the demo included: with DEBUG on, an error shows Django's debug page
+# (settings, every URL pattern) instead of Tandem's error pages. WhiteNoise serves the static
+# files either way.
+DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = env("SECRET_KEY", DEMO_SECRET_KEY)
 
 if ENVIRONMENT == "production":
@@ -125,6 +128,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "tandem.organizations.context_processors.navigation",
+                "tandem.partnerships.context_processors.navigation",
+                "tandem.analytics.context_processors.navigation",
             ],
         },
     }

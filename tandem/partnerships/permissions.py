@@ -64,6 +64,14 @@ def restrict_partnerships(user: Any, qs: QuerySet[Partnership]) -> QuerySet[Part
     return qs.filter(pk__in=visible)
 
 
+def can_list_partnerships(user: Any) -> bool:
+    """May ``user`` see partnerships at all (the navigation link): the roles that
+    :func:`restrict_partnerships` lets see some."""
+    if is_platform_admin(user):
+        return True
+    return bool(org_ids(user, INSTITUTION_VIEW_ROLES) or org_ids(user, PARTNER_VIEW_ROLES))
+
+
 def can_view_partnership(user: Any, partnership: Partnership) -> bool:
     if is_platform_admin(user):
         return True
