@@ -36,8 +36,13 @@ def render_text_email(
 
 
 def recipient_language(user: Any) -> str:
-    """The language to write to ``user`` in: their preference, else the site default."""
-    return str(getattr(user, "preferred_language", "") or settings.LANGUAGE_CODE)
+    """The language to write to ``user`` in: their preference as one of ``LANGUAGES`` (a
+    stored "en" is the site's English, en-gb), else the site default."""
+    preferred = str(getattr(user, "preferred_language", "") or "")
+    try:
+        return translation.get_supported_language_variant(preferred or settings.LANGUAGE_CODE)
+    except LookupError:
+        return str(settings.LANGUAGE_CODE)
 
 
 def send_text_email(
