@@ -11,7 +11,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from tandem.core.forms import DateInput
+from tandem.core.forms import DateInput, DateTimeInput
 from tandem.organizations.models import Organization, OrganizationKind, Sector, Site
 from tandem.partnerships.models import Partnership
 
@@ -155,4 +155,10 @@ class DecisionForm(forms.Form):
     )
     note = forms.CharField(
         label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    application_deadline = forms.DateTimeField(
+        label=_("New application deadline"),
+        required=False,
+        widget=DateTimeInput(),
+        help_text=_("Required to approve a posting whose deadline has passed."),
     )
