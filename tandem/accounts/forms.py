@@ -3,8 +3,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.utils.translation import gettext_lazy as _
+
+from tandem.core.email import send_text_email
 
 from .login import normalize_email
 
@@ -17,6 +19,27 @@ class EmailAuthenticationForm(AuthenticationForm):
 
     def clean_username(self) -> str:
         return normalize_email(self.cleaned_data.get("username"))
+
+
+class TextPasswordResetForm(PasswordResetForm):
+    """Django's reset form, sending its plain-text e-mail unescaped (tandem.core.email)."""
+
+    def send_mail(
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict[str, Any],
+        from_email: str | None,
+        to_email: str,
+        html_email_template_name: str | None = None,
+    ) -> None:
+        send_text_email(
+            to=to_email,
+            subject_template=subject_template_name,
+            body_template=email_template_name,
+            context=context,
+            from_email=from_email,
+        )
 
 
 class TokenForm(forms.Form):

@@ -34,12 +34,10 @@ def refresh_partnership_health(today: str | None = None) -> int:
 def send_health_alert(snapshot_id: int) -> int:
     """E-mail the institution coordinators of a partnership that turned at-risk. Returns the
     number of messages sent. Logs carry public ids only."""
-    from django.conf import settings
-    from django.core.mail import EmailMessage
-    from django.template.loader import render_to_string
     from django.urls import reverse
     from django.utils import translation
 
+    from tandem.core.email import recipient_language, send_text_email
     from tandem.organizations.models import Membership, Role
 
     from .models import HealthSnapshot
@@ -70,17 +68,21 @@ def send_health_alert(snapshot_id: int) -> int:
         if user.pk in seen:
             continue
         seen.add(user.pk)
-        language: Any = getattr(user, "preferred_language", "") or settings.LANGUAGE_CODE
+        language = recipient_language(user)
         with translation.override(language):
-            context = {
+            reasons = reason_lines(snapshot.reasons)  # translated in the recipient's language
+        send_text_email(
+            to=user.email,
+            subject_template="analytics/email/health_alert_subject.txt",
+            body_template="analytics/email/health_alert_body.txt",
+            context={
                 "partnership": partnership,
                 "snapshot": snapshot,
-                "reasons": reason_lines(snapshot.reasons),
+                "reasons": reasons,
                 "url": url,
-            }
-            subject = render_to_string("analytics/email/health_alert_subject.txt", context)
-            body = render_to_string("analytics/email/health_alert_body.txt", context)
-        EmailMessage(subject=" ".join(subject.split()), body=body, to=[user.email]).send()
+            },
+            language=language,
+        )
         sent += 1
     logger.info("health alert for partnership %s sent to %s", partnership.public_id, sent)
     return sent

@@ -20,6 +20,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from tandem.audit.services import audit_record
@@ -362,7 +363,7 @@ def _hire_errors(
         elif start_date < completed_on:
             fields["start_date"] = [
                 _("The job cannot start before the placement was completed (%(date)s).")
-                % {"date": completed_on.isoformat()}
+                % {"date": date_format(completed_on, "DATE_FORMAT")}
             ]
         elif start_date > completed_on + timedelta(days=HIRE_START_MAX_DAYS):
             fields["start_date"] = [

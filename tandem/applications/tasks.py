@@ -9,13 +9,11 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django.conf import settings
-from django.core.mail import EmailMessage
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django_tasks import task
 
+from tandem.core.email import recipient_language, send_text_email
 from tandem.core.links import absolute_url
 from tandem.organizations.models import Membership
 
@@ -34,18 +32,21 @@ def _stage_label(value: str) -> str:
 
 
 def _send(to: Any, template: str, context: dict[str, Any]) -> None:
-    language = getattr(to, "preferred_language", "") or settings.LANGUAGE_CODE
+    language = recipient_language(to)
     with translation.override(language):
+        # Stage labels are lazy translations: resolve them in the recipient's language.
         ctx = {
             **context,
             "recipient": to,
             "from_label": _stage_label(context["from_stage"]) if context["from_stage"] else "",
             "to_label": _stage_label(context["to_stage"]),
         }
-        subject = render_to_string(f"applications/email/{template}_subject.txt", ctx)
-        body = render_to_string(f"applications/email/{template}_body.txt", ctx)
-    EmailMessage(subject=" ".join(subject.split()), body=body, to=[to.email]).send(
-        fail_silently=False
+    send_text_email(
+        to=to.email,
+        subject_template=f"applications/email/{template}_subject.txt",
+        body_template=f"applications/email/{template}_body.txt",
+        context=ctx,
+        language=language,
     )
 
 

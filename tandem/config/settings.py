@@ -216,8 +216,17 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # --- Internationalisation ---
-LANGUAGE_CODE = "en"
-LANGUAGES = [("en", "English"), ("fr", "Français"), ("es", "Español")]
+# English is British English: dates read "6 Dec 2026" and times "20:17" everywhere (pages,
+# e-mails, the PDF report), from the locale formats in tandem/config/formats. A browser that
+# asks for any English gets en-gb. LANGUAGE_CODE is the language (and date format) of readers
+# whose browser asks for none of LANGUAGES, and of e-mails to people with no preference.
+LANGUAGES = [("en-gb", "English"), ("fr", "Français"), ("es", "Español")]
+LANGUAGE_CODE = env("LANGUAGE_CODE", "en-gb").lower()
+if LANGUAGE_CODE not in dict(LANGUAGES):
+    raise ImproperlyConfigured(
+        f"TANDEM_LANGUAGE_CODE must be one of {', '.join(dict(LANGUAGES))}, not {LANGUAGE_CODE!r}"
+    )
+FORMAT_MODULE_PATH = ["tandem.config.formats"]
 TIME_ZONE = env("TIME_ZONE", "Europe/London")
 USE_I18N = True
 USE_TZ = True

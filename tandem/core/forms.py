@@ -30,3 +30,29 @@ def limit_choices(form: forms.Form, name: str, queryset: QuerySet[Any]) -> None:
     field.queryset = queryset
     if queryset.count() == 1:
         field.initial = queryset.first()
+
+
+# A browser's date input takes and sends YYYY-MM-DD (and a datetime-local input
+# YYYY-MM-DDTHH:MM) whatever the reader's language, and shows the date in the reader's own
+# locale. Without an explicit format Django would prefill the locale's first input format
+# (06/12/2026 in en-GB), which the browser rejects as empty.
+ISO_DATE = "%Y-%m-%d"
+ISO_DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
+
+
+class DateInput(forms.DateInput):
+    """``<input type="date">`` prefilled in ISO form."""
+
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs=attrs, format=ISO_DATE)
+
+
+class DateTimeInput(forms.DateTimeInput):
+    """``<input type="datetime-local">`` prefilled in ISO form (local time)."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs=attrs, format=ISO_DATETIME_LOCAL)

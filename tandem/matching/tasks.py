@@ -10,13 +10,10 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django.conf import settings
-from django.core.mail import EmailMessage
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
 from django_tasks import task
 
+from tandem.core.email import recipient_language, send_text_email
 from tandem.core.links import absolute_url
 from tandem.organizations.models import Membership
 
@@ -32,13 +29,12 @@ def _reachable(user: Any) -> bool:
 
 
 def _send(to: Any, template: str, context: dict[str, Any]) -> None:
-    language = getattr(to, "preferred_language", "") or settings.LANGUAGE_CODE
-    with translation.override(language):
-        ctx = {**context, "recipient": to}
-        subject = render_to_string(f"matching/email/{template}_subject.txt", ctx)
-        body = render_to_string(f"matching/email/{template}_body.txt", ctx)
-    EmailMessage(subject=" ".join(subject.split()), body=body, to=[to.email]).send(
-        fail_silently=False
+    send_text_email(
+        to=to.email,
+        subject_template=f"matching/email/{template}_subject.txt",
+        body_template=f"matching/email/{template}_body.txt",
+        context={**context, "recipient": to},
+        language=recipient_language(to),
     )
 
 

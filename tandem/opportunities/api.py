@@ -151,6 +151,11 @@ class DecideIn(Schema):
     institution_id: UUID
     approve: bool
     note: str = Field("", max_length=2000)
+    application_deadline: datetime | None = Field(
+        None,
+        description="Required to approve a posting whose deadline has passed: the new, future "
+        "deadline (before the start date). Refused for a posting whose deadline lies ahead.",
+    )
 
 
 def _visible(request: HttpRequest, opp_id: UUID) -> Opportunity:
@@ -287,6 +292,7 @@ def opportunity_decide(request: HttpRequest, opp_id: UUID, payload: DecideIn) ->
         institution=institution,
         approve=payload.approve,
         note=payload.note,
+        application_deadline=payload.application_deadline,
     )
 
 

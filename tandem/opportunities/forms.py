@@ -11,6 +11,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from tandem.core.forms import DateInput, DateTimeInput
 from tandem.organizations.models import Organization, OrganizationKind, Sector, Site
 from tandem.partnerships.models import Partnership
 
@@ -60,12 +61,8 @@ class OpportunityForm(forms.Form):
     partnership = forms.ModelChoiceField(
         label=_("Partnership"), queryset=Partnership.objects.none(), required=False
     )
-    start_date = forms.DateField(
-        label=_("Start date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    end_date = forms.DateField(
-        label=_("End date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    start_date = forms.DateField(label=_("Start date"), required=False, widget=DateInput())
+    end_date = forms.DateField(label=_("End date"), required=False, widget=DateInput())
     hours_per_week = forms.DecimalField(
         label=_("Hours per week"), required=False, max_digits=4, decimal_places=1
     )
@@ -158,4 +155,10 @@ class DecisionForm(forms.Form):
     )
     note = forms.CharField(
         label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    application_deadline = forms.DateTimeField(
+        label=_("New application deadline"),
+        required=False,
+        widget=DateTimeInput(),
+        help_text=_("Required to approve a posting whose deadline has passed."),
     )

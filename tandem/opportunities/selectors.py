@@ -6,7 +6,7 @@ from functools import reduce
 from operator import or_
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet
 from django.utils import timezone
 
 from tandem.organizations.permissions import (
@@ -150,7 +150,8 @@ def opportunity_get(viewer: Any, public_id: Any) -> Opportunity | None:
 
 def pending_approvals_for(viewer: Any) -> QuerySet[OpportunityApproval]:
     """The coordinator's approval queue: one row per (posting, institution) still pending,
-    for institutions the viewer coordinates. Oldest first."""
+    for institutions the viewer coordinates. Oldest first. ``deadline_passed`` marks rows
+    whose application deadline is over: they are approved only with a new deadline."""
     inst_ids = coordinator_institution_ids(viewer)
     if not inst_ids:
         return OpportunityApproval.objects.none()
@@ -159,6 +160,12 @@ def pending_approvals_for(viewer: Any) -> QuerySet[OpportunityApproval]:
             institution_id__in=inst_ids,
             status=ApprovalStatus.PENDING,
             opportunity__status__in=DECIDABLE_STATES,
+        )
+        .annotate(
+            deadline_passed=ExpressionWrapper(
+                Q(opportunity__application_deadline__lte=timezone.now()),
+                output_field=BooleanField(),
+            )
         )
         .select_related("opportunity__host", "opportunity__site", "institution")
         .order_by("created_at", "pk")

@@ -227,7 +227,12 @@ def decide(request: HttpRequest, public_id: Any) -> HttpResponse:
     opp = _visible_or_404(request, public_id)
     form = DecisionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Choose approve or reject."))
+        if "application_deadline" in form.errors:
+            messages.error(request, _("Give the new deadline as a date and time."))
+        else:
+            messages.error(request, _("Choose approve or reject."))
+        if request.POST.get("next") == "approvals":
+            return redirect("opportunities:approvals")
         return redirect("opportunities:detail", public_id=opp.public_id)
     institution = Organization.objects.filter(
         public_id=form.cleaned_data["institution"], kind="institution"
@@ -241,11 +246,13 @@ def decide(request: HttpRequest, public_id: Any) -> HttpResponse:
             institution=institution,
             approve=form.cleaned_data["decision"] == "approve",
             note=form.cleaned_data["note"],
+            application_deadline=form.cleaned_data["application_deadline"],
         )
     except PermissionDeniedError as exc:
         raise PermissionDenied(exc.message) from exc
     except DomainError as exc:
-        messages.error(request, exc.message)
+        detail = exc.fields.get("application_deadline", [])
+        messages.error(request, " ".join([exc.message, *[m for m in detail if m != exc.message]]))
     else:
         if form.cleaned_data["decision"] == "approve":
             messages.success(request, _("Approved for %(i)s.") % {"i": institution.name})

@@ -7,6 +7,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tandem.core.forms import DateInput
+
 from .models import OrganizationKind, OrganizationType, Sector, VettingStatus
 
 
@@ -77,7 +79,7 @@ class CompletionForm(forms.Form):
     completed_on = forms.DateField(
         label=_("Program completed on"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
         help_text=_("The graduate first-destination survey goes out 182 days later."),
     )
 

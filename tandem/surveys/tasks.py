@@ -9,13 +9,10 @@ import logging
 from datetime import date
 from typing import Any
 
-from django.conf import settings
-from django.core.mail import EmailMessage
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
 from django_tasks import task
 
+from tandem.core.email import recipient_language, send_text_email
 from tandem.core.links import absolute_url
 
 from .models import SurveyInvitation
@@ -47,17 +44,18 @@ def send_invitation(invitation_id: int, reminder: bool) -> int:
     to = invitation.recipient_email
     if not to:
         return 0
-    language: Any = getattr(invitation.user, "preferred_language", "") or settings.LANGUAGE_CODE
-    with translation.override(language):
-        context = {
+    send_text_email(
+        to=to,
+        subject_template="surveys/email/invitation_subject.txt",
+        body_template="surveys/email/invitation_body.txt",
+        context={
             "invitation": invitation,
             "survey": invitation.survey,
             "url": answer_url(invitation),
             "reminder": reminder,
-        }
-        subject = render_to_string("surveys/email/invitation_subject.txt", context)
-        body = render_to_string("surveys/email/invitation_body.txt", context)
-    EmailMessage(subject=" ".join(subject.split()), body=body, to=[to]).send(fail_silently=False)
+        },
+        language=recipient_language(invitation.user),
+    )
     logger.info("survey invitation %s sent (reminder=%s)", invitation.public_id, reminder)
     return 1
 
