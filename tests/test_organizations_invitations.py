@@ -459,8 +459,9 @@ def test_page_invite_and_revoke_matrix(
     ("who", "status"),
     [("anonymous", 302), ("outsider", 404), ("coordinator", 404), ("invitee", 302)],
 )
-def test_page_respond_matrix(client, w, who, status):
+def test_page_respond_matrix(client, w, who, status, mailoutbox):
     invitation = _invite(w)
+    audit_before = AuditEvent.objects.count()
     _login(client, w, who)
     response = client.post(
         reverse("organizations:invitation_respond", args=[invitation.public_id]),
@@ -472,6 +473,8 @@ def test_page_respond_matrix(client, w, who, status):
         assert invitation.accepted_at is not None and w["invitee"].memberships.exists()
     else:
         assert invitation.is_pending and not w["invitee"].memberships.exists()
+        assert AuditEvent.objects.count() == audit_before
+    assert not mailoutbox
     if who == "anonymous":
         assert response["Location"].startswith(reverse("accounts:login"))
 
