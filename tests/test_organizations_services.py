@@ -136,8 +136,15 @@ def test_sites(world):
 
 def test_memberships_add_remove_and_guard_last_manager(world):
     person = UserFactory()
+    admin = UserFactory(is_staff=True, is_superuser=True)
+    # Direct membership (without the person's consent) is for platform admins and the
+    # system only; coordinators invite (see test_organizations_invitations.py).
+    with pytest.raises(PermissionDeniedError):
+        services.membership_add(
+            actor=world["coordinator"], organization=world["inst"], user=person, role="student"
+        )
     m = services.membership_add(
-        actor=world["coordinator"],
+        actor=admin,
         organization=world["inst"],
         user=person,
         role=Role.STUDENT,
@@ -146,11 +153,11 @@ def test_memberships_add_remove_and_guard_last_manager(world):
     )
     with pytest.raises(ConflictError):
         services.membership_add(
-            actor=world["coordinator"], organization=world["inst"], user=person, role=Role.STUDENT
+            actor=admin, organization=world["inst"], user=person, role=Role.STUDENT
         )
     with pytest.raises(DomainError) as exc:
         services.membership_add(
-            actor=world["coordinator"], organization=world["inst"], user=person, role=Role.RECRUITER
+            actor=admin, organization=world["inst"], user=person, role=Role.RECRUITER
         )
     assert "role" in exc.value.fields
     with pytest.raises(PermissionDeniedError):
@@ -171,7 +178,7 @@ def test_memberships_add_remove_and_guard_last_manager(world):
     m.refresh_from_db()
     assert not m.is_active
     again = services.membership_add(
-        actor=world["coordinator"], organization=world["inst"], user=person, role=Role.STUDENT
+        actor=None, organization=world["inst"], user=person, role="student"
     )
     assert again.pk == m.pk and again.is_active
     last = Membership.objects.get(user=world["recruiter"], organization=world["partner"])

@@ -43,12 +43,19 @@ def account(request: HttpRequest) -> HttpResponse:
                     form.add_error(field if field in form.fields else None, err)
         else:
             form = TokenForm()
+    from tandem.organizations.selectors import invitations_for
+
     tokens = ApiToken.objects.filter(user=signed_in_user(request))
     status = 422 if request.method == "POST" and form.errors else 200
     return render(
         request,
         "accounts/account.html",
-        {"form": form, "tokens": tokens, "new_token": new_token},
+        {
+            "form": form,
+            "tokens": tokens,
+            "new_token": new_token,
+            "invitations": invitations_for(request.user),
+        },
         status=status,
     )
 

@@ -13,13 +13,15 @@ from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
-from tandem.accounts.models import User
-from tandem.core.errors import DomainError, PermissionDeniedError
+from tandem.accounts.models import signed_in_user
+from tandem.core.errors import PermissionDeniedError
 from tandem.core.pagination import PageNumberPagination, paginate
 from tandem.core.schemas import PublicIdSchema
 
-from . import selectors, services
+from . import invitations, selectors, services
 from .models import (
+    Invitation,
+    InvitationStatus,
     Membership,
     Organization,
     OrganizationKind,
@@ -96,6 +98,48 @@ class MemberIn(Schema):
     year_of_study: int | None = None
 
 
+class MemberInvitationOut(Schema):
+    """An invitation as its organization's managers see it: the address they typed, never
+    whether an account uses it."""
+
+    id: UUID = Field(..., alias="public_id")
+    email: str
+    role: Role
+    title: str
+    program: str
+    year_of_study: int | None
+    status: InvitationStatus
+    created_at: datetime
+    expires_at: datetime
+
+
+class MemberInvitationSentOut(Schema):
+    detail: str
+    invitation: MemberInvitationOut
+
+
+class MyMemberInvitationOut(Schema):
+    """An invitation as the invitee sees it."""
+
+    id: UUID = Field(..., alias="public_id")
+    organization_id: UUID
+    organization_name: str
+    role: Role
+    title: str
+    program: str
+    year_of_study: int | None
+    status: InvitationStatus
+    expires_at: datetime
+
+    @staticmethod
+    def resolve_organization_id(obj: Invitation) -> UUID:
+        return obj.organization.public_id
+
+    @staticmethod
+    def resolve_organization_name(obj: Invitation) -> str:
+        return obj.organization.name
+
+
 class OrganizationPatch(Schema):
     name: str | None = Field(None, max_length=200)
     description: str | None = None
@@ -160,6 +204,36 @@ def _org_or_404(request: HttpRequest, org_id: UUID) -> Organization:
     if org is None:
         raise Http404
     return org
+
+
+# --- The invitee's side (declared before "/{org_id}" so that "invitations" is not an id) ------
+def _my_invitation_or_404(request: HttpRequest, invitation_id: UUID) -> Invitation:
+    invitation = selectors.invitation_for_invitee(request.user, invitation_id)
+    if invitation is None:  # someone else's invitation, or none: the same answer
+        raise Http404
+    return invitation
+
+
+@router.get("/invitations", response=list[MyMemberInvitationOut])
+def my_invitation_list(request: HttpRequest) -> Any:
+    """My pending invitations (addressed to my account's e-mail address)."""
+    return list(selectors.invitations_for(request.user))
+
+
+@router.post("/invitations/{invitation_id}/accept", response=MemberOut)
+def my_invitation_accept(request: HttpRequest, invitation_id: UUID) -> Any:
+    """Accept one of my invitations: the membership starts now. 409 if it is no longer open,
+    400 (code ``expired``) if it has expired."""
+    invitation = _my_invitation_or_404(request, invitation_id)
+    membership = invitations.invitation_accept(actor=signed_in_user(request), invitation=invitation)
+    return _member_out(membership)
+
+
+@router.post("/invitations/{invitation_id}/decline", response=MyMemberInvitationOut)
+def my_invitation_decline(request: HttpRequest, invitation_id: UUID) -> Any:
+    """Decline one of my invitations."""
+    invitation = _my_invitation_or_404(request, invitation_id)
+    return invitations.invitation_decline(actor=signed_in_user(request), invitation=invitation)
 
 
 @router.get("/", response=list[OrganizationOut])
@@ -238,26 +312,52 @@ def member_list(request: HttpRequest, org_id: UUID) -> Any:
     return [_member_out(m) for m in selectors.organization_members(request.user, org)]
 
 
-@router.post("/{org_id}/members", response={201: MemberOut})
+@router.post("/{org_id}/members", response={202: MemberInvitationSentOut})
 def member_add(request: HttpRequest, org_id: UUID, payload: MemberIn) -> Any:
-    """Give a person with a Tandem account a role here (the organization's managers)."""
+    """Invite a person by e-mail to a role here (the organization's managers). The person
+    joins only when they accept; until then the organization sees nothing of theirs. The
+    answer is the same whether or not an account uses the address (202, the invitation);
+    inviting the same address to the same role again re-sends it with a new link."""
     org = _managed_or_403(request, org_id)
-    user = User.objects.filter(email__iexact=payload.email.strip(), is_active=True).first()
-    if user is None:
-        raise DomainError(
-            _("No active account uses this e-mail address."),
-            fields={"email": [_("No active account uses this e-mail address.")]},
-        )
-    membership = services.membership_add(
+    invitation = invitations.invitation_create(
         actor=request.user,
         organization=org,
-        user=user,
+        email=payload.email,
         role=payload.role,
         title=payload.title,
         program=payload.program,
         year_of_study=payload.year_of_study,
     )
-    return Status(201, _member_out(membership))
+    return Status(
+        202,
+        {
+            "detail": _("Invitation sent to %(email)s.") % {"email": invitation.email},
+            "invitation": invitation,
+        },
+    )
+
+
+@router.get("/{org_id}/invitations", response=list[MemberInvitationOut])
+def invitation_list(request: HttpRequest, org_id: UUID) -> Any:
+    """Open invitations (pending or expired, neither answered nor revoked). The organization's
+    managers only."""
+    org = _managed_or_403(request, org_id)
+    return list(selectors.organization_invitations(request.user, org))
+
+
+@router.delete("/{org_id}/invitations/{invitation_id}", response={204: None})
+def invitation_revoke(request: HttpRequest, org_id: UUID, invitation_id: UUID) -> Any:
+    """Withdraw an open invitation; its link stops working. The organization's managers."""
+    org = _managed_or_403(request, org_id)
+    invitation = (
+        selectors.organization_invitations(request.user, org)
+        .filter(public_id=invitation_id)
+        .first()
+    )
+    if invitation is None:
+        raise Http404
+    invitations.invitation_revoke(actor=request.user, invitation=invitation)
+    return Status(204, None)
 
 
 @router.delete("/{org_id}/members/{membership_id}", response={204: None})

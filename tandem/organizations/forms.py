@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
 from tandem.core.forms import DateInput
@@ -58,7 +59,7 @@ class VettingDecisionForm(forms.Form):
 
 
 class MemberAddForm(forms.Form):
-    """Add a person (who already has a Tandem account) by e-mail."""
+    """Invite a person by e-mail (they join when they accept)."""
 
     email = forms.EmailField(label=_("E-mail address"))
     role = forms.ChoiceField(label=_("Role"))
@@ -71,6 +72,44 @@ class MemberAddForm(forms.Form):
     def __init__(self, *args: Any, roles: list[tuple[str, Any]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["role"].choices = roles  # type: ignore[attr-defined]
+
+
+class InvitationSignupForm(forms.Form):
+    """Create an account from an invitation link (the e-mail address is the invited one)."""
+
+    full_name = forms.CharField(
+        label=_("Full name"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    password1 = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password2 = forms.CharField(
+        label=_("Password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean_full_name(self) -> str:
+        name: str = self.cleaned_data["full_name"].strip()
+        if not name:
+            raise forms.ValidationError(_("This field is required."), code="required")
+        return name
+
+    def clean(self) -> dict[str, Any]:
+        data: dict[str, Any] = super().clean() or {}
+        first, second = data.get("password1"), data.get("password2")
+        if first and second and first != second:
+            self.add_error("password2", _("The two passwords differ."))
+        elif first:
+            try:
+                password_validation.validate_password(first)
+            except forms.ValidationError as exc:
+                self.add_error("password1", exc)
+        return data
 
 
 class CompletionForm(forms.Form):

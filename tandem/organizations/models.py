@@ -1,13 +1,15 @@
 """Organizations (institutions and industry partners), their sites, and memberships.
 
 Memberships carry roles and are the root of every permission scope in Tandem.
-Personal data: ``Membership`` (a person's role, program and year of study).
+Personal data: ``Membership`` (a person's role, program and year of study) and ``Invitation``
+(an e-mail address invited to a role).
 """
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tandem.core.models import PublicModel
@@ -222,3 +224,89 @@ class PartnerVetting(PublicModel):
 
     def __str__(self) -> str:
         return f"{self.institution} vets {self.partner}: {self.status}"
+
+
+INVITATION_DAYS = 14
+
+
+class InvitationStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    REVOKED = "revoked", _("Revoked")
+    EXPIRED = "expired", _("Expired")
+
+
+class Invitation(PublicModel):
+    """An organization's offer of a role to an e-mail address. Nothing of the person is
+    visible to the organization until they accept: only then is a ``Membership`` created.
+
+    Personal data: email, and the role, title, program and year of study offered.
+
+    The secret in the e-mailed link is derived from ``token_nonce`` with the site's secret key;
+    only its SHA-256 hash is stored (``token_hash``), so a copy of the database alone opens no
+    invitation. Re-sending draws a new nonce, which invalidates the old link.
+    """
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="invitations"
+    )
+    email = models.EmailField(_("e-mail address"))
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    title = models.CharField(_("job title"), max_length=120, blank=True)
+    program = models.CharField(_("program of study"), max_length=200, blank=True)
+    year_of_study = models.PositiveSmallIntegerField(_("year of study"), null=True, blank=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    token_nonce = models.CharField(max_length=64, editable=False)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    declined_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    membership = models.ForeignKey(
+        Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "email", "role"],
+                condition=models.Q(
+                    accepted_at__isnull=True, declined_at__isnull=True, revoked_at__isnull=True
+                ),
+                name="invitation_unique_open",
+            ),
+        ]
+        indexes = [models.Index(fields=["email"], name="invitation_email")]
+
+    def __str__(self) -> str:
+        # No e-mail address here: this label is copied into the audit trail.
+        return f"Invitation to {self.organization} as {self.get_role_display()}"
+
+    @property
+    def is_open(self) -> bool:
+        """Neither accepted, declined nor revoked (it may still have expired)."""
+        return self.accepted_at is None and self.declined_at is None and self.revoked_at is None
+
+    @property
+    def status(self) -> str:
+        if self.accepted_at is not None:
+            return InvitationStatus.ACCEPTED
+        if self.declined_at is not None:
+            return InvitationStatus.DECLINED
+        if self.revoked_at is not None:
+            return InvitationStatus.REVOKED
+        if self.expires_at <= timezone.now():
+            return InvitationStatus.EXPIRED
+        return InvitationStatus.PENDING
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == InvitationStatus.PENDING

@@ -122,3 +122,16 @@ def can_record_program_completion(user: Any, organization: Organization) -> bool
     """Program completion dates (which start the graduate first-destination survey) are set
     by the institution's coordinators and platform admins."""
     return organization.is_institution and can_manage_organization(user, organization)
+
+
+def can_invite_members(user: Any, organization: Organization) -> bool:
+    """Invitations to a role (and their list and revocation) belong to the organization's
+    managers, like its member list."""
+    return can_manage_organization(user, organization)
+
+
+def is_invitee(user: Any, invitation: Any) -> bool:
+    """Only the account whose e-mail address was invited may accept or decline."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return bool(user.email) and user.email.strip().lower() == invitation.email

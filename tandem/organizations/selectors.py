@@ -9,9 +9,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
 
-from .models import Membership, Organization, OrganizationKind, PartnerVetting, Site
-from .permissions import can_view_members, can_view_organization, vetting_institutions_qs
+from .models import Invitation, Membership, Organization, OrganizationKind, PartnerVetting, Site
+from .permissions import (
+    can_invite_members,
+    can_view_members,
+    can_view_organization,
+    vetting_institutions_qs,
+)
 
 
 def organizations_list(
@@ -103,3 +109,46 @@ def vetting_status_of(institution: Organization | int, partner: Organization | i
         .first()
     )
     return status or "pending"
+
+
+# --- Invitations -----------------------------------------------------------------------------
+def organization_invitations(viewer: Any, organization: Organization) -> QuerySet[Invitation]:
+    """Open invitations (pending or expired, not revoked) for the organization's managers;
+    empty for anyone else (fail closed)."""
+    if not can_invite_members(viewer, organization):
+        return Invitation.objects.none()
+    return Invitation.objects.filter(
+        organization=organization,
+        accepted_at__isnull=True,
+        declined_at__isnull=True,
+        revoked_at__isnull=True,
+    ).order_by("-created_at", "pk")
+
+
+def invitations_for(user: Any) -> QuerySet[Invitation]:
+    """Pending, unexpired invitations addressed to the signed-in person's e-mail address."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active or not user.email:
+        return Invitation.objects.none()
+    return (
+        Invitation.objects.filter(
+            email=user.email.strip().lower(),
+            accepted_at__isnull=True,
+            declined_at__isnull=True,
+            revoked_at__isnull=True,
+            expires_at__gt=timezone.now(),
+        )
+        .select_related("organization")
+        .order_by("-created_at", "pk")
+    )
+
+
+def invitation_for_invitee(user: Any, public_id: Any) -> Invitation | None:
+    """One invitation addressed to ``user`` (any state), or None: nobody learns of another
+    person's invitations."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active or not user.email:
+        return None
+    return (
+        Invitation.objects.select_related("organization")
+        .filter(public_id=public_id, email=user.email.strip().lower())
+        .first()
+    )

@@ -253,22 +253,7 @@ def _check_role_fits(organization: Organization, role: str) -> None:
         )
 
 
-@transaction.atomic
-def membership_add(
-    *,
-    actor: Any,
-    organization: Organization,
-    user: Any,
-    role: str,
-    title: str = "",
-    program: str = "",
-    year_of_study: int | None = None,
-) -> Membership:
-    """Give ``user`` a role in ``organization``. Coordinators manage their institution's
-    members (students, educators, coordinators); recruiters their partner's (recruiters,
-    supervisors, mentors). Re-adding a removed member reactivates the membership."""
-    _require(actor is None or can_manage_organization(actor, organization))
-    _check_role_fits(organization, role)
+def _check_member_details(role: str, program: str, year_of_study: int | None) -> None:
     if year_of_study is not None and not 1 <= int(year_of_study) <= 10:
         raise DomainError(
             _("Year of study must be between 1 and 10."),
@@ -279,6 +264,22 @@ def membership_add(
             _("Only students have a program and year of study."),
             fields={"program": [_("Only for students.")]},
         )
+
+
+def _membership_grant(
+    *,
+    actor: Any,
+    organization: Organization,
+    user: Any,
+    role: str,
+    title: str = "",
+    program: str = "",
+    year_of_study: int | None = None,
+) -> Membership:
+    """Create (or reactivate) a membership, audited. Callers check the rights: a platform
+    admin or the system (:func:`membership_add`), or the invitee accepting an invitation."""
+    _check_role_fits(organization, role)
+    _check_member_details(role, program, year_of_study)
     existing = (
         Membership.objects.select_for_update()
         .filter(user=user, organization=organization, role=role)
@@ -316,6 +317,34 @@ def membership_add(
         changes={"role": role},
     )
     return membership
+
+
+@transaction.atomic
+def membership_add(
+    *,
+    actor: Any,
+    organization: Organization,
+    user: Any,
+    role: str,
+    title: str = "",
+    program: str = "",
+    year_of_study: int | None = None,
+) -> Membership:
+    """Give ``user`` a role in ``organization`` directly, without their consent: platform
+    admins and the system (demo seed, CLI) only. Coordinators and recruiters invite people
+    instead (:func:`tandem.organizations.invitations.invitation_create`), so that an
+    organization sees nothing of a person until that person accepts. Re-adding a removed
+    member reactivates the membership."""
+    _require(actor is None or is_platform_admin(actor))
+    return _membership_grant(
+        actor=actor,
+        organization=organization,
+        user=user,
+        role=role,
+        title=title,
+        program=program,
+        year_of_study=year_of_study,
+    )
 
 
 @transaction.atomic

@@ -10,6 +10,17 @@ urlpatterns = [
     path("<uuid:public_id>/", views.organization_detail, name="detail"),
     path("<uuid:public_id>/members/add/", views.member_add, name="member_add"),
     path(
+        "<uuid:public_id>/invitations/<uuid:invitation_id>/revoke/",
+        views.invitation_revoke,
+        name="invitation_revoke",
+    ),
+    path(
+        "invitations/<uuid:invitation_id>/respond/",
+        views.invitation_respond,
+        name="invitation_respond",
+    ),
+    path("invitations/join/<str:token>/", views.invitation_link, name="invitation_link"),
+    path(
         "<uuid:public_id>/members/<uuid:membership_id>/completion/",
         views.member_completion,
         name="member_completion",

@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -15,15 +17,17 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tandem.accounts.models import User
+from tandem.accounts.models import User, signed_in_user
+from tandem.accounts.services import user_create
 from tandem.core.csv_import import line_message
 from tandem.core.errors import DomainError, PermissionDeniedError
 from tandem.core.forms import add_domain_error
 
-from . import completions, selectors, services
+from . import completions, invitations, selectors, services
 from .forms import (
     CompletionForm,
     CompletionImportForm,
+    InvitationSignupForm,
     MemberAddForm,
     OrganizationFilterForm,
     VettingDecisionForm,
@@ -42,6 +46,7 @@ from .permissions import (
     can_manage_organization,
     can_record_program_completion,
     can_view_members,
+    is_invitee,
 )
 
 PER_PAGE = 25
@@ -84,6 +89,7 @@ def organization_detail(request: HttpRequest, public_id: str) -> HttpResponse:
         "sites": selectors.organization_sites(org),
         "can_view_members": can_view_members(request.user, org),
         "members": selectors.organization_members(request.user, org),
+        "invitations": selectors.organization_invitations(request.user, org),
         "can_manage": can_manage_organization(request.user, org),
         "coordinates": [],
         "member_form": _member_form(org) if can_manage_organization(request.user, org) else None,
@@ -117,43 +123,137 @@ def _managed_or_403(request: HttpRequest, public_id: str) -> Organization:
 @login_required
 @require_POST
 def member_add(request: HttpRequest, public_id: str) -> HttpResponse:
-    """Coordinators add people to their institution; recruiters to their partner."""
+    """Coordinators invite people to their institution; recruiters to their partner. The
+    person joins only when they accept; the answer is the same whether or not the address
+    has an account."""
     org = _managed_or_403(request, public_id)
     form = _member_form(org, request.POST)
     if form.is_valid():
-        user = User.objects.filter(email__iexact=form.cleaned_data["email"], is_active=True).first()
-        if user is None:
-            form.add_error("email", _("No active account uses this e-mail address."))
+        try:
+            invitation = invitations.invitation_create(
+                actor=request.user,
+                organization=org,
+                email=form.cleaned_data["email"],
+                role=form.cleaned_data["role"],
+                title=form.cleaned_data["title"],
+                program=form.cleaned_data["program"],
+                year_of_study=form.cleaned_data["year_of_study"],
+            )
+        except DomainError as exc:
+            add_domain_error(form, exc)
         else:
-            try:
-                services.membership_add(
-                    actor=request.user,
-                    organization=org,
-                    user=user,
-                    role=form.cleaned_data["role"],
-                    title=form.cleaned_data["title"],
-                    program=form.cleaned_data["program"],
-                    year_of_study=form.cleaned_data["year_of_study"],
-                )
-            except DomainError as exc:
-                for field, errs in exc.fields.items():
-                    for err in errs:
-                        form.add_error(field if field in form.fields else None, err)
-                if not exc.fields:
-                    form.add_error(None, exc.message)
-            else:
-                messages.success(request, _("%(name)s added.") % {"name": user.full_name})
-                return redirect("organizations:detail", public_id=org.public_id)
+            messages.success(
+                request, _("Invitation sent to %(email)s.") % {"email": invitation.email}
+            )
+            return redirect("organizations:detail", public_id=org.public_id)
     context = {
         "organization": org,
         "sites": selectors.organization_sites(org),
         "can_view_members": True,
         "members": selectors.organization_members(request.user, org),
+        "invitations": selectors.organization_invitations(request.user, org),
         "can_manage": True,
         "coordinates": [],
         "member_form": form,
     }
     return render(request, "organizations/detail.html", context, status=422)
+
+
+@login_required
+@require_POST
+def invitation_revoke(request: HttpRequest, public_id: str, invitation_id: str) -> HttpResponse:
+    """The organization's managers withdraw an open invitation."""
+    org = _managed_or_403(request, public_id)
+    invitation = selectors.organization_invitations(request.user, org).filter(
+        public_id=invitation_id
+    )
+    found = invitation.first()
+    if found is None:
+        raise Http404
+    try:
+        invitations.invitation_revoke(actor=request.user, invitation=found)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Invitation revoked."))
+    return redirect("organizations:detail", public_id=org.public_id)
+
+
+def _invitation_answer(request: HttpRequest, invitation: Any, action: str) -> bool:
+    """Accept or decline for the signed-in invitee; a message either way. True on success."""
+    try:
+        if action == "accept":
+            invitations.invitation_accept(actor=signed_in_user(request), invitation=invitation)
+            messages.success(
+                request,
+                _("You joined %(org)s.") % {"org": invitation.organization.name},
+            )
+        elif action == "decline":
+            invitations.invitation_decline(actor=signed_in_user(request), invitation=invitation)
+            messages.success(request, _("Invitation declined."))
+        else:
+            messages.error(request, _("Choose accept or decline."))
+            return False
+    except PermissionDeniedError as exc:
+        raise PermissionDenied(exc.message) from exc
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return False
+    return True
+
+
+@login_required
+@require_POST
+def invitation_respond(request: HttpRequest, invitation_id: str) -> HttpResponse:
+    """Accept or decline one of my invitations (from my account page)."""
+    invitation = selectors.invitation_for_invitee(request.user, invitation_id)
+    if invitation is None:
+        raise Http404
+    _invitation_answer(request, invitation, request.POST.get("action", ""))
+    return redirect("accounts:account")
+
+
+def invitation_link(request: HttpRequest, token: str) -> HttpResponse:
+    """The e-mailed link. The invitee answers here once signed in with the invited address;
+    someone without an account creates it here (the link proves they read that mailbox).
+    Any other signed-in person is refused and nothing changes."""
+    invitation = invitations.invitation_from_token(token)
+    if invitation is None or not invitation.is_pending:
+        return render(request, "organizations/invitation_invalid.html", status=404)
+    context: dict[str, Any] = {"invitation": invitation, "organization": invitation.organization}
+    user = request.user
+    if user.is_authenticated:
+        if not is_invitee(user, invitation):
+            return render(request, "organizations/invitation_wrong_user.html", context, status=403)
+        if request.method == "POST":
+            if _invitation_answer(request, invitation, request.POST.get("action", "")):
+                return redirect("accounts:account")
+            return redirect(request.path)
+        return render(request, "organizations/invitation.html", context)
+    if User.objects.filter(email__iexact=invitation.email).exists():
+        context["login_url"] = f"{reverse('accounts:login')}?next={request.path}"
+        return render(request, "organizations/invitation.html", context)
+    form = InvitationSignupForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                account = user_create(
+                    email=invitation.email,
+                    full_name=form.cleaned_data["full_name"],
+                    password=form.cleaned_data["password1"],
+                )
+                invitations.invitation_accept(actor=account, invitation=invitation)
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            login(request, account, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(
+                request, _("Welcome! You joined %(org)s.") % {"org": invitation.organization.name}
+            )
+            return redirect("accounts:account")
+    context["signup_form"] = form
+    status = 422 if request.method == "POST" else 200
+    return render(request, "organizations/invitation.html", context, status=status)
 
 
 def _completion_recorder_or_403(request: HttpRequest, public_id: str) -> Organization:
