@@ -8,15 +8,11 @@ public ids, never names or addresses.
 from __future__ import annotations
 
 import logging
-from typing import Any
 
-from django.conf import settings
-from django.core.mail import EmailMessage
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
 from django_tasks import task
 
+from tandem.core.email import recipient_language, send_text_email
 from tandem.core.links import absolute_url
 
 from .models import Invitation
@@ -42,21 +38,21 @@ def send_invitation(invitation_id: int) -> int:
         logger.info("invitation e-mail skipped: invitation no longer pending")
         return 0
     account = get_user_model().objects.filter(email__iexact=invitation.email).first()
-    language: Any = getattr(account, "preferred_language", "") or settings.LANGUAGE_CODE
     url = absolute_url(
         reverse("organizations:invitation_link", kwargs={"token": invitation_token(invitation)})
     )
-    with translation.override(language):
-        context = {
+    send_text_email(
+        to=invitation.email,
+        subject_template="organizations/email/invitation_subject.txt",
+        body_template="organizations/email/invitation_body.txt",
+        context={
             "invitation": invitation,
             "organization": invitation.organization,
-            "role": invitation.get_role_display(),
+            # A lazy label, rendered in the recipient's language by send_text_email.
+            "role": invitation.get_role_display,
             "url": url,
-        }
-        subject = render_to_string("organizations/email/invitation_subject.txt", context)
-        body = render_to_string("organizations/email/invitation_body.txt", context)
-    EmailMessage(subject=" ".join(subject.split()), body=body, to=[invitation.email]).send(
-        fail_silently=False
+        },
+        language=recipient_language(account),
     )
     logger.info("invitation %s sent", invitation.public_id)
     return 1
