@@ -421,3 +421,18 @@ def program_unpaired_reasons(program: MentorProgram) -> list[str]:
             }
         )
     return reasons
+
+
+def my_published_pairs(viewer: Any) -> QuerySet[MentorPair]:
+    """The viewer's pairs in published programs: as a mentor (their mentees) or a mentee."""
+    if not getattr(viewer, "is_authenticated", False):
+        return MentorPair.objects.none()
+    return (
+        MentorPair.objects.filter(program__status="published")
+        .filter(
+            Q(mentor__membership__user=viewer, mentor__membership__is_active=True)
+            | Q(mentee__student=viewer)
+        )
+        .select_related("program", "mentee__student", "mentor__membership__user")
+        .order_by("program__title", "-score", "pk")
+    )
