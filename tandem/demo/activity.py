@@ -419,8 +419,13 @@ def delete_activity(institution_slugs: list[str]) -> None:
     """Remove the demo institutions' rounds, programs and surveys (before the postings and
     people they refer to are deleted)."""
     from tandem.matching.models import MentorProgram
-    from tandem.surveys.models import Survey
+    from tandem.surveys.models import Answer, Survey, SurveyInvitation, SurveyResponse
 
     MatchRound.objects.filter(institution__slug__in=institution_slugs).delete()
     MentorProgram.objects.filter(institution__slug__in=institution_slugs).delete()
-    Survey.objects.filter(institution__slug__in=institution_slugs).delete()
+    # Answers, responses and invitations protect the questions and versions they refer to.
+    mine = Survey.objects.filter(institution__slug__in=institution_slugs)
+    Answer.objects.filter(response__survey__in=mine).delete()
+    SurveyResponse.objects.filter(survey__in=mine).delete()
+    SurveyInvitation.objects.filter(survey__in=mine).delete()
+    mine.delete()
