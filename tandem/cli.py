@@ -43,6 +43,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
     print("Loading the ESCO skills taxonomy (from the installed data packages)…", flush=True)
     print(esco_load().summary(), flush=True)
+    print("Building the demo world…", flush=True)
     call_command("load_demo", seed=args.seed, reset=args.reset)
     if args.serve:
         return _serve(args.host, args.port, with_worker=True)

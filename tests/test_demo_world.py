@@ -142,3 +142,114 @@ def test_demo_world_shows_eastmoors_hires_on_its_institution_dashboard():
     completed = Application.objects.filter(institution=eastmoor, stage=Stage.COMPLETED).count()
     assert hired >= 10 and completed - hired >= 10
     assert list(counts.values())[-2:] == [completed, hired]
+
+
+@pytest.mark.django_db
+def test_tandem_demo_prints_steps_and_logins_and_every_role_has_work(capfd, caplog, client):
+    """One `tandem demo` build, then: its output (steps and logins, no log lines), the
+    numbers on the coordinator's funnel and survey results (above the small-group rule),
+    match rounds in three states, the mentor's published mentees, and each demo login's
+    home page with real work on it."""
+    import logging
+    import re
+
+    from django.urls import reverse
+
+    from tandem import cli
+    from tandem.accounts.models import User
+    from tandem.analytics import selectors as analytics
+    from tandem.analytics.presentation import dashboard_tables
+    from tandem.matching.models import MatchRound, MentorPair, MentorProgram
+    from tandem.surveys.models import Survey
+    from tandem.surveys.selectors import survey_results
+
+    caplog.set_level(logging.DEBUG, logger="tandem.demo.none")  # capture without changing levels
+    assert cli.main(["demo", "--seed", "2026"]) == 0
+    out, err = capfd.readouterr()
+    assert "Demo logins (password for all: tandem-demo-2026):" in out
+    for role in (
+        "admin",
+        "student",
+        "coordinator",
+        "educator",
+        "recruiter",
+        "supervisor",
+        "mentor",
+        "funder",
+    ):
+        assert f"{role}@demo.tandem.test" in out, role
+    assert "Match rounds…" in out and "Mentor programs…" in out  # progress, step by step
+    assert "outcome recorded" not in out + err
+    assert not re.search(r"\b(INFO|DEBUG)\b", out + err)
+    assert not [r for r in caplog.records if r.levelno < logging.WARNING]
+
+    riverside = Organization.objects.get(slug="riverside-cc")
+    coordinator = User.objects.get(email="coordinator@demo.tandem.test")
+
+    # The coordinator's funnel shows every step, hires included (no "*").
+    board = analytics.dashboard(
+        analytics.Scope(kind="institution", organization=riverside), analytics.Filters()
+    )
+    funnel = dashboard_tables(board)[0]
+    assert all(count is not None for _label, count, _rate in funnel.rows), funnel.rows
+    client.force_login(coordinator)
+    page = client.get(reverse("analytics:institution", args=[riverside.public_id]))
+    assert page.status_code == 200
+
+    # Survey results with enough answers to show means.
+    for template_key in ("placement_student_end", "placement_supervisor_evaluation"):
+        survey = Survey.objects.get(institution=riverside, template_key=template_key)
+        results = survey_results(coordinator, survey)
+        assert survey.responses.count() >= 10, template_key
+        assert any(q.mean is not None for q in results.questions), template_key
+
+    # Match rounds collecting preferences, awaiting review, and published.
+    statuses = set(
+        MatchRound.objects.filter(institution=riverside).values_list("status", flat=True)
+    )
+    assert {"open", "matched", "published"} <= statuses
+
+    # The mentor's published pairs, with reasons, on their program page and home.
+    mentor = User.objects.get(email="mentor@demo.tandem.test")
+    pairs = MentorPair.objects.filter(
+        mentor__membership__user=mentor, program__status="published"
+    ).select_related("mentee__student", "program")
+    assert pairs.count() >= 2
+    client.force_login(mentor)
+    program_page = client.get(
+        reverse("matching:program_detail", args=[pairs[0].program.public_id])
+    ).content.decode()
+    assert (
+        pairs[0].mentee.student.full_name in program_page and "both speak English" in program_page
+    )
+    # Riverside's circle says why two mentees are unpaired.
+    client.force_login(coordinator)
+    circle = MentorProgram.objects.get(institution=riverside, status="matched")
+    circle_page = client.get(
+        reverse("matching:program_detail", args=[circle.public_id])
+    ).content.decode()
+    assert "2 mentees have no mentee profile yet" in circle_page
+
+    # Every demo login lands on a home page with work in it.
+    work = {
+        "student": ["Opportunities open to you", "Your applications", "/applications/"],
+        "coordinator": ["Postings waiting for your approval", "/opportunities/"],
+        "educator": ["KPIs at risk", "/partnerships/"],
+        "recruiter": ["Your postings", "Recent applicants", "/applications/"],
+        "supervisor": [
+            'data-testid="my-interns"',
+            "Answer the evaluation survey",
+            "Placement ended: mark it completed",
+            "Record the hire outcome",
+        ],
+        "mentor": ['data-testid="my-mentoring"', pairs[0].mentee.student.full_name],
+        "funder": ["Your partnerships", "/partnerships/"],
+        "admin": ["KPIs at risk", "Partnerships by next review"],
+    }
+    for role, expected in work.items():
+        client.force_login(User.objects.get(email=f"{role}@demo.tandem.test"))
+        html = client.get("/").content.decode()
+        main = html[html.find("<main") :]
+        for text in expected:
+            assert text in main, (role, text)
+        assert "None yet." not in main and "No applicants yet." not in main, role

@@ -232,3 +232,89 @@ def test_authorization_matrix(client, world):
             if who == "anonymous":
                 assert "/accounts/login" in r["Location"]
             assert _snapshot(program) == before, (url, who)
+
+
+def test_program_page_says_why_mentees_are_unpaired(
+    client, world, django_capture_on_commit_callbacks
+):
+    """Two mentees without a profile, one who shares no language with any mentor and one
+    whose only fitting mentor is full: the coordinator's page names each cause with a count
+    and the names; a mentee never sees the list."""
+    program, coordinator = world["program"], world["coordinator"]
+    inst = program.institution
+    names = ["Cleo Blank", "Dev Blank", "Eli Nolang", "Fay Full"]
+    people = {n: member(inst, Role.STUDENT, user=UserFactory(full_name=n)) for n in names}
+    services.mentee_add(actor=coordinator, program=program, student=people["Cleo Blank"])
+    services.mentee_add(actor=coordinator, program=program, student=people["Dev Blank"])
+    services.mentee_add(
+        actor=coordinator,
+        program=program,
+        student=people["Eli Nolang"],
+        availability=["tue-evening"],
+        languages=["Finnish"],
+    )
+    services.mentee_add(  # fits Omar (English) only, whom Ben (a better fit) takes
+        actor=coordinator,
+        program=program,
+        student=people["Fay Full"],
+        availability=["tue-evening"],
+        languages=["English"],
+    )
+    client.force_login(coordinator)
+    url = reverse("matching:program_detail", args=[program.public_id])
+    assert 'data-testid="unpaired-reasons"' not in client.get(url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("matching:program_step", args=[program.public_id, "run"]))
+    program.refresh_from_db()
+    assert program.stats["paired"] == 2 and program.stats["unpaired"] == 4
+    reasons = [str(r) for r in services_reasons(program)]
+    assert reasons == [
+        "2 mentees have no mentee profile yet (languages and weekly availability are needed "
+        "to pair them): Cleo Blank, Dev Blank.",
+        "1 mentee shares no language and weekly slot with any mentor: Eli Nolang.",
+        "1 mentee fits only mentors who are already full (the mentors take 2 mentees in all "
+        "for 6 mentees): Fay Full.",
+    ]
+    html = client.get(url).content.decode()
+    assert 'data-testid="unpaired-reasons"' in html
+    assert "2 mentees have no mentee profile yet" in html and "Fay Full" in html
+    # A mentee of the program does not see who else is unpaired.
+    client.force_login(world["e1"])
+    html = client.get(url).content.decode()
+    assert "unpaired-reasons" not in html and "Cleo Blank" not in html
+    # Once a mentee fills in the profile, that cause is gone (read from today's profiles).
+    mentee = MenteeProfile.objects.get(program=program, student=people["Dev Blank"])
+    MenteeProfile.objects.filter(pk=mentee.pk).update(
+        languages=["Finnish"], availability=["mon-morning"]
+    )
+    reasons = [str(r) for r in services_reasons(program)]
+    assert (
+        reasons[0].startswith("1 mentee has no mentee profile yet") and "Cleo Blank" in reasons[0]
+    )
+    assert reasons[1].startswith("2 mentees share no language")
+
+
+def test_program_without_mentors_says_so(world, django_capture_on_commit_callbacks):
+    coordinator = world["coordinator"]
+    program = services.program_create(
+        actor=coordinator, institution=world["program"].institution, title="No mentors yet"
+    )
+    services.mentee_add(
+        actor=coordinator,
+        program=program,
+        student=world["e1"],
+        availability=["tue-evening"],
+        languages=["Spanish"],
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.program_run(actor=coordinator, program=program)
+    program.refresh_from_db()
+    assert services_reasons(program) == [
+        "The program has no mentors yet: add mentors, then compute again."
+    ]
+
+
+def services_reasons(program):
+    from tandem.matching.selectors import program_unpaired_reasons
+
+    return program_unpaired_reasons(program)

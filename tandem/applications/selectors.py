@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date, timedelta
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
@@ -10,7 +11,8 @@ from django.http import Http404
 
 from tandem.opportunities.models import Opportunity
 from tandem.opportunities.permissions import apply_institution_ids
-from tandem.organizations.models import Organization
+from tandem.organizations.models import Organization, Role
+from tandem.organizations.permissions import org_ids
 
 from .models import SEAT_HOLDING_STAGES, Application, HireRecord, Stage, StageChange
 from .permissions import restrict_applications
@@ -113,3 +115,24 @@ def placements_for_partnership(partnership_id: int) -> int:
     return Application.objects.filter(
         opportunity__partnership_id=partnership_id, stage__in=list(SEAT_HOLDING_STAGES)
     ).count()
+
+
+#: A finished placement stays on the supervisor's list for its hire outcome this long.
+HIRE_OUTCOME_LIST_DAYS = 365
+
+
+def supervised_placements(viewer: Any, today: date) -> QuerySet[Application]:
+    """The placements a workplace supervisor looks after: the interns on placement now (or
+    whose placement has ended but is not yet marked completed) at the partner organizations
+    where ``viewer`` is a supervisor, and the placements completed there in the last year
+    whose hire outcome is not recorded yet. Recruiters, other organizations' supervisors and
+    institution staff get nothing here (their lists are elsewhere)."""
+    host_ids = org_ids(viewer, [Role.SUPERVISOR])
+    if not host_ids:
+        return Application.objects.none()
+    since = today - timedelta(days=HIRE_OUTCOME_LIST_DAYS)
+    qs = applications_for(viewer).filter(opportunity__host_id__in=host_ids)
+    return qs.filter(
+        Q(stage=Stage.PLACED)
+        | Q(stage=Stage.COMPLETED, hire_outcome="", stage_changed_at__date__gte=since)
+    ).order_by("stage", "opportunity__end_date", "student__full_name", "pk")

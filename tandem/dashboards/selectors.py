@@ -7,12 +7,17 @@ more than the lists behind it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from tandem.applications.models import SEAT_HOLDING_STAGES, Stage
-from tandem.applications.selectors import applications_for
+from tandem.applications.selectors import applications_for, supervised_placements
+from tandem.matching.selectors import my_published_pairs
 from tandem.opportunities.selectors import awaiting_approval_for, opportunities_visible_to
 from tandem.organizations.permissions import (
     is_platform_admin,
@@ -22,8 +27,73 @@ from tandem.organizations.permissions import (
     student_institution_ids,
 )
 from tandem.partnerships.selectors import kpis_at_risk_for, partnerships_for
+from tandem.surveys.selectors import pending_invitations_for
 
 LIMIT = 8
+#: A placement ending within this many days is flagged on the supervisor's list.
+ENDING_SOON_DAYS = 14
+
+
+@dataclass
+class Due:
+    """One thing to do about an intern: a sentence, and where to do it."""
+
+    text: str
+    url_name: str = ""  # "applications:detail" or "surveys:answer"
+    public_id: Any = None
+
+
+@dataclass
+class InternRow:
+    application: Any
+    due: list[Due]
+
+
+def _intern_rows(viewer: Any, today: date) -> tuple[list[InternRow], list[Any]]:
+    """The supervisor's interns with what is due, and their other pending surveys."""
+    invitations = list(pending_invitations_for(viewer))
+    by_application: dict[str, Any] = {}
+    for invitation in invitations:
+        # Placement surveys name the placement in their trigger key (surveys.triggers).
+        parts = invitation.trigger_key.split(":")
+        if len(parts) >= 2 and parts[0] == "placement-end":
+            by_application.setdefault(parts[1], invitation)
+    rows: list[InternRow] = []
+    attached: set[int] = set()
+    for app in supervised_placements(viewer, today).select_related("opportunity__host")[:50]:
+        due: list[Due] = []
+        invitation = by_application.pop(str(app.public_id), None)
+        if invitation is not None:
+            attached.add(invitation.pk)
+            due.append(
+                Due(_("Answer the evaluation survey"), "surveys:answer", invitation.public_id)
+            )
+        end = app.opportunity.end_date
+        if app.stage == Stage.PLACED and end is not None:
+            if end < today:
+                due.append(
+                    Due(
+                        _("Placement ended: mark it completed"),
+                        "applications:detail",
+                        app.public_id,
+                    )
+                )
+            elif (end - today).days <= ENDING_SOON_DAYS:
+                days = (end - today).days
+                due.append(
+                    Due(
+                        ngettext(
+                            "Placement ends in %(n)d day", "Placement ends in %(n)d days", days
+                        )
+                        % {"n": days}
+                    )
+                )
+        if app.stage == Stage.COMPLETED:
+            due.append(Due(_("Record the hire outcome"), "applications:detail", app.public_id))
+        rows.append(InternRow(application=app, due=due))
+    # Work first (due items), then interns simply on placement.
+    rows.sort(key=lambda r: (not r.due, r.application.stage != Stage.PLACED))
+    return rows[:20], [i for i in invitations if i.pk not in attached]
 
 
 @dataclass
@@ -91,6 +161,27 @@ def dashboard_for(viewer: Any) -> Dashboard:
             .select_related("opportunity", "student")
             .order_by("-created_at")[:LIMIT]
         )
+
+    if "supervisor" in roles:
+        board.sections.add("supervisor")
+        today = timezone.localdate()
+        interns, other_surveys = _intern_rows(viewer, today)
+        board.data["my_interns"] = interns
+        board.data["today"] = today
+    else:
+        other_surveys = list(pending_invitations_for(viewer)[:LIMIT])
+    if other_surveys:
+        board.sections.add("surveys")
+        board.data["pending_surveys"] = other_surveys[:LIMIT]
+
+    if "mentor" in roles or "student" in roles:
+        pairs = list(my_published_pairs(viewer)[:50])
+        if pairs:
+            board.sections.add("mentoring")
+            board.data["my_mentees"] = [
+                p for p in pairs if p.mentor.membership.user_id == viewer.pk
+            ]
+            board.data["my_mentors"] = [p for p in pairs if p.mentee.student_id == viewer.pk]
 
     if roles & {"mentor", "funder"} and "institution" not in board.sections:
         board.sections.add("partnerships_only")

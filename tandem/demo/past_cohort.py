@@ -9,13 +9,20 @@ and 9 were not selected. Their postings are closed, and every stage happened in 
 placements is recorded afterwards by :func:`tandem.demo.hires.build_hires`, through
 :func:`tandem.applications.services.application_record_hire`, like every other placement.
 
-The draw uses its own ``random.Random``, so the rest of the world is the same with or
-without this cohort.
+Riverside Community College ran a similar summer cohort with three of its partners, so its
+coordinator's funnel shows how many placements ended in a hire too. And Brightwave Software
+has interns on placement right now: one group whose placement ends in ten days and one whose
+placement ended last week and is still to be marked completed — the workplace supervisor's
+"My interns" list.
+
+Each cohort's draw uses its own ``random.Random``, so the rest of the world is the same with
+or without these cohorts.
 """
 
 from __future__ import annotations
 
 import random
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
@@ -59,10 +66,88 @@ POSTINGS: list[tuple[str, str, str, list[str], str, str, int]] = [
         12,
     ),
 ]
+RIVERSIDE_POSTINGS: list[tuple[str, str, str, list[str], str, str, int]] = [
+    (
+        "brightwave",
+        "Summer security operations placement",
+        "internship",
+        ["Cybersecurity"],
+        "network, security, incident response, SQL",
+        "Ten weeks with the security operations team: triage alerts, tune detection rules and "
+        "document the incident playbooks.",
+        10,
+    ),
+    (
+        "meadowview",
+        "Summer community nursing placement",
+        "internship",
+        ["Associate degree in nursing"],
+        "infection control, communication, patient care",
+        "Ten weeks with the community nursing team, supervised by a registered nurse: home "
+        "visits, clinics and care records.",
+        10,
+    ),
+    (
+        "kestrel",
+        "Summer machining placement",
+        "internship",
+        ["Mechatronics technology", "Welding technology"],
+        "technical drawings, health and safety in the workplace, CNC machining",
+        "Ten weeks on the machining floor: set up CNC machines, inspect parts against the "
+        "drawings and learn the quality system.",
+        10,
+    ),
+]
+CURRENT_POSTINGS: list[tuple[str, str, str, list[str], str, str, int]] = [
+    (
+        "brightwave",
+        "Autumn software engineering placement",
+        "internship",
+        ["Cybersecurity"],
+        "Python, SQL, Git, unit testing, teamwork",
+        "Ten weeks in a product squad: pair with senior developers, write tests and present "
+        "your work at the sprint review.",
+        4,
+    ),
+]
+RECENTLY_ENDED_POSTINGS: list[tuple[str, str, str, list[str], str, str, int]] = [
+    (
+        "brightwave",
+        "Autumn IT support placement",
+        "internship",
+        ["Cybersecurity"],
+        "network, security, communication",
+        "Ten weeks on the service desk: answer tickets, set up laptops and write the "
+        "knowledge-base articles that answer the common questions.",
+        3,
+    ),
+]
 NOT_SELECTED_PER_POSTING = 3
 # The placements ran a year ago, for ten weeks.
 START_DAYS_AGO = 400
 WEEKS = 10
+
+
+@dataclass(frozen=True)
+class Cohort:
+    """A group of placements that all ran (or run) on the same dates."""
+
+    key: str  # names the cohort's random draw
+    institution_slug: str
+    postings: list[tuple[str, str, str, list[str], str, str, int]]
+    start_days_ago: int
+    finished: bool  # True: completed; False: still "placed" (on placement or to mark done)
+    not_selected: int = NOT_SELECTED_PER_POSTING
+
+
+COHORTS = [
+    Cohort("past-cohort", INSTITUTION_SLUG, POSTINGS, START_DAYS_AGO, finished=True),
+    Cohort("past-cohort:riverside", "riverside-cc", RIVERSIDE_POSTINGS, 380, finished=True),
+    # On placement now: ten weeks that end in ten days.
+    Cohort("current-cohort", "riverside-cc", CURRENT_POSTINGS, 60, finished=False, not_selected=2),
+    # Ended six days ago, not yet marked completed by the host.
+    Cohort("ended-cohort", "riverside-cc", RECENTLY_ENDED_POSTINGS, 76, finished=False),
+]
 COMPLETED_PATH = [
     Stage.UNDER_REVIEW,
     Stage.SHORTLISTED,
@@ -82,11 +167,22 @@ def _aware(d: date, hour: int = 9) -> datetime:
 
 
 def build_past_cohort(seed: int) -> int:
-    """Create the past cohort's postings and applications; returns the completed placements."""
-    rng = random.Random(f"past-cohort:{seed}")
+    """Create every cohort's postings and applications; returns the completed placements."""
+    # A student is in at most one past and one current cohort.
+    chosen: dict[tuple[str, bool], set[int]] = {}
+    completed = 0
+    for cohort in COHORTS:
+        key = (cohort.institution_slug, cohort.finished)
+        completed += _build_cohort(seed, cohort, chosen.setdefault(key, set()))
+    return completed
+
+
+def _build_cohort(seed: int, cohort: Cohort, chosen: set[int]) -> int:
+    """One cohort's postings and applications; returns its completed placements."""
+    rng = random.Random(f"{cohort.key}:{seed}")
     today = timezone.localdate()
-    institution = Organization.objects.get(slug=INSTITUTION_SLUG)
-    start = today - timedelta(days=START_DAYS_AGO)
+    institution = Organization.objects.get(slug=cohort.institution_slug)
+    start = today - timedelta(days=cohort.start_days_ago)
     end = start + timedelta(weeks=WEEKS)
     deadline = start - timedelta(days=45)
     students_by_program: dict[str, list[int]] = {}
@@ -96,10 +192,15 @@ def build_past_cohort(seed: int) -> int:
         .values_list("user_id", "program")
     ):
         students_by_program.setdefault(program, []).append(user_id)
-    chosen: set[int] = set()
+    # The demo student keeps their own applications.
+    chosen.update(
+        Membership.objects.filter(user__email__startswith="student@").values_list(
+            "user_id", flat=True
+        )
+    )
     changes: list[tuple[StageChange, datetime]] = []
     completed = 0
-    for host_slug, title, otype, programs, skills, description, seats in POSTINGS:
+    for host_slug, title, otype, programs, skills, description, seats in cohort.postings:
         host = Organization.objects.get(slug=host_slug)
         staff = (
             Membership.objects.filter(organization=host, role=Role.SUPERVISOR, is_active=True)
@@ -144,7 +245,7 @@ def build_past_cohort(seed: int) -> int:
         pool = sorted(
             {u for p in programs for u in students_by_program.get(p, [])} - chosen,
         )
-        applicants = rng.sample(pool, seats + NOT_SELECTED_PER_POSTING)
+        applicants = rng.sample(pool, min(len(pool), seats + cohort.not_selected))
         chosen.update(applicants)
         for n, student_id in enumerate(applicants):
             placed = n < seats
@@ -154,7 +255,9 @@ def build_past_cohort(seed: int) -> int:
                 student_id=student_id,
                 institution=institution,
                 statement=STATEMENT,
-                stage=Stage.COMPLETED if placed else Stage.REJECTED,
+                stage=(Stage.COMPLETED if cohort.finished else Stage.PLACED)
+                if placed
+                else Stage.REJECTED,
             )
             steps: list[tuple[Stage, datetime]] = []
             when = _aware(deadline, 10)
@@ -162,7 +265,9 @@ def build_past_cohort(seed: int) -> int:
                 when += timedelta(days=rng.randint(1, 4))
                 steps.append((step, when))
             if placed:
-                steps += [(Stage.PLACED, _aware(start)), (Stage.COMPLETED, _aware(end, 16))]
+                steps.append((Stage.PLACED, _aware(start)))
+                if cohort.finished:
+                    steps.append((Stage.COMPLETED, _aware(end, 16)))
             previous: str = Stage.SUBMITTED
             changes.append(
                 (
@@ -191,7 +296,7 @@ def build_past_cohort(seed: int) -> int:
             Application.objects.filter(pk=application.pk).update(
                 created_at=submitted, stage_changed_at=steps[-1][1]
             )
-            completed += placed
+            completed += placed and cohort.finished
     StageChange.objects.bulk_create([change for change, _when in changes])
     for change, when in changes:
         change.created_at = when

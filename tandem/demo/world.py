@@ -9,7 +9,7 @@ transaction; the demo logins are printed by the management command.
 from __future__ import annotations
 
 import random
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -36,7 +36,7 @@ from tandem.organizations.models import (
 )
 from tandem.partnerships.models import Partnership
 
-from . import cohorts, extras, hires, past_cohort, profiles
+from . import activity, cohorts, extras, hires, past_cohort, profiles
 
 DEMO_PASSWORD = "tandem-demo-2026"  # noqa: S105 - printed on purpose for the demo
 DEMO_DOMAIN = "demo.tandem.test"
@@ -484,20 +484,27 @@ def _user(email: str, name: str, password_hash: str, **extra: Any) -> User:
     return user
 
 
-def build_demo_world(*, seed: int = 2026, reset: bool = False) -> Summary:
-    """Build the demo world. Idempotent: if it exists and ``reset`` is false, do nothing."""
+def build_demo_world(
+    *, seed: int = 2026, reset: bool = False, progress: Callable[[str], None] | None = None
+) -> Summary:
+    """Build the demo world. Idempotent: if it exists and ``reset`` is false, do nothing.
+
+    ``progress`` is told each step as it starts (the ``tandem demo`` command prints them).
+    """
     existing = Organization.objects.filter(slug="riverside-cc").exists()
     if existing and not reset:
         return Summary(created=False, counts=_counts(), logins=_logins())
     with transaction.atomic():
         if existing:
+            (progress or _silent)("Removing the previous demo world")
             _delete_demo()
-        _build(seed)
+        _build(seed, progress or _silent)
     return Summary(created=True, counts=_counts(), logins=_logins())
 
 
 def _delete_demo() -> None:
     demo_users = User.objects.filter(email__endswith="@" + DEMO_DOMAIN)
+    activity.delete_activity([i["slug"] for i in INSTITUTIONS])
     Application.objects.filter(student__in=demo_users).delete()
     Opportunity.objects.filter(host__slug__in=[p["slug"] for p in PARTNERS]).delete()
     Opportunity.objects.filter(host__slug__in=[i["slug"] for i in INSTITUTIONS]).delete()
@@ -507,7 +514,12 @@ def _delete_demo() -> None:
     Organization.objects.filter(slug__in=[o["slug"] for o in INSTITUTIONS + PARTNERS]).delete()
 
 
-def _build(seed: int) -> None:
+def _silent(step: str) -> None:
+    pass
+
+
+def _build(seed: int, progress: Callable[[str], None]) -> None:
+    progress("Institutions, partners and people")
     rng = random.Random(seed)
     reference_day = timezone.localdate() - timedelta(days=REFERENCE_OFFSET_DAYS)
     fake = Faker("en_GB")
@@ -672,6 +684,7 @@ def _build(seed: int) -> None:
             students.append((user, inst, program, year))
 
     # Partnerships (15), with every type covered.
+    progress("Partnerships and opportunities")
     partnerships: list[Partnership] = []
     for n, (title, inst_slugs, partner_slugs, types, status) in enumerate(PARTNERSHIPS):
         start = reference_day - timedelta(days=rng.randint(120, 700))
@@ -762,12 +775,22 @@ def _build(seed: int) -> None:
         opportunities.append(opp)
 
     # Applications (800), over every stage, never more seat holders than seats.
+    progress("Applications")
     _build_applications(rng, students, opportunities, partner_staff, named, orgs)
+    progress("Partnership objectives, KPIs, commitments and meetings")
     extras.build_partnership_details(rng, partnerships, orgs, partner_staff, named, reference_day)
+    progress("Past and current placement cohorts, and their hires")
     past_cohort.build_past_cohort(seed)
     hires.build_hires(seed)
+    progress("Curricula, course completions and skill profiles")
     profiles.build_demo_profiles(seed, reference_day)
     cohorts.build_completed_cohort(seed)
+    progress("Mentor programs")
+    activity.build_mentor_programs(seed, password_hash, DEMO_DOMAIN)
+    progress("Survey answers and invitations")
+    activity.build_survey_responses(seed)
+    progress("Match rounds")
+    activity.build_match_rounds(seed)
 
 
 def _build_applications(

@@ -10,6 +10,8 @@ from uuid import UUID
 
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.http import Http404
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from tandem.applications.models import SEAT_HOLDING_STAGES, Application
 from tandem.opportunities.models import ApprovalStatus, Opportunity, OpportunityStatus
@@ -317,4 +319,120 @@ def eligible_round_opportunities_any(institutions: QuerySet[Organization]) -> Qu
         .select_related("host")
         .order_by("host__name", "title")
         .distinct()
+    )
+
+
+#: At most this many names are listed in one reason; the rest are counted.
+UNPAIRED_NAMES_SHOWN = 10
+
+
+def _names(people: list[str]) -> str:
+    shown = ", ".join(people[:UNPAIRED_NAMES_SHOWN])
+    rest = len(people) - UNPAIRED_NAMES_SHOWN
+    if rest > 0:
+        shown += " " + ngettext("and %(n)d more", "and %(n)d more", rest) % {"n": rest}
+    return shown
+
+
+def _has_profile(profile: MentorProfile | MenteeProfile) -> bool:
+    """A pair needs a common language and an overlapping weekly slot (see ``pair_score``)."""
+    return bool(profile.languages) and bool(profile.availability)
+
+
+def program_unpaired_reasons(program: MentorProgram) -> list[str]:
+    """Why the program's computed pairing leaves mentees unpaired, as sentences for its
+    coordinators, one per cause with a count and the names: mentees or mentors whose profile
+    lacks a language or weekly availability, no mentors at all, mentees who share no
+    language and slot with any mentor, and mentees whose fitting mentors are full.
+
+    Read from the profiles as they are now (a profile completed since the run shows up as
+    fixed before the next run). Empty before pairs are computed or when everyone is paired.
+    """
+    from .services.mentoring import pair_score
+
+    if program.status not in ("matched", "published") or not program.stats:
+        return []
+    mentors = list(program_mentors(program))
+    mentees = list(program_mentees(program).order_by("student__full_name", "pk"))
+    paired = set(program.pairs.values_list("mentee_id", flat=True))
+    unpaired = [e for e in mentees if e.pk not in paired]
+    reasons: list[str] = []
+    if not unpaired:
+        return reasons
+    incomplete_mentors = [m for m in mentors if not _has_profile(m)]
+    if incomplete_mentors:
+        n = len(incomplete_mentors)
+        reasons.append(
+            ngettext(
+                "%(n)d mentor has no mentor profile yet (languages and weekly availability "
+                "are needed to pair anyone with them): %(names)s.",
+                "%(n)d mentors have no mentor profile yet (languages and weekly availability "
+                "are needed to pair anyone with them): %(names)s.",
+                n,
+            )
+            % {"n": n, "names": _names([m.membership.user.full_name for m in incomplete_mentors])}
+        )
+    no_profile = [e for e in unpaired if not _has_profile(e)]
+    if no_profile:
+        n = len(no_profile)
+        reasons.append(
+            ngettext(
+                "%(n)d mentee has no mentee profile yet (languages and weekly availability "
+                "are needed to pair them): %(names)s.",
+                "%(n)d mentees have no mentee profile yet (languages and weekly availability "
+                "are needed to pair them): %(names)s.",
+                n,
+            )
+            % {"n": n, "names": _names([e.student.full_name for e in no_profile])}
+        )
+    rest = [e for e in unpaired if _has_profile(e)]
+    if not mentors:
+        if rest:
+            reasons.append(_("The program has no mentors yet: add mentors, then compute again."))
+        return reasons
+    no_fit = [e for e in rest if not any(pair_score(m, e).allowed for m in mentors)]
+    if no_fit:
+        n = len(no_fit)
+        reasons.append(
+            ngettext(
+                "%(n)d mentee shares no language and weekly slot with any mentor: %(names)s.",
+                "%(n)d mentees share no language and weekly slot with any mentor: %(names)s.",
+                n,
+            )
+            % {"n": n, "names": _names([e.student.full_name for e in no_fit])}
+        )
+    full = [e for e in rest if e not in no_fit]
+    if full:
+        n = len(full)
+        capacity = sum(m.capacity for m in mentors)
+        reasons.append(
+            ngettext(
+                "%(n)d mentee fits only mentors who are already full (the mentors take "
+                "%(capacity)d mentees in all for %(mentees)d mentees): %(names)s.",
+                "%(n)d mentees fit only mentors who are already full (the mentors take "
+                "%(capacity)d mentees in all for %(mentees)d mentees): %(names)s.",
+                n,
+            )
+            % {
+                "n": n,
+                "capacity": capacity,
+                "mentees": len(mentees),
+                "names": _names([e.student.full_name for e in full]),
+            }
+        )
+    return reasons
+
+
+def my_published_pairs(viewer: Any) -> QuerySet[MentorPair]:
+    """The viewer's pairs in published programs: as a mentor (their mentees) or a mentee."""
+    if not getattr(viewer, "is_authenticated", False):
+        return MentorPair.objects.none()
+    return (
+        MentorPair.objects.filter(program__status="published")
+        .filter(
+            Q(mentor__membership__user=viewer, mentor__membership__is_active=True)
+            | Q(mentee__student=viewer)
+        )
+        .select_related("program", "mentee__student", "mentor__membership__user")
+        .order_by("program__title", "-score", "pk")
     )

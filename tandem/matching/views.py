@@ -344,6 +344,7 @@ def _program_context(request: HttpRequest, program: MentorProgram, **extra: Any)
         ctx["mentors"] = list(selectors.program_mentors(program))
         ctx["mentees"] = list(selectors.program_mentees(program))
         ctx["pairs"] = list(selectors.program_pairs(program))
+        ctx["unpaired_reasons"] = selectors.program_unpaired_reasons(program)
         ctx["add_form"] = extra.get("add_form") or AddParticipantForm()
         ctx["mentor_choices"] = selectors.eligible_mentor_memberships(program)[:200]
         ctx["mentee_choices"] = selectors.eligible_mentee_memberships(program)[:500]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
@@ -17,8 +18,21 @@ class Command(BaseCommand):
         parser.add_argument("--reset", action="store_true", help="delete existing demo data")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        summary = build_demo_world(seed=options["seed"], reset=options["reset"])
         out = self.stdout
+        # The services log each step they take (e.g. every hire outcome recorded) at INFO:
+        # useful in production, noise here. Show the steps instead, unless -v 2 or more.
+        root = logging.getLogger()
+        level = root.level
+        if options["verbosity"] < 2:
+            root.setLevel(max(level, logging.WARNING))
+        try:
+            summary = build_demo_world(
+                seed=options["seed"],
+                reset=options["reset"],
+                progress=lambda step: out.write(f"  {step}…") if options["verbosity"] else None,
+            )
+        finally:
+            root.setLevel(level)
         if summary.created:
             out.write(self.style.SUCCESS("Demo world built:"))
         else:
