@@ -2,7 +2,7 @@
 
     tandem skills extract --input texts.jsonl --output skills.jsonl [--top-k 5]
                           [--mode lexical|semantic|combined]
-    tandem skills load-esco [--labels-file PATH]
+    tandem skills load-esco
 
 Input lines are ``{"id": "…", "text": "…"}``; output lines ``{"id": "…", "skills": [{"uri",
 "label", "score", "spans"}]}``, best first, in input order. A bad line is reported on stderr
@@ -38,14 +38,12 @@ def add_parser(subparsers: Any) -> None:
     extract.add_argument("--quiet", action="store_true", help="no summary on stderr")
     extract.set_defaults(func=cmd_extract)
 
-    load = sub.add_parser("load-esco", help="load the ESCO taxonomy into the database")
-    load.add_argument(
-        "--labels-file",
-        type=Path,
-        default=None,
-        help="ESCO preferred-label list used to recover the labels of concepts that the "
-        "structured file lacks (default: $TANDEM_ESCO_LABELS_FILE or "
-        "../shared/data/skills-eval/skills_en_label.txt if present)",
+    load = sub.add_parser(
+        "load-esco",
+        help="load the ESCO taxonomy into the database",
+        description="Load (or refresh, idempotently) the ESCO taxonomy from the installed "
+        "ESCO data packages and the label file shipped with Tandem. This service uses the "
+        "ESCO classification of the European Commission.",
     )
     load.set_defaults(func=cmd_load_esco)
 
@@ -129,8 +127,8 @@ def cmd_load_esco(args: argparse.Namespace) -> int:
     from tandem.skills.services import esco_load
 
     try:
-        result = esco_load(labels_file=args.labels_file)
-    except (EscoDataMissing, FileNotFoundError) as exc:
+        result = esco_load()
+    except EscoDataMissing as exc:
         print(f"tandem skills load-esco: {exc}", file=sys.stderr)
         return 2
     print(result.summary())
