@@ -184,3 +184,65 @@ def test_definition_start():
     words = ["in", "written", "Luxembourgish", "show", "competency", "Compose", "written", "texts."]
     assert esco.definition_start(words) == 2
     assert esco.definition_start(words, names=["Luxembourgish"]) == 5
+
+
+def test_generation_script_recovers_the_shipped_labels_from_a_label_list(tmp_path, source_texts):
+    """scripts/generate_esco_labels.py on a label list rebuilt from what ships (no shared
+    data): the structured file's labels and the shipped ones, in URI order, commas dropped
+    as in the real list. It finds every shipped label again, keeps the official commas, and
+    leaves the others out."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "generate_esco_labels", REPO / "scripts" / "generate_esco_labels.py"
+    )
+    assert spec and spec.loader
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+
+    shipped = esco.read_shipped_labels()
+    structured = {}
+    with esco.locate_files().ojd_skills.open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            if row["type"] == "preferredLabel":
+                structured[row["id"]] = row["description"].strip()
+    labels = []
+    for uri in sorted(source_texts):
+        uid = uri.rsplit("/", 1)[-1]
+        label = structured.get(uid) or shipped.get(uid)
+        if label:
+            labels.append(label.replace(",", ""))
+    label_list = tmp_path / "labels.txt"
+    label_list.write_text("\n".join(labels) + "\n", encoding="utf-8")
+
+    rows, inputs = script.generate(label_list)
+    found = {uid: label for uid, label, _ in rows}
+    assert found == shipped
+    how = collections.Counter(h for _, _, h in rows)
+    assert how["new"] + how["unmatched"] == 243 and how["exact"] + how["punctuation"] == 508
+    assert how["punctuation"] == 5  # the five official labels with commas
+    out = tmp_path / "esco_labels.tsv"
+    script.write(rows, inputs, out)
+    assert esco.read_shipped_labels(out) == shipped
+    assert "This service uses the ESCO classification of the European Commission." in (
+        out.read_text(encoding="utf-8")
+    )
+    # The word-for-word test itself.
+    words = [
+        "apply",
+        "knowledge",
+        "of",
+        "philosophy,",
+        "ethics",
+        "and",
+        "religion",
+        "assess",
+        "the",
+        "consequences",
+    ]
+    assert script.match(words, "apply knowledge of philosophy ethics and religion") == (
+        "apply knowledge of philosophy, ethics and religion",
+        "punctuation",
+    )
+    assert script.match(words, "apply knowledge") == ("apply knowledge", "exact")
+    assert script.match(words, "apply knowledge of philosophy ethics and religions") is None
