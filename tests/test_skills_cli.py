@@ -202,3 +202,118 @@ def test_default_top_k_is_five(tmp_path, capsys):
     (line,) = read_out(dst)
     assert len(line["skills"]) == 5
     assert [s["uri"] for s in line["skills"]] == [s["uri"] for s in everything[:5]]
+
+
+def run_cli(*args, stdin=""):
+    return subprocess.run(
+        [sys.executable, "-m", "tandem.cli", *args],
+        input=stdin.encode(),
+        capture_output=True,
+        check=False,
+        timeout=300,
+    )
+
+
+def test_stdin_to_stdout(tmp_path):
+    lines = [
+        json.dumps({"id": "p1", "text": "Python and SQL a plus."}),
+        json.dumps({"id": "p2", "text": "You show initiative."}),
+    ]
+    done = run_cli(
+        "skills",
+        "extract",
+        "--input",
+        "-",
+        "--output",
+        "-",
+        "--mode",
+        "lexical",
+        stdin="\n".join(lines) + "\n",
+    )
+    assert done.returncode == 0, done.stderr.decode()
+    rows = [json.loads(line) for line in done.stdout.decode().splitlines()]
+    assert [r["id"] for r in rows] == ["p1", "p2"]
+    assert {"SQL", "Python (computer programming)"} <= {s["label"] for s in rows[0]["skills"]}
+    assert "show initiative" in {s["label"] for s in rows[1]["skills"]}
+    err = done.stderr.decode()
+    assert "2 texts in" in err and "texts/s" in err and " 0.0 texts/s" not in err
+
+
+def test_bad_stdin_lines_are_named_and_exit_2():
+    good = json.dumps({"id": "a", "text": "SQL"})
+    done = run_cli(
+        "skills",
+        "extract",
+        "--input",
+        "-",
+        "--output",
+        "-",
+        "--mode",
+        "lexical",
+        "--quiet",
+        stdin=f"{good}\n{{broken\n",
+    )
+    assert done.returncode == 2
+    assert "<stdin>:2: not valid JSON" in done.stderr.decode()
+    assert [json.loads(x)["id"] for x in done.stdout.decode().splitlines()] == ["a"]
+
+
+def test_help_shows_the_json_lines_formats_with_an_example(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["skills", "extract", "--help"])
+    assert exc.value.code == 0
+    out = capsys.readouterr().out
+    assert '{"id": "p1", "text": "Managing projects and teamwork; Python and SQL a plus."}' in out
+    assert '"label": "SQL", "score": 0.875, "spans": [[43, 46]]' in out
+    assert "--input - --output -" in out
+    assert '"-" for stdin' in out and '"-" for stdout' in out
+    assert "FILE:LINE" in out
+    # The example in the help is what the command really writes.
+    text = "Managing projects and teamwork; Python and SQL a plus."
+    tax = esco.load_taxonomy()
+    from tandem.skills.engine.extractor import Extractor
+
+    (sql,) = [m for m in Extractor(tax).extract(text, mode="lexical") if m.label == "SQL"]
+    assert (sql.score, sql.spans) == (0.875, ((43, 46),))
+    assert sql.uri in out
+
+
+@pytest.mark.skipif(not ml_available(), reason="needs the ML extra")
+def test_embedding_the_taxonomy_says_so_and_shows_progress_once(tmp_path, monkeypatch, capsys):
+    tiny = Taxonomy(
+        version="cli-progress-test",
+        concepts=tuple(
+            Concept(f"{ESCO_SKILL_PREFIX}00000000-0000-0000-0000-{n:012d}", label, (), "skill", d)
+            for n, (label, d) in enumerate(
+                [
+                    ("cope with stress", "Stay calm under pressure."),
+                    ("bake bread", "Make bread in an oven."),
+                    ("weld metal", "Join metal parts by heat."),
+                ],
+                start=1,
+            )
+        ),
+    )
+    monkeypatch.setattr(esco, "load_taxonomy", lambda **_: tiny)
+    monkeypatch.setenv("TANDEM_DATA_DIR", str(tmp_path))
+    src, dst = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    write_lines(src, [json.dumps({"id": "a", "text": "You stay calm under pressure."})])
+    args = ["skills", "extract", "--input", str(src), "--output", str(dst), "--mode", "semantic"]
+    assert main(args) == 0
+    err = capsys.readouterr().err
+    cache = tmp_path / "cache" / "skills"
+    assert f"Embedding 3 taxonomy labels (once; cached in {cache})" in err
+    assert f"Embedding 3 taxonomy definitions (once; cached in {cache})" in err
+    assert "3/3" in err and "100%" in err  # the tqdm bars reached the end
+    assert "1 texts in" in err and "loading the taxonomy embeddings" in err
+    assert read_out(dst)[0]["skills"][0]["label"] == "cope with stress"
+    # Cached: the second run embeds nothing and says nothing about it.
+    assert main(args) == 0
+    err = capsys.readouterr().err
+    assert "Embedding" not in err and "1 texts in" in err
+    # --quiet: no progress either.
+    cache_files = list(cache.glob("*.npz"))
+    for f in cache_files:
+        f.unlink()
+    assert main([*args, "--quiet"]) == 0
+    assert capsys.readouterr().err == ""

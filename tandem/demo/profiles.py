@@ -33,8 +33,8 @@ DEMO_SKILLS: dict[str, str] = {
     ESCO + "ccd0a1d9-afda-43d9-b901-96344886e14d": "Python (computer programming)",
     ESCO + "598de5b0-5b58-4ea7-8058-a4bc4d18c742": "SQL",
     ESCO + "ab1e97ed-2319-4293-a8b7-072d2648822f": "database management systems",
-    ESCO + "02058de6-4b98-449f-8a45-8588b0eb2446": "network",
-    ESCO + "6f1edc19-191f-4ba5-a048-ee69aff05bab": "security",
+    ESCO + "f9e788df-d68a-4f92-92c7-80e135fc35ff": "ICT networking hardware",
+    ESCO + "8088750d-8388-4170-a76f-48354c469c44": "cyber security",
     ESCO + "6f8a40d6-f9ce-43ec-a72f-d4213a53f3ed": "Ansible",
     ESCO + "b3a75400-103f-42c7-b742-be11d161d05b": "manage production systems",
     ESCO + "7111b95d-0ce3-441a-9d92-4c75d05c4388": "project management",
@@ -46,7 +46,7 @@ DEMO_SKILLS: dict[str, str] = {
     ESCO + "54924a2c-daca-40d3-9716-4b38ceb04f38": "algorithms",
     ESCO + "7ee4c2ea-b349-4bd2-81a3-ec31475d4833": "statistics",
     ESCO + "51586df8-1c46-4b47-8583-773cb63bf00b": "R",
-    ESCO + "7159e587-c7cb-4ec0-a662-03e1dee2cccb": "research",
+    ESCO + "ed3f3dba-3a35-4ed5-b113-67f4d10ef4c8": "scientific research methodology",
 }
 _BY_LABEL = {label: uri for uri, label in DEMO_SKILLS.items()}
 
@@ -63,7 +63,7 @@ CURRICULUM: dict[tuple[str, str], list[tuple[str, str, str, tuple[str, ...]]]] =
             "CYB110",
             "Networks and security",
             "Students configure a small network and explain common security threats.",
-            ("network", "security"),
+            ("ICT networking hardware", "cyber security"),
         ),
         (
             "CYB120",
@@ -149,7 +149,7 @@ CURRICULUM: dict[tuple[str, str], list[tuple[str, str, str, tuple[str, ...]]]] =
             "DS201",
             "Research methods",
             "Students plan and report a small research study.",
-            ("research",),
+            ("scientific research methodology",),
         ),
     ],
 }

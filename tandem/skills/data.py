@@ -18,6 +18,7 @@ class EscoLoadResult:
     recovered: dict[str, int]
     changed: bool
     seconds: float
+    left_out: int = 0  # source concepts without an official preferred label, not loaded
 
     def summary(self) -> str:
         recovered = ", ".join(f"{k}: {v}" for k, v in sorted(self.recovered.items()))
@@ -25,7 +26,8 @@ class EscoLoadResult:
         return (
             f"ESCO {self.version} {state}: {self.concepts} concepts, {self.labels} labels, "
             f"{self.groups} hierarchy groups, {self.occupations} occupations "
-            f"(preferred labels by source — {recovered}) in {self.seconds:.1f} s. "
+            f"(preferred labels by source — {recovered}; {self.left_out} concepts without an "
+            f"official label left out) in {self.seconds:.1f} s. "
             f"Source: {self.source}. This service uses the ESCO classification of the "
             "European Commission."
         )

@@ -68,7 +68,7 @@ class SkillConcept(models.Model):
     preferred_label = models.CharField(max_length=255, db_index=True)
     kind = models.CharField(max_length=20, choices=SkillKind.choices, blank=True)
     description = models.TextField(blank=True)
-    # ojd | label-file | heuristic: how the preferred label was obtained (see docs/skills.md).
+    # ojd | label-file: where the official preferred label came from (see docs/skills.md).
     label_source = models.CharField(max_length=20, default="ojd")
     is_current = models.BooleanField(default=True)
     groups = models.ManyToManyField(SkillGroup, related_name="concepts", blank=True)

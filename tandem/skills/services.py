@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import time
 import uuid
-from pathlib import Path
 
 from django.db import transaction
 
@@ -34,14 +33,14 @@ def _uuid(uri: str) -> uuid.UUID:
     return uuid.UUID(uri.rstrip("/").rsplit("/", 1)[-1])
 
 
-def esco_load(*, actor: object | None = None, labels_file: Path | None = None) -> EscoLoadResult:
-    """Load (or refresh) ESCO from the installed data packages. Idempotent: a second run
-    with the same data writes nothing; a run with changed data updates rows in place, so
-    concept ids that other apps refer to stay stable. Records an :class:`EscoRelease`."""
+def esco_load(*, actor: object | None = None) -> EscoLoadResult:
+    """Load (or refresh) ESCO from the installed data packages and the label file shipped
+    with Tandem. Idempotent: a second run with the same data writes nothing; a run with
+    changed data (e.g. corrected labels) updates rows in place, so concept ids that other apps
+    refer to stay stable; a concept no longer in the taxonomy stays, marked not current,
+    without labels. Records an :class:`EscoRelease`."""
     started = time.perf_counter()
-    if labels_file is not None and not labels_file.is_file():
-        raise FileNotFoundError(f"{labels_file}: no such ESCO label list")
-    taxonomy = load_taxonomy(labels_file=labels_file, with_occupations=True)
+    taxonomy = load_taxonomy(with_occupations=True)
     files = locate_files()
     return _store(taxonomy, source=files.source, started=started)
 
@@ -193,6 +192,7 @@ def _store(taxonomy: Taxonomy, *, source: str, started: float) -> EscoLoadResult
         groups=len(group_codes),
         occupations=len(taxonomy.occupations),
         recovered=recovered,
+        left_out=len(taxonomy.left_out),
         changed=bool(changes),
         seconds=time.perf_counter() - started,
     )

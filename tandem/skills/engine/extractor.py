@@ -16,7 +16,7 @@ from typing import Literal
 import numpy as np
 
 from .lexical import LexicalHit, LexicalMatcher
-from .semantic import SemanticIndex, embed, ml_available
+from .semantic import Progress, ProgressBar, SemanticIndex, embed, ml_available
 from .taxonomy import Taxonomy
 from .text import chunks
 
@@ -59,8 +59,10 @@ class Extractor:
         *,
         cache_dir: Path | None = None,
         lexical_weight: float = LEXICAL_WEIGHT,
+        progress: Progress | None = None,
     ) -> None:
         self.taxonomy = taxonomy
+        self._progress = progress
         self.lexical = LexicalMatcher(taxonomy)
         self._cache_dir = cache_dir
         self._semantic: SemanticIndex | None = None
@@ -82,7 +84,9 @@ class Extractor:
                     "The semantic stage needs the ML extra: pip install torch==2.13.0 "
                     "then pip install -e '.[ml]'. The lexical mode works without it."
                 )
-            self._semantic = SemanticIndex(self.taxonomy, cache_dir=self._cache_dir)
+            self._semantic = SemanticIndex(
+                self.taxonomy, cache_dir=self._cache_dir, progress=self._progress
+            )
         return self._semantic
 
     def _match(self, idx: int, score: float, spans: Sequence[tuple[int, int]]) -> SkillMatch:
@@ -99,15 +103,20 @@ class Extractor:
         top_k: int = 5,
         mode: Mode | None = None,
         batch_size: int = 64,
+        progress: ProgressBar | None = None,
     ) -> list[list[SkillMatch]]:
+        """Ranked skills per text; ``progress`` (if given) is updated as texts are done."""
         mode = mode or self.default_mode()
         if mode not in MODES:
             raise ValueError(f"unknown mode {mode!r}; choose one of {', '.join(MODES)}")
         if mode == "lexical":
-            return [
-                [self._match(h.concept, h.score, h.spans) for h in self.lexical.extract(t)[:top_k]]
-                for t in texts
-            ]
+            done = []
+            for t in texts:
+                hits = self.lexical.extract(t)[:top_k]
+                done.append([self._match(h.concept, h.score, h.spans) for h in hits])
+                if progress is not None:
+                    progress.update(1)
+            return done
         # Batches of at most ``batch_size`` texts and ~256 chunks bound the memory of the
         # chunks × labels similarity matrix on long postings.
         out: list[list[SkillMatch]] = []
@@ -117,11 +126,15 @@ class Extractor:
             n = max(1, len(text) // 200)
             if batch and (len(batch) >= batch_size or chunk_count + n > 256):
                 out.extend(self._semantic_batch(batch, top_k, mode))
+                if progress is not None:
+                    progress.update(len(batch))
                 batch, chunk_count = [], 0
             batch.append(text)
             chunk_count += n
         if batch:
             out.extend(self._semantic_batch(batch, top_k, mode))
+            if progress is not None:
+                progress.update(len(batch))
         return out
 
     def _semantic_batch(self, texts: list[str], top_k: int, mode: Mode) -> list[list[SkillMatch]]:

