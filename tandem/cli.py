@@ -111,7 +111,8 @@ def worker_command(task_backend: str, queues: Sequence[str] = QUEUES) -> list[st
     from its queues in the order given, so ``default`` (e-mail) comes first.
     """
     if task_backend == "rq":
-        return ["rqworker", *queues]
+        # django-tasks' job class: the default one cannot call a django-tasks task.
+        return ["rqworker", "--job-class", "django_tasks_rq.backend.Job", *queues]
     return ["db_worker", "--queue-name", ",".join(queues), "--interval", "1", "--no-reload"]
 
 

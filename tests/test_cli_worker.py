@@ -28,8 +28,9 @@ def test_the_database_worker_never_reloads_on_code_changes():
         "--no-reload",
     ]
     # RQ takes from its queues in order: e-mail (default) before extraction slices.
-    assert worker_command("rq") == ["rqworker", "default", "extraction"]
-    assert worker_command("rq", ["extraction"]) == ["rqworker", "extraction"]
+    job_class = ["--job-class", "django_tasks_rq.backend.Job"]
+    assert worker_command("rq") == ["rqworker", *job_class, "default", "extraction"]
+    assert worker_command("rq", ["extraction"]) == ["rqworker", *job_class, "extraction"]
 
 
 def test_db_worker_accepts_the_options_the_cli_gives_it():

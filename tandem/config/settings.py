@@ -261,7 +261,7 @@ if TASK_BACKEND == "rq":
         # the taxonomy's labels in its first slice (minutes); RQ's default limit is 180 s.
         "extraction": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 3600},
     }
-    INSTALLED_APPS.append("django_tasks_rq")
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]  # django_rq: the rqworker command
 elif TASK_BACKEND == "immediate":
     TASKS = {
         "default": {
