@@ -107,7 +107,8 @@ def worker_command(task_backend: str, queues: Sequence[str] = QUEUES) -> list[st
     """The management command ``tandem worker`` runs for the configured task backend.
 
     Never with the autoreloader (django-tasks' ``db_worker`` reloads on code changes when
-    DEBUG is on, as in the demo): a reload kills the task it is running. An RQ worker takes
+    TANDEM_DEBUG is on): a reload kills the task it is running, and an extraction job
+    then waits for its lease to expire before a worker resumes it. An RQ worker takes
     from its queues in the order given, so ``default`` (e-mail) comes first.
     """
     if task_backend == "rq":
