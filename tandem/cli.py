@@ -1,8 +1,8 @@
 """The ``tandem`` command: thin wrappers that parse, call and print.
 
     tandem demo [--seed N] [--serve]   build the demo world (and serve it)
-    tandem serve [--host H --port P]    serve the web app (with a task worker)
-    tandem worker                       run the background task worker
+    tandem serve [--host H --port P]    serve the web app (with a worker per task queue)
+    tandem worker [--queue Q]           run a background task worker (default: all queues)
     tandem manage <django command …>    any Django management command
     tandem match …                      the matching engine (see docs/matching.md)
     tandem skills …                     skills taxonomy and extraction (see docs/skills.md)
@@ -74,9 +74,13 @@ def _serve(host: str, port: int, *, with_worker: bool) -> int:
     from tandem.config.wsgi import application
 
     call_command("migrate", interactive=False, verbosity=0)
-    worker = None
+    workers = []
     if with_worker:
-        worker = subprocess.Popen([sys.executable, "-m", "tandem.cli", "worker"])
+        # One worker per queue: e-mail never waits behind a batch extraction (decision 0004).
+        workers = [
+            subprocess.Popen([sys.executable, "-m", "tandem.cli", "worker", "--queue", queue])  # noqa: S603
+            for queue in QUEUES
+        ]
 
     def _on_sigterm(signum: int, frame: object) -> None:
         # SIGTERM (kill, systemd, docker stop) would end the process without running the
@@ -88,7 +92,7 @@ def _serve(host: str, port: int, *, with_worker: bool) -> int:
     try:
         serve(application, host=host, port=port, threads=8, ident="tandem")
     finally:
-        if worker is not None:
+        for worker in workers:
             _stop_worker(worker)
     return 0
 
@@ -97,23 +101,32 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     return _serve(args.host, args.port, with_worker=not args.no_worker)
 
 
-def worker_command(task_backend: str) -> list[str]:
+QUEUES = ("default", "extraction")  # as TASK_QUEUES in the settings; default first
+
+
+def worker_command(task_backend: str, queues: Sequence[str] = QUEUES) -> list[str]:
     """The management command ``tandem worker`` runs for the configured task backend.
 
     Never with the autoreloader (django-tasks' ``db_worker`` reloads on code changes when
     TANDEM_DEBUG is on): a reload kills the task it is running, and an extraction job
-    then stays "running" with no worker until it is found stale.
+    then waits for its lease to expire before a worker resumes it. An RQ worker takes
+    from its queues in the order given, so ``default`` (e-mail) comes first.
     """
     if task_backend == "rq":
-        return ["rqworker", "default"]
-    return ["db_worker", "--interval", "1", "--no-reload"]
+        # django-tasks' job class: the default one cannot call a django-tasks task.
+        return ["rqworker", "--job-class", "django_tasks_rq.backend.Job", *queues]
+    return ["db_worker", "--queue-name", ",".join(queues), "--interval", "1", "--no-reload"]
 
 
 def _cmd_worker(args: argparse.Namespace) -> int:
     _django_setup()
     from django.conf import settings
 
-    return _manage(worker_command(settings.TASK_BACKEND))
+    from tandem.core.worker import start_sweeper
+
+    # Resume jobs whose worker died: now, and periodically while this worker runs.
+    start_sweeper(settings.WORKER_SWEEP_SECONDS)
+    return _manage(worker_command(settings.TASK_BACKEND, args.queue or QUEUES))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -134,7 +147,13 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--no-worker", action="store_true", help="do not start a task worker")
     serve.set_defaults(func=_cmd_serve)
 
-    worker = sub.add_parser("worker", help="run the background task worker")
+    worker = sub.add_parser("worker", help="run a background task worker")
+    worker.add_argument(
+        "--queue",
+        action="append",
+        choices=QUEUES,
+        help="serve only this queue (repeatable; default: all, default first)",
+    )
     worker.set_defaults(func=_cmd_worker)
 
     sub.add_parser("manage", help="run a Django management command", add_help=False)

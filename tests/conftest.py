@@ -14,7 +14,12 @@ def _media_root(tmp_path, settings):
     """Uploaded files go to a per-test folder outside the source tree."""
     settings.MEDIA_ROOT = tmp_path / "uploads"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+            "QUEUES": ["default", "extraction"],
+        }
+    }
     # The production hasher is slow on purpose; tests that are about hashing set their own.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     yield

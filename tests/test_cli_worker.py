@@ -19,8 +19,18 @@ from tandem.cli import worker_command
 def test_the_database_worker_never_reloads_on_code_changes():
     # With DEBUG on (the demo), django-tasks' db_worker reloads when a source file changes,
     # which killed a running extraction job and left it "running" with no worker.
-    assert worker_command("database") == ["db_worker", "--interval", "1", "--no-reload"]
-    assert worker_command("rq") == ["rqworker", "default"]
+    assert worker_command("database") == [
+        "db_worker",
+        "--queue-name",
+        "default,extraction",
+        "--interval",
+        "1",
+        "--no-reload",
+    ]
+    # RQ takes from its queues in order: e-mail (default) before extraction slices.
+    job_class = ["--job-class", "django_tasks_rq.backend.Job"]
+    assert worker_command("rq") == ["rqworker", *job_class, "default", "extraction"]
+    assert worker_command("rq", ["extraction"]) == ["rqworker", *job_class, "extraction"]
 
 
 def test_db_worker_accepts_the_options_the_cli_gives_it():
@@ -63,8 +73,9 @@ def _alive(pid: int) -> bool:
 @pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads /proc (Linux)")
 @pytest.mark.django_db(transaction=True)
 def test_serve_stopped_with_sigterm_stops_its_worker(tmp_path):
-    """kill, systemd and docker stop send SIGTERM: the worker `tandem serve` started used to
-    keep running alone (and running its job) after the server was gone."""
+    """kill, systemd and docker stop send SIGTERM: the workers `tandem serve` started used to
+    keep running alone (and running its job) after the server was gone. It starts one
+    worker per queue, so that e-mail never waits behind a batch extraction."""
     port = _free_port()
     env = {
         **os.environ,
@@ -81,13 +92,16 @@ def test_serve_stopped_with_sigterm_stops_its_worker(tmp_path):
     try:
         deadline = time.monotonic() + 90
         children: list[int] = []
-        while time.monotonic() < deadline and not children:
+        while time.monotonic() < deadline and len(children) < 2:
             time.sleep(0.5)
             assert server.poll() is None, "tandem serve exited early"
             listed = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text()
             children = [int(pid) for pid in listed.split()]
-        assert len(children) == 1, "no worker started"
-        worker = children[0]
+        assert len(children) == 2, "not one worker per queue"
+        commands = sorted(
+            Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")[-2] for pid in children
+        )
+        assert commands == [b"default", b"extraction"]
         while time.monotonic() < deadline:  # serving: the worker was started before
             with socket.socket() as s:
                 if s.connect_ex(("127.0.0.1", port)) == 0:
@@ -95,7 +109,7 @@ def test_serve_stopped_with_sigterm_stops_its_worker(tmp_path):
             time.sleep(0.5)
         server.send_signal(signal.SIGTERM)
         assert server.wait(timeout=60) == 0
-        assert not _alive(worker)
+        assert not any(_alive(worker) for worker in children)
     finally:
         if server.poll() is None:
             server.kill()

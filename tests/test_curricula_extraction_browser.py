@@ -34,7 +34,12 @@ pytestmark = [
 @pytest.fixture
 def world(settings, tmp_path):
     # The real database queue: starting a job only enqueues it, as in production.
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django_tasks_db.DatabaseBackend",
+            "QUEUES": ["default", "extraction"],
+        }
+    }
     settings.DATA_DIR = tmp_path
     reset_extractor()
     reset_batch_extractor()

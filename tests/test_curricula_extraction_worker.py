@@ -27,7 +27,7 @@ from tests.factories import (
     small_taxonomy,
 )
 
-WORKER = (sys.executable, "-m", "tandem.cli", "manage", "db_worker")
+WORKER = (sys.executable, "-m", "tandem.cli", "manage", "db_worker", "--queue-name", "*")
 PARAPHRASE = "Students bargain over the terms of supplier agreements."
 
 
@@ -71,7 +71,12 @@ def _world():
 
 @pytest.mark.django_db(transaction=True)
 def test_the_worker_process_runs_the_job_and_reuses_the_cached_embeddings(settings, tmp_path):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django_tasks_db.DatabaseBackend",
+            "QUEUES": ["default", "extraction"],
+        }
+    }
     _school, program, educator = _world()
 
     first = services_jobs.extraction_job_start(actor=educator, scope="outcomes", program=program)

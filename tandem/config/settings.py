@@ -263,14 +263,40 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Tandem <noreply@tandem.invalid>"
 # "database" (embedded default; `tandem worker` runs the worker) or "rq" (Redis, production).
 TASK_BACKEND = env("TASK_BACKEND", "database")
 REDIS_URL = env("REDIS_URL", "redis://127.0.0.1:6379/0")
+# Two queues: "default" (e-mail, short work) and "extraction" (batch skill extraction, in
+# short slices; docs/decisions/0004-resumable-extraction-jobs.md). `tandem worker` serves both
+# (default first); `tandem serve` starts one worker per queue so mail never waits.
+TASK_QUEUES = ["default", "extraction"]
 if TASK_BACKEND == "rq":
-    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
-    RQ_QUEUES = {"default": {"URL": REDIS_URL}}
-    INSTALLED_APPS.append("django_tasks_rq")
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": TASK_QUEUES}}
+    RQ_QUEUES = {
+        "default": {"URL": REDIS_URL},
+        # A slice is seconds long, but the first combined-mode job after an ESCO change embeds
+        # the taxonomy's labels in its first slice (minutes); RQ's default limit is 180 s.
+        "extraction": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 3600},
+    }
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]  # django_rq: the rqworker command
 elif TASK_BACKEND == "immediate":
-    TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    TASKS = {
+        "default": {
+            "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+            "QUEUES": TASK_QUEUES,
+        }
+    }
 else:
-    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": TASK_QUEUES}}
+
+# Batch extraction jobs (docs/curriculum.md). A worker holds a job's lease while it works and
+# renews it; a job whose lease has expired lost its worker and is resumed by the next worker.
+EXTRACTION_JOB_LEASE_SECONDS = float(env("EXTRACTION_JOB_LEASE_SECONDS", "60"))
+EXTRACTION_JOB_SLICE_SECONDS = float(env("EXTRACTION_JOB_SLICE_SECONDS", "5"))  # per task
+EXTRACTION_JOB_CHUNK = int(env("EXTRACTION_JOB_CHUNK", "50"))  # items per transaction
+EXTRACTION_JOB_PAUSE_SECONDS = float(env("EXTRACTION_JOB_PAUSE_SECONDS", "0"))  # between chunks
+EXTRACTION_JOB_MODE = env("EXTRACTION_JOB_MODE", "")  # "" (best available) | lexical | combined
+# How often each worker runs its housekeeping (tandem.core.worker), e.g. resuming lost jobs.
+WORKER_SWEEP_SECONDS = float(
+    env("WORKER_SWEEP_SECONDS", str(max(1.0, EXTRACTION_JOB_LEASE_SECONDS / 2)))
+)
 
 # --- Cache (login throttling and rate limits share it) ---
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

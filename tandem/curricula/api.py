@@ -215,6 +215,8 @@ class ExtractionJobOut(PublicIdSchema):
     changed: int
     labels_embedded: int
     errors: list[dict[str, Any]]
+    worker_lost: bool  # active, but its worker stopped renewing its lease: resuming
+    resumed: int  # times resumed after its worker was lost
     created_at: datetime
     started_at: datetime | None
     finished_at: datetime | None

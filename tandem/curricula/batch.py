@@ -38,7 +38,10 @@ _cached: tuple[tuple[object, ...], BatchExtractor] | None = None
 
 
 def job_mode() -> Mode:
-    """``combined`` when the ML extra is importable in this process, else ``lexical``."""
+    """``combined`` when the ML extra is importable in this process, else ``lexical``; the
+    ``TANDEM_EXTRACTION_JOB_MODE=lexical`` setting keeps jobs lexical (a small machine)."""
+    if getattr(settings, "EXTRACTION_JOB_MODE", "") == "lexical":
+        return "lexical"
     return "combined" if ml_available() else "lexical"
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tandem.core.models import PublicModel
@@ -354,6 +355,14 @@ class ExtractionJob(PublicModel):
     )
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # The lease (docs/decisions/0004): the worker working on the job ("host:pid:random"; empty
+    # between slices) and until when; a live worker renews it, so an active job whose lease
+    # has expired lost its worker and is resumed from ``cursor`` by the next one.
+    lease_owner = models.CharField(max_length=80, blank=True, default="")
+    lease_expires_at = models.DateTimeField(null=True, blank=True)
+    cursor = models.PositiveBigIntegerField(default=0)  # last item pk committed (keyset)
+    last_item = models.PositiveBigIntegerField(default=0)  # highest item pk when it started
+    resumed = models.PositiveIntegerField(default=0)  # times resumed after losing its worker
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -383,3 +392,10 @@ class ExtractionJob(PublicModel):
     @property
     def is_active(self) -> bool:
         return self.status in ACTIVE_JOB_STATUSES
+
+    @property
+    def worker_lost(self) -> bool:
+        """Active, but no worker has renewed its lease in time: the worker died (or none is
+        running); the next worker resumes it."""
+        expires = self.lease_expires_at
+        return self.is_active and expires is not None and expires < timezone.now()

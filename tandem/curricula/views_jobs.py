@@ -122,9 +122,8 @@ def _detail(request: HttpRequest, job: Any, error: str = "", status: int = 200) 
         {
             "job": job,
             "batch_mode": job_mode(),
-            # Said on the page rather than "preparing" forever.
-            "stalled": services_jobs.extraction_job_stalled(job),
-            "stale_minutes": int(services_jobs.STALE_AFTER.total_seconds() // 60),
+            # Said on the page rather than "running, 0 of N" forever.
+            "worker_lost": job.worker_lost,
             "can_cancel": job.is_active and can_cancel_extraction_job(request.user, job),
             "cancel_error": error,
         },
