@@ -86,7 +86,12 @@ def test_deleting_a_program_asks_first(live_server, page):
 
 def test_cancelling_an_extraction_job_asks_first(live_server, page, settings):
     # The real database queue: the job stays queued, so it can be cancelled.
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django_tasks_db.DatabaseBackend",
+            "QUEUES": ["default", "extraction"],
+        }
+    }
     school = InstitutionFactory()
     program = ProgramFactory(institution=school)
     educator = member(school, Role.EDUCATOR)
