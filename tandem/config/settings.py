@@ -176,6 +176,9 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "tandem.accounts.login.axes_username"  # lower-cased e-mail
 # Behind N reverse proxies, throttle by the address they saw (X-Forwarded-For), not theirs.
 TRUSTED_PROXY_HOPS = int(env("TRUSTED_PROXY_HOPS", "0"))
+# The address the proxy connects from: `tandem serve` honours X-Forwarded-* from it alone
+# ("*" = from any peer, e.g. in a container network where only the proxy can reach Tandem).
+TRUSTED_PROXY_ADDRESS = env("TRUSTED_PROXY_ADDRESS", "127.0.0.1").strip()
 AXES_CLIENT_IP_CALLABLE = "tandem.accounts.login.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
