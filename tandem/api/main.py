@@ -15,7 +15,8 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.parser import Parser
-from ninja.security import HttpBearer, SessionAuth
+from ninja.security import HttpBearer
+from ninja.security import SessionAuth as NinjaSessionAuth
 
 from tandem.accounts.services import api_token_authenticate
 from tandem.core.errors import DomainError
@@ -29,6 +30,15 @@ class TokenAuth(HttpBearer):
 
     openapi_description = "Personal access token created on your account page."
 
+    def __call__(self, request: HttpRequest) -> Any:
+        # django-ninja's own HttpBearer logs any other scheme's whole header at ERROR in
+        # debug mode: `Token tdm_…` wrote the token, `Basic …` the e-mail and password.
+        # Another scheme is simply not ours; no log line, and the next method is tried.
+        scheme, _, token = request.headers.get(self.header, "").partition(" ")
+        if scheme.lower() != self.openapi_scheme:
+            return None
+        return self.authenticate(request, token.strip())
+
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         user = api_token_authenticate(token)
         if user is None:
@@ -37,6 +47,24 @@ class TokenAuth(HttpBearer):
             raise AuthenticationError()
         request.user = user
         return user
+
+
+class SessionAuth(NinjaSessionAuth):
+    """The browser session, with Django's CSRF check on unsafe methods.
+
+    django-ninja checks CSRF before it looks at the session, so a request with no session at
+    all (anonymous, or Basic credentials the API does not accept) was refused with 403 "CSRF
+    check Failed" instead of 401 + ``WWW-Authenticate``. Without a signed-in session this
+    method does not apply and the request is unauthenticated; with one, CSRF is checked.
+    """
+
+    def _get_key(self, request: HttpRequest) -> str | None:
+        if not request.user.is_authenticated:
+            return None
+        return super()._get_key(request)
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        return request.user if request.user.is_authenticated else None
 
 
 class ObjectBodyParser(Parser):

@@ -1,8 +1,9 @@
 """Tandem settings: one module, read from documented ``TANDEM_*`` environment variables.
 
 Defaults are safe for the demo (embedded SQLite in a data folder outside the source tree,
-console e-mail, database task queue). ``TANDEM_ENV=production`` refuses to start with the
-demo secret key or with DEBUG on. See ``docs/operations.md`` and ``.env.example``.
+e-mail written to files in that folder, database task queue). ``TANDEM_ENV=production``
+refuses to start with the demo secret key, DEBUG on, or e-mail printed to the log. See
+``docs/operations.md`` and ``.env.example``.
 """
 
 from __future__ import annotations
@@ -240,7 +241,16 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 # --- E-mail ---
-EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# The default writes each message to a file under TANDEM_DATA_DIR/mail/ (demo, development):
+# never to the console, which is the server's log, and password-reset links, names and
+# addresses must not reach logs. Production sends real mail and refuses the console backend.
+EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
+EMAIL_FILE_PATH = DATA_DIR / "mail"
+if ENVIRONMENT == "production" and EMAIL_BACKEND.endswith("console.EmailBackend"):
+    raise ImproperlyConfigured(
+        "TANDEM_ENV=production refuses TANDEM_EMAIL_BACKEND=console: it writes password-reset "
+        "links and addresses into the log. Use django.core.mail.backends.smtp.EmailBackend."
+    )
 EMAIL_HOST = env("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(env("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = env("EMAIL_HOST_USER", "")
