@@ -5,6 +5,7 @@ Errors are ``application/problem+json`` (RFC 9457) with an ``errors`` map of fie
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
@@ -190,7 +191,21 @@ def on_database_error(request: HttpRequest, exc: Exception) -> HttpResponse:
     """The database went away (restart, network): 503 + Retry-After, not a 500."""
     if is_database_unavailable(exc):
         return database_unavailable_response(request, exc)
-    raise exc
+    return on_server_error(request, exc)
+
+
+@api.exception_handler(Exception)
+def on_server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """A bug: 500 ``application/problem+json`` like every other API error (Django's own
+    handler answered ``text/html`` with DEBUG off). The traceback goes to the log, as
+    Django logs a 500, and never into the answer."""
+    logging.getLogger("django.request").error(
+        "Internal Server Error: %s",
+        request.path,
+        exc_info=(type(exc), exc, exc.__traceback__),
+        extra={"status_code": 500},
+    )
+    return problem(500, "Server error", "Something went wrong on our side; it has been logged.")
 
 
 def _mount_routers() -> None:
