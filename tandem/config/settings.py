@@ -173,6 +173,10 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 AXES_FAILURE_LIMIT = int(env("LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(env("LOGIN_COOLOFF_HOURS", "0.25"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Password spraying: this many failures from one address, over any accounts, within the
+# cool-off lock that address out for every account (see tandem.accounts.throttle).
+LOGIN_ADDRESS_FAILURE_LIMIT = int(env("LOGIN_ADDRESS_FAILURE_LIMIT", "20"))
+AXES_HANDLER = "tandem.accounts.throttle.LoginThrottle"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "tandem.accounts.login.axes_username"  # lower-cased e-mail
 # Behind N reverse proxies, throttle by the address they saw (X-Forwarded-For), not theirs.
