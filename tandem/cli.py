@@ -64,10 +64,39 @@ def _stop_worker(worker: subprocess.Popen[bytes]) -> None:
     worker.wait()
 
 
+def waitress_proxy_options(
+    *, behind_tls_proxy: bool, trusted_proxy_hops: int, trusted_proxy_address: str
+) -> dict[str, object]:
+    """The waitress options that make it honour the reverse proxy's headers.
+
+    Waitress removes ``X-Forwarded-*`` from any peer it is not told to trust, so without
+    these, ``TANDEM_BEHIND_TLS_PROXY`` never saw ``X-Forwarded-Proto: https`` (HTTPS
+    redirect loop, no HSTS) and ``TANDEM_TRUSTED_PROXY_HOPS`` never saw ``X-Forwarded-For``
+    (every visitor shared the proxy's address for sign-in throttling). Only requests from
+    ``trusted_proxy_address`` (``*`` = any peer) keep them; waitress then sets the scheme and
+    ``REMOTE_ADDR`` from the last ``trusted_proxy_hops`` entries, the same rule
+    ``tandem.accounts.login.client_ip`` applies under any other WSGI server.
+    """
+    headers = set()
+    if behind_tls_proxy:
+        headers.add("x-forwarded-proto")
+    if trusted_proxy_hops > 0:
+        headers.add("x-forwarded-for")
+    if not headers:
+        return {}
+    return {
+        "trusted_proxy": trusted_proxy_address,
+        "trusted_proxy_count": max(trusted_proxy_hops, 1),
+        "trusted_proxy_headers": headers,
+        "clear_untrusted_proxy_headers": True,
+    }
+
+
 def _serve(host: str, port: int, *, with_worker: bool) -> int:
     _django_setup()
     import signal
 
+    from django.conf import settings
     from django.core.management import call_command
     from waitress import serve
 
@@ -90,7 +119,18 @@ def _serve(host: str, port: int, *, with_worker: bool) -> int:
     signal.signal(signal.SIGTERM, _on_sigterm)
     print(f"Tandem is serving on http://{host}:{port}/  (Ctrl+C to stop)", flush=True)
     try:
-        serve(application, host=host, port=port, threads=8, ident="tandem")
+        serve(
+            application,
+            host=host,
+            port=port,
+            threads=8,
+            ident="tandem",
+            **waitress_proxy_options(
+                behind_tls_proxy=settings.SECURE_PROXY_SSL_HEADER is not None,
+                trusted_proxy_hops=settings.TRUSTED_PROXY_HOPS,
+                trusted_proxy_address=settings.TRUSTED_PROXY_ADDRESS,
+            ),
+        )
     finally:
         for worker in workers:
             _stop_worker(worker)

@@ -132,3 +132,27 @@ def test_concurrent_duplicate_submissions_make_one_application():
     assert sum(isinstance(r, Application) for r in results) == 1
     assert sum(isinstance(r, ConflictError) for r in results) == 3, results
     assert Application.objects.filter(opportunity=opp).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_duplicate_moves_make_one_move_and_conflicts():
+    """Two clicks (or two staff) moving the same application at once: one move happens, the
+    others are told the stage changed meanwhile (409), not that the move is illegal (400)."""
+    inst, host = InstitutionFactory(), PartnerFactory()
+    opp = published_opportunity(host, [inst])
+    staff = member(host, "recruiter")
+    app = ApplicationFactory(
+        opportunity=opp, student=member(inst, "student"), institution=inst, stage="submitted"
+    )
+
+    def review() -> Callable[[], Any]:
+        snapshot = Application.objects.get(pk=app.pk)  # each request reads it first
+        return lambda: application_move(actor=staff, application=snapshot, to_stage="under_review")
+
+    results = _run_together([review() for _ in range(4)])
+
+    assert sum(isinstance(r, Application) for r in results) == 1, results
+    conflicts = [r for r in results if isinstance(r, ConflictError)]
+    assert len(conflicts) == 3, results
+    assert all(c.code == "stale_stage" and c.status == 409 for c in conflicts)
+    assert app.stage_changes.count() == 1

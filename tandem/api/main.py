@@ -5,6 +5,7 @@ Errors are ``application/problem+json`` (RFC 9457) with an ``errors`` map of fie
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
@@ -15,7 +16,8 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.parser import Parser
-from ninja.security import HttpBearer, SessionAuth
+from ninja.security import HttpBearer
+from ninja.security import SessionAuth as NinjaSessionAuth
 
 from tandem.accounts.services import api_token_authenticate
 from tandem.core.errors import DomainError
@@ -29,6 +31,15 @@ class TokenAuth(HttpBearer):
 
     openapi_description = "Personal access token created on your account page."
 
+    def __call__(self, request: HttpRequest) -> Any:
+        # django-ninja's own HttpBearer logs any other scheme's whole header at ERROR in
+        # debug mode: `Token tdm_…` wrote the token, `Basic …` the e-mail and password.
+        # Another scheme is simply not ours; no log line, and the next method is tried.
+        scheme, _, token = request.headers.get(self.header, "").partition(" ")
+        if scheme.lower() != self.openapi_scheme:
+            return None
+        return self.authenticate(request, token.strip())
+
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         user = api_token_authenticate(token)
         if user is None:
@@ -37,6 +48,24 @@ class TokenAuth(HttpBearer):
             raise AuthenticationError()
         request.user = user
         return user
+
+
+class SessionAuth(NinjaSessionAuth):
+    """The browser session, with Django's CSRF check on unsafe methods.
+
+    django-ninja checks CSRF before it looks at the session, so a request with no session at
+    all (anonymous, or Basic credentials the API does not accept) was refused with 403 "CSRF
+    check Failed" instead of 401 + ``WWW-Authenticate``. Without a signed-in session this
+    method does not apply and the request is unauthenticated; with one, CSRF is checked.
+    """
+
+    def _get_key(self, request: HttpRequest) -> str | None:
+        if not request.user.is_authenticated:
+            return None
+        return super()._get_key(request)
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        return request.user if request.user.is_authenticated else None
 
 
 class ObjectBodyParser(Parser):
@@ -162,7 +191,21 @@ def on_database_error(request: HttpRequest, exc: Exception) -> HttpResponse:
     """The database went away (restart, network): 503 + Retry-After, not a 500."""
     if is_database_unavailable(exc):
         return database_unavailable_response(request, exc)
-    raise exc
+    return on_server_error(request, exc)
+
+
+@api.exception_handler(Exception)
+def on_server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """A bug: 500 ``application/problem+json`` like every other API error (Django's own
+    handler answered ``text/html`` with DEBUG off). The traceback goes to the log, as
+    Django logs a 500, and never into the answer."""
+    logging.getLogger("django.request").error(
+        "Internal Server Error: %s",
+        request.path,
+        exc_info=(type(exc), exc, exc.__traceback__),
+        extra={"status_code": 500},
+    )
+    return problem(500, "Server error", "Something went wrong on our side; it has been logged.")
 
 
 def _mount_routers() -> None:

@@ -2,7 +2,8 @@
 
 Same selectors, services and permissions as the web pages: applications outside the caller's
 scope answer 404; a visible application the caller may not move answers 403; illegal moves
-400; a full opportunity 409. Errors are ``application/problem+json``.
+400; a full opportunity, or a stage that changed meanwhile, 409. Errors are
+``application/problem+json``.
 """
 
 from datetime import date, datetime

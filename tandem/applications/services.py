@@ -227,6 +227,9 @@ def application_move(
     """Move an application to ``to_stage``, if the move is in the table and ``actor`` is a
     party allowed to make it.
 
+    ``application`` is the caller's view of it: if its stage is no longer the stored one
+    (moved concurrently), the move is refused with :class:`ConflictError`.
+
     Accepting an offer takes a seat: the opportunity row is locked (``SELECT … FOR UPDATE``;
     SQLite serializes writers with IMMEDIATE transactions), seat-holding applications are
     counted, and the move is refused with :class:`ConflictError` when all seats are taken.
@@ -256,6 +259,14 @@ def application_move(
     locked = Application.objects.select_for_update().get(pk=application.pk)
     locked.opportunity = opportunity
     from_stage = locked.stage
+    if application.stage != from_stage:
+        # Someone moved it while the caller was deciding (a double click, two staff at
+        # once): the caller chose from a stage that is gone. A conflict, not a bad request.
+        raise ConflictError(
+            _("This application was moved to “%(now)s” meanwhile; reload it and choose again.")
+            % {"now": _stage_label(from_stage)},
+            code="stale_stage",
+        )
 
     who = allowed_parties(from_stage, target)
     if who is None:

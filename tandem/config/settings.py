@@ -1,8 +1,9 @@
 """Tandem settings: one module, read from documented ``TANDEM_*`` environment variables.
 
 Defaults are safe for the demo (embedded SQLite in a data folder outside the source tree,
-console e-mail, database task queue). ``TANDEM_ENV=production`` refuses to start with the
-demo secret key or with DEBUG on. See ``docs/operations.md`` and ``.env.example``.
+e-mail written to files in that folder, database task queue). ``TANDEM_ENV=production``
+refuses to start with the demo secret key, DEBUG on, or e-mail printed to the log. See
+``docs/operations.md`` and ``.env.example``.
 """
 
 from __future__ import annotations
@@ -106,6 +107,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "tandem.core.middleware.PrivateResponsesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -177,10 +179,17 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 AXES_FAILURE_LIMIT = int(env("LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(env("LOGIN_COOLOFF_HOURS", "0.25"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Password spraying: this many failures from one address, over any accounts, within the
+# cool-off lock that address out for every account (see tandem.accounts.throttle).
+LOGIN_ADDRESS_FAILURE_LIMIT = int(env("LOGIN_ADDRESS_FAILURE_LIMIT", "20"))
+AXES_HANDLER = "tandem.accounts.throttle.LoginThrottle"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "tandem.accounts.login.axes_username"  # lower-cased e-mail
 # Behind N reverse proxies, throttle by the address they saw (X-Forwarded-For), not theirs.
 TRUSTED_PROXY_HOPS = int(env("TRUSTED_PROXY_HOPS", "0"))
+# The address the proxy connects from: `tandem serve` honours X-Forwarded-* from it alone
+# ("*" = from any peer, e.g. in a container network where only the proxy can reach Tandem).
+TRUSTED_PROXY_ADDRESS = env("TRUSTED_PROXY_ADDRESS", "127.0.0.1").strip()
 AXES_CLIENT_IP_CALLABLE = "tandem.accounts.login.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
@@ -251,7 +260,16 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 # --- E-mail ---
-EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# The default writes each message to a file under TANDEM_DATA_DIR/mail/ (demo, development):
+# never to the console, which is the server's log, and password-reset links, names and
+# addresses must not reach logs. Production sends real mail and refuses the console backend.
+EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
+EMAIL_FILE_PATH = DATA_DIR / "mail"
+if ENVIRONMENT == "production" and EMAIL_BACKEND.endswith("console.EmailBackend"):
+    raise ImproperlyConfigured(
+        "TANDEM_ENV=production refuses TANDEM_EMAIL_BACKEND=console: it writes password-reset "
+        "links and addresses into the log. Use django.core.mail.backends.smtp.EmailBackend."
+    )
 EMAIL_HOST = env("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(env("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = env("EMAIL_HOST_USER", "")

@@ -124,3 +124,26 @@ class DatabaseUnavailableMiddleware:
         if is_database_unavailable(exc):
             return database_unavailable_response(request, exc)
         return None
+
+
+class PrivateResponsesMiddleware:
+    """``Cache-Control: no-store, private`` on every response to a request that carries
+    credentials (a session cookie or an ``Authorization`` header).
+
+    Signed-in pages, exports, the personal-data download and API answers hold personal data;
+    without this, a shared computer's browser cache or a caching proxy could keep them. The
+    rule reads only the request's headers, so it needs no database query and cannot fail
+    when the database is down. Anonymous pages (sign-in, static files) stay cacheable.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        from django.conf import settings
+        from django.utils.cache import patch_cache_control
+
+        if settings.SESSION_COOKIE_NAME in request.COOKIES or "authorization" in request.headers:
+            patch_cache_control(response, no_store=True, private=True)
+        return response
