@@ -93,6 +93,8 @@ def test_recruiter_records_a_hire_and_the_funnel_shows_it(live_server, browser):
     page.set_default_timeout(15_000)
     try:
         _sign_in(page, base, recruiter)
+        # At phone width the navigation sits behind the menu button.
+        page.get_by_role("button", name="Menu").click()
         page.get_by_role("link", name="Applications").first.click()
         page.get_by_label("Stage", exact=True).select_option("completed")
         page.get_by_role("button", name="Filter").click()

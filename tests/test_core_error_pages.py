@@ -95,7 +95,7 @@ def test_the_500_page_renders_without_a_request_or_the_database():
     response = server_error(RequestFactory().get("/x/"))
     html = _assert_designed(response, 500, "Something went wrong on our side")
     assert "<title>Something went wrong · Tandem</title>" in html
-    assert 'lang="en"' in html
+    assert 'lang="en-gb"' in html
 
 
 def test_the_500_page_follows_the_active_language():
