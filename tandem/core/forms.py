@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 
+from .dates import in_range, out_of_range_message
 from .errors import DomainError
 
 
@@ -30,3 +31,24 @@ def limit_choices(form: forms.Form, name: str, queryset: QuerySet[Any]) -> None:
     field.queryset = queryset
     if queryset.count() == 1:
         field.initial = queryset.first()
+
+
+class DateField(forms.DateField):
+    """A date within the range Tandem accepts (:mod:`tandem.core.dates`): 9999-12-31 was a
+    500 where a day is added to an end date."""
+
+    def to_python(self, value: Any) -> Any:
+        result = super().to_python(value)
+        if result is not None and not in_range(result):
+            raise forms.ValidationError(out_of_range_message(), code="out_of_range")
+        return result
+
+
+class DateTimeField(forms.DateTimeField):
+    """A date and time within the range Tandem accepts, also once converted to UTC."""
+
+    def to_python(self, value: Any) -> Any:
+        result = super().to_python(value)
+        if result is not None and not in_range(result):
+            raise forms.ValidationError(out_of_range_message(), code="out_of_range")
+        return result

@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from tandem.core.forms import limit_choices
+from tandem.core.forms import DateField, limit_choices
 from tandem.organizations.models import Organization
 
 from .models import MappingStatus
@@ -100,10 +100,10 @@ class GapFilterForm(forms.Form):
     sector = forms.CharField(label=_("Sector"), max_length=100, required=False)
     region = forms.CharField(label=_("Region"), max_length=100, required=False)
     occupation = forms.CharField(label=_("Occupation"), max_length=200, required=False)
-    date_from = forms.DateField(
+    date_from = DateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    date_to = forms.DateField(
+    date_to = DateField(
         label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     level = forms.TypedChoiceField(

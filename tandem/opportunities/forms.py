@@ -11,6 +11,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from tandem.core.forms import DateField, DateTimeField
 from tandem.organizations.models import Organization, OrganizationKind, Sector, Site
 from tandem.partnerships.models import Partnership
 
@@ -60,10 +61,10 @@ class OpportunityForm(forms.Form):
     partnership = forms.ModelChoiceField(
         label=_("Partnership"), queryset=Partnership.objects.none(), required=False
     )
-    start_date = forms.DateField(
+    start_date = DateField(
         label=_("Start date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    end_date = forms.DateField(
+    end_date = DateField(
         label=_("End date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     hours_per_week = forms.DecimalField(
@@ -90,7 +91,7 @@ class OpportunityForm(forms.Form):
     )
     min_year_of_study = forms.IntegerField(label=_("Lowest year of study"), required=False)
     max_year_of_study = forms.IntegerField(label=_("Highest year of study"), required=False)
-    application_deadline = forms.DateTimeField(
+    application_deadline = DateTimeField(
         label=_("Application deadline"),
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),

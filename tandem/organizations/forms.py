@@ -7,6 +7,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tandem.core.forms import DateField
+
 from .models import OrganizationKind, OrganizationType, Sector, VettingStatus
 
 
@@ -74,7 +76,7 @@ class MemberAddForm(forms.Form):
 class CompletionForm(forms.Form):
     """The day a student completed their program (empty clears it)."""
 
-    completed_on = forms.DateField(
+    completed_on = DateField(
         label=_("Program completed on"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
