@@ -292,3 +292,19 @@ def test_an_application_deadline_past_year_9999_in_utc_is_a_422(client):
         **_bearer(cast.recruiter),
     )
     assert response.status_code == 201, response.content
+
+
+def test_a_choice_too_large_for_a_64_bit_key_is_a_form_error(client):
+    """Found by the hostile corpus: the submit form's ``pk__in`` lookup with 2**64 was a
+    500 on SQLite (OverflowError)."""
+    from tandem.opportunities.models import OpportunityApproval
+    from tests.factories import OpportunityFactory
+
+    cast = opportunity_cast()
+    opp = OpportunityFactory(host=cast.host)
+    client.force_login(cast.recruiter)
+    for value in (str(2**64), str(-(2**63) - 1)):
+        response = client.post(f"/opportunities/{opp.public_id}/submit/", {"institutions": value})
+        assert response.status_code == 422
+        assert "is not one of the available choices" in response.content.decode()
+    assert OpportunityApproval.objects.count() == 0

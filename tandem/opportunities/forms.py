@@ -11,7 +11,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from tandem.core.forms import DateField, DateTimeField
+from tandem.core.forms import DateField, DateTimeField, ModelMultipleChoiceField
 from tandem.organizations.models import Organization, OrganizationKind, Sector, Site
 from tandem.partnerships.models import Partnership
 
@@ -143,7 +143,7 @@ def initial_from(opportunity: Any) -> dict[str, Any]:
 
 
 class SubmitForm(forms.Form):
-    institutions = forms.ModelMultipleChoiceField(
+    institutions = ModelMultipleChoiceField(
         label=_("Institutions"),
         queryset=Organization.objects.filter(kind=OrganizationKind.INSTITUTION).order_by("name"),
         widget=forms.CheckboxSelectMultiple,
