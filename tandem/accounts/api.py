@@ -99,8 +99,14 @@ def token_list(request: HttpRequest) -> list[dict[str, object]]:
 
 @router.post("/tokens", response={201: TokenCreatedOut})
 def token_create(request: HttpRequest, payload: TokenIn) -> Status[dict[str, object]]:
+    header = request.headers.get("Authorization", "")
+    scheme, _, raw_auth = header.partition(" ")
+    via = services.api_token_usable(raw_auth.strip()) if scheme.lower() == "bearer" else None
     token, raw = services.api_token_create(
-        actor=signed_in_user(request), name=payload.name, expires_in_days=payload.expires_in_days
+        actor=signed_in_user(request),
+        name=payload.name,
+        expires_in_days=payload.expires_in_days,
+        via=via,
     )
     return Status(201, {**_token_out(token), "token": raw})
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import logging
+import unicodedata
 import uuid
 from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -36,27 +38,61 @@ def user_create(
     return User.objects.create_user(email, password, full_name=full_name)
 
 
+TOKEN_NAME_MAX = 100  # ApiToken.name
+
+
+def _token_name_error(name: str) -> str | None:
+    if not name:
+        return "This field is required."
+    if len(name) > TOKEN_NAME_MAX:
+        return f"Ensure this value has at most {TOKEN_NAME_MAX} characters."
+    if any(unicodedata.category(ch) in ("Cc", "Cs") for ch in name):
+        return "The name must not contain control characters."
+    return None
+
+
 @transaction.atomic
 def api_token_create(
-    *, actor: User, name: str, expires_in_days: int | None = None
+    *,
+    actor: User,
+    name: str,
+    expires_in_days: int | None = None,
+    via: ApiToken | None = None,
 ) -> tuple[ApiToken, str]:
     """Create a personal access token for ``actor``. Returns the token and its raw value,
-    which is shown once and never stored."""
+    which is shown once and never stored.
+
+    Every token expires: after ``expires_in_days`` days, 1 to ``API_TOKEN_MAX_DAYS``
+    (``TANDEM_API_TOKEN_MAX_DAYS``, default 365), which is also the default. A token created
+    with another token (``via``) never outlives it: without an expiry of its own it expires
+    with ``via``; asking for a later one is refused."""
     name = name.strip()
-    if not name:
-        raise DomainError("Give the token a name.", fields={"name": ["This field is required."]})
-    if expires_in_days is not None and not 1 <= expires_in_days <= 365:
+    problem = _token_name_error(name)
+    if problem:
         raise DomainError(
-            "Expiry must be between 1 and 365 days.",
-            fields={"expires_in_days": ["Must be between 1 and 365."]},
+            "Give the token a name." if not name else problem, fields={"name": [problem]}
         )
+    max_days: int = settings.API_TOKEN_MAX_DAYS
+    if expires_in_days is not None and not 1 <= expires_in_days <= max_days:
+        raise DomainError(
+            f"Expiry must be between 1 and {max_days} days.",
+            fields={"expires_in_days": [f"Must be between 1 and {max_days}."]},
+        )
+    expires_at = timezone.now() + timedelta(days=expires_in_days or max_days)
+    if via is not None and via.expires_at is not None and expires_at > via.expires_at:
+        if expires_in_days is not None:
+            message = "A token cannot outlive the token that creates it (it expires {}).".format(
+                via.expires_at.isoformat(timespec="minutes")
+            )
+            raise DomainError(message, fields={"expires_in_days": [message]})
+        expires_at = via.expires_at
     raw = ApiToken.generate()
     token = ApiToken.objects.create(
         user=actor,
         name=name,
         token_hash=hash_token(raw),
         prefix=raw[:10],
-        expires_at=(timezone.now() + timedelta(days=expires_in_days)) if expires_in_days else None,
+        expires_at=expires_at,
     )
     return token, raw
 
@@ -72,8 +108,9 @@ def api_token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
     return token
 
 
-def api_token_authenticate(raw: str) -> User | None:
-    """Resolve a raw bearer token to its user with one indexed lookup on its SHA-256 hash."""
+def api_token_usable(raw: str) -> ApiToken | None:
+    """The usable token (not revoked, not expired, its user active) whose raw value is
+    ``raw``: one indexed lookup on its SHA-256 hash."""
     if not raw.startswith("tdm_") or len(raw) > 100:
         return None
     token = (
@@ -82,6 +119,14 @@ def api_token_authenticate(raw: str) -> User | None:
         .first()
     )
     if token is None or not token.is_usable or not token.user.is_active:
+        return None
+    return token
+
+
+def api_token_authenticate(raw: str) -> User | None:
+    """Resolve a raw bearer token to its user, and note when it was last used."""
+    token = api_token_usable(raw)
+    if token is None:
         return None
     now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=5):

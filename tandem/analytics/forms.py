@@ -6,6 +6,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tandem.core.forms import DateField
 from tandem.organizations.models import Sector
 
 from .selectors import Filters
@@ -16,7 +17,7 @@ ISO_DATE = "%Y-%m-%d"
 def _date_field(label: Any) -> forms.DateField:
     # ISO dates only, whatever the server's or the browser's locale: a date input sends
     # YYYY-MM-DD, and so must a hand-made link or a script.
-    return forms.DateField(
+    return DateField(
         label=label,
         required=False,
         input_formats=[ISO_DATE],

@@ -8,9 +8,9 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
+from django.core.exceptions import PermissionDenied, SuspiciousOperation
 from django.db import InterfaceError, OperationalError
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
@@ -21,9 +21,8 @@ from ninja.security import SessionAuth as NinjaSessionAuth
 
 from tandem.accounts.services import api_token_authenticate
 from tandem.core.errors import DomainError
+from tandem.core.input_guard import problem, unreadable_body_response
 from tandem.core.middleware import database_unavailable_response, is_database_unavailable
-
-PROBLEM = "application/problem+json"
 
 
 class TokenAuth(HttpBearer):
@@ -68,8 +67,22 @@ class SessionAuth(NinjaSessionAuth):
         return request.user if request.user.is_authenticated else None
 
 
+class UnsupportedMediaType(ValueError):
+    """A body sent to an operation that reads JSON, declared as something else."""
+
+
+def _is_json(content_type: str) -> bool:
+    return content_type == "application/json" or (
+        content_type.startswith("application/") and content_type.endswith("+json")
+    )
+
+
 class ObjectBodyParser(Parser):
-    """JSON bodies must be objects.
+    """JSON bodies must be JSON objects holding text every database can store.
+
+    Only operations that take a JSON body call the parser (uploads read the multipart form).
+    A body declared as anything but ``application/json`` (or ``application/…+json``) is a 415:
+    ``text/plain``, ``application/xml``, form-encoded and multipart bodies were read as JSON.
 
     django-ninja's schemas read attributes from whatever they are given (to serialize model
     instances), so a body of ``"AAA"`` reached ``CourseIn`` as the string itself and
@@ -77,37 +90,44 @@ class ObjectBodyParser(Parser):
     PATCH. Every operation's body is an object; anything else is a 400 like malformed JSON.
 
     Text holding a NUL character (``"\\u0000"``) is refused the same way: PostgreSQL cannot
-    store it (a 500 there, while SQLite kept it), and Django's form fields refuse it too.
+    store it (a 500 there, while SQLite kept it), and Django's form fields refuse it too. So is
+    text holding a lone surrogate (``"\\ud800"``, valid JSON but no UTF-8 text): both
+    databases failed to encode it (a 500).
     """
 
     def parse_body(self, request: HttpRequest) -> dict[str, Any]:
+        if not _is_json(request.content_type or ""):
+            raise UnsupportedMediaType(
+                f"send the body as application/json, not {request.content_type or 'untyped'}"
+            )
         data = super().parse_body(request)
         if not isinstance(data, dict):
             raise ValueError("the body must be a JSON object")
-        if _holds_nul(data):
-            raise ValueError("text must not contain NUL characters")
+        reason = _bad_text(data)
+        if reason:
+            raise ValueError(reason)
         return data
 
 
-def _holds_nul(value: Any) -> bool:
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(_holds_nul(v) for v in value)
-    return False
-
-
-def problem(
-    status: int, title: str, detail: str = "", errors: dict[str, list[str]] | None = None
-) -> HttpResponse:
-    body: dict[str, Any] = {"type": "about:blank", "title": title, "status": status}
-    if detail:
-        body["detail"] = detail
-    if errors:
-        body["errors"] = errors
-    return JsonResponse(body, status=status, content_type=PROBLEM)
+def _bad_text(value: Any) -> str | None:
+    """Why some text in a parsed JSON value cannot be stored, or None. Iterative: JSON as deep
+    as the parser accepts must not exhaust the stack here."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, str):
+            if "\x00" in item:
+                return "text must not contain NUL characters"
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                return "text must not contain lone surrogates (\\ud800-\\udfff)"
+    return None
 
 
 api = NinjaAPI(
@@ -164,6 +184,8 @@ def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpRe
 
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if isinstance(exc.__cause__, UnsupportedMediaType):
+        return problem(415, "Unsupported media type", str(exc.__cause__).capitalize() + ".")
     return problem(exc.status_code, "Error", str(exc))
 
 
@@ -172,17 +194,13 @@ def on_malformed_multipart(request: HttpRequest, exc: MultiPartParserError) -> H
     """A multipart body Django cannot parse (no boundary, truncated): the client's fault.
 
     django-ninja would answer 500 (a traceback in debug mode); Django's own views say 400."""
-    return problem(
-        400, "Invalid request", "The multipart/form-data body could not be read: " + str(exc)
-    )
+    return unreadable_body_response(exc)
 
 
 @api.exception_handler(SuspiciousOperation)
 def on_suspicious_request(request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse:
     """Too large a body (413), too many fields or files (400), as Django's views answer."""
-    if isinstance(exc, RequestDataTooBig):
-        return problem(413, "Content too large", "The request body is larger than allowed.")
-    return problem(400, "Invalid request", str(exc) or "The request could not be read.")
+    return unreadable_body_response(exc)
 
 
 @api.exception_handler(OperationalError)

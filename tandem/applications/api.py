@@ -14,6 +14,7 @@ from django.http import FileResponse, Http404, HttpRequest
 from django.urls import reverse
 from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 
+from tandem.core.dates import Date
 from tandem.core.errors import DomainError, PermissionDeniedError
 from tandem.core.pagination import PageNumberPagination, paginate
 from tandem.opportunities.selectors import opportunities_visible_to
@@ -121,7 +122,7 @@ class MoveIn(Schema):
 
 class HireIn(Schema):
     outcome: HireOutcome
-    start_date: date | None = Field(None, description="Required when hired.")
+    start_date: Date | None = Field(None, description="Required when hired.")
     job_title: str = Field("", max_length=JOB_TITLE_MAX_CHARS)
     note: str = Field("", max_length=NOTE_MAX_CHARS)
 

@@ -11,6 +11,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from tandem.core.errors import DomainError
+from tandem.core.forms import DateField
 from tandem.opportunities.models import Opportunity
 from tandem.organizations.models import Organization
 
@@ -78,7 +79,7 @@ class HireForm(forms.Form):
         label=_("Outcome"),
         choices=[("", _("Choose…")), *HireOutcome.choices],
     )
-    start_date = forms.DateField(
+    start_date = DateField(
         label=_("Job start date"),
         required=False,
         # A date input takes YYYY-MM-DD whatever the language (the prefilled value too).

@@ -4,7 +4,7 @@ No ``from __future__ import annotations`` here: django-ninja resolves the annota
 ``@paginate``-wrapped operations at import time.
 """
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
+from tandem.core.dates import Date
 from tandem.core.pagination import PageNumberPagination, paginate
 
 from .models import AuditEvent
@@ -47,8 +48,8 @@ class AuditFilters(Schema):
     target_type: str | None = None
     target_id: str | None = None
     action: str | None = None
-    date_from: date | None = None
-    date_to: date | None = None
+    date_from: Date | None = None
+    date_to: Date | None = None
 
 
 @router.get("", response=list[AuditEventOut], summary="List audit events")

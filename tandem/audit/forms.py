@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from tandem.core.forms import DateInput
+from tandem.core.forms import DateField, DateInput
 
 
 class AuditFilterForm(forms.Form):
@@ -13,8 +13,8 @@ class AuditFilterForm(forms.Form):
 
     target_type = forms.ChoiceField(label=_("Object type"), required=False)
     action = forms.ChoiceField(label=_("Action"), required=False)
-    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
-    date_to = forms.DateField(label=_("To"), required=False, widget=DateInput())
+    date_from = DateField(label=_("From"), required=False, widget=DateInput())
+    date_to = DateField(label=_("To"), required=False, widget=DateInput())
 
     def __init__(
         self, *args: Any, target_types: list[str], actions: list[str], **kwargs: Any

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
@@ -20,6 +21,14 @@ from django.utils.translation import gettext as _
 from .errors import DomainError
 
 LineErrors = list[tuple[int, str]]
+
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def line_of(text: str, index: int) -> int:
+    """The line (1-based) of ``text[index]``; CRLF, LF and CR-only line ends alike."""
+    return len(_LINE_BREAK.findall(text, 0, index)) + 1
 
 
 def line_message(number: int, message: str) -> str:
@@ -49,7 +58,11 @@ class CsvUpload:
     """An uploaded CSV file, checked on creation (size, UTF-8, the ``columns`` it needs,
     else :class:`DomainError`). Iterating yields ``(line, row)`` for each non-blank row,
     with lower-case column names and stripped values; past ``max_rows`` rows it adds a
-    "More than … rows." error for that line to ``errors`` and stops."""
+    "More than … rows." error for that line to ``errors`` and stops.
+
+    Line ends may be CRLF, LF or CR alone ("CSV (Macintosh)"). A NUL character (PostgreSQL
+    cannot store it), a field over the CSV module's 128 KB limit, or a quoting error is a
+    :class:`DomainError` naming the line — at creation or while iterating."""
 
     def __init__(
         self, content: bytes, *, columns: Sequence[str], max_rows: int, errors: LineErrors
@@ -66,8 +79,16 @@ class CsvUpload:
                 _("The file is not UTF-8 text."),
                 fields={"file": [_("Save the file as UTF-8 CSV.")]},
             ) from exc
-        self._reader = csv.DictReader(io.StringIO(text))
-        header = [(h or "").strip().lower() for h in (self._reader.fieldnames or [])]
+        nul = text.find("\x00")
+        if nul >= 0:
+            raise _unreadable(line_of(text, nul), _("the file contains a NUL character."))
+        # newline="": the csv module splits records itself, at CRLF, LF or a bare CR.
+        self._reader = csv.DictReader(io.StringIO(text, newline=""))
+        try:
+            fieldnames = self._reader.fieldnames
+        except csv.Error as exc:
+            raise _unreadable(self._reader.reader.line_num, str(exc)) from exc
+        header = [(h or "").strip().lower() for h in (fieldnames or [])]
         absent = [c for c in columns if c not in header]
         if absent:
             message = _("Missing columns: %(cols)s.") % {"cols": ", ".join(absent)}
@@ -79,6 +100,12 @@ class CsvUpload:
         self.errors = errors
 
     def __iter__(self) -> Iterator[tuple[int, dict[str, str]]]:
+        try:
+            yield from self._rows()
+        except csv.Error as exc:
+            raise _unreadable(self._reader.reader.line_num, str(exc)) from exc
+
+    def _rows(self) -> Iterator[tuple[int, dict[str, str]]]:
         for line, raw in enumerate(self._reader, start=2):
             if line - 1 > self.max_rows:
                 self.errors.append((line, _("More than %(n)d rows.") % {"n": self.max_rows}))
@@ -86,3 +113,10 @@ class CsvUpload:
             row = {k: (v or "").strip() for k, v in raw.items() if isinstance(k, str)}
             if any(row.values()):
                 yield line, row
+
+
+def _unreadable(line: int, reason: str) -> DomainError:
+    message = _("The file cannot be read as CSV: %(reason)s") % {"reason": reason}
+    return DomainError(
+        message, fields={"file": [line_message(max(line, 1), message)]}, code="unreadable"
+    )

@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db import models
 from django.db.models import QuerySet
 
+from .dates import in_range, out_of_range_message
 from .errors import DomainError
 
 
@@ -56,3 +58,48 @@ class DateTimeInput(forms.DateTimeInput):
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         super().__init__(attrs=attrs, format=ISO_DATETIME_LOCAL)
+
+
+class DateField(forms.DateField):
+    """A date within the range Tandem accepts (:mod:`tandem.core.dates`): 9999-12-31 was a
+    500 where a day is added to an end date."""
+
+    def to_python(self, value: Any) -> Any:
+        result = super().to_python(value)
+        if result is not None and not in_range(result):
+            raise forms.ValidationError(out_of_range_message(), code="out_of_range")
+        return result
+
+
+class DateTimeField(forms.DateTimeField):
+    """A date and time within the range Tandem accepts, also once converted to UTC."""
+
+    def to_python(self, value: Any) -> Any:
+        result = super().to_python(value)
+        if result is not None and not in_range(result):
+            raise forms.ValidationError(out_of_range_message(), code="out_of_range")
+        return result
+
+
+class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Django's field, except that a choice too large for a 64-bit key (``2**64``) is "not
+    one of the available choices" instead of a 500: the ``pk__in`` lookup it runs first has
+    no range check, and SQLite refuses the number (``OverflowError``)."""
+
+    def _check_values(self, value: Any) -> Any:
+        key = self.to_field_name or "pk"
+        assert self.queryset is not None
+        field = self.queryset.model._meta.get_field(key) if key != "pk" else None
+        if field is None or isinstance(field, forms.IntegerField | models.IntegerField):
+            for item in value or ():
+                try:
+                    number = int(str(item))
+                except (TypeError, ValueError):
+                    continue  # Django's own check answers "not a valid value"
+                if not -(2**63) <= number < 2**63:
+                    raise forms.ValidationError(
+                        self.error_messages["invalid_choice"],
+                        code="invalid_choice",
+                        params={"value": str(item)},
+                    )
+        return super()._check_values(value)  # type: ignore[misc]

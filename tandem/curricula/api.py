@@ -6,7 +6,7 @@ not change is a 403; broken rules are 400 with field messages; wrong types are 4
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any, Literal
 from uuid import UUID
 
@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 
+from tandem.core.dates import Date
 from tandem.core.errors import DomainError, PermissionDeniedError
 from tandem.core.pagination import PageNumberPagination, paginate
 from tandem.core.schemas import PublicIdSchema
@@ -127,8 +128,8 @@ class GapQuery(Schema):
     sector: str = Field("", max_length=100)
     region: str = Field("", max_length=100)
     occupation: str = Field("", max_length=200)
-    date_from: date | None = None
-    date_to: date | None = None
+    date_from: Date | None = None
+    date_to: Date | None = None
     level: int = Field(1, ge=0, le=3)
     top: int = Field(20, ge=1, le=500)
 

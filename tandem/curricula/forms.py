@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from tandem.core.forms import DateInput, limit_choices
+from tandem.core.forms import DateField, DateInput, limit_choices
 from tandem.organizations.models import Organization
 
 from .models import MappingStatus
@@ -100,8 +100,8 @@ class GapFilterForm(forms.Form):
     sector = forms.CharField(label=_("Sector"), max_length=100, required=False)
     region = forms.CharField(label=_("Region"), max_length=100, required=False)
     occupation = forms.CharField(label=_("Occupation"), max_length=200, required=False)
-    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
-    date_to = forms.DateField(label=_("To"), required=False, widget=DateInput())
+    date_from = DateField(label=_("From"), required=False, widget=DateInput())
+    date_to = DateField(label=_("To"), required=False, widget=DateInput())
     level = forms.TypedChoiceField(
         label=_("Roll up at ESCO level"),
         coerce=int,

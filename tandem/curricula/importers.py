@@ -1,11 +1,18 @@
 """Parse uploaded job postings: CSV (title, description, date, sector, region[, occupation])
-or schema.org ``JobPosting`` JSON-LD. No Django: returns rows and line-numbered errors."""
+or schema.org ``JobPosting`` JSON-LD. No Django: returns rows and line-numbered errors.
+
+Errors: :func:`parse` raises ``ValueError`` for a file that cannot be read at all (not UTF-8,
+a NUL character — PostgreSQL cannot store it —, an unknown extension); anything wrong inside a
+readable file (a CSV quoting error or a field over 128 KB, malformed or too deeply nested
+JSON, a bad row) is a :class:`LineError` of the result. No other exception escapes, whatever
+the bytes (fuzzed in ``tests/test_core_file_parsers_fuzz.py``)."""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -74,16 +81,28 @@ def _row(line: int, fields: dict[str, Any]) -> Row:
     return Row(line=line, date=_parse_date(raw_date), **clean)
 
 
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
 def decode(content: bytes) -> str:
     try:
-        return content.decode("utf-8-sig")
+        text = content.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ValueError("the file is not UTF-8 text") from exc
+    nul = text.find("\x00")
+    if nul >= 0:
+        line = len(_LINE_BREAK.findall(text, 0, nul)) + 1
+        raise ValueError(f"line {line}: the file contains a NUL character")
+    return text
 
 
 def parse_csv(text: str) -> Parsed:
     reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    try:
+        fieldnames = reader.fieldnames
+    except csv.Error as exc:
+        return Parsed((), (LineError(max(reader.reader.line_num, 1), f"unreadable CSV: {exc}"),))
+    header = [h.strip().lower() for h in (fieldnames or [])]
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
         return Parsed((), (LineError(1, f"missing column(s): {', '.join(missing)}"),))
@@ -108,18 +127,22 @@ def parse_csv(text: str) -> Parsed:
             except ValueError as exc:
                 errors.append(LineError(line, str(exc)))
     except csv.Error as exc:
-        errors.append(LineError(reader.line_num, f"unreadable CSV: {exc}"))
+        errors.append(LineError(reader.reader.line_num, f"unreadable CSV: {exc}"))
     return Parsed(tuple(rows), tuple(errors))
 
 
 def _text(value: Any) -> str:
-    if isinstance(value, str):
-        return value
-    if isinstance(value, dict):
-        return _text(value.get("name") or value.get("@value") or "")
-    if isinstance(value, list) and value:
-        return _text(value[0])
-    return ""
+    """The text of a JSON-LD value: a string, a node's ``name``/``@value``, a list's first.
+    A loop, not recursion: nesting as deep as the JSON parser accepts must not overflow."""
+    while True:
+        if isinstance(value, str):
+            return value
+        if isinstance(value, dict):
+            value = value.get("name") or value.get("@value") or ""
+        elif isinstance(value, list) and value:
+            value = value[0]
+        else:
+            return ""
 
 
 def _region(location: Any) -> str:
@@ -139,6 +162,8 @@ def parse_jsonld(text: str) -> Parsed:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         return Parsed((), (LineError(exc.lineno, f"malformed JSON: {exc.msg}"),))
+    except RecursionError:
+        return Parsed((), (LineError(1, "malformed JSON: nested too deeply"),))
     if isinstance(data, dict) and isinstance(data.get("@graph"), list):
         items: list[Any] = data["@graph"]
     elif isinstance(data, list):

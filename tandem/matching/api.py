@@ -17,6 +17,7 @@ from django.db import transaction
 from django.http import Http404, HttpRequest
 from ninja import Field, Router, Schema, Status
 
+from tandem.core.dates import DateTime
 from tandem.core.errors import DomainError
 from tandem.organizations.models import Organization
 from tandem.organizations.permissions import coordinator_institution_ids
@@ -76,8 +77,8 @@ class RoundIn(Schema):
     title: str = Field(..., max_length=200)
     description: str = Field("", max_length=5000)
     opportunities: list[UUID] = Field(..., max_length=500)
-    student_deadline: datetime
-    partner_deadline: datetime
+    student_deadline: DateTime
+    partner_deadline: DateTime
     seed: int = Field(0, ge=0, le=2**31 - 1)
     proposing: Proposing = Proposing.STUDENTS
     open: bool = Field(True, description="Open the round for ranking at once.")

@@ -8,7 +8,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from tandem.core.forms import limit_choices
+from tandem.core.forms import DateTimeField, limit_choices
 from tandem.opportunities.models import Opportunity
 from tandem.organizations.models import Organization
 
@@ -32,8 +32,8 @@ class RoundForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Published opportunities approved for your institution."),
     )
-    student_deadline = forms.DateTimeField(label=_("Students rank until"), widget=DATETIME)
-    partner_deadline = forms.DateTimeField(
+    student_deadline = DateTimeField(label=_("Students rank until"), widget=DATETIME)
+    partner_deadline = DateTimeField(
         label=_("Partners rank until"),
         widget=DATETIME,
         help_text=_("The same as or later than the students’ deadline."),

@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
+from tandem.core.dates import Date, DateTime
 from tandem.core.errors import DomainError, PermissionDeniedError
 from tandem.core.pagination import PageNumberPagination, paginate
 from tandem.core.schemas import PublicIdSchema
@@ -123,8 +124,8 @@ class OpportunityFieldsIn(Schema):
     work_mode: WorkMode | None = None
     site_id: UUID | None = None
     partnership_id: UUID | None = None
-    start_date: date | None = None
-    end_date: date | None = None
+    start_date: Date | None = None
+    end_date: Date | None = None
     hours_per_week: Decimal | None = None
     pay_amount: Decimal | None = None
     pay_currency: str | None = None
@@ -133,7 +134,7 @@ class OpportunityFieldsIn(Schema):
     eligible_programs: list[str] | None = None
     min_year_of_study: int | None = None
     max_year_of_study: int | None = None
-    application_deadline: datetime | None = None
+    application_deadline: DateTime | None = None
 
 
 class OpportunityCreateIn(OpportunityFieldsIn):

@@ -11,7 +11,13 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from tandem.core.forms import DateInput, DateTimeInput
+from tandem.core.forms import (
+    DateField,
+    DateInput,
+    DateTimeField,
+    DateTimeInput,
+    ModelMultipleChoiceField,
+)
 from tandem.organizations.models import Organization, OrganizationKind, Sector, Site
 from tandem.partnerships.models import Partnership
 
@@ -61,8 +67,8 @@ class OpportunityForm(forms.Form):
     partnership = forms.ModelChoiceField(
         label=_("Partnership"), queryset=Partnership.objects.none(), required=False
     )
-    start_date = forms.DateField(label=_("Start date"), required=False, widget=DateInput())
-    end_date = forms.DateField(label=_("End date"), required=False, widget=DateInput())
+    start_date = DateField(label=_("Start date"), required=False, widget=DateInput())
+    end_date = DateField(label=_("End date"), required=False, widget=DateInput())
     hours_per_week = forms.DecimalField(
         label=_("Hours per week"), required=False, max_digits=4, decimal_places=1
     )
@@ -87,7 +93,7 @@ class OpportunityForm(forms.Form):
     )
     min_year_of_study = forms.IntegerField(label=_("Lowest year of study"), required=False)
     max_year_of_study = forms.IntegerField(label=_("Highest year of study"), required=False)
-    application_deadline = forms.DateTimeField(
+    application_deadline = DateTimeField(
         label=_("Application deadline"),
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
@@ -139,7 +145,7 @@ def initial_from(opportunity: Any) -> dict[str, Any]:
 
 
 class SubmitForm(forms.Form):
-    institutions = forms.ModelMultipleChoiceField(
+    institutions = ModelMultipleChoiceField(
         label=_("Institutions"),
         queryset=Organization.objects.filter(kind=OrganizationKind.INSTITUTION).order_by("name"),
         widget=forms.CheckboxSelectMultiple,
@@ -156,7 +162,7 @@ class DecisionForm(forms.Form):
     note = forms.CharField(
         label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
-    application_deadline = forms.DateTimeField(
+    application_deadline = DateTimeField(
         label=_("New application deadline"),
         required=False,
         widget=DateTimeInput(),

@@ -8,7 +8,7 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
-from tandem.core.forms import DateInput
+from tandem.core.forms import DateField, DateInput
 
 from .models import OrganizationKind, OrganizationType, Sector, VettingStatus
 
@@ -115,7 +115,7 @@ class InvitationSignupForm(forms.Form):
 class CompletionForm(forms.Form):
     """The day a student completed their program (empty clears it)."""
 
-    completed_on = forms.DateField(
+    completed_on = DateField(
         label=_("Program completed on"),
         required=False,
         widget=DateInput(),

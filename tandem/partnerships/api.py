@@ -19,6 +19,7 @@ from ninja.files import UploadedFile
 from pydantic import Field
 
 from tandem.accounts.models import User
+from tandem.core.dates import Date, DateTime
 from tandem.core.errors import DomainError
 from tandem.core.pagination import LimitOffsetPagination, paginate
 from tandem.core.schemas import PublicIdSchema
@@ -108,9 +109,9 @@ class PartnershipIn(Schema):
     types: list[PartnershipType] = Field(..., min_length=1)
     institution_ids: list[UUID] = Field(..., min_length=1)
     partner_ids: list[UUID] = Field(..., min_length=1)
-    start_date: dt.date | None = None
-    end_date: dt.date | None = None
-    next_review_date: dt.date | None = None
+    start_date: Date | None = None
+    end_date: Date | None = None
+    next_review_date: Date | None = None
 
 
 class PartnershipPatch(Schema):
@@ -119,9 +120,9 @@ class PartnershipPatch(Schema):
     types: list[PartnershipType] | None = Field(None, min_length=1)
     institution_ids: list[UUID] | None = Field(None, min_length=1)
     partner_ids: list[UUID] | None = Field(None, min_length=1)
-    start_date: dt.date | None = None
-    end_date: dt.date | None = None
-    next_review_date: dt.date | None = None
+    start_date: Date | None = None
+    end_date: Date | None = None
+    next_review_date: Date | None = None
 
 
 class TransitionIn(Schema):
@@ -146,8 +147,8 @@ class KPIIn(Schema):
     unit: str = Field("", max_length=40)
     baseline: Amount
     target: Amount
-    start_date: dt.date | None = None
-    due_date: dt.date
+    start_date: Date | None = None
+    due_date: Date
     owner_id: UUID | None = None
     metric: BoundMetric = BoundMetric.MANUAL
 
@@ -192,7 +193,7 @@ class ObjectiveOut(PublicIdSchema):
 
 class MeasurementIn(Schema):
     value: Amount
-    measured_at: dt.datetime | None = None
+    measured_at: DateTime | None = None
     note: str = Field("", max_length=300)
 
 
@@ -219,7 +220,7 @@ class MeasurementCreatedOut(MeasurementOut):
 class DeliveryIn(Schema):
     amount: Money | None = None
     quantity: Quantity | None = None
-    delivered_on: dt.date | None = None
+    delivered_on: Date | None = None
     note: str = Field("", max_length=300)
 
 
@@ -237,7 +238,7 @@ class CommitmentIn(Schema):
     amount: Money | None = None
     currency: str = Field("", max_length=3)
     quantity: Quantity | None = None
-    due_date: dt.date | None = None
+    due_date: Date | None = None
 
 
 class CommitmentOut(PublicIdSchema):
@@ -305,7 +306,7 @@ class ContactOut(PublicIdSchema):
 
 class CommunicationIn(Schema):
     kind: CommunicationKind
-    date: dt.date | None = None
+    date: Date | None = None
     title: Title
     body: str = Field("", max_length=20000)
 
@@ -325,7 +326,7 @@ class CommunicationOut(PublicIdSchema):
 class ActionItemIn(Schema):
     description: str = Field(..., min_length=1, max_length=300)
     owner_id: UUID | None = None
-    due_date: dt.date | None = None
+    due_date: Date | None = None
     entry_id: UUID | None = None
 
 

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from tandem.accounts.models import User
+from tandem.core.forms import DateField, DateTimeField
 from tandem.organizations.models import Membership, Organization, OrganizationKind, Role
 
 from .models import (
@@ -90,9 +91,9 @@ class PartnershipForm(forms.Form):
         to_field_name="public_id",
         help_text=_("Hold Ctrl (or ⌘) to choose several."),
     )
-    start_date = forms.DateField(label=_("Start date"), required=False, widget=DATE)
-    end_date = forms.DateField(label=_("End date"), required=False, widget=DATE)
-    next_review_date = forms.DateField(label=_("Next review"), required=False, widget=DATE)
+    start_date = DateField(label=_("Start date"), required=False, widget=DATE)
+    end_date = DateField(label=_("End date"), required=False, widget=DATE)
+    next_review_date = DateField(label=_("Next review"), required=False, widget=DATE)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -150,10 +151,10 @@ class KPIForm(_PartnershipBoundForm):
         max_digits=16,
         decimal_places=4,
     )
-    start_date = forms.DateField(
+    start_date = DateField(
         label=_("Start date"), required=False, widget=DATE, help_text=_("Defaults to today.")
     )
-    due_date = forms.DateField(label=_("Due date"), widget=DATE)
+    due_date = DateField(label=_("Due date"), widget=DATE)
     metric = forms.ChoiceField(
         label=_("Measured by"), choices=BoundMetric.choices, initial=BoundMetric.MANUAL
     )
@@ -162,7 +163,7 @@ class KPIForm(_PartnershipBoundForm):
 
 class MeasurementForm(forms.Form):
     value = forms.DecimalField(label=_("Value"), max_digits=16, decimal_places=4)
-    measured_at = forms.DateTimeField(
+    measured_at = DateTimeField(
         label=_("Measured at"), required=False, widget=DATETIME, help_text=_("Defaults to now.")
     )
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
@@ -196,7 +197,7 @@ class CommitmentForm(_PartnershipBoundForm):
         min_value=0,
         help_text=_("Hours, items or places (for everything but funding)."),
     )
-    due_date = forms.DateField(label=_("Due date"), required=False, widget=DATE)
+    due_date = DateField(label=_("Due date"), required=False, widget=DATE)
 
 
 class DeliveryForm(forms.Form):
@@ -206,7 +207,7 @@ class DeliveryForm(forms.Form):
     quantity = forms.DecimalField(
         label=_("Quantity delivered"), required=False, max_digits=12, decimal_places=2
     )
-    delivered_on = forms.DateField(label=_("Delivered on"), required=False, widget=DATE)
+    delivered_on = DateField(label=_("Delivered on"), required=False, widget=DATE)
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
 
@@ -232,7 +233,7 @@ class ContactForm(_PartnershipBoundForm):
 
 class CommunicationForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=CommunicationKind.choices)
-    date = forms.DateField(label=_("Date"), widget=DATE, required=False)
+    date = DateField(label=_("Date"), widget=DATE, required=False)
     title = forms.CharField(label=_("Title"), max_length=200)
     body = forms.CharField(
         label=_("Details"), required=False, widget=forms.Textarea(attrs={"rows": 3})
@@ -242,7 +243,7 @@ class CommunicationForm(forms.Form):
 class ActionItemForm(_PartnershipBoundForm):
     description = forms.CharField(label=_("Action"), max_length=300)
     owner = UserChoiceField(label=_("Owner"), queryset=User.objects.none(), required=False)
-    due_date = forms.DateField(label=_("Due date"), required=False, widget=DATE)
+    due_date = DateField(label=_("Due date"), required=False, widget=DATE)
     entry = forms.ModelChoiceField(
         label=_("From entry"),
         queryset=CommunicationEntry.objects.none(),

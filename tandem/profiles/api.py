@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, File, Router, Schema, Status, UploadedFile
 
 from tandem.accounts.models import User
+from tandem.core.dates import Date
 from tandem.core.errors import DomainError, PermissionDeniedError
 from tandem.curricula.models import Course
 from tandem.skills.models import SkillConcept
@@ -105,7 +106,7 @@ class RebuildOut(Schema):
 class CompletionIn(Schema):
     student_id: UUID
     course_id: UUID
-    completed_on: date
+    completed_on: Date
     grade: str = Field("", max_length=services.MAX_GRADE_LENGTH)
 
 

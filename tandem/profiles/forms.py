@@ -9,7 +9,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from tandem.accounts.models import User
-from tandem.core.forms import DateInput, limit_choices
+from tandem.core.forms import DateField, DateInput, limit_choices
 from tandem.curricula.models import Course
 from tandem.organizations.models import Organization
 
@@ -72,7 +72,7 @@ class CompletionForm(forms.Form):
     course = CourseChoiceField(
         label=_("Course"), queryset=Course.objects.none(), to_field_name="public_id"
     )
-    completed_on = forms.DateField(label=_("Completed on"), widget=DateInput())
+    completed_on = DateField(label=_("Completed on"), widget=DateInput())
     grade = forms.CharField(
         label=_("Grade (optional)"), max_length=MAX_GRADE_LENGTH, required=False
     )

@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from ninja import Field, Router, Schema, Status
 
+from tandem.core.dates import DateTime
 from tandem.core.pagination import PageNumberPagination, paginate
 from tandem.organizations.models import Organization
 
@@ -94,7 +95,7 @@ class SurveyIn(Schema):
     audience: Audience
     is_anonymous: bool = False
     min_responses: int = Field(5, ge=1, le=1000)
-    closes_at: datetime | None = None
+    closes_at: DateTime | None = None
     questions: list[QuestionIn] = []
 
 

@@ -69,7 +69,15 @@ def pdf_text(content: bytes) -> str:
         raise DomainError(
             _("This PDF could not be read."), fields={"cv": _("This PDF could not be read.")}
         ) from exc
-    return "\n".join(parts)
+    except Exception as exc:
+        # pypdf meets hostile bytes with many more exceptions (AttributeError, RecursionError,
+        # zlib.error, …; found by tests/test_core_file_parsers_fuzz.py): still the user's file.
+        raise DomainError(
+            _("This PDF could not be read."), fields={"cv": _("This PDF could not be read.")}
+        ) from exc
+    # A PDF's text may hold NUL characters or lone surrogates, which no database stores.
+    text = "\n".join(parts).replace("\x00", "")
+    return text.encode("utf-8", "replace").decode("utf-8")
 
 
 def cv_excerpt(text: str, spans: tuple[tuple[int, int], ...]) -> str:
