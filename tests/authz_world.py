@@ -230,7 +230,7 @@ def build_world() -> World:
     o["program"] = program
     o["course"] = course
     o["outcome"] = outcome
-    o["mapping"] = OutcomeSkillFactory(outcome=outcome, concept=concept)
+    o["mapping"] = OutcomeSkillFactory(outcome=outcome, concept=concept, status="confirmed")
     o["proposal"] = SkillProposal.objects.create(
         outcome=outcome,
         concept=concepts["Python (computer programming)"],
