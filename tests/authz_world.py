@@ -1,0 +1,292 @@
+"""The world of the authorization matrix (tests/test_authz_matrix.py): institution A and
+partner P with one user of every role, an outsider set in institution B and partner Q, and
+at least one object of every kind a URL parameter names, all owned by A/P.
+
+Built once per test module inside a transaction that is rolled back at the end; every test
+runs in a savepoint of it (pytest-django), so what an allowed role changes is undone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.utils import timezone
+
+from tandem.organizations.models import Organization, Role
+from tests.factories import (
+    MINIMAL_PDF,
+    CourseFactory,
+    InstitutionFactory,
+    LearningOutcomeFactory,
+    OutcomeSkillFactory,
+    PartnerFactory,
+    PartnershipFactory,
+    ProgramFactory,
+    UserFactory,
+    member,
+    published_opportunity,
+    small_taxonomy,
+)
+
+#: Everyone in A/P, by role. ``admin`` is a platform admin with no membership.
+ROLES = (
+    "student",
+    "coordinator",
+    "educator",
+    "recruiter",
+    "supervisor",
+    "mentor",
+    "funder",
+    "admin",
+)
+#: Members of institution B / partner Q only.
+OUTSIDERS = ("other_coordinator", "other_recruiter", "other_student")
+
+PROGRAM_NAME = "Computer Science"
+
+
+@dataclass
+class World:
+    inst: Organization
+    partner: Organization
+    other_inst: Organization
+    other_partner: Organization
+    users: dict[str, Any]
+    #: key (as used by the parameter tables) → the object.
+    objects: dict[str, Any] = field(default_factory=dict)
+    #: Strings that identify A/P's private objects (ids and distinctive names): an outsider's
+    #: list must contain none of them.
+    secrets: dict[str, str] = field(default_factory=dict)
+    extra: dict[str, str] = field(default_factory=dict)
+
+    def user(self, name: str) -> Any:
+        return None if name == "anonymous" else self.users[name]
+
+    def id(self, key: str) -> str:
+        obj = self.objects[key]
+        for attr in ("public_id", "esco_id"):
+            if getattr(obj, attr, None) is not None:
+                return str(getattr(obj, attr))
+        raise AssertionError(f"{key}: no public id")
+
+
+def build_world() -> World:
+    from tandem.accounts.services import api_token_create
+    from tandem.applications.models import Application
+    from tandem.curricula.models import ExtractionJob, PostingImport, SkillProposal
+    from tandem.matching import services as matching
+    from tandem.matching.models import MenteeProfile
+    from tandem.organizations.models import Membership, PartnerVetting, Site
+    from tandem.partnerships.models import (
+        KPI,
+        ActionItem,
+        Commitment,
+        CommunicationEntry,
+        Objective,
+        PartnershipContact,
+        PartnershipDocument,
+    )
+    from tandem.profiles.models import CourseCompletion
+    from tandem.surveys import services as surveys
+    from tests.factories import survey_with_questions
+
+    inst = InstitutionFactory(name="Alpha College", slug="alpha-college")
+    partner = PartnerFactory(name="Papaya Labs", slug="papaya-labs")
+    other_inst = InstitutionFactory(name="Beta College", slug="beta-college")
+    other_partner = PartnerFactory(name="Quince Works", slug="quince-works")
+    users = {
+        "student": member(
+            inst,
+            Role.STUDENT,
+            user=UserFactory(full_name="Stella Student"),
+            program=PROGRAM_NAME,
+            year_of_study=2,
+        ),
+        "coordinator": member(inst, Role.COORDINATOR),
+        "educator": member(inst, Role.EDUCATOR),
+        "recruiter": member(partner, Role.RECRUITER),
+        "supervisor": member(partner, Role.SUPERVISOR),
+        "mentor": member(partner, Role.MENTOR),
+        "funder": member(partner, Role.FUNDER),
+        "admin": UserFactory(is_staff=True, is_superuser=True),
+        "other_coordinator": member(other_inst, Role.COORDINATOR),
+        "other_recruiter": member(other_partner, Role.RECRUITER),
+        "other_student": member(other_inst, Role.STUDENT, program=PROGRAM_NAME, year_of_study=2),
+    }
+    coordinator = users["coordinator"]
+    student = users["student"]
+    w = World(inst, partner, other_inst, other_partner, users)
+    o = w.objects
+    o["institution"] = inst
+    o["partner"] = partner
+    o["student"] = student
+    o["membership"] = Membership.objects.get(user=student, organization=inst)
+    o["site"] = Site.objects.create(organization=inst, name="Alpha main campus", city="Leeds")
+    PartnerVetting.objects.create(institution=inst, partner=partner, status="approved")
+    o["token"], _raw = api_token_create(actor=student, name="alpha-student-script")
+
+    # Partnerships
+    today = timezone.localdate()
+    ps = PartnershipFactory(
+        title="Alpha Papaya partnership",
+        institutions=[inst],
+        partners=[partner],
+        types=["internships", "curriculum"],
+    )
+    o["partnership"] = ps
+    o["objective"] = Objective.objects.create(partnership=ps, title="Alpha placements objective")
+    o["kpi"] = KPI.objects.create(
+        objective=o["objective"],
+        name="Alpha students placed",
+        baseline=0,
+        target=10,
+        start_date=today - dt.timedelta(days=30),
+        due_date=today + dt.timedelta(days=300),
+        metric="placements",
+    )
+    o["commitment"] = Commitment.objects.create(
+        partnership=ps,
+        organization=partner,
+        kind="funding",
+        description="Alpha bursary",
+        amount=Decimal("1000"),
+        currency="GBP",
+    )
+    o["contact"] = PartnershipContact.objects.create(
+        partnership=ps, organization=partner, name="Alpha contact", email="contact@papaya.test"
+    )
+    o["communication"] = CommunicationEntry.objects.create(
+        partnership=ps, kind="meeting", date=today, title="Alpha kickoff", author=coordinator
+    )
+    o["action_item"] = ActionItem.objects.create(
+        partnership=ps, description="Alpha follow-up", created_by=coordinator
+    )
+    doc = PartnershipDocument(
+        partnership=ps,
+        kind="agreement",
+        title="Alpha agreement",
+        original_name="agreement.pdf",
+        content_type="application/pdf",
+        size=len(MINIMAL_PDF),
+        uploaded_by=coordinator,
+    )
+    doc.file.save("agreement.pdf", ContentFile(MINIMAL_PDF), save=False)
+    doc.save()
+    o["document"] = doc
+
+    # Opportunities and applications
+    opp = published_opportunity(
+        partner, [inst], title="Alpha data internship", partnership=ps, seats=3
+    )
+    o["opportunity"] = opp
+    app = Application.objects.create(
+        opportunity=opp,
+        student=student,
+        institution=inst,
+        statement="I would love to learn from your team.",
+        stage="submitted",
+    )
+    app.cv.save("cv.pdf", ContentFile(MINIMAL_PDF), save=False)
+    app.cv_content_type = "application/pdf"
+    app.save()
+    o["application"] = app
+
+    # Surveys
+    survey = survey_with_questions(inst)
+    survey.title = "Alpha placement feedback"
+    survey.save()
+    o["survey"] = survey
+    o["invitation"] = surveys.invitation_create(actor=coordinator, survey=survey, user=student)
+    w.extra["question_key"] = "likert"
+
+    # Match rounds and mentor programs
+    now = timezone.now()
+    rnd = matching.round_create(
+        actor=coordinator,
+        institution=inst,
+        title="Alpha spring round",
+        opportunities=[opp],
+        student_deadline=now + dt.timedelta(days=7),
+        partner_deadline=now + dt.timedelta(days=14),
+    )
+    matching.round_open(actor=coordinator, match_round=rnd)
+    matching.student_ranking_set(actor=student, match_round=rnd, opportunities=[opp])
+    o["round"] = rnd
+    mp = matching.program_create(actor=coordinator, institution=inst, title="Alpha mentoring")
+    MenteeProfile.objects.create(program=mp, student=student)
+    o["mentor_program"] = mp
+
+    # Curriculum
+    concepts = small_taxonomy()
+    concept = concepts["SQL"]
+    o["concept"] = concept
+    program = ProgramFactory(institution=inst, title="Alpha BSc Computing")
+    course = CourseFactory(program=program, title="Alpha databases", code="ALP101")
+    outcome = LearningOutcomeFactory(course=course, text="Alpha: design relational schemas")
+    o["program"] = program
+    o["course"] = course
+    o["outcome"] = outcome
+    o["mapping"] = OutcomeSkillFactory(outcome=outcome, concept=concept, status="confirmed")
+    o["proposal"] = SkillProposal.objects.create(
+        outcome=outcome,
+        concept=concepts["Python (computer programming)"],
+        organization=partner,
+        proposed_by=users["recruiter"],
+    )
+    o["import"] = PostingImport.objects.create(
+        institution=inst, created_by=coordinator, filename="alpha-postings.csv", format="csv"
+    )
+    o["job"] = ExtractionJob.objects.create(
+        institution=inst,
+        scope="outcomes",
+        program=program,
+        scope_key=f"outcomes:{program.pk}",
+        requested_by=coordinator,
+    )
+    o["completion"] = CourseCompletion.objects.create(
+        student=student,
+        course=course,
+        institution=inst,
+        completed_on=today,
+        recorded_by=coordinator,
+    )
+
+    # A/P's private things an outsider must never find in a list (the organizations
+    # themselves are a public directory for signed-in users).
+    for key in (
+        "token",
+        "site",
+        "membership",
+        "partnership",
+        "objective",
+        "kpi",
+        "commitment",
+        "contact",
+        "action_item",
+        "document",
+        "opportunity",
+        "application",
+        "survey",
+        "invitation",
+        "round",
+        "mentor_program",
+        "program",
+        "course",
+        "outcome",
+        "mapping",
+        "proposal",
+        "import",
+        "job",
+        "completion",
+    ):
+        w.secrets[key] = w.id(key)
+    w.secrets["student_id"] = str(student.public_id)
+    for key in ("partnership", "opportunity", "survey", "round", "program", "course"):
+        obj = o[key]
+        w.secrets[f"{key}.title"] = obj.title
+    w.secrets["student.name"] = student.full_name
+    return w
