@@ -91,6 +91,7 @@ def build_world() -> World:
         PartnershipDocument,
     )
     from tandem.profiles.models import CourseCompletion
+    from tandem.organizations import invitations
     from tandem.surveys import services as surveys
     from tests.factories import survey_with_questions
 
@@ -201,6 +202,10 @@ def build_world() -> World:
     survey.save()
     o["survey"] = survey
     o["invitation"] = surveys.invitation_create(actor=coordinator, survey=survey, user=student)
+    # A's invitation of its student to a second role: only that student may answer it.
+    o["member_invitation"] = invitations.invitation_create(
+        actor=coordinator, organization=inst, email=student.email, role="educator"
+    )
     w.extra["question_key"] = "likert"
 
     # Match rounds and mentor programs
@@ -272,6 +277,7 @@ def build_world() -> World:
         "application",
         "survey",
         "invitation",
+        "member_invitation",
         "round",
         "mentor_program",
         "program",

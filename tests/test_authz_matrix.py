@@ -100,6 +100,21 @@ API_RULES: dict[str, Rule] = {
     "organizations_api_member_list": op(C, A),
     "organizations_api_member_add": op(C, A),
     "organizations_api_member_remove": op(C, A),
+    # invitations (A invites its student to a second role): A's managers list and revoke them;
+    # only the invited person sees and answers theirs
+    "organizations_api_invitation_list": op(C, A),
+    "organizations_api_invitation_revoke": Rule(
+        op(C, A).roles, params=(("invitation_id", "member_invitation"),)
+    ),
+    "organizations_api_my_invitation_list": Rule(
+        frozenset({S}), lists="member_invitation", self_service=True
+    ),
+    "organizations_api_my_invitation_accept": Rule(
+        frozenset({S}), params=(("invitation_id", "member_invitation"),)
+    ),
+    "organizations_api_my_invitation_decline": Rule(
+        frozenset({S}), params=(("invitation_id", "member_invitation"),)
+    ),
     "organizations_api_vetting_list": op(C),
     "organizations_api_vetting_decide": op(C),
     # partnerships
@@ -299,6 +314,10 @@ PAGE_EXCLUDED = {
     "accounts:password_reset_confirm": "password reset is public by design (signed link)",
     "accounts:password_reset_complete": "password reset is public by design",
     "surveys:answer_link": "external respondents answer by signed link, without an account",
+    "organizations:invitation_link": (
+        "an invitation's e-mailed link (secret token) opens to anyone who holds it, signed in "
+        "or not; its refusals are tested in test_organizations_invitations.py"
+    ),
     "set_language": "language switch, public (sets a cookie only)",
     "favicon": "static icon",
 }
@@ -337,6 +356,10 @@ PAGE_RULES: dict[str, Rule] = {
         {C, A}, G, P, public_id="institution", membership_id="membership"
     ),
     "organizations:completions_import": page({C, A}, P, public_id="institution"),
+    "organizations:invitation_revoke": page(
+        {C, A}, P, public_id="institution", invitation_id="member_invitation"
+    ),
+    "organizations:invitation_respond": page({S}, P, invitation_id="member_invitation"),
     "organizations:member_remove": page(
         {C, A}, P, public_id="institution", membership_id="membership"
     ),
@@ -563,8 +586,11 @@ def _value(world: World, ref: str) -> str:
 
 
 def api_url(world: World, operation: Operation) -> str:
+    # A rule's own params win over API_PARAMS where two apps use one parameter name.
+    params = {**API_PARAMS, **dict(API_RULES[operation.op_id].params)}
+
     def fill(m: re.Match[str]) -> str:
-        return _value(world, API_PARAMS[m.group(1)])
+        return _value(world, params[m.group(1)])
 
     return re.sub(r"\{(\w+)\}", fill, operation.path)
 
