@@ -80,6 +80,7 @@ def build_world() -> World:
     from tandem.curricula.models import ExtractionJob, PostingImport, SkillProposal
     from tandem.matching import services as matching
     from tandem.matching.models import MenteeProfile
+    from tandem.organizations import invitations
     from tandem.organizations.models import Membership, PartnerVetting, Site
     from tandem.partnerships.models import (
         KPI,
@@ -91,7 +92,6 @@ def build_world() -> World:
         PartnershipDocument,
     )
     from tandem.profiles.models import CourseCompletion
-    from tandem.organizations import invitations
     from tandem.surveys import services as surveys
     from tests.factories import survey_with_questions
 
