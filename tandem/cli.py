@@ -13,6 +13,7 @@ Exit status: 0 success, 2 bad input (with a message naming the record or line).
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import subprocess
 import sys
@@ -46,8 +47,30 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     print("Building the demo world…", flush=True)
     call_command("load_demo", seed=args.seed, reset=args.reset)
     if args.serve:
+        if "TANDEM_LOG_LEVEL" not in os.environ:
+            # The workers it starts inherit this: the demo's queued e-mails and match runs
+            # would otherwise push the logins off the screen with one INFO line per task.
+            os.environ["TANDEM_LOG_LEVEL"] = "WARNING"
+            logging.getLogger().setLevel(logging.WARNING)
+            print(
+                "The server and its workers log only warnings here "
+                "(TANDEM_LOG_LEVEL=INFO shows every task).",
+                flush=True,
+            )
+        folder = _mail_folder()
+        if folder:
+            print(f"E-mails the demo sends are saved as files in {folder}", flush=True)
         return _serve(args.host, args.port, with_worker=True)
     return 0
+
+
+def _mail_folder() -> str:
+    """Where e-mails go when they are saved as files (the default backend), else ""."""
+    from django.conf import settings
+
+    if not settings.EMAIL_BACKEND.endswith("filebased.EmailBackend"):
+        return ""
+    return str(settings.EMAIL_FILE_PATH)
 
 
 def _stop_worker(worker: subprocess.Popen[bytes]) -> None:
