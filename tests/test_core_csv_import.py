@@ -58,3 +58,14 @@ def test_nothing_recorded_lists_the_first_fifty_line_errors():
     assert error.fields["file"][:2] == ["Line 2: bad", "Line 3: bad"]
     assert len(error.fields["file"]) == 50
     assert line_message(7, "x") == "Line 7: x"
+
+
+def test_loading_esco_leaves_the_csv_field_limit_that_guards_uploads():
+    """The upload readers rely on the csv module's 128 KB field limit; loading the taxonomy in
+    the same process (the worker does both) must not raise it for everyone."""
+    import csv
+
+    from tandem.skills.engine import esco
+
+    esco.load_taxonomy()
+    assert csv.field_size_limit() == 131072
