@@ -195,7 +195,11 @@ def cmd_extract(args: argparse.Namespace) -> int:
         print(
             f"{len(records)} texts in {elapsed:.2f} s, mode {mode}, "
             f"{_rate(len(records), elapsed)} texts/s"
-            + (f" (after {setup:.1f} s loading the taxonomy embeddings)" if setup >= 0.1 else "")
+            + (
+                f" (after {setup:.1f} s loading the taxonomy embeddings)"
+                if mode != "lexical" or setup >= 0.1
+                else ""
+            )
             + (f", {len(errors)} bad lines skipped" if errors else ""),
             file=sys.stderr,
         )
