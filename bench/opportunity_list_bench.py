@@ -46,7 +46,7 @@ def build(n: int):  # -> student
     host = Organization.objects.create(
         name="Bench Partner", slug="bench-partner", kind="partner", type="company"
     )
-    student = User.objects.create_user(email="student@bench.example", password="x")
+    student = User.objects.create_user(email="student@bench.example")
     Membership.objects.create(
         user=student, organization=inst, role=Role.STUDENT, program="Computing", year_of_study=2
     )
