@@ -6,6 +6,9 @@ career office approves it before its students can see it.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -13,6 +16,19 @@ from django.utils.translation import gettext_lazy as _
 from tandem.core.models import PublicModel
 from tandem.organizations.models import Organization, Site
 from tandem.partnerships.models import Partnership
+
+
+def normalize_program(text: Any) -> str:
+    """A program name as eligibility compares it: spaces collapsed, case folded."""
+    return " ".join(str(text).split()).casefold()
+
+
+def programs_key(programs: Iterable[Any] | None) -> str:
+    """The searchable form of a posting's program list: each normalized program between
+    newlines (``"\\na\\nb\\n"``), or ``""`` when every program is eligible. A normalized
+    name never contains a newline, so ``"\\n" + name + "\\n"`` matches whole names only."""
+    wanted = sorted({normalize_program(p) for p in (programs or []) if str(p).strip()})
+    return "\n" + "\n".join(wanted) + "\n" if wanted else ""
 
 
 class OpportunityType(models.TextChoices):
@@ -81,6 +97,10 @@ class Opportunity(PublicModel):
     pay_period = models.CharField(_("pay period"), max_length=10, blank=True)
     seats = models.PositiveIntegerField(_("seats"), default=1)
     eligible_programs = models.JSONField(_("eligible programs"), default=list, blank=True)
+    # Derived from ``eligible_programs`` on every save() so students' visibility is one query
+    # (see ``selectors.student_visible_q``). Code that bypasses save() (bulk_create,
+    # QuerySet.update) and sets programs must set it too, with ``programs_key()``.
+    eligible_programs_key = models.TextField(default="", blank=True, editable=False)
     min_year_of_study = models.PositiveSmallIntegerField(null=True, blank=True)
     max_year_of_study = models.PositiveSmallIntegerField(null=True, blank=True)
     application_deadline = models.DateTimeField(_("application deadline"), null=True, blank=True)
@@ -114,9 +134,20 @@ class Opportunity(PublicModel):
                 | models.Q(end_date__gte=models.F("start_date")),
             ),
         ]
+        indexes = [
+            # Students' list: published postings, newest first.
+            models.Index(fields=["status", "-created_at"], name="opportunity_status_created"),
+        ]
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.eligible_programs_key = programs_key(self.eligible_programs)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "eligible_programs" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "eligible_programs_key"}
+        super().save(*args, **kwargs)
 
 
 class ApprovalStatus(models.TextChoices):
@@ -151,7 +182,13 @@ class OpportunityApproval(PublicModel):
                 fields=["opportunity", "institution"], name="approval_unique_pair"
             )
         ]
-        indexes = [models.Index(fields=["institution", "status"])]
+        indexes = [
+            models.Index(fields=["institution", "status"]),
+            # Students' visibility: the postings one institution approved, from the index alone.
+            models.Index(
+                fields=["institution", "status", "opportunity"], name="approval_inst_status_opp"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.institution} · {self.opportunity}: {self.status}"

@@ -31,10 +31,7 @@ from tandem.organizations.permissions import (
 )
 
 from .models import ApprovalStatus, Opportunity, OpportunityStatus
-
-
-def _norm(text: str) -> str:
-    return " ".join(str(text).split()).casefold()
+from .models import normalize_program as _norm
 
 
 def is_eligible(

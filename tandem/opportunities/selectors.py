@@ -6,7 +6,7 @@ from functools import reduce
 from operator import or_
 from typing import Any
 
-from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from tandem.organizations.permissions import (
@@ -16,56 +16,84 @@ from tandem.organizations.permissions import (
     staff_institution_ids,
 )
 
-from .models import ApprovalStatus, Opportunity, OpportunityApproval, OpportunityStatus
-from .permissions import is_eligible, student_memberships
+from .models import (
+    ApprovalStatus,
+    Opportunity,
+    OpportunityApproval,
+    OpportunityStatus,
+    normalize_program,
+)
+from .permissions import student_memberships
 
 # A posting is "awaiting" a coordinator while its approval is pending and it is still live.
 DECIDABLE_STATES = (OpportunityStatus.AWAITING_APPROVAL, OpportunityStatus.PUBLISHED)
 
 
-def student_visible_ids(viewer: Any) -> set[int]:
-    """Ids of postings a student may see and apply to: published, approved by one of their
-    institutions, deadline not passed, and eligible by that membership's program and year."""
+def _year_fits(year: int | None) -> Q:
+    """Postings whose year-of-study bounds admit ``year`` (a bound excludes an unknown year)."""
+    if year is None:
+        return Q(min_year_of_study__isnull=True, max_year_of_study__isnull=True)
+    return (Q(min_year_of_study__isnull=True) | Q(min_year_of_study__lte=year)) & (
+        Q(max_year_of_study__isnull=True) | Q(max_year_of_study__gte=year)
+    )
+
+
+def _program_fits(program: str | None) -> Q:
+    """Postings open to every program, or listing ``program`` (compared normalized)."""
+    every = Q(eligible_programs_key="")
+    name = normalize_program(program or "")
+    if not name:
+        return every
+    # Both sides are case-folded, so SQLite's ASCII-insensitive LIKE is still exact.
+    return every | Q(eligible_programs_key__contains=f"\n{name}\n")
+
+
+def student_visible_q(viewer: Any) -> Q | None:
+    """The condition on ``Opportunity`` for postings a student may see and apply to:
+    published, deadline not passed, approved by one of their institutions, and eligible by
+    that membership's program and year. None when the viewer has no student membership.
+
+    The same rule as :func:`~.permissions.can_apply_to_opportunity`, as one query: no
+    posting is loaded to decide."""
     memberships = student_memberships(viewer)
     if not memberships:
-        return set()
+        return None
     by_institution: dict[int, list[tuple[str, int | None]]] = {}
     for inst_id, program, year in memberships:
         by_institution.setdefault(inst_id, []).append((program, year))
-    rows = (
-        OpportunityApproval.objects.filter(
-            institution_id__in=list(by_institution),
-            status=ApprovalStatus.APPROVED,
-            opportunity__status=OpportunityStatus.PUBLISHED,
-        )
-        .filter(
-            Q(opportunity__application_deadline__isnull=True)
-            | Q(opportunity__application_deadline__gt=timezone.now())
-        )
-        .values_list(
-            "institution_id",
-            "opportunity_id",
-            "opportunity__eligible_programs",
-            "opportunity__min_year_of_study",
-            "opportunity__max_year_of_study",
-        )
-    )
-    visible: set[int] = set()
-    for inst_id, opp_id, programs, min_year, max_year in rows:
-        if opp_id in visible:
-            continue
-        if any(
-            is_eligible(
-                eligible_programs=programs,
-                min_year=min_year,
-                max_year=max_year,
-                program=program,
-                year_of_study=year,
+    per_institution = [
+        Q(
+            Exists(
+                OpportunityApproval.objects.filter(
+                    opportunity=OuterRef("pk"),
+                    institution_id=inst_id,
+                    status=ApprovalStatus.APPROVED,
+                )
             )
-            for program, year in by_institution[inst_id]
-        ):
-            visible.add(opp_id)
-    return visible
+        )
+        & reduce(or_, [_program_fits(p) & _year_fits(y) for p, y in dict.fromkeys(rows)])
+        for inst_id, rows in by_institution.items()
+    ]
+    return (
+        Q(status=OpportunityStatus.PUBLISHED)
+        & (Q(application_deadline__isnull=True) | Q(application_deadline__gt=timezone.now()))
+        & reduce(or_, per_institution)
+    )
+
+
+def student_visible_opportunities(viewer: Any) -> QuerySet[Opportunity]:
+    """Postings a student may see and apply to (see :func:`student_visible_q`), unordered.
+    The one selector behind the list page, the API and the profile's "For you"."""
+    condition = student_visible_q(viewer)
+    if condition is None:
+        return Opportunity.objects.none()
+    return Opportunity.objects.filter(condition)
+
+
+def student_visible_ids(viewer: Any) -> set[int]:
+    """Ids of :func:`student_visible_opportunities`. Loads every id: prefer the queryset
+    (or ``.values("pk")`` as a subquery) on request paths."""
+    return set(student_visible_opportunities(viewer).values_list("pk", flat=True))
 
 
 def opportunities_visible_to(viewer: Any) -> QuerySet[Opportunity]:
@@ -75,7 +103,7 @@ def opportunities_visible_to(viewer: Any) -> QuerySet[Opportunity]:
     - partner staff: every posting of their own organizations (drafts included);
     - coordinators and educators: postings submitted to their institutions (not drafts), and
       every posting their institution hosts;
-    - students: see :func:`student_visible_ids`.
+    - students: see :func:`student_visible_q`.
     """
     if not getattr(viewer, "is_authenticated", False) or not viewer.is_active:
         return Opportunity.objects.none()
@@ -92,9 +120,9 @@ def opportunities_visible_to(viewer: Any) -> QuerySet[Opportunity]:
             "opportunity_id"
         )
         conditions.append(Q(pk__in=targeted) & ~Q(status=OpportunityStatus.DRAFT))
-    student_ids = student_visible_ids(viewer)
-    if student_ids:
-        conditions.append(Q(pk__in=student_ids))
+    student = student_visible_q(viewer)
+    if student is not None:
+        conditions.append(student)
     if not conditions:
         return Opportunity.objects.none()
     return Opportunity.objects.filter(reduce(or_, conditions))

@@ -14,7 +14,7 @@ from tandem.applications.models import Application
 from tandem.curricula.models import Course, MappingStatus, OutcomeSkill
 from tandem.curricula.services import opportunity_demand_refresh
 from tandem.opportunities.models import Opportunity
-from tandem.opportunities.selectors import student_visible_ids
+from tandem.opportunities.selectors import student_visible_opportunities
 from tandem.organizations.models import Organization
 from tandem.skills.models import SkillConcept, SkillGroup
 
@@ -204,12 +204,10 @@ def recommendations_for(viewer: Any) -> list[Recommendation]:
     number of opportunities (once their skills have been extracted)."""
     if not getattr(viewer, "is_authenticated", False) or not viewer.is_active:
         return []
-    visible = student_visible_ids(viewer)
-    if not visible:
+    visible = student_visible_opportunities(viewer)
+    opportunities = list(visible.select_related("host").order_by("pk"))
+    if not opportunities:
         return []
-    opportunities = list(
-        Opportunity.objects.filter(pk__in=visible).select_related("host").order_by("pk")
-    )
     demand = opportunity_demand_refresh(opportunities)
     held_ids = held_concept_ids(viewer)
     required_uris = {u for uris in demand.values() for u in uris}
@@ -253,9 +251,9 @@ def recommendations_for(viewer: Any) -> list[Recommendation]:
             if course not in teaching[concept_id]:
                 teaching[concept_id].append(course)
     applied = set(
-        Application.objects.filter(student=viewer, opportunity_id__in=visible).values_list(
-            "opportunity_id", flat=True
-        )
+        Application.objects.filter(
+            student=viewer, opportunity_id__in=visible.values("pk")
+        ).values_list("opportunity_id", flat=True)
     )
     opp_by_key = {str(o.public_id): o for o in opportunities}
     out = []
