@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from tandem.core.errors import DomainError, PermissionDeniedError
 from tandem.core.forms import add_domain_error
+from tandem.core.htmx import is_htmx_partial
 from tandem.skills.models import SkillConcept
 from tandem.skills.selectors import concept_search
 
@@ -53,11 +54,6 @@ SEARCH_RESULTS = 15
 def _require_edit(request: HttpRequest, program: Program) -> None:
     if not can_edit_program(request.user, program):
         raise PermissionDenied(_("Only the institution's educators and coordinators edit this."))
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not getattr(htmx, "boosted", False)
 
 
 # --- Programs -------------------------------------------------------------------------------
@@ -323,7 +319,7 @@ def outcome_suggest(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 def _render_outcome(request: HttpRequest, outcome: LearningOutcome, **extra: Any) -> HttpResponse:
     """The outcome's panel (HTMX) or a redirect to the course page."""
-    if not _is_htmx(request):
+    if not is_htmx_partial(request):
         return redirect("curricula:course", public_id=outcome.course.public_id)
     fresh = selectors.outcomes_with_mappings(outcome.course).get(pk=outcome.pk)
     return render(
@@ -378,7 +374,7 @@ def mapping_add(request: HttpRequest, public_id: Any) -> HttpResponse:
     q = search.cleaned_data["q"] if search.is_valid() else ""
     results = list(concept_search(viewer=request.user, query=q)[:SEARCH_RESULTS]) if q else []
     template = "curricula/add_skill.html"
-    if _is_htmx(request):
+    if is_htmx_partial(request):
         template += "#results"
     return render(
         request,
@@ -443,7 +439,7 @@ def skill_propose(request: HttpRequest, public_id: Any) -> HttpResponse:
     q = search.cleaned_data["q"] if search.is_valid() else ""
     results = list(concept_search(viewer=request.user, query=q)[:SEARCH_RESULTS]) if q else []
     template = "curricula/add_skill.html"
-    if _is_htmx(request):
+    if is_htmx_partial(request):
         template += "#results"
     return render(
         request,

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from tandem.analytics import charts
 from tandem.core.errors import DomainError, PermissionDeniedError
+from tandem.core.htmx import is_htmx_partial
 
 from . import gap, reports, selectors, services
 from .batch import job_mode
@@ -238,8 +239,7 @@ def import_list(request: HttpRequest) -> HttpResponse:
 def import_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
     batch = selectors.import_get_or_404(request.user, public_id)
     template = "curricula/import_detail.html"
-    htmx = getattr(request, "htmx", None)
-    if htmx and not htmx.boosted:
+    if is_htmx_partial(request):
         template += "#progress"
     running = batch.status in (ImportStatus.QUEUED, ImportStatus.RUNNING)
     return render(request, template, {"batch": batch, "running": running})

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from tandem.core.errors import ConflictError, DomainError, PermissionDeniedError
 from tandem.core.forms import add_domain_error
+from tandem.core.htmx import is_htmx_partial
 
 from . import selectors, services_jobs
 from .batch import job_mode
@@ -113,8 +114,7 @@ def extraction_job_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 def _detail(request: HttpRequest, job: Any, error: str = "", status: int = 200) -> HttpResponse:
     template = "curricula/extraction_job.html"
-    htmx = getattr(request, "htmx", None)
-    if htmx and not htmx.boosted:
+    if is_htmx_partial(request):
         template += "#progress"
     return render(
         request,

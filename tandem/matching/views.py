@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from tandem.core.errors import DomainError, PermissionDeniedError
 from tandem.core.forms import add_domain_error
+from tandem.core.htmx import is_htmx
 from tandem.organizations.models import Membership, Organization
 from tandem.organizations.permissions import coordinator_institution_ids
 
@@ -43,10 +44,6 @@ from .permissions import (
     can_view_own_result,
     is_eligible_for,
 )
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    return bool(getattr(request, "htmx", False))
 
 
 def _coordinator_institutions(user: Any) -> Any:
@@ -226,7 +223,7 @@ def round_rank(request: HttpRequest, public_id: UUID) -> HttpResponse:
             raise PermissionDenied(exc.message) from exc
         except DomainError as exc:
             error, status = exc.message, exc.status
-    if _is_htmx(request):
+    if is_htmx(request):
         ctx = _round_context(request, match_round, rank_error=error)
         return render(request, "matching/round_detail.html#rank-list", ctx, status=status)
     if error:

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 
 from tandem.core.errors import DomainError, PermissionDeniedError
 from tandem.core.forms import add_domain_error
+from tandem.core.htmx import is_htmx_partial
 from tandem.organizations.models import Organization
 from tandem.organizations.permissions import coordinator_institution_ids, is_platform_admin
 
@@ -86,8 +87,7 @@ def opportunity_list(request: HttpRequest) -> HttpResponse:
         **_paginate(request, qs),
     }
     template = "opportunities/list.html"
-    htmx = getattr(request, "htmx", None)
-    if htmx and not htmx.boosted:
+    if is_htmx_partial(request):
         template += "#results"
     return render(request, template, context)
 

@@ -22,6 +22,7 @@ from tandem.accounts.services import user_create
 from tandem.core.csv_import import line_message
 from tandem.core.errors import DomainError, PermissionDeniedError
 from tandem.core.forms import add_domain_error
+from tandem.core.htmx import is_htmx
 
 from . import completions, invitations, selectors, services
 from .forms import (
@@ -74,7 +75,7 @@ def organization_list(request: HttpRequest) -> HttpResponse:
     )
     context = {"form": form, **paginate(request, qs)}
     template = "organizations/list.html"
-    if getattr(request, "htmx", False):
+    if is_htmx(request):
         template += "#results"
     return render(request, template, context)
 

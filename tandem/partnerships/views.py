@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from tandem.core.errors import DomainError, PermissionDeniedError
 from tandem.core.forms import add_domain_error
+from tandem.core.htmx import is_htmx
 
 from . import services
 from .forms import (
@@ -58,10 +59,6 @@ from .selectors import (
 )
 
 PAGE_SIZE = 20
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    return bool(getattr(request, "htmx", False))
 
 
 def _require_edit(request: HttpRequest, partnership: Partnership) -> None:
@@ -238,7 +235,7 @@ def _render_detail(
 ) -> HttpResponse:
     fresh = partnership_detail(request.user, partnership.public_id)
     template = "partnerships/detail.html"
-    if partial and _is_htmx(request):
+    if partial and is_htmx(request):
         template = f"{template}#{partial}"
         # htmx does not swap 4xx responses by default; the partial shows the errors.
         status = 200
@@ -309,7 +306,7 @@ def _post_form(
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
-            if partial and _is_htmx(request):
+            if partial and is_htmx(request):
                 return _render_detail(request, partnership, partial=partial, **extra)
             messages.success(request, success)
             return redirect(_detail_url(partnership, anchor))
@@ -374,7 +371,7 @@ def measurement_create(request: HttpRequest, public_id: UUID, kpi_id: UUID) -> H
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
-            if _is_htmx(request):
+            if is_htmx(request):
                 return _render_detail(request, partnership, partial="kpi", kpi=kpi)
             messages.success(request, _("Measurement recorded."))
             return redirect(_detail_url(partnership, f"kpi-{kpi.public_id}"))
@@ -497,7 +494,7 @@ def action_item_toggle(request: HttpRequest, public_id: UUID, item_id: UUID) -> 
     item = get_object_or_404(ActionItem, partnership=partnership, public_id=item_id)
     _require_edit(request, partnership)
     services.action_item_set_done(actor=request.user, item=item, done=item.done_at is None)
-    if _is_htmx(request):
+    if is_htmx(request):
         return _render_detail(request, partnership, partial="action-items")
     return redirect(_detail_url(partnership, "action-items"))
 

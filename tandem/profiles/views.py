@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from tandem.core.errors import DomainError, PermissionDeniedError
 from tandem.core.forms import add_domain_error
+from tandem.core.htmx import is_htmx_partial
 from tandem.skills.models import SkillConcept
 from tandem.skills.selectors import concept_search
 
@@ -31,11 +32,6 @@ from .permissions import can_edit_profile, can_record_completion, recording_inst
 
 PER_PAGE = 25
 SEARCH_RESULTS = 15
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not getattr(htmx, "boosted", False)
 
 
 def _require_student(request: HttpRequest) -> None:
@@ -146,7 +142,7 @@ def skill_add(request: HttpRequest) -> HttpResponse:
     search = SkillSearchForm(request.GET or None)
     q = search.cleaned_data["q"] if search.is_valid() else ""
     results = list(concept_search(viewer=request.user, query=q)[:SEARCH_RESULTS]) if q else []
-    template = "profiles/add_skill.html" + ("#results" if _is_htmx(request) else "")
+    template = "profiles/add_skill.html" + ("#results" if is_htmx_partial(request) else "")
     return render(request, template, {"form": search, "q": q, "results": results})
 
 

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from tandem.core.errors import DomainError, PermissionDeniedError
 from tandem.core.exports import table_response
+from tandem.core.htmx import is_htmx
 
 from . import result_tables, selectors, services
 from .forms import (
@@ -39,10 +40,6 @@ from .permissions import (
     can_read_individual_responses,
     survey_institutions_qs,
 )
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    return bool(getattr(request, "htmx", False))
 
 
 def _managed(request: HttpRequest, public_id: uuid.UUID) -> Survey:
@@ -181,13 +178,13 @@ def question_add(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             status = 400
     else:
         status = 400
-    if status == 200 and not _is_htmx(request):
+    if status == 200 and not is_htmx(request):
         messages.success(request, _("Question added to the draft."))
         return redirect("surveys:detail", public_id=survey.public_id)
     context = _builder_context(request, survey)
     if status != 200:
         context["question_form"] = form
-    template = "surveys/detail.html#builder" if _is_htmx(request) else "surveys/detail.html"
+    template = "surveys/detail.html#builder" if is_htmx(request) else "surveys/detail.html"
     return render(request, template, context, status=status)
 
 
@@ -229,7 +226,7 @@ def question_delete(request: HttpRequest, public_id: uuid.UUID, key: str) -> Htt
         services.question_delete(actor=request.user, survey=survey, key=key)
     except DomainError as exc:
         messages.error(request, exc.message)
-    if _is_htmx(request):
+    if is_htmx(request):
         return render(request, "surveys/detail.html#builder", _builder_context(request, survey))
     return redirect("surveys:detail", public_id=survey.public_id)
 
