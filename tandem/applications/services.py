@@ -441,6 +441,7 @@ def _stage_changed(
         )
 
 
+@transaction.atomic
 def application_placements_record(*, actor: Any, partnership_ids: Iterable[int]) -> None:
     """Record the ``placements`` KPI of each partnership (after a batch of placements made
     with ``placements_batch``), in id order. Each partnership row is locked so that
