@@ -18,9 +18,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from tandem.core.errors import DomainError, PermissionDeniedError
+from tandem.core.errors import DomainError
 from tandem.core.forms import add_domain_error
 from tandem.core.htmx import is_htmx
+from tandem.core.view_errors import forbidden_as_403
 from tandem.opportunities.models import Opportunity
 from tandem.opportunities.permissions import can_apply_to_opportunity
 from tandem.opportunities.selectors import opportunities_visible_to
@@ -108,14 +109,13 @@ def application_move(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse
         status = 400
     else:
         try:
-            services.application_move(
-                actor=request.user,
-                application=application,
-                to_stage=form.cleaned_data["to_stage"],
-                note=form.cleaned_data["note"],
-            )
-        except PermissionDeniedError as exc:
-            raise PermissionDenied(exc.message) from exc
+            with forbidden_as_403():
+                services.application_move(
+                    actor=request.user,
+                    application=application,
+                    to_stage=form.cleaned_data["to_stage"],
+                    note=form.cleaned_data["note"],
+                )
         except DomainError as exc:
             error = exc.message
             status = exc.status
@@ -144,16 +144,15 @@ def application_record_hire(request: HttpRequest, public_id: uuid.UUID) -> HttpR
     status = 200
     if form.is_valid():
         try:
-            services.application_record_hire(
-                actor=request.user,
-                application=application,
-                outcome=form.cleaned_data["outcome"],
-                start_date=form.cleaned_data["start_date"],
-                job_title=form.cleaned_data["job_title"],
-                note=form.cleaned_data["note"],
-            )
-        except PermissionDeniedError as exc:
-            raise PermissionDenied(exc.message) from exc
+            with forbidden_as_403():
+                services.application_record_hire(
+                    actor=request.user,
+                    application=application,
+                    outcome=form.cleaned_data["outcome"],
+                    start_date=form.cleaned_data["start_date"],
+                    job_title=form.cleaned_data["job_title"],
+                    note=form.cleaned_data["note"],
+                )
         except DomainError as exc:
             add_domain_error(form, exc)
             status = exc.status
@@ -197,15 +196,14 @@ def application_apply(request: HttpRequest, opportunity_id: uuid.UUID) -> HttpRe
     if request.method == "POST":
         if form.is_valid():
             try:
-                application = services.application_submit(
-                    actor=request.user,
-                    opportunity=opportunity,
-                    institution=form.cleaned_data["institution"],
-                    statement=form.cleaned_data["statement"],
-                    cv=form.cleaned_data["cv"] or None,
-                )
-            except PermissionDeniedError as exc:
-                raise PermissionDenied(exc.message) from exc
+                with forbidden_as_403():
+                    application = services.application_submit(
+                        actor=request.user,
+                        opportunity=opportunity,
+                        institution=form.cleaned_data["institution"],
+                        statement=form.cleaned_data["statement"],
+                        cv=form.cleaned_data["cv"] or None,
+                    )
             except DomainError as exc:
                 form.add_domain_error(exc)
                 status = exc.status

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from tandem.core.errors import DomainError, PermissionDeniedError
 from tandem.core.forms import add_domain_error
 from tandem.core.htmx import is_htmx
+from tandem.core.view_errors import forbidden_as_403
 
 from . import services
 from .forms import (
@@ -263,14 +264,13 @@ def partnership_transition(request: HttpRequest, public_id: UUID) -> HttpRespons
     if not form.is_valid():
         return _render_detail(request, partnership, status=422, transition_form=form)
     try:
-        services.partnership_transition(
-            actor=request.user,
-            partnership=partnership,
-            to_status=form.cleaned_data["to_status"],
-            note=form.cleaned_data["note"],
-        )
-    except PermissionDeniedError as exc:
-        raise PermissionDenied(exc.message) from exc
+        with forbidden_as_403():
+            services.partnership_transition(
+                actor=request.user,
+                partnership=partnership,
+                to_status=form.cleaned_data["to_status"],
+                note=form.cleaned_data["note"],
+            )
     except DomainError as exc:
         add_domain_error(form, exc)
         return _render_detail(request, partnership, status=exc.status, transition_form=form)
@@ -300,9 +300,8 @@ def _post_form(
     extra = extra or {}
     if form.is_valid():
         try:
-            call(form.cleaned_data)
-        except PermissionDeniedError as exc:
-            raise PermissionDenied(exc.message) from exc
+            with forbidden_as_403():
+                call(form.cleaned_data)
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
@@ -341,9 +340,8 @@ def kpi_create(request: HttpRequest, public_id: UUID, objective_id: UUID) -> Htt
     form = KPIForm(request.POST, partnership=partnership, prefix=new_kpi_prefix(objective))
     if form.is_valid():
         try:
-            services.kpi_create(actor=request.user, objective=objective, **form.cleaned_data)
-        except PermissionDeniedError as exc:
-            raise PermissionDenied(exc.message) from exc
+            with forbidden_as_403():
+                services.kpi_create(actor=request.user, objective=objective, **form.cleaned_data)
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
@@ -365,9 +363,8 @@ def measurement_create(request: HttpRequest, public_id: UUID, kpi_id: UUID) -> H
     form = MeasurementForm(request.POST, prefix=measurement_prefix(kpi))
     if form.is_valid():
         try:
-            services.kpi_measurement_record(actor=request.user, kpi=kpi, **form.cleaned_data)
-        except PermissionDeniedError as exc:
-            raise PermissionDenied(exc.message) from exc
+            with forbidden_as_403():
+                services.kpi_measurement_record(actor=request.user, kpi=kpi, **form.cleaned_data)
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
@@ -406,11 +403,10 @@ def delivery_create(request: HttpRequest, public_id: UUID, commitment_id: UUID) 
     form = DeliveryForm(request.POST, prefix=delivery_prefix(commitment))
     if form.is_valid():
         try:
-            services.commitment_delivery_record(
-                actor=request.user, commitment=commitment, **form.cleaned_data
-            )
-        except PermissionDeniedError as exc:
-            raise PermissionDenied(exc.message) from exc
+            with forbidden_as_403():
+                services.commitment_delivery_record(
+                    actor=request.user, commitment=commitment, **form.cleaned_data
+                )
         except DomainError as exc:
             add_domain_error(form, exc)
         else:

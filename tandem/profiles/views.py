@@ -19,9 +19,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tandem.core.errors import DomainError, PermissionDeniedError
+from tandem.core.errors import DomainError
 from tandem.core.forms import add_domain_error
 from tandem.core.htmx import is_htmx_partial
+from tandem.core.view_errors import forbidden_as_403
 from tandem.skills.models import SkillConcept
 from tandem.skills.selectors import concept_search
 
@@ -223,15 +224,14 @@ def completions(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         try:
-            services.course_completion_record(
-                actor=request.user,
-                student=data["student"],
-                course=data["course"],
-                completed_on=data["completed_on"],
-                grade=data["grade"],
-            )
-        except PermissionDeniedError as exc:
-            raise PermissionDenied(exc.message) from exc
+            with forbidden_as_403():
+                services.course_completion_record(
+                    actor=request.user,
+                    student=data["student"],
+                    course=data["course"],
+                    completed_on=data["completed_on"],
+                    grade=data["grade"],
+                )
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
@@ -249,13 +249,12 @@ def completions_import(request: HttpRequest) -> HttpResponse:
     result = None
     if form.is_valid():
         try:
-            result = services.course_completions_import(
-                actor=request.user,
-                institution=form.cleaned_data["institution"],
-                content=form.cleaned_data["file"].read(),
-            )
-        except PermissionDeniedError as exc:
-            raise PermissionDenied(exc.message) from exc
+            with forbidden_as_403():
+                result = services.course_completions_import(
+                    actor=request.user,
+                    institution=form.cleaned_data["institution"],
+                    content=form.cleaned_data["file"].read(),
+                )
         except DomainError as exc:
             add_domain_error(form, exc)
     if result is None:

@@ -20,9 +20,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from tandem.core.errors import DomainError, PermissionDeniedError
+from tandem.core.errors import DomainError
 from tandem.core.exports import table_response
 from tandem.core.htmx import is_htmx
+from tandem.core.view_errors import forbidden_as_403
 
 from . import result_tables, selectors, services
 from .forms import (
@@ -75,9 +76,8 @@ def survey_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
-            survey = services.survey_create(actor=request.user, **data)
-        except PermissionDeniedError as exc:
-            raise PermissionDenied(exc.message) from exc
+            with forbidden_as_403():
+                survey = services.survey_create(actor=request.user, **data)
         except DomainError as exc:
             form.add_error(None, exc.message)
         else:
@@ -96,14 +96,12 @@ def survey_from_template(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Choose an institution and a template."))
         return redirect("surveys:list")
-    try:
+    with forbidden_as_403():
         survey = services.survey_from_template(
             actor=request.user,
             institution=form.cleaned_data["institution"],
             template_key=form.cleaned_data["template"],
         )
-    except PermissionDeniedError as exc:
-        raise PermissionDenied(exc.message) from exc
     return redirect("surveys:detail", public_id=survey.public_id)
 
 
@@ -419,15 +417,14 @@ def _answer(
     context["values"] = data
     context["started"] = request.POST.get("started", context["started"])
     try:
-        services.response_submit(
-            actor=request.user,
-            invitation=invitation,
-            data=data,
-            by_link=by_link,
-            started_at=services.started_from_stamp(request.POST.get("started")),
-        )
-    except PermissionDeniedError as exc:
-        raise PermissionDenied(exc.message) from exc
+        with forbidden_as_403():
+            services.response_submit(
+                actor=request.user,
+                invitation=invitation,
+                data=data,
+                by_link=by_link,
+                started_at=services.started_from_stamp(request.POST.get("started")),
+            )
     except DomainError as exc:
         if exc.code == "already_answered":
             return render(
