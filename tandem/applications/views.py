@@ -18,8 +18,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from tandem.core.errors import DomainError, PermissionDeniedError
+from tandem.core.errors import DomainError
 from tandem.core.forms import add_domain_error
+from tandem.core.htmx import is_htmx
+from tandem.core.view_errors import forbidden_as_403
 from tandem.opportunities.models import Opportunity
 from tandem.opportunities.permissions import can_apply_to_opportunity
 from tandem.opportunities.selectors import opportunities_visible_to
@@ -30,10 +32,6 @@ from .models import Application, Stage
 from .permissions import can_download_cv, can_record_hire
 
 PAGE_SIZE = 25
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    return bool(getattr(request, "htmx", False))
 
 
 @login_required
@@ -69,7 +67,7 @@ def application_list(request: HttpRequest) -> HttpResponse:
             if counts[stage.value]
         ],
     }
-    template = "applications/list.html#results" if _is_htmx(request) else "applications/list.html"
+    template = "applications/list.html#results" if is_htmx(request) else "applications/list.html"
     return render(request, template, context)
 
 
@@ -111,18 +109,17 @@ def application_move(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse
         status = 400
     else:
         try:
-            services.application_move(
-                actor=request.user,
-                application=application,
-                to_stage=form.cleaned_data["to_stage"],
-                note=form.cleaned_data["note"],
-            )
-        except PermissionDeniedError as exc:
-            raise PermissionDenied(exc.message) from exc
+            with forbidden_as_403():
+                services.application_move(
+                    actor=request.user,
+                    application=application,
+                    to_stage=form.cleaned_data["to_stage"],
+                    note=form.cleaned_data["note"],
+                )
         except DomainError as exc:
             error = exc.message
             status = exc.status
-    if error is None and not _is_htmx(request):
+    if error is None and not is_htmx(request):
         messages.success(
             request,
             _("Stage changed to “%(stage)s”.") % {"stage": application.get_stage_display()},
@@ -130,7 +127,7 @@ def application_move(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse
         return redirect("applications:detail", public_id=application.public_id)
     application.refresh_from_db()
     context = _detail_context(request, application, move_error=error, moved=error is None)
-    if _is_htmx(request):
+    if is_htmx(request):
         # htmx swaps only 2xx answers: the error is shown in the panel it replaces.
         return render(request, "applications/detail.html#panel", context)
     return render(request, "applications/detail.html", context, status=status)
@@ -147,21 +144,20 @@ def application_record_hire(request: HttpRequest, public_id: uuid.UUID) -> HttpR
     status = 200
     if form.is_valid():
         try:
-            services.application_record_hire(
-                actor=request.user,
-                application=application,
-                outcome=form.cleaned_data["outcome"],
-                start_date=form.cleaned_data["start_date"],
-                job_title=form.cleaned_data["job_title"],
-                note=form.cleaned_data["note"],
-            )
-        except PermissionDeniedError as exc:
-            raise PermissionDenied(exc.message) from exc
+            with forbidden_as_403():
+                services.application_record_hire(
+                    actor=request.user,
+                    application=application,
+                    outcome=form.cleaned_data["outcome"],
+                    start_date=form.cleaned_data["start_date"],
+                    job_title=form.cleaned_data["job_title"],
+                    note=form.cleaned_data["note"],
+                )
         except DomainError as exc:
             add_domain_error(form, exc)
             status = exc.status
         else:
-            if not _is_htmx(request):
+            if not is_htmx(request):
                 messages.success(request, _("Outcome recorded."))
                 return redirect("applications:detail", public_id=application.public_id)
             context = _detail_context(request, application, hire_saved=True)
@@ -169,7 +165,7 @@ def application_record_hire(request: HttpRequest, public_id: uuid.UUID) -> HttpR
     else:
         status = 400
     context = _detail_context(request, application, hire_form=form)
-    if _is_htmx(request):
+    if is_htmx(request):
         # htmx swaps only 2xx answers: the errors are shown in the panel it replaces.
         return render(request, "applications/detail.html#outcome", context)
     return render(request, "applications/detail.html", context, status=status)
@@ -200,15 +196,14 @@ def application_apply(request: HttpRequest, opportunity_id: uuid.UUID) -> HttpRe
     if request.method == "POST":
         if form.is_valid():
             try:
-                application = services.application_submit(
-                    actor=request.user,
-                    opportunity=opportunity,
-                    institution=form.cleaned_data["institution"],
-                    statement=form.cleaned_data["statement"],
-                    cv=form.cleaned_data["cv"] or None,
-                )
-            except PermissionDeniedError as exc:
-                raise PermissionDenied(exc.message) from exc
+                with forbidden_as_403():
+                    application = services.application_submit(
+                        actor=request.user,
+                        opportunity=opportunity,
+                        institution=form.cleaned_data["institution"],
+                        statement=form.cleaned_data["statement"],
+                        cv=form.cleaned_data["cv"] or None,
+                    )
             except DomainError as exc:
                 form.add_domain_error(exc)
                 status = exc.status

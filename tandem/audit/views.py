@@ -8,6 +8,8 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from tandem.core.htmx import is_htmx
+
 from .forms import AuditFilterForm
 from .permissions import can_view_audit_trail
 from .selectors import audit_events_for, audit_filter_choices
@@ -38,6 +40,6 @@ def audit_list(request: HttpRequest) -> HttpResponse:
         "events": page_obj.object_list,
         "querystring_without_page": (query.urlencode() + "&") if query else "",
     }
-    template = "audit/list.html#results" if getattr(request, "htmx", False) else "audit/list.html"
+    template = "audit/list.html#results" if is_htmx(request) else "audit/list.html"
     status = 400 if form.is_bound and form.errors else 200
     return render(request, template, context, status=status)

@@ -16,8 +16,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tandem.core.errors import DomainError, PermissionDeniedError
+from tandem.core.errors import DomainError
 from tandem.core.forms import add_domain_error
+from tandem.core.htmx import is_htmx_partial
+from tandem.core.view_errors import forbidden_as_403
 from tandem.skills.models import SkillConcept
 from tandem.skills.selectors import concept_search
 
@@ -55,11 +57,6 @@ def _require_edit(request: HttpRequest, program: Program) -> None:
         raise PermissionDenied(_("Only the institution's educators and coordinators edit this."))
 
 
-def _is_htmx(request: HttpRequest) -> bool:
-    htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not getattr(htmx, "boosted", False)
-
-
 # --- Programs -------------------------------------------------------------------------------
 @login_required
 def program_list(request: HttpRequest) -> HttpResponse:
@@ -90,15 +87,14 @@ def program_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            program = services.program_create(
-                actor=request.user,
-                institution=data["institution"],
-                title=data["title"],
-                code=data["code"],
-                description=data["description"],
-            )
-        except PermissionDeniedError as exc:
-            raise PermissionDenied(exc.message) from exc
+            with forbidden_as_403():
+                program = services.program_create(
+                    actor=request.user,
+                    institution=data["institution"],
+                    title=data["title"],
+                    code=data["code"],
+                    description=data["description"],
+                )
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
@@ -323,7 +319,7 @@ def outcome_suggest(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 def _render_outcome(request: HttpRequest, outcome: LearningOutcome, **extra: Any) -> HttpResponse:
     """The outcome's panel (HTMX) or a redirect to the course page."""
-    if not _is_htmx(request):
+    if not is_htmx_partial(request):
         return redirect("curricula:course", public_id=outcome.course.public_id)
     fresh = selectors.outcomes_with_mappings(outcome.course).get(pk=outcome.pk)
     return render(
@@ -378,7 +374,7 @@ def mapping_add(request: HttpRequest, public_id: Any) -> HttpResponse:
     q = search.cleaned_data["q"] if search.is_valid() else ""
     results = list(concept_search(viewer=request.user, query=q)[:SEARCH_RESULTS]) if q else []
     template = "curricula/add_skill.html"
-    if _is_htmx(request):
+    if is_htmx_partial(request):
         template += "#results"
     return render(
         request,
@@ -389,8 +385,6 @@ def mapping_add(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 # --- Co-development -------------------------------------------------------------------------
 def _domain_to_http(exc: DomainError) -> HttpResponse:
-    if isinstance(exc, PermissionDeniedError):
-        raise PermissionDenied(exc.message) from exc
     return HttpResponse(exc.message, status=exc.status, content_type="text/plain; charset=utf-8")
 
 
@@ -404,9 +398,10 @@ def outcome_comment(request: HttpRequest, public_id: Any) -> HttpResponse:
     if not form.is_valid():
         return HttpResponse(_("Write a comment of at most 4000 characters."), status=400)
     try:
-        services.outcome_comment(
-            actor=request.user, outcome=outcome, body=form.cleaned_data["body"]
-        )
+        with forbidden_as_403():
+            services.outcome_comment(
+                actor=request.user, outcome=outcome, body=form.cleaned_data["body"]
+            )
     except DomainError as exc:
         return _domain_to_http(exc)
     messages.success(request, _("Comment posted."))
@@ -429,12 +424,13 @@ def skill_propose(request: HttpRequest, public_id: Any) -> HttpResponse:
         if concept is None:
             return HttpResponse(_("Unknown ESCO concept."), status=400)
         try:
-            services.skill_propose(
-                actor=request.user,
-                outcome=outcome,
-                concept=concept,
-                note=form.cleaned_data["note"],
-            )
+            with forbidden_as_403():
+                services.skill_propose(
+                    actor=request.user,
+                    outcome=outcome,
+                    concept=concept,
+                    note=form.cleaned_data["note"],
+                )
         except DomainError as exc:
             return _domain_to_http(exc)
         messages.success(request, _("Skill proposed. The educators will decide."))
@@ -443,7 +439,7 @@ def skill_propose(request: HttpRequest, public_id: Any) -> HttpResponse:
     q = search.cleaned_data["q"] if search.is_valid() else ""
     results = list(concept_search(viewer=request.user, query=q)[:SEARCH_RESULTS]) if q else []
     template = "curricula/add_skill.html"
-    if _is_htmx(request):
+    if is_htmx_partial(request):
         template += "#results"
     return render(
         request,
@@ -471,9 +467,12 @@ def proposal_decide(request: HttpRequest, public_id: Any) -> HttpResponse:
     if not form.is_valid():
         return HttpResponse(_("Choose accept or decline."), status=400)
     try:
-        services.proposal_decide(
-            actor=request.user, proposal=proposal, accept=form.cleaned_data["decision"] == "accept"
-        )
+        with forbidden_as_403():
+            services.proposal_decide(
+                actor=request.user,
+                proposal=proposal,
+                accept=form.cleaned_data["decision"] == "accept",
+            )
     except DomainError as exc:
         return _domain_to_http(exc)
     messages.success(request, _("Decision recorded."))
@@ -490,7 +489,10 @@ def course_endorse(request: HttpRequest, public_id: Any) -> HttpResponse:
     if not form.is_valid():
         return HttpResponse(_("The note has at most 4000 characters."), status=400)
     try:
-        services.course_endorse(actor=request.user, course=course, note=form.cleaned_data["note"])
+        with forbidden_as_403():
+            services.course_endorse(
+                actor=request.user, course=course, note=form.cleaned_data["note"]
+            )
     except DomainError as exc:
         return _domain_to_http(exc)
     messages.success(request, _("Thank you: the course is endorsed."))

@@ -14,7 +14,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tandem.analytics import charts
-from tandem.core.errors import DomainError, PermissionDeniedError
+from tandem.core.errors import DomainError
+from tandem.core.htmx import is_htmx_partial
+from tandem.core.view_errors import forbidden_as_403
 
 from . import gap, reports, selectors, services
 from .batch import job_mode
@@ -213,14 +215,13 @@ def import_list(request: HttpRequest) -> HttpResponse:
                 form.add_error("file", _("The file is larger than 20 MB."))
             else:
                 try:
-                    batch = services.posting_import_create(
-                        actor=request.user,
-                        institution=form.cleaned_data["institution"],
-                        filename=upload.name,
-                        content=upload.read(),
-                    )
-                except PermissionDeniedError as exc:
-                    raise PermissionDenied(exc.message) from exc
+                    with forbidden_as_403():
+                        batch = services.posting_import_create(
+                            actor=request.user,
+                            institution=form.cleaned_data["institution"],
+                            filename=upload.name,
+                            content=upload.read(),
+                        )
                 except DomainError as exc:
                     for err in exc.fields.get("file", [exc.message]):
                         form.add_error("file", err)
@@ -238,8 +239,7 @@ def import_list(request: HttpRequest) -> HttpResponse:
 def import_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
     batch = selectors.import_get_or_404(request.user, public_id)
     template = "curricula/import_detail.html"
-    htmx = getattr(request, "htmx", None)
-    if htmx and not htmx.boosted:
+    if is_htmx_partial(request):
         template += "#progress"
     running = batch.status in (ImportStatus.QUEUED, ImportStatus.RUNNING)
     return render(request, template, {"batch": batch, "running": running})

@@ -18,8 +18,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from tandem.core.errors import ConflictError, DomainError, PermissionDeniedError
+from tandem.core.errors import ConflictError, DomainError
 from tandem.core.forms import add_domain_error
+from tandem.core.htmx import is_htmx_partial
+from tandem.core.view_errors import forbidden_as_403
 
 from . import selectors, services_jobs
 from .batch import job_mode
@@ -70,15 +72,14 @@ def extraction_job_start(request: HttpRequest) -> HttpResponse:
         else None
     )
     try:
-        job = services_jobs.extraction_job_start(
-            actor=request.user,
-            scope=data["scope"],
-            institution=data["institution"],
-            program=program,
-            posting_import=batch,
-        )
-    except PermissionDeniedError as exc:
-        raise PermissionDenied(exc.message) from exc
+        with forbidden_as_403():
+            job = services_jobs.extraction_job_start(
+                actor=request.user,
+                scope=data["scope"],
+                institution=data["institution"],
+                program=program,
+                posting_import=batch,
+            )
     except DomainError as exc:
         add_domain_error(form, exc)
         for hidden in ("program", "posting_import"):  # shown above the form instead
@@ -94,9 +95,8 @@ def extraction_job_start(request: HttpRequest) -> HttpResponse:
 def extraction_job_cancel(request: HttpRequest, public_id: Any) -> HttpResponse:
     job = selectors.extraction_job_get_or_404(request.user, public_id)
     try:
-        services_jobs.extraction_job_cancel(actor=request.user, job=job)
-    except PermissionDeniedError as exc:
-        raise PermissionDenied(exc.message) from exc
+        with forbidden_as_403():
+            services_jobs.extraction_job_cancel(actor=request.user, job=job)
     except ConflictError as exc:
         return _detail(request, job, error=exc.message, status=exc.status)
     messages.success(
@@ -113,8 +113,7 @@ def extraction_job_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 def _detail(request: HttpRequest, job: Any, error: str = "", status: int = 200) -> HttpResponse:
     template = "curricula/extraction_job.html"
-    htmx = getattr(request, "htmx", None)
-    if htmx and not htmx.boosted:
+    if is_htmx_partial(request):
         template += "#progress"
     return render(
         request,

@@ -18,8 +18,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from tandem.core.errors import DomainError, PermissionDeniedError
+from tandem.core.errors import DomainError
 from tandem.core.forms import add_domain_error
+from tandem.core.htmx import is_htmx
+from tandem.core.view_errors import forbidden_as_403
 from tandem.organizations.models import Membership, Organization
 from tandem.organizations.permissions import coordinator_institution_ids
 
@@ -43,10 +45,6 @@ from .permissions import (
     can_view_own_result,
     is_eligible_for,
 )
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    return bool(getattr(request, "htmx", False))
 
 
 def _coordinator_institutions(user: Any) -> Any:
@@ -82,19 +80,18 @@ def round_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            match_round = services.round_create(
-                actor=request.user,
-                institution=data["institution"],
-                title=data["title"],
-                description=data["description"],
-                opportunities=list(data["opportunities"]),
-                student_deadline=data["student_deadline"],
-                partner_deadline=data["partner_deadline"],
-                seed=data["seed"],
-                proposing=data["proposing"],
-            )
-        except PermissionDeniedError as exc:
-            raise PermissionDenied(exc.message) from exc
+            with forbidden_as_403():
+                match_round = services.round_create(
+                    actor=request.user,
+                    institution=data["institution"],
+                    title=data["title"],
+                    description=data["description"],
+                    opportunities=list(data["opportunities"]),
+                    student_deadline=data["student_deadline"],
+                    partner_deadline=data["partner_deadline"],
+                    seed=data["seed"],
+                    proposing=data["proposing"],
+                )
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
@@ -176,9 +173,8 @@ def round_step(request: HttpRequest, public_id: UUID, step: str) -> HttpResponse
         raise PermissionDenied
     service, done = STEPS[step]
     try:
-        service(actor=request.user, match_round=match_round)
-    except PermissionDeniedError as exc:
-        raise PermissionDenied(exc.message) from exc
+        with forbidden_as_403():
+            service(actor=request.user, match_round=match_round)
     except DomainError as exc:
         messages.error(request, exc.message)
         ctx = _round_context(request, selectors.round_get(request.user, public_id))
@@ -205,28 +201,30 @@ def round_rank(request: HttpRequest, public_id: UUID) -> HttpResponse:
         action = form.cleaned_data["action"]
         current = selectors.student_rank_list(match_round, request.user)
         try:
-            if opp is None:
-                raise DomainError(_("Only opportunities of this round can be ranked."))
-            if action == "add":
-                new = [*current, opp] if opp not in current else current
-                services.student_ranking_set(
-                    actor=request.user, match_round=match_round, opportunities=new
-                )
-            elif action == "remove":
-                services.student_ranking_set(
-                    actor=request.user,
-                    match_round=match_round,
-                    opportunities=[o for o in current if o.pk != opp.pk],
-                )
-            else:
-                services.student_ranking_move(
-                    actor=request.user, match_round=match_round, opportunity=opp, direction=action
-                )
-        except PermissionDeniedError as exc:
-            raise PermissionDenied(exc.message) from exc
+            with forbidden_as_403():
+                if opp is None:
+                    raise DomainError(_("Only opportunities of this round can be ranked."))
+                if action == "add":
+                    new = [*current, opp] if opp not in current else current
+                    services.student_ranking_set(
+                        actor=request.user, match_round=match_round, opportunities=new
+                    )
+                elif action == "remove":
+                    services.student_ranking_set(
+                        actor=request.user,
+                        match_round=match_round,
+                        opportunities=[o for o in current if o.pk != opp.pk],
+                    )
+                else:
+                    services.student_ranking_move(
+                        actor=request.user,
+                        match_round=match_round,
+                        opportunity=opp,
+                        direction=action,
+                    )
         except DomainError as exc:
             error, status = exc.message, exc.status
-    if _is_htmx(request):
+    if is_htmx(request):
         ctx = _round_context(request, match_round, rank_error=error)
         return render(request, "matching/round_detail.html#rank-list", ctx, status=status)
     if error:
@@ -268,14 +266,13 @@ def round_partner_rank(request: HttpRequest, public_id: UUID, opportunity_id: UU
         error = _("Give each student a different rank.")
     if not error:
         try:
-            services.partner_ranking_set(
-                actor=request.user,
-                match_round=match_round,
-                opportunity=queue.opportunity,
-                students=[s for _n, s in sorted(entries, key=lambda e: e[0])],
-            )
-        except PermissionDeniedError as exc:
-            raise PermissionDenied(exc.message) from exc
+            with forbidden_as_403():
+                services.partner_ranking_set(
+                    actor=request.user,
+                    match_round=match_round,
+                    opportunity=queue.opportunity,
+                    students=[s for _n, s in sorted(entries, key=lambda e: e[0])],
+                )
         except DomainError as exc:
             error, status = exc.message, exc.status
     if error:
@@ -295,14 +292,13 @@ def program_create(request: HttpRequest) -> HttpResponse:
     form = ProgramForm(request.POST or None, institutions=_coordinator_institutions(request.user))
     if request.method == "POST" and form.is_valid():
         try:
-            program = services.program_create(
-                actor=request.user,
-                institution=form.cleaned_data["institution"],
-                title=form.cleaned_data["title"],
-                description=form.cleaned_data["description"],
-            )
-        except PermissionDeniedError as exc:
-            raise PermissionDenied(exc.message) from exc
+            with forbidden_as_403():
+                program = services.program_create(
+                    actor=request.user,
+                    institution=form.cleaned_data["institution"],
+                    title=form.cleaned_data["title"],
+                    description=form.cleaned_data["description"],
+                )
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
@@ -368,22 +364,23 @@ def program_add(request: HttpRequest, public_id: UUID) -> HttpResponse:
         raise PermissionDenied
     form = AddParticipantForm(request.POST)
     try:
-        if not form.is_valid():
-            raise DomainError(_("Choose a person to add."))
-        membership = Membership.objects.filter(public_id=form.cleaned_data["membership"]).first()
-        if membership is None:
-            raise DomainError(_("Choose a person to add."))
-        if form.cleaned_data["kind"] == "mentor":
-            services.mentor_add(
-                actor=request.user,
-                program=program,
-                membership=membership,
-                capacity=form.cleaned_data["capacity"] or 1,
-            )
-        else:
-            services.mentee_add(actor=request.user, program=program, student=membership.user)
-    except PermissionDeniedError as exc:
-        raise PermissionDenied(exc.message) from exc
+        with forbidden_as_403():
+            if not form.is_valid():
+                raise DomainError(_("Choose a person to add."))
+            membership = Membership.objects.filter(
+                public_id=form.cleaned_data["membership"]
+            ).first()
+            if membership is None:
+                raise DomainError(_("Choose a person to add."))
+            if form.cleaned_data["kind"] == "mentor":
+                services.mentor_add(
+                    actor=request.user,
+                    program=program,
+                    membership=membership,
+                    capacity=form.cleaned_data["capacity"] or 1,
+                )
+            else:
+                services.mentee_add(actor=request.user, program=program, student=membership.user)
     except DomainError as exc:
         messages.error(request, exc.message)
         ctx = _program_context(request, program)
@@ -406,9 +403,8 @@ def program_profile(request: HttpRequest, public_id: UUID) -> HttpResponse:
         if isinstance(profile, MentorProfile):
             data["capacity"] = form.cleaned_data["capacity"]
         try:
-            services.profile_update(actor=request.user, profile=profile, data=data)
-        except PermissionDeniedError as exc:
-            raise PermissionDenied(exc.message) from exc
+            with forbidden_as_403():
+                services.profile_update(actor=request.user, profile=profile, data=data)
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
@@ -434,9 +430,8 @@ def program_step(request: HttpRequest, public_id: UUID, step: str) -> HttpRespon
         raise PermissionDenied
     service, done = PROGRAM_STEPS[step]
     try:
-        service(actor=request.user, program=program)
-    except PermissionDeniedError as exc:
-        raise PermissionDenied(exc.message) from exc
+        with forbidden_as_403():
+            service(actor=request.user, program=program)
     except DomainError as exc:
         messages.error(request, exc.message)
         ctx = _program_context(request, selectors.program_get(request.user, public_id))

@@ -20,8 +20,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tandem.core.errors import DomainError, PermissionDeniedError
+from tandem.core.errors import DomainError
 from tandem.core.forms import add_domain_error
+from tandem.core.htmx import is_htmx_partial
+from tandem.core.view_errors import forbidden_as_403
 from tandem.organizations.models import Organization
 from tandem.organizations.permissions import coordinator_institution_ids, is_platform_admin
 
@@ -86,8 +88,7 @@ def opportunity_list(request: HttpRequest) -> HttpResponse:
         **_paginate(request, qs),
     }
     template = "opportunities/list.html"
-    htmx = getattr(request, "htmx", None)
-    if htmx and not htmx.boosted:
+    if is_htmx_partial(request):
         template += "#results"
     return render(request, template, context)
 
@@ -135,11 +136,10 @@ def opportunity_create(request: HttpRequest) -> HttpResponse:
     form = OpportunityForm(request.POST if request.method == "POST" else None, hosts=hosts)
     if request.method == "POST" and form.is_valid():
         try:
-            opp = services.opportunity_create(
-                actor=request.user, host=form.cleaned_data["host"], **form.service_fields()
-            )
-        except PermissionDeniedError as exc:
-            raise PermissionDenied(exc.message) from exc
+            with forbidden_as_403():
+                opp = services.opportunity_create(
+                    actor=request.user, host=form.cleaned_data["host"], **form.service_fields()
+                )
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
@@ -171,9 +171,8 @@ def opportunity_edit(request: HttpRequest, public_id: Any) -> HttpResponse:
         if old_deadline and new_deadline and abs(new_deadline - old_deadline) < ONE_MINUTE:
             fields["application_deadline"] = old_deadline
         try:
-            services.opportunity_update(actor=request.user, opportunity=opp, **fields)
-        except PermissionDeniedError as exc:
-            raise PermissionDenied(exc.message) from exc
+            with forbidden_as_403():
+                services.opportunity_update(actor=request.user, opportunity=opp, **fields)
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
@@ -194,13 +193,12 @@ def opportunity_submit(request: HttpRequest, public_id: Any) -> HttpResponse:
     form = SubmitForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.opportunity_submit(
-                actor=request.user,
-                opportunity=opp,
-                institutions=form.cleaned_data["institutions"],
-            )
-        except PermissionDeniedError as exc:
-            raise PermissionDenied(exc.message) from exc
+            with forbidden_as_403():
+                services.opportunity_submit(
+                    actor=request.user,
+                    opportunity=opp,
+                    institutions=form.cleaned_data["institutions"],
+                )
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
@@ -240,16 +238,15 @@ def decide(request: HttpRequest, public_id: Any) -> HttpResponse:
     if institution is None:
         raise Http404
     try:
-        services.opportunity_decide(
-            actor=request.user,
-            opportunity=opp,
-            institution=institution,
-            approve=form.cleaned_data["decision"] == "approve",
-            note=form.cleaned_data["note"],
-            application_deadline=form.cleaned_data["application_deadline"],
-        )
-    except PermissionDeniedError as exc:
-        raise PermissionDenied(exc.message) from exc
+        with forbidden_as_403():
+            services.opportunity_decide(
+                actor=request.user,
+                opportunity=opp,
+                institution=institution,
+                approve=form.cleaned_data["decision"] == "approve",
+                note=form.cleaned_data["note"],
+                application_deadline=form.cleaned_data["application_deadline"],
+            )
     except DomainError as exc:
         detail = exc.fields.get("application_deadline", [])
         messages.error(request, " ".join([exc.message, *[m for m in detail if m != exc.message]]))
@@ -266,9 +263,8 @@ def decide(request: HttpRequest, public_id: Any) -> HttpResponse:
 def _lifecycle(request: HttpRequest, public_id: Any, service: Any, done: str) -> HttpResponse:
     opp = _editable_or_403(request, public_id)
     try:
-        service(actor=request.user, opportunity=opp)
-    except PermissionDeniedError as exc:
-        raise PermissionDenied(exc.message) from exc
+        with forbidden_as_403():
+            service(actor=request.user, opportunity=opp)
     except DomainError as exc:
         messages.error(request, exc.message)
     else:

@@ -20,8 +20,10 @@ from django.views.decorators.http import require_POST
 from tandem.accounts.models import User, signed_in_user
 from tandem.accounts.services import user_create
 from tandem.core.csv_import import line_message
-from tandem.core.errors import DomainError, PermissionDeniedError
+from tandem.core.errors import DomainError
 from tandem.core.forms import add_domain_error
+from tandem.core.htmx import is_htmx
+from tandem.core.view_errors import forbidden_as_403
 
 from . import completions, invitations, selectors, services
 from .forms import (
@@ -74,7 +76,7 @@ def organization_list(request: HttpRequest) -> HttpResponse:
     )
     context = {"form": form, **paginate(request, qs)}
     template = "organizations/list.html"
-    if getattr(request, "htmx", False):
+    if is_htmx(request):
         template += "#results"
     return render(request, template, context)
 
@@ -182,20 +184,19 @@ def invitation_revoke(request: HttpRequest, public_id: str, invitation_id: str) 
 def _invitation_answer(request: HttpRequest, invitation: Any, action: str) -> bool:
     """Accept or decline for the signed-in invitee; a message either way. True on success."""
     try:
-        if action == "accept":
-            invitations.invitation_accept(actor=signed_in_user(request), invitation=invitation)
-            messages.success(
-                request,
-                _("You joined %(org)s.") % {"org": invitation.organization.name},
-            )
-        elif action == "decline":
-            invitations.invitation_decline(actor=signed_in_user(request), invitation=invitation)
-            messages.success(request, _("Invitation declined."))
-        else:
-            messages.error(request, _("Choose accept or decline."))
-            return False
-    except PermissionDeniedError as exc:
-        raise PermissionDenied(exc.message) from exc
+        with forbidden_as_403():
+            if action == "accept":
+                invitations.invitation_accept(actor=signed_in_user(request), invitation=invitation)
+                messages.success(
+                    request,
+                    _("You joined %(org)s.") % {"org": invitation.organization.name},
+                )
+            elif action == "decline":
+                invitations.invitation_decline(actor=signed_in_user(request), invitation=invitation)
+                messages.success(request, _("Invitation declined."))
+            else:
+                messages.error(request, _("Choose accept or decline."))
+                return False
     except DomainError as exc:
         messages.error(request, exc.message)
         return False
@@ -282,13 +283,12 @@ def member_completion(request: HttpRequest, public_id: str, membership_id: str) 
     )
     if request.method == "POST" and form.is_valid():
         try:
-            completions.membership_completion_set(
-                actor=request.user,
-                membership=membership,
-                completed_on=form.cleaned_data["completed_on"],
-            )
-        except PermissionDeniedError as exc:
-            raise PermissionDenied(exc.message) from exc
+            with forbidden_as_403():
+                completions.membership_completion_set(
+                    actor=request.user,
+                    membership=membership,
+                    completed_on=form.cleaned_data["completed_on"],
+                )
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
@@ -308,11 +308,10 @@ def completions_import(request: HttpRequest, public_id: str) -> HttpResponse:
     result = None
     if form.is_valid():
         try:
-            result = completions.membership_completions_import(
-                actor=request.user, institution=org, content=form.cleaned_data["file"].read()
-            )
-        except PermissionDeniedError as exc:
-            raise PermissionDenied(exc.message) from exc
+            with forbidden_as_403():
+                result = completions.membership_completions_import(
+                    actor=request.user, institution=org, content=form.cleaned_data["file"].read()
+                )
         except DomainError as exc:
             add_domain_error(form, exc)
     if result is not None:

@@ -23,6 +23,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from tandem.core.errors import DomainError, PermissionDeniedError
 from tandem.core.forms import add_domain_error
+from tandem.core.htmx import is_htmx
+from tandem.core.view_errors import forbidden_as_403
 
 from . import services
 from .forms import (
@@ -58,10 +60,6 @@ from .selectors import (
 )
 
 PAGE_SIZE = 20
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    return bool(getattr(request, "htmx", False))
 
 
 def _require_edit(request: HttpRequest, partnership: Partnership) -> None:
@@ -238,7 +236,7 @@ def _render_detail(
 ) -> HttpResponse:
     fresh = partnership_detail(request.user, partnership.public_id)
     template = "partnerships/detail.html"
-    if partial and _is_htmx(request):
+    if partial and is_htmx(request):
         template = f"{template}#{partial}"
         # htmx does not swap 4xx responses by default; the partial shows the errors.
         status = 200
@@ -266,14 +264,13 @@ def partnership_transition(request: HttpRequest, public_id: UUID) -> HttpRespons
     if not form.is_valid():
         return _render_detail(request, partnership, status=422, transition_form=form)
     try:
-        services.partnership_transition(
-            actor=request.user,
-            partnership=partnership,
-            to_status=form.cleaned_data["to_status"],
-            note=form.cleaned_data["note"],
-        )
-    except PermissionDeniedError as exc:
-        raise PermissionDenied(exc.message) from exc
+        with forbidden_as_403():
+            services.partnership_transition(
+                actor=request.user,
+                partnership=partnership,
+                to_status=form.cleaned_data["to_status"],
+                note=form.cleaned_data["note"],
+            )
     except DomainError as exc:
         add_domain_error(form, exc)
         return _render_detail(request, partnership, status=exc.status, transition_form=form)
@@ -303,13 +300,12 @@ def _post_form(
     extra = extra or {}
     if form.is_valid():
         try:
-            call(form.cleaned_data)
-        except PermissionDeniedError as exc:
-            raise PermissionDenied(exc.message) from exc
+            with forbidden_as_403():
+                call(form.cleaned_data)
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
-            if partial and _is_htmx(request):
+            if partial and is_htmx(request):
                 return _render_detail(request, partnership, partial=partial, **extra)
             messages.success(request, success)
             return redirect(_detail_url(partnership, anchor))
@@ -344,9 +340,8 @@ def kpi_create(request: HttpRequest, public_id: UUID, objective_id: UUID) -> Htt
     form = KPIForm(request.POST, partnership=partnership, prefix=new_kpi_prefix(objective))
     if form.is_valid():
         try:
-            services.kpi_create(actor=request.user, objective=objective, **form.cleaned_data)
-        except PermissionDeniedError as exc:
-            raise PermissionDenied(exc.message) from exc
+            with forbidden_as_403():
+                services.kpi_create(actor=request.user, objective=objective, **form.cleaned_data)
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
@@ -368,13 +363,12 @@ def measurement_create(request: HttpRequest, public_id: UUID, kpi_id: UUID) -> H
     form = MeasurementForm(request.POST, prefix=measurement_prefix(kpi))
     if form.is_valid():
         try:
-            services.kpi_measurement_record(actor=request.user, kpi=kpi, **form.cleaned_data)
-        except PermissionDeniedError as exc:
-            raise PermissionDenied(exc.message) from exc
+            with forbidden_as_403():
+                services.kpi_measurement_record(actor=request.user, kpi=kpi, **form.cleaned_data)
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
-            if _is_htmx(request):
+            if is_htmx(request):
                 return _render_detail(request, partnership, partial="kpi", kpi=kpi)
             messages.success(request, _("Measurement recorded."))
             return redirect(_detail_url(partnership, f"kpi-{kpi.public_id}"))
@@ -409,11 +403,10 @@ def delivery_create(request: HttpRequest, public_id: UUID, commitment_id: UUID) 
     form = DeliveryForm(request.POST, prefix=delivery_prefix(commitment))
     if form.is_valid():
         try:
-            services.commitment_delivery_record(
-                actor=request.user, commitment=commitment, **form.cleaned_data
-            )
-        except PermissionDeniedError as exc:
-            raise PermissionDenied(exc.message) from exc
+            with forbidden_as_403():
+                services.commitment_delivery_record(
+                    actor=request.user, commitment=commitment, **form.cleaned_data
+                )
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
@@ -497,7 +490,7 @@ def action_item_toggle(request: HttpRequest, public_id: UUID, item_id: UUID) -> 
     item = get_object_or_404(ActionItem, partnership=partnership, public_id=item_id)
     _require_edit(request, partnership)
     services.action_item_set_done(actor=request.user, item=item, done=item.done_at is None)
-    if _is_htmx(request):
+    if is_htmx(request):
         return _render_detail(request, partnership, partial="action-items")
     return redirect(_detail_url(partnership, "action-items"))
 

@@ -19,8 +19,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tandem.core.errors import DomainError, PermissionDeniedError
+from tandem.core.errors import DomainError
 from tandem.core.forms import add_domain_error
+from tandem.core.htmx import is_htmx_partial
+from tandem.core.view_errors import forbidden_as_403
 from tandem.skills.models import SkillConcept
 from tandem.skills.selectors import concept_search
 
@@ -31,11 +33,6 @@ from .permissions import can_edit_profile, can_record_completion, recording_inst
 
 PER_PAGE = 25
 SEARCH_RESULTS = 15
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not getattr(htmx, "boosted", False)
 
 
 def _require_student(request: HttpRequest) -> None:
@@ -146,7 +143,7 @@ def skill_add(request: HttpRequest) -> HttpResponse:
     search = SkillSearchForm(request.GET or None)
     q = search.cleaned_data["q"] if search.is_valid() else ""
     results = list(concept_search(viewer=request.user, query=q)[:SEARCH_RESULTS]) if q else []
-    template = "profiles/add_skill.html" + ("#results" if _is_htmx(request) else "")
+    template = "profiles/add_skill.html" + ("#results" if is_htmx_partial(request) else "")
     return render(request, template, {"form": search, "q": q, "results": results})
 
 
@@ -227,15 +224,14 @@ def completions(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         try:
-            services.course_completion_record(
-                actor=request.user,
-                student=data["student"],
-                course=data["course"],
-                completed_on=data["completed_on"],
-                grade=data["grade"],
-            )
-        except PermissionDeniedError as exc:
-            raise PermissionDenied(exc.message) from exc
+            with forbidden_as_403():
+                services.course_completion_record(
+                    actor=request.user,
+                    student=data["student"],
+                    course=data["course"],
+                    completed_on=data["completed_on"],
+                    grade=data["grade"],
+                )
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
@@ -253,13 +249,12 @@ def completions_import(request: HttpRequest) -> HttpResponse:
     result = None
     if form.is_valid():
         try:
-            result = services.course_completions_import(
-                actor=request.user,
-                institution=form.cleaned_data["institution"],
-                content=form.cleaned_data["file"].read(),
-            )
-        except PermissionDeniedError as exc:
-            raise PermissionDenied(exc.message) from exc
+            with forbidden_as_403():
+                result = services.course_completions_import(
+                    actor=request.user,
+                    institution=form.cleaned_data["institution"],
+                    content=form.cleaned_data["file"].read(),
+                )
         except DomainError as exc:
             add_domain_error(form, exc)
     if result is None:

@@ -7,6 +7,8 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from tandem.core.htmx import is_htmx
+
 from . import selectors
 from .forms import TaxonomySearchForm
 from .models import SkillGroup
@@ -41,8 +43,7 @@ def browse(request: HttpRequest) -> HttpResponse:
         "release": selectors.latest_release(),
         "mode": selectors.extraction_mode(),
     }
-    is_htmx = bool(getattr(request, "htmx", False))
-    template = "skills/browse.html#results" if is_htmx else "skills/browse.html"
+    template = "skills/browse.html#results" if is_htmx(request) else "skills/browse.html"
     return render(request, template, context)
 
 

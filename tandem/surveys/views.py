@@ -20,8 +20,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from tandem.core.errors import DomainError, PermissionDeniedError
+from tandem.core.errors import DomainError
 from tandem.core.exports import table_response
+from tandem.core.htmx import is_htmx
+from tandem.core.view_errors import forbidden_as_403
 
 from . import result_tables, selectors, services
 from .forms import (
@@ -39,10 +41,6 @@ from .permissions import (
     can_read_individual_responses,
     survey_institutions_qs,
 )
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    return bool(getattr(request, "htmx", False))
 
 
 def _managed(request: HttpRequest, public_id: uuid.UUID) -> Survey:
@@ -78,9 +76,8 @@ def survey_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
-            survey = services.survey_create(actor=request.user, **data)
-        except PermissionDeniedError as exc:
-            raise PermissionDenied(exc.message) from exc
+            with forbidden_as_403():
+                survey = services.survey_create(actor=request.user, **data)
         except DomainError as exc:
             form.add_error(None, exc.message)
         else:
@@ -99,14 +96,12 @@ def survey_from_template(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Choose an institution and a template."))
         return redirect("surveys:list")
-    try:
+    with forbidden_as_403():
         survey = services.survey_from_template(
             actor=request.user,
             institution=form.cleaned_data["institution"],
             template_key=form.cleaned_data["template"],
         )
-    except PermissionDeniedError as exc:
-        raise PermissionDenied(exc.message) from exc
     return redirect("surveys:detail", public_id=survey.public_id)
 
 
@@ -181,13 +176,13 @@ def question_add(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             status = 400
     else:
         status = 400
-    if status == 200 and not _is_htmx(request):
+    if status == 200 and not is_htmx(request):
         messages.success(request, _("Question added to the draft."))
         return redirect("surveys:detail", public_id=survey.public_id)
     context = _builder_context(request, survey)
     if status != 200:
         context["question_form"] = form
-    template = "surveys/detail.html#builder" if _is_htmx(request) else "surveys/detail.html"
+    template = "surveys/detail.html#builder" if is_htmx(request) else "surveys/detail.html"
     return render(request, template, context, status=status)
 
 
@@ -229,7 +224,7 @@ def question_delete(request: HttpRequest, public_id: uuid.UUID, key: str) -> Htt
         services.question_delete(actor=request.user, survey=survey, key=key)
     except DomainError as exc:
         messages.error(request, exc.message)
-    if _is_htmx(request):
+    if is_htmx(request):
         return render(request, "surveys/detail.html#builder", _builder_context(request, survey))
     return redirect("surveys:detail", public_id=survey.public_id)
 
@@ -422,15 +417,14 @@ def _answer(
     context["values"] = data
     context["started"] = request.POST.get("started", context["started"])
     try:
-        services.response_submit(
-            actor=request.user,
-            invitation=invitation,
-            data=data,
-            by_link=by_link,
-            started_at=services.started_from_stamp(request.POST.get("started")),
-        )
-    except PermissionDeniedError as exc:
-        raise PermissionDenied(exc.message) from exc
+        with forbidden_as_403():
+            services.response_submit(
+                actor=request.user,
+                invitation=invitation,
+                data=data,
+                by_link=by_link,
+                started_at=services.started_from_stamp(request.POST.get("started")),
+            )
     except DomainError as exc:
         if exc.code == "already_answered":
             return render(

@@ -6,18 +6,23 @@ Match rounds: :func:`round_create` → :func:`round_open` → students
 :func:`round_cancel` at any point before publishing.
 
 Publishing turns matches into placements through the **system placement path**
-(:func:`_place`): for each matched student an application to the matched opportunity is
-created (or an existing one is moved) straight to "accepted", with the opportunity row locked
-and its seats counted, a :class:`~tandem.applications.models.StageChange` by the coordinator
-who published, an ``application.stage_changed`` audit event, the opportunity marked filled when
-its last seat goes, and the partnership's ``placements`` KPI recorded — exactly what
-``application_move`` does for a normal acceptance. A match is the student's and the host's
-decision taken through their rankings, so the offer/accept steps are skipped.
+(:func:`_place`), which calls the applications app's one placement rule,
+:func:`tandem.applications.services.application_place` — the same service
+``application_move`` uses for a normal acceptance: for each matched student an application to
+the matched opportunity is created (or an existing one is moved) straight to "accepted", with
+the opportunity row locked and its seats counted, a
+:class:`~tandem.applications.models.StageChange` by the coordinator who published, an
+``application.stage_changed`` audit event, the opportunity marked filled when its last seat
+goes, and the partnerships' ``placements`` KPIs recorded once per publication. A match is the
+student's and the host's decision taken through their rankings, so the offer/accept steps are
+skipped.
 
 Mentor programs: :func:`program_create`, :func:`mentor_add`, :func:`mentee_add`,
 :func:`profile_update`, :func:`program_run` (background task :func:`program_compute`),
 :func:`program_publish`. Scores come from :func:`pair_score`.
 """
+
+from tandem.applications.services import PLACEMENTS_METRIC
 
 from .mentoring import (
     DAYS,
@@ -38,7 +43,6 @@ from .mentoring import (
 )
 from .personal_data import matching_personal_data_erase, matching_personal_data_export
 from .rounds import (
-    PLACEMENTS_METRIC,
     RANK_LIST_MAX,
     TITLE_MAX,
     partner_can_edit,

@@ -12,16 +12,16 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tandem.applications.models import SEAT_HOLDING_STAGES, Application, Stage, StageChange
-from tandem.applications.selectors import placements_for_partnership, seats_taken
+from tandem.applications.models import Application
+from tandem.applications.services import (
+    application_place,
+    application_placements_record,
+)
 from tandem.audit.services import audit_record
 from tandem.core.errors import ConflictError, DomainError, PermissionDeniedError
-from tandem.opportunities.models import Opportunity, OpportunityStatus
-from tandem.opportunities.services import opportunity_mark_filled
+from tandem.opportunities.models import Opportunity
 from tandem.organizations.models import Organization
 from tandem.organizations.permissions import coordinator_institution_ids
-from tandem.partnerships.models import Partnership
-from tandem.partnerships.services import kpi_record_metric
 
 from .. import selectors
 from ..engine import explain, match_stats, solve_stable
@@ -46,7 +46,6 @@ logger = logging.getLogger(__name__)
 
 TITLE_MAX = 200
 RANK_LIST_MAX = 50
-PLACEMENTS_METRIC = "placements"
 #: After this long a round still "running" is taken to have lost its worker.
 STALE_RUN = dt.timedelta(minutes=10)
 
@@ -505,67 +504,33 @@ def _human_rank(rank: int | None) -> int | None:
 def _place(
     *, actor: Any, match_round: MatchRound, result: MatchResult, partnerships: set[int]
 ) -> Application:
-    """The system placement path (see the module docstring)."""
-    assert result.opportunity_id is not None
-    opportunity = Opportunity.objects.select_for_update().get(pk=result.opportunity_id)
-    application = (
-        Application.objects.select_for_update()
-        .filter(opportunity=opportunity, student_id=result.student_id)
-        .first()
-    )
-    if application is not None and application.stage in SEAT_HOLDING_STAGES:
-        return application
-    taken = seats_taken(opportunity)
-    if taken >= opportunity.seats:
+    """The system placement path (see the module docstring): the applications app's one
+    placement rule, with the round's note and without the per-application e-mails (the
+    round's own e-mails follow publication)."""
+    assert result.opportunity is not None
+    note = _("Placed by match round “%(title)s”.") % {"title": match_round.title}
+    try:
+        return application_place(
+            actor=actor,
+            opportunity=result.opportunity,
+            student=result.student,
+            institution=match_round.institution,
+            note=note,
+            audit_context={"match_round": str(match_round.public_id)},
+            notify=False,
+            placements_batch=partnerships,
+        )
+    except ConflictError as exc:
+        if exc.code != "seats_full":
+            raise
         raise ConflictError(
             _(
                 "“%(title)s” has no seat left: seats were taken after the match ran. Run the "
                 "match again."
             )
-            % {"title": opportunity.title},
+            % {"title": result.opportunity.title},
             code="seats_full",
-        )
-    note = _("Placed by match round “%(title)s”.") % {"title": match_round.title}
-    now = timezone.now()
-    if application is None:
-        application = Application.objects.create(
-            opportunity=opportunity,
-            student_id=result.student_id,
-            institution_id=match_round.institution_id,
-            statement=note,
-            stage=Stage.ACCEPTED,
-        )
-        from_stage = ""
-    else:
-        from_stage = application.stage
-        application.stage = Stage.ACCEPTED
-        application.stage_changed_at = now
-        application.save(update_fields=["stage", "stage_changed_at", "updated_at"])
-    StageChange.objects.create(
-        application=application,
-        from_stage=from_stage,
-        to_stage=Stage.ACCEPTED,
-        actor=actor,
-        note=note,
-    )
-    audit_record(
-        actor=actor,
-        action="application.stage_changed",
-        target=application,
-        organizations=[opportunity.host_id, match_round.institution_id],
-        changes={
-            "stage": [from_stage, Stage.ACCEPTED.value],
-            "match_round": str(match_round.public_id),
-        },
-    )
-    if taken + 1 >= opportunity.seats and opportunity.status in (
-        OpportunityStatus.PUBLISHED,
-        OpportunityStatus.CLOSED,
-    ):
-        opportunity_mark_filled(actor=None, opportunity=opportunity)
-    if opportunity.partnership_id is not None:
-        partnerships.add(opportunity.partnership_id)
-    return application
+        ) from None
 
 
 @transaction.atomic
@@ -584,7 +549,9 @@ def round_publish(*, actor: Any, match_round: MatchRound) -> MatchRound:
         )
     partnerships: set[int] = set()
     results = list(
-        locked.results.filter(opportunity__isnull=False).order_by("opportunity_id", "student_id")
+        locked.results.filter(opportunity__isnull=False)
+        .select_related("opportunity", "student")
+        .order_by("opportunity_id", "student_id")
     )
     for result in results:
         application = _place(
@@ -592,14 +559,7 @@ def round_publish(*, actor: Any, match_round: MatchRound) -> MatchRound:
         )
         result.application = application
         result.save(update_fields=["application", "updated_at"])
-    for pk in sorted(partnerships):
-        partnership = Partnership.objects.select_for_update().get(pk=pk)
-        kpi_record_metric(
-            partnership=partnership,
-            metric=PLACEMENTS_METRIC,
-            value=placements_for_partnership(pk),
-            actor=actor,
-        )
+    application_placements_record(actor=actor, partnership_ids=partnerships)
     locked.status = RoundStatus.PUBLISHED
     locked.published_at = timezone.now()
     locked.save(update_fields=["status", "published_at", "updated_at"])
