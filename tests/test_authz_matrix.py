@@ -341,7 +341,10 @@ PAGE_DATA: dict[str, dict[str, str]] = {
     "opportunities:decide": {"institution": "@institution", "decision": "approve"},
 }
 #: Query strings for GETs that need one.
-PAGE_QUERY: dict[str, dict[str, str]] = {"curricula:gap_skill": {"uri": "@concept.uri"}}
+PAGE_QUERY: dict[str, dict[str, str]] = {
+    "curricula:gap_skill": {"uri": "@concept.uri"},
+    "applications:opportunity_search": {"opportunity_title": "@opportunity.title"},
+}
 PAGE_RULES: dict[str, Rule] = {
     "dashboards:home": Rule(ALL, self_service=True),
     "accounts:account": Rule(ALL, self_service=True),
@@ -398,6 +401,8 @@ PAGE_RULES: dict[str, Rule] = {
     "opportunities:reopen": page({R, A}, P, public_id="opportunity"),
     "opportunities:mark_filled": page({R, A}, P, public_id="opportunity"),
     "applications:list": page_list("application", APP_VIEW),
+    # Suggestions for the list's opportunity filter: opportunities with an application you see.
+    "applications:opportunity_search": page_list("opportunity", APP_VIEW),
     "applications:apply": page({S}, G, P, opportunity_id="opportunity"),
     "applications:detail": page(APP_VIEW, public_id="application"),
     "applications:move": page({R, SV}, P, public_id="application"),

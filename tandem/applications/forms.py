@@ -8,11 +8,11 @@ from django import forms
 from django.conf import settings
 from django.db.models import QuerySet
 from django.template.defaultfilters import filesizeformat
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from tandem.core.errors import DomainError
 from tandem.core.forms import DateField
-from tandem.opportunities.models import Opportunity
 from tandem.organizations.models import Organization
 
 from .models import HireOutcome, HireRecord, Stage
@@ -112,21 +112,59 @@ class HireForm(forms.Form):
         super().__init__(*args, **kwargs)
 
 
+class OpportunityCombobox(forms.TextInput):
+    """A text input that suggests opportunities as you type (the ARIA combobox pattern):
+    htmx asks ``applications:opportunity_search`` for at most a few matches, and
+    ``tandem.js`` puts the chosen one's public id in the hidden field named by
+    ``data-combobox``. Without JavaScript it is a plain text filter on the title."""
+
+    template_name = "applications/widgets/opportunity_combobox.html"
+
+    def __init__(self, *, value_field: str) -> None:
+        super().__init__(
+            attrs={
+                "role": "combobox",
+                "aria-autocomplete": "list",
+                "aria-expanded": "false",
+                "autocomplete": "off",
+                "data-combobox": value_field,
+                "hx-get": reverse_lazy("applications:opportunity_search"),
+                "hx-trigger": "input changed delay:250ms",
+                "hx-sync": "this:replace",
+                "hx-swap": "innerHTML",
+                "hx-push-url": "false",  # the list's filter form pushes its URL; this does not
+            }
+        )
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        widget = context["widget"]
+        listbox = f"{widget['attrs'].get('id') or name}_listbox"
+        widget["listbox_id"] = listbox
+        widget["attrs"]["aria-controls"] = listbox
+        widget["attrs"]["hx-target"] = f"#{listbox}"
+        return context
+
+
 class FilterForm(forms.Form):
+    """The list's filters. ``opportunity`` (a public id: links and the chosen suggestion)
+    filters by one opportunity; ``opportunity_title`` by a part of the title."""
+
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
     stage = forms.ChoiceField(
         label=_("Stage"), required=False, choices=[("", _("All stages")), *Stage.choices]
     )
-    opportunity = forms.ModelChoiceField(
+    opportunity_title = forms.CharField(
         label=_("Opportunity"),
         required=False,
-        queryset=Opportunity.objects.none(),
-        to_field_name="public_id",
-        empty_label=_("All opportunities"),
+        max_length=100,
+        widget=OpportunityCombobox(value_field="opportunity"),
+        help_text=_("Type a part of its title, then choose a suggestion."),
     )
+    opportunity = forms.UUIDField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args: Any, opportunities: QuerySet[Opportunity], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        field = self.fields["opportunity"]
-        assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = opportunities
+
+class OpportunitySearchForm(forms.Form):
+    """The text typed into the opportunity filter, for its suggestions."""
+
+    opportunity_title = forms.CharField(required=False, max_length=100)

@@ -31,9 +31,11 @@ def application_list(
     *,
     stage: str | None = None,
     opportunity_id: uuid.UUID | str | None = None,
+    opportunity_title: str | None = None,
     search: str | None = None,
 ) -> QuerySet[Application]:
-    """:func:`applications_for`, filtered by stage, opportunity (public id) and free text."""
+    """:func:`applications_for`, filtered by stage, opportunity (public id, or a part of its
+    title) and free text."""
     qs = applications_for(viewer)
     if stage:
         qs = qs.filter(stage=stage)
@@ -42,6 +44,8 @@ def application_list(
             qs = qs.filter(opportunity__public_id=uuid.UUID(str(opportunity_id)))
         except ValueError:
             return qs.none()
+    if opportunity_title and (title := opportunity_title.strip()[:100]):
+        qs = qs.filter(opportunity__title__icontains=title)
     if search and (term := search.strip()[:100]):
         qs = qs.filter(
             Q(opportunity__title__icontains=term)
@@ -91,6 +95,33 @@ def opportunities_with_applications_for(viewer: Any) -> QuerySet[Opportunity]:
     """Opportunities that have at least one application the viewer may see (list filters)."""
     ids = applications_for(viewer).order_by().values("opportunity_id")
     return Opportunity.objects.filter(pk__in=ids).order_by("title")
+
+
+#: At most this many opportunities are suggested while typing in the list's filter.
+OPPORTUNITY_SUGGESTIONS = 20
+
+
+def opportunity_suggestions_for(
+    viewer: Any, term: str, *, limit: int = OPPORTUNITY_SUGGESTIONS
+) -> list[Opportunity]:
+    """The first ``limit`` opportunities (by title) with an application the viewer may see
+    whose title contains ``term`` (case-insensitive); none for a blank term."""
+    term = term.strip()[:100]
+    if not term:
+        return []
+    qs = opportunities_with_applications_for(viewer).filter(title__icontains=term)
+    return list(qs.select_related("host").order_by("title", "pk")[:limit])
+
+
+def opportunity_with_applications_for(
+    viewer: Any, public_id: uuid.UUID | str
+) -> Opportunity | None:
+    """One opportunity with an application the viewer may see (``None`` otherwise)."""
+    try:
+        key = uuid.UUID(str(public_id))
+    except ValueError:
+        return None
+    return opportunities_with_applications_for(viewer).filter(public_id=key).first()
 
 
 def apply_institutions_for(student: Any, opportunity: Opportunity) -> QuerySet[Organization]:

@@ -13,7 +13,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+)
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -27,7 +33,7 @@ from tandem.opportunities.permissions import can_apply_to_opportunity
 from tandem.opportunities.selectors import opportunities_visible_to
 
 from . import selectors, services
-from .forms import ApplyForm, FilterForm, HireForm, MoveForm
+from .forms import ApplyForm, FilterForm, HireForm, MoveForm, OpportunitySearchForm
 from .models import Application, Stage
 from .permissions import can_download_cv, can_record_hire
 
@@ -37,16 +43,30 @@ PAGE_SIZE = 25
 @login_required
 @require_GET
 def application_list(request: HttpRequest) -> HttpResponse:
-    form = FilterForm(
-        request.GET or None,
-        opportunities=selectors.opportunities_with_applications_for(request.user),
-    )
+    form = FilterForm(request.GET or None)
     filters: dict[str, Any] = {}
     if form.is_valid():
-        opp = form.cleaned_data["opportunity"]
+        opportunity_id = form.cleaned_data["opportunity"]
+        title = form.cleaned_data["opportunity_title"].strip()
+        if opportunity_id:
+            chosen = selectors.opportunity_with_applications_for(request.user, opportunity_id)
+            chosen_title = chosen.title if chosen else ""
+            if (
+                "opportunity_title" not in request.GET
+                or title.casefold() == chosen_title.casefold()
+            ):
+                # A link (no title) or the chosen suggestion: one opportunity, titled in the field.
+                title = ""
+                if chosen and form.data.get("opportunity_title") != chosen.title:
+                    form = _filter_form_with(request, opportunity_title=chosen.title)
+            else:
+                # The title was edited after choosing (without JavaScript): the text counts.
+                opportunity_id = None
+                form = _filter_form_with(request, opportunity="")
         filters = {
             "stage": form.cleaned_data["stage"] or None,
-            "opportunity_id": opp.public_id if opp else None,
+            "opportunity_id": opportunity_id,
+            "opportunity_title": title or None,
             "search": form.cleaned_data["q"] or None,
         }
     elif form.is_bound:
@@ -69,6 +89,33 @@ def application_list(request: HttpRequest) -> HttpResponse:
     }
     template = "applications/list.html#results" if is_htmx(request) else "applications/list.html"
     return render(request, template, context)
+
+
+def _filter_form_with(request: HttpRequest, **changes: str) -> FilterForm:
+    """The filter form as submitted, with ``changes`` to show (validated again)."""
+    data = request.GET.copy()
+    for name, value in changes.items():
+        data[name] = value
+    form = FilterForm(data)
+    form.is_valid()
+    return form
+
+
+@login_required
+@require_GET
+def opportunity_search(request: HttpRequest) -> HttpResponse:
+    """Suggestions for the list's opportunity filter (htmx): at most
+    :data:`~tandem.applications.selectors.OPPORTUNITY_SUGGESTIONS` opportunities with an
+    application the viewer may see, whose title contains the text typed so far."""
+    form = OpportunitySearchForm(request.GET)
+    if not form.is_valid():
+        return HttpResponseBadRequest(_("The search text is too long."))
+    term = form.cleaned_data["opportunity_title"]
+    context = {
+        "opportunities": selectors.opportunity_suggestions_for(request.user, term),
+        "searched": bool(term.strip()),
+    }
+    return render(request, "applications/opportunity_options.html", context)
 
 
 def _detail_context(request: HttpRequest, application: Application, **extra: Any) -> dict[str, Any]:

@@ -47,3 +47,115 @@ document.addEventListener("DOMContentLoaded", () => {
     });
   }
 });
+
+// Search-as-you-type fields: an input with role="combobox" and data-combobox="NAME" (the
+// hidden field that receives the chosen value). htmx fills its listbox (aria-controls) with
+// suggestions from the server while the person types; here the arrow keys move through
+// them, Enter or a click chooses one (its title into the field, its data-value into the
+// hidden field) and submits the form, Escape closes the list. Typing again forgets the
+// choice. Without JavaScript the field is a plain text filter. Listeners are delegated, so
+// fields that htmx swaps in work too.
+(() => {
+  const isCombobox = (el) => el instanceof HTMLInputElement && el.matches("[data-combobox]");
+  const listOf = (input) => document.getElementById(input.getAttribute("aria-controls"));
+  const choices = (list) =>
+    Array.from(list.querySelectorAll('[role="option"]:not([aria-disabled="true"])'));
+  const active = (list) => list.querySelector('[role="option"][aria-selected="true"]');
+
+  const setActive = (input, option) => {
+    const list = listOf(input);
+    list.querySelectorAll('[role="option"]').forEach((el) => {
+      el.setAttribute("aria-selected", el === option ? "true" : "false");
+    });
+    if (option) {
+      input.setAttribute("aria-activedescendant", option.id);
+      option.scrollIntoView({ block: "nearest" });
+    } else {
+      input.removeAttribute("aria-activedescendant");
+    }
+  };
+  const setOpen = (input, open) => {
+    const list = listOf(input);
+    if (!list) return;
+    list.hidden = !open;
+    input.setAttribute("aria-expanded", open ? "true" : "false");
+    if (!open) setActive(input, null);
+  };
+  const choose = (input, option) => {
+    const hidden = input.form.elements.namedItem(input.dataset.combobox);
+    if (hidden) hidden.value = option.dataset.value;
+    input.value = option.dataset.label;
+    setOpen(input, false);
+    input.form.requestSubmit();
+  };
+
+  // Suggestions arrived: show them while the field has the focus.
+  document.addEventListener("htmx:afterSwap", (event) => {
+    const list = event.detail.target;
+    if (!(list instanceof HTMLElement) || !list.matches("[data-combobox-list]")) return;
+    const input = document.querySelector(`[aria-controls="${list.id}"]`);
+    if (input) {
+      const hasOptions = list.querySelector('[role="option"]') !== null;
+      setOpen(input, document.activeElement === input && input.value.trim() !== "" && hasOptions);
+    }
+  });
+
+  document.addEventListener("input", (event) => {
+    const input = event.target;
+    if (!isCombobox(input)) return;
+    const hidden = input.form && input.form.elements.namedItem(input.dataset.combobox);
+    if (hidden) hidden.value = "";
+    if (input.value.trim() === "") setOpen(input, false);
+  });
+
+  // Leaving the field filters nothing by itself (a filter form that submits on "change"
+  // would filter by the half-typed text): choosing a suggestion or Enter does.
+  document.addEventListener(
+    "change",
+    (event) => {
+      if (isCombobox(event.target)) event.stopPropagation();
+    },
+    true,
+  );
+
+  document.addEventListener("keydown", (event) => {
+    const input = event.target;
+    if (!isCombobox(input)) return;
+    const list = listOf(input);
+    if (!list) return;
+    const open = !list.hidden;
+    const options = choices(list);
+    const current = options.indexOf(active(list));
+    if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      if (!options.length) return;
+      event.preventDefault();
+      setOpen(input, true);
+      const step = event.key === "ArrowDown" ? 1 : -1;
+      const next = current < 0 ? (step > 0 ? 0 : options.length - 1) : current + step;
+      setActive(input, options[(next + options.length) % options.length]);
+    } else if (event.key === "Enter" && open && current >= 0) {
+      event.preventDefault();
+      choose(input, options[current]);
+    } else if (event.key === "Escape" && open) {
+      event.preventDefault();
+      setOpen(input, false);
+    }
+  });
+
+  // A click on a suggestion chooses it; pressing the mouse keeps the focus in the field.
+  document.addEventListener("mousedown", (event) => {
+    const option = event.target instanceof Element && event.target.closest("[data-combobox-list] [role=option]");
+    if (option) event.preventDefault();
+  });
+  document.addEventListener("click", (event) => {
+    const option = event.target instanceof Element && event.target.closest("[data-combobox-list] [role=option]");
+    if (!option || option.getAttribute("aria-disabled") === "true") return;
+    const list = option.closest("[data-combobox-list]");
+    const input = document.querySelector(`[aria-controls="${list.id}"]`);
+    if (input) choose(input, option);
+  });
+
+  document.addEventListener("focusout", (event) => {
+    if (isCombobox(event.target)) setOpen(event.target, false);
+  });
+})();
