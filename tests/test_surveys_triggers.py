@@ -276,3 +276,18 @@ def test_supervisor_rates_the_placements_own_skills_spelled_as_esco():
     services.response_submit(actor=supervisor, invitation=invitation, data=answers)
     stored = SurveyResponse.objects.get().answers.get(question__key="skills").value
     assert stored == {"use SQL": 4, "work in teams": 5}
+
+
+def test_placement_end_keys_are_built_and_read_by_one_owner():
+    import uuid
+
+    from tandem.surveys.selectors import placement_end_application, placement_end_key
+
+    app_id, supervisor_id = uuid.uuid4(), uuid.uuid4()
+    assert placement_end_application(placement_end_key(app_id)) == str(app_id)
+    assert placement_end_application(placement_end_key(app_id, supervisor_id=supervisor_id)) == str(
+        app_id
+    )
+    assert placement_end_application(f"placement-mid:{app_id}") is None
+    assert placement_end_application("first-destination:x") is None
+    assert placement_end_application("") is None

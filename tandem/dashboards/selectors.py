@@ -27,7 +27,7 @@ from tandem.organizations.permissions import (
     student_institution_ids,
 )
 from tandem.partnerships.selectors import kpis_at_risk_for, partnerships_for
-from tandem.surveys.selectors import pending_invitations_for
+from tandem.surveys.selectors import pending_invitations_for, placement_end_application
 
 LIMIT = 8
 #: A placement ending within this many days is flagged on the supervisor's list.
@@ -54,10 +54,9 @@ def _intern_rows(viewer: Any, today: date) -> tuple[list[InternRow], list[Any]]:
     invitations = list(pending_invitations_for(viewer))
     by_application: dict[str, Any] = {}
     for invitation in invitations:
-        # Placement surveys name the placement in their trigger key (surveys.triggers).
-        parts = invitation.trigger_key.split(":")
-        if len(parts) >= 2 and parts[0] == "placement-end":
-            by_application.setdefault(parts[1], invitation)
+        placement = placement_end_application(invitation.trigger_key)
+        if placement is not None:
+            by_application.setdefault(placement, invitation)
     rows: list[InternRow] = []
     attached: set[int] = set()
     for app in supervised_placements(viewer, today).select_related("opportunity__host")[:50]:

@@ -34,6 +34,7 @@ from tandem.organizations.models import Membership, Organization, Role
 from tandem.surveys import services as surveys
 from tandem.surveys import triggers
 from tandem.surveys.models import QuestionType
+from tandem.surveys.selectors import placement_end_key
 
 # --- Mentor programs ---------------------------------------------------------------------
 HEALTH_SKILLS = [
@@ -280,7 +281,7 @@ def build_survey_responses(seed: int) -> None:
                 actor=coordinator,
                 survey=student_survey,
                 user=app.student,
-                trigger_key=f"placement-end:{app.public_id}:student",
+                trigger_key=placement_end_key(app.public_id),
                 subject_label=f"{opp.title} — {opp.host.name}",
             )
             if rng.random() < ANSWER_SHARE:
@@ -299,7 +300,9 @@ def build_survey_responses(seed: int) -> None:
                 actor=coordinator,
                 survey=supervisor_survey,
                 user=supervisor.user,
-                trigger_key=f"placement-end:{app.public_id}:supervisor:{supervisor.user.public_id}",
+                trigger_key=placement_end_key(
+                    app.public_id, supervisor_id=supervisor.user.public_id
+                ),
                 subject_label=f"{app.student.full_name} — {opp.title}",
                 skills=triggers.placement_skills(opp.skills_wanted),
             )

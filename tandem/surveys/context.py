@@ -14,7 +14,22 @@ import uuid
 
 from tandem.applications.models import Application
 
-_PLACEMENT_KEY = re.compile(r"^placement-(?:end|mid):(?P<id>[0-9a-fA-F-]{36})(?::|$)")
+_PLACEMENT_KEY = re.compile(r"^placement-(?P<kind>end|mid):(?P<id>[0-9a-fA-F-]{36})(?::|$)")
+
+
+def placement_end_key(application_id: object, *, supervisor_id: object = None) -> str:
+    """The trigger key of an end-of-placement survey invitation: the student's, or (with
+    ``supervisor_id``) one of the host's supervisors'."""
+    if supervisor_id is None:
+        return f"placement-end:{application_id}:student"
+    return f"placement-end:{application_id}:supervisor:{supervisor_id}"
+
+
+def placement_end_application(trigger_key: str) -> str | None:
+    """The placement (application public id, as text) an end-of-placement key names, or
+    None for any other key."""
+    match = _PLACEMENT_KEY.match(trigger_key or "")
+    return match["id"] if match is not None and match["kind"] == "end" else None
 
 
 def placement_context(trigger_key: str) -> tuple[int | None, int | None]:

@@ -20,6 +20,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import suppression
+
+# The placement trigger keys' format is owned by .context; other apps read it from here.
+from .context import placement_end_application as placement_end_application
+from .context import placement_end_key as placement_end_key
 from .library import FIRST_DESTINATION_GROUPS
 from .models import (
     SCALE_BOUNDS,

@@ -20,6 +20,7 @@ from tandem.organizations.models import Membership, Organization, Role
 from tandem.partnerships.models import Partnership, PartnershipContact
 
 from . import services
+from .context import placement_end_key
 from .models import Survey, SurveyInvitation
 
 logger = logging.getLogger(__name__)
@@ -114,7 +115,7 @@ def placement_triggers(today: date, report: TriggerReport) -> None:
                 report,
                 "placement_end_student",
                 student_survey,
-                f"placement-end:{app.public_id}:student",
+                placement_end_key(app.public_id),
                 user=app.student,
                 label=label,
             )
@@ -124,7 +125,7 @@ def placement_triggers(today: date, report: TriggerReport) -> None:
                     report,
                     "placement_end_supervisor",
                     supervisor_survey,
-                    f"placement-end:{app.public_id}:supervisor:{m.user.public_id}",
+                    placement_end_key(app.public_id, supervisor_id=m.user.public_id),
                     user=m.user,
                     label=f"{app.student.full_name} — {opp.title}",
                     skills=placement_skills(opp.skills_wanted),
