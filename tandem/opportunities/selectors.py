@@ -90,12 +90,6 @@ def student_visible_opportunities(viewer: Any) -> QuerySet[Opportunity]:
     return Opportunity.objects.filter(condition)
 
 
-def student_visible_ids(viewer: Any) -> set[int]:
-    """Ids of :func:`student_visible_opportunities`. Loads every id: prefer the queryset
-    (or ``.values("pk")`` as a subquery) on request paths."""
-    return set(student_visible_opportunities(viewer).values_list("pk", flat=True))
-
-
 def opportunities_visible_to(viewer: Any) -> QuerySet[Opportunity]:
     """Every posting ``viewer`` may see. Fails closed: anonymous or unaffiliated → none.
 
