@@ -60,25 +60,28 @@ class DateTimeInput(forms.DateTimeInput):
         super().__init__(attrs=attrs, format=ISO_DATETIME_LOCAL)
 
 
-class DateField(forms.DateField):
-    """A date within the range Tandem accepts (:mod:`tandem.core.dates`): 9999-12-31 was a
-    500 where a day is added to an end date."""
+class _InRange:
+    """Refuses a value outside the range Tandem accepts (:mod:`tandem.core.dates`)."""
 
     def to_python(self, value: Any) -> Any:
-        result = super().to_python(value)
+        result = super().to_python(value)  # type: ignore[misc]
         if result is not None and not in_range(result):
             raise forms.ValidationError(out_of_range_message(), code="out_of_range")
         return result
 
 
-class DateTimeField(forms.DateTimeField):
-    """A date and time within the range Tandem accepts, also once converted to UTC."""
+class DateField(_InRange, forms.DateField):
+    """A date within the range Tandem accepts: 9999-12-31 was a 500 where a day is added to
+    an end date. Shown as a browser date input prefilled in ISO form."""
 
-    def to_python(self, value: Any) -> Any:
-        result = super().to_python(value)
-        if result is not None and not in_range(result):
-            raise forms.ValidationError(out_of_range_message(), code="out_of_range")
-        return result
+    widget = DateInput
+
+
+class DateTimeField(_InRange, forms.DateTimeField):
+    """A date and time within the range Tandem accepts, also once converted to UTC. Shown as
+    a browser datetime-local input prefilled in ISO form."""
+
+    widget = DateTimeInput
 
 
 class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
