@@ -25,6 +25,7 @@ from django.core import mail
 
 from tandem.accounts.services import api_token_create
 from tests.factories import UserFactory
+from tests.test_settings_production import run as run_settings
 
 REPO = Path(__file__).resolve().parent.parent
 PASSWORD = "Sup3r-secret-Pa55phrase"
@@ -99,28 +100,11 @@ def test_credentials_sent_to_the_site_never_reach_a_log_record(
 
 
 def _settings_in_fresh_process(env_overrides: dict[str, str], tmp_path: Path):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TANDEM_")}
-    env.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "tandem.config.settings",
-            "PYTHONPATH": str(REPO),
-            "TANDEM_DATA_DIR": str(tmp_path),
-            **env_overrides,
-        }
-    )
     code = (
         "import django; django.setup(); from django.conf import settings; "
         "print(settings.EMAIL_BACKEND, settings.EMAIL_FILE_PATH)"
     )
-    return subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    return run_settings(env_overrides, tmp_path, code=code)
 
 
 def test_production_refuses_the_console_email_backend(tmp_path):

@@ -20,7 +20,10 @@ CHECK = (
 )
 
 
-def run(env_overrides: dict[str, str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
+def run(
+    env_overrides: dict[str, str], tmp_path: Path, *, code: str = CHECK
+) -> subprocess.CompletedProcess[str]:
+    """Import the settings in a fresh process with only these TANDEM_ variables; run ``code``."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("TANDEM_")}
     env.update(
         {
@@ -31,7 +34,7 @@ def run(env_overrides: dict[str, str], tmp_path: Path) -> subprocess.CompletedPr
     )
     env.update(env_overrides)
     return subprocess.run(
-        [sys.executable, "-c", CHECK],
+        [sys.executable, "-c", code],
         cwd=REPO,
         env=env,
         capture_output=True,
