@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
+from tandem.accounts.services import user_create
 from tandem.audit.services import audit_record
 from tandem.core.errors import ConflictError, DomainError, PermissionDeniedError
 
@@ -196,6 +197,17 @@ def invitation_accept(*, actor: Any, invitation: Invitation) -> Membership:
     )
     invitation.accepted_at, invitation.membership = locked.accepted_at, membership
     return membership
+
+
+@transaction.atomic
+def invitation_accept_with_signup(
+    *, invitation: Invitation, full_name: str, password: str
+) -> tuple[Any, Membership]:
+    """Someone without an account opens the e-mailed link (which proves they read the
+    invited mailbox): create their account with the invited address and accept, together —
+    a refused acceptance creates no account."""
+    account = user_create(email=invitation.email, full_name=full_name, password=password)
+    return account, invitation_accept(actor=account, invitation=invitation)
 
 
 @transaction.atomic

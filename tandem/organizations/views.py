@@ -9,7 +9,6 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
-from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -18,7 +17,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tandem.accounts.models import User, signed_in_user
-from tandem.accounts.services import user_create
 from tandem.core.csv_import import line_message
 from tandem.core.errors import DomainError
 from tandem.core.forms import add_domain_error
@@ -237,13 +235,11 @@ def invitation_link(request: HttpRequest, token: str) -> HttpResponse:
     form = InvitationSignupForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            with transaction.atomic():
-                account = user_create(
-                    email=invitation.email,
-                    full_name=form.cleaned_data["full_name"],
-                    password=form.cleaned_data["password1"],
-                )
-                invitations.invitation_accept(actor=account, invitation=invitation)
+            account, _membership = invitations.invitation_accept_with_signup(
+                invitation=invitation,
+                full_name=form.cleaned_data["full_name"],
+                password=form.cleaned_data["password1"],
+            )
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
