@@ -7,8 +7,10 @@ STAMP := $(VENV)/.installed
 # Data folder outside the source tree (SQLite database, uploads, caches).
 export TANDEM_DATA_DIR ?= $(HOME)/.local/share/tandem
 PYTEST_ARGS ?=
+# Test processes (pytest-xdist): "auto" is one per core; TEST_WORKERS=0 runs in this process.
+TEST_WORKERS ?= auto
 
-.PHONY: demo test lint fmt bench schema venv serve worker migrations-check clean-data
+.PHONY: demo test test-fast lint fmt bench schema venv serve worker migrations-check clean-data
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -33,8 +35,13 @@ serve: $(STAMP)
 worker: $(STAMP)
 	$(VENV)/bin/tandem worker
 
+# The whole suite, one database per worker (see docs/development/testing.md).
 test: $(STAMP)
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+
+# The developer subset: no browser, no nginx, no server or worker subprocesses, no ML model.
+test-fast: $(STAMP)
+	$(VENV)/bin/pytest -n $(TEST_WORKERS) -m "not slow" $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -3,10 +3,19 @@ TANDEM_DATABASE_URL), real files, and a real browser for the browser tests."""
 
 from __future__ import annotations
 
+import asyncio
+import itertools
 import os
+import socket
+import sys
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import pytest
 from django.conf import settings
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
 
 
 @pytest.fixture(autouse=True)
@@ -25,6 +34,21 @@ def _media_root(tmp_path, settings):
     yield
 
 
+# Tests that drive a browser or need a live server are slow by nature: `make test-fast`
+# (-m "not slow") leaves them out without each file having to say so. The other slow tests
+# (servers, workers, nginx, tandem commands in subprocesses, the ML model, the demo world)
+# carry @pytest.mark.slow themselves.
+SLOW_FIXTURES = {"live_server", "browser", "page", "shared_browser"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if SLOW_FIXTURES.intersection(getattr(item, "fixturenames", ())) or item.get_closest_marker(
+            "browser"
+        ):
+            item.add_marker(pytest.mark.slow)
+
+
 def is_postgres() -> bool:
     return settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
 
@@ -35,45 +59,137 @@ requires_postgres = pytest.mark.skipif(
 )
 
 
+# --- Ports for servers a test starts (waitress, nginx) ---
+# Each xdist worker takes ports from a block of its own, below the kernel's ephemeral range
+# (32768–60999 here): a port from ``bind(("127.0.0.1", 0))`` could be handed to any outgoing
+# connection (a database or HTTP client of a parallel worker) between the check and the
+# server's own bind, and parallel workers would draw from the same pool.
+PORT_BASE = 20_000
+PORTS_PER_WORKER = 400
+_port_draws = itertools.count()
+
+
+def _worker_number() -> int:
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")  # "gw0", "gw1"… under xdist
+    return int(worker[2:]) + 1 if worker.startswith("gw") else 0
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1, free when asked, from this worker's block (other test runs on
+    the machine start at another offset: the process id)."""
+    block = PORT_BASE + (_worker_number() % 30) * PORTS_PER_WORKER
+    start = os.getpid() % PORTS_PER_WORKER
+    for _ in range(PORTS_PER_WORKER):
+        port = block + (start + next(_port_draws)) % PORTS_PER_WORKER
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        return port
+    raise RuntimeError(f"no free port in {block}–{block + PORTS_PER_WORKER - 1}")
+
+
+# --- Browser ---
 CHROMIUM = os.environ.get("TANDEM_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+class SharedBrowser:
+    """One Playwright driver and one headless Chromium for the whole test process (one per
+    xdist worker), started by the first browser test.
+
+    Playwright's sync API runs its event loop in this thread, in a greenlet of its own, and
+    marks the loop as running in the thread whenever a call returns to the caller; Django then
+    refuses every database query (SynchronousOnlyOperation). Yet between two Playwright calls
+    the loop does not run at all: the greenlet that runs it waits until the next call. So
+    between browser tests the loop is *parked*: the thread's running-loop mark (and the async
+    generator hooks the loop installed) go back to what they were before Playwright started,
+    and the database set-up and tear-down of every other test see a thread with no event loop.
+    A browser test *resumes* it before its first Playwright call and parks it after its last.
+    Inside a browser test, the test's own ORM calls still need DJANGO_ALLOW_ASYNC_UNSAFE
+    (``allow_orm_beside_playwright``), scoped to that test as before.
+    """
+
+    def __init__(self) -> None:
+        from playwright.sync_api import sync_playwright
+
+        self._outside_hooks = sys.get_asyncgen_hooks()
+        self._manager = sync_playwright()
+        self._playwright = self._manager.start()
+        # Playwright has just marked its loop running in this thread: that is the loop.
+        self._loop = asyncio.get_running_loop()
+        self._inside_hooks = sys.get_asyncgen_hooks()
+        self.browser = self._launch()
+        self.park()
+
+    def _launch(self) -> Browser:
+        return self._playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+
+    def resume(self) -> Browser:
+        asyncio._set_running_loop(self._loop)
+        sys.set_asyncgen_hooks(*self._inside_hooks)
+        if not self.browser.is_connected():  # a crashed Chromium takes no test with it
+            self.browser = self._launch()
+        return self.browser
+
+    def park(self) -> None:
+        if asyncio._get_running_loop() is self._loop:
+            asyncio._set_running_loop(None)
+            sys.set_asyncgen_hooks(*self._outside_hooks)
+
+    def close(self) -> None:
+        self.resume()
+        try:
+            self.browser.close()
+        finally:
+            self._manager.__exit__(None, None, None)  # ends the loop: nothing left to park
+            sys.set_asyncgen_hooks(*self._outside_hooks)
+
+
+@pytest.fixture(scope="session")
+def shared_browser() -> Iterator[SharedBrowser]:
+    shared = SharedBrowser()
+    yield shared
+    shared.close()
 
 
 @pytest.fixture
-def browser():
-    """Debian's chromium, headless, driven by Playwright (no browser download).
-
-    Function-scoped: Playwright's sync API keeps an event loop running in this thread while
-    it is open, and the database set-up and tear-down of each test must happen outside it.
-    """
+def browser(request: pytest.FixtureRequest) -> Iterator[Browser]:
+    """Debian's chromium, headless, driven by Playwright (no browser download): the process's
+    shared Chromium (``SharedBrowser``), resumed for this test. Each test opens its own
+    contexts (``page`` does), and whatever it leaves open is closed after it, so no cookies,
+    storage or pages pass from one test to the next."""
     if not os.path.exists(CHROMIUM):
         if os.environ.get("CI"):
             pytest.fail(f"browser: chromium not found at {CHROMIUM}; CI must install it")
         pytest.skip(f"browser: chromium not found at {CHROMIUM} (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        instance = pw.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
+    shared: SharedBrowser = request.getfixturevalue("shared_browser")
+    instance = shared.resume()
+    try:
         yield instance
-        instance.close()
+        for context in list(instance.contexts):
+            context.close()
+    finally:
+        shared.park()
 
 
 @pytest.fixture
 def allow_orm_beside_playwright(monkeypatch):
-    """Playwright's sync API runs an event loop in the test's thread; the ORM calls the test
-    makes itself are still synchronous. Scoped to browser tests only, so the variable never
-    leaks into other tests (or into subprocesses they start)."""
+    """Playwright's sync API marks its event loop running in the test's thread while a
+    browser test has it resumed; the ORM calls the test makes itself are still synchronous.
+    Scoped to browser tests only, so the variable never leaks into other tests (or into
+    subprocesses they start)."""
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 

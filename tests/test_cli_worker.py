@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from tandem.cli import worker_command
+from tests.conftest import free_port
 
 
 def test_the_database_worker_never_reloads_on_code_changes():
@@ -33,6 +34,7 @@ def test_the_database_worker_never_reloads_on_code_changes():
     assert worker_command("rq", ["extraction"]) == ["rqworker", *job_class, "extraction"]
 
 
+@pytest.mark.slow
 def test_db_worker_accepts_the_options_the_cli_gives_it():
     done = subprocess.run(
         [sys.executable, "-m", "tandem.cli", "manage", *worker_command("database"), "--help"],
@@ -56,12 +58,6 @@ def _database_url() -> str:
     return f"postgres://{settings['USER']}@{host}:{port}/{settings['NAME']}"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def _alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -70,13 +66,14 @@ def _alive(pid: int) -> bool:
     return True
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads /proc (Linux)")
 @pytest.mark.django_db(transaction=True)
 def test_serve_stopped_with_sigterm_stops_its_worker(tmp_path):
     """kill, systemd and docker stop send SIGTERM: the workers `tandem serve` started used to
     keep running alone (and running its job) after the server was gone. It starts one
     worker per queue, so that e-mail never waits behind a batch extraction."""
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "TANDEM_DATABASE_URL": _database_url(),  # the test database, already migrated

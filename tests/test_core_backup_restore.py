@@ -16,7 +16,9 @@ import pytest
 
 from tests.conftest import is_postgres
 
-DRILL_DB = "tandem_restore_drill"
+# slow: runs `tandem manage` backup, restore and migrate in subprocesses.
+pytestmark = pytest.mark.slow
+
 PG_BASE = "postgres://postgres@127.0.0.1:5432"
 
 CREATE = """
@@ -34,6 +36,14 @@ Organization.objects.filter(name="Drill College").delete()
 """
 
 
+def _drill_db() -> str:
+    """The drill's own database, named after the configured one and the xdist worker: each
+    worker (and each checkout with its own database) drills in a database of its own."""
+    configured = os.environ["TANDEM_DATABASE_URL"].rsplit("/", 1)[-1].split("?")[0]
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    return f"{configured}_restore_drill_{worker}"[:63]
+
+
 def _psql(sql: str) -> None:
     subprocess.run(
         ["psql", f"{PG_BASE}/postgres", "-v", "ON_ERROR_STOP=1", "-qc", sql],
@@ -48,10 +58,11 @@ def tandem_env(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
     env["TANDEM_DATA_DIR"] = str(tmp_path / "data")
     env.pop("TANDEM_DATABASE_URL", None)
-    if is_postgres():
-        _psql(f"DROP DATABASE IF EXISTS {DRILL_DB} WITH (FORCE)")
-        _psql(f"CREATE DATABASE {DRILL_DB}")
-        env["TANDEM_DATABASE_URL"] = f"{PG_BASE}/{DRILL_DB}"
+    drill_db = _drill_db() if is_postgres() else ""
+    if drill_db:
+        _psql(f'DROP DATABASE IF EXISTS "{drill_db}" WITH (FORCE)')
+        _psql(f'CREATE DATABASE "{drill_db}"')
+        env["TANDEM_DATABASE_URL"] = f"{PG_BASE}/{drill_db}"
 
     def tandem(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
         done = subprocess.run(
@@ -66,8 +77,8 @@ def tandem_env(tmp_path):
         return done
 
     yield tandem, Path(env["TANDEM_DATA_DIR"])
-    if is_postgres():
-        _psql(f"DROP DATABASE IF EXISTS {DRILL_DB} WITH (FORCE)")
+    if drill_db:
+        _psql(f'DROP DATABASE IF EXISTS "{drill_db}" WITH (FORCE)')
 
 
 @pytest.fixture

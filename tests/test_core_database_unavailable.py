@@ -25,7 +25,7 @@ from django.test import Client
 
 from tandem.accounts.services import api_token_create
 from tandem.core.middleware import is_database_unavailable
-from tests.conftest import requires_postgres
+from tests.conftest import free_port, requires_postgres
 from tests.factories import UserFactory
 
 REPO = Path(__file__).resolve().parent.parent
@@ -72,16 +72,10 @@ def test_query_bugs_are_not_mistaken_for_an_outage(exc):
 # --- A real server process that cannot reach its database ---
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @contextmanager
 def serve(env_overrides: dict[str, str], tmp_path: Path, threads: int = 1) -> Iterator[str]:
     """Run Tandem under waitress in a child process; yield its base URL."""
-    port = _free_port()
+    port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("TANDEM_")}
     env.update(
         {
@@ -147,8 +141,9 @@ def _assert_503(status: int, headers: dict[str, str], body: str, *, api: bool) -
     assert "Traceback" not in body
 
 
+@pytest.mark.slow
 def test_server_with_unreachable_postgresql_answers_503(tmp_path):
-    dead = f"postgres://tandem@127.0.0.1:{_free_port()}/tandem"
+    dead = f"postgres://tandem@127.0.0.1:{free_port()}/tandem"
     with serve({"TANDEM_DATABASE_URL": dead}, tmp_path) as base:
         _assert_503(*fetch(base + ME, {"Authorization": "Bearer tdm_" + "x" * 43}), api=True)
         _assert_503(*fetch(base + "/accounts/", {"Cookie": "sessionid=" + "a" * 32}), api=False)
@@ -157,6 +152,7 @@ def test_server_with_unreachable_postgresql_answers_503(tmp_path):
         assert status == 200
 
 
+@pytest.mark.slow
 def test_server_with_unopenable_sqlite_file_answers_503(tmp_path):
     missing = tmp_path / "no-such-folder" / "tandem.sqlite3"
     with serve({"TANDEM_DATABASE_URL": f"sqlite:///{missing}"}, tmp_path) as base:
@@ -306,6 +302,7 @@ def test_postgres_backend_killed_gives_503_then_recovers(client):
     assert client.get("/accounts/").status_code == 200
 
 
+@pytest.mark.slow
 @requires_postgres
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)

@@ -31,6 +31,7 @@ def _assert_designed(response, status: int, heading: str) -> str:
     return html
 
 
+@pytest.mark.slow
 def test_debug_is_off_by_default_and_the_demo_hosts_are_allowed(tmp_path):
     """Settings read in a fresh process with no TANDEM_DEBUG (pytest-django forces DEBUG off
     in this one, which would hide the default)."""

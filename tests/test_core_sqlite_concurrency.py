@@ -141,6 +141,7 @@ def test_control_immediate_with_busy_timeout_succeeds_on_plain_sqlite3(tmp_path)
     assert seen == list(range(WRITERS))
 
 
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_api_writes_through_a_real_server_all_succeed(tmp_path):
     """End to end: a waitress server with 8 threads on the configured SQLite database takes

@@ -21,6 +21,9 @@ from tests.factories import (
     published_opportunity,
 )
 
+# slow: starts a `tandem worker` process.
+pytestmark = pytest.mark.slow
+
 
 def _database_url() -> str:
     settings = connection.settings_dict

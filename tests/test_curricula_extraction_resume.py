@@ -41,7 +41,8 @@ from tests.factories import (
     small_taxonomy,
 )
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# slow: starts and kills `tandem worker` processes.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
 ITEMS = 54
 QUEUES = ["default", "extraction"]
@@ -65,7 +66,9 @@ def _database_url() -> str:
     return f"postgres://{db['USER']}@{host}:{port}/{db['NAME']}"
 
 
-@pytest.fixture(params=["database", "rq"])
+# The RQ runs share one Redis database (its queue keys are global), so under xdist they all
+# run on one worker (``--dist loadgroup``); the database-queue runs spread out.
+@pytest.fixture(params=["database", pytest.param("rq", marks=pytest.mark.xdist_group("redis"))])
 def backend(request, settings):
     """The test process enqueues through the same backend the worker processes serve."""
     settings.EXTRACTION_JOB_LEASE_SECONDS = 2

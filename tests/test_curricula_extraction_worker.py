@@ -27,6 +27,9 @@ from tests.factories import (
     small_taxonomy,
 )
 
+# slow: starts `tandem worker` processes.
+pytestmark = pytest.mark.slow
+
 WORKER = (sys.executable, "-m", "tandem.cli", "manage", "db_worker", "--queue-name", "*")
 PARAPHRASE = "Students bargain over the terms of supplier agreements."
 

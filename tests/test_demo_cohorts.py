@@ -11,6 +11,9 @@ from tandem.organizations.models import Membership
 from tandem.surveys import triggers
 from tandem.surveys.models import SurveyInvitation
 
+# slow: builds the whole demo world.
+pytestmark = pytest.mark.slow
+
 
 @pytest.mark.django_db
 def test_demo_cohort_completed_six_to_seven_months_ago_gets_the_first_destination_survey():

@@ -13,6 +13,9 @@ from tandem.opportunities.models import Opportunity
 from tandem.organizations.models import Membership, Organization
 from tandem.partnerships.models import Partnership, PartnershipType
 
+# slow: each test builds the whole demo world.
+pytestmark = pytest.mark.slow
+
 
 def _fingerprint() -> list[tuple[str, str, str, str]]:
     return list(

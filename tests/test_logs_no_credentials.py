@@ -24,6 +24,7 @@ import requests
 from django.core import mail
 
 from tandem.accounts.services import api_token_create
+from tests.conftest import free_port
 from tests.factories import UserFactory
 from tests.test_settings_production import run as run_settings
 
@@ -107,6 +108,7 @@ def _settings_in_fresh_process(env_overrides: dict[str, str], tmp_path: Path):
     return run_settings(env_overrides, tmp_path, code=code)
 
 
+@pytest.mark.slow
 def test_production_refuses_the_console_email_backend(tmp_path):
     result = _settings_in_fresh_process(
         {
@@ -121,6 +123,7 @@ def test_production_refuses_the_console_email_backend(tmp_path):
     assert "refuses TANDEM_EMAIL_BACKEND=console" in result.stderr
 
 
+@pytest.mark.slow
 def test_demo_mail_goes_to_files_in_the_data_folder_not_the_log(tmp_path):
     result = _settings_in_fresh_process({}, tmp_path)
     assert result.returncode == 0, result.stderr
@@ -128,12 +131,6 @@ def test_demo_mail_goes_to_files_in_the_data_folder_not_the_log(tmp_path):
         "django.core.mail.backends.filebased.EmailBackend",
         str(tmp_path / "mail"),
     ]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _database_url() -> str:
@@ -147,6 +144,7 @@ def _database_url() -> str:
     return f"postgres://{settings['USER']}@{host}:{port}/{settings['NAME']}"
 
 
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_a_real_server_in_debug_mode_logs_no_credential_and_mails_to_files(tmp_path, settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
@@ -155,7 +153,7 @@ def test_a_real_server_in_debug_mode_logs_no_credential_and_mails_to_files(tmp_p
     user.save()
     _token, raw = api_token_create(actor=user, name="ci")
 
-    port = _free_port()
+    port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("TANDEM_")}
     env.update(
         {

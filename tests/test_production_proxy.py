@@ -25,6 +25,7 @@ from django.contrib.auth.hashers import make_password
 from requests.adapters import HTTPAdapter
 
 from tandem.cli import waitress_proxy_options
+from tests.conftest import free_port
 from tests.factories import UserFactory
 
 REPO = Path(__file__).resolve().parent.parent
@@ -60,12 +61,6 @@ def _nginx() -> str:
             pytest.fail(f"nginx: not found at {NGINX}; CI must install it (nginx-light)")
         pytest.skip(f"nginx: not found at {NGINX} (apt-get install nginx-light)")
     return NGINX
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _wait_for_port(port: int, process: subprocess.Popen[bytes], log: Path) -> None:
@@ -163,7 +158,7 @@ def behind_nginx(tmp_path, live_db_url):
         capture_output=True,
         timeout=60,
     )  # fmt: skip
-    app_port, http_port, https_port = _free_port(), _free_port(), _free_port()
+    app_port, http_port, https_port = free_port(), free_port(), free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("TANDEM_")}
     env.update(
         {
@@ -255,6 +250,7 @@ def sign_in(client: requests.Session, base: str, password: str, **headers: str):
     )
 
 
+@pytest.mark.slow
 def test_https_through_nginx_serves_pages_with_hsts_and_no_redirect_loop(behind_nginx):
     client = client_from("127.0.0.2", behind_nginx["ca"])
     page = client.get(f"{behind_nginx['https']}/accounts/login/", allow_redirects=False)
@@ -269,6 +265,7 @@ def test_https_through_nginx_serves_pages_with_hsts_and_no_redirect_loop(behind_
     assert plain.headers["Location"].startswith("https://localhost")
 
 
+@pytest.mark.slow
 def test_the_app_port_honours_proxy_headers_from_the_proxy_address_only(behind_nginx):
     login = f"{behind_nginx['app']}/accounts/login/"
     headers = {"Host": "localhost", "X-Forwarded-Proto": "https"}
@@ -283,6 +280,7 @@ def test_the_app_port_honours_proxy_headers_from_the_proxy_address_only(behind_n
     assert "Strict-Transport-Security" not in other.headers
 
 
+@pytest.mark.slow
 def test_lockouts_count_by_the_address_nginx_saw_and_ignore_forged_forwarded_for(behind_nginx, ada):
     base = behind_nginx["https"]
     mallory = client_from("127.0.0.2", behind_nginx["ca"])

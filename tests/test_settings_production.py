@@ -11,6 +11,9 @@ from pathlib import Path
 
 import pytest
 
+# slow: each test starts Tandem's settings in a fresh process.
+pytestmark = pytest.mark.slow
+
 REPO = Path(__file__).resolve().parent.parent
 GOOD_KEY = "p8Zr4q1vN0sXy7LmK2cWd9HbT6fJ3aEuQ5gRiO"  # 38 random characters
 CHECK = (

@@ -111,6 +111,7 @@ def test_unknown_mode_is_a_usage_error(tmp_path):
     assert exc.value.code == 2
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not ml_available(), reason="needs the ML extra")
 def test_default_mode_is_combined_with_the_ml_extra(tmp_path, monkeypatch, capsys):
     tiny = Taxonomy(
@@ -278,6 +279,7 @@ def test_help_shows_the_json_lines_formats_with_an_example(capsys):
     assert sql.uri in out
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not ml_available(), reason="needs the ML extra")
 def test_embedding_the_taxonomy_says_so_and_shows_progress_once(tmp_path, monkeypatch, capsys):
     tiny = Taxonomy(

@@ -11,7 +11,11 @@ from tandem.skills.engine.esco import load_taxonomy
 from tandem.skills.engine.extractor import Extractor
 from tandem.skills.engine.semantic import CONCEPT_WEIGHTS, SemanticIndex, embed, ml_available
 
-pytestmark = pytest.mark.skipif(not ml_available(), reason="needs the ML extra (.[ml])")
+# slow: loads the sentence-embedding model and embeds 200 concepts.
+pytestmark = [
+    pytest.mark.skipif(not ml_available(), reason="needs the ML extra (.[ml])"),
+    pytest.mark.slow,
+]
 
 WANTED = ("cope with pressure", "manage budgets", "Java (computer programming)")
 
