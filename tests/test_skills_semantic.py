@@ -15,6 +15,9 @@ from tandem.skills.engine.semantic import CONCEPT_WEIGHTS, SemanticIndex, embed,
 pytestmark = [
     pytest.mark.skipif(not ml_available(), reason="needs the ML extra (.[ml])"),
     pytest.mark.slow,
+    # One xdist worker takes the whole module: its tests share one extractor (module scope),
+    # whose label embeddings would otherwise be computed once per worker.
+    pytest.mark.xdist_group("skills_semantic"),
 ]
 
 WANTED = ("cope with pressure", "manage budgets", "Java (computer programming)")
