@@ -23,6 +23,7 @@ from tandem.accounts.services import api_token_authenticate
 from tandem.core.errors import DomainError
 from tandem.core.input_guard import problem, unreadable_body_response
 from tandem.core.middleware import database_unavailable_response, is_database_unavailable
+from tandem.core.view_errors import describe_domain_error
 
 
 class TokenAuth(HttpBearer):
@@ -161,8 +162,8 @@ def on_validation_error(request: HttpRequest, exc: NinjaValidationError) -> Http
 
 @api.exception_handler(DomainError)
 def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
-    titles = {400: "Invalid request", 403: "Forbidden", 409: "Conflict"}
-    return problem(exc.status, titles.get(exc.status, "Error"), exc.message, exc.fields or None)
+    answer = describe_domain_error(exc)
+    return problem(answer.status, answer.title, answer.message, dict(answer.fields) or None)
 
 
 @api.exception_handler(Http404)
