@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, cast
 
 from django import forms
 from django.core.exceptions import PermissionDenied
@@ -116,7 +116,7 @@ def attempt(call: Callable[[], T]) -> Outcome[T]:
         return Outcome(error=exc)
 
 
-def submit(form: forms.Form, call: Callable[[dict[str, Any]], T]) -> Outcome[T]:
+def submit(form: forms.BaseForm, call: Callable[[dict[str, Any]], T]) -> Outcome[T]:
     """Validate a bound ``form`` and, if valid, call ``call(form.cleaned_data)``.
 
     A domain error's field messages go onto the form (its message as a form-wide error when
@@ -127,13 +127,13 @@ def submit(form: forms.Form, call: Callable[[dict[str, Any]], T]) -> Outcome[T]:
         return Outcome(invalid=True)
     outcome = attempt(lambda: call(form.cleaned_data))
     if outcome.error is not None:
-        add_domain_error(form, outcome.error)
+        add_domain_error(cast(forms.Form, form), outcome.error)
     return outcome
 
 
 def form_page(
     request: HttpRequest,
-    form: forms.Form,
+    form: forms.BaseForm,
     call: Callable[[dict[str, Any]], T],
     *,
     template: str,
@@ -170,15 +170,3 @@ __all__ = [
     "submit",
 ]
 
-
-# TEMPORARY during conversion
-from collections.abc import Iterator  # noqa: E402
-from contextlib import contextmanager  # noqa: E402
-
-
-@contextmanager
-def forbidden_as_403() -> Iterator[None]:
-    try:
-        yield
-    except PermissionDeniedError as exc:
-        raise PermissionDenied(exc.message) from exc
