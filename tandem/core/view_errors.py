@@ -169,4 +169,3 @@ __all__ = [
     "form_page",
     "submit",
 ]
-
