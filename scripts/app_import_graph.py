@@ -11,9 +11,13 @@ contract does. The exit status is 1 when the graph has a cycle, so the lead can 
 merging and shrink the ``ignore_imports`` of the layers contract in ``pyproject.toml`` to none.
 
 The public surface of an app (docs/decisions/0007-app-layers-and-public-modules.md) is
-``services``, ``selectors``, ``permissions``, ``data``, ``models``, ``tasks`` and ``errors``
-(each a module or a package); ``config`` (URL and settings wiring), ``api`` (the router
-assembly), ``cli`` and ``demo`` assemble the apps and may import anything.
+``services``, ``selectors``, ``permissions``, ``data``, ``models``, ``tasks`` (each a module or
+a package) and the personal-data registry ``accounts.personal_data``; every module of
+``core`` is public. ``config`` (URL and settings wiring), ``api`` (the router assembly) and
+``cli`` assemble the apps' private entry points (URLs, routers, commands).
+
+``--contracts`` prints the import-linter ``protected`` contracts that enforce the rule (one
+per app, protecting every module outside its public surface), for ``pyproject.toml``.
 """
 
 from __future__ import annotations
@@ -26,8 +30,10 @@ from pathlib import Path
 import grimp
 
 ROOT = "tandem"
-PUBLIC = {"services", "selectors", "permissions", "data", "models", "tasks", "errors"}
-ASSEMBLERS = {"config", "api", "cli", "demo"}
+PUBLIC = {"services", "selectors", "permissions", "data", "models", "tasks", "personal_data"}
+ASSEMBLERS = {"config", "api", "cli"}
+# Modules that are not Python code other apps could import, or wiring Django loads by name.
+NOT_PROTECTED = {"__init__", "apps", "migrations", "management", "templatetags"}
 # core is the shared kernel: every module of it is public.
 ALL_PUBLIC_APPS = {"core"}
 
@@ -142,12 +148,42 @@ def private_imports(
     return out
 
 
+def contracts(graph: grimp.ImportGraph) -> str:
+    """One ``protected`` contract per app: its private modules, importable by itself only
+    (and by the assemblers' entry points: ``tandem.config.urls``, ``tandem.api.main``,
+    ``tandem.cli``)."""
+    apps = sorted({_app(m) for m in graph.modules if _app(m)} - ASSEMBLERS - ALL_PUBLIC_APPS)
+    out = []
+    for app in apps:
+        kinds = sorted(
+            {_kind(m) for m in graph.modules if _app(m) == app and m.count(".") >= 2}
+            - PUBLIC
+            - NOT_PROTECTED
+        )
+        if not kinds:
+            continue
+        modules = ", ".join(f'"{ROOT}.{app}.{k}"' for k in kinds)
+        out.append(
+            "[[tool.importlinter.contracts]]\n"
+            f'name = "Only {app} imports its private modules"\n'
+            'type = "protected"\n'
+            f"protected_modules = [{modules}]\n"
+            f'allowed_importers = ["{ROOT}.{app}", "{ROOT}.config.urls", "{ROOT}.api.main", '
+            f'"{ROOT}.cli"]\n'
+        )
+    return "\n".join(out)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--edges", action="store_true", help="print the edges only")
     parser.add_argument("--detail", nargs=2, metavar=("IMPORTER", "IMPORTED"))
+    parser.add_argument("--contracts", action="store_true", help="print protected contracts")
     args = parser.parse_args(argv)
-    _, edges = build()
+    graph, edges = build()
+    if args.contracts:
+        print(contracts(graph))
+        return 0
     if args.detail:
         for importer, imported in edges.get(tuple(args.detail), []):  # type: ignore[arg-type]
             print(f"{importer} -> {imported}")

@@ -42,8 +42,6 @@ def account(request: HttpRequest) -> HttpResponse:
         if outcome.value is not None:
             _token, new_token = outcome.value
             form = TokenForm()
-    from tandem.organizations.selectors import invitations_for
-
     tokens = ApiToken.objects.filter(user=signed_in_user(request))
     status = 422 if request.method == "POST" and form.errors else 200
     return render(
@@ -53,7 +51,6 @@ def account(request: HttpRequest) -> HttpResponse:
             "form": form,
             "tokens": tokens,
             "new_token": new_token,
-            "invitations": invitations_for(request.user),
         },
         status=status,
     )
