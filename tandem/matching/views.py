@@ -12,12 +12,15 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from tandem.accounts.models import User, signed_in_user
 from tandem.core.errors import DomainError
 from tandem.core.htmx import is_htmx
 from tandem.core.view_errors import attempt, describe_domain_error, form_page, submit
@@ -46,7 +49,7 @@ from .permissions import (
 )
 
 
-def _coordinator_institutions(user: Any) -> Any:
+def _coordinator_institutions(user: User | AnonymousUser) -> QuerySet[Organization]:
     return Organization.objects.filter(
         pk__in=coordinator_institution_ids(user), kind="institution"
     ).order_by("name")
@@ -301,7 +304,7 @@ def program_create(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _own_profile(user: Any, program: MentorProgram) -> MentorProfile | MenteeProfile | None:
+def _own_profile(user: User, program: MentorProgram) -> MentorProfile | MenteeProfile | None:
     mentee = program.mentees.filter(student=user).first()
     if mentee is not None:
         return mentee
@@ -321,7 +324,7 @@ def _profile_form(profile: MentorProfile | MenteeProfile, data: Any = None) -> P
 
 def _program_context(request: HttpRequest, program: MentorProgram, **extra: Any) -> dict[str, Any]:
     manager = can_manage_program(request.user, program)
-    profile = _own_profile(request.user, program)
+    profile = _own_profile(signed_in_user(request), program)
     ctx: dict[str, Any] = {
         "program": program,
         "is_manager": manager,
@@ -389,7 +392,7 @@ def program_add(request: HttpRequest, public_id: UUID) -> HttpResponse:
 def program_profile(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """A participant saves their own profile."""
     program = selectors.program_get(request.user, public_id)
-    profile = _own_profile(request.user, program)
+    profile = _own_profile(signed_in_user(request), program)
     if profile is None:
         raise PermissionDenied
     form = _profile_form(profile, request.POST)

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from tandem.accounts.models import signed_in_user
 from tandem.core.htmx import is_htmx_partial
 from tandem.core.view_errors import attempt, describe_domain_error, submit
 from tandem.skills.models import SkillConcept
@@ -39,7 +40,7 @@ def _require_student(request: HttpRequest) -> None:
 
 
 def _profile_page(request: HttpRequest, *, status: int = 200, **extra: Any) -> HttpResponse:
-    profile = selectors.profile_for(request.user, request.user)  # type: ignore[arg-type]
+    profile = selectors.profile_for(request.user, signed_in_user(request))
     return render(
         request,
         "profiles/profile.html",
@@ -80,7 +81,7 @@ def cv_upload(request: HttpRequest) -> HttpResponse:
         cv = data.get("cv")
         return services.profile_cv_extract(
             actor=request.user,
-            student=request.user,  # type: ignore[arg-type]
+            student=signed_in_user(request),
             text=data.get("text") or "",
             pdf=cv.read() if cv else None,
         )
@@ -99,7 +100,7 @@ def cv_upload(request: HttpRequest) -> HttpResponse:
 @require_POST
 def cv_clear(request: HttpRequest) -> HttpResponse:
     _require_student(request)
-    services.profile_cv_clear(actor=request.user, student=request.user)  # type: ignore[arg-type]
+    services.profile_cv_clear(actor=request.user, student=signed_in_user(request))
     messages.success(request, _("The skills from your CV are gone."))
     return redirect("profiles:mine")
 
@@ -108,7 +109,7 @@ def cv_clear(request: HttpRequest) -> HttpResponse:
 @require_POST
 def rebuild(request: HttpRequest) -> HttpResponse:
     _require_student(request)
-    result = services.profile_rebuild(actor=request.user, student=request.user)  # type: ignore[arg-type]
+    result = services.profile_rebuild(actor=request.user, student=signed_in_user(request))
     messages.info(
         request,
         _("Profile refreshed: %(a)d added, %(r)d removed.")
@@ -133,7 +134,7 @@ def skill_add(request: HttpRequest) -> HttpResponse:
         outcome = attempt(
             lambda: services.profile_skill_add(
                 actor=request.user,
-                student=request.user,  # type: ignore[arg-type]
+                student=signed_in_user(request),
                 concept=concept,
             )
         )
@@ -158,7 +159,9 @@ def skill_remove(request: HttpRequest, esco_id: Any) -> HttpResponse:
     concept = SkillConcept.objects.filter(esco_id=esco_id).first()
     if concept is None:
         raise Http404
-    services.profile_skill_remove(actor=request.user, student=request.user, concept=concept)  # type: ignore[arg-type]
+    services.profile_skill_remove(
+        actor=request.user, student=signed_in_user(request), concept=concept
+    )
     messages.success(
         request, _("“%(s)s” removed from your profile.") % {"s": concept.preferred_label}
     )
@@ -171,7 +174,7 @@ def recommendations(request: HttpRequest) -> HttpResponse:
     _require_student(request)
     recs = selectors.recommendations_for(request.user)
     page = Paginator(recs, PER_PAGE).get_page(request.GET.get("page"))
-    held = selectors.held_concept_ids(request.user)  # type: ignore[arg-type]
+    held = selectors.held_concept_ids(signed_in_user(request))
     return render(
         request,
         "profiles/recommendations.html",
