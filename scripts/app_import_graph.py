@@ -38,7 +38,15 @@ NOT_PROTECTED = {"__init__", "apps", "migrations", "management", "templatetags"}
 ALL_PUBLIC_APPS = {"core"}
 
 
+# Modules that form their own node, at their own level of the layers contract: the audit
+# record (written by every app) sits below accounts, the audit trail pages above organizations.
+SPLIT = {"tandem.audit.models": "audit.record", "tandem.audit.services": "audit.record"}
+
+
 def _app(module: str) -> str:
+    for prefix, node in SPLIT.items():
+        if module == prefix or module.startswith(prefix + "."):
+            return node
     parts = module.split(".")
     return parts[1] if len(parts) > 1 else ""
 
@@ -152,11 +160,13 @@ def contracts(graph: grimp.ImportGraph) -> str:
     """One ``protected`` contract per app: its private modules, importable by itself only
     (and by the assemblers' entry points: ``tandem.config.urls``, ``tandem.api.main``,
     ``tandem.cli``)."""
-    apps = sorted({_app(m) for m in graph.modules if _app(m)} - ASSEMBLERS - ALL_PUBLIC_APPS)
+    apps = sorted(
+        {m.split(".")[1] for m in graph.modules if m.count(".") >= 1} - ASSEMBLERS - ALL_PUBLIC_APPS
+    )
     out = []
     for app in apps:
         kinds = sorted(
-            {_kind(m) for m in graph.modules if _app(m) == app and m.count(".") >= 2}
+            {_kind(m) for m in graph.modules if m.split(".")[1:2] == [app] and m.count(".") >= 2}
             - PUBLIC
             - NOT_PROTECTED
         )
