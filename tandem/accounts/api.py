@@ -10,8 +10,6 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 
-from tandem.organizations.models import Membership
-
 from . import services
 from .models import ApiToken, signed_in_user
 
@@ -65,9 +63,8 @@ def _token_out(token: ApiToken) -> dict[str, object]:
 @router.get("/me", response=MeOut)
 def me(request: HttpRequest) -> dict[str, object]:
     user = signed_in_user(request)
-    memberships = Membership.objects.filter(user=user, is_active=True).select_related(
-        "organization"
-    )
+    # Through the reverse relation: accounts sits below organizations (ADR 0007).
+    memberships = user.memberships.filter(is_active=True).select_related("organization")
     return {
         "id": user.public_id,
         "email": user.email,

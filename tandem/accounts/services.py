@@ -148,13 +148,12 @@ def user_erase(*, actor: Any, user: User) -> User:
 
     Calls every eraser registered in :mod:`tandem.accounts.personal_data`, anonymises the
     account (name "Erased user", a random unusable e-mail, no password, inactive, not staff),
-    deletes its API tokens, blanks the personal fields of its memberships and deactivates them,
+    deletes its API tokens (the organizations' eraser blanks and ends its memberships),
     deletes the login-throttling records that name its e-mail, and records an audit event that
     holds no personal data. Signing in is impossible afterwards and existing sessions end
     (their hash no longer matches). Password confirmation for self-service happens in the form.
     """
     from tandem.audit.services import audit_record
-    from tandem.organizations.models import Membership
 
     from .personal_data import erasers
 
@@ -165,12 +164,12 @@ def user_erase(*, actor: Any, user: User) -> User:
         raise DomainError("This account has already been erased.", code="already_erased")
 
     old_email = user.email
+    # The organizations the person belonged to may read the event (read before the
+    # organizations' eraser ends the memberships).
+    organization_ids = set(user.memberships.values_list("organization_id", flat=True))
     for _name, eraser in sorted(erasers().items()):
         eraser(user)
 
-    memberships = Membership.objects.filter(user=user)
-    organization_ids = set(memberships.values_list("organization_id", flat=True))
-    memberships.update(title="", program="", year_of_study=None, is_active=False)
     ApiToken.objects.filter(user=user).delete()
     _forget_login_attempts(old_email)
 

@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tandem.core.errors import DomainError
+from tandem.core.view_errors import submit
 
 from . import services
 from .forms import EmailAuthenticationForm, EraseAccountForm, TokenForm
@@ -30,21 +30,18 @@ class LoginView(auth_views.LoginView):
 def account(request: HttpRequest) -> HttpResponse:
     form = TokenForm(request.POST if request.method == "POST" else None)
     new_token = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            _token, new_token = services.api_token_create(
+    if request.method == "POST":
+        outcome = submit(
+            form,
+            lambda d: services.api_token_create(
                 actor=signed_in_user(request),
-                name=form.cleaned_data["name"],
-                expires_in_days=form.cleaned_data["expires_in_days"],
-            )
-        except DomainError as exc:
-            for field, errs in exc.fields.items():
-                for err in errs:
-                    form.add_error(field if field in form.fields else None, err)
-        else:
+                name=d["name"],
+                expires_in_days=d["expires_in_days"],
+            ),
+        )
+        if outcome.value is not None:
+            _token, new_token = outcome.value
             form = TokenForm()
-    from tandem.organizations.selectors import invitations_for
-
     tokens = ApiToken.objects.filter(user=signed_in_user(request))
     status = 422 if request.method == "POST" and form.errors else 200
     return render(
@@ -54,7 +51,6 @@ def account(request: HttpRequest) -> HttpResponse:
             "form": form,
             "tokens": tokens,
             "new_token": new_token,
-            "invitations": invitations_for(request.user),
         },
         status=status,
     )
@@ -88,15 +84,13 @@ def account_erase(request: HttpRequest) -> HttpResponse:
     """Erase my account and personal data (right to erasure), after password confirmation."""
     data = request.POST if request.method == "POST" else None
     form = EraseAccountForm(data, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            user = signed_in_user(request)
-            services.user_erase(actor=user, user=user)
-        except DomainError as exc:
-            form.add_error(None, exc.message)
-        else:
-            logout(request)
-            messages.success(request, _("Your account and personal data have been erased."))
-            return redirect("accounts:login")
+    user = signed_in_user(request)
+    erased = request.method == "POST" and submit(
+        form, lambda _d: services.user_erase(actor=user, user=user)
+    )
+    if erased and erased.ok:
+        logout(request)
+        messages.success(request, _("Your account and personal data have been erased."))
+        return redirect("accounts:login")
     status = 422 if request.method == "POST" else 200
     return render(request, "accounts/erase.html", {"form": form}, status=status)

@@ -19,7 +19,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from tandem.organizations.models import Organization
 from tandem.partnerships.models import Partnership
 from tandem.partnerships.selectors import partnerships_for
-from tandem.surveys.suppression import DEFAULT_THRESHOLD
+from tandem.surveys.data import DEFAULT_THRESHOLD
 
 from . import health, permissions, selectors, tables
 from .forms import dashboard_filters

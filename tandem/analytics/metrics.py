@@ -28,8 +28,8 @@ from tandem.partnerships.models import (
     CommitmentKind,
     Partnership,
 )
+from tandem.surveys.data import DEFAULT_THRESHOLD
 from tandem.surveys.models import Answer, QuestionType
-from tandem.surveys.suppression import DEFAULT_THRESHOLD
 
 # The survey whose Likert answers measure satisfaction, and the invitation key it is sent with.
 SATISFACTION_TEMPLATE = "placement_student_end"

@@ -26,8 +26,8 @@ from tandem.applications.models import Application, HireOutcome, Stage
 from tandem.organizations.models import Membership, Organization, Role, Sector
 from tandem.partnerships.models import KPI, CommitmentKind, Partnership
 from tandem.partnerships.permissions import can_view_partnership
+from tandem.surveys.data import DEFAULT_THRESHOLD
 from tandem.surveys.models import Answer, QuestionType
-from tandem.surveys.suppression import DEFAULT_THRESHOLD
 
 from . import health, metrics, tables
 from .models import HealthSnapshot

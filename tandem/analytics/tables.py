@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from tandem.surveys.suppression import DEFAULT_THRESHOLD, suppress_shared_margins
+from tandem.surveys.data import DEFAULT_THRESHOLD, suppress_shared_margins
 
 HIRED = "hired"
 OUTCOMES: tuple[str, ...] = (

@@ -19,10 +19,12 @@ from ninja.parser import Parser
 from ninja.security import HttpBearer
 from ninja.security import SessionAuth as NinjaSessionAuth
 
+from tandem.accounts.models import User
 from tandem.accounts.services import api_token_authenticate
 from tandem.core.errors import DomainError
 from tandem.core.input_guard import problem, unreadable_body_response
 from tandem.core.middleware import database_unavailable_response, is_database_unavailable
+from tandem.core.view_errors import describe_domain_error
 
 
 class TokenAuth(HttpBearer):
@@ -30,7 +32,7 @@ class TokenAuth(HttpBearer):
 
     openapi_description = "Personal access token created on your account page."
 
-    def __call__(self, request: HttpRequest) -> Any:
+    def __call__(self, request: HttpRequest) -> User | None:
         # django-ninja's own HttpBearer logs any other scheme's whole header at ERROR in
         # debug mode: `Token tdm_…` wrote the token, `Basic …` the e-mail and password.
         # Another scheme is simply not ours; no log line, and the next method is tried.
@@ -39,7 +41,7 @@ class TokenAuth(HttpBearer):
             return None
         return self.authenticate(request, token.strip())
 
-    def authenticate(self, request: HttpRequest, token: str) -> Any:
+    def authenticate(self, request: HttpRequest, token: str) -> User:
         user = api_token_authenticate(token)
         if user is None:
             # A request that presents a bad, revoked or expired token is refused outright,
@@ -63,8 +65,9 @@ class SessionAuth(NinjaSessionAuth):
             return None
         return super()._get_key(request)
 
-    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
-        return request.user if request.user.is_authenticated else None
+    def authenticate(self, request: HttpRequest, key: str | None) -> User | None:
+        user = request.user
+        return user if isinstance(user, User) and user.is_authenticated else None
 
 
 class UnsupportedMediaType(ValueError):
@@ -161,8 +164,8 @@ def on_validation_error(request: HttpRequest, exc: NinjaValidationError) -> Http
 
 @api.exception_handler(DomainError)
 def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
-    titles = {400: "Invalid request", 403: "Forbidden", 409: "Conflict"}
-    return problem(exc.status, titles.get(exc.status, "Error"), exc.message, exc.fields or None)
+    answer = describe_domain_error(exc)
+    return problem(answer.status, answer.title, answer.message, dict(answer.fields) or None)
 
 
 @api.exception_handler(Http404)

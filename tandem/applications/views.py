@@ -24,10 +24,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from tandem.core.errors import DomainError
-from tandem.core.forms import add_domain_error
 from tandem.core.htmx import is_htmx
-from tandem.core.view_errors import forbidden_as_403
+from tandem.core.view_errors import attempt, describe_domain_error, submit
 from tandem.opportunities.models import Opportunity
 from tandem.opportunities.permissions import can_apply_to_opportunity
 from tandem.opportunities.selectors import opportunities_visible_to
@@ -155,17 +153,17 @@ def application_move(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse
         error = _("Choose a valid stage.")
         status = 400
     else:
-        try:
-            with forbidden_as_403():
-                services.application_move(
-                    actor=request.user,
-                    application=application,
-                    to_stage=form.cleaned_data["to_stage"],
-                    note=form.cleaned_data["note"],
-                )
-        except DomainError as exc:
-            error = exc.message
-            status = exc.status
+        outcome = attempt(
+            lambda: services.application_move(
+                actor=request.user,
+                application=application,
+                to_stage=form.cleaned_data["to_stage"],
+                note=form.cleaned_data["note"],
+            )
+        )
+        if outcome.error is not None:
+            answer = describe_domain_error(outcome.error)
+            error, status = answer.message, answer.status
     if error is None and not is_htmx(request):
         messages.success(
             request,
@@ -188,29 +186,24 @@ def application_record_hire(request: HttpRequest, public_id: uuid.UUID) -> HttpR
     if not can_record_hire(request.user, application):
         raise PermissionDenied(_("You may not record the outcome of this placement."))
     form = HireForm(request.POST)
-    status = 200
-    if form.is_valid():
-        try:
-            with forbidden_as_403():
-                services.application_record_hire(
-                    actor=request.user,
-                    application=application,
-                    outcome=form.cleaned_data["outcome"],
-                    start_date=form.cleaned_data["start_date"],
-                    job_title=form.cleaned_data["job_title"],
-                    note=form.cleaned_data["note"],
-                )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-            status = exc.status
-        else:
-            if not is_htmx(request):
-                messages.success(request, _("Outcome recorded."))
-                return redirect("applications:detail", public_id=application.public_id)
-            context = _detail_context(request, application, hire_saved=True)
-            return render(request, "applications/detail.html#outcome", context)
-    else:
-        status = 400
+    result = submit(
+        form,
+        lambda d: services.application_record_hire(
+            actor=request.user,
+            application=application,
+            outcome=d["outcome"],
+            start_date=d["start_date"],
+            job_title=d["job_title"],
+            note=d["note"],
+        ),
+    )
+    if result.ok:
+        if not is_htmx(request):
+            messages.success(request, _("Outcome recorded."))
+            return redirect("applications:detail", public_id=application.public_id)
+        context = _detail_context(request, application, hire_saved=True)
+        return render(request, "applications/detail.html#outcome", context)
+    status = describe_domain_error(result.error).status if result.error else 400
     context = _detail_context(request, application, hire_form=form)
     if is_htmx(request):
         # htmx swaps only 2xx answers: the errors are shown in the panel it replaces.
@@ -241,24 +234,20 @@ def application_apply(request: HttpRequest, opportunity_id: uuid.UUID) -> HttpRe
     form = ApplyForm(request.POST or None, request.FILES or None, institutions=institutions)
     status = 200
     if request.method == "POST":
-        if form.is_valid():
-            try:
-                with forbidden_as_403():
-                    application = services.application_submit(
-                        actor=request.user,
-                        opportunity=opportunity,
-                        institution=form.cleaned_data["institution"],
-                        statement=form.cleaned_data["statement"],
-                        cv=form.cleaned_data["cv"] or None,
-                    )
-            except DomainError as exc:
-                form.add_domain_error(exc)
-                status = exc.status
-            else:
-                messages.success(request, _("Your application has been sent."))
-                return redirect("applications:detail", public_id=application.public_id)
-        else:
-            status = 400
+        result = submit(
+            form,
+            lambda d: services.application_submit(
+                actor=request.user,
+                opportunity=opportunity,
+                institution=d["institution"],
+                statement=d["statement"],
+                cv=d["cv"] or None,
+            ),
+        )
+        if result.ok and result.value is not None:
+            messages.success(request, _("Your application has been sent."))
+            return redirect("applications:detail", public_id=result.value.public_id)
+        status = describe_domain_error(result.error).status if result.error else 400
     return render(
         request,
         "applications/apply.html",

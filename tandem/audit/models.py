@@ -9,8 +9,6 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from tandem.organizations.models import Organization
-
 
 class AuditEvent(models.Model):
     """One change to an audited object. Rows are never updated or deleted by the app."""
@@ -28,7 +26,10 @@ class AuditEvent(models.Model):
     target_id = models.CharField(max_length=64)
     target_label = models.CharField(max_length=200, blank=True)
     changes = models.JSONField(default=dict, blank=True)
-    organizations = models.ManyToManyField(Organization, related_name="+", blank=True)
+    # A lazy reference: the record sits below organizations in the app layers (ADR 0007).
+    organizations = models.ManyToManyField(
+        "organizations.Organization", related_name="+", blank=True
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -11,8 +11,6 @@ from typing import Any
 
 from django.db import models
 
-from tandem.organizations.models import Organization
-
 from .models import AuditEvent
 
 
@@ -21,7 +19,7 @@ def audit_record(
     actor: Any,
     action: str,
     target: models.Model,
-    organizations: Iterable[Organization | int],
+    organizations: Iterable[models.Model | int],
     changes: Mapping[str, Any] | None = None,
 ) -> AuditEvent:
     """Append one event. ``organizations`` are those whose coordinators may read it."""

@@ -114,6 +114,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    # A DomainError that escapes a view: 403 page, 409 or 400 page with its message.
+    "tandem.core.view_errors.DomainErrorMiddleware",
 ]
 
 ROOT_URLCONF = "tandem.config.urls"

@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.core.mail import EmailMessage
 from django.template import Context
 from django.template.loader import get_template
@@ -35,7 +37,7 @@ def render_text_email(
     return subject, body
 
 
-def recipient_language(user: Any) -> str:
+def recipient_language(user: AbstractBaseUser | AnonymousUser | None) -> str:
     """The language to write to ``user`` in: their preference as one of ``LANGUAGES`` (a
     stored "en" is the site's English, en-gb), else the site default."""
     preferred = str(getattr(user, "preferred_language", "") or "")

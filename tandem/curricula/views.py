@@ -16,10 +16,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tandem.core.errors import DomainError
-from tandem.core.forms import add_domain_error
 from tandem.core.htmx import is_htmx_partial
-from tandem.core.view_errors import forbidden_as_403
+from tandem.core.view_errors import form_page, submit
 from tandem.skills.models import SkillConcept
 from tandem.skills.selectors import concept_search
 
@@ -84,27 +82,24 @@ def program_create(request: HttpRequest) -> HttpResponse:
     form = ProgramForm(
         request.POST if request.method == "POST" else None, institutions=institutions
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            with forbidden_as_403():
-                program = services.program_create(
-                    actor=request.user,
-                    institution=data["institution"],
-                    title=data["title"],
-                    code=data["code"],
-                    description=data["description"],
-                )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("Program created. Add its courses next."))
-            return redirect("curricula:program", public_id=program.public_id)
-    return render(
+
+    def created(program: Program) -> HttpResponse:
+        messages.success(request, _("Program created. Add its courses next."))
+        return redirect("curricula:program", public_id=program.public_id)
+
+    return form_page(
         request,
-        "curricula/form.html",
-        {"form": form, "heading": _("New program"), "cancel": "curricula:list"},
-        status=422 if request.method == "POST" else 200,
+        form,
+        lambda data: services.program_create(
+            actor=request.user,
+            institution=data["institution"],
+            title=data["title"],
+            code=data["code"],
+            description=data["description"],
+        ),
+        template="curricula/form.html",
+        context={"heading": _("New program"), "cancel": "curricula:list"},
+        success=created,
     )
 
 
@@ -130,19 +125,18 @@ def program_edit(request: HttpRequest, public_id: Any) -> HttpResponse:
     _require_edit(request, program)
     initial = {"title": program.title, "code": program.code, "description": program.description}
     form = ProgramForm(request.POST if request.method == "POST" else None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.program_update(actor=request.user, program=program, **form.cleaned_data)
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("Changes saved."))
-            return redirect("curricula:program", public_id=program.public_id)
-    return render(
+
+    def saved(_result: object) -> HttpResponse:
+        messages.success(request, _("Changes saved."))
+        return redirect("curricula:program", public_id=program.public_id)
+
+    return form_page(
         request,
-        "curricula/form.html",
-        {"form": form, "heading": _("Edit program"), "back": program},
-        status=422 if request.method == "POST" else 200,
+        form,
+        lambda d: services.program_update(actor=request.user, program=program, **d),
+        template="curricula/form.html",
+        context={"heading": _("Edit program"), "back": program},
+        success=saved,
     )
 
 
@@ -162,21 +156,18 @@ def course_create(request: HttpRequest, public_id: Any) -> HttpResponse:
     program = selectors.program_get_or_404(request.user, public_id)
     _require_edit(request, program)
     form = CourseForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            course = services.course_create(
-                actor=request.user, program=program, **form.cleaned_data
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("Course added. Write its learning outcomes next."))
-            return redirect("curricula:course", public_id=course.public_id)
-    return render(
+
+    def created(course: Course) -> HttpResponse:
+        messages.success(request, _("Course added. Write its learning outcomes next."))
+        return redirect("curricula:course", public_id=course.public_id)
+
+    return form_page(
         request,
-        "curricula/form.html",
-        {"form": form, "heading": _("New course"), "back": program},
-        status=422 if request.method == "POST" else 200,
+        form,
+        lambda d: services.course_create(actor=request.user, program=program, **d),
+        template="curricula/form.html",
+        context={"heading": _("New course"), "back": program},
+        success=created,
     )
 
 
@@ -215,19 +206,18 @@ def course_edit(request: HttpRequest, public_id: Any) -> HttpResponse:
     _require_edit(request, course.program)
     initial = {"title": course.title, "code": course.code, "description": course.description}
     form = CourseForm(request.POST if request.method == "POST" else None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.course_update(actor=request.user, course=course, **form.cleaned_data)
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("Changes saved."))
-            return redirect("curricula:course", public_id=course.public_id)
-    return render(
+
+    def saved(_result: object) -> HttpResponse:
+        messages.success(request, _("Changes saved."))
+        return redirect("curricula:course", public_id=course.public_id)
+
+    return form_page(
         request,
-        "curricula/form.html",
-        {"form": form, "heading": _("Edit course"), "back_course": course},
-        status=422 if request.method == "POST" else 200,
+        form,
+        lambda d: services.course_update(actor=request.user, course=course, **d),
+        template="curricula/form.html",
+        context={"heading": _("Edit course"), "back_course": course},
+        success=saved,
     )
 
 
@@ -249,16 +239,11 @@ def outcome_create(request: HttpRequest, public_id: Any) -> HttpResponse:
     course = selectors.course_get_or_404(request.user, public_id)
     _require_edit(request, course.program)
     form = OutcomeForm(request.POST)
-    if form.is_valid():
-        try:
-            services.outcome_create(
-                actor=request.user, course=course, text=form.cleaned_data["text"]
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("Outcome added with the skills the extractor suggests."))
-            return redirect("curricula:course", public_id=course.public_id)
+    if submit(
+        form, lambda d: services.outcome_create(actor=request.user, course=course, text=d["text"])
+    ).ok:
+        messages.success(request, _("Outcome added with the skills the extractor suggests."))
+        return redirect("curricula:course", public_id=course.public_id)
     return render(
         request,
         "curricula/course_detail.html",
@@ -275,21 +260,18 @@ def outcome_edit(request: HttpRequest, public_id: Any) -> HttpResponse:
     form = OutcomeForm(
         request.POST if request.method == "POST" else None, initial={"text": outcome.text}
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.outcome_update(
-                actor=request.user, outcome=outcome, text=form.cleaned_data["text"]
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("Outcome saved."))
-            return redirect("curricula:course", public_id=course.public_id)
-    return render(
+
+    def saved(_result: object) -> HttpResponse:
+        messages.success(request, _("Outcome saved."))
+        return redirect("curricula:course", public_id=course.public_id)
+
+    return form_page(
         request,
-        "curricula/form.html",
-        {"form": form, "heading": _("Edit outcome"), "back_course": course},
-        status=422 if request.method == "POST" else 200,
+        form,
+        lambda d: services.outcome_update(actor=request.user, outcome=outcome, text=d["text"]),
+        template="curricula/form.html",
+        context={"heading": _("Edit outcome"), "back_course": course},
+        success=saved,
     )
 
 
@@ -364,10 +346,8 @@ def mapping_add(request: HttpRequest, public_id: Any) -> HttpResponse:
         )
         if concept is None:
             return HttpResponse(_("Unknown ESCO concept."), status=400)
-        try:
-            services.mapping_add(actor=request.user, outcome=outcome, concept=concept)
-        except DomainError as exc:
-            return HttpResponse(exc.message, status=exc.status)
+        # A refusal (a conflict: already linked) is answered by the middleware.
+        services.mapping_add(actor=request.user, outcome=outcome, concept=concept)
         messages.success(request, _("Skill linked."))
         return _render_outcome(request, outcome)
     search = SkillSearchForm(request.GET or None)
@@ -384,8 +364,8 @@ def mapping_add(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 
 # --- Co-development -------------------------------------------------------------------------
-def _domain_to_http(exc: DomainError) -> HttpResponse:
-    return HttpResponse(exc.message, status=exc.status, content_type="text/plain; charset=utf-8")
+# A service's refusal (a conflict: endorsed already, decided already) leaves these views and
+# the middleware answers with its status and message (tandem.core.view_errors).
 
 
 @login_required
@@ -397,13 +377,7 @@ def outcome_comment(request: HttpRequest, public_id: Any) -> HttpResponse:
     form = CommentForm(request.POST)
     if not form.is_valid():
         return HttpResponse(_("Write a comment of at most 4000 characters."), status=400)
-    try:
-        with forbidden_as_403():
-            services.outcome_comment(
-                actor=request.user, outcome=outcome, body=form.cleaned_data["body"]
-            )
-    except DomainError as exc:
-        return _domain_to_http(exc)
+    services.outcome_comment(actor=request.user, outcome=outcome, body=form.cleaned_data["body"])
     messages.success(request, _("Comment posted."))
     return redirect("curricula:course", public_id=outcome.course.public_id)
 
@@ -423,16 +397,9 @@ def skill_propose(request: HttpRequest, public_id: Any) -> HttpResponse:
         )
         if concept is None:
             return HttpResponse(_("Unknown ESCO concept."), status=400)
-        try:
-            with forbidden_as_403():
-                services.skill_propose(
-                    actor=request.user,
-                    outcome=outcome,
-                    concept=concept,
-                    note=form.cleaned_data["note"],
-                )
-        except DomainError as exc:
-            return _domain_to_http(exc)
+        services.skill_propose(
+            actor=request.user, outcome=outcome, concept=concept, note=form.cleaned_data["note"]
+        )
         messages.success(request, _("Skill proposed. The educators will decide."))
         return redirect("curricula:course", public_id=outcome.course.public_id)
     search = SkillSearchForm(request.GET or None)
@@ -466,15 +433,9 @@ def proposal_decide(request: HttpRequest, public_id: Any) -> HttpResponse:
     form = ProposalDecisionForm(request.POST)
     if not form.is_valid():
         return HttpResponse(_("Choose accept or decline."), status=400)
-    try:
-        with forbidden_as_403():
-            services.proposal_decide(
-                actor=request.user,
-                proposal=proposal,
-                accept=form.cleaned_data["decision"] == "accept",
-            )
-    except DomainError as exc:
-        return _domain_to_http(exc)
+    services.proposal_decide(
+        actor=request.user, proposal=proposal, accept=form.cleaned_data["decision"] == "accept"
+    )
     messages.success(request, _("Decision recorded."))
     return redirect("curricula:course", public_id=course.public_id)
 
@@ -488,12 +449,6 @@ def course_endorse(request: HttpRequest, public_id: Any) -> HttpResponse:
     form = EndorseForm(request.POST)
     if not form.is_valid():
         return HttpResponse(_("The note has at most 4000 characters."), status=400)
-    try:
-        with forbidden_as_403():
-            services.course_endorse(
-                actor=request.user, course=course, note=form.cleaned_data["note"]
-            )
-    except DomainError as exc:
-        return _domain_to_http(exc)
+    services.course_endorse(actor=request.user, course=course, note=form.cleaned_data["note"])
     messages.success(request, _("Thank you: the course is endorsed."))
     return redirect("curricula:course", public_id=course.public_id)

@@ -14,9 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tandem.analytics import charts
-from tandem.core.errors import DomainError
 from tandem.core.htmx import is_htmx_partial
-from tandem.core.view_errors import forbidden_as_403
+from tandem.core.view_errors import attempt
 
 from . import gap, reports, selectors, services
 from .batch import job_mode
@@ -214,20 +213,21 @@ def import_list(request: HttpRequest) -> HttpResponse:
             if upload.size > services.MAX_UPLOAD_BYTES:
                 form.add_error("file", _("The file is larger than 20 MB."))
             else:
-                try:
-                    with forbidden_as_403():
-                        batch = services.posting_import_create(
-                            actor=request.user,
-                            institution=form.cleaned_data["institution"],
-                            filename=upload.name,
-                            content=upload.read(),
-                        )
-                except DomainError as exc:
+                outcome = attempt(
+                    lambda: services.posting_import_create(
+                        actor=request.user,
+                        institution=form.cleaned_data["institution"],
+                        filename=upload.name,
+                        content=upload.read(),
+                    )
+                )
+                if (exc := outcome.error) is not None:
+                    # Every refusal of an upload is about the file: shown next to it.
                     for err in exc.fields.get("file", [exc.message]):
                         form.add_error("file", err)
-                else:
+                elif outcome.value is not None:
                     messages.success(request, _("Postings imported; extracting their skills."))
-                    return redirect("curricula:import", public_id=batch.public_id)
+                    return redirect("curricula:import", public_id=outcome.value.public_id)
         status = 400
     imports = visible_imports(request.user).select_related("institution")[:50]
     return render(

@@ -18,10 +18,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from tandem.core.errors import ConflictError, DomainError
-from tandem.core.forms import add_domain_error
+from tandem.core.errors import ConflictError
 from tandem.core.htmx import is_htmx_partial
-from tandem.core.view_errors import forbidden_as_403
+from tandem.core.view_errors import attempt, describe_domain_error, submit
 
 from . import selectors, services_jobs
 from .batch import job_mode
@@ -71,34 +70,35 @@ def extraction_job_start(request: HttpRequest) -> HttpResponse:
         if data["posting_import"]
         else None
     )
-    try:
-        with forbidden_as_403():
-            job = services_jobs.extraction_job_start(
-                actor=request.user,
-                scope=data["scope"],
-                institution=data["institution"],
-                program=program,
-                posting_import=batch,
-            )
-    except DomainError as exc:
-        add_domain_error(form, exc)
+    outcome = submit(
+        form,
+        lambda d: services_jobs.extraction_job_start(
+            actor=request.user,
+            scope=d["scope"],
+            institution=d["institution"],
+            program=program,
+            posting_import=batch,
+        ),
+    )
+    if outcome.error is not None or outcome.value is None:
         for hidden in ("program", "posting_import"):  # shown above the form instead
             for message in form.errors.pop(hidden, []):
                 form.add_error(None, message)
-        return _list(request, form, status=exc.status)
+        status = describe_domain_error(outcome.error).status if outcome.error else 400
+        return _list(request, form, status=status)
     messages.success(request, _("Extraction job queued; this page shows its progress."))
-    return redirect("curricula:extraction_job", public_id=job.public_id)
+    return redirect("curricula:extraction_job", public_id=outcome.value.public_id)
 
 
 @login_required
 @require_POST
 def extraction_job_cancel(request: HttpRequest, public_id: Any) -> HttpResponse:
     job = selectors.extraction_job_get_or_404(request.user, public_id)
-    try:
-        with forbidden_as_403():
-            services_jobs.extraction_job_cancel(actor=request.user, job=job)
-    except ConflictError as exc:
-        return _detail(request, job, error=exc.message, status=exc.status)
+    outcome = attempt(lambda: services_jobs.extraction_job_cancel(actor=request.user, job=job))
+    if (exc := outcome.error) is not None:
+        if not isinstance(exc, ConflictError):
+            raise exc  # answered by the middleware (400 page with the message)
+        return _detail(request, job, error=exc.message, status=describe_domain_error(exc).status)
     messages.success(
         request, _("Job cancelled; the items it had already extracted keep their skills.")
     )

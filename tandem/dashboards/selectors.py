@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from tandem.accounts.models import User
 from tandem.applications.models import SEAT_HOLDING_STAGES, Stage
 from tandem.applications.selectors import applications_for, supervised_placements
 from tandem.matching.selectors import my_published_pairs
@@ -49,7 +50,7 @@ class InternRow:
     due: list[Due]
 
 
-def _intern_rows(viewer: Any, today: date) -> tuple[list[InternRow], list[Any]]:
+def _intern_rows(viewer: User, today: date) -> tuple[list[InternRow], list[Any]]:
     """The supervisor's interns with what is due, and their other pending surveys."""
     invitations = list(pending_invitations_for(viewer))
     by_application: dict[str, Any] = {}
@@ -108,7 +109,8 @@ def _stage_counts(qs: Any) -> list[tuple[str, int]]:
     return [(str(label), counts[value]) for value, label in Stage.choices if value in counts]
 
 
-def dashboard_for(viewer: Any) -> Dashboard:
+def dashboard_for(viewer: User) -> Dashboard:
+    """The home page of a signed-in person: one section per role they hold."""
     roles = roles_of(viewer)
     board = Dashboard(roles=roles)
     admin = is_platform_admin(viewer)

@@ -12,16 +12,18 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from tandem.accounts.models import User, signed_in_user
 from tandem.core.errors import DomainError
-from tandem.core.forms import add_domain_error
 from tandem.core.htmx import is_htmx
-from tandem.core.view_errors import forbidden_as_403
+from tandem.core.view_errors import attempt, describe_domain_error, form_page, submit
 from tandem.organizations.models import Membership, Organization
 from tandem.organizations.permissions import coordinator_institution_ids
 
@@ -47,7 +49,7 @@ from .permissions import (
 )
 
 
-def _coordinator_institutions(user: Any) -> Any:
+def _coordinator_institutions(user: User | AnonymousUser) -> QuerySet[Organization]:
     return Organization.objects.filter(
         pk__in=coordinator_institution_ids(user), kind="institution"
     ).order_by("name")
@@ -77,30 +79,28 @@ def round_create(request: HttpRequest) -> HttpResponse:
     institutions = _coordinator_institutions(request.user)
     opportunities = selectors.eligible_round_opportunities_any(institutions)
     form = RoundForm(request.POST or None, institutions=institutions, opportunities=opportunities)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            with forbidden_as_403():
-                match_round = services.round_create(
-                    actor=request.user,
-                    institution=data["institution"],
-                    title=data["title"],
-                    description=data["description"],
-                    opportunities=list(data["opportunities"]),
-                    student_deadline=data["student_deadline"],
-                    partner_deadline=data["partner_deadline"],
-                    seed=data["seed"],
-                    proposing=data["proposing"],
-                )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(
-                request, _("Round created as a draft. Open it for ranking when ready.")
-            )
-            return redirect("matching:round_detail", public_id=match_round.public_id)
-    status = 422 if request.method == "POST" else 200
-    return render(request, "matching/round_form.html", {"form": form}, status=status)
+
+    def created(match_round: MatchRound) -> HttpResponse:
+        messages.success(request, _("Round created as a draft. Open it for ranking when ready."))
+        return redirect("matching:round_detail", public_id=match_round.public_id)
+
+    return form_page(
+        request,
+        form,
+        lambda data: services.round_create(
+            actor=request.user,
+            institution=data["institution"],
+            title=data["title"],
+            description=data["description"],
+            opportunities=list(data["opportunities"]),
+            student_deadline=data["student_deadline"],
+            partner_deadline=data["partner_deadline"],
+            seed=data["seed"],
+            proposing=data["proposing"],
+        ),
+        template="matching/round_form.html",
+        success=created,
+    )
 
 
 def _round_context(request: HttpRequest, match_round: MatchRound, **extra: Any) -> dict[str, Any]:
@@ -172,13 +172,12 @@ def round_step(request: HttpRequest, public_id: UUID, step: str) -> HttpResponse
     if not can_manage_round(request.user, match_round):
         raise PermissionDenied
     service, done = STEPS[step]
-    try:
-        with forbidden_as_403():
-            service(actor=request.user, match_round=match_round)
-    except DomainError as exc:
+    outcome = attempt(lambda: service(actor=request.user, match_round=match_round))
+    if (exc := outcome.error) is not None:
         messages.error(request, exc.message)
         ctx = _round_context(request, selectors.round_get(request.user, public_id))
-        return render(request, "matching/round_detail.html", ctx, status=exc.status)
+        status = describe_domain_error(exc).status
+        return render(request, "matching/round_detail.html", ctx, status=status)
     messages.success(request, done)
     return redirect("matching:round_detail", public_id=match_round.public_id)
 
@@ -200,30 +199,30 @@ def round_rank(request: HttpRequest, public_id: UUID) -> HttpResponse:
         opp = by_id.get(form.cleaned_data["opportunity"])
         action = form.cleaned_data["action"]
         current = selectors.student_rank_list(match_round, request.user)
-        try:
-            with forbidden_as_403():
-                if opp is None:
-                    raise DomainError(_("Only opportunities of this round can be ranked."))
-                if action == "add":
-                    new = [*current, opp] if opp not in current else current
-                    services.student_ranking_set(
-                        actor=request.user, match_round=match_round, opportunities=new
-                    )
-                elif action == "remove":
-                    services.student_ranking_set(
-                        actor=request.user,
-                        match_round=match_round,
-                        opportunities=[o for o in current if o.pk != opp.pk],
-                    )
-                else:
-                    services.student_ranking_move(
-                        actor=request.user,
-                        match_round=match_round,
-                        opportunity=opp,
-                        direction=action,
-                    )
-        except DomainError as exc:
-            error, status = exc.message, exc.status
+
+        def rank() -> None:
+            if opp is None:
+                raise DomainError(_("Only opportunities of this round can be ranked."))
+            if action == "add":
+                new = [*current, opp] if opp not in current else current
+                services.student_ranking_set(
+                    actor=request.user, match_round=match_round, opportunities=new
+                )
+            elif action == "remove":
+                services.student_ranking_set(
+                    actor=request.user,
+                    match_round=match_round,
+                    opportunities=[o for o in current if o.pk != opp.pk],
+                )
+            else:
+                services.student_ranking_move(
+                    actor=request.user, match_round=match_round, opportunity=opp, direction=action
+                )
+
+        outcome = attempt(rank)
+        if outcome.error is not None:
+            answer = describe_domain_error(outcome.error)
+            error, status = answer.message, answer.status
     if is_htmx(request):
         ctx = _round_context(request, match_round, rank_error=error)
         return render(request, "matching/round_detail.html#rank-list", ctx, status=status)
@@ -265,16 +264,17 @@ def round_partner_rank(request: HttpRequest, public_id: UUID, opportunity_id: UU
     if not error and len({n for n, _s in entries}) != len(entries):
         error = _("Give each student a different rank.")
     if not error:
-        try:
-            with forbidden_as_403():
-                services.partner_ranking_set(
-                    actor=request.user,
-                    match_round=match_round,
-                    opportunity=queue.opportunity,
-                    students=[s for _n, s in sorted(entries, key=lambda e: e[0])],
-                )
-        except DomainError as exc:
-            error, status = exc.message, exc.status
+        outcome = attempt(
+            lambda: services.partner_ranking_set(
+                actor=request.user,
+                match_round=match_round,
+                opportunity=queue.opportunity,
+                students=[s for _n, s in sorted(entries, key=lambda e: e[0])],
+            )
+        )
+        if outcome.error is not None:
+            answer = describe_domain_error(outcome.error)
+            error, status = answer.message, answer.status
     if error:
         messages.error(request, error)
         ctx = _round_context(request, match_round)
@@ -290,24 +290,21 @@ def program_create(request: HttpRequest) -> HttpResponse:
     if not can_create_program(request.user):
         raise PermissionDenied
     form = ProgramForm(request.POST or None, institutions=_coordinator_institutions(request.user))
-    if request.method == "POST" and form.is_valid():
-        try:
-            with forbidden_as_403():
-                program = services.program_create(
-                    actor=request.user,
-                    institution=form.cleaned_data["institution"],
-                    title=form.cleaned_data["title"],
-                    description=form.cleaned_data["description"],
-                )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            return redirect("matching:program_detail", public_id=program.public_id)
-    status = 422 if request.method == "POST" else 200
-    return render(request, "matching/program_form.html", {"form": form}, status=status)
+    return form_page(
+        request,
+        form,
+        lambda d: services.program_create(
+            actor=request.user,
+            institution=d["institution"],
+            title=d["title"],
+            description=d["description"],
+        ),
+        template="matching/program_form.html",
+        success=lambda program: redirect("matching:program_detail", public_id=program.public_id),
+    )
 
 
-def _own_profile(user: Any, program: MentorProgram) -> MentorProfile | MenteeProfile | None:
+def _own_profile(user: User, program: MentorProgram) -> MentorProfile | MenteeProfile | None:
     mentee = program.mentees.filter(student=user).first()
     if mentee is not None:
         return mentee
@@ -327,7 +324,7 @@ def _profile_form(profile: MentorProfile | MenteeProfile, data: Any = None) -> P
 
 def _program_context(request: HttpRequest, program: MentorProgram, **extra: Any) -> dict[str, Any]:
     manager = can_manage_program(request.user, program)
-    profile = _own_profile(request.user, program)
+    profile = _own_profile(signed_in_user(request), program)
     ctx: dict[str, Any] = {
         "program": program,
         "is_manager": manager,
@@ -363,28 +360,29 @@ def program_add(request: HttpRequest, public_id: UUID) -> HttpResponse:
     if not can_manage_program(request.user, program):
         raise PermissionDenied
     form = AddParticipantForm(request.POST)
-    try:
-        with forbidden_as_403():
-            if not form.is_valid():
-                raise DomainError(_("Choose a person to add."))
-            membership = Membership.objects.filter(
-                public_id=form.cleaned_data["membership"]
-            ).first()
-            if membership is None:
-                raise DomainError(_("Choose a person to add."))
-            if form.cleaned_data["kind"] == "mentor":
-                services.mentor_add(
-                    actor=request.user,
-                    program=program,
-                    membership=membership,
-                    capacity=form.cleaned_data["capacity"] or 1,
-                )
-            else:
-                services.mentee_add(actor=request.user, program=program, student=membership.user)
-    except DomainError as exc:
+
+    def add() -> None:
+        if not form.is_valid():
+            raise DomainError(_("Choose a person to add."))
+        membership = Membership.objects.filter(public_id=form.cleaned_data["membership"]).first()
+        if membership is None:
+            raise DomainError(_("Choose a person to add."))
+        if form.cleaned_data["kind"] == "mentor":
+            services.mentor_add(
+                actor=request.user,
+                program=program,
+                membership=membership,
+                capacity=form.cleaned_data["capacity"] or 1,
+            )
+        else:
+            services.mentee_add(actor=request.user, program=program, student=membership.user)
+
+    outcome = attempt(add)
+    if (exc := outcome.error) is not None:
         messages.error(request, exc.message)
         ctx = _program_context(request, program)
-        return render(request, "matching/program_detail.html", ctx, status=exc.status)
+        status = describe_domain_error(exc).status
+        return render(request, "matching/program_detail.html", ctx, status=status)
     messages.success(request, _("Added."))
     return redirect("matching:program_detail", public_id=program.public_id)
 
@@ -394,22 +392,20 @@ def program_add(request: HttpRequest, public_id: UUID) -> HttpResponse:
 def program_profile(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """A participant saves their own profile."""
     program = selectors.program_get(request.user, public_id)
-    profile = _own_profile(request.user, program)
+    profile = _own_profile(signed_in_user(request), program)
     if profile is None:
         raise PermissionDenied
     form = _profile_form(profile, request.POST)
-    if form.is_valid():
+
+    def save(cleaned: dict[str, Any]) -> None:
         data: dict[str, Any] = form.profile_data()
         if isinstance(profile, MentorProfile):
-            data["capacity"] = form.cleaned_data["capacity"]
-        try:
-            with forbidden_as_403():
-                services.profile_update(actor=request.user, profile=profile, data=data)
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("Profile saved."))
-            return redirect("matching:program_detail", public_id=program.public_id)
+            data["capacity"] = cleaned["capacity"]
+        services.profile_update(actor=request.user, profile=profile, data=data)
+
+    if submit(form, save).ok:
+        messages.success(request, _("Profile saved."))
+        return redirect("matching:program_detail", public_id=program.public_id)
     ctx = _program_context(request, program, profile_form=form)
     return render(request, "matching/program_detail.html", ctx, status=400)
 
@@ -429,12 +425,11 @@ def program_step(request: HttpRequest, public_id: UUID, step: str) -> HttpRespon
     if not can_manage_program(request.user, program):
         raise PermissionDenied
     service, done = PROGRAM_STEPS[step]
-    try:
-        with forbidden_as_403():
-            service(actor=request.user, program=program)
-    except DomainError as exc:
+    outcome = attempt(lambda: service(actor=request.user, program=program))
+    if (exc := outcome.error) is not None:
         messages.error(request, exc.message)
         ctx = _program_context(request, selectors.program_get(request.user, public_id))
-        return render(request, "matching/program_detail.html", ctx, status=exc.status)
+        status = describe_domain_error(exc).status
+        return render(request, "matching/program_detail.html", ctx, status=status)
     messages.success(request, done)
     return redirect("matching:program_detail", public_id=program.public_id)

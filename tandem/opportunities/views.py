@@ -20,10 +20,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tandem.core.errors import DomainError
-from tandem.core.forms import add_domain_error
 from tandem.core.htmx import is_htmx_partial
-from tandem.core.view_errors import forbidden_as_403
+from tandem.core.view_errors import attempt, form_page
 from tandem.organizations.models import Organization
 from tandem.organizations.permissions import coordinator_institution_ids, is_platform_admin
 
@@ -134,23 +132,20 @@ def opportunity_create(request: HttpRequest) -> HttpResponse:
     if not hosts:
         raise PermissionDenied(_("Only partner recruiters and institution staff post."))
     form = OpportunityForm(request.POST if request.method == "POST" else None, hosts=hosts)
-    if request.method == "POST" and form.is_valid():
-        try:
-            with forbidden_as_403():
-                opp = services.opportunity_create(
-                    actor=request.user, host=form.cleaned_data["host"], **form.service_fields()
-                )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("Draft saved. Submit it to institutions when ready."))
-            return redirect("opportunities:detail", public_id=opp.public_id)
-    status = 422 if request.method == "POST" else 200
-    return render(
+
+    def saved(opp: Opportunity) -> HttpResponse:
+        messages.success(request, _("Draft saved. Submit it to institutions when ready."))
+        return redirect("opportunities:detail", public_id=opp.public_id)
+
+    return form_page(
         request,
-        "opportunities/form.html",
-        {"form": form, "opportunity": None},
-        status=status,
+        form,
+        lambda d: services.opportunity_create(
+            actor=request.user, host=d["host"], **form.service_fields()
+        ),
+        template="opportunities/form.html",
+        context={"opportunity": None},
+        success=saved,
     )
 
 
@@ -163,24 +158,27 @@ def opportunity_edit(request: HttpRequest, public_id: Any) -> HttpResponse:
     form = OpportunityForm(
         request.POST if request.method == "POST" else None, editing=opp, initial=initial_from(opp)
     )
-    if request.method == "POST" and form.is_valid():
+
+    def update(_data: dict[str, Any]) -> None:
         fields = form.service_fields()
         # The form shows the deadline to the minute; an untouched deadline must not count
         # as a change (a posting whose deadline passed could otherwise never be edited).
         old_deadline, new_deadline = opp.application_deadline, fields["application_deadline"]
         if old_deadline and new_deadline and abs(new_deadline - old_deadline) < ONE_MINUTE:
             fields["application_deadline"] = old_deadline
-        try:
-            with forbidden_as_403():
-                services.opportunity_update(actor=request.user, opportunity=opp, **fields)
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("Changes saved."))
-            return redirect("opportunities:detail", public_id=opp.public_id)
-    status = 422 if request.method == "POST" else 200
-    return render(
-        request, "opportunities/form.html", {"form": form, "opportunity": opp}, status=status
+        services.opportunity_update(actor=request.user, opportunity=opp, **fields)
+
+    def saved(_result: None) -> HttpResponse:
+        messages.success(request, _("Changes saved."))
+        return redirect("opportunities:detail", public_id=opp.public_id)
+
+    return form_page(
+        request,
+        form,
+        update,
+        template="opportunities/form.html",
+        context={"opportunity": opp},
+        success=saved,
     )
 
 
@@ -191,22 +189,20 @@ def opportunity_submit(request: HttpRequest, public_id: Any) -> HttpResponse:
     if opp.partnership_id:
         initial["institutions"] = list(opp.partnership.institutions.all())  # type: ignore[union-attr]
     form = SubmitForm(request.POST if request.method == "POST" else None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            with forbidden_as_403():
-                services.opportunity_submit(
-                    actor=request.user,
-                    opportunity=opp,
-                    institutions=form.cleaned_data["institutions"],
-                )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("Submitted for approval."))
-            return redirect("opportunities:detail", public_id=opp.public_id)
-    status = 422 if request.method == "POST" else 200
-    return render(
-        request, "opportunities/submit.html", {"form": form, "opportunity": opp}, status=status
+
+    def submitted(_result: object) -> HttpResponse:
+        messages.success(request, _("Submitted for approval."))
+        return redirect("opportunities:detail", public_id=opp.public_id)
+
+    return form_page(
+        request,
+        form,
+        lambda d: services.opportunity_submit(
+            actor=request.user, opportunity=opp, institutions=d["institutions"]
+        ),
+        template="opportunities/submit.html",
+        context={"opportunity": opp},
+        success=submitted,
     )
 
 
@@ -237,17 +233,17 @@ def decide(request: HttpRequest, public_id: Any) -> HttpResponse:
     ).first()
     if institution is None:
         raise Http404
-    try:
-        with forbidden_as_403():
-            services.opportunity_decide(
-                actor=request.user,
-                opportunity=opp,
-                institution=institution,
-                approve=form.cleaned_data["decision"] == "approve",
-                note=form.cleaned_data["note"],
-                application_deadline=form.cleaned_data["application_deadline"],
-            )
-    except DomainError as exc:
+    outcome = attempt(
+        lambda: services.opportunity_decide(
+            actor=request.user,
+            opportunity=opp,
+            institution=institution,
+            approve=form.cleaned_data["decision"] == "approve",
+            note=form.cleaned_data["note"],
+            application_deadline=form.cleaned_data["application_deadline"],
+        )
+    )
+    if (exc := outcome.error) is not None:
         detail = exc.fields.get("application_deadline", [])
         messages.error(request, " ".join([exc.message, *[m for m in detail if m != exc.message]]))
     else:
@@ -262,11 +258,9 @@ def decide(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 def _lifecycle(request: HttpRequest, public_id: Any, service: Any, done: str) -> HttpResponse:
     opp = _editable_or_403(request, public_id)
-    try:
-        with forbidden_as_403():
-            service(actor=request.user, opportunity=opp)
-    except DomainError as exc:
-        messages.error(request, exc.message)
+    outcome = attempt(lambda: service(actor=request.user, opportunity=opp))
+    if outcome.error is not None:
+        messages.error(request, outcome.error.message)
     else:
         messages.success(request, done)
     return redirect("opportunities:detail", public_id=opp.public_id)

@@ -7,12 +7,15 @@ class OrganizationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from typing import Any
+
         from tandem.accounts.personal_data import register
 
         from .invitations import invitations_personal_data_erase, invitations_personal_data_export
+        from .services import memberships_personal_data_erase
 
-        register(
-            "organizations",
-            export=invitations_personal_data_export,
-            erase=invitations_personal_data_erase,
-        )
+        def erase(user: Any) -> None:
+            invitations_personal_data_erase(user)
+            memberships_personal_data_erase(user)
+
+        register("organizations", export=invitations_personal_data_export, erase=erase)

@@ -423,3 +423,11 @@ def partner_vetting_decide(
         changes={"status": [before, status]},
     )
     return vetting
+
+
+def memberships_personal_data_erase(user: Any) -> None:
+    """Erasure on request: the person's memberships stay (the organizations' record of who
+    belonged) but lose their personal fields and end."""
+    Membership.objects.filter(user=user).update(
+        title="", program="", year_of_study=None, is_active=False
+    )

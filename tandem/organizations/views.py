@@ -18,10 +18,8 @@ from django.views.decorators.http import require_POST
 
 from tandem.accounts.models import User, signed_in_user
 from tandem.core.csv_import import line_message
-from tandem.core.errors import DomainError
-from tandem.core.forms import add_domain_error
 from tandem.core.htmx import is_htmx
-from tandem.core.view_errors import forbidden_as_403
+from tandem.core.view_errors import Outcome, attempt, form_page, submit
 
 from . import completions, invitations, selectors, services
 from .forms import (
@@ -128,24 +126,21 @@ def member_add(request: HttpRequest, public_id: str) -> HttpResponse:
     has an account."""
     org = _managed_or_403(request, public_id)
     form = _member_form(org, request.POST)
-    if form.is_valid():
-        try:
-            invitation = invitations.invitation_create(
-                actor=request.user,
-                organization=org,
-                email=form.cleaned_data["email"],
-                role=form.cleaned_data["role"],
-                title=form.cleaned_data["title"],
-                program=form.cleaned_data["program"],
-                year_of_study=form.cleaned_data["year_of_study"],
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(
-                request, _("Invitation sent to %(email)s.") % {"email": invitation.email}
-            )
-            return redirect("organizations:detail", public_id=org.public_id)
+    outcome = submit(
+        form,
+        lambda d: invitations.invitation_create(
+            actor=request.user,
+            organization=org,
+            email=d["email"],
+            role=d["role"],
+            title=d["title"],
+            program=d["program"],
+            year_of_study=d["year_of_study"],
+        ),
+    )
+    if (invitation := outcome.value) is not None:
+        messages.success(request, _("Invitation sent to %(email)s.") % {"email": invitation.email})
+        return redirect("organizations:detail", public_id=org.public_id)
     context = {
         "organization": org,
         "sites": selectors.organization_sites(org),
@@ -170,10 +165,9 @@ def invitation_revoke(request: HttpRequest, public_id: str, invitation_id: str) 
     found = invitation.first()
     if found is None:
         raise Http404
-    try:
-        invitations.invitation_revoke(actor=request.user, invitation=found)
-    except DomainError as exc:
-        messages.error(request, exc.message)
+    outcome = attempt(lambda: invitations.invitation_revoke(actor=request.user, invitation=found))
+    if outcome.error is not None:
+        messages.error(request, outcome.error.message)
     else:
         messages.success(request, _("Invitation revoked."))
     return redirect("organizations:detail", public_id=org.public_id)
@@ -181,23 +175,23 @@ def invitation_revoke(request: HttpRequest, public_id: str, invitation_id: str) 
 
 def _invitation_answer(request: HttpRequest, invitation: Any, action: str) -> bool:
     """Accept or decline for the signed-in invitee; a message either way. True on success."""
-    try:
-        with forbidden_as_403():
-            if action == "accept":
-                invitations.invitation_accept(actor=signed_in_user(request), invitation=invitation)
-                messages.success(
-                    request,
-                    _("You joined %(org)s.") % {"org": invitation.organization.name},
-                )
-            elif action == "decline":
-                invitations.invitation_decline(actor=signed_in_user(request), invitation=invitation)
-                messages.success(request, _("Invitation declined."))
-            else:
-                messages.error(request, _("Choose accept or decline."))
-                return False
-    except DomainError as exc:
-        messages.error(request, exc.message)
+    actor = signed_in_user(request)
+    outcome: Outcome[object]
+    if action == "accept":
+        outcome = attempt(lambda: invitations.invitation_accept(actor=actor, invitation=invitation))
+        done = _("You joined %(org)s.") % {"org": invitation.organization.name}
+    elif action == "decline":
+        outcome = attempt(
+            lambda: invitations.invitation_decline(actor=actor, invitation=invitation)
+        )
+        done = _("Invitation declined.")
+    else:
+        messages.error(request, _("Choose accept or decline."))
         return False
+    if outcome.error is not None:
+        messages.error(request, outcome.error.message)
+        return False
+    messages.success(request, done)
     return True
 
 
@@ -233,24 +227,25 @@ def invitation_link(request: HttpRequest, token: str) -> HttpResponse:
         context["login_url"] = f"{reverse('accounts:login')}?next={request.path}"
         return render(request, "organizations/invitation.html", context)
     form = InvitationSignupForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            account, _membership = invitations.invitation_accept_with_signup(
-                invitation=invitation,
-                full_name=form.cleaned_data["full_name"],
-                password=form.cleaned_data["password1"],
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            login(request, account, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(
-                request, _("Welcome! You joined %(org)s.") % {"org": invitation.organization.name}
-            )
-            return redirect("accounts:account")
-    context["signup_form"] = form
-    status = 422 if request.method == "POST" else 200
-    return render(request, "organizations/invitation.html", context, status=status)
+
+    def joined(result: tuple[User, Membership]) -> HttpResponse:
+        login(request, result[0], backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(
+            request, _("Welcome! You joined %(org)s.") % {"org": invitation.organization.name}
+        )
+        return redirect("accounts:account")
+
+    return form_page(
+        request,
+        form,
+        lambda d: invitations.invitation_accept_with_signup(
+            invitation=invitation, full_name=d["full_name"], password=d["password1"]
+        ),
+        template="organizations/invitation.html",
+        context=context,
+        form_key="signup_form",
+        success=joined,
+    )
 
 
 def _completion_recorder_or_403(request: HttpRequest, public_id: str) -> Organization:
@@ -277,22 +272,21 @@ def member_completion(request: HttpRequest, public_id: str, membership_id: str) 
         request.POST if request.method == "POST" else None,
         initial={"completed_on": membership.completed_on},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            with forbidden_as_403():
-                completions.membership_completion_set(
-                    actor=request.user,
-                    membership=membership,
-                    completed_on=form.cleaned_data["completed_on"],
-                )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("Program completion saved."))
-            return redirect("organizations:detail", public_id=org.public_id)
-    context = {"organization": org, "membership": membership, "form": form}
-    status = 422 if request.method == "POST" else 200
-    return render(request, "organizations/member_completion.html", context, status=status)
+
+    def saved(_result: object) -> HttpResponse:
+        messages.success(request, _("Program completion saved."))
+        return redirect("organizations:detail", public_id=org.public_id)
+
+    return form_page(
+        request,
+        form,
+        lambda d: completions.membership_completion_set(
+            actor=request.user, membership=membership, completed_on=d["completed_on"]
+        ),
+        template="organizations/member_completion.html",
+        context={"organization": org, "membership": membership},
+        success=saved,
+    )
 
 
 @login_required
@@ -301,15 +295,12 @@ def completions_import(request: HttpRequest, public_id: str) -> HttpResponse:
     """Program completion dates from a CSV file (``email``, ``completed_on``)."""
     org = _completion_recorder_or_403(request, public_id)
     form = CompletionImportForm(request.POST, request.FILES)
-    result = None
-    if form.is_valid():
-        try:
-            with forbidden_as_403():
-                result = completions.membership_completions_import(
-                    actor=request.user, institution=org, content=form.cleaned_data["file"].read()
-                )
-        except DomainError as exc:
-            add_domain_error(form, exc)
+    result = submit(
+        form,
+        lambda d: completions.membership_completions_import(
+            actor=request.user, institution=org, content=d["file"].read()
+        ),
+    ).value
     if result is not None:
         messages.success(
             request,
@@ -336,10 +327,9 @@ def member_remove(request: HttpRequest, public_id: str, membership_id: str) -> H
     ).first()
     if membership is None:
         raise Http404
-    try:
-        services.membership_remove(actor=request.user, membership=membership)
-    except DomainError as exc:
-        messages.error(request, exc.message)
+    outcome = attempt(lambda: services.membership_remove(actor=request.user, membership=membership))
+    if outcome.error is not None:
+        messages.error(request, outcome.error.message)
     else:
         messages.success(request, _("Membership removed."))
     return redirect("organizations:detail", public_id=org.public_id)
@@ -370,16 +360,17 @@ def vetting(request: HttpRequest) -> HttpResponse:
             ).first()
             if partner is None:
                 raise Http404
-            try:
-                services.partner_vetting_decide(
+            outcome = attempt(
+                lambda: services.partner_vetting_decide(
                     actor=request.user,
                     institution=institution,
                     partner=partner,
                     status=decision_form.cleaned_data["status"],
                     note=decision_form.cleaned_data["note"],
                 )
-            except DomainError as exc:
-                messages.error(request, exc.message)
+            )
+            if outcome.error is not None:
+                messages.error(request, outcome.error.message)
             else:
                 label = VettingStatus(decision_form.cleaned_data["status"]).label
                 messages.success(

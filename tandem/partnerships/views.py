@@ -21,10 +21,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from tandem.core.errors import DomainError, PermissionDeniedError
+from tandem.core.errors import DomainError
 from tandem.core.forms import add_domain_error
 from tandem.core.htmx import is_htmx
-from tandem.core.view_errors import forbidden_as_403
+from tandem.core.view_errors import describe_domain_error, form_page, submit
 
 from . import services
 from .forms import (
@@ -120,10 +120,9 @@ def partnership_create(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied(_("Only coordinators and partner recruiters create partnerships."))
     form = PartnershipForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        # The service re-checks the organizations chosen: a refusal is a form error here.
         try:
             partnership = services.partnership_create(actor=request.user, **form.cleaned_data)
-        except PermissionDeniedError as exc:
-            form.add_error(None, exc.message)
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
@@ -142,29 +141,30 @@ def partnership_edit(request: HttpRequest, public_id: UUID) -> HttpResponse:
     _require_edit(request, partnership)
     if request.method == "POST":
         form = PartnershipForm(request.POST)
-        if form.is_valid():
-            data = dict(form.cleaned_data)
-            try:
-                services.partnership_update(
-                    actor=request.user,
-                    partnership=partnership,
-                    institutions=data.pop("institutions"),
-                    partners=data.pop("partners"),
-                    **data,
-                )
-            except DomainError as exc:
-                add_domain_error(form, exc)
-            else:
-                messages.success(request, _("Partnership saved."))
-                return redirect(_detail_url(partnership))
     else:
         form = PartnershipForm(initial=PartnershipForm.initial_for(partnership))
-    status = 422 if request.method == "POST" else 200
-    return render(
+
+    def update(data: dict[str, Any]) -> None:
+        data = dict(data)
+        services.partnership_update(
+            actor=request.user,
+            partnership=partnership,
+            institutions=data.pop("institutions"),
+            partners=data.pop("partners"),
+            **data,
+        )
+
+    def saved(_result: None) -> HttpResponse:
+        messages.success(request, _("Partnership saved."))
+        return redirect(_detail_url(partnership))
+
+    return form_page(
         request,
-        "partnerships/form.html",
-        {"form": form, "partnership": partnership},
-        status=status,
+        form,
+        update,
+        template="partnerships/form.html",
+        context={"partnership": partnership},
+        success=saved,
     )
 
 
@@ -263,17 +263,15 @@ def partnership_transition(request: HttpRequest, public_id: UUID) -> HttpRespons
     form = TransitionForm(request.POST, prefix="transition")
     if not form.is_valid():
         return _render_detail(request, partnership, status=422, transition_form=form)
-    try:
-        with forbidden_as_403():
-            services.partnership_transition(
-                actor=request.user,
-                partnership=partnership,
-                to_status=form.cleaned_data["to_status"],
-                note=form.cleaned_data["note"],
-            )
-    except DomainError as exc:
-        add_domain_error(form, exc)
-        return _render_detail(request, partnership, status=exc.status, transition_form=form)
+    outcome = submit(
+        form,
+        lambda d: services.partnership_transition(
+            actor=request.user, partnership=partnership, to_status=d["to_status"], note=d["note"]
+        ),
+    )
+    if outcome.error is not None:
+        status = describe_domain_error(outcome.error).status
+        return _render_detail(request, partnership, status=status, transition_form=form)
     messages.success(
         request,
         _("Status changed to “%(status)s”.")
@@ -298,17 +296,11 @@ def _post_form(
     """Validate ``form``, run ``call(cleaned_data)``, answer with a redirect, the detail page
     with errors (422), or (for HTMX) the named partial."""
     extra = extra or {}
-    if form.is_valid():
-        try:
-            with forbidden_as_403():
-                call(form.cleaned_data)
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            if partial and is_htmx(request):
-                return _render_detail(request, partnership, partial=partial, **extra)
-            messages.success(request, success)
-            return redirect(_detail_url(partnership, anchor))
+    if submit(form, call).ok:
+        if partial and is_htmx(request):
+            return _render_detail(request, partnership, partial=partial, **extra)
+        messages.success(request, success)
+        return redirect(_detail_url(partnership, anchor))
     return _render_detail(
         request, partnership, partial=partial, status=422, **{form_key: form}, **extra
     )
@@ -338,15 +330,9 @@ def kpi_create(request: HttpRequest, public_id: UUID, objective_id: UUID) -> Htt
     objective = get_object_or_404(Objective, partnership=partnership, public_id=objective_id)
     _require_edit(request, partnership)
     form = KPIForm(request.POST, partnership=partnership, prefix=new_kpi_prefix(objective))
-    if form.is_valid():
-        try:
-            with forbidden_as_403():
-                services.kpi_create(actor=request.user, objective=objective, **form.cleaned_data)
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("KPI added."))
-            return redirect(_detail_url(partnership, f"objective-{objective.public_id}"))
+    if submit(form, lambda d: services.kpi_create(actor=request.user, objective=objective, **d)).ok:
+        messages.success(request, _("KPI added."))
+        return redirect(_detail_url(partnership, f"objective-{objective.public_id}"))
     return _render_detail(request, partnership, status=422, new_kpi_forms={objective.pk: form})
 
 
@@ -361,17 +347,11 @@ def measurement_create(request: HttpRequest, public_id: UUID, kpi_id: UUID) -> H
     )
     _require_edit(request, partnership)
     form = MeasurementForm(request.POST, prefix=measurement_prefix(kpi))
-    if form.is_valid():
-        try:
-            with forbidden_as_403():
-                services.kpi_measurement_record(actor=request.user, kpi=kpi, **form.cleaned_data)
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            if is_htmx(request):
-                return _render_detail(request, partnership, partial="kpi", kpi=kpi)
-            messages.success(request, _("Measurement recorded."))
-            return redirect(_detail_url(partnership, f"kpi-{kpi.public_id}"))
+    if submit(form, lambda d: services.kpi_measurement_record(actor=request.user, kpi=kpi, **d)).ok:
+        if is_htmx(request):
+            return _render_detail(request, partnership, partial="kpi", kpi=kpi)
+        messages.success(request, _("Measurement recorded."))
+        return redirect(_detail_url(partnership, f"kpi-{kpi.public_id}"))
     return _render_detail(
         request, partnership, partial="kpi", status=422, kpi=kpi, kpi_forms={kpi.pk: form}
     )
@@ -401,17 +381,15 @@ def delivery_create(request: HttpRequest, public_id: UUID, commitment_id: UUID) 
     commitment = get_object_or_404(Commitment, partnership=partnership, public_id=commitment_id)
     _require_edit(request, partnership)
     form = DeliveryForm(request.POST, prefix=delivery_prefix(commitment))
-    if form.is_valid():
-        try:
-            with forbidden_as_403():
-                services.commitment_delivery_record(
-                    actor=request.user, commitment=commitment, **form.cleaned_data
-                )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("Delivery recorded."))
-            return redirect(_detail_url(partnership, "commitments"))
+    outcome = submit(
+        form,
+        lambda d: services.commitment_delivery_record(
+            actor=request.user, commitment=commitment, **d
+        ),
+    )
+    if outcome.ok:
+        messages.success(request, _("Delivery recorded."))
+        return redirect(_detail_url(partnership, "commitments"))
     return _render_detail(request, partnership, status=422, delivery_forms={commitment.pk: form})
 
 

@@ -19,10 +19,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tandem.core.errors import DomainError
-from tandem.core.forms import add_domain_error
+from tandem.accounts.models import signed_in_user
 from tandem.core.htmx import is_htmx_partial
-from tandem.core.view_errors import forbidden_as_403
+from tandem.core.view_errors import attempt, describe_domain_error, submit
 from tandem.skills.models import SkillConcept
 from tandem.skills.selectors import concept_search
 
@@ -41,7 +40,7 @@ def _require_student(request: HttpRequest) -> None:
 
 
 def _profile_page(request: HttpRequest, *, status: int = 200, **extra: Any) -> HttpResponse:
-    profile = selectors.profile_for(request.user, request.user)  # type: ignore[arg-type]
+    profile = selectors.profile_for(request.user, signed_in_user(request))
     return render(
         request,
         "profiles/profile.html",
@@ -77,23 +76,23 @@ def student_profile(request: HttpRequest, public_id: Any) -> HttpResponse:
 def cv_upload(request: HttpRequest) -> HttpResponse:
     _require_student(request)
     form = CvForm(request.POST, request.FILES)
-    if form.is_valid():
-        cv = form.cleaned_data.get("cv")
-        try:
-            found = services.profile_cv_extract(
-                actor=request.user,
-                student=request.user,  # type: ignore[arg-type]
-                text=form.cleaned_data.get("text") or "",
-                pdf=cv.read() if cv else None,
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(
-                request,
-                _("%(n)d skill(s) found in your CV. Remove any that are wrong.") % {"n": found},
-            )
-            return redirect("profiles:mine")
+
+    def extract(data: dict[str, Any]) -> int:
+        cv = data.get("cv")
+        return services.profile_cv_extract(
+            actor=request.user,
+            student=signed_in_user(request),
+            text=data.get("text") or "",
+            pdf=cv.read() if cv else None,
+        )
+
+    outcome = submit(form, extract)
+    if outcome.ok:
+        messages.success(
+            request,
+            _("%(n)d skill(s) found in your CV. Remove any that are wrong.") % {"n": outcome.value},
+        )
+        return redirect("profiles:mine")
     return _profile_page(request, cv_form=form, status=422)
 
 
@@ -101,7 +100,7 @@ def cv_upload(request: HttpRequest) -> HttpResponse:
 @require_POST
 def cv_clear(request: HttpRequest) -> HttpResponse:
     _require_student(request)
-    services.profile_cv_clear(actor=request.user, student=request.user)  # type: ignore[arg-type]
+    services.profile_cv_clear(actor=request.user, student=signed_in_user(request))
     messages.success(request, _("The skills from your CV are gone."))
     return redirect("profiles:mine")
 
@@ -110,7 +109,7 @@ def cv_clear(request: HttpRequest) -> HttpResponse:
 @require_POST
 def rebuild(request: HttpRequest) -> HttpResponse:
     _require_student(request)
-    result = services.profile_rebuild(actor=request.user, student=request.user)  # type: ignore[arg-type]
+    result = services.profile_rebuild(actor=request.user, student=signed_in_user(request))
     messages.info(
         request,
         _("Profile refreshed: %(a)d added, %(r)d removed.")
@@ -132,10 +131,16 @@ def skill_add(request: HttpRequest) -> HttpResponse:
         )
         if concept is None:
             return HttpResponse(_("Unknown ESCO concept."), status=400)
-        try:
-            services.profile_skill_add(actor=request.user, student=request.user, concept=concept)  # type: ignore[arg-type]
-        except DomainError as exc:
-            return HttpResponse(exc.message, status=exc.status)
+        outcome = attempt(
+            lambda: services.profile_skill_add(
+                actor=request.user,
+                student=signed_in_user(request),
+                concept=concept,
+            )
+        )
+        if outcome.error is not None:
+            answer = describe_domain_error(outcome.error)
+            return HttpResponse(answer.message, status=answer.status)
         messages.success(
             request, _("“%(s)s” added to your profile.") % {"s": concept.preferred_label}
         )
@@ -154,7 +159,9 @@ def skill_remove(request: HttpRequest, esco_id: Any) -> HttpResponse:
     concept = SkillConcept.objects.filter(esco_id=esco_id).first()
     if concept is None:
         raise Http404
-    services.profile_skill_remove(actor=request.user, student=request.user, concept=concept)  # type: ignore[arg-type]
+    services.profile_skill_remove(
+        actor=request.user, student=signed_in_user(request), concept=concept
+    )
     messages.success(
         request, _("“%(s)s” removed from your profile.") % {"s": concept.preferred_label}
     )
@@ -167,7 +174,7 @@ def recommendations(request: HttpRequest) -> HttpResponse:
     _require_student(request)
     recs = selectors.recommendations_for(request.user)
     page = Paginator(recs, PER_PAGE).get_page(request.GET.get("page"))
-    held = selectors.held_concept_ids(request.user)  # type: ignore[arg-type]
+    held = selectors.held_concept_ids(signed_in_user(request))
     return render(
         request,
         "profiles/recommendations.html",
@@ -221,22 +228,19 @@ def completions(request: HttpRequest) -> HttpResponse:
         students=selectors.recordable_students(request.user),
         courses=selectors.recordable_courses(request.user),
     )
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            with forbidden_as_403():
-                services.course_completion_record(
-                    actor=request.user,
-                    student=data["student"],
-                    course=data["course"],
-                    completed_on=data["completed_on"],
-                    grade=data["grade"],
-                )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("Completion recorded."))
-            return redirect("profiles:completions")
+    outcome = submit(
+        form,
+        lambda data: services.course_completion_record(
+            actor=request.user,
+            student=data["student"],
+            course=data["course"],
+            completed_on=data["completed_on"],
+            grade=data["grade"],
+        ),
+    )
+    if outcome.ok:
+        messages.success(request, _("Completion recorded."))
+        return redirect("profiles:completions")
     return _completions_page(request, form=form, status=422)
 
 
@@ -246,17 +250,12 @@ def completions_import(request: HttpRequest) -> HttpResponse:
     _require_recorder(request)
     institutions = selectors.recording_institutions(request.user)
     form = CompletionImportForm(request.POST, request.FILES, institutions=institutions)
-    result = None
-    if form.is_valid():
-        try:
-            with forbidden_as_403():
-                result = services.course_completions_import(
-                    actor=request.user,
-                    institution=form.cleaned_data["institution"],
-                    content=form.cleaned_data["file"].read(),
-                )
-        except DomainError as exc:
-            add_domain_error(form, exc)
+    result = submit(
+        form,
+        lambda d: services.course_completions_import(
+            actor=request.user, institution=d["institution"], content=d["file"].read()
+        ),
+    ).value
     if result is None:
         return _completions_page(request, import_form=form, status=422)
     messages.success(

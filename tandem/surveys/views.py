@@ -8,6 +8,7 @@ a clear message and a 4xx status.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -23,7 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from tandem.core.errors import DomainError
 from tandem.core.exports import table_response
 from tandem.core.htmx import is_htmx
-from tandem.core.view_errors import forbidden_as_403
+from tandem.core.view_errors import attempt, describe_domain_error, submit
 
 from . import result_tables, selectors, services
 from .forms import (
@@ -73,15 +74,10 @@ def survey_create(request: HttpRequest) -> HttpResponse:
     if not institutions.exists():
         raise PermissionDenied
     form = SurveyForm(request.POST or None, institutions=institutions)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        try:
-            with forbidden_as_403():
-                survey = services.survey_create(actor=request.user, **data)
-        except DomainError as exc:
-            form.add_error(None, exc.message)
-        else:
-            return redirect("surveys:detail", public_id=survey.public_id)
+    if request.method == "POST":
+        outcome = submit(form, lambda d: services.survey_create(actor=request.user, **d))
+        if outcome.value is not None:
+            return redirect("surveys:detail", public_id=outcome.value.public_id)
     status = 400 if form.is_bound else 200
     return render(request, "surveys/form.html", {"form": form}, status=status)
 
@@ -96,13 +92,24 @@ def survey_from_template(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Choose an institution and a template."))
         return redirect("surveys:list")
-    with forbidden_as_403():
-        survey = services.survey_from_template(
-            actor=request.user,
-            institution=form.cleaned_data["institution"],
-            template_key=form.cleaned_data["template"],
-        )
+    # A refusal leaves the view: the middleware answers 403 (or 400 with the message).
+    survey = services.survey_from_template(
+        actor=request.user,
+        institution=form.cleaned_data["institution"],
+        template_key=form.cleaned_data["template"],
+    )
     return redirect("surveys:detail", public_id=survey.public_id)
+
+
+def _builder_with_error(
+    request: HttpRequest, survey: Survey, exc: DomainError | None
+) -> HttpResponse:
+    """The builder page again, the service's refusal as a message, with its status."""
+    status = 400
+    if exc is not None:
+        messages.error(request, exc.message)
+        status = describe_domain_error(exc).status
+    return render(request, "surveys/detail.html", _builder_context(request, survey), status=status)
 
 
 def _builder_context(request: HttpRequest, survey: Survey, **extra: Any) -> dict[str, Any]:
@@ -140,16 +147,14 @@ def survey_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 def survey_edit(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     survey = _managed(request, public_id)
     form = SurveyForm(request.POST or None, instance=survey)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.survey_update(
-                actor=request.user,
-                survey=Survey.objects.get(pk=survey.pk),
-                **{k: v for k, v in form.cleaned_data.items()},
-            )
-        except DomainError as exc:
-            form.add_error(None, exc.message)
-        else:
+    if request.method == "POST":
+        outcome = submit(
+            form,
+            lambda d: services.survey_update(
+                actor=request.user, survey=Survey.objects.get(pk=survey.pk), **d
+            ),
+        )
+        if outcome.ok:
             return redirect("surveys:detail", public_id=survey.public_id)
     status = 400 if form.is_bound else 200
     return render(request, "surveys/form.html", {"form": form, "survey": survey}, status=status)
@@ -165,17 +170,13 @@ def question_add(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     form = QuestionForm(
         request.POST, sections=[s for s, _q in tree], earlier=[q for _s, qs in tree for q in qs]
     )
-    status = 200
-    if form.is_valid():
-        try:
-            services.question_add(actor=request.user, survey=survey, **form.service_kwargs())
-        except DomainError as exc:
-            for name, errors in exc.fields.items():
-                for error in errors:
-                    form.add_error(name if name in form.fields else None, error)
-            status = 400
-    else:
-        status = 400
+    outcome = submit(
+        form,
+        lambda _d: services.question_add(
+            actor=request.user, survey=survey, **form.service_kwargs()
+        ),
+    )
+    status = 200 if outcome.ok else 400
     if status == 200 and not is_htmx(request):
         messages.success(request, _("Question added to the draft."))
         return redirect("surveys:detail", public_id=survey.public_id)
@@ -195,16 +196,14 @@ def question_edit(request: HttpRequest, public_id: uuid.UUID, key: str) -> HttpR
     if question is None:
         raise Http404
     form = QuestionEditForm(request.POST or None, question=question)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.question_update(
+    if request.method == "POST":
+        outcome = submit(
+            form,
+            lambda _d: services.question_update(
                 actor=request.user, survey=survey, key=key, **form.service_kwargs()
-            )
-        except DomainError as exc:
-            for name, errors in exc.fields.items():
-                for error in errors:
-                    form.add_error(name if name in form.fields else None, error)
-        else:
+            ),
+        )
+        if outcome.ok:
             messages.success(request, _("Question changed in the draft."))
             return redirect("surveys:detail", public_id=survey.public_id)
     status = 400 if form.is_bound else 200
@@ -220,10 +219,9 @@ def question_edit(request: HttpRequest, public_id: uuid.UUID, key: str) -> HttpR
 @require_POST
 def question_delete(request: HttpRequest, public_id: uuid.UUID, key: str) -> HttpResponse:
     survey = _managed(request, public_id)
-    try:
-        services.question_delete(actor=request.user, survey=survey, key=key)
-    except DomainError as exc:
-        messages.error(request, exc.message)
+    outcome = attempt(lambda: services.question_delete(actor=request.user, survey=survey, key=key))
+    if outcome.error is not None:
+        messages.error(request, outcome.error.message)
     if is_htmx(request):
         return render(request, "surveys/detail.html#builder", _builder_context(request, survey))
     return redirect("surveys:detail", public_id=survey.public_id)
@@ -245,15 +243,11 @@ def section_add(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 @require_POST
 def survey_publish(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     survey = _managed(request, public_id)
-    try:
-        version = services.survey_publish(actor=request.user, survey=survey)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-        return render(
-            request, "surveys/detail.html", _builder_context(request, survey), status=exc.status
-        )
+    outcome = attempt(lambda: services.survey_publish(actor=request.user, survey=survey))
+    if outcome.error is not None or outcome.value is None:
+        return _builder_with_error(request, survey, outcome.error)
     messages.success(
-        request, _("Version %(n)s published; the survey is open.") % {"n": version.number}
+        request, _("Version %(n)s published; the survey is open.") % {"n": outcome.value.number}
     )
     return redirect("surveys:detail", public_id=survey.public_id)
 
@@ -262,13 +256,9 @@ def survey_publish(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 @require_POST
 def survey_close(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     survey = _managed(request, public_id)
-    try:
-        services.survey_close(actor=request.user, survey=survey)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-        return render(
-            request, "surveys/detail.html", _builder_context(request, survey), status=exc.status
-        )
+    outcome = attempt(lambda: services.survey_close(actor=request.user, survey=survey))
+    if outcome.error is not None:
+        return _builder_with_error(request, survey, outcome.error)
     messages.success(request, _("The survey is closed."))
     return redirect("surveys:detail", public_id=survey.public_id)
 
@@ -286,12 +276,18 @@ def survey_invite(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             status=400,
         )
     sent, problems = 0, []
+
+    def invite(email: str, name: str) -> Callable[[], object]:
+        return lambda: services.invitation_create(
+            actor=request.user, survey=survey, email=email, name=name
+        )
+
     for name, address in form.cleaned_data["recipients"]:
-        try:
-            services.invitation_create(actor=request.user, survey=survey, email=address, name=name)
+        outcome = attempt(invite(address, name))
+        if outcome.error is not None:
+            problems.append(f"{address}: {outcome.error.message}")
+        else:
             sent += 1
-        except DomainError as exc:
-            problems.append(f"{address}: {exc.message}")
     if sent:
         messages.success(request, _("%(n)s invitations sent.") % {"n": sent})
     for problem in problems:
@@ -416,23 +412,24 @@ def _answer(
     data = answer_data(questions, request.POST, invitation.skills or [])
     context["values"] = data
     context["started"] = request.POST.get("started", context["started"])
-    try:
-        with forbidden_as_403():
-            services.response_submit(
-                actor=request.user,
-                invitation=invitation,
-                data=data,
-                by_link=by_link,
-                started_at=services.started_from_stamp(request.POST.get("started")),
-            )
-    except DomainError as exc:
+    outcome = attempt(
+        lambda: services.response_submit(
+            actor=request.user,
+            invitation=invitation,
+            data=data,
+            by_link=by_link,
+            started_at=services.started_from_stamp(request.POST.get("started")),
+        )
+    )
+    if (exc := outcome.error) is not None:
         if exc.code == "already_answered":
             return render(
                 request, "surveys/answered.html", {"survey": survey, "again": True}, status=409
             )
-        context["problem"] = exc.message
-        context["errors"] = exc.fields
-        return render(request, "surveys/answer.html", context, status=exc.status)
+        answer = describe_domain_error(exc)
+        context["problem"] = answer.message
+        context["errors"] = answer.fields
+        return render(request, "surveys/answer.html", context, status=answer.status)
     return render(request, "surveys/answered.html", {"survey": survey, "again": False})
 
 
