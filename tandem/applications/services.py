@@ -139,12 +139,15 @@ def application_submit(
     institution: Organization | None = None,
     statement: str,
     cv: UploadedFile | None,
+    notify: bool = True,
 ) -> Application:
     """A student applies to an opportunity, through one of their institutions.
 
     One application per student and opportunity. The statement is required (20–5000
     characters); the CV must be a PDF (checked by content) no larger than
     ``settings.UPLOAD_MAX_BYTES``. The CV is stored under ``MEDIA_ROOT`` with a random name.
+    With ``notify`` (the default) the student is e-mailed after commit; without, for history
+    that is recorded after the fact (the demo world), nobody is.
     """
     if not getattr(actor, "is_authenticated", False) or not actor.is_active:
         raise PermissionDeniedError(_("Sign in to apply."))
@@ -199,7 +202,8 @@ def application_submit(
         application.cv.delete(save=False)
         raise
     logger.info("application %s submitted", application.public_id)
-    _notify_on_commit(application, "", Stage.SUBMITTED, student_acted=True)
+    if notify:
+        _notify_on_commit(application, "", Stage.SUBMITTED, student_acted=True)
     return application
 
 
@@ -225,7 +229,12 @@ def application_stage_options(user: Any, application: Application) -> list[Stage
 
 @transaction.atomic
 def application_move(
-    *, actor: Any, application: Application, to_stage: str, note: str = ""
+    *,
+    actor: Any,
+    application: Application,
+    to_stage: str,
+    note: str = "",
+    notify: bool = True,
 ) -> Application:
     """Move an application to ``to_stage``, if the move is in the table and ``actor`` is a
     party allowed to make it.
@@ -239,8 +248,8 @@ def application_move(
     :class:`ConflictError` when all seats are taken. When the last seat fills the opportunity
     is marked filled; whenever the number of seat-holding applications changes, the
     partnership's ``placements`` KPI is recorded.
-    Records a :class:`StageChange` and an audit event, and e-mails the student (and the host's
-    staff for the student's own moves) after commit.
+    Records a :class:`StageChange` and an audit event, and with ``notify`` (the default)
+    e-mails the student (and the host's staff for the student's own moves) after commit.
     """
     try:
         target = Stage(to_stage)
@@ -290,6 +299,7 @@ def application_move(
             student=locked.student,
             institution=locked.institution,
             note=note,
+            notify=notify,
         )
         locked.stage = placed.stage
         locked.stage_changed_at = placed.stage_changed_at
@@ -306,6 +316,7 @@ def application_move(
             target=target,
             note=note,
             institution_id=locked.institution_id,
+            notify=notify,
         )
         if target == Stage.COMPLETED:
             # The student's skills profile gains the opportunity's skills (after commit).
