@@ -229,7 +229,10 @@ def _objectives(
                 if unit != "%":
                     value = value.quantize(Decimal("1"))
                 partnerships_services.kpi_measurement_record(
-                    actor=owner, kpi=kpi, value=value, measured_at=_aware(month)
+                    actor=owner,
+                    kpi=kpi,
+                    value=value,
+                    measured_at=min(_aware(month), timezone.now()),
                 )
                 month += timedelta(days=30)
             bound = bound or metric == "placements"
