@@ -524,3 +524,21 @@ def test_a_stuck_run_can_be_restarted_later_or_cancelled(cast):
     # A late task finds the round cancelled and does nothing.
     assert services.round_compute(match_round_id=match_round.pk).status == "cancelled"
     assert not MatchResult.objects.exists()
+
+
+def test_admin_lists_rounds_and_changes_none(client, cast):
+    from tests.factories import UserFactory
+
+    assert _create_round(client, cast).status_code == 201
+    match_round = MatchRound.objects.get()
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    listing = client.get("/admin/matching/matchround/", {"q": "Spring"})
+    assert listing.status_code == 200 and "Spring rotations" in listing.content.decode()
+    change_url = f"/admin/matching/matchround/{match_round.pk}/change/"
+    assert client.get(change_url).status_code == 200
+    assert client.post(change_url, {"title": "Renamed"}).status_code == 403
+    assert client.get("/admin/matching/matchround/add/").status_code == 403
+    delete_url = f"/admin/matching/matchround/{match_round.pk}/delete/"
+    assert client.post(delete_url, {"post": "yes"}).status_code == 403
+    match_round.refresh_from_db()
+    assert match_round.title == "Spring rotations"

@@ -396,3 +396,19 @@ def test_editing_a_closed_posting_with_a_past_deadline_keeps_the_deadline(client
     env.closed.refresh_from_db()
     assert env.closed.title == "Closed and renamed"
     assert env.closed.application_deadline == past
+
+
+# --- Django admin: read-only -------------------------------------------------------------------
+def test_admin_lists_postings_and_changes_none(client):
+    env = Env()
+    client.force_login(env.cast.admin)
+    listing = client.get("/admin/opportunities/opportunity/", {"q": "Published"})
+    assert listing.status_code == 200 and "Published" in listing.content.decode()
+    change_url = f"/admin/opportunities/opportunity/{env.published.pk}/change/"
+    assert client.get(change_url).status_code == 200
+    assert client.post(change_url, {"title": "Renamed", "seats": 99}).status_code == 403
+    assert client.get("/admin/opportunities/opportunity/add/").status_code == 403
+    delete_url = f"/admin/opportunities/opportunity/{env.published.pk}/delete/"
+    assert client.post(delete_url, {"post": "yes"}).status_code == 403
+    env.published.refresh_from_db()
+    assert (env.published.title, env.published.status) == ("Published", "published")

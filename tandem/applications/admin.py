@@ -4,27 +4,21 @@ admin offers no add, change or delete."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
+
+from tandem.core.admin import ReadOnlyAdmin, ReadOnlyTabularInline
 
 from .models import Application, StageChange
 
 
-class StageChangeInline(admin.TabularInline):
+class StageChangeInline(ReadOnlyTabularInline):
     model = StageChange
-    extra = 0
     fields = ("created_at", "from_stage", "to_stage", "actor")
     readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Application)
-class ApplicationAdmin(admin.ModelAdmin):
+class ApplicationAdmin(ReadOnlyAdmin):
     list_display = ("public_id", "opportunity", "institution", "stage", "created_at")
     list_filter = ("stage",)
     search_fields = ("opportunity__title", "institution__name", "public_id")
@@ -42,12 +36,3 @@ class ApplicationAdmin(admin.ModelAdmin):
     )
     readonly_fields = fields
     inlines = [StageChangeInline]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

@@ -8,24 +8,12 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from tandem.applications.models import SEAT_HOLDING_STAGES, Application
-from tandem.partnerships.models import (
-    KPI,
-    ActionItem,
-    Commitment,
-    CommitmentDelivery,
-    CommunicationEntry,
-    KPIMeasurement,
-    Objective,
-    Partnership,
-    PartnershipContact,
-    PartnershipDocument,
-    PartnershipTransition,
-)
-from tandem.partnerships.services import kpi_refresh_status
+from tandem.partnerships import services as partnerships_services
+from tandem.partnerships.models import Partnership, PartnershipDocument, PartnershipTransition
 
 # (objective, [(kpi name, unit, baseline, target, metric)]) per partnership type.
 OBJECTIVES: dict[str, tuple[str, list[tuple[str, str, int, int, str]]]] = {
@@ -95,7 +83,7 @@ ACTIONS = [
 ]
 
 
-def _minimal_pdf(title: str) -> bytes:
+def minimal_pdf(title: str) -> bytes:
     """A small, valid one-page PDF naming the agreement (demo content only)."""
     text = title.replace("(", "[").replace(")", "]")
     stream = f"BT /F1 14 Tf 72 720 Td ({text}) Tj ET".encode()
@@ -133,7 +121,13 @@ def build_partnership_details(
     partner_staff: dict[str, list[Any]],
     named: dict[str, Any],
     reference_day: date,
+    *,
+    statuses: dict[str, str],
 ) -> None:
+    """Walk each partnership (``statuses``: title → where it ends) along the lifecycle, then
+    give it contacts, objectives with KPI histories, commitments and deliveries, meetings
+    and an agreement — all through :mod:`tandem.partnerships.services`, as its coordinator
+    or its partner's recruiter."""
     today = timezone.localdate()
     for p in partnerships:
         institutions = list(p.institutions.all())
@@ -147,163 +141,179 @@ def build_partnership_details(
         start = p.start_date or reference_day
 
         when = start - timedelta(days=60)
-        previous = "proposed"
-        for status in LIFECYCLE_PATH[p.status]:
+        for status in LIFECYCLE_PATH[statuses[p.title]]:
             when += timedelta(days=rng.randint(14, 60))
-            t = PartnershipTransition.objects.create(
-                partnership=p,
-                from_status=previous,
-                to_status=status,
-                actor=coordinator,
-                note="",
+            transition = partnerships_services.partnership_transition(
+                actor=coordinator, partnership=p, to_status=status
             )
-            PartnershipTransition.objects.filter(pk=t.pk).update(at=_aware(min(when, today)))
-            previous = status
+            _demo_backdate_transition(transition, _aware(min(when, today)))
 
         for org, person, title in (
             (institutions[0], coordinator, "Partnership lead"),
             (partners[0], recruiter, "Account lead"),
         ):
-            PartnershipContact.objects.create(
-                partnership=p, organization=org, user=person, role_title=title, is_primary=True
+            partnerships_services.partnership_contact_create(
+                actor=coordinator,
+                partnership=p,
+                organization=org,
+                user=person,
+                role_title=title,
+                is_primary=True,
             )
 
         if p.status in ("proposed", "negotiating"):
             _communication(rng, p, coordinator, recruiter, start, today, meetings=1)
             continue
 
-        # Objectives and KPIs, with monthly histories up to today.
-        seat_holders = Application.objects.filter(
-            opportunity__partnership=p, stage__in=SEAT_HOLDING_STAGES
-        ).count()
-        for ptype in p.types:
-            objective_title, kpis = OBJECTIVES[ptype]
-            objective = Objective.objects.create(
-                partnership=p,
-                title=objective_title,
-                owner=coordinator,
-                description=f"{objective_title} — agreed at the kick-off meeting.",
-            )
-            for name, unit, baseline, target, metric in kpis:
-                due = p.end_date or start + timedelta(days=730)
-                kpi = KPI.objects.create(
-                    objective=objective,
-                    name=name,
-                    unit=unit,
-                    baseline=Decimal(baseline),
-                    target=Decimal(target),
-                    start_date=start,
-                    due_date=due,
-                    owner=rng.choice([coordinator, recruiter]),
-                    metric=metric,
-                )
-                pace = rng.choice([1.1, 1.0, 0.95, 0.8, 0.6])  # on track … off track
-                measurements = []
-                month = start + timedelta(days=30)
-                span = (due - start).days
-                while month <= today:
-                    expected = (month - start).days / span
-                    progress = max(0.0, min(1.2, expected * pace + rng.uniform(-0.03, 0.03)))
-                    value = Decimal(baseline) + (Decimal(target) - Decimal(baseline)) * Decimal(
-                        str(round(progress, 3))
-                    )
-                    if unit != "%":
-                        value = value.quantize(Decimal("1"))
-                    measurements.append(
-                        KPIMeasurement(
-                            kpi=kpi,
-                            value=value,
-                            measured_at=_aware(month),
-                            recorded_by=kpi.owner,
-                            source="manual",
-                        )
-                    )
-                    month += timedelta(days=30)
-                if metric == "placements":
-                    measurements.append(
-                        KPIMeasurement(
-                            kpi=kpi,
-                            value=Decimal(seat_holders),
-                            measured_at=_aware(today, 8),
-                            source="automatic",
-                        )
-                    )
-                KPIMeasurement.objects.bulk_create(measurements)
-                kpi_refresh_status(kpi=kpi)
+        _objectives(rng, p, coordinator, recruiter, start, today)
+        _commitments(rng, p, coordinator, recruiter, institutions, partners, start, reference_day)
+        _communication(rng, p, coordinator, recruiter, start, today, meetings=3)
 
-        # Commitments from each side, with what has been delivered so far.
-        funder = partners[-1]
-        Commitment.objects.create(
+        title = f"Partnership agreement — {p.title}"
+        partnerships_services.partnership_document_upload(
+            actor=coordinator,
             partnership=p,
-            organization=funder,
+            kind="agreement",
+            title=title[:200],
+            file=SimpleUploadedFile("agreement.pdf", minimal_pdf(title), "application/pdf"),
+        )
+
+
+def _demo_backdate_transition(transition: PartnershipTransition, at: datetime) -> None:
+    """Date a lifecycle step back to when the demo lays it out. Demo only: a real step is
+    stamped when it is taken, and no service may rewrite that."""
+    PartnershipTransition.objects.filter(pk=transition.pk).update(at=at)
+
+
+def _objectives(
+    rng: random.Random, p: Partnership, coordinator: Any, recruiter: Any, start: date, today: date
+) -> None:
+    """Objectives and KPIs, with monthly readings up to today taken by each KPI's owner."""
+    seat_holders = Application.objects.filter(
+        opportunity__partnership=p, stage__in=SEAT_HOLDING_STAGES
+    ).count()
+    bound = False
+    for ptype in p.types:
+        objective_title, kpis = OBJECTIVES[ptype]
+        objective = partnerships_services.objective_create(
+            actor=coordinator,
+            partnership=p,
+            title=objective_title,
+            owner=coordinator,
+            description=f"{objective_title} — agreed at the kick-off meeting.",
+        )
+        for name, unit, baseline, target, metric in kpis:
+            due = p.end_date or start + timedelta(days=730)
+            owner = rng.choice([coordinator, recruiter])
+            kpi = partnerships_services.kpi_create(
+                actor=coordinator,
+                objective=objective,
+                name=name,
+                unit=unit,
+                baseline=Decimal(baseline),
+                target=Decimal(target),
+                start_date=start,
+                due_date=due,
+                owner=owner,
+                metric=metric,
+            )
+            pace = rng.choice([1.1, 1.0, 0.95, 0.8, 0.6])  # on track … off track
+            month = start + timedelta(days=30)
+            span = (due - start).days
+            while month <= today:
+                expected = (month - start).days / span
+                progress = max(0.0, min(1.2, expected * pace + rng.uniform(-0.03, 0.03)))
+                value = Decimal(baseline) + (Decimal(target) - Decimal(baseline)) * Decimal(
+                    str(round(progress, 3))
+                )
+                if unit != "%":
+                    value = value.quantize(Decimal("1"))
+                partnerships_services.kpi_measurement_record(
+                    actor=owner,
+                    kpi=kpi,
+                    value=value,
+                    measured_at=min(_aware(month), timezone.now()),
+                )
+                month += timedelta(days=30)
+            bound = bound or metric == "placements"
+    if bound:
+        partnerships_services.kpi_record_metric(
+            partnership=p, metric="placements", value=seat_holders
+        )
+
+
+def _commitments(
+    rng: random.Random,
+    p: Partnership,
+    coordinator: Any,
+    recruiter: Any,
+    institutions: list[Any],
+    partners: list[Any],
+    start: date,
+    reference_day: date,
+) -> None:
+    """Commitments from each side, with what has been delivered so far."""
+    today = timezone.localdate()
+    create = partnerships_services.commitment_create
+    made = [
+        create(
+            actor=recruiter,
+            partnership=p,
+            organization=partners[-1],
             kind="funding",
             description="Programme funding for the year",
             amount=Decimal(rng.choice([15000, 40000, 75000, 120000])),
             currency="GBP",
             due_date=reference_day + timedelta(days=180),
-            created_by=recruiter,
-        )
-        Commitment.objects.create(
+        ),
+        create(
+            actor=recruiter,
             partnership=p,
             organization=partners[0],
             kind="staff_hours",
             description="Engineers' time for supervision, lectures and reviews",
             quantity=Decimal(rng.choice([120, 200, 400])),
             due_date=reference_day + timedelta(days=300),
-            created_by=recruiter,
-        )
-        Commitment.objects.create(
+        ),
+        create(
+            actor=coordinator,
             partnership=p,
             organization=institutions[0],
             kind="staff_hours",
             description="Placement tutor and coordinator time",
             quantity=Decimal(rng.choice([80, 150])),
             due_date=reference_day + timedelta(days=300),
-            created_by=coordinator,
-        )
-        if "internships" in p.types:
-            Commitment.objects.create(
+        ),
+    ]
+    if "internships" in p.types:
+        made.append(
+            create(
+                actor=recruiter,
                 partnership=p,
                 organization=partners[0],
                 kind="places",
                 description="Paid placements offered each year",
                 quantity=Decimal(rng.choice([10, 15, 24])),
-                created_by=recruiter,
             )
-        for commitment in p.commitments.all():
-            share = Decimal(str(rng.choice([0.25, 0.5, 0.75, 1.0])))
-            if commitment.kind == "funding" and commitment.amount is not None:
-                CommitmentDelivery.objects.create(
-                    commitment=commitment,
-                    amount=(commitment.amount * share).quantize(Decimal("1")),
-                    delivered_on=min(today, start + timedelta(days=90)),
-                    note="Instalment received",
-                    recorded_by=coordinator,
-                )
-            elif commitment.quantity is not None:
-                CommitmentDelivery.objects.create(
-                    commitment=commitment,
-                    quantity=(commitment.quantity * share).quantize(Decimal("1")),
-                    delivered_on=min(today, start + timedelta(days=120)),
-                    note="Logged at the quarterly review",
-                    recorded_by=coordinator,
-                )
-
-        _communication(rng, p, coordinator, recruiter, start, today, meetings=3)
-
-        title = f"Partnership agreement — {p.title}"
-        pdf = _minimal_pdf(title)
-        doc = PartnershipDocument(
-            partnership=p,
-            kind="agreement",
-            title=title[:200],
-            original_name="agreement.pdf",
-            content_type="application/pdf",
-            size=len(pdf),
-            uploaded_by=coordinator,
         )
-        doc.file.save("agreement.pdf", ContentFile(pdf), save=False)
-        doc.save()
+    for commitment in made:
+        share = Decimal(str(rng.choice([0.25, 0.5, 0.75, 1.0])))
+        if commitment.kind == "funding" and commitment.amount is not None:
+            partnerships_services.commitment_delivery_record(
+                actor=coordinator,
+                commitment=commitment,
+                amount=(commitment.amount * share).quantize(Decimal("1")),
+                delivered_on=min(today, start + timedelta(days=90)),
+                note="Instalment received",
+            )
+        elif commitment.quantity is not None:
+            partnerships_services.commitment_delivery_record(
+                actor=coordinator,
+                commitment=commitment,
+                quantity=(commitment.quantity * share).quantize(Decimal("1")),
+                delivered_on=min(today, start + timedelta(days=120)),
+                note="Logged at the quarterly review",
+            )
 
 
 def _communication(
@@ -316,36 +326,33 @@ def _communication(
     *,
     meetings: int,
 ) -> None:
+    """Meeting notes with their action items (the old ones done), and a decision."""
     day = start
     for title, body in MEETINGS[:meetings]:
         day = min(today, day + timedelta(days=rng.randint(30, 120)))
-        entry = CommunicationEntry.objects.create(
-            partnership=p,
-            kind="meeting",
-            date=day,
-            title=title,
-            body=body,
-            author=coordinator,
+        entry = partnerships_services.communication_entry_create(
+            actor=coordinator, partnership=p, kind="meeting", date=day, title=title, body=body
         )
         for _ in range(rng.randint(1, 2)):
             due = day + timedelta(days=rng.randint(7, 45))
-            ActionItem.objects.create(
+            item = partnerships_services.action_item_create(
+                actor=coordinator,
                 partnership=p,
                 entry=entry,
                 description=rng.choice(ACTIONS),
                 owner=rng.choice([coordinator, recruiter]),
                 due_date=due,
-                done_at=_aware(due) if due < today - timedelta(days=14) else None,
-                created_by=coordinator,
             )
+            if due < today - timedelta(days=14):
+                partnerships_services.action_item_set_done(actor=coordinator, item=item)
     if meetings > 1:
-        CommunicationEntry.objects.create(
+        partnerships_services.communication_entry_create(
+            actor=coordinator,
             partnership=p,
             kind="decision",
             date=day,
             title="Decision: continue the programme next year",
             body="Both sides agreed to continue, subject to the annual review.",
-            author=coordinator,
         )
 
 

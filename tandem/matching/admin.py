@@ -1,43 +1,36 @@
-"""Read-mostly admin for match rounds and mentor programs (writes go through services)."""
+"""Read-only admin for match rounds and mentor programs: look-ups only. Rounds, rankings,
+programs and pairs are written through :mod:`tandem.matching.services`."""
+
+from __future__ import annotations
 
 from django.contrib import admin
+
+from tandem.core.admin import ReadOnlyAdmin
 
 from .models import MatchResult, MatchRound, MentorPair, MentorProgram
 
 
 @admin.register(MatchRound)
-class MatchRoundAdmin(admin.ModelAdmin):
+class MatchRoundAdmin(ReadOnlyAdmin):
     list_display = ("title", "institution", "status", "student_deadline", "partner_deadline")
     list_filter = ("status",)
     search_fields = ("title", "institution__name")
-    readonly_fields = [f.name for f in MatchRound._meta.fields]
-
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
-        return False
 
 
 @admin.register(MatchResult)
-class MatchResultAdmin(admin.ModelAdmin):
+class MatchResultAdmin(ReadOnlyAdmin):
     list_display = ("round", "student", "opportunity", "rank")
-    readonly_fields = [f.name for f in MatchResult._meta.fields]
-
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
-        return False
+    search_fields = ("round__title", "opportunity__title")
 
 
 @admin.register(MentorProgram)
-class MentorProgramAdmin(admin.ModelAdmin):
+class MentorProgramAdmin(ReadOnlyAdmin):
     list_display = ("title", "institution", "status")
-    readonly_fields = [f.name for f in MentorProgram._meta.fields]
-
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
-        return False
+    list_filter = ("status",)
+    search_fields = ("title", "institution__name")
 
 
 @admin.register(MentorPair)
-class MentorPairAdmin(admin.ModelAdmin):
+class MentorPairAdmin(ReadOnlyAdmin):
     list_display = ("program", "mentor", "mentee", "score")
-    readonly_fields = [f.name for f in MentorPair._meta.fields]
-
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
-        return False
+    search_fields = ("program__title",)

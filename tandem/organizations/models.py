@@ -137,7 +137,8 @@ class Role(models.TextChoices):
 
 
 INSTITUTION_ROLES = frozenset({Role.STUDENT, Role.EDUCATOR, Role.COORDINATOR})
-PARTNER_ROLES = frozenset({Role.RECRUITER, Role.SUPERVISOR, Role.MENTOR})
+# A funder or government officer belongs to a partner organization (an agency, a fund).
+PARTNER_ROLES = frozenset({Role.RECRUITER, Role.SUPERVISOR, Role.MENTOR, Role.FUNDER})
 
 
 class Membership(PublicModel):

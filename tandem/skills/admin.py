@@ -2,31 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
+
+from tandem.core.admin import ReadOnlyAdmin, ReadOnlyTabularInline
 
 from .models import EscoRelease, Occupation, SkillConcept, SkillGroup, SkillLabel
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-class SkillLabelInline(admin.TabularInline):
+class SkillLabelInline(ReadOnlyTabularInline):
     model = SkillLabel
     fields = ("label", "is_preferred")
     readonly_fields = fields
-    extra = 0
-    can_delete = False
 
 
 @admin.register(SkillConcept)
