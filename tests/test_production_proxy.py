@@ -166,7 +166,7 @@ def nginx_config(tmp: Path, *, http_port: int, https_port: int, app_port: int) -
         "server_name tandem.example.org;": "server_name localhost;",
         "/etc/ssl/tandem/fullchain.pem": str(tmp / "cert.pem"),
         "/etc/ssl/tandem/privkey.pem": str(tmp / "key.pem"),
-        "proxy_pass http://127.0.0.1:8000;": f"proxy_pass http://127.0.0.1:{app_port};",
+        "server 127.0.0.1:8000;": f"server 127.0.0.1:{app_port};",
     }
     for old, new in replacements.items():
         assert old in servers, f"the documented nginx configuration lost {old!r}"
