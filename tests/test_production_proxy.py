@@ -32,6 +32,8 @@ REPO = Path(__file__).resolve().parent.parent
 NGINX = os.environ.get("TANDEM_NGINX", "/usr/sbin/nginx")
 SECRET = "p8Zr4q1vN0sXy7LmK2cWd9HbT6fJ3aEuQ5gRiO-proxy-test"
 GOOD = "correct-horse-battery-staple"
+# `tandem serve` with two gunicorn server processes:
+SERVE = [sys.executable, "-m", "tandem.cli", "serve", "--no-worker", "--workers", "2"]
 
 
 def test_waitress_trusts_the_proxy_headers_only_when_configured():
@@ -244,10 +246,7 @@ def behind_nginx(tmp_path, live_db_url):
     app_log = tmp_path / "app.log"
     with app_log.open("wb") as log:
         app = subprocess.Popen(
-            [
-                sys.executable, "-m", "tandem.cli", "serve", "--no-worker",
-                "--port", str(app_port), "--workers", "2", "--threads", "2",
-            ],  # fmt: skip
+            [*SERVE, "--port", str(app_port)],
             env=env,
             stdout=log,
             stderr=subprocess.STDOUT,

@@ -151,9 +151,7 @@ def _session_keys(servers) -> list[bytes]:  # type: ignore[no-untyped-def]
     return list(servers["redis"].scan_iter(match=f"{servers['prefix']}:*session*"))
 
 
-def test_a_session_from_one_process_works_on_the_other_until_signed_out_on_either(
-    two_servers, ada
-):
+def test_a_session_from_one_process_works_on_the_other_until_signed_out_on_either(two_servers, ada):
     a, b = two_servers["a"], two_servers["b"]
     visitor = client_from("127.0.0.2")
     signed_in = sign_in(visitor, a, "ada@example.org", GOOD)
