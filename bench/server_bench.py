@@ -1,11 +1,11 @@
 """The server itself: `tandem serve` with 1 and with several worker processes, under load.
 
 Builds a small world (one institution, a student, 50 approved postings) in its own database —
-SQLite in a throw-away data folder, or PostgreSQL when ``TANDEM_DATABASE_URL`` points there
-(use a throw-away database: the bench flushes it) — then, for each worker count, starts
-`tandem serve --no-worker --workers W --threads T`, and drives two fast pages with a load
-generator in another process: the sign-in page (anonymous: template, CSRF cookie, no query)
-and the signed-in student's home (session, a few queries). It prints requests per second,
+SQLite in a throw-away data folder (whatever ``TANDEM_DATA_DIR`` says), or PostgreSQL when
+``TANDEM_DATABASE_URL`` points there (use a throw-away database: the bench flushes it) —
+then, for each worker count, starts `tandem serve --no-worker --workers W --threads T` and
+drives two pages with a load generator in another process: the sign-in page (anonymous:
+template, CSRF cookie, no query) and the signed-in student's home (session, its queries). It prints requests per second,
 median and 95th-percentile latency, and the errors, with the machine and its load.
 
 The load generator is wrk (Debian's package ``wrk``) when it is installed, else a Python one
@@ -249,10 +249,9 @@ def main() -> None:
 
     loader = args.loader or ("wrk" if shutil.which("wrk") else "python")
     run_load = run_wrk if loader == "wrk" else run_python
-    own_folder = None
-    if "TANDEM_DATA_DIR" not in os.environ:
-        own_folder = tempfile.mkdtemp(prefix="tandem-server-bench-")
-        os.environ["TANDEM_DATA_DIR"] = own_folder
+    # Always a data folder of its own: the SQLite database in it is flushed.
+    own_folder = tempfile.mkdtemp(prefix="tandem-server-bench-")
+    os.environ["TANDEM_DATA_DIR"] = own_folder
     build_world()
     from django.conf import settings
 
@@ -299,8 +298,7 @@ def main() -> None:
             f"| {workers} | {page} | {r['rps']:.1f} | {r['p50_ms']:.1f} | {r['p95_ms']:.1f} "
             f"| {r['errors']} | {load:.2f} |"
         )
-    if own_folder:
-        shutil.rmtree(own_folder, ignore_errors=True)
+    shutil.rmtree(own_folder, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -61,7 +61,9 @@ def _cmd_demo(args: argparse.Namespace) -> int:
         folder = _mail_folder()
         if folder:
             print(f"E-mails the demo sends are saved as files in {folder}", flush=True)
-        return _serve(args.host, args.port, with_worker=True)
+        return _serve(
+            args.host, args.port, with_worker=True, log_level=os.environ["TANDEM_LOG_LEVEL"]
+        )
     return 0
 
 
@@ -124,6 +126,7 @@ def _serve(
     with_worker: bool,
     workers: int | None = None,
     threads: int | None = None,
+    log_level: str | None = None,
 ) -> int:
     _django_setup()
     import signal
@@ -171,7 +174,7 @@ def _serve(
                     workers=processes,
                     threads=threads,
                     trusted_proxy_address=settings.TRUSTED_PROXY_ADDRESS,
-                    log_level=str(settings.LOGGING["root"]["level"]),
+                    log_level=log_level or settings.LOG_LEVEL,
                 ),
             )
         else:

@@ -357,6 +357,7 @@ else:
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # --- Logging: no personal data (paths use UUIDs; bodies and query strings are not logged) ---
+LOG_LEVEL = env("LOG_LEVEL", "INFO")  # also gunicorn's (`tandem serve`)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -369,7 +370,7 @@ LOGGING = {
             "filters": ["no_personal_data"],
         }
     },
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
