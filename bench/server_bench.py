@@ -5,8 +5,9 @@ SQLite in a throw-away data folder (whatever ``TANDEM_DATA_DIR`` says), or Postg
 ``TANDEM_DATABASE_URL`` points there (use a throw-away database: the bench flushes it) —
 then, for each worker count, starts `tandem serve --no-worker --workers W --threads T` and
 drives two pages with a load generator in another process: the sign-in page (anonymous:
-template, CSRF cookie, no query) and the signed-in student's home (session, its queries). It prints requests per second,
-median and 95th-percentile latency, and the errors, with the machine and its load.
+template, CSRF cookie, no query) and the signed-in student's home (session, its queries).
+It prints requests per second, median and 95th-percentile latency, and the errors, with the
+machine and its load.
 
 The load generator is wrk (Debian's package ``wrk``) when it is installed, else a Python one
 (threads with keep-alive connections, in a separate process; it needs more CPU than wrk for
