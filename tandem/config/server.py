@@ -49,7 +49,7 @@ def default_workers(cores: int) -> int:
 
     ``2 × cores + 1``, gunicorn's own rule of thumb (while one process waits on the database
     another uses the core), capped at 8 so that a large machine shared with PostgreSQL does
-    not start dozens of processes of ~150 MB each. On the 2-core benchmark machine that is 5
+    not start dozens of processes of ~140 MB each. On the 2-core benchmark machine that is 5
     (docs/benchmarks.md, "The server itself").
     """
     return max(1, min(2 * cores + 1, 8))
