@@ -66,6 +66,14 @@ def test_gunicorn_trusts_the_proxy_address_for_the_scheme():
         log_level="WARNING",
     )
     assert options["forwarded_allow_ips"] == "10.0.0.5"
+    spaced = gunicorn_options(
+        bind=["127.0.0.1:8000"],
+        workers=1,
+        threads=1,
+        trusted_proxy_address="10.0.0.5, 10.0.1.0/24",
+        log_level="INFO",
+    )
+    assert spaced["forwarded_allow_ips"] == "10.0.0.5,10.0.1.0/24"
     assert (options["workers"], options["threads"], options["worker_class"]) == (3, 4, "gthread")
     assert options["accesslog"] is None  # request lines carry query strings
     assert options["control_socket_disable"] is True

@@ -91,3 +91,11 @@ def test_the_database_cache_table_exists_and_is_shared_through_the_database():
         cursor.execute(f"SELECT COUNT(*) FROM {DATABASE_CACHE_TABLE}")  # noqa: S608
         assert cursor.fetchone()[0] == 1
     assert cache.get("greeting") == "hello"
+
+
+def test_a_proxy_address_that_is_no_address_refuses_to_start(tmp_path):
+    result = run({"TANDEM_TRUSTED_PROXY_ADDRESS": "proxy.internal"}, tmp_path, code=SHOW)
+    assert result.returncode != 0
+    assert "TANDEM_TRUSTED_PROXY_ADDRESS must be addresses or networks" in result.stderr
+    started = run({"TANDEM_TRUSTED_PROXY_ADDRESS": "10.0.0.5, 10.0.1.0/24"}, tmp_path, code=SHOW)
+    assert started.returncode == 0, started.stderr

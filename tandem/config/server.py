@@ -55,11 +55,17 @@ def default_workers(cores: int) -> int:
     return max(1, min(2 * cores + 1, 8))
 
 
-def _trusted_networks(
+def _entries(trusted: str) -> list[str]:
+    return [e.strip() for e in trusted.split(",") if e.strip()]
+
+
+def trusted_networks(
     trusted: str,
 ) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network] | None:
-    """``TANDEM_TRUSTED_PROXY_ADDRESS`` as networks; ``None`` means every peer ("*")."""
-    entries = [e.strip() for e in trusted.split(",") if e.strip()]
+    """``TANDEM_TRUSTED_PROXY_ADDRESS`` as networks; ``None`` means every peer ("*").
+
+    Raises ``ValueError`` for an entry that is neither an address nor a network."""
+    entries = _entries(trusted)
     if "*" in entries:
         return None
     return [ipaddress.ip_network(e, strict=False) for e in entries]
@@ -79,7 +85,7 @@ class ForwardedHeadersGuard:
 
     def __init__(self, app: Callable[..., Any], trusted: str) -> None:
         self.app = app
-        self.networks = _trusted_networks(trusted)
+        self.networks = trusted_networks(trusted)
 
     def is_trusted(self, remote_addr: str) -> bool:
         if self.networks is None or not remote_addr:
@@ -118,7 +124,7 @@ def gunicorn_options(
         "workers": workers,
         "threads": threads,
         "worker_class": "gthread",
-        "forwarded_allow_ips": trusted_proxy_address,
+        "forwarded_allow_ips": ",".join(_entries(trusted_proxy_address)),
         "proc_name": "tandem",
         "loglevel": log_level.lower(),
         "accesslog": None,

@@ -15,7 +15,12 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from tandem.config.server import DATABASE_CACHE_TABLE, cpu_count, default_workers
+from tandem.config.server import (
+    DATABASE_CACHE_TABLE,
+    cpu_count,
+    default_workers,
+    trusted_networks,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -193,6 +198,13 @@ TRUSTED_PROXY_HOPS = int(env("TRUSTED_PROXY_HOPS", "0"))
 # The address the proxy connects from: `tandem serve` honours X-Forwarded-* from it alone
 # ("*" = from any peer, e.g. in a container network where only the proxy can reach Tandem).
 TRUSTED_PROXY_ADDRESS = env("TRUSTED_PROXY_ADDRESS", "127.0.0.1").strip()
+try:
+    trusted_networks(TRUSTED_PROXY_ADDRESS)
+except ValueError as error:
+    raise ImproperlyConfigured(
+        "TANDEM_TRUSTED_PROXY_ADDRESS must be addresses or networks separated by commas "
+        f"(127.0.0.1, 10.0.0.0/24) or *, not {TRUSTED_PROXY_ADDRESS!r}."
+    ) from error
 AXES_CLIENT_IP_CALLABLE = "tandem.accounts.login.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
