@@ -36,6 +36,7 @@ BENCHES: dict[str, tuple[str, list[str], list[str]]] = {
     "gap-analysis": ("gap_analysis_bench.py", [], ["--postings", "10000", "--runs", "1"]),
     "gap-analysis-db": ("gap_analysis_bench.py", ["--db"], ["--db", "--postings", "10000"]),
     "dashboard": ("dashboard_bench.py", [], ["--runs", "5"]),
+    "server": ("server_bench.py", [], ["--workers", "1,2", "--seconds", "3"]),
 }
 THROWAWAY_DATABASE = {"dashboard"}
 

@@ -1,7 +1,8 @@
 """The ``tandem`` command: thin wrappers that parse, call and print.
 
     tandem demo [--seed N] [--serve]   build the demo world (and serve it)
-    tandem serve [--host H --port P]    serve the web app (with a worker per task queue)
+    tandem serve [--host H --port P]    serve the web app: gunicorn, several processes
+                 [--workers N --threads T]  (and a task worker per queue)
     tandem worker [--queue Q]           run a background task worker (default: all queues)
     tandem manage <django command …>    any Django management command
     tandem match …                      the matching engine (see docs/matching.md)
@@ -60,7 +61,9 @@ def _cmd_demo(args: argparse.Namespace) -> int:
         folder = _mail_folder()
         if folder:
             print(f"E-mails the demo sends are saved as files in {folder}", flush=True)
-        return _serve(args.host, args.port, with_worker=True)
+        return _serve(
+            args.host, args.port, with_worker=True, log_level=os.environ["TANDEM_LOG_LEVEL"]
+        )
     return 0
 
 
@@ -90,7 +93,8 @@ def _stop_worker(worker: subprocess.Popen[bytes]) -> None:
 def waitress_proxy_options(
     *, behind_tls_proxy: bool, trusted_proxy_hops: int, trusted_proxy_address: str
 ) -> dict[str, object]:
-    """The waitress options that make it honour the reverse proxy's headers.
+    """The waitress options that make it honour the reverse proxy's headers (waitress
+    serves only where gunicorn cannot run, i.e. Windows; decision 0006).
 
     Waitress removes ``X-Forwarded-*`` from any peer it is not told to trust, so without
     these, ``TANDEM_BEHIND_TLS_PROXY`` never saw ``X-Forwarded-Proto: https`` (HTTPS
@@ -115,53 +119,96 @@ def waitress_proxy_options(
     }
 
 
-def _serve(host: str, port: int, *, with_worker: bool) -> int:
+def _serve(
+    host: str,
+    port: int,
+    *,
+    with_worker: bool,
+    workers: int | None = None,
+    threads: int | None = None,
+    log_level: str | None = None,
+) -> int:
     _django_setup()
     import signal
 
     from django.conf import settings
     from django.core.management import call_command
-    from waitress import serve
+    from django.db import connections
 
+    from tandem.config import server
     from tandem.config.wsgi import application
 
     call_command("migrate", interactive=False, verbosity=0)
-    workers = []
+    # The gunicorn workers fork from this process: none may inherit its database connection.
+    connections.close_all()
+    use_gunicorn = server.gunicorn_available()
+    processes = workers or settings.SERVER_WORKERS
+    threads = threads or settings.SERVER_THREADS
+    task_workers = []
     if with_worker:
         # One worker per queue: e-mail never waits behind a batch extraction (decision 0004).
-        workers = [
+        task_workers = [
             subprocess.Popen([sys.executable, "-m", "tandem.cli", "worker", "--queue", queue])  # noqa: S603
             for queue in QUEUES
         ]
+    master = os.getpid()
 
     def _on_sigterm(signum: int, frame: object) -> None:
         # SIGTERM (kill, systemd, docker stop) would end the process without running the
         # `finally` below, leaving the worker running alone; make it an orderly exit.
+        # (Once gunicorn runs, its master handles SIGTERM: it stops its workers, then exits.)
         raise SystemExit(0)
 
     signal.signal(signal.SIGTERM, _on_sigterm)
-    print(f"Tandem is serving on http://{host}:{port}/  (Ctrl+C to stop)", flush=True)
+    if use_gunicorn:
+        how = f"{processes} processes × {threads} threads"
+    else:
+        how = "one process × 8 threads (waitress: gunicorn needs a Unix)"
+    print(f"Tandem is serving on http://{host}:{port}/  ({how}; Ctrl+C to stop)", flush=True)
     try:
-        serve(
-            application,
-            host=host,
-            port=port,
-            threads=8,
-            ident="tandem",
-            **waitress_proxy_options(
-                behind_tls_proxy=settings.SECURE_PROXY_SSL_HEADER is not None,
-                trusted_proxy_hops=settings.TRUSTED_PROXY_HOPS,
-                trusted_proxy_address=settings.TRUSTED_PROXY_ADDRESS,
-            ),
-        )
+        if use_gunicorn:
+            server.run_gunicorn(
+                server.ForwardedHeadersGuard(application, settings.TRUSTED_PROXY_ADDRESS),
+                server.gunicorn_options(
+                    bind=[f"[{host}]:{port}" if ":" in host else f"{host}:{port}"],
+                    workers=processes,
+                    threads=threads,
+                    trusted_proxy_address=settings.TRUSTED_PROXY_ADDRESS,
+                    log_level=log_level or settings.LOG_LEVEL,
+                ),
+            )
+        else:
+            from waitress import serve
+
+            serve(
+                application,
+                host=host,
+                port=port,
+                threads=8,
+                ident="tandem",
+                **waitress_proxy_options(
+                    behind_tls_proxy=settings.SECURE_PROXY_SSL_HEADER is not None,
+                    trusted_proxy_hops=settings.TRUSTED_PROXY_HOPS,
+                    trusted_proxy_address=settings.TRUSTED_PROXY_ADDRESS,
+                ),
+            )
     finally:
-        for worker in workers:
-            _stop_worker(worker)
+        # Gunicorn's workers are forks of this process and leave through here too: only the
+        # process that started the task workers stops them.
+        if os.getpid() == master:
+            for task_worker in task_workers:
+                _stop_worker(task_worker)
     return 0
 
 
 def _cmd_serve(args: argparse.Namespace) -> int:
-    return _serve(args.host, args.port, with_worker=not args.no_worker)
+    return _serve(
+        args.host,
+        args.port,
+        with_worker=not args.no_worker,
+        workers=args.workers,
+        threads=args.threads,
+    )
 
 
 QUEUES = ("default", "extraction")  # as TASK_QUEUES in the settings; default first
@@ -192,6 +239,16 @@ def _cmd_worker(args: argparse.Namespace) -> int:
     return _manage(worker_command(settings.TASK_BACKEND, args.queue or QUEUES))
 
 
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"a whole number of 1 or more, not {text!r}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="tandem", description="Tandem command line.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -208,6 +265,16 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--no-worker", action="store_true", help="do not start a task worker")
+    serve.add_argument(
+        "--workers",
+        type=_positive,
+        help="server processes (default: TANDEM_WORKERS, else 2 × cores + 1, at most 8)",
+    )
+    serve.add_argument(
+        "--threads",
+        type=_positive,
+        help="threads per server process (default: TANDEM_THREADS, else 4)",
+    )
     serve.set_defaults(func=_cmd_serve)
 
     worker = sub.add_parser("worker", help="run a background task worker")

@@ -59,11 +59,25 @@ def _database_url() -> str:
 
 
 def _alive(pid: int) -> bool:
+    """Running, not a zombie (an exited child whose parent is gone and that the machine's
+    init has not reaped yet)."""
     try:
         os.kill(pid, 0)
-    except ProcessLookupError:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (ProcessLookupError, FileNotFoundError):
         return False
-    return True
+    return state not in {"Z", "X"}
+
+
+def _children(pid: int) -> list[int]:
+    return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+
+
+def _cmdline(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except FileNotFoundError:
+        return b""
 
 
 @pytest.mark.slow
@@ -79,6 +93,7 @@ def test_serve_stopped_with_sigterm_stops_its_worker(tmp_path):
         "TANDEM_DATABASE_URL": _database_url(),  # the test database, already migrated
         "TANDEM_DATA_DIR": str(tmp_path),
         "TANDEM_TASK_BACKEND": "database",
+        "TANDEM_WORKERS": "2",  # server processes (the default, 2 × cores + 1, is more)
     }
     server = subprocess.Popen(
         [sys.executable, "-m", "tandem.cli", "serve", "--port", str(port)],
@@ -88,25 +103,25 @@ def test_serve_stopped_with_sigterm_stops_its_worker(tmp_path):
     )
     try:
         deadline = time.monotonic() + 90
-        children: list[int] = []
-        while time.monotonic() < deadline and len(children) < 2:
+        workers: list[int] = []
+        while time.monotonic() < deadline and len(workers) < 2:
             time.sleep(0.5)
             assert server.poll() is None, "tandem serve exited early"
-            listed = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text()
-            children = [int(pid) for pid in listed.split()]
-        assert len(children) == 2, "not one worker per queue"
-        commands = sorted(
-            Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")[-2] for pid in children
-        )
+            workers = [pid for pid in _children(server.pid) if b"--queue" in _cmdline(pid)]
+        assert len(workers) == 2, "not one worker per queue"
+        commands = sorted(_cmdline(pid).split(b"\0")[-2] for pid in workers)
         assert commands == [b"default", b"extraction"]
         while time.monotonic() < deadline:  # serving: the worker was started before
             with socket.socket() as s:
                 if s.connect_ex(("127.0.0.1", port)) == 0:
                     break
             time.sleep(0.5)
+        # Its other children are gunicorn's server processes; SIGTERM stops them all.
+        children = _children(server.pid)
+        assert len(children) > len(workers)
         server.send_signal(signal.SIGTERM)
         assert server.wait(timeout=60) == 0
-        assert not any(_alive(worker) for worker in children)
+        assert not any(_alive(child) for child in children)
     finally:
         if server.poll() is None:
             server.kill()

@@ -1,7 +1,7 @@
 """Tandem in production mode behind a real nginx that ends TLS, configured as
-docs/operations.md documents it.
+docs/operations.md documents it, served by `tandem serve` with two gunicorn worker processes.
 
-`tandem serve` (waitress) used to drop the proxy's X-Forwarded-* headers: every HTTPS page
+`tandem serve` (then waitress) used to drop the proxy's X-Forwarded-* headers: every HTTPS page
 redirected to HTTPS again (a loop), HSTS was never sent, and every visitor shared the
 proxy's address, so anyone's five wrong passwords locked a user out for everybody.
 
@@ -25,6 +25,7 @@ from django.contrib.auth.hashers import make_password
 from requests.adapters import HTTPAdapter
 
 from tandem.cli import waitress_proxy_options
+from tandem.config.server import ForwardedHeadersGuard, gunicorn_options
 from tests.conftest import free_port
 from tests.factories import UserFactory
 
@@ -32,6 +33,8 @@ REPO = Path(__file__).resolve().parent.parent
 NGINX = os.environ.get("TANDEM_NGINX", "/usr/sbin/nginx")
 SECRET = "p8Zr4q1vN0sXy7LmK2cWd9HbT6fJ3aEuQ5gRiO-proxy-test"
 GOOD = "correct-horse-battery-staple"
+# `tandem serve` with two gunicorn server processes:
+SERVE = [sys.executable, "-m", "tandem.cli", "serve", "--no-worker", "--workers", "2"]
 
 
 def test_waitress_trusts_the_proxy_headers_only_when_configured():
@@ -55,6 +58,59 @@ def test_waitress_trusts_the_proxy_headers_only_when_configured():
     assert only_tls["trusted_proxy_headers"] == {"x-forwarded-proto"}
 
 
+def test_gunicorn_trusts_the_proxy_address_for_the_scheme():
+    options = gunicorn_options(
+        bind=["127.0.0.1:8000"],
+        workers=3,
+        threads=4,
+        trusted_proxy_address="10.0.0.5",
+        log_level="WARNING",
+    )
+    assert options["forwarded_allow_ips"] == "10.0.0.5"
+    spaced = gunicorn_options(
+        bind=["127.0.0.1:8000"],
+        workers=1,
+        threads=1,
+        trusted_proxy_address="10.0.0.5, 10.0.1.0/24",
+        log_level="INFO",
+    )
+    assert spaced["forwarded_allow_ips"] == "10.0.0.5,10.0.1.0/24"
+    assert (options["workers"], options["threads"], options["worker_class"]) == (3, 4, "gthread")
+    assert options["accesslog"] is None  # request lines carry query strings
+    assert options["control_socket_disable"] is True
+
+
+def _seen_by_app(trusted: str, remote_addr: str) -> dict[str, str]:
+    seen: dict[str, str] = {}
+
+    def app(environ, start_response):  # type: ignore[no-untyped-def]
+        seen.update({k: v for k, v in environ.items() if k.startswith("HTTP_")})
+        return []
+
+    environ = {
+        "REMOTE_ADDR": remote_addr,
+        "HTTP_HOST": "localhost",
+        "HTTP_X_FORWARDED_PROTO": "https",
+        "HTTP_X_FORWARDED_FOR": "198.51.100.7",
+        "HTTP_FORWARDED": "for=198.51.100.7;proto=https",
+    }
+    ForwardedHeadersGuard(app, trusted)(environ, lambda *a: None)
+    return seen
+
+
+def test_the_guard_removes_proxy_headers_from_any_peer_but_the_proxy():
+    forwarded = {"HTTP_X_FORWARDED_PROTO", "HTTP_X_FORWARDED_FOR", "HTTP_FORWARDED"}
+    assert forwarded <= set(_seen_by_app("127.0.0.1", "127.0.0.1"))
+    assert set(_seen_by_app("127.0.0.1", "127.0.0.4")) == {"HTTP_HOST"}
+    # Several addresses and networks, IPv6, every peer, and a Unix socket (no address).
+    assert forwarded <= set(_seen_by_app("10.0.0.5, 192.168.0.0/16", "192.168.3.9"))
+    assert set(_seen_by_app("10.0.0.5, 192.168.0.0/16", "10.0.0.6")) == {"HTTP_HOST"}
+    assert forwarded <= set(_seen_by_app("::1", "::1"))
+    assert forwarded <= set(_seen_by_app("*", "203.0.113.9"))
+    assert forwarded <= set(_seen_by_app("127.0.0.1", ""))
+    assert set(_seen_by_app("127.0.0.1", "not-an-address")) == {"HTTP_HOST"}
+
+
 def _nginx() -> str:
     if not os.path.exists(NGINX):
         if os.environ.get("CI"):
@@ -74,6 +130,16 @@ def _wait_for_port(port: int, process: subprocess.Popen[bytes], log: Path) -> No
         except OSError:
             time.sleep(0.2)
     raise AssertionError(f"port {port} never opened:\n{log.read_text()}")
+
+
+def _wait_for_workers(log: Path, count: int) -> None:
+    """Until gunicorn's log shows ``count`` server processes started."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if len(re.findall(r"Booting worker with pid", log.read_text())) >= count:
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"fewer than {count} server processes started:\n{log.read_text()}")
 
 
 def _database_url() -> str:
@@ -105,7 +171,7 @@ def nginx_config(tmp: Path, *, http_port: int, https_port: int, app_port: int) -
         "server_name tandem.example.org;": "server_name localhost;",
         "/etc/ssl/tandem/fullchain.pem": str(tmp / "cert.pem"),
         "/etc/ssl/tandem/privkey.pem": str(tmp / "key.pem"),
-        "proxy_pass http://127.0.0.1:8000;": f"proxy_pass http://127.0.0.1:{app_port};",
+        "server 127.0.0.1:8000;": f"server 127.0.0.1:{app_port};",
     }
     for old, new in replacements.items():
         assert old in servers, f"the documented nginx configuration lost {old!r}"
@@ -183,7 +249,7 @@ def behind_nginx(tmp_path, live_db_url):
     app_log = tmp_path / "app.log"
     with app_log.open("wb") as log:
         app = subprocess.Popen(
-            [sys.executable, "-m", "tandem.cli", "serve", "--no-worker", "--port", str(app_port)],
+            [*SERVE, "--port", str(app_port)],
             env=env,
             stdout=log,
             stderr=subprocess.STDOUT,
@@ -199,6 +265,7 @@ def behind_nginx(tmp_path, live_db_url):
             stderr=subprocess.DEVNULL,
         )
         _wait_for_port(https_port, proxy, nginx_log)
+        _wait_for_workers(app_log, 2)
         yield {
             "https": f"https://localhost:{https_port}",
             "http": f"http://localhost:{http_port}",

@@ -15,6 +15,13 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from tandem.config.server import (
+    DATABASE_CACHE_TABLE,
+    cpu_count,
+    default_workers,
+    trusted_networks,
+)
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -193,6 +200,13 @@ TRUSTED_PROXY_HOPS = int(env("TRUSTED_PROXY_HOPS", "0"))
 # The address the proxy connects from: `tandem serve` honours X-Forwarded-* from it alone
 # ("*" = from any peer, e.g. in a container network where only the proxy can reach Tandem).
 TRUSTED_PROXY_ADDRESS = env("TRUSTED_PROXY_ADDRESS", "127.0.0.1").strip()
+try:
+    trusted_networks(TRUSTED_PROXY_ADDRESS)
+except ValueError as error:
+    raise ImproperlyConfigured(
+        "TANDEM_TRUSTED_PROXY_ADDRESS must be addresses or networks separated by commas "
+        f"(127.0.0.1, 10.0.0.0/24) or *, not {TRUSTED_PROXY_ADDRESS!r}."
+    ) from error
 AXES_CLIENT_IP_CALLABLE = "tandem.accounts.login.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
@@ -285,7 +299,8 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Tandem <noreply@tandem.invalid>"
 # --- Background tasks ---
 # "database" (embedded default; `tandem worker` runs the worker) or "rq" (Redis, production).
 TASK_BACKEND = env("TASK_BACKEND", "database")
-REDIS_URL = env("REDIS_URL", "redis://127.0.0.1:6379/0")
+# Set, it also holds the cache and the sessions' cache (below); unset, RQ uses the local one.
+REDIS_URL = env("REDIS_URL") or "redis://127.0.0.1:6379/0"
 # Two queues: "default" (e-mail, short work) and "extraction" (batch skill extraction, in
 # short slices; docs/decisions/0004-resumable-extraction-jobs.md). `tandem worker` serves both
 # (default first); `tandem serve` starts one worker per queue so mail never waits.
@@ -321,17 +336,42 @@ WORKER_SWEEP_SECONDS = float(
     env("WORKER_SWEEP_SECONDS", str(max(1.0, EXTRACTION_JOB_LEASE_SECONDS / 2)))
 )
 
-# --- Cache (login throttling and rate limits share it) ---
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-if env("CACHE_URL"):
+# --- Server processes (`tandem serve`: gunicorn; tandem/config/server.py) ---
+# Default 2 × cores + 1, at most 8: see docs/operations.md, "Several server processes".
+SERVER_WORKERS = int(env("WORKERS", "0")) or default_workers(cpu_count())
+SERVER_THREADS = int(env("THREADS", "4"))
+if SERVER_WORKERS < 1 or SERVER_THREADS < 1:
+    raise ImproperlyConfigured("TANDEM_WORKERS and TANDEM_THREADS must be 1 or more.")
+
+# --- Cache and sessions: shared by every server process and machine ---
+# Several processes share no memory, so the cache is never per process (LocMem): with
+# TANDEM_REDIS_URL (or TANDEM_CACHE_URL) it is Redis, else a table in the database
+# (created by a migration of tandem.core). Sessions are rows in the database; with Redis they
+# are also cached there (cached_db), so most requests read them without a query. Sign-in
+# throttling counts in the database (django-axes' handler) either way.
+CACHE_URL = env("CACHE_URL") or env("REDIS_URL")
+CACHE_KEY_PREFIX = env("CACHE_KEY_PREFIX", "tandem")
+if CACHE_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": env("CACHE_URL"),
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
         }
     }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": DATABASE_CACHE_TABLE,
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
+        }
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # --- Logging: no personal data (paths use UUIDs; bodies and query strings are not logged) ---
+LOG_LEVEL = env("LOG_LEVEL", "INFO")  # also gunicorn's (`tandem serve`)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -344,7 +384,7 @@ LOGGING = {
             "filters": ["no_personal_data"],
         }
     },
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
