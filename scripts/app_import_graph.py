@@ -34,6 +34,16 @@ PUBLIC = {"services", "selectors", "permissions", "data", "models", "tasks", "pe
 ASSEMBLERS = {"config", "api", "cli"}
 # Modules that are not Python code other apps could import, or wiring Django loads by name.
 NOT_PROTECTED = {"__init__", "apps", "migrations", "management", "templatetags"}
+# Private modules other changes of issue 11 move or remove (extraction into skills, charts into
+# core, profile refresh into on_commit tasks): not protected yet, so that a contract naming a
+# module that is gone does not fail the lint when those changes merge. Empty this set and
+# regenerate the contracts once they have landed.
+IN_FLUX = {
+    "tandem.analytics.charts",
+    "tandem.curricula.batch",
+    "tandem.curricula.extraction",
+    "tandem.profiles.refresh",
+}
 # core is the shared kernel: every module of it is public.
 ALL_PUBLIC_APPS = {"core"}
 
@@ -172,7 +182,8 @@ def contracts(graph: grimp.ImportGraph) -> str:
         )
         if not kinds:
             continue
-        modules = ", ".join(f'"{ROOT}.{app}.{k}"' for k in kinds)
+        names = [f"{ROOT}.{app}.{k}" for k in kinds if f"{ROOT}.{app}.{k}" not in IN_FLUX]
+        modules = ", ".join(f'"{name}"' for name in names)
         out.append(
             "[[tool.importlinter.contracts]]\n"
             f'name = "Only {app} imports its private modules"\n'
