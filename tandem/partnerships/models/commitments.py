@@ -5,10 +5,14 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tandem.core.models import PublicModel
+from tandem.core.validation import validate_positive
 from tandem.organizations.models import Organization
 
 from .partnerships import Partnership
@@ -19,6 +23,10 @@ class CommitmentKind(models.TextChoices):
     STAFF_HOURS = "staff_hours", _("Staff hours")
     EQUIPMENT = "equipment", _("Equipment")
     PLACES = "places", _("Placement places")
+
+
+CURRENCY_MESSAGE = _("Enter a three-letter ISO 4217 currency code, such as GBP or EUR.")
+CURRENCY_CODE = RegexValidator(r"^[A-Z]{3}$", CURRENCY_MESSAGE)
 
 
 class Commitment(PublicModel):
@@ -36,11 +44,21 @@ class Commitment(PublicModel):
     kind = models.CharField(_("kind"), max_length=20, choices=CommitmentKind.choices)
     description = models.CharField(_("description"), max_length=300)
     amount = models.DecimalField(
-        _("amount"), max_digits=14, decimal_places=2, null=True, blank=True
+        _("amount"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[validate_positive],
     )
-    currency = models.CharField(_("currency"), max_length=3, blank=True)
+    currency = models.CharField(_("currency"), max_length=3, blank=True, validators=[CURRENCY_CODE])
     quantity = models.DecimalField(
-        _("quantity"), max_digits=12, decimal_places=2, null=True, blank=True
+        _("quantity"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[validate_positive],
     )
     due_date = models.DateField(_("due date"), null=True, blank=True)
     created_by = models.ForeignKey(
@@ -71,6 +89,19 @@ class Commitment(PublicModel):
     def __str__(self) -> str:
         return f"{self.organization}: {self.description}"
 
+    def clean(self) -> None:
+        """Funding is an amount in a currency; every other kind is a quantity."""
+        errors: dict[str, object] = {}
+        if self.kind == CommitmentKind.FUNDING:
+            if self.amount is None:
+                errors["amount"] = _("Funding needs an amount.")
+            if not self.currency:
+                errors["currency"] = CURRENCY_MESSAGE
+        elif self.kind and self.quantity is None:
+            errors["quantity"] = _("Enter how many (hours, items or places).")
+        if errors:
+            raise ValidationError(errors)
+
     @property
     def is_funding(self) -> bool:
         return self.kind == CommitmentKind.FUNDING
@@ -85,10 +116,20 @@ class CommitmentDelivery(PublicModel):
 
     commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="deliveries")
     amount = models.DecimalField(
-        _("amount"), max_digits=14, decimal_places=2, null=True, blank=True
+        _("amount"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[validate_positive],
     )
     quantity = models.DecimalField(
-        _("quantity"), max_digits=12, decimal_places=2, null=True, blank=True
+        _("quantity"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[validate_positive],
     )
     delivered_on = models.DateField(_("delivered on"))
     note = models.CharField(_("note"), max_length=300, blank=True)
@@ -109,3 +150,15 @@ class CommitmentDelivery(PublicModel):
 
     def __str__(self) -> str:
         return f"{self.commitment}: {self.amount or self.quantity} on {self.delivered_on}"
+
+    def clean(self) -> None:
+        """The measure of the commitment's kind, delivered today or earlier."""
+        errors: dict[str, object] = {}
+        if self.commitment.is_funding and self.amount is None:
+            errors["amount"] = _("Enter the amount delivered.")
+        elif not self.commitment.is_funding and self.quantity is None:
+            errors["quantity"] = _("Enter the quantity delivered.")
+        if self.delivered_on and self.delivered_on > timezone.localdate():
+            errors["delivered_on"] = _("A delivery cannot be in the future.")
+        if errors:
+            raise ValidationError(errors)

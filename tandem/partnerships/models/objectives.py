@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tandem.core.models import PublicModel
@@ -113,6 +117,15 @@ class KPI(PublicModel):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self) -> None:
+        errors: dict[str, object] = {}
+        if self.target is not None and self.target == self.baseline:
+            errors["target"] = _("The target must differ from the baseline.")
+        if self.due_date is None or (self.start_date and self.due_date <= self.start_date):
+            errors["due_date"] = _("The due date must be after the start date.")
+        if errors:
+            raise ValidationError(errors)
+
     @property
     def is_reverse(self) -> bool:
         """True when success means going down (target below baseline)."""
@@ -150,3 +163,7 @@ class KPIMeasurement(PublicModel):
 
     def __str__(self) -> str:
         return f"{self.kpi}: {self.value}"
+
+    def clean(self) -> None:
+        if self.measured_at and self.measured_at > timezone.now() + dt.timedelta(minutes=5):
+            raise ValidationError({"measured_at": _("A measurement cannot be in the future.")})

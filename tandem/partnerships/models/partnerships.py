@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -70,6 +71,10 @@ class Partnership(PublicModel):
     def __str__(self) -> str:
         return self.title
 
+    def clean(self) -> None:
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": _("The end date cannot be before the start date.")})
+
     @property
     def type_labels(self) -> list[str]:
         labels = dict(PartnershipType.choices)
@@ -91,7 +96,7 @@ class PartnershipTransition(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    note = models.TextField(blank=True)
+    note = models.TextField(blank=True, max_length=2000)
     at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:

@@ -10,6 +10,7 @@ import uuid
 from pathlib import PurePosixPath
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -54,10 +55,27 @@ class PartnershipContact(PublicModel):
                 condition=models.Q(is_primary=True),
                 name="contact_one_primary_per_side",
             ),
+            models.UniqueConstraint(
+                fields=["partnership", "organization", "user"],
+                condition=models.Q(user__isnull=False),
+                name="contact_user_once_per_side",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.display_name
+
+    def clean(self) -> None:
+        """A contact is a Tandem user, or a name and an e-mail address."""
+        if self.user_id is not None:
+            return
+        errors: dict[str, object] = {}
+        if not self.name:
+            errors["name"] = _("Enter a name, or choose a Tandem user.")
+        if not self.email:
+            errors["email"] = _("Enter an e-mail address, or choose a Tandem user.")
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def display_name(self) -> str:

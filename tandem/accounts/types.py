@@ -1,0 +1,18 @@
+"""Who acts: the one type every service, predicate and selector annotates its user with.
+
+``Actor`` is a signed-in :class:`~tandem.accounts.models.User` or Django's anonymous user
+(what ``request.user`` is before sign-in). Predicates accept both and answer ``False`` for
+the anonymous one; services that need a person take ``User``.
+"""
+
+from __future__ import annotations
+
+from typing import TypeAlias
+
+from django.contrib.auth.models import AnonymousUser
+
+from .models import User
+
+Actor: TypeAlias = User | AnonymousUser
+
+__all__ = ["Actor", "AnonymousUser", "User"]
