@@ -15,4 +15,10 @@ from .models import User
 
 Actor: TypeAlias = User | AnonymousUser
 
-__all__ = ["Actor", "AnonymousUser", "User"]
+__all__ = ["Actor", "AnonymousUser", "User", "signed_in"]
+
+
+def signed_in(actor: Actor | None) -> User | None:
+    """The signed-in person behind ``actor`` (for ``created_by``-style columns), or ``None``
+    for the system, an anonymous visitor or an inactive session."""
+    return actor if isinstance(actor, User) and actor.is_authenticated else None

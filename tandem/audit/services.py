@@ -7,18 +7,23 @@ label of events about the erased account (:func:`audit_personal_data_erase`).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 
+from tandem.accounts.types import signed_in
 from tandem.organizations.models import Organization
 
 from .models import AuditEvent
 
+if TYPE_CHECKING:
+    from tandem.accounts.models import User
+    from tandem.accounts.types import Actor
+
 
 def audit_record(
     *,
-    actor: Any,
+    actor: Actor | None,
     action: str,
     target: models.Model,
     organizations: Iterable[Organization | int],
@@ -27,7 +32,7 @@ def audit_record(
     """Append one event. ``organizations`` are those whose coordinators may read it."""
     public_id = getattr(target, "public_id", None)
     event = AuditEvent.objects.create(
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor=signed_in(actor),
         action=action,
         target_type=target._meta.label_lower,
         target_id=str(public_id or target.pk),
@@ -40,7 +45,7 @@ def audit_record(
     return event
 
 
-def audit_personal_data_export(user: Any) -> list[dict[str, Any]]:
+def audit_personal_data_export(user: User) -> list[dict[str, Any]]:
     """The changes a person made, as the audit trail records them (for the data export)."""
     return [
         {
@@ -53,7 +58,7 @@ def audit_personal_data_export(user: Any) -> list[dict[str, Any]]:
     ]
 
 
-def audit_personal_data_erase(user: Any) -> None:
+def audit_personal_data_erase(user: User) -> None:
     """Events stay (they are other institutions' record too) but no longer name the person:
     the label of events about the account itself is blanked. Events the person made keep
     their actor link, which points at the anonymised account after erasure."""

@@ -60,11 +60,6 @@ def require_edit(actor: Actor, partnership: Partnership) -> None:
         raise PermissionDeniedError(_("You may not change this partnership."))
 
 
-def person(actor: Actor | None) -> User | None:
-    """The signed-in user behind ``actor``, for ``created_by``-style columns."""
-    return actor if isinstance(actor, User) and actor.is_authenticated else None
-
-
 def stripped(value: str | None) -> str:
     """Text as stored: surrounding white space removed, ``None`` as empty."""
     return str(value or "").strip()

@@ -8,12 +8,12 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from tandem.accounts.types import Actor
+from tandem.accounts.types import Actor, signed_in
 from tandem.core.validation import validated
 from tandem.organizations.models import Organization
 
 from ..models import Commitment, CommitmentDelivery, CommitmentKind, Partnership
-from ._common import audit, check_side, number_or_none, person, require_edit, stripped
+from ._common import audit, check_side, number_or_none, require_edit, stripped
 
 Number = Decimal | int | str
 
@@ -46,7 +46,7 @@ def commitment_create(
         currency=stripped(currency).upper() if funding else "",
         quantity=None if funding else number_or_none(quantity),
         due_date=due_date,
-        created_by=person(actor),
+        created_by=signed_in(actor),
     )
     check_side(organization, partnership)
     validated(commitment)
@@ -86,7 +86,7 @@ def commitment_delivery_record(
             quantity=None if funding else number_or_none(quantity),
             delivered_on=delivered_on or timezone.localdate(),
             note=stripped(note),
-            recorded_by=person(actor),
+            recorded_by=signed_in(actor),
         )
     )
     delivery.save()

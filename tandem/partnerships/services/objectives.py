@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tandem.accounts.models import User
-from tandem.accounts.types import Actor
+from tandem.accounts.types import Actor, signed_in
 from tandem.core.errors import DomainError
 from tandem.core.validation import validated
 
@@ -25,7 +25,7 @@ from ..models import (
     Objective,
     Partnership,
 )
-from ._common import audit, check_member, person, require_edit, stripped
+from ._common import audit, check_member, require_edit, stripped
 
 
 @transaction.atomic
@@ -147,7 +147,7 @@ def kpi_measurement_record(
             kpi=locked,
             value=value,
             measured_at=when,
-            recorded_by=person(actor),
+            recorded_by=signed_in(actor),
             source=MeasurementSource.MANUAL,
             note=stripped(note),
         )
@@ -198,7 +198,7 @@ def kpi_record_metric(
         .order_by("pk")
     )
     now = timezone.now()
-    recorder = person(actor)
+    recorder = signed_in(actor)
     for kpi in kpis:
         validated(
             KPIMeasurement(

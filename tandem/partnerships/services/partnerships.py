@@ -9,7 +9,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from tandem.accounts.types import Actor
+from tandem.accounts.types import Actor, signed_in
 from tandem.core.errors import ConflictError, DomainError, PermissionDeniedError
 from tandem.core.validation import validated
 from tandem.organizations.models import Organization, OrganizationKind
@@ -17,7 +17,7 @@ from tandem.organizations.models import Organization, OrganizationKind
 from .. import lifecycle
 from ..models import Partnership, PartnershipStatus, PartnershipTransition, PartnershipType
 from ..permissions import can_create_partnership, can_transition_partnership
-from ._common import audit, org_ids, person, require_edit, stripped
+from ._common import audit, org_ids, require_edit, stripped
 
 
 def validate_types(types: Any) -> list[str]:
@@ -78,7 +78,7 @@ def partnership_create(
         start_date=start_date,
         end_date=end_date,
         next_review_date=next_review_date,
-        created_by=person(actor),
+        created_by=signed_in(actor),
     )
     validated(partnership, exclude=["types"])
     partnership.types = validate_types(types)
@@ -198,7 +198,7 @@ def partnership_transition(
             partnership=locked,
             from_status=from_status,
             to_status=to_status,
-            actor=person(actor),
+            actor=signed_in(actor),
             note=stripped(note),
         )
     )

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tandem.accounts.models import User
-from tandem.accounts.types import Actor
+from tandem.accounts.types import Actor, signed_in
 from tandem.core.errors import DomainError
 from tandem.core.validation import conflict_on_integrity, validated
 from tandem.organizations.models import Membership, Organization, Role
@@ -25,7 +25,7 @@ from ..models import (
     PartnershipDocument,
 )
 from ..uploads import detect_document_type
-from ._common import audit, check_member, check_side, person, require_edit, stripped
+from ._common import audit, check_member, check_side, require_edit, stripped
 
 
 # --- contacts ------------------------------------------------
@@ -123,7 +123,7 @@ def communication_entry_create(
             date=date or timezone.localdate(),
             title=stripped(title),
             body=stripped(body),
-            author=person(actor),
+            author=signed_in(actor),
         )
     )
     entry.save()
@@ -156,7 +156,7 @@ def action_item_create(
             description=stripped(description),
             owner=owner,
             due_date=due_date,
-            created_by=person(actor),
+            created_by=signed_in(actor),
         )
     )
     check_member(owner, partnership, "owner")
@@ -226,7 +226,7 @@ def partnership_document_upload(
             partnership=partnership,
             kind=kind,
             title=stripped(title),
-            uploaded_by=person(actor),
+            uploaded_by=signed_in(actor),
         ),
         exclude=["file", "original_name", "content_type", "size"],
     )
