@@ -12,9 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tandem.core.models import PublicModel
-from tandem.core.validation import validate_positive
 from tandem.organizations.models import Organization
 
+from ._fields import measure_field
 from .partnerships import Partnership
 
 
@@ -43,23 +43,9 @@ class Commitment(PublicModel):
     )
     kind = models.CharField(_("kind"), max_length=20, choices=CommitmentKind.choices)
     description = models.CharField(_("description"), max_length=300)
-    amount = models.DecimalField(
-        _("amount"),
-        max_digits=14,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=[validate_positive],
-    )
+    amount = measure_field(_("amount"), max_digits=14)
     currency = models.CharField(_("currency"), max_length=3, blank=True, validators=[CURRENCY_CODE])
-    quantity = models.DecimalField(
-        _("quantity"),
-        max_digits=12,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=[validate_positive],
-    )
+    quantity = measure_field(_("quantity"), max_digits=12)
     due_date = models.DateField(_("due date"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
@@ -115,22 +101,8 @@ class CommitmentDelivery(PublicModel):
     """Part (or all) of a commitment delivered on a date."""
 
     commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="deliveries")
-    amount = models.DecimalField(
-        _("amount"),
-        max_digits=14,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=[validate_positive],
-    )
-    quantity = models.DecimalField(
-        _("quantity"),
-        max_digits=12,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=[validate_positive],
-    )
+    amount = measure_field(_("amount"), max_digits=14)
+    quantity = measure_field(_("quantity"), max_digits=12)
     delivered_on = models.DateField(_("delivered on"))
     note = models.CharField(_("note"), max_length=300, blank=True)
     recorded_by = models.ForeignKey(

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from tandem.core.models import PublicModel
 
 from .. import kpi_status as kpi_rules
+from ._fields import owner_field
 from .partnerships import Partnership
 
 
@@ -24,14 +25,7 @@ class Objective(PublicModel):
     )
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("owner"),
-    )
+    owner = owner_field()
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -79,14 +73,7 @@ class KPI(PublicModel):
     target = models.DecimalField(_("target"), max_digits=16, decimal_places=4)
     start_date = models.DateField(_("start date"))
     due_date = models.DateField(_("due date"))
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("owner"),
-    )
+    owner = owner_field()
     metric = models.CharField(
         _("measured by"), max_length=40, choices=BoundMetric.choices, default=MANUAL_METRIC
     )

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from tandem.core.models import PublicModel
 from tandem.organizations.models import Organization
 
+from ._fields import owner_field
 from .partnerships import Partnership
 
 
@@ -133,14 +134,7 @@ class ActionItem(PublicModel):
         related_name="action_items",
     )
     description = models.CharField(_("description"), max_length=300)
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("owner"),
-    )
+    owner = owner_field()
     due_date = models.DateField(_("due date"), null=True, blank=True)
     done_at = models.DateTimeField(_("done at"), null=True, blank=True)
     created_by = models.ForeignKey(
