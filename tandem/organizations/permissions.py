@@ -6,7 +6,7 @@ All helpers fail closed: an anonymous or inactive user belongs nowhere.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 
@@ -14,6 +14,8 @@ from .models import Membership, Organization, Role
 
 if TYPE_CHECKING:
     from tandem.accounts.types import Actor
+
+    from .models import Invitation
 
 
 def is_platform_admin(user: Actor | None) -> bool:
@@ -134,7 +136,7 @@ def can_invite_members(user: Actor, organization: Organization) -> bool:
     return can_manage_organization(user, organization)
 
 
-def is_invitee(user: Actor, invitation: Any) -> bool:
+def is_invitee(user: Actor, invitation: Invitation) -> bool:
     """Only the account whose e-mail address was invited may accept or decline."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False

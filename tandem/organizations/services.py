@@ -206,6 +206,14 @@ def _validate_site(site: Site, errors: dict[str, list[str]]) -> None:
         errors.setdefault("latitude", []).append(_("Enter numbers."))
 
 
+def _save_site(site: Site) -> None:
+    errors: dict[str, list[str]] = {}
+    _validate_site(site, errors)
+    if errors:
+        raise DomainError(_("Please correct the site details."), fields=errors)
+    site.save()
+
+
 @transaction.atomic
 def site_create(
     *, actor: Actor | None, organization: Organization, name: str, city: str, **fields: Any
@@ -214,11 +222,7 @@ def site_create(
     _require(actor is None or can_manage_organization(actor, organization))
     _reject_unknown(fields, SITE_FIELDS)
     site = Site(organization=organization, name=name, city=city, **fields)
-    errors: dict[str, list[str]] = {}
-    _validate_site(site, errors)
-    if errors:
-        raise DomainError(_("Please correct the site details."), fields=errors)
-    site.save()
+    _save_site(site)
     audit_record(
         actor=actor,
         action="site.create",
@@ -236,11 +240,7 @@ def site_update(*, actor: Actor | None, site: Site, **fields: Any) -> Site:
     _reject_unknown(fields, SITE_FIELDS)
     for key, value in fields.items():
         setattr(site, key, value)
-    errors: dict[str, list[str]] = {}
-    _validate_site(site, errors)
-    if errors:
-        raise DomainError(_("Please correct the site details."), fields=errors)
-    site.save()
+    _save_site(site)
     audit_record(
         actor=actor,
         action="site.update",
