@@ -125,6 +125,8 @@ class CommitmentDelivery(PublicModel):
 
     def clean(self) -> None:
         """The measure of the commitment's kind, delivered today or earlier."""
+        if self.commitment_id is None:
+            return
         errors: dict[str, object] = {}
         if self.commitment.is_funding and self.amount is None:
             errors["amount"] = _("Enter the amount delivered.")
