@@ -12,6 +12,7 @@ from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -66,7 +67,7 @@ class User(AbstractBaseUser, PermissionsMixin, PublicModel):
         return bool(self.is_active and self.is_staff and self.is_superuser)
 
 
-def signed_in_user(request: Any) -> User:
+def signed_in_user(request: HttpRequest) -> User:
     """``request.user`` typed as a ``User``, for views and endpoints that require sign-in."""
     user = request.user
     if not isinstance(user, User):

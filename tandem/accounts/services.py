@@ -6,15 +6,16 @@ import logging
 import unicodedata
 import uuid
 from datetime import timedelta
-from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from tandem.core.errors import DomainError, PermissionDeniedError
+from tandem.core.validation import conflict_on_integrity
 
 from .models import ApiToken, User, hash_token
+from .types import Actor
 
 logger = logging.getLogger(__name__)
 
@@ -28,14 +29,51 @@ def user_create(
 ) -> User:
     """Create a login. E-mail addresses are unique and compared lower-cased."""
     email = email.strip().lower()
-    if User.objects.filter(email=email).exists():
+    # The unique index on e-mail decides: a second sign-up with the same address, even at
+    # the same moment as the first, is a conflict (409), not a 500.
+    with conflict_on_integrity(_EMAIL_TAKEN, field="email"):
+        if is_platform_admin:
+            return User.objects.create_superuser(email, password, full_name=full_name)
+        return User.objects.create_user(email, password, full_name=full_name)
+
+
+_EMAIL_TAKEN = "This e-mail address is already registered."
+
+
+@transaction.atomic
+def user_access_update(
+    *, actor: Actor, user: User, is_active: bool, is_staff: bool, is_superuser: bool
+) -> User:
+    """Switch a person's sign-in and platform-admin flags (platform admins only, from the
+    Django admin). An admin cannot take away their own access."""
+    from tandem.audit.services import audit_record
+
+    if not (actor.is_authenticated and actor.is_active and actor.is_staff and actor.is_superuser):
+        raise PermissionDeniedError("Only platform admins may change access.")
+    if actor.pk == user.pk and not (is_active and is_staff and is_superuser):
         raise DomainError(
-            "This e-mail address is already registered.",
-            fields={"email": ["This e-mail address is already registered."]},
+            "You cannot take away your own access.", fields={"is_active": ["Ask another admin."]}
         )
-    if is_platform_admin:
-        return User.objects.create_superuser(email, password, full_name=full_name)
-    return User.objects.create_user(email, password, full_name=full_name)
+    user = User.objects.select_for_update().get(pk=user.pk)
+    before = {
+        "is_active": user.is_active,
+        "is_staff": user.is_staff,
+        "is_superuser": user.is_superuser,
+    }
+    after = {"is_active": is_active, "is_staff": is_staff, "is_superuser": is_superuser}
+    changes = {k: [before[k], v] for k, v in after.items() if before[k] != v}
+    if changes:
+        for name, value in after.items():
+            setattr(user, name, value)
+        user.save(update_fields=list(after))
+        audit_record(
+            actor=actor,
+            action="accounts.user.access",
+            target=user,
+            organizations=[],
+            changes=changes,
+        )
+    return user
 
 
 TOKEN_NAME_MAX = 100  # ApiToken.name
@@ -134,7 +172,7 @@ def api_token_authenticate(raw: str) -> User | None:
     return token.user
 
 
-def can_erase_user(actor: Any, user: User) -> bool:
+def can_erase_user(actor: Actor, user: User) -> bool:
     """A person may erase their own account; a platform admin may erase anyone's."""
     if not getattr(actor, "is_authenticated", False) or not actor.is_active:
         return False
@@ -142,7 +180,7 @@ def can_erase_user(actor: Any, user: User) -> bool:
 
 
 @transaction.atomic
-def user_erase(*, actor: Any, user: User) -> User:
+def user_erase(*, actor: Actor, user: User) -> User:
     """Erase a person's personal data on request (right to erasure), keeping the records that
     other people's data depends on (applications, audit events) but without the person in them.
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -12,13 +12,16 @@ from tandem.organizations.permissions import coordinator_institution_ids, is_pla
 
 from .models import AuditEvent
 
+if TYPE_CHECKING:
+    from tandem.accounts.types import Actor
+
 
 def _start_of(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
 def audit_events_for(
-    viewer: Any,
+    viewer: Actor,
     *,
     target_type: str | None = None,
     target_id: str | None = None,
@@ -51,7 +54,7 @@ def audit_events_for(
     return qs.order_by("-created_at", "-id")
 
 
-def audit_filter_choices(viewer: Any) -> tuple[list[str], list[str]]:
+def audit_filter_choices(viewer: Actor) -> tuple[list[str], list[str]]:
     """The target types and actions present in what ``viewer`` may read (for filter menus)."""
     qs = audit_events_for(viewer).order_by()
     target_types = sorted(set(qs.values_list("target_type", flat=True).distinct()))

@@ -7,16 +7,20 @@ label of events about the erased account (:func:`audit_personal_data_erase`).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 
 from .models import AuditEvent
 
+if TYPE_CHECKING:
+    from tandem.accounts.models import User
+    from tandem.accounts.types import Actor
+
 
 def audit_record(
     *,
-    actor: Any,
+    actor: Actor | None,
     action: str,
     target: models.Model,
     organizations: Iterable[models.Model | int],
@@ -38,7 +42,7 @@ def audit_record(
     return event
 
 
-def audit_personal_data_export(user: Any) -> list[dict[str, Any]]:
+def audit_personal_data_export(user: User) -> list[dict[str, Any]]:
     """The changes a person made, as the audit trail records them (for the data export)."""
     return [
         {
@@ -51,7 +55,7 @@ def audit_personal_data_export(user: Any) -> list[dict[str, Any]]:
     ]
 
 
-def audit_personal_data_erase(user: Any) -> None:
+def audit_personal_data_erase(user: User) -> None:
     """Events stay (they are other institutions' record too) but no longer name the person:
     the label of events about the account itself is blanked. Events the person made keep
     their actor link, which points at the anonymised account after erasure."""

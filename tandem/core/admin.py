@@ -11,24 +11,8 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """A model admin that shows rows (list, search, filters, detail) and writes none."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-class ReadOnlyTabularInline(admin.TabularInline):
-    """An inline that shows related rows and writes none."""
-
-    extra = 0
-    can_delete = False
+class ReadOnlyAdminMixin:
+    """No add, change or delete in the admin: list, search, filter and view only."""
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
@@ -38,3 +22,17 @@ class ReadOnlyTabularInline(admin.TabularInline):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+class ReadOnlyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):  # type: ignore[type-arg]
+    """A model admin that shows rows (list, search, filters, detail) and writes none."""
+
+
+class ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):  # type: ignore[type-arg]
+    """A tabular inline that shows related rows and writes none."""
+
+    extra = 0
+    can_delete = False
+
+
+ReadOnlyTabularInline = ReadOnlyInline

@@ -6,29 +6,35 @@ All helpers fail closed: an anonymous or inactive user belongs nowhere.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 
 from .models import Membership, Organization, Role
 
+if TYPE_CHECKING:
+    from tandem.accounts.types import Actor
 
-def is_platform_admin(user: Any) -> bool:
+    from .models import Invitation
+
+
+def is_platform_admin(user: Actor | None) -> bool:
     return bool(
-        getattr(user, "is_authenticated", False)
+        user is not None
+        and user.is_authenticated
         and user.is_active
         and user.is_staff
         and user.is_superuser
     )
 
 
-def active_memberships(user: Any) -> QuerySet[Membership]:
+def active_memberships(user: Actor) -> QuerySet[Membership]:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Membership.objects.none()
     return Membership.objects.filter(user=user, is_active=True)
 
 
-def org_ids(user: Any, roles: Iterable[str] | None = None) -> set[int]:
+def org_ids(user: Actor, roles: Iterable[str] | None = None) -> set[int]:
     """Ids of the organizations where ``user`` holds one of ``roles`` (any role if None).
 
     Cached on the user object for the length of a request.
@@ -45,47 +51,47 @@ def org_ids(user: Any, roles: Iterable[str] | None = None) -> set[int]:
     return cache[key]
 
 
-def has_role(user: Any, organization: Organization | int, roles: Iterable[str]) -> bool:
+def has_role(user: Actor, organization: Organization | int, roles: Iterable[str]) -> bool:
     org_id = organization if isinstance(organization, int) else organization.pk
     return org_id in org_ids(user, roles)
 
 
-def roles_of(user: Any) -> set[str]:
+def roles_of(user: Actor) -> set[str]:
     if not getattr(user, "is_authenticated", False):
         return set()
     return set(active_memberships(user).values_list("role", flat=True))
 
 
-def coordinator_institution_ids(user: Any) -> set[int]:
+def coordinator_institution_ids(user: Actor) -> set[int]:
     return org_ids(user, [Role.COORDINATOR])
 
 
-def partner_staff_org_ids(user: Any) -> set[int]:
+def partner_staff_org_ids(user: Actor) -> set[int]:
     """Partner organizations where the user recruits or supervises."""
     return org_ids(user, [Role.RECRUITER, Role.SUPERVISOR])
 
 
-def student_institution_ids(user: Any) -> set[int]:
+def student_institution_ids(user: Actor) -> set[int]:
     return org_ids(user, [Role.STUDENT])
 
 
-def staff_institution_ids(user: Any) -> set[int]:
+def staff_institution_ids(user: Actor) -> set[int]:
     """Institutions where the user is an educator or coordinator."""
     return org_ids(user, [Role.EDUCATOR, Role.COORDINATOR])
 
 
-def can_view_organization(user: Any, organization: Organization) -> bool:
+def can_view_organization(user: Actor, organization: Organization) -> bool:
     return getattr(user, "is_authenticated", False) and user.is_active
 
 
-def can_manage_organization(user: Any, organization: Organization) -> bool:
+def can_manage_organization(user: Actor, organization: Organization) -> bool:
     if is_platform_admin(user):
         return True
     roles = [Role.COORDINATOR] if organization.is_institution else [Role.RECRUITER]
     return has_role(user, organization, roles)
 
 
-def can_vet_partner(user: Any, institution: Organization) -> bool:
+def can_vet_partner(user: Actor, institution: Organization) -> bool:
     return institution.is_institution and has_role(user, institution, [Role.COORDINATOR])
 
 
@@ -96,21 +102,21 @@ def manager_roles_for(organization: Organization) -> list[str]:
     return [Role.COORDINATOR] if organization.is_institution else [Role.RECRUITER]
 
 
-def can_view_members(user: Any, organization: Organization) -> bool:
+def can_view_members(user: Actor, organization: Organization) -> bool:
     """Member lists are personal data: only the organization's own coordinators (institution)
     or recruiters (partner), and platform admins, may see them."""
     return can_manage_organization(user, organization)
 
 
-def can_manage_members(user: Any, organization: Organization) -> bool:
+def can_manage_members(user: Actor, organization: Organization) -> bool:
     return can_manage_organization(user, organization)
 
 
-def can_create_organization(user: Any) -> bool:
+def can_create_organization(user: Actor) -> bool:
     return is_platform_admin(user)
 
 
-def vetting_institutions_qs(user: Any) -> QuerySet[Organization]:
+def vetting_institutions_qs(user: Actor) -> QuerySet[Organization]:
     """Institutions whose partner vetting ``user`` may decide (coordinators only)."""
     ids = coordinator_institution_ids(user)
     if not ids:
@@ -118,19 +124,19 @@ def vetting_institutions_qs(user: Any) -> QuerySet[Organization]:
     return Organization.objects.filter(pk__in=ids, kind="institution")
 
 
-def can_record_program_completion(user: Any, organization: Organization) -> bool:
+def can_record_program_completion(user: Actor, organization: Organization) -> bool:
     """Program completion dates (which start the graduate first-destination survey) are set
     by the institution's coordinators and platform admins."""
     return organization.is_institution and can_manage_organization(user, organization)
 
 
-def can_invite_members(user: Any, organization: Organization) -> bool:
+def can_invite_members(user: Actor, organization: Organization) -> bool:
     """Invitations to a role (and their list and revocation) belong to the organization's
     managers, like its member list."""
     return can_manage_organization(user, organization)
 
 
-def is_invitee(user: Any, invitation: Any) -> bool:
+def is_invitee(user: Actor, invitation: Invitation) -> bool:
     """Only the account whose e-mail address was invited may accept or decline."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False

@@ -6,7 +6,7 @@ lists are personal data and only reach the organization's own managers.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
@@ -19,9 +19,12 @@ from .permissions import (
     vetting_institutions_qs,
 )
 
+if TYPE_CHECKING:
+    from tandem.accounts.types import Actor
+
 
 def organizations_list(
-    viewer: Any,
+    viewer: Actor,
     *,
     q: str = "",
     kind: str = "",
@@ -48,7 +51,7 @@ def organizations_list(
     return qs.order_by("name", "pk")
 
 
-def organization_get(viewer: Any, public_id: Any) -> Organization | None:
+def organization_get(viewer: Actor, public_id: Any) -> Organization | None:
     """One organization by public id, or None when the viewer may not see it."""
     org = Organization.objects.filter(public_id=public_id).first()
     if org is None or not can_view_organization(viewer, org):
@@ -60,7 +63,7 @@ def organization_sites(organization: Organization) -> QuerySet[Site]:
     return Site.objects.filter(organization=organization).order_by("name", "pk")
 
 
-def organization_members(viewer: Any, organization: Organization) -> QuerySet[Membership]:
+def organization_members(viewer: Actor, organization: Organization) -> QuerySet[Membership]:
     """Active members, only for the organization's managers; otherwise empty (fail closed)."""
     if not can_view_members(viewer, organization):
         return Membership.objects.none()
@@ -71,13 +74,13 @@ def organization_members(viewer: Any, organization: Organization) -> QuerySet[Me
     )
 
 
-def vetting_institutions_for(viewer: Any) -> QuerySet[Organization]:
+def vetting_institutions_for(viewer: Actor) -> QuerySet[Organization]:
     """Institutions whose partners the viewer vets (as coordinator)."""
     return vetting_institutions_qs(viewer).order_by("name")
 
 
 def partners_with_vetting(
-    viewer: Any, institution: Organization, *, status: str = "", q: str = ""
+    viewer: Actor, institution: Organization, *, status: str = "", q: str = ""
 ) -> QuerySet[Organization]:
     """Every industry partner annotated with ``vetting_status``/``vetting_note`` for
     ``institution`` (``None`` means never reviewed, shown as pending). Empty unless the viewer
@@ -112,7 +115,7 @@ def vetting_status_of(institution: Organization | int, partner: Organization | i
 
 
 # --- Invitations -----------------------------------------------------------------------------
-def organization_invitations(viewer: Any, organization: Organization) -> QuerySet[Invitation]:
+def organization_invitations(viewer: Actor, organization: Organization) -> QuerySet[Invitation]:
     """Open invitations (pending or expired, not revoked) for the organization's managers;
     empty for anyone else (fail closed)."""
     if not can_invite_members(viewer, organization):
@@ -125,7 +128,7 @@ def organization_invitations(viewer: Any, organization: Organization) -> QuerySe
     ).order_by("-created_at", "pk")
 
 
-def invitations_for(user: Any) -> QuerySet[Invitation]:
+def invitations_for(user: Actor) -> QuerySet[Invitation]:
     """Pending, unexpired invitations addressed to the signed-in person's e-mail address."""
     if not getattr(user, "is_authenticated", False) or not user.is_active or not user.email:
         return Invitation.objects.none()
@@ -142,7 +145,7 @@ def invitations_for(user: Any) -> QuerySet[Invitation]:
     )
 
 
-def invitation_for_invitee(user: Any, public_id: Any) -> Invitation | None:
+def invitation_for_invitee(user: Actor, public_id: Any) -> Invitation | None:
     """One invitation addressed to ``user`` (any state), or None: nobody learns of another
     person's invitations."""
     if not getattr(user, "is_authenticated", False) or not user.is_active or not user.email:

@@ -6,17 +6,19 @@ API handlers always pass the signed-in person, whose rights are checked here aga
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from tandem.accounts.types import signed_in
 from tandem.audit.services import audit_record
 from tandem.core.errors import ConflictError, DomainError, PermissionDeniedError
+from tandem.core.validation import conflict_on_integrity
 
 from .models import (
     INSTITUTION_ROLES,
@@ -55,6 +57,10 @@ SITE_FIELDS = (
     "latitude",
     "longitude",
 )
+
+if TYPE_CHECKING:
+    from tandem.accounts.models import User
+    from tandem.accounts.types import Actor
 
 
 def _require(condition: bool) -> None:
@@ -103,8 +109,12 @@ def _validate_organization(org: Organization, errors: dict[str, list[str]]) -> N
             errors.setdefault("website", []).append(_("Enter a web address starting https://."))
     if org.slug:
         org.slug = slugify(org.slug)[:80]
-    if org.slug and Organization.objects.filter(slug=org.slug).exclude(pk=org.pk).exists():
-        errors.setdefault("slug", []).append(_("This short name is already taken."))
+
+
+def _save(org: Organization) -> None:
+    """Save; the unique index on the slug decides (a taken short name is a 409)."""
+    with conflict_on_integrity(_("This short name is already taken."), field="slug"):
+        org.save()
 
 
 def _unique_slug(name: str) -> str:
@@ -118,7 +128,7 @@ def _unique_slug(name: str) -> str:
 @transaction.atomic
 def organization_create(
     *,
-    actor: Any,
+    actor: Actor | None,
     name: str,
     kind: str,
     type: str,
@@ -135,7 +145,7 @@ def organization_create(
         raise DomainError(_("Please correct the organization details."), fields=errors)
     if not org.slug:
         org.slug = _unique_slug(org.name)
-    org.save()
+    _save(org)
     audit_record(
         actor=actor,
         action="organization.create",
@@ -147,7 +157,9 @@ def organization_create(
 
 
 @transaction.atomic
-def organization_update(*, actor: Any, organization: Organization, **fields: Any) -> Organization:
+def organization_update(
+    *, actor: Actor | None, organization: Organization, **fields: Any
+) -> Organization:
     """Change an organization's public details. Its coordinators (institution) or recruiters
     (partner), and platform admins. The kind cannot change."""
     _require(actor is None or can_manage_organization(actor, organization))
@@ -160,7 +172,7 @@ def organization_update(*, actor: Any, organization: Organization, **fields: Any
     _validate_organization(org, errors)
     if errors:
         raise DomainError(_("Please correct the organization details."), fields=errors)
-    org.save()
+    _save(org)
     changed = {k: [before[k], getattr(org, k)] for k in fields if before[k] != getattr(org, k)}
     if changed:
         audit_record(
@@ -194,19 +206,23 @@ def _validate_site(site: Site, errors: dict[str, list[str]]) -> None:
         errors.setdefault("latitude", []).append(_("Enter numbers."))
 
 
-@transaction.atomic
-def site_create(
-    *, actor: Any, organization: Organization, name: str, city: str, **fields: Any
-) -> Site:
-    """Add a site (campus, plant, ward) to an organization its managers run."""
-    _require(actor is None or can_manage_organization(actor, organization))
-    _reject_unknown(fields, SITE_FIELDS)
-    site = Site(organization=organization, name=name, city=city, **fields)
+def _save_site(site: Site) -> None:
     errors: dict[str, list[str]] = {}
     _validate_site(site, errors)
     if errors:
         raise DomainError(_("Please correct the site details."), fields=errors)
     site.save()
+
+
+@transaction.atomic
+def site_create(
+    *, actor: Actor | None, organization: Organization, name: str, city: str, **fields: Any
+) -> Site:
+    """Add a site (campus, plant, ward) to an organization its managers run."""
+    _require(actor is None or can_manage_organization(actor, organization))
+    _reject_unknown(fields, SITE_FIELDS)
+    site = Site(organization=organization, name=name, city=city, **fields)
+    _save_site(site)
     audit_record(
         actor=actor,
         action="site.create",
@@ -218,17 +234,13 @@ def site_create(
 
 
 @transaction.atomic
-def site_update(*, actor: Any, site: Site, **fields: Any) -> Site:
+def site_update(*, actor: Actor | None, site: Site, **fields: Any) -> Site:
     """Change a site's details. Same people as :func:`site_create`."""
     _require(actor is None or can_manage_organization(actor, site.organization))
     _reject_unknown(fields, SITE_FIELDS)
     for key, value in fields.items():
         setattr(site, key, value)
-    errors: dict[str, list[str]] = {}
-    _validate_site(site, errors)
-    if errors:
-        raise DomainError(_("Please correct the site details."), fields=errors)
-    site.save()
+    _save_site(site)
     audit_record(
         actor=actor,
         action="site.update",
@@ -268,9 +280,9 @@ def _check_member_details(role: str, program: str, year_of_study: int | None) ->
 
 def _membership_grant(
     *,
-    actor: Any,
+    actor: Actor | None,
     organization: Organization,
-    user: Any,
+    user: User,
     role: str,
     title: str = "",
     program: str = "",
@@ -297,18 +309,16 @@ def _membership_grant(
         membership.year_of_study = year_of_study
         membership.save()
     else:
-        try:
-            with transaction.atomic():
-                membership = Membership.objects.create(
-                    user=user,
-                    organization=organization,
-                    role=role,
-                    title=title,
-                    program=program,
-                    year_of_study=year_of_study,
-                )
-        except IntegrityError as exc:  # a concurrent add of the same role
-            raise ConflictError(_("This person already holds this role here.")) from exc
+        # a concurrent add of the same role meets the unique index
+        with conflict_on_integrity(_("This person already holds this role here.")):
+            membership = Membership.objects.create(
+                user=user,
+                organization=organization,
+                role=role,
+                title=title,
+                program=program,
+                year_of_study=year_of_study,
+            )
     audit_record(
         actor=actor,
         action="membership.add",
@@ -322,9 +332,9 @@ def _membership_grant(
 @transaction.atomic
 def membership_add(
     *,
-    actor: Any,
+    actor: Actor | None,
     organization: Organization,
-    user: Any,
+    user: User,
     role: str,
     title: str = "",
     program: str = "",
@@ -348,7 +358,7 @@ def membership_add(
 
 
 @transaction.atomic
-def membership_remove(*, actor: Any, membership: Membership) -> Membership:
+def membership_remove(*, actor: Actor | None, membership: Membership) -> Membership:
     """Deactivate a membership (history stays). The last manager cannot be removed, so that
     an organization is never left without anyone to run it."""
     organization = membership.organization
@@ -385,7 +395,7 @@ def membership_remove(*, actor: Any, membership: Membership) -> Membership:
 @transaction.atomic
 def partner_vetting_decide(
     *,
-    actor: Any,
+    actor: Actor | None,
     institution: Organization,
     partner: Organization,
     status: str,
@@ -412,7 +422,7 @@ def partner_vetting_decide(
     before = None if created else vetting.status
     vetting.status = status
     vetting.note = (note or "").strip()
-    vetting.decided_by = actor if getattr(actor, "is_authenticated", False) else None
+    vetting.decided_by = signed_in(actor)
     vetting.decided_at = timezone.now()
     vetting.save()
     audit_record(

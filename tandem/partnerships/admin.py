@@ -1,9 +1,12 @@
-"""Admin for platform admins. Writes that carry business rules (status changes, documents,
-measurements) are read-only here: use the pages or the API, which go through the services."""
+"""Admin for platform admins: read-only. Every partnership write carries rules (lifecycle,
+membership of owners, measures that match the kind) and an audit record, so it goes through
+:mod:`.services` from the pages, the API or the CLI; here admins list, search and look."""
 
 from __future__ import annotations
 
 from django.contrib import admin
+
+from tandem.core.admin import ReadOnlyAdmin, ReadOnlyInline
 
 from .models import (
     KPI,
@@ -20,68 +23,54 @@ from .models import (
 )
 
 
-class TransitionInline(admin.TabularInline):
+class TransitionInline(ReadOnlyInline):
     model = PartnershipTransition
-    extra = 0
-    can_delete = False
-    readonly_fields = ("from_status", "to_status", "actor", "note", "at")
-
-    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
+    fields = ("from_status", "to_status", "actor", "note", "at")
+    readonly_fields = fields
 
 
-class ObjectiveInline(admin.TabularInline):
+class ObjectiveInline(ReadOnlyInline):
     model = Objective
-    extra = 0
     fields = ("title", "owner")
-    raw_id_fields = ("owner",)
+    readonly_fields = fields
 
 
 @admin.register(Partnership)
-class PartnershipAdmin(admin.ModelAdmin):
+class PartnershipAdmin(ReadOnlyAdmin):
     list_display = ("title", "status", "start_date", "end_date", "next_review_date")
     list_filter = ("status",)
     search_fields = ("title", "summary")
-    readonly_fields = ("public_id", "status", "created_by", "created_at", "updated_at")
-    filter_horizontal = ("institutions", "partners")
     inlines = (ObjectiveInline, TransitionInline)
 
 
-class MeasurementInline(admin.TabularInline):
+class MeasurementInline(ReadOnlyInline):
     model = KPIMeasurement
-    extra = 0
-    can_delete = False
-    readonly_fields = ("value", "measured_at", "recorded_by", "source", "note")
-
-    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
+    fields = ("value", "measured_at", "recorded_by", "source", "note")
+    readonly_fields = fields
 
 
 @admin.register(KPI)
-class KPIAdmin(admin.ModelAdmin):
+class KPIAdmin(ReadOnlyAdmin):
     list_display = ("name", "objective", "metric", "status", "latest_value", "due_date")
     list_filter = ("status", "metric")
     search_fields = ("name", "objective__title", "objective__partnership__title")
-    readonly_fields = ("public_id", "status", "latest_value", "status_updated_at")
-    raw_id_fields = ("objective", "owner")
     inlines = (MeasurementInline,)
 
 
 @admin.register(Objective)
-class ObjectiveAdmin(admin.ModelAdmin):
+class ObjectiveAdmin(ReadOnlyAdmin):
     list_display = ("title", "partnership", "owner")
     search_fields = ("title", "partnership__title")
-    raw_id_fields = ("partnership", "owner")
 
 
-class DeliveryInline(admin.TabularInline):
+class DeliveryInline(ReadOnlyInline):
     model = CommitmentDelivery
-    extra = 0
-    raw_id_fields = ("recorded_by",)
+    fields = ("delivered_on", "amount", "quantity", "note", "recorded_by")
+    readonly_fields = fields
 
 
 @admin.register(Commitment)
-class CommitmentAdmin(admin.ModelAdmin):
+class CommitmentAdmin(ReadOnlyAdmin):
     list_display = (
         "description",
         "partnership",
@@ -94,39 +83,30 @@ class CommitmentAdmin(admin.ModelAdmin):
     )
     list_filter = ("kind",)
     search_fields = ("description", "partnership__title")
-    raw_id_fields = ("partnership", "organization", "created_by")
     inlines = (DeliveryInline,)
 
 
 @admin.register(PartnershipContact)
-class PartnershipContactAdmin(admin.ModelAdmin):
+class PartnershipContactAdmin(ReadOnlyAdmin):
     list_display = ("__str__", "partnership", "organization", "role_title", "is_primary")
     search_fields = ("name", "email", "partnership__title")
-    raw_id_fields = ("partnership", "organization", "user")
 
 
 @admin.register(CommunicationEntry)
-class CommunicationEntryAdmin(admin.ModelAdmin):
+class CommunicationEntryAdmin(ReadOnlyAdmin):
     list_display = ("title", "partnership", "kind", "date", "author")
     list_filter = ("kind",)
     search_fields = ("title", "partnership__title")
-    raw_id_fields = ("partnership", "author")
 
 
 @admin.register(ActionItem)
-class ActionItemAdmin(admin.ModelAdmin):
+class ActionItemAdmin(ReadOnlyAdmin):
     list_display = ("description", "partnership", "owner", "due_date", "done_at")
     search_fields = ("description", "partnership__title")
-    raw_id_fields = ("partnership", "entry", "owner", "created_by")
 
 
 @admin.register(PartnershipDocument)
-class PartnershipDocumentAdmin(admin.ModelAdmin):
+class PartnershipDocumentAdmin(ReadOnlyAdmin):
     list_display = ("title", "partnership", "kind", "content_type", "size", "created_at")
     list_filter = ("kind",)
     search_fields = ("title", "partnership__title")
-    readonly_fields = ("public_id", "file", "original_name", "content_type", "size", "uploaded_by")
-    raw_id_fields = ("partnership",)
-
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
-        return False

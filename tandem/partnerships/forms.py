@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from tandem.accounts.models import User
@@ -38,7 +39,7 @@ class UserChoiceField(forms.ModelChoiceField):
         return f"{obj.full_name} <{obj.email}>"
 
 
-def people_of(partnership: Partnership) -> Any:
+def people_of(partnership: Partnership) -> QuerySet[User]:
     """Active staff (not students) of the partnership's organizations: owners, contacts."""
     org_ids = list(partnership.institutions.values_list("pk", flat=True)) + list(
         partnership.partners.values_list("pk", flat=True)
@@ -51,7 +52,7 @@ def people_of(partnership: Partnership) -> Any:
     return User.objects.filter(pk__in=user_ids, is_active=True).order_by("full_name")
 
 
-def orgs_of(partnership: Partnership) -> Any:
+def orgs_of(partnership: Partnership) -> QuerySet[Organization]:
     ids = list(partnership.institutions.values_list("pk", flat=True)) + list(
         partnership.partners.values_list("pk", flat=True)
     )
@@ -121,6 +122,13 @@ class TransitionForm(forms.Form):
     note = forms.CharField(label=_("Note"), required=False, max_length=2000)
 
 
+def _choices(form: forms.BaseForm, name: str) -> forms.ModelChoiceField[Any]:
+    """The model-choice field ``name`` of ``form`` (whose choices a partnership narrows)."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ModelChoiceField)
+    return field
+
+
 class _PartnershipBoundForm(forms.Form):
     """A form whose choices depend on the partnership (its people or organizations)."""
 
@@ -128,9 +136,9 @@ class _PartnershipBoundForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.partnership = partnership
         if "owner" in self.fields:
-            self.fields["owner"].queryset = people_of(partnership)  # type: ignore[attr-defined]
+            _choices(self, "owner").queryset = people_of(partnership)
         if "organization" in self.fields:
-            self.fields["organization"].queryset = orgs_of(partnership)  # type: ignore[attr-defined]
+            _choices(self, "organization").queryset = orgs_of(partnership)
 
 
 class ObjectiveForm(_PartnershipBoundForm):
@@ -228,7 +236,7 @@ class ContactForm(_PartnershipBoundForm):
 
     def __init__(self, *args: Any, partnership: Partnership, **kwargs: Any) -> None:
         super().__init__(*args, partnership=partnership, **kwargs)
-        self.fields["user"].queryset = people_of(partnership)  # type: ignore[attr-defined]
+        _choices(self, "user").queryset = people_of(partnership)
 
 
 class CommunicationForm(forms.Form):
@@ -253,7 +261,7 @@ class ActionItemForm(_PartnershipBoundForm):
 
     def __init__(self, *args: Any, partnership: Partnership, **kwargs: Any) -> None:
         super().__init__(*args, partnership=partnership, **kwargs)
-        self.fields["entry"].queryset = partnership.communications.all()  # type: ignore[attr-defined]
+        _choices(self, "entry").queryset = partnership.communications.all()
 
 
 class DocumentForm(forms.Form):

@@ -16,7 +16,7 @@ Everything fails closed: anonymous and inactive users belong nowhere.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 
@@ -25,6 +25,10 @@ from tandem.organizations.permissions import is_platform_admin, org_ids
 
 from . import lifecycle
 from .models import Partnership
+
+if TYPE_CHECKING:
+    from tandem.accounts.types import Actor
+
 
 INSTITUTION_VIEW_ROLES = (Role.COORDINATOR, Role.EDUCATOR)
 PARTNER_VIEW_ROLES = (Role.RECRUITER, Role.SUPERVISOR, Role.MENTOR, Role.FUNDER)
@@ -50,7 +54,7 @@ def _partner_ids(partnership: Partnership) -> set[int]:
     return cache["partners"]
 
 
-def restrict_partnerships(user: Any, qs: QuerySet[Partnership]) -> QuerySet[Partnership]:
+def restrict_partnerships(user: Actor, qs: QuerySet[Partnership]) -> QuerySet[Partnership]:
     """The partnerships in ``qs`` that ``user`` may see (none for anonymous users)."""
     if is_platform_admin(user):
         return qs
@@ -64,15 +68,17 @@ def restrict_partnerships(user: Any, qs: QuerySet[Partnership]) -> QuerySet[Part
     return qs.filter(pk__in=visible)
 
 
-def can_list_partnerships(user: Any) -> bool:
+def can_list_partnerships(user: Actor | None) -> bool:
     """May ``user`` see partnerships at all (the navigation link): the roles that
     :func:`restrict_partnerships` lets see some."""
+    if user is None:
+        return False
     if is_platform_admin(user):
         return True
     return bool(org_ids(user, INSTITUTION_VIEW_ROLES) or org_ids(user, PARTNER_VIEW_ROLES))
 
 
-def can_view_partnership(user: Any, partnership: Partnership) -> bool:
+def can_view_partnership(user: Actor, partnership: Partnership) -> bool:
     if is_platform_admin(user):
         return True
     return bool(
@@ -81,7 +87,7 @@ def can_view_partnership(user: Any, partnership: Partnership) -> bool:
     )
 
 
-def can_edit_partnership(user: Any, partnership: Partnership) -> bool:
+def can_edit_partnership(user: Actor, partnership: Partnership) -> bool:
     """Edit the partnership and add objectives, commitments, contacts, entries, documents."""
     if is_platform_admin(user):
         return True
@@ -91,7 +97,7 @@ def can_edit_partnership(user: Any, partnership: Partnership) -> bool:
     )
 
 
-def can_transition_partnership(user: Any, partnership: Partnership, to_status: str) -> bool:
+def can_transition_partnership(user: Actor, partnership: Partnership, to_status: str) -> bool:
     """Whether ``user`` may move ``partnership`` to ``to_status`` (ignoring legality)."""
     if is_platform_admin(user):
         return True
@@ -102,7 +108,7 @@ def can_transition_partnership(user: Any, partnership: Partnership, to_status: s
     )
 
 
-def transitions_for(user: Any, partnership: Partnership) -> list[str]:
+def transitions_for(user: Actor, partnership: Partnership) -> list[str]:
     """Statuses ``user`` may move ``partnership`` to now (legal and permitted)."""
     return [
         s
@@ -112,7 +118,7 @@ def transitions_for(user: Any, partnership: Partnership) -> list[str]:
 
 
 def can_create_partnership(
-    user: Any,
+    user: Actor,
     institutions: Iterable[Organization | int] | None = None,
     partners: Iterable[Organization | int] | None = None,
 ) -> bool:
@@ -126,6 +132,6 @@ def can_create_partnership(
     return bool(coord & _ids(institutions or []) or recruit & _ids(partners or []))
 
 
-def creatable_organization_ids(user: Any) -> tuple[set[int], set[int]]:
+def creatable_organization_ids(user: Actor) -> tuple[set[int], set[int]]:
     """(institution ids, partner ids) a user may anchor a new partnership on."""
     return org_ids(user, INSTITUTION_EDIT_ROLES), org_ids(user, PARTNER_EDIT_ROLES)

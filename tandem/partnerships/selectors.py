@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING
 from uuid import UUID
 
 from django.db.models import Prefetch, QuerySet, Sum, TextField
@@ -28,9 +28,12 @@ from .models import (
 )
 from .permissions import restrict_partnerships
 
+if TYPE_CHECKING:
+    from tandem.accounts.types import Actor
+
 
 def partnerships_for(
-    viewer: Any,
+    viewer: Actor,
     *,
     q: str = "",
     status: str = "",
@@ -55,7 +58,7 @@ def partnerships_for(
     return qs.prefetch_related("institutions", "partners").order_by("title", "pk")
 
 
-def partnership_get(viewer: Any, public_id: UUID | str) -> Partnership:
+def partnership_get(viewer: Actor, public_id: UUID | str) -> Partnership:
     """One partnership the viewer may see (organizations prefetched), else Http404."""
     try:
         return partnerships_for(viewer).get(public_id=public_id)
@@ -63,7 +66,7 @@ def partnership_get(viewer: Any, public_id: UUID | str) -> Partnership:
         raise Http404("No such partnership") from None
 
 
-def partnership_detail(viewer: Any, public_id: UUID | str) -> Partnership:
+def partnership_detail(viewer: Actor, public_id: UUID | str) -> Partnership:
     """A partnership with everything its detail page shows, prefetched; Http404 if the
     viewer may not see it."""
     qs = partnerships_for(viewer).prefetch_related(
@@ -108,7 +111,7 @@ def partnership_detail(viewer: Any, public_id: UUID | str) -> Partnership:
         raise Http404("No such partnership") from None
 
 
-def kpis_at_risk_for(viewer: Any) -> QuerySet[KPI]:
+def kpis_at_risk_for(viewer: Actor) -> QuerySet[KPI]:
     """At-risk and off-track KPIs in partnerships the viewer can see (coordinator dashboard),
     worst first, then by due date."""
     visible = partnerships_for(viewer).values("pk")
@@ -123,7 +126,7 @@ def kpis_at_risk_for(viewer: Any) -> QuerySet[KPI]:
     )
 
 
-def kpis_for(viewer: Any, partnership: Partnership) -> QuerySet[KPI]:
+def kpis_for(viewer: Actor, partnership: Partnership) -> QuerySet[KPI]:
     """KPIs of a partnership the viewer may see (empty otherwise)."""
     visible = partnerships_for(viewer).filter(pk=partnership.pk).values("pk")
     return KPI.objects.filter(objective__partnership__in=visible).select_related(
@@ -170,7 +173,7 @@ def commitment_delivery_share(commitment: Commitment) -> DeliveryShare:
     )
 
 
-def commitments_for(viewer: Any, partnership: Partnership) -> QuerySet[Commitment]:
+def commitments_for(viewer: Actor, partnership: Partnership) -> QuerySet[Commitment]:
     visible = partnerships_for(viewer).filter(pk=partnership.pk).values("pk")
     return (
         Commitment.objects.filter(partnership__in=visible)

@@ -27,6 +27,7 @@ from tandem.core.htmx import is_htmx
 from tandem.core.view_errors import describe_domain_error, form_page, submit
 
 from . import services
+from .detail import delivery_prefix, detail_rows, measurement_prefix, new_kpi_prefix
 from .forms import (
     ActionItemForm,
     CommitmentForm,
@@ -53,7 +54,6 @@ from .models import (
 )
 from .permissions import can_create_partnership, can_edit_partnership, transitions_for
 from .selectors import (
-    commitment_delivery_share,
     partnership_detail,
     partnership_get,
     partnerships_for,
@@ -70,18 +70,6 @@ def _require_edit(request: HttpRequest, partnership: Partnership) -> None:
 def _detail_url(partnership: Partnership, anchor: str = "") -> str:
     url = reverse("partnerships:detail", args=[partnership.public_id])
     return f"{url}#{anchor}" if anchor else url
-
-
-def measurement_prefix(kpi: KPI) -> str:
-    return f"kpi-{kpi.public_id.hex[:12]}"
-
-
-def new_kpi_prefix(objective: Objective) -> str:
-    return f"newkpi-{objective.public_id.hex[:12]}"
-
-
-def delivery_prefix(commitment: Commitment) -> str:
-    return f"del-{commitment.public_id.hex[:12]}"
 
 
 # --- list, create, edit ------------------------------------------------
@@ -176,32 +164,20 @@ def _detail_context(
     forms after an invalid POST. ``kpi_forms``/``delivery_forms`` map pk → form."""
     user = request.user
     can_edit = can_edit_partnership(user, partnership)
-    kpi_forms: dict[int, Any] = overrides.pop("kpi_forms", {})
-    delivery_forms: dict[int, Any] = overrides.pop("delivery_forms", {})
-    new_kpi_forms: dict[int, Any] = overrides.pop("new_kpi_forms", {})
-    objectives = list(partnership.objectives.all())
-    for objective in objectives:
-        if can_edit:
-            kpi_form = new_kpi_forms.get(objective.pk) or KPIForm(
-                partnership=partnership, prefix=new_kpi_prefix(objective)
-            )
-            objective.kpi_form = kpi_form  # type: ignore[attr-defined]
-        for kpi in objective.kpis.all():
-            form = kpi_forms.get(kpi.pk) or MeasurementForm(prefix=measurement_prefix(kpi))
-            kpi.measurement_form = form  # type: ignore[attr-defined]
-    commitments = list(partnership.commitments.all())
-    for commitment in commitments:
-        commitment.delivery = commitment_delivery_share(commitment)  # type: ignore[attr-defined]
-        delivery_form = delivery_forms.get(commitment.pk) or DeliveryForm(
-            prefix=delivery_prefix(commitment)
-        )
-        commitment.delivery_form = delivery_form  # type: ignore[attr-defined]
+    rows = detail_rows(
+        partnership,
+        can_edit=can_edit,
+        kpi_forms=overrides.pop("kpi_forms", {}),
+        delivery_forms=overrides.pop("delivery_forms", {}),
+        new_kpi_forms=overrides.pop("new_kpi_forms", {}),
+    )
     context: dict[str, Any] = {
         "partnership": partnership,
         "institutions": list(partnership.institutions.all()),
         "partners": list(partnership.partners.all()),
-        "objectives": objectives,
-        "commitments": commitments,
+        "rows": rows,
+        "objectives": rows.objectives,
+        "commitments": rows.commitments,
         "contacts": list(partnership.contacts.all()),
         "communications": list(partnership.communications.all()),
         "action_items": list(partnership.action_items.all()),
@@ -242,10 +218,7 @@ def _render_detail(
         status = 200
     context = _detail_context(request, fresh, **overrides)
     if partial == "kpi" and "kpi" in overrides:
-        context["kpi"] = next(
-            (k for o in context["objectives"] for k in o.kpis.all() if k.pk == overrides["kpi"].pk),
-            overrides["kpi"],
-        )
+        context.update(context["rows"].kpi_context(overrides["kpi"]))
     return render(request, template, context, status=status)
 
 
