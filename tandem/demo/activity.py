@@ -233,7 +233,7 @@ def _answer(rng: random.Random, question: Any, skills: list[str]) -> Any:
     return None
 
 
-def _respond(rng: random.Random, invitation: Any, actor: Any) -> None:
+def _respond(rng: random.Random, invitation: Any, actor: User) -> None:
     data = {}
     for question in surveys.version_questions(invitation.version):
         value = _answer(rng, question, list(invitation.skills or []))
