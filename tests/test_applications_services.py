@@ -228,7 +228,7 @@ def _allowed_roles(pair: tuple[Stage, Stage]) -> set[str]:
 
 @pytest.mark.parametrize(("from_stage", "to_stage"), list(TRANSITIONS), ids=lambda s: str(s))
 def test_every_legal_move_by_every_party(cast, from_stage, to_stage, monkeypatch):
-    monkeypatch.setattr(services, "kpi_record_metric", lambda **kw: 0)
+    monkeypatch.setattr(services.pipeline, "kpi_record_metric", lambda **kw: 0)
     allowed = _allowed_roles((from_stage, to_stage))
     for role in [*ALL_ROLES, *NON_VIEWERS]:
         app = application_at(cast, from_stage, with_cv=False)
@@ -401,7 +401,7 @@ def test_placed_and_completed_keep_their_seats(cast):
 
 def test_placements_kpi_follows_seat_holders_across_the_partnership(cast, monkeypatch):
     calls: list[dict] = []
-    monkeypatch.setattr(services, "kpi_record_metric", lambda **kw: calls.append(kw) or 1)
+    monkeypatch.setattr(services.pipeline, "kpi_record_metric", lambda **kw: calls.append(kw) or 1)
     partnership = PartnershipFactory(institutions=[cast.institution], partners=[cast.host])
     opp_a = published_opportunity(cast.host, [cast.institution], partnership=partnership)
     opp_b = published_opportunity(cast.host, [cast.institution], partnership=partnership)
@@ -421,7 +421,7 @@ def test_placements_kpi_follows_seat_holders_across_the_partnership(cast, monkey
 
 def test_no_kpi_call_without_partnership(cast, monkeypatch):
     calls: list[dict] = []
-    monkeypatch.setattr(services, "kpi_record_metric", lambda **kw: calls.append(kw) or 1)
+    monkeypatch.setattr(services.pipeline, "kpi_record_metric", lambda **kw: calls.append(kw) or 1)
     app = application_at(cast, "offer", with_cv=False)
     application_move(actor=cast.student, application=app, to_stage="accepted")
     assert calls == []

@@ -70,7 +70,9 @@ def build_applications(
         status="approved"
     ).values_list("opportunity_id", "institution_id"):
         approved_by.setdefault(opportunity_id, set()).add(institution_id)
-    seats_left = {o.pk: o.seats for o in open_opps}
+    # A posting meant to end closed keeps a seat free: a real posting whose last seat is
+    # taken is filled, not closed.
+    seats_left = {o.pk: o.seats - (designated[o.pk] == OpportunityStatus.CLOSED) for o in open_opps}
     stages = [s for s, _ in STAGE_WEIGHTS]
     weights = [w for _, w in STAGE_WEIGHTS]
     taken: set[tuple[int, int]] = set()
