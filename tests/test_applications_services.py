@@ -342,6 +342,32 @@ def test_host_move_mails_only_the_student(cast, django_capture_on_commit_callbac
     assert "Under review" in mail.outbox[0].subject
 
 
+def test_history_recorded_without_notify_mails_nobody(cast, django_capture_on_commit_callbacks):
+    """``notify=False`` (history recorded after the fact, as the demo world does) changes what
+    is stored exactly as a notified move would, and sends nothing."""
+    with django_capture_on_commit_callbacks(execute=True):
+        app = application_submit(
+            actor=cast.student,
+            opportunity=cast.opportunity,
+            statement=STATEMENT,
+            cv=pdf_upload(),
+            notify=False,
+        )
+        application_move(
+            actor=cast.recruiter, application=app, to_stage="under_review", notify=False
+        )
+        application_move(actor=cast.student, application=app, to_stage="withdrawn", notify=False)
+    app.refresh_from_db()
+    assert app.stage == "withdrawn"
+    assert [(c.from_stage, c.to_stage) for c in app.stage_changes.order_by("pk")] == [
+        ("", "submitted"),
+        ("submitted", "under_review"),
+        ("under_review", "withdrawn"),
+    ]
+    assert AuditEvent.objects.filter(target_id=str(app.public_id)).count() == 3
+    assert mail.outbox == []
+
+
 def test_student_move_mails_student_and_host_staff(cast, django_capture_on_commit_callbacks):
     app = application_at(cast, "interview", with_cv=False)
     with django_capture_on_commit_callbacks(execute=True):
