@@ -228,7 +228,7 @@ def _allowed_roles(pair: tuple[Stage, Stage]) -> set[str]:
 
 @pytest.mark.parametrize(("from_stage", "to_stage"), list(TRANSITIONS), ids=lambda s: str(s))
 def test_every_legal_move_by_every_party(cast, from_stage, to_stage, monkeypatch):
-    monkeypatch.setattr(services, "kpi_record_metric", lambda **kw: 0)
+    monkeypatch.setattr(services.pipeline, "kpi_record_metric", lambda **kw: 0)
     allowed = _allowed_roles((from_stage, to_stage))
     for role in [*ALL_ROLES, *NON_VIEWERS]:
         app = application_at(cast, from_stage, with_cv=False)
@@ -342,6 +342,32 @@ def test_host_move_mails_only_the_student(cast, django_capture_on_commit_callbac
     assert "Under review" in mail.outbox[0].subject
 
 
+def test_history_recorded_without_notify_mails_nobody(cast, django_capture_on_commit_callbacks):
+    """``notify=False`` (history recorded after the fact, as the demo world does) changes what
+    is stored exactly as a notified move would, and sends nothing."""
+    with django_capture_on_commit_callbacks(execute=True):
+        app = application_submit(
+            actor=cast.student,
+            opportunity=cast.opportunity,
+            statement=STATEMENT,
+            cv=pdf_upload(),
+            notify=False,
+        )
+        application_move(
+            actor=cast.recruiter, application=app, to_stage="under_review", notify=False
+        )
+        application_move(actor=cast.student, application=app, to_stage="withdrawn", notify=False)
+    app.refresh_from_db()
+    assert app.stage == "withdrawn"
+    assert [(c.from_stage, c.to_stage) for c in app.stage_changes.order_by("pk")] == [
+        ("", "submitted"),
+        ("submitted", "under_review"),
+        ("under_review", "withdrawn"),
+    ]
+    assert AuditEvent.objects.filter(target_id=str(app.public_id)).count() == 3
+    assert mail.outbox == []
+
+
 def test_student_move_mails_student_and_host_staff(cast, django_capture_on_commit_callbacks):
     app = application_at(cast, "interview", with_cv=False)
     with django_capture_on_commit_callbacks(execute=True):
@@ -401,7 +427,7 @@ def test_placed_and_completed_keep_their_seats(cast):
 
 def test_placements_kpi_follows_seat_holders_across_the_partnership(cast, monkeypatch):
     calls: list[dict] = []
-    monkeypatch.setattr(services, "kpi_record_metric", lambda **kw: calls.append(kw) or 1)
+    monkeypatch.setattr(services.pipeline, "kpi_record_metric", lambda **kw: calls.append(kw) or 1)
     partnership = PartnershipFactory(institutions=[cast.institution], partners=[cast.host])
     opp_a = published_opportunity(cast.host, [cast.institution], partnership=partnership)
     opp_b = published_opportunity(cast.host, [cast.institution], partnership=partnership)
@@ -421,7 +447,7 @@ def test_placements_kpi_follows_seat_holders_across_the_partnership(cast, monkey
 
 def test_no_kpi_call_without_partnership(cast, monkeypatch):
     calls: list[dict] = []
-    monkeypatch.setattr(services, "kpi_record_metric", lambda **kw: calls.append(kw) or 1)
+    monkeypatch.setattr(services.pipeline, "kpi_record_metric", lambda **kw: calls.append(kw) or 1)
     app = application_at(cast, "offer", with_cv=False)
     application_move(actor=cast.student, application=app, to_stage="accepted")
     assert calls == []

@@ -15,7 +15,7 @@ Platform admins may see everything (read-only in the UI). Everything fails close
 from __future__ import annotations
 
 import enum
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 
@@ -23,6 +23,12 @@ from tandem.organizations.models import Role
 from tandem.organizations.permissions import has_role, is_platform_admin, org_ids
 
 from .models import Application, Stage
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from tandem.accounts.models import User
+
 
 HOST_STAFF_ROLES = (Role.RECRUITER, Role.SUPERVISOR)
 INSTITUTION_VIEWER_ROLES = (Role.COORDINATOR, Role.EDUCATOR)
@@ -68,11 +74,11 @@ TRANSITIONS: dict[tuple[Stage, Stage], frozenset[Party]] = {
 TERMINAL_STAGES = frozenset({S.DECLINED, S.WITHDRAWN, S.REJECTED, S.COMPLETED})
 
 
-def _authenticated(user: Any) -> bool:
+def _authenticated(user: User | AnonymousUser) -> bool:
     return bool(getattr(user, "is_authenticated", False) and user.is_active)
 
 
-def parties_of(user: Any, application: Application) -> frozenset[Party]:
+def parties_of(user: User | AnonymousUser, application: Application) -> frozenset[Party]:
     """The parties ``user`` plays in ``application`` (one person may play several)."""
     if not _authenticated(user):
         return frozenset()
@@ -98,7 +104,7 @@ def allowed_parties(from_stage: str, to_stage: str) -> frozenset[Party] | None:
     return TRANSITIONS.get(key)
 
 
-def next_stages_for(user: Any, application: Application) -> list[Stage]:
+def next_stages_for(user: User | AnonymousUser, application: Application) -> list[Stage]:
     """Stages ``user`` may move ``application`` to from its current stage, in table order."""
     parties = parties_of(user, application)
     if not parties:
@@ -108,7 +114,7 @@ def next_stages_for(user: Any, application: Application) -> list[Stage]:
     ]
 
 
-def can_view_application(user: Any, application: Application) -> bool:
+def can_view_application(user: User | AnonymousUser, application: Application) -> bool:
     if not _authenticated(user):
         return False
     if is_platform_admin(user) or application.student_id == user.pk:
@@ -118,7 +124,7 @@ def can_view_application(user: Any, application: Application) -> bool:
     )
 
 
-def can_download_cv(user: Any, application: Application) -> bool:
+def can_download_cv(user: User | AnonymousUser, application: Application) -> bool:
     """The student, staff of the host organization, coordinators of the student's institution."""
     parties = parties_of(user, application)
     return bool(parties & {Party.STUDENT, Party.HOST_STAFF, Party.COORDINATOR})
@@ -130,19 +136,23 @@ def can_download_cv(user: Any, application: Application) -> bool:
 HIRE_RECORDERS = frozenset({Party.HOST_STAFF, Party.COORDINATOR})
 
 
-def can_record_hire(user: Any, application: Application) -> bool:
+def can_record_hire(user: User | AnonymousUser, application: Application) -> bool:
     """A host staff member or an institution coordinator, once the placement is completed."""
     if application.stage != Stage.COMPLETED:
         return False
     return bool(parties_of(user, application) & HIRE_RECORDERS)
 
 
-def can_move_application(user: Any, application: Application, to_stage: str) -> bool:
+def can_move_application(
+    user: User | AnonymousUser, application: Application, to_stage: str
+) -> bool:
     who = allowed_parties(application.stage, to_stage)
     return bool(who and parties_of(user, application) & who)
 
 
-def restrict_applications(user: Any, qs: QuerySet[Application]) -> QuerySet[Application]:
+def restrict_applications(
+    user: User | AnonymousUser, qs: QuerySet[Application]
+) -> QuerySet[Application]:
     """Only the applications ``user`` may see; an empty queryset when there is no scope."""
     if not _authenticated(user):
         return qs.none()

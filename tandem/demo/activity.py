@@ -31,6 +31,7 @@ from tandem.matching import services as rounds
 from tandem.matching.models import MatchRound, ProgramStatus, RoundStatus, StudentRanking
 from tandem.matching.selectors import eligible_round_opportunities
 from tandem.organizations.models import Membership, Organization, Role
+from tandem.organizations.services import membership_add
 from tandem.surveys import services as surveys
 from tandem.surveys import triggers
 from tandem.surveys.models import QuestionType
@@ -99,14 +100,19 @@ def _profile(rng: random.Random, *, mentor: bool) -> dict[str, list[str]]:
 
 
 def _mentor_memberships(password_hash: str, domain: str) -> list[Membership]:
+    """The demo mentor and the other mentors, given their role by the platform admin. The
+    logins are made with the shared demo password hash (demo only, as in
+    :func:`tandem.demo.world.build._demo_user`: hashing it again for each is slow)."""
     demo_mentor = Membership.objects.get(user__email=f"mentor@{domain}", role=Role.MENTOR)
+    admin = User.objects.get(email=f"admin@{domain}")
     memberships = [demo_mentor]
     for local, name, slug, _capacity in EXTRA_MENTORS:
         user = User.objects.create(
             email=f"{local}@{domain}", full_name=name, password=password_hash
         )
         memberships.append(
-            Membership.objects.create(
+            membership_add(
+                actor=admin,
                 user=user,
                 organization=Organization.objects.get(slug=slug),
                 role=Role.MENTOR,
@@ -233,7 +239,7 @@ def _answer(rng: random.Random, question: Any, skills: list[str]) -> Any:
     return None
 
 
-def _respond(rng: random.Random, invitation: Any, actor: Any) -> None:
+def _respond(rng: random.Random, invitation: Any, actor: User) -> None:
     data = {}
     for question in surveys.version_questions(invitation.version):
         value = _answer(rng, question, list(invitation.skills or []))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import random
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
@@ -14,6 +14,10 @@ from django.utils import timezone
 from tandem.applications.models import SEAT_HOLDING_STAGES, Application
 from tandem.partnerships import services as partnerships_services
 from tandem.partnerships.models import Partnership, PartnershipDocument, PartnershipTransition
+
+if TYPE_CHECKING:
+    from tandem.accounts.models import User
+
 
 # (objective, [(kpi name, unit, baseline, target, metric)]) per partnership type.
 OBJECTIVES: dict[str, tuple[str, list[tuple[str, str, int, int, str]]]] = {
@@ -186,7 +190,7 @@ def _demo_backdate_transition(transition: PartnershipTransition, at: datetime) -
 
 
 def _objectives(
-    rng: random.Random, p: Partnership, coordinator: Any, recruiter: Any, start: date, today: date
+    rng: random.Random, p: Partnership, coordinator: User, recruiter: User, start: date, today: date
 ) -> None:
     """Objectives and KPIs, with monthly readings up to today taken by each KPI's owner."""
     seat_holders = Application.objects.filter(
@@ -245,8 +249,8 @@ def _objectives(
 def _commitments(
     rng: random.Random,
     p: Partnership,
-    coordinator: Any,
-    recruiter: Any,
+    coordinator: User,
+    recruiter: User,
     institutions: list[Any],
     partners: list[Any],
     start: date,
@@ -319,8 +323,8 @@ def _commitments(
 def _communication(
     rng: random.Random,
     p: Partnership,
-    coordinator: Any,
-    recruiter: Any,
+    coordinator: User,
+    recruiter: User,
     start: date,
     today: date,
     *,

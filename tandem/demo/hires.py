@@ -12,6 +12,7 @@ from __future__ import annotations
 import random
 from datetime import timedelta
 
+from tandem.accounts.models import User
 from tandem.applications.models import Application, HireOutcome, Stage
 from tandem.applications.services import application_record_hire, completion_date
 from tandem.organizations.models import Membership, Role
@@ -26,7 +27,7 @@ JOB_TITLES = {
 DEFAULT_TITLES = ["Graduate trainee", "Assistant", "Junior associate"]
 
 
-def _recorder(application: Application) -> object | None:
+def _recorder(application: Application) -> User | None:
     """The host's first recruiter or supervisor, else a coordinator of the institution."""
     for organization_id, roles in (
         (application.opportunity.host_id, [Role.RECRUITER, Role.SUPERVISOR]),

@@ -26,11 +26,18 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from tandem.applications.models import Application, Stage, StageChange
-from tandem.opportunities.models import Opportunity, OpportunityApproval, OpportunityStatus
+from tandem.accounts.models import User
+from tandem.applications.models import Application, Stage
+from tandem.applications.services import application_move, application_submit
+from tandem.opportunities import services as opportunities
+from tandem.opportunities.models import OpportunityStatus
 from tandem.organizations.models import Membership, Organization, Role
+
+from .extras import minimal_pdf
+from .history import demo_rewind_history, demo_rewind_posting
 
 INSTITUTION_SLUG = "eastmoor-university"
 # (host, title, type, programs, skills wanted, description, seats)
@@ -178,10 +185,17 @@ def build_past_cohort(seed: int) -> int:
 
 
 def _build_cohort(seed: int, cohort: Cohort, chosen: set[int]) -> int:
-    """One cohort's postings and applications; returns its completed placements."""
+    """One cohort's postings and applications; returns its completed placements.
+
+    Each host's recruiter posts and sends the posting to the institution, whose coordinator
+    approves it; the chosen students apply; the host's supervisor takes them through the
+    pipeline (the students accept their offers), and the last accepted offer fills the
+    posting. All through the services, now; then the dates are moved back to the summer the
+    cohort ran (:mod:`tandem.demo.history`)."""
     rng = random.Random(f"{cohort.key}:{seed}")
     today = timezone.localdate()
     institution = Organization.objects.get(slug=cohort.institution_slug)
+    coordinator = _member(institution, Role.COORDINATOR)
     start = today - timedelta(days=cohort.start_days_ago)
     end = start + timedelta(weeks=WEEKS)
     deadline = start - timedelta(days=45)
@@ -198,18 +212,13 @@ def _build_cohort(seed: int, cohort: Cohort, chosen: set[int]) -> int:
             "user_id", flat=True
         )
     )
-    changes: list[tuple[StageChange, datetime]] = []
+    history: list[tuple[Application, datetime, list[datetime]]] = []
     completed = 0
     for host_slug, title, otype, programs, skills, description, seats in cohort.postings:
         host = Organization.objects.get(slug=host_slug)
-        staff = (
-            Membership.objects.filter(organization=host, role=Role.SUPERVISOR, is_active=True)
-            .select_related("user")
-            .order_by("pk")
-            .first()
-        )
-        staff_id = staff.user_id if staff else None
-        opportunity = Opportunity.objects.create(
+        recruiter, supervisor = _member(host, Role.RECRUITER), _member(host, Role.SUPERVISOR)
+        opportunity = opportunities.opportunity_create(
+            actor=recruiter,
             host=host,
             partnership=host.partner_partnerships.filter(institutions=institution)
             .order_by("pk")
@@ -229,36 +238,25 @@ def _build_cohort(seed: int, cohort: Cohort, chosen: set[int]) -> int:
             pay_period="month",
             seats=seats,
             eligible_programs=programs,
-            application_deadline=_aware(deadline, 17),
-            status=OpportunityStatus.FILLED,
-            created_by=staff.user if staff else None,
         )
-        Opportunity.objects.filter(pk=opportunity.pk).update(
-            created_at=_aware(deadline - timedelta(days=40))
+        opportunities.opportunity_submit(
+            actor=recruiter, opportunity=opportunity, institutions=[institution]
         )
-        OpportunityApproval.objects.create(
-            opportunity=opportunity,
-            institution=institution,
-            status="approved",
-            decided_at=_aware(deadline - timedelta(days=35)),
+        opportunities.opportunity_decide(
+            actor=coordinator, opportunity=opportunity, institution=institution, approve=True
         )
         pool = sorted(
             {u for p in programs for u in students_by_program.get(p, [])} - chosen,
         )
         applicants = rng.sample(pool, min(len(pool), seats + cohort.not_selected))
         chosen.update(applicants)
+        students = User.objects.in_bulk(applicants)
+        # Everyone applies while the posting is open; then the selection runs.
+        made: list[tuple[Application, datetime, list[tuple[Stage, datetime]]]] = []
         for n, student_id in enumerate(applicants):
             placed = n < seats
+            student = students[student_id]
             submitted = _aware(deadline - timedelta(days=rng.randint(1, 30)), rng.randint(8, 20))
-            application = Application.objects.create(
-                opportunity=opportunity,
-                student_id=student_id,
-                institution=institution,
-                statement=STATEMENT,
-                stage=(Stage.COMPLETED if cohort.finished else Stage.PLACED)
-                if placed
-                else Stage.REJECTED,
-            )
             steps: list[tuple[Stage, datetime]] = []
             when = _aware(deadline, 10)
             for step in COMPLETED_PATH if placed else REJECTED_PATH:
@@ -268,37 +266,47 @@ def _build_cohort(seed: int, cohort: Cohort, chosen: set[int]) -> int:
                 steps.append((Stage.PLACED, _aware(start)))
                 if cohort.finished:
                     steps.append((Stage.COMPLETED, _aware(end, 16)))
-            previous: str = Stage.SUBMITTED
-            changes.append(
-                (
-                    StageChange(
-                        application=application,
-                        from_stage="",
-                        to_stage=Stage.SUBMITTED,
-                        actor_id=student_id,
-                    ),
-                    submitted,
-                )
+            application = application_submit(
+                actor=student,
+                opportunity=opportunity,
+                institution=institution,
+                statement=STATEMENT,
+                cv=SimpleUploadedFile(
+                    "cv.pdf", minimal_pdf(f"CV: {student.full_name}"), "application/pdf"
+                ),
+                notify=False,
             )
-            for step, at in steps:
-                changes.append(
-                    (
-                        StageChange(
-                            application=application,
-                            from_stage=previous,
-                            to_stage=step,
-                            actor_id=student_id if step == Stage.ACCEPTED else staff_id,
-                        ),
-                        at,
-                    )
-                )
-                previous = step
-            Application.objects.filter(pk=application.pk).update(
-                created_at=submitted, stage_changed_at=steps[-1][1]
-            )
+            made.append((application, submitted, steps))
             completed += placed and cohort.finished
-    StageChange.objects.bulk_create([change for change, _when in changes])
-    for change, when in changes:
-        change.created_at = when
-    StageChange.objects.bulk_update([c for c, _ in changes], ["created_at"], batch_size=500)
+        for application, submitted, steps in made:
+            for step, _at in steps:
+                application_move(
+                    actor=application.student if step == Stage.ACCEPTED else supervisor,
+                    application=application,
+                    to_stage=step,
+                    notify=False,
+                )
+            history.append((application, submitted, [at for _step, at in steps]))
+        opportunity.refresh_from_db(fields=["status"])
+        if opportunity.status == OpportunityStatus.PUBLISHED:  # fewer applicants than seats
+            opportunities.opportunity_mark_filled(actor=recruiter, opportunity=opportunity)
+        demo_rewind_posting(
+            opportunity,
+            created_at=_aware(deadline - timedelta(days=40)),
+            decided_at=_aware(deadline - timedelta(days=35)),
+            application_deadline=_aware(deadline, 17),
+        )
+    demo_rewind_history(history)
     return completed
+
+
+def _member(organization: Organization, role: str) -> User:
+    """The organization's first active member with ``role``."""
+    membership = (
+        Membership.objects.filter(organization=organization, role=role, is_active=True)
+        .select_related("user")
+        .order_by("pk")
+        .first()
+    )
+    assert membership is not None, (organization.slug, role)
+    return membership.user

@@ -11,7 +11,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 
@@ -27,6 +27,12 @@ from tandem.organizations.permissions import (
 
 from .models import MatchRound, MentorProgram, RoundStatus
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from tandem.accounts.models import User
+
+
 #: Rounds students and partners can see at all (not drafts).
 VISIBLE_TO_PARTICIPANTS = (
     RoundStatus.OPEN,
@@ -37,15 +43,15 @@ VISIBLE_TO_PARTICIPANTS = (
 )
 
 
-def _auth(user: Any) -> bool:
+def _auth(user: User | AnonymousUser) -> bool:
     return bool(getattr(user, "is_authenticated", False) and user.is_active)
 
 
-def is_round_coordinator(user: Any, match_round: MatchRound) -> bool:
+def is_round_coordinator(user: User | AnonymousUser, match_round: MatchRound) -> bool:
     return _auth(user) and match_round.institution_id in coordinator_institution_ids(user)
 
 
-def is_round_student(user: Any, match_round: MatchRound) -> bool:
+def is_round_student(user: User | AnonymousUser, match_round: MatchRound) -> bool:
     return (
         _auth(user)
         and match_round.institution_id in student_institution_ids(user)
@@ -57,22 +63,22 @@ def host_ids_of(match_round: MatchRound) -> set[int]:
     return set(match_round.opportunities.values_list("host_id", flat=True))
 
 
-def staff_host_ids(user: Any, match_round: MatchRound) -> set[int]:
+def staff_host_ids(user: User | AnonymousUser, match_round: MatchRound) -> set[int]:
     """Hosts in the round where ``user`` is recruiter or supervisor."""
     if not _auth(user) or match_round.status not in VISIBLE_TO_PARTICIPANTS:
         return set()
     return host_ids_of(match_round) & partner_staff_org_ids(user)
 
 
-def is_round_partner(user: Any, match_round: MatchRound) -> bool:
+def is_round_partner(user: User | AnonymousUser, match_round: MatchRound) -> bool:
     return bool(staff_host_ids(user, match_round))
 
 
-def can_create_round(user: Any) -> bool:
+def can_create_round(user: User | AnonymousUser) -> bool:
     return bool(coordinator_institution_ids(user))
 
 
-def can_view_round(user: Any, match_round: MatchRound) -> bool:
+def can_view_round(user: User | AnonymousUser, match_round: MatchRound) -> bool:
     return (
         is_platform_admin(user)
         or is_round_coordinator(user, match_round)
@@ -81,20 +87,22 @@ def can_view_round(user: Any, match_round: MatchRound) -> bool:
     )
 
 
-def can_manage_round(user: Any, match_round: MatchRound) -> bool:
+def can_manage_round(user: User | AnonymousUser, match_round: MatchRound) -> bool:
     """Open, edit, run, review, publish, cancel."""
     return is_round_coordinator(user, match_round)
 
 
-def can_rank_as_student(user: Any, match_round: MatchRound) -> bool:
+def can_rank_as_student(user: User | AnonymousUser, match_round: MatchRound) -> bool:
     return is_round_student(user, match_round)
 
 
-def can_rank_as_partner(user: Any, match_round: MatchRound) -> bool:
+def can_rank_as_partner(user: User | AnonymousUser, match_round: MatchRound) -> bool:
     return is_round_partner(user, match_round)
 
 
-def is_eligible_for(user: Any, match_round: MatchRound, opportunity: Opportunity) -> bool:
+def is_eligible_for(
+    user: User | AnonymousUser, match_round: MatchRound, opportunity: Opportunity
+) -> bool:
     """Whether the student's program and year (at the round's institution) fit the
     opportunity's criteria. The opportunity's own application deadline does not apply: the
     round has its own."""
@@ -111,11 +119,11 @@ def is_eligible_for(user: Any, match_round: MatchRound, opportunity: Opportunity
     )
 
 
-def can_view_own_result(user: Any, match_round: MatchRound) -> bool:
+def can_view_own_result(user: User | AnonymousUser, match_round: MatchRound) -> bool:
     return is_round_student(user, match_round) and match_round.status == RoundStatus.PUBLISHED
 
 
-def rounds_visible_qs(user: Any) -> QuerySet[MatchRound]:
+def rounds_visible_qs(user: User | AnonymousUser) -> QuerySet[MatchRound]:
     """Rounds ``user`` may see (restrictor): coordinators all of their institution's; students
     and partner staff non-draft rounds they take part in."""
     if not _auth(user):
@@ -136,11 +144,11 @@ def rounds_visible_qs(user: Any) -> QuerySet[MatchRound]:
 
 
 # --- Mentor programs ----------------------------------------------------------------------
-def can_manage_program(user: Any, program: MentorProgram) -> bool:
+def can_manage_program(user: User | AnonymousUser, program: MentorProgram) -> bool:
     return _auth(user) and program.institution_id in coordinator_institution_ids(user)
 
 
-def mentor_membership_ids(user: Any) -> set[int]:
+def mentor_membership_ids(user: User | AnonymousUser) -> set[int]:
     if not _auth(user):
         return set()
     from tandem.organizations.permissions import active_memberships
@@ -148,16 +156,16 @@ def mentor_membership_ids(user: Any) -> set[int]:
     return set(active_memberships(user).filter(role=Role.MENTOR).values_list("pk", flat=True))
 
 
-def is_program_participant(user: Any, program: MentorProgram) -> bool:
+def is_program_participant(user: User | AnonymousUser, program: MentorProgram) -> bool:
     if not _auth(user):
         return False
     return (
-        program.mentees.filter(student=user).exists()
+        program.mentees.filter(student_id=user.pk).exists()
         or program.mentors.filter(membership_id__in=mentor_membership_ids(user)).exists()
     )
 
 
-def can_view_program(user: Any, program: MentorProgram) -> bool:
+def can_view_program(user: User | AnonymousUser, program: MentorProgram) -> bool:
     return (
         is_platform_admin(user)
         or can_manage_program(user, program)
@@ -165,11 +173,11 @@ def can_view_program(user: Any, program: MentorProgram) -> bool:
     )
 
 
-def can_create_program(user: Any) -> bool:
+def can_create_program(user: User | AnonymousUser) -> bool:
     return bool(coordinator_institution_ids(user))
 
 
-def programs_visible_qs(user: Any) -> QuerySet[MentorProgram]:
+def programs_visible_qs(user: User | AnonymousUser) -> QuerySet[MentorProgram]:
     if not _auth(user):
         return MentorProgram.objects.none()
     if is_platform_admin(user):

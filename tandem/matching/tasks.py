@@ -8,7 +8,7 @@ counts only.
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.urls import reverse
 from django_tasks import task
@@ -19,12 +19,16 @@ from tandem.organizations.models import Membership
 
 from .models import MatchResult, MatchRound, MentorPair, MentorProgram
 
+if TYPE_CHECKING:
+    from tandem.accounts.models import User
+
+
 logger = logging.getLogger(__name__)
 
 HOST_NOTIFIED_ROLES = ("recruiter", "supervisor")
 
 
-def _reachable(user: Any) -> bool:
+def _reachable(user: User) -> bool:
     return bool(user.is_active and user.email and getattr(user, "erased_at", None) is None)
 
 

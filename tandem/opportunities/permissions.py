@@ -16,7 +16,7 @@ Roles:
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
@@ -32,6 +32,11 @@ from tandem.organizations.permissions import (
 
 from .models import ApprovalStatus, Opportunity, OpportunityStatus
 from .models import normalize_program as _norm
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from tandem.accounts.models import User
 
 
 def is_eligible(
@@ -60,7 +65,7 @@ def deadline_open(opportunity: Opportunity) -> bool:
     return deadline is None or deadline > timezone.now()
 
 
-def student_memberships(user: Any) -> list[tuple[int, str, int | None]]:
+def student_memberships(user: User | AnonymousUser) -> list[tuple[int, str, int | None]]:
     """``(institution_id, program, year_of_study)`` for each active student membership,
     cached on the user object for the request."""
     if not getattr(user, "is_authenticated", False):
@@ -76,7 +81,7 @@ def student_memberships(user: Any) -> list[tuple[int, str, int | None]]:
     return cache
 
 
-def is_host_staff(user: Any, opportunity: Opportunity) -> bool:
+def is_host_staff(user: User | AnonymousUser, opportunity: Opportunity) -> bool:
     """Staff of the host: recruiters/supervisors of a partner host, coordinators/educators of
     an institution host."""
     return opportunity.host_id in partner_staff_org_ids(
@@ -91,13 +96,13 @@ def host_roles(host: Organization) -> list[str]:
     return [Role.RECRUITER]
 
 
-def can_create_opportunity_for(user: Any, host: Organization) -> bool:
+def can_create_opportunity_for(user: User | AnonymousUser, host: Organization) -> bool:
     """Recruiters post for their partner; coordinators and educators for projects their
     institution hosts. Platform admins may post for anyone."""
     return is_platform_admin(user) or has_role(user, host, host_roles(host))
 
 
-def creatable_hosts(user: Any) -> list[Organization]:
+def creatable_hosts(user: User | AnonymousUser) -> list[Organization]:
     """Organizations ``user`` may post opportunities for."""
     if not getattr(user, "is_authenticated", False):
         return []
@@ -122,7 +127,7 @@ def approved_institution_ids(opportunity: Opportunity) -> set[int]:
     )
 
 
-def apply_institution_ids(user: Any, opportunity: Opportunity) -> set[int]:
+def apply_institution_ids(user: User | AnonymousUser, opportunity: Opportunity) -> set[int]:
     """Institutions through which ``user`` may apply: they study there, it approved the
     posting, and they meet its criteria. Status and deadline are not checked here."""
     memberships = student_memberships(user)
@@ -143,7 +148,7 @@ def apply_institution_ids(user: Any, opportunity: Opportunity) -> set[int]:
     }
 
 
-def can_view_opportunity(user: Any, opportunity: Opportunity) -> bool:
+def can_view_opportunity(user: User | AnonymousUser, opportunity: Opportunity) -> bool:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
     if is_platform_admin(user) or is_host_staff(user, opportunity):
@@ -166,7 +171,7 @@ def can_view_opportunity(user: Any, opportunity: Opportunity) -> bool:
     )
 
 
-def can_edit_opportunity(user: Any, opportunity: Opportunity) -> bool:
+def can_edit_opportunity(user: User | AnonymousUser, opportunity: Opportunity) -> bool:
     """Recruiters of a partner host (coordinators/educators of an institution host), admins.
     Filled postings are read-only; the service also refuses them."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
@@ -176,15 +181,17 @@ def can_edit_opportunity(user: Any, opportunity: Opportunity) -> bool:
     )
 
 
-def can_submit_opportunity(user: Any, opportunity: Opportunity) -> bool:
+def can_submit_opportunity(user: User | AnonymousUser, opportunity: Opportunity) -> bool:
     return can_edit_opportunity(user, opportunity)
 
 
-def can_close_opportunity(user: Any, opportunity: Opportunity) -> bool:
+def can_close_opportunity(user: User | AnonymousUser, opportunity: Opportunity) -> bool:
     return can_edit_opportunity(user, opportunity)
 
 
-def can_decide_opportunity(user: Any, opportunity: Opportunity, institution: Organization) -> bool:
+def can_decide_opportunity(
+    user: User | AnonymousUser, opportunity: Opportunity, institution: Organization
+) -> bool:
     """A coordinator of ``institution``, which the posting was submitted to."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
@@ -193,7 +200,7 @@ def can_decide_opportunity(user: Any, opportunity: Opportunity, institution: Org
     return opportunity.approvals.filter(institution=institution).exists()
 
 
-def can_apply_to_opportunity(user: Any, opportunity: Opportunity) -> bool:
+def can_apply_to_opportunity(user: User | AnonymousUser, opportunity: Opportunity) -> bool:
     """A student whose institution approved the posting, who meets its criteria, while it is
     published and its deadline has not passed."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:

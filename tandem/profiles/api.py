@@ -7,7 +7,7 @@ the caller may not see is a 404; broken rules are 400 with field messages.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from django.http import Http404, HttpRequest
@@ -22,6 +22,10 @@ from tandem.skills.models import SkillConcept
 
 from . import selectors, services
 from .permissions import can_edit_profile, recording_institution_ids
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
 
 router = Router(tags=["profiles"])
 
@@ -118,7 +122,7 @@ def _me(request: HttpRequest) -> User:
     return user  # type: ignore[return-value]
 
 
-def _profile(viewer: Any, student: User) -> dict[str, Any]:
+def _profile(viewer: User | AnonymousUser, student: User) -> dict[str, Any]:
     view = selectors.profile_for(viewer, student)
     return {
         "student_id": student.public_id,

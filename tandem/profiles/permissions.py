@@ -14,7 +14,7 @@ Every predicate fails closed for anonymous or inactive users.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from tandem.organizations.models import Organization, Role
 from tandem.organizations.permissions import (
@@ -23,17 +23,22 @@ from tandem.organizations.permissions import (
     student_institution_ids,
 )
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
 
-def _active(user: Any) -> bool:
+    from tandem.accounts.models import User
+
+
+def _active(user: User | AnonymousUser) -> bool:
     return bool(getattr(user, "is_authenticated", False) and user.is_active)
 
 
-def is_student(user: Any) -> bool:
+def is_student(user: User | AnonymousUser) -> bool:
     """Holds an active student membership of some institution (has a profile)."""
     return _active(user) and bool(student_institution_ids(user))
 
 
-def institutions_of_student(student: Any) -> set[int]:
+def institutions_of_student(student: User | AnonymousUser) -> set[int]:
     """Institutions where ``student`` is an active student."""
     if not getattr(student, "is_active", False):
         return set()
@@ -44,11 +49,11 @@ def institutions_of_student(student: Any) -> set[int]:
     )
 
 
-def can_edit_profile(user: Any, student: Any) -> bool:
+def can_edit_profile(user: User | AnonymousUser, student: User | AnonymousUser) -> bool:
     return is_student(user) and user.pk == student.pk
 
 
-def can_view_profile(user: Any, student: Any) -> bool:
+def can_view_profile(user: User | AnonymousUser, student: User | AnonymousUser) -> bool:
     if not _active(user):
         return False
     if user.pk == student.pk:
@@ -56,12 +61,12 @@ def can_view_profile(user: Any, student: Any) -> bool:
     return bool(staff_institution_ids(user) & institutions_of_student(student))
 
 
-def can_view_cv_evidence(user: Any, student: Any) -> bool:
+def can_view_cv_evidence(user: User | AnonymousUser, student: User | AnonymousUser) -> bool:
     """CV excerpts are the student's own words: only the student sees them."""
     return can_edit_profile(user, student)
 
 
-def can_record_completion(user: Any, institution: Organization | int) -> bool:
+def can_record_completion(user: User | AnonymousUser, institution: Organization | int) -> bool:
     """Educators and coordinators of the institution whose course it is."""
     if not _active(user):
         return False
@@ -69,5 +74,5 @@ def can_record_completion(user: Any, institution: Organization | int) -> bool:
     return inst_id in staff_institution_ids(user)
 
 
-def recording_institution_ids(user: Any) -> set[int]:
+def recording_institution_ids(user: User | AnonymousUser) -> set[int]:
     return staff_institution_ids(user) if _active(user) else set()

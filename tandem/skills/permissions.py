@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from tandem.accounts.models import User
 
 
-def can_browse_taxonomy(user: Any) -> bool:
+def can_browse_taxonomy(user: User | AnonymousUser) -> bool:
     """ESCO is public reference data: any signed-in, active user may browse it."""
     return bool(getattr(user, "is_authenticated", False) and getattr(user, "is_active", False))

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import logging
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING
 
+from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -29,6 +30,10 @@ from ..permissions import (
 )
 from ..selectors import current_hire_record
 from .pipeline import NOTE_MAX_CHARS
+
+if TYPE_CHECKING:
+    from tandem.accounts.models import User
+
 
 logger = logging.getLogger(__name__)
 
@@ -82,7 +87,7 @@ def _hire_errors(
 @transaction.atomic
 def application_record_hire(
     *,
-    actor: Any,
+    actor: User | AnonymousUser,
     application: Application,
     outcome: str,
     start_date: date | None = None,
@@ -124,6 +129,7 @@ def application_record_hire(
         job_title,
     ):
         return current
+    assert not isinstance(actor, AnonymousUser)  # the check above admits signed-in users
     record = HireRecord.objects.create(
         application=locked,
         outcome=outcome,

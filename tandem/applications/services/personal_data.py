@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 
@@ -13,11 +13,15 @@ from ..models import (
     HireRecord,
 )
 
+if TYPE_CHECKING:
+    from tandem.accounts.models import User
+
+
 logger = logging.getLogger(__name__)
 
 
 # --- Personal data ---------------------------------------------------------------------------
-def application_personal_data_export(user: Any) -> list[dict[str, Any]]:
+def application_personal_data_export(user: User) -> list[dict[str, Any]]:
     """Everything the applications app holds about ``user`` as a student."""
     apps = (
         Application.objects.filter(student=user)
@@ -61,7 +65,7 @@ def application_personal_data_export(user: Any) -> list[dict[str, Any]]:
 
 
 @transaction.atomic
-def application_personal_data_erase(user: Any) -> None:
+def application_personal_data_erase(user: User) -> None:
     """Erase a student's application content: delete CV files, blank statements and notes,
     blank job titles and notes of recorded outcomes.
 

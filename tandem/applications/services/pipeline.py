@@ -1,4 +1,5 @@
 """The application pipeline: :func:`application_move` (the one transition service; the table
+
 of legal moves and who may make them is :data:`tandem.applications.permissions.TRANSITIONS`)
 and :func:`application_place` (the one placement rule, used by the move to "accepted" and
 by match-round publishing)."""
@@ -8,8 +9,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Mapping
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING
 
+from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -41,6 +43,10 @@ from ..selectors import (
 )
 from ..tasks import notify_stage_change
 
+if TYPE_CHECKING:
+    from tandem.accounts.models import User
+
+
 logger = logging.getLogger(__name__)
 
 NOTE_MAX_CHARS = 2000
@@ -55,7 +61,7 @@ def _stage_label(value: str) -> str:
         return value
 
 
-def application_stage_options(user: Any, application: Application) -> list[Stage]:
+def application_stage_options(user: User | AnonymousUser, application: Application) -> list[Stage]:
     """The stages ``user`` may move ``application`` to next (for buttons in the UI)."""
     return next_stages_for(user, application)
 
@@ -63,7 +69,7 @@ def application_stage_options(user: Any, application: Application) -> list[Stage
 @transaction.atomic
 def application_move(
     *,
-    actor: Any,
+    actor: User | AnonymousUser,
     application: Application,
     to_stage: str,
     note: str = "",
@@ -164,9 +170,9 @@ def application_move(
 @transaction.atomic
 def application_place(
     *,
-    actor: Any,
+    actor: User | AnonymousUser,
     opportunity: Opportunity,
-    student: Any,
+    student: User,
     institution: Organization,
     note: str = "",
     audit_context: Mapping[str, str] | None = None,
@@ -237,7 +243,7 @@ def application_place(
 
 def _stage_changed(
     *,
-    actor: Any,
+    actor: User | AnonymousUser | None,
     application: Application,
     opportunity: Opportunity,
     from_stage: str,
@@ -252,6 +258,7 @@ def _stage_changed(
     """What follows every stage change: its history row, the audit event, the opportunity
     marked filled when an acceptance takes its last seat, the partnership's placements KPI
     when a seat was taken or freed, the log line and the e-mails."""
+    assert not isinstance(actor, AnonymousUser)  # the check above admits signed-in users
     StageChange.objects.create(
         application=application, from_stage=from_stage, to_stage=target, actor=actor, note=note
     )
@@ -286,7 +293,9 @@ def _stage_changed(
 
 
 @transaction.atomic
-def application_placements_record(*, actor: Any, partnership_ids: Iterable[int]) -> None:
+def application_placements_record(
+    *, actor: User | AnonymousUser | None, partnership_ids: Iterable[int]
+) -> None:
     """Record the ``placements`` KPI of each partnership (after a batch of placements made
     with ``placements_batch``), in id order. Each partnership row is locked so that
     concurrent moves on its opportunities record their counts in order."""
@@ -300,7 +309,7 @@ def application_placements_record(*, actor: Any, partnership_ids: Iterable[int])
         )
 
 
-def _record_placements(opportunity: Opportunity, actor: Any) -> None:
+def _record_placements(opportunity: Opportunity, actor: User | AnonymousUser | None) -> None:
     if opportunity.partnership_id is None:
         return
     application_placements_record(actor=actor, partnership_ids=[opportunity.partnership_id])

@@ -4,7 +4,7 @@ applied through)."""
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING
 
 import filetype
 from django.conf import settings
@@ -27,6 +27,12 @@ from ..models import (
 )
 from ..selectors import apply_institutions_for
 from .pipeline import _notify_on_commit
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from tandem.accounts.models import User
+
 
 logger = logging.getLogger(__name__)
 
@@ -73,7 +79,7 @@ def _cv_errors(cv: UploadedFile | None) -> list[str]:
 
 
 def _resolve_institution(
-    actor: Any, opportunity: Opportunity, institution: Organization | None
+    actor: User | AnonymousUser, opportunity: Opportunity, institution: Organization | None
 ) -> Organization:
     choices = list(apply_institutions_for(actor, opportunity))
     if institution is not None:
@@ -96,7 +102,7 @@ def _resolve_institution(
 @transaction.atomic
 def application_submit(
     *,
-    actor: Any,
+    actor: User | AnonymousUser,
     opportunity: Opportunity,
     institution: Organization | None = None,
     statement: str,

@@ -2,8 +2,8 @@
 seats. Students apply and answer offers, the host's staff review, shortlist, interview, offer
 and start placements, its supervisors mark them completed — each through
 :mod:`tandem.applications.services`, as that person. Only the dates are demo-made: the
-services stamp everything "now", and :func:`_demo_rewind_history` moves each application's
-history back to the weeks it is laid out in.
+services stamp everything "now", and :func:`tandem.demo.history.demo_rewind_history` moves
+each application's history back to the weeks it is laid out in.
 """
 
 from __future__ import annotations
@@ -17,13 +17,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from tandem.accounts.models import User
-from tandem.applications.models import SEAT_HOLDING_STAGES, Application, Stage, StageChange
+from tandem.applications.models import SEAT_HOLDING_STAGES, Application, Stage
 from tandem.applications.services import application_move, application_submit
 from tandem.opportunities import services as opportunities
 from tandem.opportunities.models import Opportunity, OpportunityApproval, OpportunityStatus
 from tandem.organizations.models import Organization
 
 from ..extras import minimal_pdf
+from ..history import demo_rewind_deadlines, demo_rewind_history
 from .specs import OPEN_STAGES, STAGE_PATH, STAGE_WEIGHTS, STATEMENTS
 
 STUDENT_MOVES = frozenset({Stage.ACCEPTED, Stage.DECLINED, Stage.WITHDRAWN})
@@ -69,7 +70,9 @@ def build_applications(
         status="approved"
     ).values_list("opportunity_id", "institution_id"):
         approved_by.setdefault(opportunity_id, set()).add(institution_id)
-    seats_left = {o.pk: o.seats for o in open_opps}
+    # A posting meant to end closed keeps a seat free: a real posting whose last seat is
+    # taken is filled, not closed.
+    seats_left = {o.pk: o.seats - (designated[o.pk] == OpportunityStatus.CLOSED) for o in open_opps}
     stages = [s for s, _ in STAGE_WEIGHTS]
     weights = [w for _, w in STAGE_WEIGHTS]
     taken: set[tuple[int, int]] = set()
@@ -141,45 +144,5 @@ def build_applications(
             opportunities.opportunity_close(actor=recruiter, opportunity=opp)
         elif status == OpportunityStatus.FILLED and opp.status == OpportunityStatus.PUBLISHED:
             opportunities.opportunity_mark_filled(actor=recruiter, opportunity=opp)
-    _demo_rewind_history(history)
-    _demo_rewind_deadlines(made)
-
-
-def _demo_rewind_history(history: Sequence[tuple[Application, datetime, list[datetime]]]) -> None:
-    """Date each application and its stage changes back to when the demo lays them out.
-    Demo only: a real application's history is stamped when it happens, and no service may
-    rewrite it."""
-    changes: list[StageChange] = []
-    by_application = {
-        application.pk: (submitted, times) for application, submitted, times in history
-    }
-    rows = StageChange.objects.filter(application_id__in=by_application).order_by(
-        "application_id", "pk"
-    )
-    position: dict[int, int] = {}
-    for change in rows:
-        submitted, times = by_application[change.application_id]
-        n = position.get(change.application_id, 0)
-        position[change.application_id] = n + 1
-        change.created_at = submitted if n == 0 else times[n - 1]
-        changes.append(change)
-    StageChange.objects.bulk_update(changes, ["created_at"], batch_size=500)
-    applications = []
-    for application, submitted, times in history:
-        application.created_at = submitted
-        application.stage_changed_at = times[-1] if times else submitted
-        applications.append(application)
-    Application.objects.bulk_update(
-        applications, ["created_at", "stage_changed_at"], batch_size=500
-    )
-
-
-def _demo_rewind_deadlines(made: Sequence[tuple[Opportunity, str, datetime]]) -> None:
-    """Give the postings whose deadline the demo lays out in the past that deadline, now that
-    their applications are in. Demo only: the services rightly refuse a deadline in the past,
-    and a real posting reaches one by waiting."""
-    now = timezone.now()
-    past = [(opp, deadline) for opp, _status, deadline in made if deadline <= now]
-    for opp, deadline in past:
-        opp.application_deadline = deadline
-    Opportunity.objects.bulk_update([opp for opp, _ in past], ["application_deadline"])
+    demo_rewind_history(history)
+    demo_rewind_deadlines([(opp, deadline) for opp, _status, deadline in made])

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,6 +30,10 @@ from ..permissions import (
     can_manage_program,
 )
 from .rounds import TITLE_MAX
+
+if TYPE_CHECKING:
+    from tandem.accounts.models import User
+
 
 # --- Mentor programs: scoring -------------------------------------------------------------
 #: Weight of each component of the fit score; the components are each in [0, 1], so a pair's
@@ -129,14 +134,14 @@ def pair_score(mentor: MentorProfile, mentee: MenteeProfile) -> PairScore:
 
 
 # --- Mentor programs: services ------------------------------------------------------------
-def _require_manager(actor: Any, program: MentorProgram) -> None:
+def _require_manager(actor: User | AnonymousUser, program: MentorProgram) -> None:
     if not can_manage_program(actor, program):
         raise PermissionDeniedError(_("Only the institution's coordinators can do this."))
 
 
 @transaction.atomic
 def program_create(
-    *, actor: Any, institution: Organization, title: str, description: str = ""
+    *, actor: User | AnonymousUser, institution: Organization, title: str, description: str = ""
 ) -> MentorProgram:
     """A coordinator starts a mentor program for their institution."""
     if not institution.is_institution or institution.pk not in coordinator_institution_ids(actor):
@@ -147,6 +152,7 @@ def program_create(
             _("Please correct the errors below."),
             fields={"title": [_("Give the program a title (at most 200 characters).")]},
         )
+    assert not isinstance(actor, AnonymousUser)  # the check above admits signed-in users
     program = MentorProgram.objects.create(
         institution=institution, title=title, description=description.strip(), created_by=actor
     )
@@ -201,7 +207,12 @@ def _program_open(program: MentorProgram) -> None:
 
 @transaction.atomic
 def mentor_add(
-    *, actor: Any, program: MentorProgram, membership: Membership, capacity: int = 1, **profile: Any
+    *,
+    actor: User | AnonymousUser,
+    program: MentorProgram,
+    membership: Membership,
+    capacity: int = 1,
+    **profile: Any,
 ) -> MentorProfile:
     """Invite a mentor (any active mentor membership) into the program with a capacity."""
     _require_manager(actor, program)
@@ -229,7 +240,7 @@ def mentor_add(
 
 @transaction.atomic
 def mentee_add(
-    *, actor: Any, program: MentorProgram, student: Any, **profile: Any
+    *, actor: User | AnonymousUser, program: MentorProgram, student: User, **profile: Any
 ) -> MenteeProfile:
     """Add a student of the program's institution as a mentee."""
     _require_manager(actor, program)
@@ -256,7 +267,7 @@ def mentee_add(
 
 @transaction.atomic
 def profile_update(
-    *, actor: Any, profile: MentorProfile | MenteeProfile, data: dict[str, Any]
+    *, actor: User | AnonymousUser, profile: MentorProfile | MenteeProfile, data: dict[str, Any]
 ) -> MentorProfile | MenteeProfile:
     """A participant edits their own profile (or a coordinator edits any) while the program
     is open."""
@@ -290,7 +301,7 @@ def profile_update(
 
 
 @transaction.atomic
-def program_run(*, actor: Any, program: MentorProgram) -> MentorProgram:
+def program_run(*, actor: User | AnonymousUser, program: MentorProgram) -> MentorProgram:
     """Open (or matched, to recompute) → running; the optimal assignment runs as a task."""
     _require_manager(actor, program)
     locked = MentorProgram.objects.select_for_update().get(pk=program.pk)
@@ -374,7 +385,7 @@ def program_compute(*, program_id: int) -> MentorProgram | None:
 
 
 @transaction.atomic
-def program_publish(*, actor: Any, program: MentorProgram) -> MentorProgram:
+def program_publish(*, actor: User | AnonymousUser, program: MentorProgram) -> MentorProgram:
     """Pairs under review → published; mentors and mentees are e-mailed after commit."""
     _require_manager(actor, program)
     locked = MentorProgram.objects.select_for_update().get(pk=program.pk)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import Q
@@ -16,9 +16,12 @@ from ..models import (
     StudentRanking,
 )
 
+if TYPE_CHECKING:
+    from tandem.accounts.models import User
+
 
 # --- Personal data ------------------------------------------------------------------------
-def matching_personal_data_export(user: Any) -> dict[str, Any]:
+def matching_personal_data_export(user: User) -> dict[str, Any]:
     """Everything the matching app holds about ``user``: rank lists, results with their
     explanations, mentor/mentee profiles and pairs."""
     lists: dict[str, list[str]] = {}
@@ -66,7 +69,7 @@ def matching_personal_data_export(user: Any) -> dict[str, Any]:
 
 
 @transaction.atomic
-def matching_personal_data_erase(user: Any) -> None:
+def matching_personal_data_erase(user: User) -> None:
     """Delete the user's rank lists and hosts' rankings of them, blank explanations, profiles
     and pair reasons. Results stay (placement and rank) so that round statistics remain
     true; placements themselves are applications, erased by that app."""

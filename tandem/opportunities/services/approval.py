@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,11 +29,14 @@ from .fields import (
     _sync,
 )
 
+if TYPE_CHECKING:
+    from tandem.accounts.models import User
+
 
 @transaction.atomic
 def opportunity_decide(
     *,
-    actor: Any,
+    actor: User | AnonymousUser | None,
     opportunity: Opportunity,
     institution: Organization,
     approve: bool,
@@ -90,6 +94,7 @@ def opportunity_decide(
             vetting.note = vetting.note or _("Approved together with “%(title)s”.") % {
                 "title": opp.title
             }
+            assert not isinstance(actor, AnonymousUser)  # the check above admits signed-in users
             vetting.decided_by, vetting.decided_at = actor, now
             vetting.save()
             audit_record(
@@ -101,6 +106,7 @@ def opportunity_decide(
             )
 
     approval.status = ApprovalStatus.APPROVED if approve else ApprovalStatus.REJECTED
+    assert not isinstance(actor, AnonymousUser)  # the check above admits signed-in users
     approval.note, approval.decided_by, approval.decided_at = note, actor, now
     approval.save()
 

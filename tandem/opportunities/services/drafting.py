@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,14 +31,20 @@ from .fields import (
     _validate,
 )
 
+if TYPE_CHECKING:
+    from tandem.accounts.models import User
+
 
 # --- writes ----------------------------------------------------------------------------------
 @transaction.atomic
-def opportunity_create(*, actor: Any, host: Organization, **fields: Any) -> Opportunity:
+def opportunity_create(
+    *, actor: User | AnonymousUser | None, host: Organization, **fields: Any
+) -> Opportunity:
     """Draft a posting for ``host``. Recruiters of a partner host; coordinators and educators
     for projects an institution hosts; platform admins. Starts as a draft."""
     if actor is None or not can_create_opportunity_for(actor, host):
         raise PermissionDeniedError()
+    assert not isinstance(actor, AnonymousUser)  # the check above admits signed-in users
     opp = Opportunity(host=host, created_by=actor, status=S.DRAFT)
     errors: dict[str, list[str]] = {}
     for required in ("title", "type", "description"):
@@ -53,7 +60,9 @@ def opportunity_create(*, actor: Any, host: Organization, **fields: Any) -> Oppo
 
 
 @transaction.atomic
-def opportunity_update(*, actor: Any, opportunity: Opportunity, **fields: Any) -> Opportunity:
+def opportunity_update(
+    *, actor: User | AnonymousUser | None, opportunity: Opportunity, **fields: Any
+) -> Opportunity:
     """Change a posting's details (anything but its host and status). Same people as
     :func:`opportunity_create`. Filled postings are read-only. Changes to postings already
     seen by institutions are audited with before/after values."""
@@ -80,7 +89,10 @@ def opportunity_update(*, actor: Any, opportunity: Opportunity, **fields: Any) -
 
 @transaction.atomic
 def opportunity_submit(
-    *, actor: Any, opportunity: Opportunity, institutions: Iterable[Organization]
+    *,
+    actor: User | AnonymousUser | None,
+    opportunity: Opportunity,
+    institutions: Iterable[Organization],
 ) -> Opportunity:
     """Send a draft to institutions for approval: draft → awaiting_approval, with a pending
     approval per institution (earlier decisions by the same institutions are reset)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -23,6 +23,12 @@ from ..models import (
     PayPeriod,
     WorkMode,
 )
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from tandem.accounts.models import User
+
 
 S = OpportunityStatus
 
@@ -67,7 +73,12 @@ def _organizations(opportunity: Opportunity) -> set[int]:
     return {opportunity.host_id, *opportunity.approvals.values_list("institution_id", flat=True)}
 
 
-def _audit(actor: Any, action: str, opportunity: Opportunity, changes: dict[str, Any]) -> None:
+def _audit(
+    actor: User | AnonymousUser | None,
+    action: str,
+    opportunity: Opportunity,
+    changes: dict[str, Any],
+) -> None:
     audit_record(
         actor=actor,
         action=action,

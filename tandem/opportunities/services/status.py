@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
@@ -23,10 +23,15 @@ from .fields import (
     _sync,
 )
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from tandem.accounts.models import User
+
 
 def _transition(
     *,
-    actor: Any,
+    actor: User | AnonymousUser | None,
     opportunity: Opportunity,
     allowed_from: tuple[str, ...],
     to: str,
@@ -51,7 +56,9 @@ def _transition(
 
 
 @transaction.atomic
-def opportunity_close(*, actor: Any, opportunity: Opportunity) -> Opportunity:
+def opportunity_close(
+    *, actor: User | AnonymousUser | None, opportunity: Opportunity
+) -> Opportunity:
     """Stop taking applications: published or awaiting approval → closed. The host's staff,
     or the system (``actor=None``)."""
     return _transition(
@@ -65,7 +72,7 @@ def opportunity_close(*, actor: Any, opportunity: Opportunity) -> Opportunity:
 
 
 @transaction.atomic
-def opportunity_reopen(*, actor: Any, opportunity: Opportunity) -> Opportunity:
+def opportunity_reopen(*, actor: User | AnonymousUser, opportunity: Opportunity) -> Opportunity:
     """Take applications again: closed or filled → published when an institution has
     approved it (otherwise back to awaiting approval). The deadline must lie ahead."""
     if actor is not None and not can_edit_opportunity(actor, opportunity):
@@ -99,7 +106,9 @@ def opportunity_reopen(*, actor: Any, opportunity: Opportunity) -> Opportunity:
 
 
 @transaction.atomic
-def opportunity_mark_filled(*, actor: Any, opportunity: Opportunity) -> Opportunity:
+def opportunity_mark_filled(
+    *, actor: User | AnonymousUser | None, opportunity: Opportunity
+) -> Opportunity:
     """Every seat is taken: published or closed → filled. Called by the applications service
     with ``actor=None`` when the last seat is accepted, or by the host's staff."""
     return _transition(

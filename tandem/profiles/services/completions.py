@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -38,7 +38,7 @@ def _clean_grade(grade: str) -> str:
     return grade
 
 
-def _check_completion(student: Any, course: Course, completed_on: date) -> None:
+def _check_completion(student: User, course: Course, completed_on: date) -> None:
     institution_id = course.program.institution_id
     if institution_id not in institutions_of_student(student):
         raise DomainError(
@@ -54,7 +54,12 @@ def _check_completion(student: Any, course: Course, completed_on: date) -> None:
 
 @transaction.atomic
 def course_completion_record(
-    *, actor: Any, student: User, course: Course, completed_on: date, grade: str = ""
+    *,
+    actor: User | AnonymousUser,
+    student: User,
+    course: Course,
+    completed_on: date,
+    grade: str = "",
 ) -> CourseCompletion:
     """Record that ``student`` completed ``course`` (an educator or coordinator of the
     course's institution), then refresh the skills the student's profile takes from courses."""
@@ -67,6 +72,7 @@ def course_completion_record(
     _check_completion(student, course, completed_on)
     try:
         with transaction.atomic():
+            assert not isinstance(actor, AnonymousUser)  # the check above admits signed-in users
             completion = CourseCompletion.objects.create(
                 student=student,
                 course=course,
@@ -91,7 +97,7 @@ def course_completion_record(
 
 
 @transaction.atomic
-def course_completion_delete(*, actor: Any, completion: CourseCompletion) -> None:
+def course_completion_delete(*, actor: User | AnonymousUser, completion: CourseCompletion) -> None:
     """Remove a completion recorded by mistake; the skills it gave go with it."""
     if not can_record_completion(actor, completion.institution_id):
         raise PermissionDeniedError(
@@ -117,7 +123,7 @@ class CompletionImport(ImportResult):
 
 
 def course_completions_import(
-    *, actor: Any, institution: Organization, content: bytes
+    *, actor: User | AnonymousUser, institution: Organization, content: bytes
 ) -> CompletionImport:
     """Record the completions of a CSV file (columns ``student_email``, ``course`` — the
     course code or title — ``completed_on`` as YYYY-MM-DD, optional ``grade``).
@@ -130,6 +136,7 @@ def course_completions_import(
         raise PermissionDeniedError(
             _("Only educators and coordinators of the institution record completions.")
         )
+    assert not isinstance(actor, AnonymousUser)  # the check above admits signed-in users
     result = CompletionImport()
     upload = CsvUpload(
         content, columns=IMPORT_COLUMNS, max_rows=MAX_IMPORT_ROWS, errors=result.errors

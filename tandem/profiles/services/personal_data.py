@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..models import CourseCompletion, ProfileSkill, RemovedSkill
 
+if TYPE_CHECKING:
+    from tandem.accounts.models import User
 
-def profile_personal_data_export(user: Any) -> dict[str, Any]:
+
+def profile_personal_data_export(user: User) -> dict[str, Any]:
     """The person's completions, profile skills with their evidence, and removals."""
     return {
         "course_completions": [
@@ -43,7 +46,7 @@ def profile_personal_data_export(user: Any) -> dict[str, Any]:
     }
 
 
-def profile_personal_data_erase(user: Any) -> None:
+def profile_personal_data_erase(user: User) -> None:
     """A profile is wholly about its student: delete it. Completions the person recorded for
     others stay, unlinked from them."""
     ProfileSkill.objects.filter(student=user).delete()

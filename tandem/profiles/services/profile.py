@@ -4,7 +4,7 @@ skills they add or remove. Only the student makes them (``permissions.can_edit_p
 from __future__ import annotations
 
 import io
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
@@ -20,13 +20,17 @@ from tandem.skills.models import SkillConcept
 from ..models import ProfileSkill, RemovedSkill, SkillSource
 from ..permissions import can_edit_profile, institutions_of_student
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+
 MAX_CV_CHARS = 50_000
 MAX_CV_PAGES = 30
 CV_SKILLS = 25
 EXCERPT_CONTEXT = 60
 
 
-def _require_owner(actor: Any, student: Any) -> None:
+def _require_owner(actor: User | AnonymousUser, student: User) -> None:
     if not can_edit_profile(actor, student):
         raise PermissionDeniedError(_("Only the student edits their own profile."))
 
@@ -93,7 +97,7 @@ def cv_excerpt(text: str, spans: tuple[tuple[int, int], ...]) -> str:
 
 @transaction.atomic
 def profile_cv_extract(
-    *, actor: Any, student: User, text: str = "", pdf: bytes | None = None
+    *, actor: User | AnonymousUser, student: User, text: str = "", pdf: bytes | None = None
 ) -> int:
     """Find ESCO skills in the student's CV (pasted text or a PDF) and store them as CV
     suggestions, replacing the previous CV's. Keeps a short excerpt per skill as evidence;
@@ -141,7 +145,7 @@ def profile_cv_extract(
 
 
 @transaction.atomic
-def profile_cv_clear(*, actor: Any, student: User) -> int:
+def profile_cv_clear(*, actor: User | AnonymousUser, student: User) -> int:
     """Forget the skills (and excerpts) taken from the student's CV."""
     _require_owner(actor, student)
     removed, _by_model = ProfileSkill.objects.filter(
@@ -158,7 +162,9 @@ def profile_cv_clear(*, actor: Any, student: User) -> int:
 
 
 @transaction.atomic
-def profile_skill_add(*, actor: Any, student: User, concept: SkillConcept) -> ProfileSkill:
+def profile_skill_add(
+    *, actor: User | AnonymousUser, student: User, concept: SkillConcept
+) -> ProfileSkill:
     """The student says they have ``concept`` (chosen from ESCO). Undoes an earlier removal."""
     _require_owner(actor, student)
     if not concept.is_current:
@@ -182,7 +188,9 @@ def profile_skill_add(*, actor: Any, student: User, concept: SkillConcept) -> Pr
 
 
 @transaction.atomic
-def profile_skill_remove(*, actor: Any, student: User, concept: SkillConcept) -> None:
+def profile_skill_remove(
+    *, actor: User | AnonymousUser, student: User, concept: SkillConcept
+) -> None:
     """The student removes ``concept`` from their profile. Its declared entry goes; evidence
     from the CV, courses and placements stays but is hidden, also after later rebuilds."""
     _require_owner(actor, student)

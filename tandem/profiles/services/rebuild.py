@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.db.models import QuerySet
@@ -34,6 +34,10 @@ from tandem.skills.models import SkillConcept
 
 from ..models import CourseCompletion, ProfileSkill, SkillSource
 from ..permissions import can_edit_profile, can_record_completion, institutions_of_student
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
 
 # (student id, source, concept id, course id, application id) of a derived entry.
 Key = tuple[int, str, int, int | None, int | None]
@@ -128,7 +132,7 @@ def rebuild_student(student: User) -> RebuildResult:
 
 
 @transaction.atomic
-def profile_rebuild(*, actor: Any, student: User) -> RebuildResult:
+def profile_rebuild(*, actor: User | AnonymousUser, student: User) -> RebuildResult:
     """Recompute the entries taken from completed courses (their confirmed outcome skills)
     and completed placements (the skills of the opportunity). Idempotent; the CV entries,
     the student's additions and removals are left as they are. The student, or staff who

@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING
 
+from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,6 +25,10 @@ from ...models import (
     RoundStatus,
 )
 from ...permissions import can_manage_round
+
+if TYPE_CHECKING:
+    from tandem.accounts.models import User
+
 
 logger = logging.getLogger(__name__)
 
@@ -104,7 +109,7 @@ def _validate_round_fields(
 @transaction.atomic
 def round_create(
     *,
-    actor: Any,
+    actor: User | AnonymousUser,
     institution: Organization,
     title: str,
     opportunities: Sequence[Opportunity],
@@ -129,6 +134,7 @@ def round_create(
         proposing=proposing,
     )
     assert student_deadline is not None and partner_deadline is not None
+    assert not isinstance(actor, AnonymousUser)  # the check above admits signed-in users
     match_round = MatchRound.objects.create(
         institution=institution,
         title=title,
@@ -151,7 +157,12 @@ def round_create(
 
 
 def _transition(
-    *, actor: Any, match_round: MatchRound, allowed: Sequence[str], to: str, action: str
+    *,
+    actor: User | AnonymousUser,
+    match_round: MatchRound,
+    allowed: Sequence[str],
+    to: str,
+    action: str,
 ) -> MatchRound:
     if not can_manage_round(actor, match_round):
         raise PermissionDeniedError(_("Only the institution's coordinators can do this."))
@@ -177,7 +188,7 @@ def _transition(
 
 
 @transaction.atomic
-def round_open(*, actor: Any, match_round: MatchRound) -> MatchRound:
+def round_open(*, actor: User | AnonymousUser, match_round: MatchRound) -> MatchRound:
     """Draft → open for ranking (students and hosts can now rank)."""
     if match_round.student_deadline <= timezone.now():
         raise DomainError(
@@ -194,7 +205,7 @@ def round_open(*, actor: Any, match_round: MatchRound) -> MatchRound:
 
 
 @transaction.atomic
-def round_close_ranking(*, actor: Any, match_round: MatchRound) -> MatchRound:
+def round_close_ranking(*, actor: User | AnonymousUser, match_round: MatchRound) -> MatchRound:
     """Open → ranking closed: no more changes to any rank list (also before the deadlines)."""
     return _transition(
         actor=actor,
@@ -206,7 +217,7 @@ def round_close_ranking(*, actor: Any, match_round: MatchRound) -> MatchRound:
 
 
 @transaction.atomic
-def round_cancel(*, actor: Any, match_round: MatchRound) -> MatchRound:
+def round_cancel(*, actor: User | AnonymousUser, match_round: MatchRound) -> MatchRound:
     """Any state before publication → cancelled. Nothing is placed."""
     return _transition(
         actor=actor,

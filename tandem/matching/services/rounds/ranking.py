@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -32,6 +33,10 @@ from .lifecycle import (
     RANK_LIST_MAX,
     _lock,
 )
+
+if TYPE_CHECKING:
+    from tandem.accounts.models import User
+
 
 logger = logging.getLogger(__name__)
 
@@ -62,7 +67,7 @@ def _ranking_open(match_round: MatchRound, deadline: dt.datetime, who: str) -> N
 
 @transaction.atomic
 def student_ranking_set(
-    *, actor: Any, match_round: MatchRound, opportunities: Sequence[Opportunity]
+    *, actor: User | AnonymousUser, match_round: MatchRound, opportunities: Sequence[Opportunity]
 ) -> list[Opportunity]:
     """Replace the actor's rank list in the round (first choice first). Only opportunities of
     the round, no duplicates, before the student deadline. An empty list withdraws."""
@@ -93,6 +98,7 @@ def student_ranking_set(
             _("Each opportunity can appear only once in your list."),
             fields={"opportunities": [_("An opportunity is listed twice.")]},
         )
+    assert not isinstance(actor, AnonymousUser)  # the check above admits signed-in users
     StudentRanking.objects.filter(round=locked, student=actor).delete()
     StudentRanking.objects.bulk_create(
         StudentRanking(round=locked, student=actor, opportunity=o, position=i)
@@ -117,7 +123,11 @@ def student_ranking_set(
 
 @transaction.atomic
 def student_ranking_move(
-    *, actor: Any, match_round: MatchRound, opportunity: Opportunity, direction: str
+    *,
+    actor: User | AnonymousUser,
+    match_round: MatchRound,
+    opportunity: Opportunity,
+    direction: str,
 ) -> list[Opportunity]:
     """Move one entry of the actor's list one place up or down (the UI's arrow buttons)."""
     current = selectors.student_rank_list(match_round, actor)
@@ -133,7 +143,11 @@ def student_ranking_move(
 
 @transaction.atomic
 def partner_ranking_set(
-    *, actor: Any, match_round: MatchRound, opportunity: Opportunity, students: Sequence[Any]
+    *,
+    actor: User | AnonymousUser,
+    match_round: MatchRound,
+    opportunity: Opportunity,
+    students: Sequence[Any],
 ) -> list[Any]:
     """Replace the host's ranking of the students who ranked ``opportunity``: only students
     who ranked it, no duplicates, by its host's recruiters or supervisors, before the partner
@@ -162,6 +176,7 @@ def partner_ranking_set(
             fields={"students": [_("A student is listed twice.")]},
         )
     PartnerRanking.objects.filter(round=locked, opportunity=opportunity).delete()
+    assert not isinstance(actor, AnonymousUser)  # the check above admits signed-in users
     PartnerRanking.objects.bulk_create(
         PartnerRanking(
             round=locked, opportunity=opportunity, student=s, position=i, ranked_by=actor

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -35,12 +35,18 @@ from .lifecycle import (
     _sync,
 )
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from tandem.accounts.models import User
+
+
 logger = logging.getLogger(__name__)
 
 
 # --- Rounds: running ----------------------------------------------------------------------
 @transaction.atomic
-def round_run(*, actor: Any, match_round: MatchRound) -> MatchRound:
+def round_run(*, actor: User | AnonymousUser, match_round: MatchRound) -> MatchRound:
     """Start the match: ranking closed (or open with the partner deadline passed) → running;
     :func:`tandem.matching.tasks.run_match_round` computes it after commit. Running again
     from "result under review" recomputes it."""
@@ -158,7 +164,11 @@ def _human_rank(rank: int | None) -> int | None:
 
 # --- Rounds: publishing -------------------------------------------------------------------
 def _place(
-    *, actor: Any, match_round: MatchRound, result: MatchResult, partnerships: set[int]
+    *,
+    actor: User | AnonymousUser,
+    match_round: MatchRound,
+    result: MatchResult,
+    partnerships: set[int],
 ) -> Application:
     """The system placement path (see the module docstring): the applications app's one
     placement rule, with the round's note and without the per-application e-mails (the
@@ -190,7 +200,7 @@ def _place(
 
 
 @transaction.atomic
-def round_publish(*, actor: Any, match_round: MatchRound) -> MatchRound:
+def round_publish(*, actor: User | AnonymousUser, match_round: MatchRound) -> MatchRound:
     """Result under review → published: every match becomes an accepted application (a
     placement), the partnerships' placements KPIs are recorded, and students and host staff
     are e-mailed after commit. All or nothing: a seat taken since the run refuses it."""
