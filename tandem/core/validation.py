@@ -32,10 +32,10 @@ def validated(instance: models.Model, *, exclude: Collection[str] | None = None)
     except ValidationError as exc:
         _collect(errors, exc)
     for constraint in instance._meta.constraints:
-        if isinstance(constraint, models.UniqueConstraint):
-            continue
+        if not isinstance(constraint, models.CheckConstraint):
+            continue  # uniqueness is the database's (see above)
         try:
-            constraint.validate(type(instance), instance, exclude=skip)
+            constraint.validate(type(instance), instance, exclude=skip)  # type: ignore[attr-defined]
         except ValidationError as exc:
             _collect(errors, exc)
     if errors:

@@ -10,7 +10,7 @@ import uuid
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core import signing
 from django.db import IntegrityError, transaction
@@ -40,13 +40,19 @@ from .models import (
 )
 from .permissions import can_answer_invitation, can_create_survey, can_manage_survey
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from tandem.accounts.models import User
+
+
 TOKEN_SALT = "tandem.surveys.invitation-link"  # noqa: S105 (a salt, not a secret)
 LATE_GRACE = timedelta(hours=24)  # answers started before closing are accepted this long
 STARTED_SALT = "tandem.surveys.started"
 
 
 # --- Building --------------------------------------------------------------------------------
-def _require_manage(actor: Any, survey: Survey) -> None:
+def _require_manage(actor: User | None, survey: Survey) -> None:
     if actor is not None and not can_manage_survey(actor, survey):
         raise PermissionDeniedError()
 
@@ -54,7 +60,7 @@ def _require_manage(actor: Any, survey: Survey) -> None:
 @transaction.atomic
 def survey_create(
     *,
-    actor: Any,
+    actor: User | None,
     institution: Organization,
     title: str,
     audience: str,
@@ -91,7 +97,7 @@ def survey_create(
 
 
 @transaction.atomic
-def survey_update(*, actor: Any, survey: Survey, **fields: Any) -> Survey:
+def survey_update(*, actor: User | None, survey: Survey, **fields: Any) -> Survey:
     """Change title, introduction, audience, anonymity, threshold or closing time."""
     _require_manage(actor, survey)
     allowed = {"title", "description", "audience", "is_anonymous", "min_responses", "closes_at"}
@@ -154,7 +160,7 @@ def _copy_version(source: SurveyVersion) -> SurveyVersion:
 
 
 @transaction.atomic
-def version_for_editing(*, actor: Any, survey: Survey) -> SurveyVersion:
+def version_for_editing(*, actor: User | None, survey: Survey) -> SurveyVersion:
     """The draft version; editing a published survey first copies its latest version."""
     _require_manage(actor, survey)
     Survey.objects.select_for_update().filter(pk=survey.pk).first()
@@ -167,7 +173,7 @@ def version_for_editing(*, actor: Any, survey: Survey) -> SurveyVersion:
 
 
 @transaction.atomic
-def section_add(*, actor: Any, survey: Survey, title: str) -> Section:
+def section_add(*, actor: User | None, survey: Survey, title: str) -> Section:
     version = version_for_editing(actor=actor, survey=survey)
     if not title.strip():
         raise DomainError(_("Give the section a title."), fields={"title": _("Required.")})
@@ -186,7 +192,7 @@ def _unique_key(version: SurveyVersion, text: str) -> str:
 @transaction.atomic
 def question_add(
     *,
-    actor: Any,
+    actor: User | None,
     survey: Survey,
     text: str,
     type: str,
@@ -258,7 +264,7 @@ def question_add(
 @transaction.atomic
 def question_update(
     *,
-    actor: Any,
+    actor: User | None,
     survey: Survey,
     key: str,
     text: str,
@@ -318,7 +324,7 @@ def question_update(
 
 @transaction.atomic
 def survey_create_with_questions(
-    *, actor: Any, questions: Sequence[Mapping[str, Any]], **survey_fields: Any
+    *, actor: User | None, questions: Sequence[Mapping[str, Any]], **survey_fields: Any
 ) -> Survey:
     """Create a draft survey and its questions at once: all of it, or nothing."""
     survey = survey_create(actor=actor, **survey_fields)
@@ -328,7 +334,7 @@ def survey_create_with_questions(
 
 
 @transaction.atomic
-def question_delete(*, actor: Any, survey: Survey, key: str) -> None:
+def question_delete(*, actor: User | None, survey: Survey, key: str) -> None:
     """Remove a question (by key) from the draft; questions that depend on it go too."""
     version = version_for_editing(actor=actor, survey=survey)
     question = version.questions.filter(key=key).first()
@@ -339,7 +345,7 @@ def question_delete(*, actor: Any, survey: Survey, key: str) -> None:
 
 
 @transaction.atomic
-def survey_publish(*, actor: Any, survey: Survey) -> SurveyVersion:
+def survey_publish(*, actor: User | None, survey: Survey) -> SurveyVersion:
     """Freeze the draft as the new current version and open the survey."""
     _require_manage(actor, survey)
     Survey.objects.select_for_update().filter(pk=survey.pk).first()
@@ -364,7 +370,7 @@ def survey_publish(*, actor: Any, survey: Survey) -> SurveyVersion:
 
 
 @transaction.atomic
-def survey_close(*, actor: Any, survey: Survey) -> Survey:
+def survey_close(*, actor: User | None, survey: Survey) -> Survey:
     """Stop accepting answers. People already answering get a short grace period."""
     _require_manage(actor, survey)
     if survey.status != SurveyStatus.OPEN:
@@ -381,7 +387,7 @@ def survey_close(*, actor: Any, survey: Survey) -> Survey:
 # --- Templates (copy-on-write) -----------------------------------------------------------------
 @transaction.atomic
 def survey_from_template(
-    *, actor: Any, institution: Organization, template_key: str, publish: bool = False
+    *, actor: User | None, institution: Organization, template_key: str, publish: bool = False
 ) -> Survey:
     """The institution's own copy of a ready template, created on first use."""
     if template_key not in TEMPLATES:
@@ -492,9 +498,9 @@ def invitation_from_token(token: str) -> SurveyInvitation:
 @transaction.atomic
 def invitation_create(
     *,
-    actor: Any,
+    actor: User | None,
     survey: Survey,
-    user: Any = None,
+    user: User | None = None,
     email: str = "",
     name: str = "",
     trigger_key: str = "",
@@ -605,7 +611,7 @@ def version_questions(version: SurveyVersion) -> list[Question]:
 @transaction.atomic
 def response_submit(
     *,
-    actor: Any,
+    actor: User | AnonymousUser | None,
     invitation: SurveyInvitation,
     data: Mapping[str, Any],
     by_link: bool = False,
@@ -684,7 +690,7 @@ def response_submit(
 
 
 # --- Personal data -----------------------------------------------------------------------------
-def survey_personal_data_export(user: Any) -> dict[str, Any]:
+def survey_personal_data_export(user: User) -> dict[str, Any]:
     return {
         "invitations": [
             {
@@ -706,7 +712,7 @@ def survey_personal_data_export(user: Any) -> dict[str, Any]:
 
 
 @transaction.atomic
-def survey_personal_data_erase(user: Any) -> None:
+def survey_personal_data_erase(user: User) -> None:
     """Unlink responses from the person, blank their free text, delete their invitations.
 
     Scores stay (unlinked), so aggregates remain true."""
