@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
 
 T = TypeVar("T")
+_OutcomeRow = TypeVar("_OutcomeRow", SkillProposal, OutcomeSkill)
 
 
 def program_list(viewer: User | AnonymousUser, *, q: str = "") -> QuerySet[Program]:
@@ -99,13 +100,7 @@ def course_history(course: Course) -> list[dict[str, Any]]:
 
 
 def proposal_get(viewer: User | AnonymousUser, public_id: UUID | str) -> SkillProposal | None:
-    return (
-        SkillProposal.objects.filter(
-            outcome__course__program__in=visible_programs(viewer), public_id=public_id
-        )
-        .select_related("outcome__course__program__institution", "concept")
-        .first()
-    )
+    return _of_visible_outcome(SkillProposal.objects.all(), viewer, public_id)
 
 
 def outcome_get(viewer: User | AnonymousUser, public_id: UUID | str) -> LearningOutcome | None:
@@ -119,10 +114,15 @@ def outcome_get(viewer: User | AnonymousUser, public_id: UUID | str) -> Learning
 
 
 def mapping_get(viewer: User | AnonymousUser, public_id: UUID | str) -> OutcomeSkill | None:
+    return _of_visible_outcome(OutcomeSkill.objects.all(), viewer, public_id)
+
+
+def _of_visible_outcome(
+    rows: QuerySet[_OutcomeRow], viewer: User | AnonymousUser, public_id: UUID | str
+) -> _OutcomeRow | None:
+    """The proposal or mapping ``public_id`` of an outcome the viewer may see, else None."""
     return (
-        OutcomeSkill.objects.filter(
-            outcome__course__program__in=visible_programs(viewer), public_id=public_id
-        )
+        rows.filter(outcome__course__program__in=visible_programs(viewer), public_id=public_id)
         .select_related("outcome__course__program__institution", "concept")
         .first()
     )

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from tandem.audit.services import audit_record
 from tandem.core.errors import DomainError, PermissionDeniedError
@@ -26,17 +27,25 @@ if TYPE_CHECKING:
 
 TEXT_FIELDS = ["title", "code", "description", "updated_at"]
 
+# The row a title is unique under, and what a second use of the title is told.
+TITLE_SCOPE = {
+    Program: (
+        "institution",
+        gettext_lazy("This institution already has a program with that title."),
+    ),
+    Course: ("program", gettext_lazy("This program already has a course with that title.")),
+}
 
-def _save_titled(
-    obj: Program | Course, *, parent: str, title: str, code: str, description: str, taken: str
-) -> None:
+
+def _save_titled(obj: Program | Course, *, title: str, code: str, description: str) -> None:
     """Set the text fields of a program or course, check them and save; a title already used
-    under the same ``parent`` is a conflict."""
+    under the same institution (program) or program (course) is a conflict."""
+    parent, taken = TITLE_SCOPE[type(obj)]
     before = obj.title, obj.code, obj.description
     obj.title, obj.code, obj.description = title.strip(), code.strip(), description.strip()
     try:
         validated(obj, exclude=[parent])
-        with conflict_on_integrity(taken, field="title"):
+        with conflict_on_integrity(str(taken), field="title"):
             obj.save(update_fields=TEXT_FIELDS if obj.pk else None)
     except DomainError:
         obj.title, obj.code, obj.description = before  # the caller's object stays as it was
@@ -54,14 +63,7 @@ def program_create(
             _("Only educators and coordinators of the institution may create programs.")
         )
     program = Program(institution=institution)
-    _save_titled(
-        program,
-        parent="institution",
-        title=title,
-        code=code,
-        description=description,
-        taken=_("This institution already has a program with that title."),
-    )
+    _save_titled(program, title=title, code=code, description=description)
     audit_record(
         actor=actor,
         action="curricula.program.create",
@@ -78,14 +80,7 @@ def program_update(
 ) -> Program:
     """Change a program's title, code or description."""
     require_edit(actor, program)
-    _save_titled(
-        program,
-        parent="institution",
-        title=title,
-        code=code,
-        description=description,
-        taken=_("This institution already has a program with that title."),
-    )
+    _save_titled(program, title=title, code=code, description=description)
     audit_record(
         actor=actor,
         action="curricula.program.update",
@@ -117,14 +112,7 @@ def course_create(
     """Add a course to a program."""
     require_edit(actor, program)
     course = Course(program=program)
-    _save_titled(
-        course,
-        parent="program",
-        title=title,
-        code=code,
-        description=description,
-        taken=_("This program already has a course with that title."),
-    )
+    _save_titled(course, title=title, code=code, description=description)
     audit_record(
         actor=actor,
         action="curricula.course.create",
@@ -141,14 +129,7 @@ def course_update(
 ) -> Course:
     """Change a course's title, code or description."""
     require_edit(actor, course.program)
-    _save_titled(
-        course,
-        parent="program",
-        title=title,
-        code=code,
-        description=description,
-        taken=_("This program already has a course with that title."),
-    )
+    _save_titled(course, title=title, code=code, description=description)
     audit_record(
         actor=actor,
         action="curricula.course.update",
