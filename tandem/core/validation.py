@@ -31,6 +31,7 @@ def validated(instance: models.Model, *, exclude: Collection[str] | None = None)
         instance.full_clean(exclude=skip, validate_unique=False, validate_constraints=False)
     except ValidationError as exc:
         _collect(errors, exc)
+    skip |= set(errors) - {"__all__"}  # as Django does: constraints only on valid fields
     for constraint in instance._meta.constraints:
         if not isinstance(constraint, models.CheckConstraint):
             continue  # uniqueness is the database's (see above)
