@@ -13,4 +13,6 @@ from .permissions import can_open_analytics
 def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     # Lazy: evaluated (cached membership queries) only when a page shows the navigation.
-    return {"nav_analytics": SimpleLazyObject(lambda: can_open_analytics(user))}
+    return {
+        "nav_analytics": SimpleLazyObject(lambda: user is not None and can_open_analytics(user))
+    }

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import (
     Avg,
@@ -31,6 +31,11 @@ from tandem.surveys.models import Answer, QuestionType
 
 from . import health, metrics, tables
 from .models import HealthSnapshot
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from tandem.accounts.models import User
 
 
 def health_inputs(partnership: Partnership, today: date) -> health.HealthInputs:
@@ -67,7 +72,9 @@ def health_inputs(partnership: Partnership, today: date) -> health.HealthInputs:
     )
 
 
-def health_trend(viewer: Any, partnership: Partnership) -> QuerySet[HealthSnapshot]:
+def health_trend(
+    viewer: User | AnonymousUser, partnership: Partnership
+) -> QuerySet[HealthSnapshot]:
     """The partnership's daily snapshots, oldest first; none when the viewer may not see it."""
     if not can_view_partnership(viewer, partnership):
         return HealthSnapshot.objects.none()
@@ -352,7 +359,11 @@ MAX_HIGHLIGHTS = 10
 
 
 def review_report(
-    viewer: Any, partnership: Partnership, *, today: date, threshold: int = DEFAULT_THRESHOLD
+    viewer: User | AnonymousUser,
+    partnership: Partnership,
+    *,
+    today: date,
+    threshold: int = DEFAULT_THRESHOLD,
 ) -> ReviewReport:
     """What both partners take into their review meeting (the caller has checked that the
     viewer may see the partnership). Free-text highlights only for roles allowed to read them."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -15,6 +15,10 @@ from tandem.partnerships.services import kpi_record_metric
 
 from . import health, metrics, selectors
 from .models import HealthSnapshot
+
+if TYPE_CHECKING:
+    from tandem.accounts.models import User
+
 
 logger = logging.getLogger(__name__)
 
@@ -51,7 +55,7 @@ def _already_recorded(partnership: Partnership, metric: str, value: Any) -> bool
 
 @transaction.atomic
 def partnership_metrics_refresh(
-    *, actor: Any = None, partnership: Partnership, today: date | None = None
+    *, actor: User | None = None, partnership: Partnership, today: date | None = None
 ) -> RefreshReport:
     """Compute every live metric bound to a KPI of ``partnership`` and record it through
     :func:`tandem.partnerships.services.kpi_record_metric`. Idempotent per day: a metric whose
@@ -80,7 +84,7 @@ def partnership_metrics_refresh(
     return report
 
 
-def kpi_metrics_refresh(*, actor: Any = None, today: date | None = None) -> RefreshReport:
+def kpi_metrics_refresh(*, actor: User | None = None, today: date | None = None) -> RefreshReport:
     """Refresh live metrics for every partnership with at least one bound KPI."""
     total = RefreshReport()
     partnerships = Partnership.objects.filter(
@@ -121,7 +125,7 @@ def _reason_rows(result: health.Health) -> list[dict[str, Any]]:
 
 @transaction.atomic
 def partnership_health_record(
-    *, actor: Any = None, partnership: Partnership, today: date | None = None
+    *, actor: User | None = None, partnership: Partnership, today: date | None = None
 ) -> HealthSnapshot:
     """Score ``partnership`` today and keep the day's :class:`HealthSnapshot` (a second run on
     the same day updates it). When the partnership turns at-risk — its previous day's band
@@ -155,7 +159,7 @@ def _enqueue_alert(snapshot_id: int) -> None:
     send_health_alert.enqueue(snapshot_id)
 
 
-def health_refresh_all(*, actor: Any = None, today: date | None = None) -> int:
+def health_refresh_all(*, actor: User | None = None, today: date | None = None) -> int:
     """Record today's health of every running partnership; returns how many were scored."""
     count = 0
     for partnership in Partnership.objects.filter(status__in=HEALTH_STATUSES).order_by("pk"):

@@ -15,13 +15,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from tandem.core import exports
+from tandem.core import charts, exports
 from tandem.organizations.models import Organization
 from tandem.organizations.permissions import is_platform_admin
 from tandem.partnerships.models import Partnership
 from tandem.partnerships.selectors import partnerships_for
 
-from . import charts, health, pdf, permissions, selectors
+from . import health, pdf, permissions, selectors
 from .forms import FiltersForm, dashboard_filters
 from .presentation import (
     dashboard_tables,

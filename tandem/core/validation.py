@@ -1,16 +1,17 @@
 """One validation layer: the rules live on the models, services ask the model.
 
-Field rules (``max_length``, ``choices``, ``validators``, decimal digits) sit on the model
-fields; rules across fields sit in the model's ``clean()`` with field messages; the database
-constraints are the last word. A service builds (or changes) an instance and calls::
+Field rules (``max_length``, ``choices``, ``validators``, decimal digits, ``blank``) sit on the
+model fields; rules across fields sit in the model's ``clean()`` or a ``CheckConstraint`` with
+field messages; the database constraints are the last word. A service builds (or changes) an
+instance and calls::
 
     validated(instance, exclude=["partnership"])
 
-which runs Django's field and model validation and turns a ``ValidationError`` into our
-:class:`~tandem.core.errors.DomainError` with per-field messages (HTTP 400 in the API, form
-errors on pages). Uniqueness is not checked here (a check-then-insert races); the insert runs
-inside :func:`conflict_on_integrity`, which turns the database's ``IntegrityError`` into a
-:class:`~tandem.core.errors.ConflictError` (HTTP 409)::
+which runs Django's field and model validation and the model's check constraints, and turns a
+``ValidationError`` into our :class:`~tandem.core.errors.DomainError` with per-field messages
+(HTTP 400 in the API, form errors on pages). Uniqueness is not checked here (a
+check-then-insert races); the insert runs inside :func:`conflict_on_integrity`, which turns
+the database's ``IntegrityError`` into a :class:`~tandem.core.errors.ConflictError` (409)::
 
     with conflict_on_integrity(_("This person is already a contact."), field="user"):
         contact.save()
@@ -36,35 +37,50 @@ M = TypeVar("M", bound=models.Model)
 GENERAL = NON_FIELD_ERRORS
 
 
+def _collect(errors: dict[str, list[str]], exc: ValidationError) -> None:
+    for name, messages in exc.update_error_dict({}).items():
+        errors.setdefault(name, []).extend(str(m) for m in ValidationError(messages).messages)
+
+
 def domain_error(exc: ValidationError, message: str | None = None) -> DomainError:
     """``exc`` as a :class:`DomainError` whose ``fields`` map each field to its messages."""
-    if hasattr(exc, "error_dict"):
-        fields = {
-            name: [str(m) for m in ValidationError(errors).messages]
-            for name, errors in exc.error_dict.items()
-        }
-    else:
-        fields = {GENERAL: [str(m) for m in exc.messages]}
+    fields: dict[str, list[str]] = {}
+    _collect(fields, exc)
+    return _as_domain_error(fields, message)
+
+
+def _as_domain_error(fields: dict[str, list[str]], message: str | None) -> DomainError:
     if message is None:
         messages = [m for ms in fields.values() for m in ms]
         message = messages[0] if len(messages) == 1 else _("Check the highlighted fields.")
     return DomainError(message, fields=fields)
 
 
-def validated(instance: M, *, exclude: Iterable[str] = (), message: str | None = None) -> M:
-    """Run the model's field validators and ``clean()`` on ``instance`` (fields named in
-    ``exclude`` are skipped, and so are foreign keys: the service passes objects it has
-    already looked up), or raise :class:`DomainError` with the field messages.
+def validated(instance: M, *, exclude: Iterable[str] | None = None, message: str | None = None) -> M:
+    """Run the model's field validators, ``clean()`` and check constraints on ``instance``
+    (fields named in ``exclude`` are skipped, and so are foreign keys: the service passes
+    objects it has already looked up), or raise :class:`DomainError` with the field messages.
 
-    Cleaned values are written back (``" 12.5"`` becomes ``Decimal("12.5")``). Unique and
-    check constraints are left to the database: save inside :func:`conflict_on_integrity`.
+    Cleaned values are written back (``" 12.5"`` becomes ``Decimal("12.5")``). Unique
+    constraints are left to the database: save inside :func:`conflict_on_integrity`.
     Returns ``instance`` so that a service can write ``validated(Model(...)).save()``.
     """
-    skipped = set(exclude) | {f.name for f in instance._meta.fields if f.is_relation}
+    skipped = set(exclude or ()) | {f.name for f in instance._meta.fields if f.is_relation}
+    errors: dict[str, list[str]] = {}
     try:
         instance.full_clean(exclude=skipped, validate_unique=False, validate_constraints=False)
     except ValidationError as exc:
-        raise domain_error(exc, message) from None
+        _collect(errors, exc)
+    skipped |= set(errors) - {GENERAL}  # as Django does: constraints only on valid fields
+    for constraint in instance._meta.constraints:
+        if not isinstance(constraint, models.CheckConstraint):
+            continue  # uniqueness is the database's (see above)
+        try:
+            constraint.validate(type(instance), instance, exclude=skipped)
+        except ValidationError as exc:
+            _collect(errors, exc)
+    if errors:
+        raise _as_domain_error(errors, message)
     return instance
 
 
@@ -77,7 +93,7 @@ def conflict_on_integrity(message: str, *, field: str | None = None) -> Iterator
         with transaction.atomic():
             yield
     except IntegrityError as exc:
-        raise ConflictError(message, fields={field: message} if field else None) from exc
+        raise ConflictError(message, fields={field: [message]} if field else None) from exc
 
 
 def validate_positive(value: Decimal | int | None) -> None:

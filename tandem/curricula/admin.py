@@ -1,45 +1,44 @@
-"""Read-mostly admin for support staff; edits belong in the curriculum pages (services)."""
+"""Read-only admin for support staff: lists and search, no add, change or delete.
+
+Programs, courses, outcomes and mappings are edited in the curriculum pages or the API, through
+the services, so that every change is checked, audited and refreshes the skill profiles of the
+students who completed a course."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
+
+from tandem.core.admin import ReadOnlyAdmin
 
 from .models import Course, ExtractionJob, LearningOutcome, OutcomeSkill, Program
 
 
 @admin.register(Program)
-class ProgramAdmin(admin.ModelAdmin):
+class ProgramAdmin(ReadOnlyAdmin):
     list_display = ("title", "code", "institution", "created_at")
     search_fields = ("title", "code")
-    readonly_fields = ("public_id",)
 
 
 @admin.register(Course)
-class CourseAdmin(admin.ModelAdmin):
+class CourseAdmin(ReadOnlyAdmin):
     list_display = ("title", "code", "program")
     search_fields = ("title", "code")
-    readonly_fields = ("public_id",)
 
 
 @admin.register(LearningOutcome)
-class LearningOutcomeAdmin(admin.ModelAdmin):
+class LearningOutcomeAdmin(ReadOnlyAdmin):
     list_display = ("text", "course")
-    readonly_fields = ("public_id",)
 
 
 @admin.register(OutcomeSkill)
-class OutcomeSkillAdmin(admin.ModelAdmin):
+class OutcomeSkillAdmin(ReadOnlyAdmin):
     list_display = ("outcome", "concept", "status", "source", "score")
     list_filter = ("status", "source")
     raw_id_fields = ("outcome", "concept", "decided_by")
-    readonly_fields = ("public_id",)
 
 
 @admin.register(ExtractionJob)
-class ExtractionJobAdmin(admin.ModelAdmin):
+class ExtractionJobAdmin(ReadOnlyAdmin):
     """Read-only: jobs are started and cancelled from the curriculum pages or the API (the
     services), so that the one-job-per-scope rule and the audit trail hold."""
 
@@ -58,15 +57,3 @@ class ExtractionJobAdmin(admin.ModelAdmin):
     search_fields = ("public_id", "scope_key", "institution__name")
     date_hierarchy = "created_at"
     list_select_related = ("institution", "requested_by")
-
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        return [f.name for f in self.model._meta.fields]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

@@ -6,234 +6,40 @@ not change is a 403; broken rules are 400 with field messages; wrong types are 4
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any, Literal
+from typing import Any
 from uuid import UUID
 
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
+from ninja import File, Form, Query, Router, Status, UploadedFile
 
-from tandem.core.dates import Date
+from tandem.accounts.models import signed_in_user
 from tandem.core.errors import DomainError, PermissionDeniedError
 from tandem.core.pagination import PageNumberPagination, paginate
-from tandem.core.schemas import PublicIdSchema
 from tandem.organizations.models import Organization
 from tandem.skills.models import SkillConcept
 
 from . import gap, reports, selectors, services, services_jobs
-from .models import (
-    Course,
-    ExtractionJob,
-    LearningOutcome,
-    OutcomeSkill,
-    PostingImport,
-    Program,
-)
 from .permissions import can_edit_program, can_view_gap
+from .schemas import (
+    CourseIn,
+    CourseOut,
+    ExtractionJobIn,
+    ExtractionJobOut,
+    GapOut,
+    GapQuery,
+    ImportOut,
+    MappingAddIn,
+    MappingDecisionIn,
+    MappingOut,
+    OutcomeIn,
+    OutcomeOut,
+    ProgramCreateIn,
+    ProgramIn,
+    ProgramOut,
+)
 
 router = Router(tags=["curriculum"])
-
-
-# --- Schemas --------------------------------------------------------------------------------
-class ProgramOut(PublicIdSchema):
-    title: str
-    code: str
-    description: str
-    institution_id: UUID
-    institution_name: str
-
-    @staticmethod
-    def resolve_institution_id(obj: Program) -> UUID:
-        return obj.institution.public_id
-
-    @staticmethod
-    def resolve_institution_name(obj: Program) -> str:
-        return obj.institution.name
-
-
-class ProgramIn(Schema):
-    title: str = Field(..., max_length=200)
-    code: str = Field("", max_length=40)
-    description: str = Field("", max_length=10_000)
-
-
-class ProgramCreateIn(ProgramIn):
-    institution_id: UUID
-
-
-class CourseOut(PublicIdSchema):
-    program_id: UUID
-    title: str
-    code: str
-    description: str
-
-    @staticmethod
-    def resolve_program_id(obj: Course) -> UUID:
-        return obj.program.public_id
-
-
-class CourseIn(Schema):
-    title: str = Field(..., max_length=200)
-    code: str = Field("", max_length=40)
-    description: str = Field("", max_length=10_000)
-
-
-class MappingOut(PublicIdSchema):
-    skill_uri: str
-    skill_label: str
-    status: str
-    source: str
-    score: float | None
-
-    @staticmethod
-    def resolve_skill_uri(obj: OutcomeSkill) -> str:
-        return obj.concept.uri
-
-    @staticmethod
-    def resolve_skill_label(obj: OutcomeSkill) -> str:
-        return obj.concept.preferred_label
-
-
-class OutcomeOut(PublicIdSchema):
-    course_id: UUID
-    text: str
-    position: int
-    mappings: list[MappingOut]
-
-    @staticmethod
-    def resolve_course_id(obj: LearningOutcome) -> UUID:
-        return obj.course.public_id
-
-    @staticmethod
-    def resolve_mappings(obj: LearningOutcome) -> list[OutcomeSkill]:
-        return list(obj.skill_links.select_related("concept").order_by("status", "-score", "pk"))
-
-
-class OutcomeIn(Schema):
-    text: str = Field(..., max_length=services.MAX_OUTCOME_LENGTH)
-    suggest: bool = True
-
-
-class MappingDecisionIn(Schema):
-    status: Literal["confirmed", "rejected"]
-
-
-class MappingAddIn(Schema):
-    skill_uri: str = Field(..., max_length=200)
-
-
-class GapQuery(Schema):
-    source: Literal["all", "imports", "opportunities"] = "all"
-    sector: str = Field("", max_length=100)
-    region: str = Field("", max_length=100)
-    occupation: str = Field("", max_length=200)
-    date_from: Date | None = None
-    date_to: Date | None = None
-    level: int = Field(1, ge=0, le=3)
-    top: int = Field(20, ge=1, le=500)
-
-
-class SkillRowOut(Schema):
-    uri: str
-    label: str
-    postings: int
-    demand: float
-    share: float
-    taught: bool
-    outcome_ids: list[str]
-
-
-class GroupOut(Schema):
-    code: str
-    name: str
-    demand: float
-    covered: float
-    coverage: float
-    skills: int
-    skills_taught: int
-    placed: bool = Field(
-        True,
-        description="False for a group outside the ESCO hierarchy: skills with no hierarchy "
-        "path, grouped by kind (code kind:<kind>) or under 'unplaced'.",
-    )
-
-
-class MonthOut(Schema):
-    month: str
-    postings: int
-    mentions: int
-    covered_mentions: int
-    coverage: float
-
-
-class GapOut(Schema):
-    postings: int
-    postings_with_skills: int
-    coverage: float
-    demand_total: float
-    covered_demand: float
-    half_life_days: float
-    level: int
-    demanded: list[SkillRowOut]
-    missing: list[SkillRowOut]
-    taught_not_demanded: list[SkillRowOut]
-    groups: list[GroupOut]
-    trend: list[MonthOut]
-
-
-class ImportOut(PublicIdSchema):
-    institution_id: UUID
-    filename: str
-    format: str
-    status: str
-    total: int
-    processed: int
-    errors: list[dict[str, Any]]
-    created_at: datetime
-
-    @staticmethod
-    def resolve_institution_id(obj: PostingImport) -> UUID:
-        return obj.institution.public_id
-
-
-class ExtractionJobIn(Schema):
-    scope: Literal["outcomes", "opportunities", "import"]
-    institution_id: UUID | None = None
-    program_id: UUID | None = None
-    import_id: UUID | None = None
-
-
-class ExtractionJobOut(PublicIdSchema):
-    institution_id: UUID
-    scope: str
-    program_id: UUID | None
-    import_id: UUID | None
-    mode: str
-    status: str
-    total: int
-    processed: int
-    changed: int
-    labels_embedded: int
-    errors: list[dict[str, Any]]
-    worker_lost: bool  # active, but its worker stopped renewing its lease: resuming
-    resumed: int  # times resumed after its worker was lost
-    created_at: datetime
-    started_at: datetime | None
-    finished_at: datetime | None
-
-    @staticmethod
-    def resolve_institution_id(obj: ExtractionJob) -> UUID:
-        return obj.institution.public_id
-
-    @staticmethod
-    def resolve_program_id(obj: ExtractionJob) -> UUID | None:
-        return obj.program.public_id if obj.program else None
-
-    @staticmethod
-    def resolve_import_id(obj: ExtractionJob) -> UUID | None:
-        return obj.posting_import.public_id if obj.posting_import else None
-
 
 # --- Helpers --------------------------------------------------------------------------------
 
@@ -258,7 +64,7 @@ def program_list(request: HttpRequest, q: str = "") -> Any:
 @router.post("/programs", response={201: ProgramOut})
 def program_create(request: HttpRequest, payload: ProgramCreateIn) -> Any:
     program = services.program_create(
-        actor=request.user,
+        actor=signed_in_user(request),
         institution=_institution(request, payload.institution_id),
         title=payload.title,
         code=payload.code,
@@ -275,7 +81,7 @@ def program_detail(request: HttpRequest, program_id: UUID) -> Any:
 @router.put("/programs/{program_id}", response=ProgramOut)
 def program_update(request: HttpRequest, program_id: UUID, payload: ProgramIn) -> Any:
     return services.program_update(
-        actor=request.user,
+        actor=signed_in_user(request),
         program=selectors.program_get_or_404(request.user, program_id),
         **payload.dict(),
     )
@@ -284,7 +90,8 @@ def program_update(request: HttpRequest, program_id: UUID, payload: ProgramIn) -
 @router.delete("/programs/{program_id}", response={204: None})
 def program_delete(request: HttpRequest, program_id: UUID) -> Any:
     services.program_delete(
-        actor=request.user, program=selectors.program_get_or_404(request.user, program_id)
+        actor=signed_in_user(request),
+        program=selectors.program_get_or_404(request.user, program_id),
     )
     return Status(204, None)
 
@@ -302,7 +109,7 @@ def course_list(request: HttpRequest, program_id: UUID) -> Any:
 @router.post("/programs/{program_id}/courses", response={201: CourseOut})
 def course_create(request: HttpRequest, program_id: UUID, payload: CourseIn) -> Any:
     course = services.course_create(
-        actor=request.user,
+        actor=signed_in_user(request),
         program=selectors.program_get_or_404(request.user, program_id),
         **payload.dict(),
     )
@@ -317,7 +124,7 @@ def course_detail(request: HttpRequest, course_id: UUID) -> Any:
 @router.put("/courses/{course_id}", response=CourseOut)
 def course_update(request: HttpRequest, course_id: UUID, payload: CourseIn) -> Any:
     return services.course_update(
-        actor=request.user,
+        actor=signed_in_user(request),
         course=selectors.course_get_or_404(request.user, course_id),
         **payload.dict(),
     )
@@ -326,7 +133,7 @@ def course_update(request: HttpRequest, course_id: UUID, payload: CourseIn) -> A
 @router.delete("/courses/{course_id}", response={204: None})
 def course_delete(request: HttpRequest, course_id: UUID) -> Any:
     services.course_delete(
-        actor=request.user, course=selectors.course_get_or_404(request.user, course_id)
+        actor=signed_in_user(request), course=selectors.course_get_or_404(request.user, course_id)
     )
     return Status(204, None)
 
@@ -341,7 +148,7 @@ def outcome_list(request: HttpRequest, course_id: UUID) -> Any:
 @router.post("/courses/{course_id}/outcomes", response={201: OutcomeOut})
 def outcome_create(request: HttpRequest, course_id: UUID, payload: OutcomeIn) -> Any:
     outcome = services.outcome_create(
-        actor=request.user,
+        actor=signed_in_user(request),
         course=selectors.course_get_or_404(request.user, course_id),
         text=payload.text,
         suggest=payload.suggest,
@@ -357,7 +164,7 @@ def outcome_detail(request: HttpRequest, outcome_id: UUID) -> Any:
 @router.put("/outcomes/{outcome_id}", response=OutcomeOut)
 def outcome_update(request: HttpRequest, outcome_id: UUID, payload: OutcomeIn) -> Any:
     return services.outcome_update(
-        actor=request.user,
+        actor=signed_in_user(request),
         outcome=selectors.outcome_get_or_404(request.user, outcome_id),
         text=payload.text,
     )
@@ -366,7 +173,8 @@ def outcome_update(request: HttpRequest, outcome_id: UUID, payload: OutcomeIn) -
 @router.delete("/outcomes/{outcome_id}", response={204: None})
 def outcome_delete(request: HttpRequest, outcome_id: UUID) -> Any:
     services.outcome_delete(
-        actor=request.user, outcome=selectors.outcome_get_or_404(request.user, outcome_id)
+        actor=signed_in_user(request),
+        outcome=selectors.outcome_get_or_404(request.user, outcome_id),
     )
     return Status(204, None)
 
@@ -382,7 +190,9 @@ def mapping_add(request: HttpRequest, outcome_id: UUID, payload: MappingAddIn) -
         raise DomainError(
             _("Unknown ESCO skill URI."), fields={"skill_uri": _("Unknown ESCO skill URI.")}
         )
-    return Status(201, services.mapping_add(actor=request.user, outcome=outcome, concept=concept))
+    return Status(
+        201, services.mapping_add(actor=signed_in_user(request), outcome=outcome, concept=concept)
+    )
 
 
 @router.post("/mappings/{mapping_id}/decision", response=MappingOut)
@@ -391,7 +201,9 @@ def mapping_decide(request: HttpRequest, mapping_id: UUID, payload: MappingDecis
     mapping = selectors.mapping_get(request.user, mapping_id)
     if mapping is None:
         raise Http404
-    return services.mapping_decide(actor=request.user, mapping=mapping, status=payload.status)
+    return services.mapping_decide(
+        actor=signed_in_user(request), mapping=mapping, status=payload.status
+    )
 
 
 # --- Gap analysis and imports ---------------------------------------------------------------
@@ -475,7 +287,7 @@ def import_create(
             fields={"file": _("The file is larger than 20 MB.")},
         )
     batch = services.posting_import_create(
-        actor=request.user,
+        actor=signed_in_user(request),
         institution=_institution(request, institution_id),
         filename=file.name or "upload",
         content=file.read(),
@@ -513,7 +325,7 @@ def extraction_job_start(request: HttpRequest, payload: ExtractionJobIn) -> Any:
         selectors.import_get_or_404(request.user, payload.import_id) if payload.import_id else None
     )
     job = services_jobs.extraction_job_start(
-        actor=request.user,
+        actor=signed_in_user(request),
         scope=payload.scope,
         institution=(
             _institution(request, payload.institution_id) if payload.institution_id else None
@@ -543,4 +355,4 @@ def extraction_job_cancel(request: HttpRequest, job_id: UUID) -> Any:
     """Cancel a queued or running job (who may start one for its institution may). A running
     job stops between chunks and keeps what it wrote. 409 once the job has ended."""
     job = selectors.extraction_job_get_or_404(request.user, job_id)
-    return services_jobs.extraction_job_cancel(actor=request.user, job=job)
+    return services_jobs.extraction_job_cancel(actor=signed_in_user(request), job=job)

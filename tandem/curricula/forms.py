@@ -10,8 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from tandem.core.forms import DateField, DateInput, limit_choices
 from tandem.organizations.models import Organization
 
-from .models import MappingStatus
-from .services import MAX_OUTCOME_LENGTH
+from .models import MAX_NOTE_LENGTH, MAX_OUTCOME_LENGTH, MappingStatus
 
 
 class ProgramForm(forms.Form):
@@ -65,19 +64,19 @@ class AddSkillForm(forms.Form):
 
 class CommentForm(forms.Form):
     body = forms.CharField(
-        label=_("Comment"), max_length=4000, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Comment"), max_length=MAX_NOTE_LENGTH, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
 class ProposeSkillForm(forms.Form):
     concept = forms.UUIDField(label=_("ESCO concept"))
-    note = forms.CharField(label=_("Why"), max_length=4000, required=False)
+    note = forms.CharField(label=_("Why"), max_length=MAX_NOTE_LENGTH, required=False)
 
 
 class EndorseForm(forms.Form):
     note = forms.CharField(
         label=_("Note (optional)"),
-        max_length=4000,
+        max_length=MAX_NOTE_LENGTH,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )

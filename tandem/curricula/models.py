@@ -8,11 +8,15 @@ accountability like an audit actor; erasure sets it to NULL).
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tandem.core.models import PublicModel
+
+MAX_OUTCOME_LENGTH = 2000  # characters of a learning outcome
+MAX_NOTE_LENGTH = 4000  # characters of a comment or a partner's note
 
 
 class Program(PublicModel):
@@ -61,7 +65,11 @@ class LearningOutcome(PublicModel):
     """One learning outcome of a course ("Students can build a data pipeline in Python")."""
 
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="outcomes")
-    text = models.TextField(_("outcome"))
+    text = models.TextField(
+        _("outcome"),
+        max_length=MAX_OUTCOME_LENGTH,
+        validators=[MaxLengthValidator(MAX_OUTCOME_LENGTH)],
+    )
     position = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -140,7 +148,9 @@ class OutcomeComment(PublicModel):
     organization = models.ForeignKey(
         "organizations.Organization", on_delete=models.CASCADE, related_name="+"
     )
-    body = models.TextField(_("comment"))
+    body = models.TextField(
+        _("comment"), max_length=MAX_NOTE_LENGTH, validators=[MaxLengthValidator(MAX_NOTE_LENGTH)]
+    )
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -163,7 +173,12 @@ class SkillProposal(PublicModel):
     proposed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    note = models.TextField(_("why"), blank=True)
+    note = models.TextField(
+        _("why"),
+        blank=True,
+        max_length=MAX_NOTE_LENGTH,
+        validators=[MaxLengthValidator(MAX_NOTE_LENGTH)],
+    )
     status = models.CharField(
         max_length=10, choices=ProposalStatus.choices, default=ProposalStatus.PENDING
     )
@@ -199,7 +214,12 @@ class CourseEndorsement(PublicModel):
     endorsed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(
+        _("note"),
+        blank=True,
+        max_length=MAX_NOTE_LENGTH,
+        validators=[MaxLengthValidator(MAX_NOTE_LENGTH)],
+    )
 
     class Meta:
         ordering = ["created_at", "pk"]

@@ -11,7 +11,7 @@ Everyone else sees nothing (views answer 404, so that a program's existence does
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 
@@ -26,10 +26,16 @@ from tandem.partnerships.models import Partnership, PartnershipStatus, Partnersh
 
 from .models import ExtractionJob, PostingImport, Program
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from tandem.accounts.models import User
+
+
 READER_ROLES = (Role.STUDENT, Role.EDUCATOR, Role.COORDINATOR)
 
 
-def reader_institution_ids(user: Any) -> set[int]:
+def reader_institution_ids(user: User | AnonymousUser) -> set[int]:
     """Institutions whose curriculum ``user`` may read through membership."""
     return org_ids(user, READER_ROLES)
 
@@ -42,7 +48,7 @@ LIVE_STATUSES = (
 )
 
 
-def curriculum_partners(user: Any) -> dict[int, set[int]]:
+def curriculum_partners(user: User | AnonymousUser) -> dict[int, set[int]]:
     """Institution id → the user's partner organizations that co-develop its curriculum
     (through a live partnership of type "curriculum"). Cached on the user for the request."""
     if not getattr(user, "is_authenticated", False):
@@ -66,7 +72,7 @@ def curriculum_partners(user: Any) -> dict[int, set[int]]:
     return dict(result)
 
 
-def visible_programs(user: Any) -> QuerySet[Program]:
+def visible_programs(user: User | AnonymousUser) -> QuerySet[Program]:
     """Programs ``user`` may read; none for anonymous or inactive users."""
     if is_platform_admin(user):
         return Program.objects.all()
@@ -76,7 +82,7 @@ def visible_programs(user: Any) -> QuerySet[Program]:
     return Program.objects.filter(institution_id__in=ids)
 
 
-def can_view_program(user: Any, program: Program) -> bool:
+def can_view_program(user: User | AnonymousUser, program: Program) -> bool:
     return (
         is_platform_admin(user)
         or program.institution_id in reader_institution_ids(user)
@@ -84,50 +90,50 @@ def can_view_program(user: Any, program: Program) -> bool:
     )
 
 
-def co_developer_orgs(user: Any, program: Program) -> set[int]:
+def co_developer_orgs(user: User | AnonymousUser, program: Program) -> set[int]:
     """The user's partner organizations that may comment on, propose skills for and endorse
     this program's courses (empty: not a co-developer)."""
     return curriculum_partners(user).get(program.institution_id, set())
 
 
-def can_codevelop_program(user: Any, program: Program) -> bool:
+def can_codevelop_program(user: User | AnonymousUser, program: Program) -> bool:
     return bool(co_developer_orgs(user, program))
 
 
-def can_comment_program(user: Any, program: Program) -> bool:
+def can_comment_program(user: User | AnonymousUser, program: Program) -> bool:
     """Comment on outcomes: co-developing partners and the institution's own staff."""
     return can_codevelop_program(user, program) or can_edit_program(user, program)
 
 
-def can_edit_program(user: Any, program: Program) -> bool:
+def can_edit_program(user: User | AnonymousUser, program: Program) -> bool:
     """Edit the program, its courses, outcomes and skill mappings."""
     return is_platform_admin(user) or program.institution_id in staff_institution_ids(user)
 
 
-def creatable_institutions(user: Any) -> QuerySet[Organization]:
+def creatable_institutions(user: User | AnonymousUser) -> QuerySet[Organization]:
     """Institutions where ``user`` may create a program."""
     if is_platform_admin(user):
         return Organization.objects.filter(kind="institution")
     return Organization.objects.filter(pk__in=staff_institution_ids(user), kind="institution")
 
 
-def can_create_program(user: Any, institution: Organization) -> bool:
+def can_create_program(user: User | AnonymousUser, institution: Organization) -> bool:
     return institution.is_institution and (
         is_platform_admin(user) or institution.pk in staff_institution_ids(user)
     )
 
 
-def can_view_gap(user: Any, program: Program) -> bool:
+def can_view_gap(user: User | AnonymousUser, program: Program) -> bool:
     """The gap report: the institution's staff and its curriculum partners."""
     return can_edit_program(user, program) or can_codevelop_program(user, program)
 
 
-def can_import_postings(user: Any, institution: Organization) -> bool:
+def can_import_postings(user: User | AnonymousUser, institution: Organization) -> bool:
     """Import job postings as demand data for an institution's gap analyses."""
     return can_create_program(user, institution)
 
 
-def visible_imports(user: Any) -> QuerySet[PostingImport]:
+def visible_imports(user: User | AnonymousUser) -> QuerySet[PostingImport]:
     if is_platform_admin(user):
         return PostingImport.objects.all()
     ids = staff_institution_ids(user)
@@ -136,18 +142,18 @@ def visible_imports(user: Any) -> QuerySet[PostingImport]:
     return PostingImport.objects.filter(institution_id__in=ids)
 
 
-def can_start_extraction_job(user: Any, institution: Organization) -> bool:
+def can_start_extraction_job(user: User | AnonymousUser, institution: Organization) -> bool:
     """Start a background skill extraction for an institution: its educators and
     coordinators (and platform admins)."""
     return can_create_program(user, institution)
 
 
-def can_cancel_extraction_job(user: Any, job: ExtractionJob) -> bool:
+def can_cancel_extraction_job(user: User | AnonymousUser, job: ExtractionJob) -> bool:
     """Cancel a job: whoever may start a job for its institution."""
     return can_start_extraction_job(user, job.institution)
 
 
-def visible_extraction_jobs(user: Any) -> QuerySet[ExtractionJob]:
+def visible_extraction_jobs(user: User | AnonymousUser) -> QuerySet[ExtractionJob]:
     """Extraction jobs of the institutions where ``user`` is an educator or coordinator."""
     if is_platform_admin(user):
         return ExtractionJob.objects.all()

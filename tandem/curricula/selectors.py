@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from uuid import UUID
 
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -22,10 +22,17 @@ from .models import (
 )
 from .permissions import visible_extraction_jobs, visible_imports, visible_programs
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from tandem.accounts.models import User
+
+
 T = TypeVar("T")
+_OutcomeRow = TypeVar("_OutcomeRow", SkillProposal, OutcomeSkill)
 
 
-def program_list(viewer: Any, *, q: str = "") -> QuerySet[Program]:
+def program_list(viewer: User | AnonymousUser, *, q: str = "") -> QuerySet[Program]:
     qs = visible_programs(viewer).select_related("institution")
     if q.strip():
         qs = qs.filter(Q(title__icontains=q.strip()) | Q(code__icontains=q.strip()))
@@ -34,7 +41,7 @@ def program_list(viewer: Any, *, q: str = "") -> QuerySet[Program]:
     )
 
 
-def program_get(viewer: Any, public_id: UUID | str) -> Program | None:
+def program_get(viewer: User | AnonymousUser, public_id: UUID | str) -> Program | None:
     return (
         visible_programs(viewer).select_related("institution").filter(public_id=public_id).first()
     )
@@ -51,7 +58,7 @@ def courses_of(program: Program) -> QuerySet[Course]:
     ).order_by("code", "title", "pk")
 
 
-def course_get(viewer: Any, public_id: UUID | str) -> Course | None:
+def course_get(viewer: User | AnonymousUser, public_id: UUID | str) -> Course | None:
     return (
         Course.objects.filter(program__in=visible_programs(viewer), public_id=public_id)
         .select_related("program__institution")
@@ -92,17 +99,11 @@ def course_history(course: Course) -> list[dict[str, Any]]:
     return events
 
 
-def proposal_get(viewer: Any, public_id: UUID | str) -> SkillProposal | None:
-    return (
-        SkillProposal.objects.filter(
-            outcome__course__program__in=visible_programs(viewer), public_id=public_id
-        )
-        .select_related("outcome__course__program__institution", "concept")
-        .first()
-    )
+def proposal_get(viewer: User | AnonymousUser, public_id: UUID | str) -> SkillProposal | None:
+    return _of_visible_outcome(SkillProposal.objects.all(), viewer, public_id)
 
 
-def outcome_get(viewer: Any, public_id: UUID | str) -> LearningOutcome | None:
+def outcome_get(viewer: User | AnonymousUser, public_id: UUID | str) -> LearningOutcome | None:
     return (
         LearningOutcome.objects.filter(
             course__program__in=visible_programs(viewer), public_id=public_id
@@ -112,11 +113,16 @@ def outcome_get(viewer: Any, public_id: UUID | str) -> LearningOutcome | None:
     )
 
 
-def mapping_get(viewer: Any, public_id: UUID | str) -> OutcomeSkill | None:
+def mapping_get(viewer: User | AnonymousUser, public_id: UUID | str) -> OutcomeSkill | None:
+    return _of_visible_outcome(OutcomeSkill.objects.all(), viewer, public_id)
+
+
+def _of_visible_outcome(
+    rows: QuerySet[_OutcomeRow], viewer: User | AnonymousUser, public_id: UUID | str
+) -> _OutcomeRow | None:
+    """The proposal or mapping ``public_id`` of an outcome the viewer may see, else None."""
     return (
-        OutcomeSkill.objects.filter(
-            outcome__course__program__in=visible_programs(viewer), public_id=public_id
-        )
+        rows.filter(outcome__course__program__in=visible_programs(viewer), public_id=public_id)
         .select_related("outcome__course__program__institution", "concept")
         .first()
     )
@@ -129,34 +135,34 @@ def program_confirmed_skills(program: Program) -> QuerySet[OutcomeSkill]:
     ).select_related("concept", "outcome__course")
 
 
-def program_get_or_404(viewer: Any, public_id: UUID | str) -> Program:
+def program_get_or_404(viewer: User | AnonymousUser, public_id: UUID | str) -> Program:
     """:func:`program_get`, with ``Http404`` for a program the viewer may not see."""
     return _or_404(program_get(viewer, public_id))
 
 
-def course_get_or_404(viewer: Any, public_id: UUID | str) -> Course:
+def course_get_or_404(viewer: User | AnonymousUser, public_id: UUID | str) -> Course:
     """:func:`course_get`, with ``Http404`` for a course the viewer may not see."""
     return _or_404(course_get(viewer, public_id))
 
 
-def outcome_get_or_404(viewer: Any, public_id: UUID | str) -> LearningOutcome:
+def outcome_get_or_404(viewer: User | AnonymousUser, public_id: UUID | str) -> LearningOutcome:
     """:func:`outcome_get`, with ``Http404`` for an outcome the viewer may not see."""
     return _or_404(outcome_get(viewer, public_id))
 
 
-def extraction_job_list(viewer: Any) -> QuerySet[ExtractionJob]:
+def extraction_job_list(viewer: User | AnonymousUser) -> QuerySet[ExtractionJob]:
     """Extraction jobs the viewer may follow, newest first, with what the list shows."""
     return visible_extraction_jobs(viewer).select_related(
         "institution", "program", "posting_import", "requested_by"
     )
 
 
-def extraction_job_get_or_404(viewer: Any, public_id: UUID | str) -> ExtractionJob:
+def extraction_job_get_or_404(viewer: User | AnonymousUser, public_id: UUID | str) -> ExtractionJob:
     """One extraction job the viewer may follow, else ``Http404``."""
     return _or_404(extraction_job_list(viewer).filter(public_id=public_id).first())
 
 
-def import_get_or_404(viewer: Any, public_id: UUID | str) -> PostingImport:
+def import_get_or_404(viewer: User | AnonymousUser, public_id: UUID | str) -> PostingImport:
     """One posting import the viewer may see (with its institution), else ``Http404``."""
     return _or_404(
         visible_imports(viewer).select_related("institution").filter(public_id=public_id).first()

@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tandem.analytics import charts
+from tandem.core import charts
 from tandem.core.htmx import is_htmx_partial
 from tandem.core.view_errors import attempt
 

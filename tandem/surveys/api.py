@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from ninja import Field, Router, Schema, Status
 
+from tandem.accounts.models import signed_in_user
 from tandem.core.dates import DateTime
 from tandem.core.pagination import PageNumberPagination, paginate
 from tandem.organizations.models import Organization
@@ -204,7 +205,7 @@ def survey_create(request: HttpRequest, payload: SurveyIn) -> Any:
     if institution is None:
         raise Http404
     survey = services.survey_create_with_questions(
-        actor=request.user,
+        actor=signed_in_user(request),
         institution=institution,
         title=payload.title,
         description=payload.description,
@@ -234,7 +235,9 @@ def _question_kwargs(q: QuestionIn) -> dict[str, Any]:
 
 
 def _add_question(request: HttpRequest, survey: Survey, q: QuestionIn) -> Question:
-    return services.question_add(actor=request.user, survey=survey, **_question_kwargs(q))
+    return services.question_add(
+        actor=signed_in_user(request), survey=survey, **_question_kwargs(q)
+    )
 
 
 @router.get("/{survey_id}", response=SurveyOut, url_name="survey_detail")
@@ -257,12 +260,14 @@ def survey_question_add(request: HttpRequest, survey_id: UUID, payload: Question
 
 @router.post("/{survey_id}/publish", response=VersionOut, url_name="survey_publish")
 def survey_publish(request: HttpRequest, survey_id: UUID) -> Any:
-    return services.survey_publish(actor=request.user, survey=_managed(request, survey_id))
+    return services.survey_publish(
+        actor=signed_in_user(request), survey=_managed(request, survey_id)
+    )
 
 
 @router.post("/{survey_id}/close", response=SurveyOut, url_name="survey_close")
 def survey_close(request: HttpRequest, survey_id: UUID) -> Any:
-    return services.survey_close(actor=request.user, survey=_managed(request, survey_id))
+    return services.survey_close(actor=signed_in_user(request), survey=_managed(request, survey_id))
 
 
 @router.get("/{survey_id}/invitations", response=list[InvitationOut], url_name="survey_invitations")
@@ -275,7 +280,7 @@ def survey_invitations(request: HttpRequest, survey_id: UUID) -> Any:
 def survey_invite(request: HttpRequest, survey_id: UUID, payload: InvitationIn) -> Any:
     """Invite one person by e-mail (an account holder answers signed in)."""
     invitation = services.invitation_create(
-        actor=request.user,
+        actor=signed_in_user(request),
         survey=_managed(request, survey_id),
         email=payload.email,
         name=payload.name,
@@ -298,7 +303,7 @@ def invitation_respond(request: HttpRequest, invitation_id: UUID, payload: Respo
     """Answer one of your invitations. Answered once only: a second call answers 409."""
     invitation = selectors.invitation_for_user(request.user, invitation_id)
     response = services.response_submit(
-        actor=request.user, invitation=invitation, data=payload.answers
+        actor=signed_in_user(request), invitation=invitation, data=payload.answers
     )
     return Status(201, response)
 

@@ -15,6 +15,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -70,7 +71,7 @@ class Survey(PublicModel):
         help_text=_("Responses are not linked to the person who answered."),
     )
     min_responses = models.PositiveSmallIntegerField(
-        _("responses needed before results show"), default=5
+        _("responses needed before results show"), default=5, validators=[MinValueValidator(1)]
     )
     status = models.CharField(
         _("status"), max_length=10, choices=SurveyStatus.choices, default=SurveyStatus.DRAFT

@@ -7,7 +7,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 
@@ -16,38 +16,44 @@ from tandem.organizations.permissions import has_role, is_platform_admin, org_id
 
 from .models import Survey, SurveyInvitation
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
 
-def can_create_survey(user: Any, institution: Organization) -> bool:
+    from tandem.accounts.models import User
+
+
+def can_create_survey(user: User | AnonymousUser, institution: Organization) -> bool:
     return institution.is_institution and (
         is_platform_admin(user) or has_role(user, institution, [Role.COORDINATOR])
     )
 
 
-def can_manage_survey(user: Any, survey: Survey) -> bool:
+def can_manage_survey(user: User | AnonymousUser, survey: Survey) -> bool:
     return is_platform_admin(user) or has_role(user, survey.institution_id, [Role.COORDINATOR])
 
 
-def can_view_survey_results(user: Any, survey: Survey) -> bool:
+def can_view_survey_results(user: User | AnonymousUser, survey: Survey) -> bool:
     return is_platform_admin(user) or has_role(
         user, survey.institution_id, [Role.COORDINATOR, Role.EDUCATOR]
     )
 
 
-def can_read_free_text(user: Any, survey: Survey) -> bool:
+def can_read_free_text(user: User | AnonymousUser, survey: Survey) -> bool:
     """Free-text answers may identify people: only the owner's coordinators read them."""
     return has_role(user, survey.institution_id, [Role.COORDINATOR])
 
 
-def can_answer_invitation(user: Any, invitation: SurveyInvitation) -> bool:
+def can_answer_invitation(user: User | AnonymousUser | None, invitation: SurveyInvitation) -> bool:
     return (
-        getattr(user, "is_authenticated", False)
+        user is not None
+        and user.is_authenticated
         and user.is_active
         and invitation.user_id is not None
         and invitation.user_id == user.pk
     )
 
 
-def surveys_visible_qs(user: Any) -> QuerySet[Survey]:
+def surveys_visible_qs(user: User | AnonymousUser) -> QuerySet[Survey]:
     """Surveys whose builder or results ``user`` may open."""
     if is_platform_admin(user):
         return Survey.objects.all()
@@ -57,7 +63,7 @@ def surveys_visible_qs(user: Any) -> QuerySet[Survey]:
     return Survey.objects.filter(institution_id__in=ids)
 
 
-def survey_institutions_qs(user: Any) -> QuerySet[Organization]:
+def survey_institutions_qs(user: User | AnonymousUser) -> QuerySet[Organization]:
     """Institutions where ``user`` may create surveys."""
     ids = org_ids(user, [Role.COORDINATOR])
     if not ids:
@@ -65,6 +71,6 @@ def survey_institutions_qs(user: Any) -> QuerySet[Organization]:
     return Organization.objects.filter(pk__in=ids, kind="institution")
 
 
-def can_read_individual_responses(user: Any, survey: Survey) -> bool:
+def can_read_individual_responses(user: User | AnonymousUser, survey: Survey) -> bool:
     """One person's answers, for surveys that are not anonymous: the owner's coordinators."""
     return not survey.is_anonymous and has_role(user, survey.institution_id, [Role.COORDINATOR])

@@ -11,13 +11,15 @@ import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from tandem.accounts.models import User
 
 from . import suppression
 
@@ -43,10 +45,14 @@ from .permissions import (
     surveys_visible_qs,
 )
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+
 SMALL_CELL = suppression.DEFAULT_THRESHOLD
 
 
-def survey_list(viewer: Any) -> QuerySet[Survey]:
+def survey_list(viewer: User | AnonymousUser) -> QuerySet[Survey]:
     return (
         surveys_visible_qs(viewer)
         .select_related("institution")
@@ -60,7 +66,7 @@ def survey_list(viewer: Any) -> QuerySet[Survey]:
     )
 
 
-def survey_detail(viewer: Any, public_id: UUID | str) -> Survey:
+def survey_detail(viewer: User | AnonymousUser, public_id: UUID | str) -> Survey:
     """A survey the viewer may see (builder or results), else 404."""
     survey = (
         surveys_visible_qs(viewer).select_related("institution").filter(public_id=public_id).first()
@@ -70,7 +76,7 @@ def survey_detail(viewer: Any, public_id: UUID | str) -> Survey:
     return survey
 
 
-def survey_for_manager(viewer: Any, public_id: UUID | str) -> Survey:
+def survey_for_manager(viewer: User | AnonymousUser, public_id: UUID | str) -> Survey:
     """404 when invisible; PermissionDenied-worthy cases are left to the caller."""
     return survey_detail(viewer, public_id)
 
@@ -83,9 +89,9 @@ def version_tree(version: SurveyVersion) -> list[tuple[Any, list[Question]]]:
     return [(s, questions.get(s.pk, [])) for s in version.sections.all()]
 
 
-def pending_invitations_for(viewer: Any) -> QuerySet[SurveyInvitation]:
+def pending_invitations_for(viewer: User | AnonymousUser) -> QuerySet[SurveyInvitation]:
     """The signed-in person's unanswered invitations to surveys still open."""
-    if not getattr(viewer, "is_authenticated", False):
+    if not isinstance(viewer, User):
         return SurveyInvitation.objects.none()
     return (
         SurveyInvitation.objects.filter(
@@ -100,7 +106,7 @@ def pending_invitations_for(viewer: Any) -> QuerySet[SurveyInvitation]:
     )
 
 
-def invitation_for_user(viewer: Any, public_id: UUID | str) -> SurveyInvitation:
+def invitation_for_user(viewer: User | AnonymousUser, public_id: UUID | str) -> SurveyInvitation:
     invitation = (
         SurveyInvitation.objects.select_related("survey__institution", "version")
         .filter(public_id=public_id, user__isnull=False)
@@ -111,13 +117,13 @@ def invitation_for_user(viewer: Any, public_id: UUID | str) -> SurveyInvitation:
     return invitation
 
 
-def invitations_for(viewer: Any, survey: Survey) -> QuerySet[SurveyInvitation]:
+def invitations_for(viewer: User | AnonymousUser, survey: Survey) -> QuerySet[SurveyInvitation]:
     if not can_manage_survey(viewer, survey):
         return SurveyInvitation.objects.none()
     return survey.invitations.select_related("user").order_by("-created_at")
 
 
-def individual_responses(viewer: Any, survey: Survey) -> QuerySet[SurveyResponse]:
+def individual_responses(viewer: User | AnonymousUser, survey: Survey) -> QuerySet[SurveyResponse]:
     """Responses with their answers, newest first: only for surveys that are not anonymous,
     only for the owner's coordinators (otherwise none)."""
     if not can_read_individual_responses(viewer, survey):
@@ -190,7 +196,7 @@ def _distribution(result: QuestionResult, labels: list[str], counts: list[int]) 
         result.counts = [None] * len(counts)
 
 
-def survey_results(viewer: Any, survey: Survey) -> SurveyResults:
+def survey_results(viewer: User | AnonymousUser, survey: Survey) -> SurveyResults:
     """Aggregates by question key over every version (the latest wording is shown)."""
     if not can_view_survey_results(viewer, survey):
         raise Http404

@@ -11,6 +11,7 @@ import logging
 import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from django.db.models import Q
 from django.utils import timezone
@@ -22,6 +23,9 @@ from tandem.partnerships.models import Partnership, PartnershipContact
 from . import services
 from .context import placement_end_key
 from .models import Survey, SurveyInvitation
+
+if TYPE_CHECKING:
+    from tandem.accounts.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -59,7 +63,7 @@ def _invite(
     survey: Survey | None,
     key: str,
     *,
-    user: object = None,
+    user: User | None = None,
     email: str = "",
     person_name: str = "",
     label: str = "",
