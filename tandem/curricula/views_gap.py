@@ -17,9 +17,9 @@ from tandem.analytics import charts
 from tandem.core.errors import DomainError
 from tandem.core.htmx import is_htmx_partial
 from tandem.core.view_errors import forbidden_as_403
+from tandem.skills.services import job_mode
 
 from . import gap, reports, selectors, services
-from .batch import job_mode
 from .forms import GapFilterForm, ImportForm
 from .models import ImportStatus, Program
 from .permissions import (

@@ -22,9 +22,9 @@ from tandem.core.errors import ConflictError, DomainError
 from tandem.core.forms import add_domain_error
 from tandem.core.htmx import is_htmx_partial
 from tandem.core.view_errors import forbidden_as_403
+from tandem.skills.services import job_mode
 
 from . import selectors, services_jobs
-from .batch import job_mode
 from .forms import ExtractionJobForm
 from .permissions import can_cancel_extraction_job, creatable_institutions
 

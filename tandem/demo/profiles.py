@@ -13,7 +13,6 @@ from datetime import date, timedelta
 from django.db.models import Q
 
 from tandem.accounts.models import User
-from tandem.curricula.extraction import extract_lexical
 from tandem.curricula.models import (
     Course,
     LearningOutcome,
@@ -26,6 +25,7 @@ from tandem.organizations.models import Membership, Organization, Role
 from tandem.profiles.models import CourseCompletion, ProfileSkill, SkillSource
 from tandem.profiles.services import cv_excerpt, profile_rebuild_system
 from tandem.skills.models import SkillConcept
+from tandem.skills.services import extract_lexical
 
 ESCO = "http://data.europa.eu/esco/skill/"
 # The ESCO concepts the demo courses teach: URI → preferred label (ESCO v1.1.1).
