@@ -223,8 +223,11 @@ def _reach(held: list[SkillConcept]) -> Any:
 
 def _held_concepts(viewer: User) -> list[SkillConcept]:
     leaf = SkillGroup.objects.filter(level__gte=fit.SIBLING_GROUP_LEVEL).only("code")
+    held = ProfileSkill.objects.filter(student=viewer).values("concept_id")
+    removed = RemovedSkill.objects.filter(student=viewer).values("concept_id")
     return list(
-        SkillConcept.objects.filter(pk__in=held_concept_ids(viewer))
+        SkillConcept.objects.filter(pk__in=held)
+        .exclude(pk__in=removed)
         .order_by("pk")
         .prefetch_related(Prefetch("groups", queryset=leaf, to_attr="leaf_groups"))
     )
@@ -252,8 +255,9 @@ def _targets(opportunities: list[Opportunity]) -> tuple[list[fit.Target], dict[s
 def _ranked(viewer: User, visible: QuerySet[Opportunity], held: list[SkillConcept]) -> list[int]:
     """Pks of the best-fitting visible opportunities, best first (at most
     :data:`RANKED_CANDIDATES`): candidates found by the inverted index of opportunity skills,
-    scored with ``fit``. Cached per student until their skills or any opportunity's skills
-    change; a hit is re-checked against what the student may see now."""
+    scored with ``fit``. Cached per student until their skills or any opportunity changes
+    (``skills.services.opportunities_changed``); each page is re-checked against what the
+    student may see now."""
     skills_key = hashlib.sha256(",".join(str(c.pk) for c in held).encode()).hexdigest()[:16]
     key = f"profiles:recs:{viewer.pk}:{opportunity_skills_version()}:{skills_key}"
     ranked: list[int] | None = cache.get(key)
@@ -268,10 +272,7 @@ def _ranked(viewer: User, visible: QuerySet[Opportunity], held: list[SkillConcep
             by_key = {str(o.public_id): o.pk for o in opps}
             ranked = [by_key[f.key] for f in fit.rank([_skill(c) for c in held], targets)]
         cache.set(key, ranked, CACHE_SECONDS)
-    if not ranked:
-        return []
-    still = set(visible.filter(pk__in=ranked).values_list("pk", flat=True))
-    return [pk for pk in ranked if pk in still]
+    return ranked
 
 
 class Recommendations(Sequence[Recommendation]):
@@ -280,11 +281,17 @@ class Recommendations(Sequence[Recommendation]):
     student's skills reach it beyond the ranked candidates). Slicing costs a bounded number
     of queries whatever the number of opportunities."""
 
-    def __init__(self, viewer: User, visible: QuerySet[Opportunity], ranked: list[int]):
+    def __init__(
+        self,
+        viewer: User,
+        visible: QuerySet[Opportunity],
+        ranked: list[int],
+        held: list[SkillConcept],
+    ):
         self.viewer = viewer
         self.visible = visible
         self.ranked = ranked
-        self._held: list[SkillConcept] | None = None
+        self.held = held
         self._rest = visible.exclude(pk__in=ranked).order_by("title", "public_id")
         self._len: int | None = None
 
@@ -295,7 +302,7 @@ class Recommendations(Sequence[Recommendation]):
 
     def _pks(self, start: int, stop: int) -> list[int]:
         head = self.ranked[start:stop]
-        if stop > len(self.ranked):
+        if stop > len(self.ranked) and len(self) > len(self.ranked):
             lo = max(0, start - len(self.ranked))
             hi = stop - len(self.ranked)
             head += list(self._rest.values_list("pk", flat=True)[lo:hi])
@@ -326,14 +333,13 @@ class Recommendations(Sequence[Recommendation]):
     def _build(self, pks: list[int]) -> list[Recommendation]:
         if not pks:
             return []
-        if self._held is None:
-            self._held = _held_concepts(self.viewer)
-        by_pk = Opportunity.objects.select_related("host").in_bulk(pks)
+        # Re-checked against what the student may see now (the ranking may be cached).
+        by_pk = self.visible.select_related("host").in_bulk(pks)
         opportunities = [by_pk[pk] for pk in pks if pk in by_pk]
         targets, concepts = _targets(opportunities)
-        for c in self._held:
+        for c in self.held:
             concepts.setdefault(c.uri, c)
-        held = [_skill(c) for c in self._held]
+        held = [_skill(c) for c in self.held]
         fits = [fit.fit(held, t) for t in targets]
         missing_ids = {concepts[m.uri].pk for f in fits for m in f.missing}
         teaching = _teaching(self.viewer, missing_ids)
@@ -401,4 +407,4 @@ def recommendations_for(viewer: Any) -> Sequence[Recommendation]:
         return []
     visible = student_visible_opportunities(viewer)
     held = _held_concepts(viewer)
-    return Recommendations(viewer, visible, _ranked(viewer, visible, held))
+    return Recommendations(viewer, visible, _ranked(viewer, visible, held), held)

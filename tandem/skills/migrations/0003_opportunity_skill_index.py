@@ -26,3 +26,23 @@ class Migration(migrations.Migration):
             },
         ),
     ]
+
+
+def fill_index(apps, schema_editor):
+    """Index the skills already stored (a deployment keeps its extracted skills)."""
+    demand = apps.get_model("skills", "OpportunityDemand")
+    index = apps.get_model("skills", "OpportunitySkill")
+    concept = apps.get_model("skills", "SkillConcept")
+    ids = dict(concept.objects.values_list("uri", "pk"))
+    rows = []
+    for opportunity_id, skills in demand.objects.values_list("opportunity_id", "skills").iterator():
+        for rank, uri in enumerate(dict.fromkeys(skills or [])):
+            if uri in ids:
+                rows.append(index(opportunity_id=opportunity_id, concept_id=ids[uri], rank=rank))
+        if len(rows) >= 5000:
+            index.objects.bulk_create(rows, ignore_conflicts=True)
+            rows = []
+    index.objects.bulk_create(rows, ignore_conflicts=True)
+
+
+Migration.operations.append(migrations.RunPython(fill_index, migrations.RunPython.noop))
