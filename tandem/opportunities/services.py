@@ -29,6 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tandem.audit.services import audit_record
+from tandem.skills.services import opportunities_changed
 from tandem.core.errors import ConflictError, DomainError, PermissionDeniedError
 from tandem.organizations.models import Organization, PartnerVetting, Site, VettingStatus
 
@@ -95,6 +96,9 @@ def _audit(actor: Any, action: str, opportunity: Opportunity, changes: dict[str,
         organizations=_organizations(opportunity),
         changes=changes,
     )
+    # Every audited change of an opportunity (text, status, approval) refreshes its stored
+    # skills and the recommendation lists derived from them, after commit, in the background.
+    opportunities_changed(opportunity_ids=[opportunity.pk])
 
 
 def _lock(opportunity: Opportunity) -> Opportunity:
