@@ -61,7 +61,7 @@ class Guard:
         return execute(sql, params, many, ctx)
 
 
-def _gets(world) -> list[tuple[str, str, dict[str, Any]]]:
+def _gets(world) -> list[tuple[str, str, dict[str, Any]]]:  # noqa: F811
     out = []
     for pattern in PAGES:
         if "get" in PAGE_RULES[pattern.name].methods:
@@ -75,7 +75,7 @@ def _gets(world) -> list[tuple[str, str, dict[str, Any]]]:
 
 
 @pytest.mark.parametrize("who", ROLES)
-def test_no_get_writes_to_the_database(client, world, who):
+def test_no_get_writes_to_the_database(client, world, who):  # noqa: F811
     _login(client, world, who)
     found = []
     for name, url, query in _gets(world):
@@ -90,7 +90,7 @@ def test_no_get_writes_to_the_database(client, world, who):
     assert not found, "\n".join(found)
 
 
-def test_the_guard_catches_a_write(world):
+def test_the_guard_catches_a_write(world):  # noqa: F811
     from tandem.skills.models import OpportunityDemand
 
     guard = Guard()

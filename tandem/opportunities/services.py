@@ -29,9 +29,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tandem.audit.services import audit_record
-from tandem.skills.services import opportunities_changed
 from tandem.core.errors import ConflictError, DomainError, PermissionDeniedError
 from tandem.organizations.models import Organization, PartnerVetting, Site, VettingStatus
+from tandem.skills.services import opportunities_changed
 
 from .currencies import ISO_4217
 from .models import (
