@@ -267,7 +267,11 @@ def _ranked(viewer: User, visible: QuerySet[Opportunity], held: list[SkillConcep
             overlap = opportunities_asking_for(
                 _reach(held), within=visible, limit=RANKED_CANDIDATES
             )
-            opps = list(Opportunity.objects.filter(pk__in=[pk for pk, _n in overlap]))
+            opps = list(
+                Opportunity.objects.filter(pk__in=[pk for pk, _n in overlap]).only(
+                    "pk", "public_id", "title"
+                )
+            )
             targets, _concepts_of = _targets(opps)
             by_key = {str(o.public_id): o.pk for o in opps}
             ranked = [by_key[f.key] for f in fit.rank([_skill(c) for c in held], targets)]
