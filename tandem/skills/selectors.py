@@ -91,19 +91,20 @@ def opportunity_skills(opportunities: Iterable[Any]) -> dict[int, list[str]]:
 
 
 def opportunities_asking_for(
-    concept_ids: Any, *, within: QuerySet[Any], limit: int
+    concept_ids: Any, *, limit: int, offset: int = 0, within: QuerySet[Any] | None = None
 ) -> list[tuple[int, int]]:
-    """``(opportunity pk, how many of the concepts it asks for)`` for the opportunities of
-    ``within`` (a queryset of opportunities, e.g. those a student may see) that ask for at
-    least one of ``concept_ids`` (ids or a subquery), most overlap first, at most ``limit``:
-    one query over the inverted index, whatever the number of opportunities."""
-    rows = (
-        OpportunitySkill.objects.filter(
-            concept_id__in=concept_ids, opportunity_id__in=within.values("pk")
-        )
-        .values("opportunity_id")
+    """``(opportunity pk, how many of the concepts it asks for)`` for the opportunities that
+    ask for at least one of ``concept_ids``, most overlap first (then by pk), rows
+    ``offset`` to ``offset + limit``: one grouped query over the inverted index (by concept),
+    whatever the number of opportunities. ``within`` (a queryset of opportunities) restricts
+    them in the same query; on SQLite a visibility subquery there is evaluated for every
+    opportunity, so callers filter a window of rows afterwards instead."""
+    rows = OpportunitySkill.objects.filter(concept_id__in=concept_ids)
+    if within is not None:
+        rows = rows.filter(opportunity_id__in=within.values("pk"))
+    return list(
+        rows.values("opportunity_id")
         .annotate(n=Count("concept_id", distinct=True))
         .order_by("-n", "opportunity_id")
-        .values_list("opportunity_id", "n")[:limit]
+        .values_list("opportunity_id", "n")[offset : offset + limit]
     )
-    return list(rows)
