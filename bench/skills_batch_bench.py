@@ -110,13 +110,13 @@ def main() -> None:
 
     call_command("migrate", verbosity=0)
     from tandem.accounts.models import User
-    from tandem.curricula.batch import get_batch_extractor
     from tandem.curricula.models import ExtractionJob, JobPosting, PostingImport
     from tandem.curricula.services_jobs import extraction_job_run, extraction_job_start
     from tandem.organizations.models import Membership, Organization
     from tandem.skills.engine.esco import load_taxonomy
     from tandem.skills.engine.semantic import ml_available
     from tandem.skills.models import SkillConcept, SkillLabel
+    from tandem.skills.services.batch import get_batch_extractor
 
     print(machine())
     taxonomy = load_taxonomy()

@@ -31,6 +31,10 @@ def _media_root(tmp_path, settings):
     }
     # The production hasher is slow on purpose; tests that are about hashing set their own.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # The database is rolled back after each test; the cache must not outlive it either.
+    from django.core.cache import cache
+
+    cache.clear()
     yield
 
 

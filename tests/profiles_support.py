@@ -7,11 +7,12 @@ import datetime as dt
 from dataclasses import dataclass
 
 from tandem.accounts.models import User
-from tandem.curricula.extraction import reset_extractor
-from tandem.curricula.models import Course, OpportunityDemand, OutcomeSkill
+from tandem.curricula.models import Course, OutcomeSkill
 from tandem.opportunities.models import Opportunity
 from tandem.organizations.models import Organization, Role
-from tandem.skills.models import SkillConcept, SkillGroup
+from tandem.skills.models import OpportunityDemand, SkillConcept, SkillGroup
+from tandem.skills.services import opportunity_skills_refresh
+from tandem.skills.services.extraction import reset_extractor
 from tests.factories import (
     CourseFactory,
     InstitutionFactory,
@@ -124,6 +125,8 @@ def profile_world() -> ProfileWorld:
         description="Purchasing.",
         skills_wanted="negotiate contracts",
     )
+    # What the worker does after the opportunities' services commit (skills.tasks).
+    opportunity_skills_refresh()
     return ProfileWorld(
         concepts=concepts,
         institution=inst,

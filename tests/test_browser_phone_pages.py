@@ -9,8 +9,8 @@ import pytest
 
 from tandem.applications.models import Application
 from tandem.curricula import services_jobs
-from tandem.curricula.extraction import reset_extractor
 from tandem.profiles import services
+from tandem.skills.services.extraction import reset_extractor
 from tests.factories import PASSWORD
 from tests.profiles_support import YESTERDAY, profile_world
 

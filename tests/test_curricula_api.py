@@ -7,9 +7,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import TestCase
 
 from tandem.audit.models import AuditEvent
-from tandem.curricula.extraction import reset_extractor
 from tandem.curricula.models import Course, LearningOutcome, OutcomeSkill, PostingImport, Program
 from tandem.organizations.models import Role
+from tandem.skills.services.extraction import reset_extractor
 from tests.factories import (
     CourseFactory,
     InstitutionFactory,

@@ -10,7 +10,6 @@ from tandem.accounts.personal_data import erasers, export_personal_data
 from tandem.audit.models import AuditEvent
 from tandem.core.errors import ConflictError
 from tandem.curricula import services
-from tandem.curricula.extraction import reset_extractor
 from tandem.curricula.models import (
     CourseEndorsement,
     MappingStatus,
@@ -19,6 +18,7 @@ from tandem.curricula.models import (
     SkillProposal,
 )
 from tandem.organizations.models import Role
+from tandem.skills.services.extraction import reset_extractor
 from tests.factories import (
     CourseFactory,
     InstitutionFactory,

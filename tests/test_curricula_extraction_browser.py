@@ -10,10 +10,10 @@ import pytest
 from playwright.sync_api import expect
 
 from tandem.curricula import services_jobs
-from tandem.curricula.batch import reset_batch_extractor
-from tandem.curricula.extraction import reset_extractor
 from tandem.curricula.models import ExtractionJob, OutcomeSkill
 from tandem.organizations.models import Role
+from tandem.skills.services.batch import reset_batch_extractor
+from tandem.skills.services.extraction import reset_extractor
 from tests.factories import (
     PASSWORD,
     CourseFactory,

@@ -14,14 +14,11 @@ from django.utils import timezone
 from tandem.audit.models import AuditEvent
 from tandem.core.errors import ConflictError, PermissionDeniedError
 from tandem.curricula import services_jobs
-from tandem.curricula.batch import job_mode, reset_batch_extractor
-from tandem.curricula.extraction import reset_extractor
 from tandem.curricula.models import (
     ExtractionJob,
     ImportStatus,
     JobPosting,
     JobStatus,
-    OpportunityDemand,
     OutcomeSkill,
     PostingImport,
 )
@@ -30,6 +27,9 @@ from tandem.curricula.services import (
     curricula_personal_data_export,
 )
 from tandem.organizations.models import Role
+from tandem.skills.models import OpportunityDemand
+from tandem.skills.services.batch import job_mode, reset_batch_extractor
+from tandem.skills.services.extraction import reset_extractor
 from tests.factories import (
     CourseFactory,
     InstitutionFactory,

@@ -24,10 +24,10 @@ from tandem.applications.models import Application
 from tandem.applications.services import application_move
 from tandem.audit.models import AuditEvent
 from tandem.curricula import services_jobs
-from tandem.curricula.batch import reset_batch_extractor
-from tandem.curricula.extraction import reset_extractor
 from tandem.curricula.models import ExtractionJob, JobStatus, OutcomeSkill
 from tandem.organizations.models import Role
+from tandem.skills.services.batch import reset_batch_extractor
+from tandem.skills.services.extraction import reset_extractor
 from tests.factories import (
     CourseFactory,
     InstitutionFactory,

@@ -13,11 +13,11 @@ from django.test import TestCase
 from django_tasks_db.models import DBTaskResult
 
 from tandem.curricula import services_jobs
-from tandem.curricula.batch import job_mode, reset_batch_extractor
-from tandem.curricula.extraction import reset_extractor
 from tandem.curricula.models import ExtractionJob, OutcomeSkill
 from tandem.organizations.models import Role
 from tandem.skills.engine.semantic import MODEL_ID, ml_available
+from tandem.skills.services.batch import job_mode, reset_batch_extractor
+from tandem.skills.services.extraction import reset_extractor
 from tests.factories import (
     CourseFactory,
     InstitutionFactory,

@@ -10,7 +10,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import TestCase
 from django.urls import reverse
 
-from tandem.curricula.extraction import reset_extractor
 from tandem.curricula.models import (
     ExtractionJob,
     ImportStatus,
@@ -19,6 +18,7 @@ from tandem.curricula.models import (
     PostingImport,
 )
 from tandem.organizations.models import Role
+from tandem.skills.services.extraction import reset_extractor
 from tests.factories import (
     CourseFactory,
     InstitutionFactory,
@@ -237,11 +237,13 @@ def test_import_pages_are_scoped(client, world):
 
 
 def test_opportunities_are_demand(client, world):
+    from tandem.skills.services import opportunity_skills_refresh
     from tests.factories import published_opportunity
 
     published_opportunity(
         PartnerFactory(), [world["school"]], title="Intern", description="Use SQL every day."
     )
+    opportunity_skills_refresh()  # the worker's task after the opportunity's service commits
     client.force_login(_user(world, "educator"))
     url = reverse("curricula:gap", args=[world["program"].public_id])
     response = client.get(url, {"source": "opportunities", "export": "csv"})

@@ -7,9 +7,9 @@ import pytest
 from tandem.audit.models import AuditEvent
 from tandem.core.errors import ConflictError, DomainError, PermissionDeniedError
 from tandem.curricula import services
-from tandem.curricula.extraction import extract_lexical, reset_extractor
 from tandem.curricula.models import MappingSource, MappingStatus, OutcomeSkill, Program
 from tandem.organizations.models import Role
+from tandem.skills.services.extraction import extract_lexical, reset_extractor
 from tests.factories import (
     CourseFactory,
     InstitutionFactory,

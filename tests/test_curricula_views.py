@@ -6,9 +6,9 @@ import pytest
 from django.urls import reverse
 
 from tandem.audit.models import AuditEvent
-from tandem.curricula.extraction import reset_extractor
 from tandem.curricula.models import Course, LearningOutcome, MappingStatus, OutcomeSkill, Program
 from tandem.organizations.models import Role
+from tandem.skills.services.extraction import reset_extractor
 from tests.factories import (
     CourseFactory,
     InstitutionFactory,

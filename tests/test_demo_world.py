@@ -75,11 +75,11 @@ def test_demo_world_is_deterministic_and_idempotent():
 def test_demo_world_gives_students_completions_profiles_and_recommendations():
     import uuid
 
-    from tandem.curricula.extraction import reset_extractor
     from tandem.demo.profiles import DEMO_SKILLS
     from tandem.profiles.models import CourseCompletion, ProfileSkill
     from tandem.profiles.selectors import recommendations_for
     from tandem.skills.models import SkillConcept, SkillLabel
+    from tandem.skills.services.extraction import reset_extractor
 
     for uri, label in DEMO_SKILLS.items():
         c = SkillConcept.objects.create(

@@ -11,9 +11,9 @@ from django.test.utils import CaptureQueriesContext
 from pypdf import PdfWriter
 from reportlab.pdfgen import canvas
 
-from tandem.curricula.extraction import reset_extractor
 from tandem.profiles import services
 from tandem.profiles.models import CourseCompletion, ProfileSkill, RemovedSkill
+from tandem.skills.services.extraction import reset_extractor
 from tests.factories import MINIMAL_PDF
 from tests.profiles_support import YESTERDAY, profile_world
 

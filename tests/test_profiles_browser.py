@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tandem.curricula.extraction import reset_extractor
 from tandem.profiles.models import ProfileSkill, RemovedSkill
+from tandem.skills.services.extraction import reset_extractor
 from tests.factories import PASSWORD
 from tests.profiles_support import profile_world
 

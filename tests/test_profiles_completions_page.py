@@ -11,9 +11,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from tandem.curricula.extraction import reset_extractor
 from tandem.organizations.models import Role
 from tandem.profiles.models import CourseCompletion
+from tandem.skills.services.extraction import reset_extractor
 from tests.factories import member
 from tests.profiles_support import YESTERDAY, profile_world
 

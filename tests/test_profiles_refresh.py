@@ -12,13 +12,13 @@ from tandem.applications.models import Application
 from tandem.applications.services import application_move
 from tandem.audit.models import AuditEvent
 from tandem.core.errors import PermissionDeniedError
-from tandem.curricula.extraction import reset_extractor
 from tandem.curricula.models import MappingStatus, OutcomeSkill
 from tandem.curricula.services import mapping_add, mapping_decide, outcome_delete
 from tandem.organizations.models import Role
 from tandem.profiles import services
 from tandem.profiles.models import ProfileSkill, RemovedSkill
 from tandem.profiles.selectors import held_concept_ids
+from tandem.skills.services.extraction import reset_extractor
 from tests.factories import ApplicationFactory, UserFactory, member
 from tests.profiles_support import YESTERDAY, demand_uris, profile_world
 

@@ -13,10 +13,10 @@ from tandem.accounts.personal_data import export_personal_data
 from tandem.accounts.services import user_erase
 from tandem.audit.models import AuditEvent
 from tandem.core.errors import ConflictError, DomainError, PermissionDeniedError
-from tandem.curricula.extraction import reset_extractor
 from tandem.profiles import services
 from tandem.profiles.models import CourseCompletion, ProfileSkill, RemovedSkill
 from tandem.profiles.selectors import held_concept_ids
+from tandem.skills.services.extraction import reset_extractor
 from tests.factories import MINIMAL_PDF, ApplicationFactory
 from tests.profiles_support import YESTERDAY, profile_world
 

@@ -56,7 +56,9 @@ def _as_domain_error(fields: dict[str, list[str]], message: str | None) -> Domai
     return DomainError(message, fields=fields)
 
 
-def validated(instance: M, *, exclude: Iterable[str] | None = None, message: str | None = None) -> M:
+def validated(
+    instance: M, *, exclude: Iterable[str] | None = None, message: str | None = None
+) -> M:
     """Run the model's field validators, ``clean()`` and check constraints on ``instance``
     (fields named in ``exclude`` are skipped, and so are foreign keys: the service passes
     objects it has already looked up), or raise :class:`DomainError` with the field messages.

@@ -306,20 +306,6 @@ class JobPosting(models.Model):
         return self.title
 
 
-class OpportunityDemand(models.Model):
-    """The skills extracted from a platform opportunity, kept until its text changes."""
-
-    opportunity = models.OneToOneField(
-        "opportunities.Opportunity", on_delete=models.CASCADE, related_name="+"
-    )
-    fingerprint = models.CharField(max_length=64)
-    skills = models.JSONField(default=list, blank=True)
-    mode = models.CharField(max_length=10, default="lexical")  # the extractor mode used
-
-    def __str__(self) -> str:
-        return f"skills of opportunity {self.opportunity_id}"
-
-
 # --- Batch skill extraction jobs ------------------------------------------------------------
 class ExtractionScope(models.TextChoices):
     OPPORTUNITIES = "opportunities", _("All platform opportunities (demand)")

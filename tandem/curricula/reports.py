@@ -11,10 +11,10 @@ from django.utils.translation import gettext as _
 
 from tandem.opportunities.models import Opportunity
 from tandem.skills.models import SkillConcept, SkillGroup, SkillKind
+from tandem.skills.selectors import opportunity_skills
 
 from . import gap
 from .models import JobPosting, MappingStatus, OutcomeSkill, Program
-from .services import opportunity_demand_refresh
 
 DEMAND_STATUSES = ("published", "closed", "filled")
 SOURCES = ("all", "imports", "opportunities")
@@ -96,7 +96,9 @@ def demand_postings(institution_id: int, source: str = "all") -> list[gap.Postin
             out.append(gap.Posting(f"j{pk}", title, tuple(skills), d, sector, region, occupation))
     if source in ("all", "opportunities"):
         opps = list(Opportunity.objects.filter(status__in=DEMAND_STATUSES).select_related("host"))
-        skills_of = opportunity_demand_refresh(opps)
+        # Stored skills only (extracted in the background when an opportunity changes); an
+        # opportunity not extracted yet counts with no skills until its task has run.
+        skills_of = opportunity_skills(opps)
         for o in opps:
             out.append(
                 gap.Posting(

@@ -3,7 +3,7 @@
 A job covers one scope of an institution:
 
 * ``opportunities`` — every platform opportunity its gap analyses count as demand; the
-  skills go to :class:`~.models.OpportunityDemand`;
+  skills go to :class:`tandem.skills.models.OpportunityDemand` (through the skills service);
 * ``outcomes`` — the learning outcomes of one program, or of all its programs; the skills
   become *suggested* :class:`~.models.OutcomeSkill` mappings;
 * ``import`` — the postings of one import, extracted again (e.g. with the semantic stage).
@@ -19,7 +19,6 @@ whose worker died is resumed from its last committed chunk by the next worker
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import socket
@@ -43,8 +42,15 @@ from tandem.opportunities.models import Opportunity
 from tandem.organizations.models import Organization
 from tandem.skills.engine.extractor import Mode, SkillMatch
 from tandem.skills.models import SkillConcept
+from tandem.skills.services import (
+    BatchExtractor,
+    ExtractedSkills,
+    get_batch_extractor,
+    opportunity_skills_store,
+    opportunity_text,
+    text_fingerprint,
+)
 
-from .batch import BatchExtractor, get_batch_extractor
 from .models import (
     ACTIVE_JOB_STATUSES,
     ExtractionJob,
@@ -55,14 +61,13 @@ from .models import (
     LearningOutcome,
     MappingSource,
     MappingStatus,
-    OpportunityDemand,
     OutcomeSkill,
     PostingImport,
     Program,
 )
 from .permissions import can_cancel_extraction_job, can_start_extraction_job
 from .reports import DEMAND_STATUSES
-from .services import POSTING_SKILLS, opportunity_text, posting_text
+from .services import POSTING_SKILLS, posting_text
 from .tasks import run_extraction_job
 
 logger = logging.getLogger(__name__)
@@ -523,26 +528,13 @@ def _write_outcomes(extractor: BatchExtractor, outcomes: list[LearningOutcome]) 
 def _write_opportunities(extractor: BatchExtractor, opportunities: list[Opportunity]) -> int:
     texts = [opportunity_text(o) for o in opportunities]
     results = extractor.extract(texts, top_k=POSTING_SKILLS)
-    have = {
-        d.opportunity_id: d
-        for d in OpportunityDemand.objects.filter(opportunity__in=[o.pk for o in opportunities])
-    }
-    update, create = [], []
-    for o, text, matches in zip(opportunities, texts, results, strict=True):
-        fp = hashlib.sha256(text.encode()).hexdigest()
-        uris = [m.uri for m in matches]
-        d = have.get(o.pk)
-        if d is None:
-            create.append(
-                OpportunityDemand(opportunity=o, fingerprint=fp, skills=uris, mode=extractor.mode)
-            )
-        elif (d.fingerprint, d.skills, d.mode) != (fp, uris, extractor.mode):
-            d.fingerprint, d.skills, d.mode = fp, uris, extractor.mode
-            update.append(d)
-    with transaction.atomic():
-        OpportunityDemand.objects.bulk_update(update, ["fingerprint", "skills", "mode"])
-        OpportunityDemand.objects.bulk_create(create, ignore_conflicts=True)
-    return len(update) + len(create)
+    return opportunity_skills_store(
+        results=[
+            ExtractedSkills(o.pk, text_fingerprint(text), tuple(m.uri for m in ms))
+            for o, text, ms in zip(opportunities, texts, results, strict=True)
+        ],
+        mode=extractor.mode,
+    )
 
 
 def _write_postings(extractor: BatchExtractor, postings: list[JobPosting]) -> int:

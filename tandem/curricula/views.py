@@ -20,10 +20,9 @@ from tandem.core.htmx import is_htmx_partial
 from tandem.core.view_errors import form_page, submit
 from tandem.skills.models import SkillConcept
 from tandem.skills.selectors import concept_search
+from tandem.skills.services import REQUEST_MODE, job_mode
 
 from . import selectors, services
-from .batch import job_mode
-from .extraction import REQUEST_MODE
 from .forms import (
     AddSkillForm,
     CommentForm,

@@ -16,9 +16,9 @@ from django.views.decorators.http import require_POST
 from tandem.core import charts
 from tandem.core.htmx import is_htmx_partial
 from tandem.core.view_errors import attempt
+from tandem.skills.services import job_mode
 
 from . import gap, reports, selectors, services
-from .batch import job_mode
 from .forms import GapFilterForm, ImportForm
 from .models import ImportStatus, Program
 from .permissions import (

@@ -21,9 +21,9 @@ from django.views.decorators.http import require_GET, require_POST
 from tandem.core.errors import ConflictError
 from tandem.core.htmx import is_htmx_partial
 from tandem.core.view_errors import attempt, describe_domain_error, submit
+from tandem.skills.services import job_mode
 
 from . import selectors, services_jobs
-from .batch import job_mode
 from .forms import ExtractionJobForm
 from .permissions import can_cancel_extraction_job, creatable_institutions
 

@@ -13,7 +13,6 @@ from datetime import date, timedelta
 from django.db.models import Q
 
 from tandem.accounts.models import User
-from tandem.curricula.extraction import extract_lexical
 from tandem.curricula.models import (
     Course,
     LearningOutcome,
@@ -26,6 +25,7 @@ from tandem.organizations.models import Membership, Organization, Role
 from tandem.profiles.models import CourseCompletion, ProfileSkill, SkillSource
 from tandem.profiles.services import cv_excerpt, profile_rebuild_system
 from tandem.skills.models import SkillConcept
+from tandem.skills.services import extract_lexical, opportunity_skills_refresh
 
 ESCO = "http://data.europa.eu/esco/skill/"
 # The ESCO concepts the demo courses teach: URI → preferred label (ESCO v1.1.1).
@@ -166,7 +166,9 @@ DEMO_STUDENT_CV = (
 def build_demo_profiles(seed: int, reference_day: date) -> None:
     """Programs and courses with confirmed skills, completions for a share of the students
     of those programs (every course for the demo student but the ones that teach what the
-    opportunities still ask), and their rebuilt profiles."""
+    opportunities still ask), and their rebuilt profiles. The opportunities' skills are
+    extracted first, as the worker does after their services commit."""
+    opportunity_skills_refresh()
     rng = random.Random(seed * 7919 + 17)
     concepts = {
         c.uri: c for c in SkillConcept.objects.filter(uri__in=list(DEMO_SKILLS), is_current=True)

@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, overload
 
-from django.db.models import Prefetch, QuerySet
+from django.core.cache import cache
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
 from tandem.accounts.models import User
 from tandem.applications.models import Application
 from tandem.curricula.models import Course, MappingStatus, OutcomeSkill
-from tandem.curricula.services import opportunity_demand_refresh
 from tandem.opportunities.models import Opportunity
 from tandem.opportunities.selectors import student_visible_opportunities
 from tandem.organizations.models import Organization
 from tandem.skills.models import SkillConcept, SkillGroup
+from tandem.skills.selectors import opportunities_asking_for, opportunity_skills
+from tandem.skills.services import opportunity_skills_version
 
 from . import fit
 from .models import CourseCompletion, ProfileSkill, RemovedSkill
@@ -197,23 +201,42 @@ def _skill(c: SkillConcept) -> fit.Skill:
     return fit.Skill(uri=c.uri, label=c.preferred_label, groups=frozenset(g.code for g in groups))
 
 
-def recommendations_for(viewer: Any) -> list[Recommendation]:
-    """Opportunities the student may see, ranked by the fit of their profile, each with the
-    skills matched, the skills missing, and their institution's courses that teach each
-    missing skill (confirmed outcome mappings). A bounded number of queries whatever the
-    number of opportunities (once their skills have been extracted)."""
-    if not getattr(viewer, "is_authenticated", False) or not viewer.is_active:
-        return []
-    visible = student_visible_opportunities(viewer)
-    opportunities = list(visible.select_related("host").order_by("pk"))
-    if not opportunities:
-        return []
-    demand = opportunity_demand_refresh(opportunities)
-    held_ids = held_concept_ids(viewer)
-    required_uris = {u for uris in demand.values() for u in uris}
-    concepts = _concepts(held_ids, required_uris)
-    by_pk = {c.pk: c for c in concepts.values()}
-    held = [_skill(by_pk[i]) for i in sorted(held_ids) if i in by_pk]
+RANKED_CANDIDATES = 300  # opportunities ranked by fit; the rest follow by title
+CACHE_SECONDS = 3600
+
+
+def _reach(held: list[SkillConcept]) -> Any:
+    """Concept ids (a subquery) that give credit for the skills held: the held concepts,
+    concepts with the same preferred label, and concepts in the same leaf groups (siblings,
+    half credit; see ``fit``)."""
+    ids = {c.pk for c in held}
+    same = Q(pk__in=ids)
+    for c in held:
+        if c.preferred_label:
+            same |= Q(preferred_label__iexact=c.preferred_label)
+    groups = {g.pk for c in held for g in getattr(c, "leaf_groups", [])}
+    siblings = SkillConcept.groups.through.objects.filter(skillgroup_id__in=groups).values(
+        "skillconcept_id"
+    )
+    return SkillConcept.objects.filter(same | Q(pk__in=siblings)).values("pk")
+
+
+def _held_concepts(viewer: User) -> list[SkillConcept]:
+    leaf = SkillGroup.objects.filter(level__gte=fit.SIBLING_GROUP_LEVEL).only("code")
+    held = ProfileSkill.objects.filter(student=viewer).values("concept_id")
+    removed = RemovedSkill.objects.filter(student=viewer).values("concept_id")
+    return list(
+        SkillConcept.objects.filter(pk__in=held)
+        .exclude(pk__in=removed)
+        .order_by("pk")
+        .prefetch_related(Prefetch("groups", queryset=leaf, to_attr="leaf_groups"))
+    )
+
+
+def _targets(opportunities: list[Opportunity]) -> tuple[list[fit.Target], dict[str, SkillConcept]]:
+    """The fit targets of these opportunities from their stored skills (read-only)."""
+    demand = opportunity_skills(opportunities)
+    concepts = _concepts(set(), {u for uris in demand.values() for u in uris})
     targets = [
         fit.Target(
             key=str(o.public_id),
@@ -226,53 +249,185 @@ def recommendations_for(viewer: Any) -> list[Recommendation]:
         )
         for o in opportunities
     ]
-    fits = fit.rank(held, targets)
+    return targets, concepts
 
-    missing_ids = {concepts[m.uri].pk for f in fits for m in f.missing}
+
+CANDIDATE_WINDOW = 2000  # index rows read per query while looking for visible candidates
+CANDIDATE_WINDOWS = 5  # at most this many windows (a bounded number of queries)
+
+
+def _candidates(reach: list[int], visible: QuerySet[Opportunity]) -> list[int]:
+    """The (at most :data:`RANKED_CANDIDATES`) visible opportunities sharing the most concepts
+    with ``reach``: windows of the inverted index by overlap, each filtered by visibility
+    with one query on its ids (cheaper than a visibility subquery over every opportunity)."""
+    out: list[int] = []
+    if not reach:
+        return out
+    for window in range(CANDIDATE_WINDOWS):
+        rows = opportunities_asking_for(
+            reach, limit=CANDIDATE_WINDOW, offset=window * CANDIDATE_WINDOW
+        )
+        ids = [pk for pk, _n in rows]
+        seen = set(visible.filter(pk__in=ids).values_list("pk", flat=True)) if ids else set()
+        out += [pk for pk in ids if pk in seen]
+        if len(out) >= RANKED_CANDIDATES or len(rows) < CANDIDATE_WINDOW:
+            break
+    return out[:RANKED_CANDIDATES]
+
+
+def _ranked(viewer: User, visible: QuerySet[Opportunity], held: list[SkillConcept]) -> list[int]:
+    """Pks of the best-fitting visible opportunities, best first (at most
+    :data:`RANKED_CANDIDATES`): candidates found by the inverted index of opportunity skills,
+    scored with ``fit``. Cached per student until their skills or any opportunity changes
+    (``skills.services.opportunities_changed``); each page is re-checked against what the
+    student may see now."""
+    skills_key = hashlib.sha256(",".join(str(c.pk) for c in held).encode()).hexdigest()[:16]
+    key = f"profiles:recs:{viewer.pk}:{opportunity_skills_version()}:{skills_key}"
+    ranked: list[int] | None = cache.get(key)
+    if ranked is None:
+        ranked = []
+        if held:
+            candidates = _candidates(list(_reach(held).values_list("pk", flat=True)), visible)
+            opps = list(
+                Opportunity.objects.filter(pk__in=candidates).only("pk", "public_id", "title")
+            )
+            targets, _concepts_of = _targets(opps)
+            by_key = {str(o.public_id): o.pk for o in opps}
+            ranked = [by_key[f.key] for f in fit.rank([_skill(c) for c in held], targets)]
+        cache.set(key, ranked, CACHE_SECONDS)
+    return ranked
+
+
+class Recommendations(Sequence[Recommendation]):
+    """The student's recommendations, best fit first, built a page at a time: the ranked
+    candidates, then every other opportunity they may see by title (a fit of 0 unless the
+    student's skills reach it beyond the ranked candidates). Slicing costs a bounded number
+    of queries whatever the number of opportunities."""
+
+    def __init__(
+        self,
+        viewer: User,
+        visible: QuerySet[Opportunity],
+        ranked: list[int],
+        held: list[SkillConcept],
+    ):
+        self.viewer = viewer
+        self.visible = visible
+        self.ranked = ranked
+        self.held = held
+        self._rest = visible.exclude(pk__in=ranked).order_by("title", "public_id")
+        self._len: int | None = None
+
+    def __len__(self) -> int:
+        if self._len is None:
+            self._len = len(self.ranked) + self._rest.count()
+        return self._len
+
+    def _pks(self, start: int, stop: int) -> list[int]:
+        head = self.ranked[start:stop]
+        if stop > len(self.ranked) and len(self) > len(self.ranked):
+            lo = max(0, start - len(self.ranked))
+            hi = stop - len(self.ranked)
+            head += list(self._rest.values_list("pk", flat=True)[lo:hi])
+        return head
+
+    @overload
+    def __getitem__(self, index: int) -> Recommendation: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Recommendation]: ...
+
+    def __getitem__(self, index: int | slice) -> Recommendation | list[Recommendation]:
+        if isinstance(index, slice):
+            start, stop, step = index.indices(len(self))
+            if step != 1:
+                return list(self)[index]
+            return self._build(self._pks(start, stop))
+        n = len(self)
+        i = index + n if index < 0 else index
+        if not 0 <= i < n:
+            raise IndexError(index)
+        return self._build(self._pks(i, i + 1))[0]
+
+    def __iter__(self) -> Iterator[Recommendation]:
+        for start in range(0, len(self), 500):
+            yield from self[start : start + 500]
+
+    def _build(self, pks: list[int]) -> list[Recommendation]:
+        if not pks:
+            return []
+        # Re-checked against what the student may see now (the ranking may be cached).
+        by_pk = self.visible.select_related("host").in_bulk(pks)
+        opportunities = [by_pk[pk] for pk in pks if pk in by_pk]
+        targets, concepts = _targets(opportunities)
+        for c in self.held:
+            concepts.setdefault(c.uri, c)
+        held = [_skill(c) for c in self.held]
+        fits = [fit.fit(held, t) for t in targets]
+        missing_ids = {concepts[m.uri].pk for f in fits for m in f.missing}
+        teaching = _teaching(self.viewer, missing_ids)
+        applied = set(
+            Application.objects.filter(student=self.viewer, opportunity_id__in=pks).values_list(
+                "opportunity_id", flat=True
+            )
+        )
+        out = []
+        for opp, f in zip(opportunities, fits, strict=True):
+            out.append(
+                Recommendation(
+                    opportunity=opp,
+                    score=f.score,
+                    matched=tuple(concepts[s.uri] for s in f.matched),
+                    missing=tuple(
+                        MissingSkill(
+                            concept=concepts[m.uri],
+                            related=tuple(concepts[u] for u in m.related),
+                            courses=tuple(teaching.get(concepts[m.uri].pk, [])),
+                        )
+                        for m in f.missing
+                    ),
+                    applied=opp.pk in applied,
+                )
+            )
+        return out
+
+
+def _teaching(viewer: User, missing_ids: set[int]) -> dict[int, list[TeachingCourse]]:
+    """The courses of the student's institutions that teach each missing concept."""
     teaching: dict[int, list[TeachingCourse]] = defaultdict(list)
-    if missing_ids:
-        rows = (
-            OutcomeSkill.objects.filter(
-                status=MappingStatus.CONFIRMED,
-                concept_id__in=missing_ids,
-                outcome__course__program__institution_id__in=institutions_of_student(viewer),
-            )
-            .values_list(
-                "concept_id",
-                "outcome__course__public_id",
-                "outcome__course__code",
-                "outcome__course__title",
-            )
-            .distinct()
-            .order_by("concept_id", "outcome__course__code", "outcome__course__title")
+    if not missing_ids:
+        return teaching
+    rows = (
+        OutcomeSkill.objects.filter(
+            status=MappingStatus.CONFIRMED,
+            concept_id__in=missing_ids,
+            outcome__course__program__institution_id__in=institutions_of_student(viewer),
         )
-        for concept_id, public_id, code, title in rows:
-            course = TeachingCourse(public_id=public_id, code=code, title=title)
-            if course not in teaching[concept_id]:
-                teaching[concept_id].append(course)
-    applied = set(
-        Application.objects.filter(
-            student=viewer, opportunity_id__in=visible.values("pk")
-        ).values_list("opportunity_id", flat=True)
+        .values_list(
+            "concept_id",
+            "outcome__course__public_id",
+            "outcome__course__code",
+            "outcome__course__title",
+        )
+        .distinct()
+        .order_by("concept_id", "outcome__course__code", "outcome__course__title")
     )
-    opp_by_key = {str(o.public_id): o for o in opportunities}
-    out = []
-    for f in fits:
-        opp = opp_by_key[f.key]
-        out.append(
-            Recommendation(
-                opportunity=opp,
-                score=f.score,
-                matched=tuple(concepts[s.uri] for s in f.matched),
-                missing=tuple(
-                    MissingSkill(
-                        concept=concepts[m.uri],
-                        related=tuple(concepts[u] for u in m.related),
-                        courses=tuple(teaching.get(concepts[m.uri].pk, [])),
-                    )
-                    for m in f.missing
-                ),
-                applied=opp.pk in applied,
-            )
-        )
-    return out
+    for concept_id, public_id, code, title in rows:
+        course = TeachingCourse(public_id=public_id, code=code, title=title)
+        if course not in teaching[concept_id]:
+            teaching[concept_id].append(course)
+    return teaching
+
+
+def recommendations_for(viewer: Any) -> Sequence[Recommendation]:
+    """Opportunities the student may see, ranked by the fit of their profile, each with the
+    skills matched, the skills missing, and their institution's courses that teach each
+    missing skill (confirmed outcome mappings). Read-only and a bounded number of queries
+    whatever the number of opportunities: candidates come from the inverted index of stored
+    opportunity skills (filled in the background), the best :data:`RANKED_CANDIDATES` are
+    ranked with ``fit`` and cached, and the list is built a page at a time."""
+    if not getattr(viewer, "is_authenticated", False) or not viewer.is_active:
+        return []
+    visible = student_visible_opportunities(viewer)
+    held = _held_concepts(viewer)
+    return Recommendations(viewer, visible, _ranked(viewer, visible, held), held)

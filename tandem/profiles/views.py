@@ -174,11 +174,11 @@ def recommendations(request: HttpRequest) -> HttpResponse:
     _require_student(request)
     recs = selectors.recommendations_for(request.user)
     page = Paginator(recs, PER_PAGE).get_page(request.GET.get("page"))
-    held = selectors.held_concept_ids(signed_in_user(request))
+    has_skills = bool(getattr(recs, "held", None))
     return render(
         request,
         "profiles/recommendations.html",
-        {"page_obj": page, "has_skills": bool(held), "querystring_without_page": ""},
+        {"page_obj": page, "has_skills": has_skills, "querystring_without_page": ""},
     )
 
 

@@ -111,3 +111,50 @@ class Occupation(models.Model):
 
     def __str__(self) -> str:
         return self.preferred_label
+
+
+class OpportunityDemand(models.Model):
+    """The skills extracted from a platform opportunity (title, description, skills wanted),
+    kept until its text changes: ``fingerprint`` is the SHA-256 of that text. Written only by
+    :mod:`tandem.skills.services.opportunities` (in the background when an opportunity
+    changes, and by batch extraction jobs); read by the gap report and "For you". The table
+    keeps the name it had when the curricula app owned it. No personal data."""
+
+    opportunity = models.OneToOneField(
+        "opportunities.Opportunity", on_delete=models.CASCADE, related_name="+"
+    )
+    fingerprint = models.CharField(max_length=64)
+    skills = models.JSONField(default=list, blank=True)  # ESCO URIs, best first
+    mode = models.CharField(max_length=10, default="lexical")  # the extractor mode used
+
+    class Meta:
+        db_table = "curricula_opportunitydemand"
+
+    def __str__(self) -> str:
+        return f"skills of opportunity {self.opportunity_id}"
+
+
+class OpportunitySkill(models.Model):
+    """The inverted index of :class:`OpportunityDemand`: one row per (opportunity, concept),
+    indexed by concept, so that the opportunities asking for a student's skills are found by
+    a join in the database instead of by reading every opportunity's list. Rewritten with its
+    :class:`OpportunityDemand` row, never on its own. No personal data."""
+
+    opportunity = models.ForeignKey(
+        "opportunities.Opportunity", on_delete=models.CASCADE, related_name="+"
+    )
+    concept = models.ForeignKey(SkillConcept, on_delete=models.CASCADE, related_name="+")
+    rank = models.PositiveSmallIntegerField(default=0)  # 0 = the extractor's best match
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["opportunity", "concept"], name="skills_opportunity_skill_unique"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["concept", "opportunity"], name="skills_oppskill_concept_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"opportunity {self.opportunity_id} asks for concept {self.concept_id}"

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 
 from tandem.skills.engine.semantic import ml_available
 from tandem.skills.engine.text import fold
-from tandem.skills.models import EscoRelease, SkillConcept, SkillGroup, SkillLabel
+from tandem.skills.models import (
+    EscoRelease,
+    OpportunityDemand,
+    OpportunitySkill,
+    SkillConcept,
+    SkillGroup,
+    SkillLabel,
+)
 from tandem.skills.permissions import can_browse_taxonomy
 
 
@@ -64,3 +72,39 @@ def latest_release() -> EscoRelease | None:
 def extraction_mode() -> str:
     """``combined`` when the ML extra is installed, else ``lexical`` (without importing torch)."""
     return "combined" if ml_available() else "lexical"
+
+
+def opportunity_skills(opportunities: Iterable[Any]) -> dict[int, list[str]]:
+    """The stored ESCO URIs of each opportunity (best first), by opportunity pk; an
+    opportunity whose skills have not been extracted yet is absent. Read-only: the skills are
+    written in the background (``services.opportunities``), never here."""
+    ids = [getattr(o, "pk", o) for o in opportunities]
+    out: dict[int, list[str]] = {}
+    for i in range(0, len(ids), 5000):
+        out.update(
+            (oid, list(skills))
+            for oid, skills in OpportunityDemand.objects.filter(
+                opportunity_id__in=ids[i : i + 5000]
+            ).values_list("opportunity_id", "skills")
+        )
+    return out
+
+
+def opportunities_asking_for(
+    concept_ids: Any, *, limit: int, offset: int = 0, within: QuerySet[Any] | None = None
+) -> list[tuple[int, int]]:
+    """``(opportunity pk, how many of the concepts it asks for)`` for the opportunities that
+    ask for at least one of ``concept_ids``, most overlap first (then by pk), rows
+    ``offset`` to ``offset + limit``: one grouped query over the inverted index (by concept),
+    whatever the number of opportunities. ``within`` (a queryset of opportunities) restricts
+    them in the same query; on SQLite a visibility subquery there is evaluated for every
+    opportunity, so callers filter a window of rows afterwards instead."""
+    rows = OpportunitySkill.objects.filter(concept_id__in=concept_ids)
+    if within is not None:
+        rows = rows.filter(opportunity_id__in=within.values("pk"))
+    return list(
+        rows.values("opportunity_id")
+        .annotate(n=Count("concept_id", distinct=True))
+        .order_by("-n", "opportunity_id")
+        .values_list("opportunity_id", "n")[offset : offset + limit]
+    )

@@ -18,8 +18,6 @@ from .codevelopment import course_endorse, outcome_comment, proposal_decide, ski
 from .demand import (
     EXTRACT_CHUNK,
     POSTING_SKILLS,
-    opportunity_demand_refresh,
-    opportunity_text,
     posting_import_extract,
     posting_text,
 )
@@ -58,8 +56,6 @@ __all__ = [
     "curricula_personal_data_export",
     "mapping_add",
     "mapping_decide",
-    "opportunity_demand_refresh",
-    "opportunity_text",
     "outcome_comment",
     "outcome_create",
     "outcome_delete",

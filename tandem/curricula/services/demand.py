@@ -1,17 +1,15 @@
 """Demand data the skill extractor feeds: the skills of imported job postings (the background
-job of an upload) and of platform opportunities (kept in :class:`OpportunityDemand`).
-
-Moved here unchanged from ``services.py``; the extraction code is to move to ``skills``.
+job of an upload). The skills of platform opportunities are the skills app's
+(``tandem.skills.services.opportunity_skills_refresh``).
 """
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 
-from ..extraction import REQUEST_MODE, get_extractor
-from ..models import ImportStatus, JobPosting, OpportunityDemand, PostingImport
+from tandem.skills.services import REQUEST_MODE, get_extractor
+
+from ..models import ImportStatus, JobPosting, PostingImport
 
 EXTRACT_CHUNK = 500
 POSTING_SKILLS = 10
@@ -54,43 +52,3 @@ def posting_import_extract(*, import_id: int) -> int:
 def posting_text(posting: JobPosting) -> str:
     """The text of an imported posting that the extractor reads (import and re-run jobs)."""
     return f"{posting.title}\n{posting.description}"
-
-
-def opportunity_text(opportunity: Any) -> str:
-    """The text of an opportunity that the extractor reads; its hash is the fingerprint of
-    :class:`OpportunityDemand`, so the gap report and extraction jobs must share it."""
-    return f"{opportunity.title}\n{opportunity.description}\n{opportunity.skills_wanted}"
-
-
-def opportunity_demand_refresh(opportunities: Any) -> dict[int, list[str]]:
-    """ESCO URIs of each opportunity (title, description, skills wanted), extracted once per
-    text and kept in :class:`OpportunityDemand`."""
-    import hashlib
-
-    opps = list(opportunities)
-    have = {
-        d.opportunity_id: d
-        for d in OpportunityDemand.objects.filter(opportunity__in=[o.pk for o in opps])
-    }
-    out: dict[int, list[str]] = {}
-    stale: list[tuple[Any, str, str]] = []
-    for o in opps:
-        text = opportunity_text(o)
-        fp = hashlib.sha256(text.encode()).hexdigest()
-        d = have.get(o.pk)
-        if d is not None and d.fingerprint == fp:
-            out[o.pk] = list(d.skills)
-        else:
-            stale.append((o, text, fp))
-    if stale:
-        extractor = get_extractor()
-        results = extractor.extract_many(
-            [t for _, t, _ in stale], top_k=POSTING_SKILLS, mode=REQUEST_MODE
-        )
-        for (o, _text, fp), matches in zip(stale, results, strict=True):
-            uris = [m.uri for m in matches]
-            OpportunityDemand.objects.update_or_create(
-                opportunity=o, defaults={"fingerprint": fp, "skills": uris, "mode": REQUEST_MODE}
-            )
-            out[o.pk] = uris
-    return out

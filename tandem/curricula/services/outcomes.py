@@ -15,8 +15,8 @@ from tandem.core.errors import DomainError
 from tandem.core.validation import conflict_on_integrity, validated
 from tandem.profiles.refresh import course_skills_changed
 from tandem.skills.models import SkillConcept
+from tandem.skills.services import extract_lexical
 
-from ..extraction import extract_lexical
 from ..models import (
     Course,
     LearningOutcome,

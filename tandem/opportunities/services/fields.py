@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tandem.audit.services import audit_record
+from tandem.core.changes import OPPORTUNITIES_CHANGED, announce
 from tandem.core.errors import DomainError
 from tandem.organizations.models import Site
 
@@ -86,6 +87,9 @@ def _audit(
         organizations=_organizations(opportunity),
         changes=changes,
     )
+    # Every audited change (text, status, approval) may change what is derived from the
+    # posting elsewhere (its skills, students' recommendation lists): say so after commit.
+    announce(OPPORTUNITIES_CHANGED, ids=[opportunity.pk])
 
 
 def _lock(opportunity: Opportunity) -> Opportunity:

@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 from tandem.accounts.models import User
 from tandem.audit.services import audit_record
 from tandem.core.errors import DomainError, PermissionDeniedError
-from tandem.curricula.extraction import extract_lexical
 from tandem.skills.models import SkillConcept
+from tandem.skills.services import extract_lexical
 
 from ..models import ProfileSkill, RemovedSkill, SkillSource
 from ..permissions import can_edit_profile, institutions_of_student

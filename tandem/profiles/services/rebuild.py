@@ -29,8 +29,9 @@ from tandem.applications.models import Application, Stage
 from tandem.audit.services import audit_record
 from tandem.core.errors import PermissionDeniedError
 from tandem.curricula.models import Course, MappingStatus, OutcomeSkill
-from tandem.curricula.services import opportunity_demand_refresh
 from tandem.skills.models import SkillConcept
+from tandem.skills.selectors import opportunity_skills
+from tandem.skills.services import opportunity_skills_refresh
 
 from ..models import CourseCompletion, ProfileSkill, SkillSource
 from ..permissions import can_edit_profile, can_record_completion, institutions_of_student
@@ -75,7 +76,9 @@ def _placement_keys(placements: Iterable[Application]) -> set[Key]:
     completed = [a for a in placements if a.stage == Stage.COMPLETED]
     if not completed:
         return set()
-    demand = opportunity_demand_refresh([a.opportunity for a in completed])
+    opportunity_ids = [a.opportunity_id for a in completed]
+    opportunity_skills_refresh(opportunity_ids=opportunity_ids)  # extracts only if stale
+    demand = opportunity_skills(opportunity_ids)
     uris = {u for a in completed for u in demand.get(a.opportunity_id, [])}
     ids = dict(SkillConcept.objects.filter(uri__in=uris, is_current=True).values_list("uri", "pk"))
     return {

@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("curricula", "0006_extraction_job_lease"),
+        ("curricula", "0007_opportunity_demand_to_skills"),
     ]
 
     operations = [

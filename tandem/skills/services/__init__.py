@@ -215,3 +215,39 @@ def _group_tree(taxonomy: Taxonomy) -> dict[str, tuple[str, int, str | None]]:
             parent = code.rsplit(".", 1)[0] if "." in code else code[0]
             tree[code] = (name, code.count(".") + 1, parent if parent in tree else None)
     return tree
+
+
+# Extraction and the stored skills of opportunities (submodules; re-exported here so that
+# other apps import them from ``tandem.skills.services``).
+from .batch import BatchExtractor, get_batch_extractor, job_mode, reset_batch_extractor  # noqa: E402
+from .extraction import REQUEST_MODE, extract_lexical, get_extractor, reset_extractor  # noqa: E402
+from .opportunities import (  # noqa: E402
+    OPPORTUNITY_SKILLS,
+    ExtractedSkills,
+    opportunities_changed,
+    opportunity_skills_refresh,
+    opportunity_skills_store,
+    opportunity_skills_version,
+    opportunity_text,
+    text_fingerprint,
+)
+
+__all__ = [
+    "OPPORTUNITY_SKILLS",
+    "REQUEST_MODE",
+    "BatchExtractor",
+    "ExtractedSkills",
+    "esco_load",
+    "extract_lexical",
+    "get_batch_extractor",
+    "get_extractor",
+    "job_mode",
+    "opportunities_changed",
+    "opportunity_skills_refresh",
+    "opportunity_skills_store",
+    "opportunity_skills_version",
+    "opportunity_text",
+    "reset_batch_extractor",
+    "reset_extractor",
+    "text_fingerprint",
+]
