@@ -52,8 +52,8 @@ if __name__ == "__main__":  # pragma: no cover - run as a script
 
     django.setup()
 
-from django.contrib.auth.hashers import make_password  # noqa: E402
-from django.db import connection, transaction  # noqa: E402
+from django.contrib.auth.hashers import make_password
+from django.db import connection, transaction
 
 PASSWORD = "bigworld-2026"  # noqa: S105 - a benchmark fixture's printed password
 DOMAIN = "bigworld.test"
@@ -96,7 +96,13 @@ SKILLS: dict[str, dict[str, str]] = {
 }
 ALL_SKILLS: dict[str, str] = {u: label for group in SKILLS.values() for u, label in group.items()}
 
-PROGRAMS = ["Computer Science", "Data Science", "Cybersecurity", "Nursing", "Mechanical Engineering"]
+PROGRAMS = [
+    "Computer Science",
+    "Data Science",
+    "Cybersecurity",
+    "Nursing",
+    "Mechanical Engineering",
+]
 PROGRAM_FIELDS = {
     "Computer Science": ("software", "data"),
     "Data Science": ("data", "software"),
@@ -107,49 +113,156 @@ PROGRAM_FIELDS = {
 
 # (role, field, type, skills wanted, work)
 ROLES: list[tuple[str, str, str, str, str]] = [
-    ("Python developer", "software", "internship", "Python, SQL, Git, unit testing",
-     "build and test the services behind our customer apps"),
-    ("Backend engineer", "software", "coop", "Python, Django, PostgreSQL, REST APIs",
-     "design APIs and tune the queries behind them"),
-    ("Data analyst", "data", "internship", "SQL, statistics, R, dashboards",
-     "turn operational data into weekly reports for the leadership team"),
-    ("Machine learning researcher", "data", "research", "Python, statistics, algorithms",
-     "evaluate models on real data and write up what works"),
-    ("Security operations analyst", "security", "apprenticeship",
-     "cyber security, networking, incident response",
-     "watch alerts with the on-call team and harden our networks"),
-    ("Cloud operations engineer", "software", "apprenticeship",
-     "Linux administration, Ansible, monitoring",
-     "run production systems and automate their deployment"),
-    ("Student nurse", "health", "clinical", "infection control, patient care, communication",
-     "support the ward team through shifts supervised by a mentor"),
-    ("Healthcare assistant", "health", "job_shadowing", "health and safety, communication",
-     "shadow clinicians and learn how a hospital ward is run"),
-    ("Mechanical design engineer", "engineering", "internship",
-     "CAD, technical drawings, tolerancing",
-     "draw parts for our production lines and test prototypes"),
-    ("Manufacturing technician", "engineering", "apprenticeship",
-     "health and safety, machining, quality checks",
-     "keep the machines of the plant running and improve their settings"),
-    ("Project coordinator", "common", "capstone", "project management, teamwork",
-     "plan a real project with a client and deliver it as a team"),
+    (
+        "Python developer",
+        "software",
+        "internship",
+        "Python, SQL, Git, unit testing",
+        "build and test the services behind our customer apps",
+    ),
+    (
+        "Backend engineer",
+        "software",
+        "coop",
+        "Python, Django, PostgreSQL, REST APIs",
+        "design APIs and tune the queries behind them",
+    ),
+    (
+        "Data analyst",
+        "data",
+        "internship",
+        "SQL, statistics, R, dashboards",
+        "turn operational data into weekly reports for the leadership team",
+    ),
+    (
+        "Machine learning researcher",
+        "data",
+        "research",
+        "Python, statistics, algorithms",
+        "evaluate models on real data and write up what works",
+    ),
+    (
+        "Security operations analyst",
+        "security",
+        "apprenticeship",
+        "cyber security, networking, incident response",
+        "watch alerts with the on-call team and harden our networks",
+    ),
+    (
+        "Cloud operations engineer",
+        "software",
+        "apprenticeship",
+        "Linux administration, Ansible, monitoring",
+        "run production systems and automate their deployment",
+    ),
+    (
+        "Student nurse",
+        "health",
+        "clinical",
+        "infection control, patient care, communication",
+        "support the ward team through shifts supervised by a mentor",
+    ),
+    (
+        "Healthcare assistant",
+        "health",
+        "job_shadowing",
+        "health and safety, communication",
+        "shadow clinicians and learn how a hospital ward is run",
+    ),
+    (
+        "Mechanical design engineer",
+        "engineering",
+        "internship",
+        "CAD, technical drawings, tolerancing",
+        "draw parts for our production lines and test prototypes",
+    ),
+    (
+        "Manufacturing technician",
+        "engineering",
+        "apprenticeship",
+        "health and safety, machining, quality checks",
+        "keep the machines of the plant running and improve their settings",
+    ),
+    (
+        "Project coordinator",
+        "common",
+        "capstone",
+        "project management, teamwork",
+        "plan a real project with a client and deliver it as a team",
+    ),
 ]
 LEVELS = ["Junior", "Graduate", "Summer", "Trainee", "Part-time", "Year-long", "Placement year"]
 CITIES = ["Leeds", "Sheffield", "York", "Bradford", "Hull", "Manchester", "Remote"]
 SECTORS = ["technology", "health_care", "manufacturing", "finance", "energy", "public_sector"]
 PARTNER_NAMES = [
-    "Kestrel", "Brightwave", "Northwind", "Ashby", "Harbour", "Pennine", "Calder", "Ouse",
-    "Aire", "Wharfe", "Humber", "Moorland",
+    "Kestrel",
+    "Brightwave",
+    "Northwind",
+    "Ashby",
+    "Harbour",
+    "Pennine",
+    "Calder",
+    "Ouse",
+    "Aire",
+    "Wharfe",
+    "Humber",
+    "Moorland",
 ]
 PARTNER_KINDS = ["Systems", "Health", "Engineering", "Analytics", "Energy", "Labs"]
-FIRST = ["Amara", "Ben", "Chloe", "Dev", "Ella", "Finn", "Grace", "Hamza", "Isla", "Jack",
-         "Kai", "Leah", "Maya", "Noah", "Olivia", "Priya", "Ravi", "Sofia", "Tom", "Zara"]
-LAST = ["Ahmed", "Brown", "Clarke", "Davies", "Evans", "Green", "Hughes", "Iqbal", "Jones",
-        "Khan", "Lewis", "Moore", "Patel", "Roberts", "Smith", "Taylor", "Walker", "Wright"]
+FIRST = [
+    "Amara",
+    "Ben",
+    "Chloe",
+    "Dev",
+    "Ella",
+    "Finn",
+    "Grace",
+    "Hamza",
+    "Isla",
+    "Jack",
+    "Kai",
+    "Leah",
+    "Maya",
+    "Noah",
+    "Olivia",
+    "Priya",
+    "Ravi",
+    "Sofia",
+    "Tom",
+    "Zara",
+]
+LAST = [
+    "Ahmed",
+    "Brown",
+    "Clarke",
+    "Davies",
+    "Evans",
+    "Green",
+    "Hughes",
+    "Iqbal",
+    "Jones",
+    "Khan",
+    "Lewis",
+    "Moore",
+    "Patel",
+    "Roberts",
+    "Smith",
+    "Taylor",
+    "Walker",
+    "Wright",
+]
 STAGES_WEIGHTED = [
-    ("submitted", 30), ("under_review", 20), ("shortlisted", 10), ("interview", 8),
-    ("offer", 4), ("accepted", 4), ("declined", 3), ("withdrawn", 5), ("rejected", 12),
-    ("placed", 2), ("completed", 2),
+    ("submitted", 30),
+    ("under_review", 20),
+    ("shortlisted", 10),
+    ("interview", 8),
+    ("offer", 4),
+    ("accepted", 4),
+    ("declined", 3),
+    ("withdrawn", 5),
+    ("rejected", 12),
+    ("placed", 2),
+    ("completed", 2),
 ]
 
 
@@ -273,7 +386,9 @@ def _existing_organizations() -> tuple[Any, Any, list[Any], list[Any]]:
     from tandem.organizations.models import Organization
 
     inst = Organization.objects.get(slug=INSTITUTION_SLUG)
-    partners = list(Organization.objects.filter(slug__startswith="bigworld-partner-").order_by("slug"))
+    partners = list(
+        Organization.objects.filter(slug__startswith="bigworld-partner-").order_by("slug")
+    )
     recruiters = list(
         User.objects.filter(email__startswith="recruiter-", email__endswith="@" + DOMAIN).order_by(
             "email"
@@ -314,7 +429,10 @@ def _students(rng: random.Random, inst: Any, n: int) -> list[int]:
             year = 2 if chunk[k] == 1 else rng.randint(1, 4)
             members.append(
                 Membership(
-                    user=user, organization=inst, role=Role.STUDENT, program=program,
+                    user=user,
+                    organization=inst,
+                    role=Role.STUDENT,
+                    program=program,
                     year_of_study=year,
                 )
             )
@@ -477,7 +595,9 @@ def fill_opportunity_skills(opportunity_ids: Sequence[int]) -> int:
             field = next((f for r, f in field_of.items() if r in o.title), "common")
             uris = [*SKILLS[field], *list(SKILLS["common"])[:1]]
             fp = hashlib.sha256(opportunity_text(o).encode()).hexdigest()
-            rows.append(OpportunityDemand(opportunity=o, fingerprint=fp, skills=uris, mode="lexical"))
+            rows.append(
+                OpportunityDemand(opportunity=o, fingerprint=fp, skills=uris, mode="lexical")
+            )
         OpportunityDemand.objects.bulk_create(rows, ignore_conflicts=True)
         written += len(rows)
     return written

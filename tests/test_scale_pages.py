@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 
-from bigworld import BigWorld, build_big_world  # noqa: E402
+from bigworld import BigWorld, build_big_world
 
 pytestmark = pytest.mark.django_db
 
@@ -63,7 +63,11 @@ def _pages(world: BigWorld) -> list[tuple[str, str]]:
 
 
 def _measure(client, world: BigWorld) -> dict[tuple[str, str], tuple[int, int]]:
-    users = {"student": world.student, "coordinator": world.coordinator, "recruiter": world.recruiter}
+    users = {
+        "student": world.student,
+        "coordinator": world.coordinator,
+        "recruiter": world.recruiter,
+    }
     out: dict[tuple[str, str], tuple[int, int]] = {}
     for who, url in _pages(world):
         client.force_login(users[who])
@@ -71,7 +75,10 @@ def _measure(client, world: BigWorld) -> dict[tuple[str, str], tuple[int, int]]:
         with CaptureQueriesContext(connection) as ctx:
             response = client.get(url)
         assert response.status_code == 200, (who, url, response.status_code)
-        out[(who, url.split("?opportunity=")[0])] = (len(ctx.captured_queries), len(response.content))
+        out[(who, url.split("?opportunity=")[0])] = (
+            len(ctx.captured_queries),
+            len(response.content),
+        )
     return out
 
 

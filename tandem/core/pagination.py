@@ -9,7 +9,7 @@ see others). A page number past the last answers the last page. The deepest OFFS
 1,000 rows: every page answers in the same bounded time whatever the data size.
 
 The API's page-number paginator counts the same way: ``count`` is exact up to
-:data:`API_COUNT_CAP`, then ``API_COUNT_CAP + 1`` (read: "more than 10,000"); the pages past
+:data:`API_COUNT_CAP`, then ``API_COUNT_CAP + 1`` (read: "more than 1,000"); the pages past
 it can still be read by number (the offset is bounded by :data:`MAX_OFFSET` only).
 
 
@@ -46,7 +46,7 @@ __all__ = [
 #: Pages count at most this many rows (see the module docstring).
 COUNT_CAP = 1000
 #: The API's ``count`` is exact up to this many rows.
-API_COUNT_CAP = 10_000
+API_COUNT_CAP = COUNT_CAP
 
 
 def capped_count(queryset: QuerySet[Any], cap: int) -> int:
@@ -77,6 +77,7 @@ class CappedPaginator(Paginator):  # type: ignore[type-arg]
     def capped(self) -> bool:
         """True when there are more rows than the pages show."""
         return self._counted > self.cap
+
 
 MAX_PAGE = 1_000_000
 MAX_OFFSET = 100_000_000
