@@ -36,8 +36,13 @@ BENCHES: dict[str, tuple[str, list[str], list[str]]] = {
     "gap-analysis": ("gap_analysis_bench.py", [], ["--postings", "10000", "--runs", "1"]),
     "gap-analysis-db": ("gap_analysis_bench.py", ["--db"], ["--db", "--postings", "10000"]),
     "dashboard": ("dashboard_bench.py", [], ["--runs", "5"]),
+    "scale-pages": (
+        "scale_pages_bench.py",
+        ["--build", "100000", "--load"],
+        ["--build", "2000", "--runs", "3"],
+    ),
 }
-THROWAWAY_DATABASE = {"dashboard"}
+THROWAWAY_DATABASE = {"dashboard", "scale-pages"}
 
 
 def machine() -> str:

@@ -15,7 +15,8 @@ middleware, the views, the templates). ``--load`` starts ``tandem serve --no-wor
 ``--port`` (``TANDEM_WORKERS`` is passed through when set, for the multi-process server) and
 drives it with ``wrk`` (Debian package ``wrk``) in a separate process, logged in with a
 session made here, for ``--duration`` seconds per page. ``--explain`` prints PostgreSQL's
-``EXPLAIN ANALYZE`` of each page's slowest query.
+``EXPLAIN ANALYZE`` of each page's slowest query. ``--build N`` first flushes the database
+and builds a world of N postings (``make bench`` runs it so, in a scratch database).
 """
 
 from __future__ import annotations
@@ -219,7 +220,26 @@ def main() -> int:
     ap.add_argument("--duration", type=int, default=10)
     ap.add_argument("--connections", type=int, default=16)
     ap.add_argument("--port", type=int, default=0)
+    ap.add_argument(
+        "--build",
+        type=int,
+        metavar="N",
+        default=0,
+        help="first flush the database and build a big world of N postings (N/10 students, "
+        "N/2 applications)",
+    )
     args = ap.parse_args()
+    if args.build:
+        from bigworld import build_big_world
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0)
+        call_command("flush", interactive=False, verbosity=0)
+        t0 = time.perf_counter()
+        build_big_world(
+            opportunities=args.build, students=args.build // 10, applications=args.build // 2
+        )
+        print(f"built a world of {args.build} postings in {time.perf_counter() - t0:.0f} s")
     print(
         f"{connection.vendor}, DEBUG={settings.DEBUG}, {Opportunity.objects.count()} "
         f"opportunities; {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}"
