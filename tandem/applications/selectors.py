@@ -52,9 +52,7 @@ def application_list(
         # index on PostgreSQL), not a condition on four joined tables per application.
         qs = qs.filter(
             Q(opportunity__in=Opportunity.objects.filter(title__icontains=term).values("pk"))
-            | Q(
-                opportunity__host__in=Organization.objects.filter(name__icontains=term).values("pk")
-            )
+            | Q(opportunity__in=Opportunity.objects.filter(host__name__icontains=term).values("pk"))
             | Q(student__in=get_user_model().objects.filter(full_name__icontains=term).values("pk"))
             | Q(institution__in=Organization.objects.filter(name__icontains=term).values("pk"))
         )
