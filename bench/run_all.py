@@ -37,8 +37,13 @@ BENCHES: dict[str, tuple[str, list[str], list[str]]] = {
     "gap-analysis-db": ("gap_analysis_bench.py", ["--db"], ["--db", "--postings", "10000"]),
     "dashboard": ("dashboard_bench.py", [], ["--runs", "5"]),
     "server": ("server_bench.py", [], ["--workers", "1,2", "--seconds", "3"]),
+    "scale-pages": (
+        "scale_pages_bench.py",
+        ["--build", "100000", "--load"],
+        ["--build", "2000", "--runs", "3"],
+    ),
 }
-THROWAWAY_DATABASE = {"dashboard"}
+THROWAWAY_DATABASE = {"dashboard", "scale-pages"}
 
 
 def machine() -> str:

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 
+from tandem.opportunities.models import Opportunity
 from tandem.organizations.models import Role
 from tandem.organizations.permissions import has_role, is_platform_admin, org_ids
 
@@ -161,7 +162,10 @@ def restrict_applications(
     condition = Q(student_id=user.pk)
     host_ids = org_ids(user, HOST_STAFF_ROLES)
     if host_ids:
-        condition |= Q(opportunity__host_id__in=host_ids)
+        # A subquery on the postings' host index, not a join of every posting (issue 12).
+        condition |= Q(
+            opportunity_id__in=Opportunity.objects.filter(host_id__in=host_ids).values("pk")
+        )
     institution_ids = org_ids(user, INSTITUTION_VIEWER_ROLES)
     if institution_ids:
         condition |= Q(institution_id__in=institution_ids)

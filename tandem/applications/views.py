@@ -12,7 +12,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import (
     FileResponse,
     Http404,
@@ -25,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tandem.core.htmx import is_htmx
+from tandem.core.pagination import CappedPaginator
 from tandem.core.view_errors import attempt, describe_domain_error, submit
 from tandem.opportunities.models import Opportunity
 from tandem.opportunities.permissions import can_apply_to_opportunity
@@ -70,7 +70,7 @@ def application_list(request: HttpRequest) -> HttpResponse:
     elif form.is_bound:
         filters = {"opportunity_id": uuid.UUID(int=0)}  # invalid filter: show nothing
     qs = selectors.application_list(request.user, **filters)
-    page_obj = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page_obj = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     counts = selectors.stage_counts_for(request.user)
     query = request.GET.copy()
     query.pop("page", None)

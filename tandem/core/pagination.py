@@ -1,4 +1,17 @@
-"""The API's paginators: django-ninja's, with the page number and offset bounded.
+"""Paginators: the pages' :class:`CappedPaginator`, and the API's (django-ninja's, with the
+page number and offset bounded, and the count capped).
+
+Counting every matching row of a list that grows with the data (100,000 postings) costs as
+much as reading them all, on every page view. So lists count at most :data:`COUNT_CAP` rows:
+below that the count is exact ("Page 3 of 12"); past it the page says "more than 1,000" and
+offers the first :data:`COUNT_CAP` rows in pages, as search engines do (narrow the filters to
+see others). A page number past the last answers the last page. The deepest OFFSET is then
+1,000 rows: every page answers in the same bounded time whatever the data size.
+
+The API's page-number paginator counts the same way: ``count`` is exact up to
+:data:`API_COUNT_CAP`, then ``API_COUNT_CAP + 1`` (read: "more than 1,000"); the pages past
+it can still be read by number (the offset is bounded by :data:`MAX_OFFSET` only).
+
 
 django-ninja accepts any ``page`` or ``offset``; ``?page=37048790014591326224384`` then
 reaches the database as an OFFSET no 64-bit integer holds, and SQLite ("datatype mismatch")
@@ -8,14 +21,63 @@ field, like every other malformed query parameter. The bounds are far past any r
 
 from __future__ import annotations
 
+from functools import cached_property
 from math import isinf
+from typing import Any
 
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from ninja import Field, Schema
 from ninja import pagination as ninja_pagination
 from ninja.conf import settings as ninja_settings
 from ninja.pagination import paginate
 
-__all__ = ["MAX_OFFSET", "MAX_PAGE", "LimitOffsetPagination", "PageNumberPagination", "paginate"]
+__all__ = [
+    "API_COUNT_CAP",
+    "COUNT_CAP",
+    "MAX_OFFSET",
+    "MAX_PAGE",
+    "CappedPaginator",
+    "LimitOffsetPagination",
+    "PageNumberPagination",
+    "paginate",
+]
+
+#: Pages count at most this many rows (see the module docstring).
+COUNT_CAP = 1000
+#: The API's ``count`` is exact up to this many rows.
+API_COUNT_CAP = COUNT_CAP
+
+
+def capped_count(queryset: QuerySet[Any], cap: int) -> int:
+    """The number of rows of ``queryset``, counting no further than ``cap + 1`` (one
+    ``SELECT COUNT(*) FROM (… LIMIT cap + 1)``)."""
+    return queryset.order_by()[: cap + 1].count()
+
+
+class CappedPaginator(Paginator):  # type: ignore[type-arg]
+    """Django's paginator counting at most :data:`COUNT_CAP` rows: ``count`` is exact up to
+    the cap; past it, ``capped`` is true and the pages cover the first ``COUNT_CAP`` rows."""
+
+    def __init__(self, object_list: Any, per_page: int, *, cap: int = COUNT_CAP) -> None:
+        super().__init__(object_list, per_page)
+        self.cap = cap
+
+    @cached_property
+    def _counted(self) -> int:
+        if isinstance(self.object_list, QuerySet):
+            return capped_count(self.object_list, self.cap)
+        return len(self.object_list)
+
+    @cached_property
+    def count(self) -> int:  # type: ignore[override]
+        return min(self._counted, self.cap)
+
+    @cached_property
+    def capped(self) -> bool:
+        """True when there are more rows than the pages show."""
+        return self._counted > self.cap
+
 
 MAX_PAGE = 1_000_000
 MAX_OFFSET = 100_000_000
@@ -37,9 +99,15 @@ class LimitOffsetInput(Schema):
 
 
 class PageNumberPagination(ninja_pagination.PageNumberPagination):
-    """``?page=&page_size=``; ``page`` at most :data:`MAX_PAGE`."""
+    """``?page=&page_size=``; ``page`` at most :data:`MAX_PAGE`; ``count`` exact up to
+    :data:`API_COUNT_CAP` (then ``API_COUNT_CAP + 1``)."""
 
     Input = PageNumberInput  # type: ignore[assignment]
+
+    def _items_count(self, queryset: Any) -> int:
+        if isinstance(queryset, QuerySet):
+            return capped_count(queryset, API_COUNT_CAP)
+        return super()._items_count(queryset)
 
 
 class LimitOffsetPagination(ninja_pagination.LimitOffsetPagination):

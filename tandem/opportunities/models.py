@@ -137,6 +137,8 @@ class Opportunity(PublicModel):
         indexes = [
             # Students' list: published postings, newest first.
             models.Index(fields=["status", "-created_at"], name="opportunity_status_created"),
+            # PostgreSQL also has an index on (status, application_deadline) for students' home
+            # and trigram indexes for ``q=`` search: migration 0003.
         ]
 
     def __str__(self) -> str:

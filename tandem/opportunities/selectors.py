@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from tandem.organizations.models import Organization
 from tandem.organizations.permissions import (
     coordinator_institution_ids,
     is_platform_admin,
@@ -136,13 +137,7 @@ def opportunity_list(
     host and site loaded."""
     qs = opportunities_visible_to(viewer).select_related("host", "site")
     if q:
-        qs = qs.filter(
-            Q(title__icontains=q)
-            | Q(description__icontains=q)
-            | Q(skills_wanted__icontains=q)
-            | Q(location__icontains=q)
-            | Q(host__name__icontains=q)
-        )
+        qs = qs.filter(_search_q(q))
     if type:
         qs = qs.filter(type=type)
     if work_mode:
@@ -154,6 +149,35 @@ def opportunity_list(
     if host:
         qs = qs.filter(host__public_id=host)
     return qs.order_by("-created_at", "-pk")
+
+
+#: A search term matching more host organizations than this filters by a subquery instead.
+SEARCH_HOSTS_LIMIT = 200
+
+
+def _search_q(term: str) -> Q:
+    """Postings whose title, description, skills wanted, location or host's name contains
+    ``term`` (case-insensitive). Each column of the posting has a trigram index on
+    PostgreSQL (migration 0003); the host names are looked up first (one small query), so the
+    condition is an OR of indexed columns and ``host_id IN (…)``, which PostgreSQL answers
+    with a bitmap OR of indexes instead of reading every posting and its host."""
+    host_ids = list(
+        Organization.objects.filter(name__icontains=term).values_list("pk", flat=True)[
+            : SEARCH_HOSTS_LIMIT + 1
+        ]
+    )
+    hosts = (
+        Q(host_id__in=host_ids)
+        if len(host_ids) <= SEARCH_HOSTS_LIMIT
+        else Q(host__name__icontains=term)
+    )
+    return (
+        Q(title__icontains=term)
+        | Q(description__icontains=term)
+        | Q(skills_wanted__icontains=term)
+        | Q(location__icontains=term)
+        | hosts
+    )
 
 
 def opportunity_get(viewer: Any, public_id: Any) -> Opportunity | None:

@@ -13,7 +13,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tandem.core.htmx import is_htmx_partial
+from tandem.core.pagination import CappedPaginator
 from tandem.core.view_errors import attempt, form_page
 from tandem.organizations.models import Organization
 from tandem.organizations.permissions import coordinator_institution_ids, is_platform_admin
@@ -46,7 +47,7 @@ ONE_MINUTE = timedelta(minutes=1)
 
 
 def _paginate(request: HttpRequest, qs: QuerySet[Any]) -> dict[str, Any]:
-    page: Page[Any] = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
+    page: Page[Any] = CappedPaginator(qs, PER_PAGE).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
     encoded = params.urlencode()

@@ -1,0 +1,641 @@
+"""The big world: one institution with a large catalogue of approved postings, many students
+and applications, for the scale benchmarks (``bench/scale_pages_bench.py``) and the
+flat-query tests (``tests/test_scale_pages.py``).
+
+    TANDEM_DATA_DIR=/tmp/big .venv/bin/python bench/bigworld.py \
+        --opportunities 100000 --students 10000 --applications 50000 [--flush]
+
+Runs on the database of the settings (SQLite under ``TANDEM_DATA_DIR``, or PostgreSQL when
+``TANDEM_DATABASE_URL`` points there — use a throw-away database such as ``bench_big``).
+
+**A benchmark fixture generator, not product code.** It writes with ``bulk_create`` in
+batches, bypassing the audited services on purpose: going through one service call per row
+would take hours for 160,000 rows. Whatever ``save()`` derives is set here by hand
+(``eligible_programs_key``), and the skill index is filled by :func:`fill_opportunity_skills`.
+
+What it builds (its own organizations, next to whatever else is in the database):
+
+- the institution ``bigworld-university`` with one coordinator
+  (``coordinator@bigworld.test``), a handful of curriculum programs, and ``students``
+  students (``student-00001@bigworld.test`` …) with a program, a year of study and 3–6
+  declared ESCO skills each;
+- 40 partner organizations in several sectors, each with a recruiter
+  (``recruiter-00@bigworld.test`` …);
+- ``opportunities`` postings with realistic titles and descriptions: 98 % published and
+  approved by the institution (some open to every program, some to one or two programs, some
+  bounded by year of study), 2 % awaiting the institution's approval (the coordinator's
+  queue);
+- ``applications`` applications by the students to published postings, spread over every
+  stage;
+- the skills of every posting (see :func:`fill_opportunity_skills`).
+
+Every account's password is :data:`PASSWORD`. The same seed gives the same world.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import random
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+if __name__ == "__main__":  # pragma: no cover - run as a script
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tandem.config.settings")
+    import django
+
+    django.setup()
+
+from django.contrib.auth.hashers import make_password
+from django.db import connection, transaction
+
+PASSWORD = "bigworld-2026"  # noqa: S105 - a benchmark fixture's printed password
+DOMAIN = "bigworld.test"
+INSTITUTION_SLUG = "bigworld-university"
+BATCH = 2000
+
+ESCO = "http://data.europa.eu/esco/skill/"
+# A fixed pool of real ESCO v1.1.1 concepts (URI → preferred label), grouped by field.
+SKILLS: dict[str, dict[str, str]] = {
+    "software": {
+        ESCO + "ccd0a1d9-afda-43d9-b901-96344886e14d": "Python (computer programming)",
+        ESCO + "598de5b0-5b58-4ea7-8058-a4bc4d18c742": "SQL",
+        ESCO + "ab1e97ed-2319-4293-a8b7-072d2648822f": "database management systems",
+        ESCO + "54924a2c-daca-40d3-9716-4b38ceb04f38": "algorithms",
+        ESCO + "6f8a40d6-f9ce-43ec-a72f-d4213a53f3ed": "Ansible",
+        ESCO + "b3a75400-103f-42c7-b742-be11d161d05b": "manage production systems",
+    },
+    "security": {
+        ESCO + "8088750d-8388-4170-a76f-48354c469c44": "cyber security",
+        ESCO + "f9e788df-d68a-4f92-92c7-80e135fc35ff": "ICT networking hardware",
+    },
+    "data": {
+        ESCO + "7ee4c2ea-b349-4bd2-81a3-ec31475d4833": "statistics",
+        ESCO + "51586df8-1c46-4b47-8583-773cb63bf00b": "R",
+        ESCO + "ed3f3dba-3a35-4ed5-b113-67f4d10ef4c8": "scientific research methodology",
+    },
+    "health": {
+        ESCO + "6d13053b-ee35-492c-8976-8178420df398": "infection control",
+        ESCO + "198b614d-a9af-46f5-b3fd-2672b401dd8e": "health and safety in the workplace",
+    },
+    "engineering": {
+        ESCO + "59ea80e1-463a-4dba-82c6-d0b6d577d532": "technical drawings",
+        ESCO + "198b614d-a9af-46f5-b3fd-2672b401dd8e": "health and safety in the workplace",
+    },
+    "common": {
+        ESCO + "7111b95d-0ce3-441a-9d92-4c75d05c4388": "project management",
+        ESCO + "eab3bafa-eebb-47bf-85ce-e336c5019108": "team building",
+        ESCO + "15d76317-c71a-4fa2-aadc-2ecc34e627b7": "communication",
+    },
+}
+ALL_SKILLS: dict[str, str] = {u: label for group in SKILLS.values() for u, label in group.items()}
+
+PROGRAMS = [
+    "Computer Science",
+    "Data Science",
+    "Cybersecurity",
+    "Nursing",
+    "Mechanical Engineering",
+]
+PROGRAM_FIELDS = {
+    "Computer Science": ("software", "data"),
+    "Data Science": ("data", "software"),
+    "Cybersecurity": ("security", "software"),
+    "Nursing": ("health",),
+    "Mechanical Engineering": ("engineering",),
+}
+
+# (role, field, type, skills wanted, work)
+ROLES: list[tuple[str, str, str, str, str]] = [
+    (
+        "Python developer",
+        "software",
+        "internship",
+        "Python, SQL, Git, unit testing",
+        "build and test the services behind our customer apps",
+    ),
+    (
+        "Backend engineer",
+        "software",
+        "coop",
+        "Python, Django, PostgreSQL, REST APIs",
+        "design APIs and tune the queries behind them",
+    ),
+    (
+        "Data analyst",
+        "data",
+        "internship",
+        "SQL, statistics, R, dashboards",
+        "turn operational data into weekly reports for the leadership team",
+    ),
+    (
+        "Machine learning researcher",
+        "data",
+        "research",
+        "Python, statistics, algorithms",
+        "evaluate models on real data and write up what works",
+    ),
+    (
+        "Security operations analyst",
+        "security",
+        "apprenticeship",
+        "cyber security, networking, incident response",
+        "watch alerts with the on-call team and harden our networks",
+    ),
+    (
+        "Cloud operations engineer",
+        "software",
+        "apprenticeship",
+        "Linux administration, Ansible, monitoring",
+        "run production systems and automate their deployment",
+    ),
+    (
+        "Student nurse",
+        "health",
+        "clinical",
+        "infection control, patient care, communication",
+        "support the ward team through shifts supervised by a mentor",
+    ),
+    (
+        "Healthcare assistant",
+        "health",
+        "job_shadowing",
+        "health and safety, communication",
+        "shadow clinicians and learn how a hospital ward is run",
+    ),
+    (
+        "Mechanical design engineer",
+        "engineering",
+        "internship",
+        "CAD, technical drawings, tolerancing",
+        "draw parts for our production lines and test prototypes",
+    ),
+    (
+        "Manufacturing technician",
+        "engineering",
+        "apprenticeship",
+        "health and safety, machining, quality checks",
+        "keep the machines of the plant running and improve their settings",
+    ),
+    (
+        "Project coordinator",
+        "common",
+        "capstone",
+        "project management, teamwork",
+        "plan a real project with a client and deliver it as a team",
+    ),
+]
+LEVELS = ["Junior", "Graduate", "Summer", "Trainee", "Part-time", "Year-long", "Placement year"]
+CITIES = ["Leeds", "Sheffield", "York", "Bradford", "Hull", "Manchester", "Remote"]
+SECTORS = ["technology", "health_care", "manufacturing", "finance", "energy", "public_sector"]
+PARTNER_NAMES = [
+    "Kestrel",
+    "Brightwave",
+    "Northwind",
+    "Ashby",
+    "Harbour",
+    "Pennine",
+    "Calder",
+    "Ouse",
+    "Aire",
+    "Wharfe",
+    "Humber",
+    "Moorland",
+]
+PARTNER_KINDS = ["Systems", "Health", "Engineering", "Analytics", "Energy", "Labs"]
+FIRST = [
+    "Amara",
+    "Ben",
+    "Chloe",
+    "Dev",
+    "Ella",
+    "Finn",
+    "Grace",
+    "Hamza",
+    "Isla",
+    "Jack",
+    "Kai",
+    "Leah",
+    "Maya",
+    "Noah",
+    "Olivia",
+    "Priya",
+    "Ravi",
+    "Sofia",
+    "Tom",
+    "Zara",
+]
+LAST = [
+    "Ahmed",
+    "Brown",
+    "Clarke",
+    "Davies",
+    "Evans",
+    "Green",
+    "Hughes",
+    "Iqbal",
+    "Jones",
+    "Khan",
+    "Lewis",
+    "Moore",
+    "Patel",
+    "Roberts",
+    "Smith",
+    "Taylor",
+    "Walker",
+    "Wright",
+]
+STAGES_WEIGHTED = [
+    ("submitted", 30),
+    ("under_review", 20),
+    ("shortlisted", 10),
+    ("interview", 8),
+    ("offer", 4),
+    ("accepted", 4),
+    ("declined", 3),
+    ("withdrawn", 5),
+    ("rejected", 12),
+    ("placed", 2),
+    ("completed", 2),
+]
+
+
+@dataclass(frozen=True)
+class BigWorld:
+    """What tests and benches log in as, and the sizes built."""
+
+    institution: Any
+    coordinator: Any
+    student: Any  # Computer Science, year 2: sees most postings
+    recruiter: Any
+    opportunities: int
+    students: int
+    applications: int
+
+
+def _say(step: str) -> None:
+    pass
+
+
+def build_big_world(
+    *,
+    opportunities: int = 100_000,
+    students: int = 10_000,
+    applications: int = 50_000,
+    seed: int = 12,
+    grow: bool = False,
+    progress: Callable[[str], None] | None = None,
+) -> BigWorld:
+    """Build the big world in the current database (see the module docstring). Refuses to
+    build it twice (flush the database first) unless ``grow``: then the sizes given are
+    added to the world already there (tests measure a page, grow the world, measure again).
+    New applications go to new students and new postings."""
+    from tandem.organizations.models import Organization
+
+    say = progress or _say
+    exists = Organization.objects.filter(slug=INSTITUTION_SLUG).exists()
+    if exists and not grow:
+        raise RuntimeError("the big world is already in this database: flush it first")
+    rng = random.Random(seed)
+    with transaction.atomic():
+        say("organizations and staff")
+        inst, coordinator, partners, recruiters = (
+            _existing_organizations() if exists else _organizations(rng)
+        )
+        say(f"{students} students")
+        student_ids = _students(rng, inst, students)
+        say(f"{opportunities} opportunities")
+        published_ids = _opportunities(rng, inst, partners, opportunities)
+        say(f"{applications} applications")
+        made = _applications(rng, inst, student_ids, published_ids, applications)
+    say("opportunity skills")
+    fill_opportunity_skills(published_ids)
+    with connection.cursor() as cursor:  # fresh planner statistics on both databases
+        cursor.execute("ANALYZE")
+    from tandem.accounts.models import User
+
+    return BigWorld(
+        institution=inst,
+        coordinator=coordinator,
+        student=User.objects.get(email=f"student-00001@{DOMAIN}"),
+        recruiter=recruiters[0],
+        opportunities=opportunities,
+        students=students,
+        applications=made,
+    )
+
+
+def _organizations(rng: random.Random) -> tuple[Any, Any, list[Any], list[Any]]:
+    from tandem.accounts.models import User
+    from tandem.curricula.models import Program
+    from tandem.organizations.models import Membership, Organization, Role
+
+    inst = Organization.objects.create(
+        name="Bigworld University",
+        slug=INSTITUTION_SLUG,
+        kind="institution",
+        type="university",
+        sector="education",
+        city="Leeds",
+    )
+    Program.objects.bulk_create(
+        [Program(institution=inst, title=p, code=f"BW{i:02}") for i, p in enumerate(PROGRAMS)]
+    )
+    password = make_password(PASSWORD)
+    coordinator = User.objects.create(
+        email=f"coordinator@{DOMAIN}", full_name="Casey Coordinator", password=password
+    )
+    Membership.objects.create(user=coordinator, organization=inst, role=Role.COORDINATOR)
+    partners = Organization.objects.bulk_create(
+        [
+            Organization(
+                name=f"{PARTNER_NAMES[i % len(PARTNER_NAMES)]} "
+                f"{PARTNER_KINDS[i % len(PARTNER_KINDS)]} {i // len(PARTNER_NAMES) + 1}",
+                slug=f"bigworld-partner-{i:02}",
+                kind="partner",
+                type="company",
+                sector=SECTORS[i % len(SECTORS)],
+                city=CITIES[i % len(CITIES)],
+            )
+            for i in range(40)
+        ]
+    )
+    recruiters = User.objects.bulk_create(
+        [
+            User(email=f"recruiter-{i:02}@{DOMAIN}", full_name=f"Recruiter {i}", password=password)
+            for i in range(len(partners))
+        ]
+    )
+    Membership.objects.bulk_create(
+        [
+            Membership(user=u, organization=p, role=Role.RECRUITER)
+            for u, p in zip(recruiters, partners, strict=True)
+        ]
+    )
+    return inst, coordinator, partners, recruiters
+
+
+def _existing_organizations() -> tuple[Any, Any, list[Any], list[Any]]:
+    from tandem.accounts.models import User
+    from tandem.organizations.models import Organization
+
+    inst = Organization.objects.get(slug=INSTITUTION_SLUG)
+    partners = list(
+        Organization.objects.filter(slug__startswith="bigworld-partner-").order_by("slug")
+    )
+    recruiters = list(
+        User.objects.filter(email__startswith="recruiter-", email__endswith="@" + DOMAIN).order_by(
+            "email"
+        )
+    )
+    return inst, User.objects.get(email=f"coordinator@{DOMAIN}"), partners, recruiters
+
+
+def _batches(seq: Sequence[Any], size: int = BATCH):  # type: ignore[no-untyped-def]
+    for start in range(0, len(seq), size):
+        yield seq[start : start + size]
+
+
+def _students(rng: random.Random, inst: Any, n: int) -> list[int]:
+    from tandem.accounts.models import User
+    from tandem.organizations.models import Membership, Role
+    from tandem.profiles.models import ProfileSkill
+
+    concepts = _skill_concepts()
+    password = make_password(PASSWORD)
+    ids: list[int] = []
+    first = 1 + Membership.objects.filter(organization=inst, role=Role.STUDENT).count()
+    for chunk in _batches(range(first, first + n)):
+        users = User.objects.bulk_create(
+            [
+                User(
+                    email=f"student-{i:05}@{DOMAIN}",
+                    full_name=f"{rng.choice(FIRST)} {rng.choice(LAST)}",
+                    password=password,
+                )
+                for i in chunk
+            ]
+        )
+        members, skills = [], []
+        for k, user in enumerate(users):
+            # The first student is the benches' and tests' viewer: Computer Science, year 2.
+            program = PROGRAMS[0] if chunk[k] == 1 else rng.choice(PROGRAMS)
+            year = 2 if chunk[k] == 1 else rng.randint(1, 4)
+            members.append(
+                Membership(
+                    user=user,
+                    organization=inst,
+                    role=Role.STUDENT,
+                    program=program,
+                    year_of_study=year,
+                )
+            )
+            pool = [u for f in (*PROGRAM_FIELDS[program], "common") for u in SKILLS[f]]
+            for uri in rng.sample(sorted(set(pool)), min(len(set(pool)), rng.randint(3, 6))):
+                skills.append(
+                    ProfileSkill(student=user, concept_id=concepts[uri], source="declared")
+                )
+        Membership.objects.bulk_create(members)
+        ProfileSkill.objects.bulk_create(skills)
+        ids.extend(u.pk for u in users)
+    return ids
+
+
+def _skill_concepts() -> dict[str, int]:
+    """The pool's ESCO concepts (created when the taxonomy is not loaded): URI → pk."""
+    import uuid
+
+    from tandem.skills.models import SkillConcept
+
+    have = dict(SkillConcept.objects.filter(uri__in=ALL_SKILLS).values_list("uri", "pk"))
+    missing = [
+        SkillConcept(
+            uri=uri,
+            esco_id=uuid.UUID(uri.rsplit("/", 1)[-1]),
+            preferred_label=label,
+            kind="skill",
+        )
+        for uri, label in ALL_SKILLS.items()
+        if uri not in have
+    ]
+    if missing:
+        SkillConcept.objects.bulk_create(missing, ignore_conflicts=True)
+        have = dict(SkillConcept.objects.filter(uri__in=ALL_SKILLS).values_list("uri", "pk"))
+    return have
+
+
+def _opportunities(rng: random.Random, inst: Any, partners: list[Any], n: int) -> list[int]:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tandem.opportunities.models import Opportunity, OpportunityApproval, programs_key
+
+    now = timezone.now()
+    published: list[int] = []
+    first = Opportunity.objects.filter(host__in=partners).count()
+    for chunk in _batches(range(first, first + n)):
+        opps = []
+        for i in chunk:
+            role, field, otype, wanted, work = ROLES[rng.randrange(len(ROLES))]
+            host = partners[rng.randrange(len(partners))]
+            city = CITIES[rng.randrange(len(CITIES))]
+            r = rng.random()
+            fits = [p for p, f in PROGRAM_FIELDS.items() if field in f]
+            programs = [] if r < 0.5 or not fits else rng.sample(fits, min(len(fits), 2))
+            min_year = rng.choice([None, None, 2, 3]) if rng.random() < 0.4 else None
+            awaiting = rng.random() < 0.02
+            opps.append(
+                Opportunity(
+                    host=host,
+                    title=f"{rng.choice(LEVELS)} {role.lower()} {otype.replace('_', ' ')}",
+                    type=otype,
+                    description=(
+                        f"{host.name} is looking for a {role.lower()} to {work}. You will "
+                        f"work with a mentor in {city}, take part in team rituals and present "
+                        f"what you built at the end. Reference BW-{i:06}."
+                    ),
+                    skills_wanted=wanted,
+                    location=city,
+                    work_mode="remote" if city == "Remote" else rng.choice(["on_site", "hybrid"]),
+                    hours_per_week=rng.choice([None, 20, 37.5]),
+                    seats=rng.randint(1, 5),
+                    eligible_programs=programs,
+                    eligible_programs_key=programs_key(programs),
+                    min_year_of_study=min_year,
+                    application_deadline=now + timedelta(days=rng.randint(14, 200)),
+                    status="awaiting_approval" if awaiting else "published",
+                )
+            )
+        opps = Opportunity.objects.bulk_create(opps)
+        OpportunityApproval.objects.bulk_create(
+            [
+                OpportunityApproval(
+                    opportunity=o,
+                    institution=inst,
+                    status="pending" if o.status == "awaiting_approval" else "approved",
+                    decided_at=None if o.status == "awaiting_approval" else now,
+                )
+                for o in opps
+            ]
+        )
+        published.extend(o.pk for o in opps if o.status == "published")
+    return published
+
+
+def _applications(
+    rng: random.Random, inst: Any, students: list[int], published: list[int], n: int
+) -> int:
+    from tandem.applications.models import Application
+
+    if not students or not published:
+        return 0
+    stages = [s for s, _ in STAGES_WEIGHTED]
+    weights = [w for _, w in STAGES_WEIGHTED]
+    seen: set[tuple[int, int]] = set()
+    rows: list[Any] = []
+    made = 0
+    tries = 0
+    while len(seen) < n and tries < 3 * n:
+        tries += 1
+        pair = (rng.choice(published), rng.choice(students))
+        if pair in seen:
+            continue
+        seen.add(pair)
+        stage = rng.choices(stages, weights)[0]
+        rows.append(
+            Application(
+                opportunity_id=pair[0],
+                student_id=pair[1],
+                institution=inst,
+                statement="I would like to learn how a professional team works and bring "
+                "what I learned in my courses.",
+                stage=stage,
+                hire_outcome=rng.choice(["", "hired", "not_hired"]) if stage == "completed" else "",
+            )
+        )
+        if len(rows) >= BATCH:
+            Application.objects.bulk_create(rows)
+            made += len(rows)
+            rows = []
+    if rows:
+        Application.objects.bulk_create(rows)
+        made += len(rows)
+    return made
+
+
+def fill_opportunity_skills(opportunity_ids: Sequence[int]) -> int:
+    """Fill the opportunity → ESCO skill index for these postings; the number written.
+
+    Today this writes what the branch's readers use, :class:`curricula.OpportunityDemand`
+    rows (fingerprint of the posting's text, lexical mode), with skills picked from the
+    fixed pool by each posting's field — as the lexical extractor would find them, without
+    running it 100,000 times. When ``tandem.skills.services.opportunity_skills_refresh`` is
+    merged, this function becomes a call to it::
+
+        opportunity_skills_refresh(opportunity_ids=opportunity_ids)
+    """
+    from tandem.curricula.models import OpportunityDemand
+    from tandem.curricula.services import opportunity_text
+    from tandem.opportunities.models import Opportunity
+
+    field_of = {role.lower(): field for role, field, *_ in ROLES}
+    written = 0
+    for chunk in _batches(list(opportunity_ids)):
+        rows = []
+        for o in Opportunity.objects.filter(pk__in=chunk).only(
+            "pk", "title", "description", "skills_wanted"
+        ):
+            field = next((f for r, f in field_of.items() if r in o.title), "common")
+            uris = [*SKILLS[field], *list(SKILLS["common"])[:1]]
+            fp = hashlib.sha256(opportunity_text(o).encode()).hexdigest()
+            rows.append(
+                OpportunityDemand(opportunity=o, fingerprint=fp, skills=uris, mode="lexical")
+            )
+        OpportunityDemand.objects.bulk_create(rows, ignore_conflicts=True)
+        written += len(rows)
+    return written
+
+
+def main() -> int:
+    from django.core.management import call_command
+
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--opportunities", type=int, default=100_000)
+    ap.add_argument("--students", type=int, default=10_000)
+    ap.add_argument("--applications", type=int, default=50_000)
+    ap.add_argument("--seed", type=int, default=12)
+    ap.add_argument("--flush", action="store_true", help="empty the database first")
+    args = ap.parse_args()
+    t0 = time.perf_counter()
+    call_command("migrate", verbosity=0)
+    if args.flush:
+        call_command("flush", interactive=False, verbosity=0)
+
+    def progress(step: str) -> None:
+        print(f"{time.perf_counter() - t0:6.1f} s  {step}", flush=True)
+
+    world = build_big_world(
+        opportunities=args.opportunities,
+        students=args.students,
+        applications=args.applications,
+        seed=args.seed,
+        progress=progress,
+    )
+    print(
+        f"built in {time.perf_counter() - t0:.1f} s on {connection.vendor}: "
+        f"{world.opportunities} opportunities, {world.students} students, "
+        f"{world.applications} applications; logins {world.coordinator.email}, "
+        f"{world.student.email}, {world.recruiter.email} (password {PASSWORD})"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
