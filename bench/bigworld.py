@@ -35,7 +35,6 @@ Every account's password is :data:`PASSWORD`. The same seed gives the same world
 from __future__ import annotations
 
 import argparse
-import hashlib
 import os
 import random
 import sys
@@ -573,33 +572,32 @@ def _applications(
 def fill_opportunity_skills(opportunity_ids: Sequence[int]) -> int:
     """Fill the opportunity → ESCO skill index for these postings; the number written.
 
-    Today this writes what the branch's readers use, :class:`curricula.OpportunityDemand`
-    rows (fingerprint of the posting's text, lexical mode), with skills picked from the
-    fixed pool by each posting's field — as the lexical extractor would find them, without
-    running it 100,000 times. When ``tandem.skills.services.opportunity_skills_refresh`` is
-    merged, this function becomes a call to it::
-
-        opportunity_skills_refresh(opportunity_ids=opportunity_ids)
+    Through the skills app's public bulk service, ``opportunity_skills_store`` (both the
+    per-opportunity lists and the inverted index), with the fingerprint of each posting's
+    text, as ``opportunity_skills_refresh`` stores them. The skills themselves are picked
+    from the fixed pool by each posting's field — as the lexical extractor would find them,
+    without running it 100,000 times; ``opportunity_skills_refresh(force=True)`` re-extracts
+    them for real.
     """
-    from tandem.curricula.models import OpportunityDemand
-    from tandem.curricula.services import opportunity_text
     from tandem.opportunities.models import Opportunity
+    from tandem.skills.services import (
+        ExtractedSkills,
+        opportunity_skills_store,
+        opportunity_text,
+        text_fingerprint,
+    )
 
     field_of = {role.lower(): field for role, field, *_ in ROLES}
     written = 0
     for chunk in _batches(list(opportunity_ids)):
-        rows = []
+        results = []
         for o in Opportunity.objects.filter(pk__in=chunk).only(
             "pk", "title", "description", "skills_wanted"
         ):
             field = next((f for r, f in field_of.items() if r in o.title), "common")
-            uris = [*SKILLS[field], *list(SKILLS["common"])[:1]]
-            fp = hashlib.sha256(opportunity_text(o).encode()).hexdigest()
-            rows.append(
-                OpportunityDemand(opportunity=o, fingerprint=fp, skills=uris, mode="lexical")
-            )
-        OpportunityDemand.objects.bulk_create(rows, ignore_conflicts=True)
-        written += len(rows)
+            uris = (*SKILLS[field], *list(SKILLS["common"])[:1])
+            results.append(ExtractedSkills(o.pk, text_fingerprint(opportunity_text(o)), uris))
+        written += opportunity_skills_store(results=results, mode="lexical")
     return written
 
 
