@@ -5,7 +5,9 @@ only the apps below it. When an upper app keeps a cache of a lower app's rows (t
 index of opportunities, say), the lower app's service cannot call the upper app. It calls
 :func:`announce` instead, explicitly, at the point of the write; the upper app subscribes its
 handler once in its ``AppConfig.ready()``. Handlers run after the writing transaction commits
-(nothing is announced for a rolled-back write) and should only enqueue background work.
+(nothing is announced for a rolled-back write) and should only enqueue background work or do
+a small write of their own; a handler that fails is logged and does not undo the committed
+write (``on_commit(robust=True)``).
 
 This is not Django's model signals: nothing fires on ``save()`` behind the caller's back, the
 announcing service names the topic, and the topics are listed here.
@@ -22,7 +24,13 @@ from django.db import transaction
 #: Opportunities were created, or their text, status or approvals changed (payload: their ids).
 OPPORTUNITIES_CHANGED = "opportunities.changed"
 
-TOPICS = frozenset({OPPORTUNITIES_CHANGED})
+#: The confirmed skills of courses changed (payload: the course ids).
+COURSE_SKILLS_CHANGED = "curricula.course_skills_changed"
+
+#: Applications reached *Completed*: a placement was done (payload: the application ids).
+PLACEMENTS_COMPLETED = "applications.placements_completed"
+
+TOPICS = frozenset({OPPORTUNITIES_CHANGED, COURSE_SKILLS_CHANGED, PLACEMENTS_COMPLETED})
 
 Handler = Callable[[list[int]], None]
 _handlers: dict[str, list[Handler]] = defaultdict(list)
@@ -45,7 +53,10 @@ def announce(topic: str, *, ids: Iterable[int]) -> None:
     if not changed:
         return
     for handler in list(_handlers[topic]):
-        transaction.on_commit(partial(handler, changed))
+        transaction.on_commit(partial(handler, changed), robust=True)
 
 
-__all__ = ["OPPORTUNITIES_CHANGED", "TOPICS", "announce", "subscribe"]
+__all__ = [
+    "COURSE_SKILLS_CHANGED",
+    "OPPORTUNITIES_CHANGED",
+    "PLACEMENTS_COMPLETED", "TOPICS", "announce", "subscribe"]

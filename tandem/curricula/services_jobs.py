@@ -40,7 +40,7 @@ from tandem.audit.services import audit_record
 from tandem.core.errors import ConflictError, DomainError, PermissionDeniedError
 from tandem.opportunities.models import Opportunity
 from tandem.organizations.models import Organization
-from tandem.skills.engine.extractor import Mode, SkillMatch
+from tandem.skills.data import Mode, SkillMatch
 from tandem.skills.models import SkillConcept
 from tandem.skills.services import (
     BatchExtractor,

@@ -4,6 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+# The extractor's result types, for apps that run extraction through the skills services and
+# keep what it found (the engine itself is private to this app).
+from tandem.skills.engine.extractor import Mode, SkillMatch
+
+__all__ = ["EscoLoadResult", "Mode", "SkillMatch"]
+
 
 @dataclass(frozen=True, slots=True)
 class EscoLoadResult:

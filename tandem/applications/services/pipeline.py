@@ -17,13 +17,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tandem.audit.services import audit_record
+from tandem.core.changes import PLACEMENTS_COMPLETED, announce
 from tandem.core.errors import ConflictError, DomainError, PermissionDeniedError
 from tandem.opportunities.models import Opportunity, OpportunityStatus
 from tandem.opportunities.services import opportunity_mark_filled
 from tandem.organizations.models import Organization
 from tandem.partnerships.models import Partnership
 from tandem.partnerships.services import kpi_record_metric
-from tandem.profiles.refresh import placement_completed
 
 from ..models import (
     SEAT_HOLDING_STAGES,
@@ -159,7 +159,7 @@ def application_move(
         )
         if target == Stage.COMPLETED:
             # The student's skills profile gains the opportunity's skills (after commit).
-            placement_completed(application_id=locked.pk)
+            announce(PLACEMENTS_COMPLETED, ids=[locked.pk])
     # Keep the caller's instance in step with the database.
     application.stage = locked.stage
     application.stage_changed_at = locked.stage_changed_at

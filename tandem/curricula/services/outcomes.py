@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from tandem.audit.services import audit_record
 from tandem.core.errors import DomainError
 from tandem.core.validation import conflict_on_integrity, validated
-from tandem.profiles.refresh import course_skills_changed
+from tandem.core.changes import COURSE_SKILLS_CHANGED, announce
 from tandem.skills.models import SkillConcept
 from tandem.skills.services import extract_lexical
 
@@ -99,7 +99,7 @@ def outcome_delete(*, actor: User, outcome: LearningOutcome) -> None:
     had_confirmed = outcome.skill_links.filter(status=MappingStatus.CONFIRMED).exists()
     outcome.delete()
     if had_confirmed:
-        course_skills_changed(course_id=outcome.course_id)
+        announce(COURSE_SKILLS_CHANGED, ids=[outcome.course_id])
 
 
 def _suggest(outcome: LearningOutcome) -> list[OutcomeSkill]:
@@ -167,7 +167,7 @@ def mapping_decide(*, actor: User, mapping: OutcomeSkill, status: str) -> Outcom
     )
     if MappingStatus.CONFIRMED in (old, status) and old != status:
         # Students who completed the course gain or lose the skill on their profiles.
-        course_skills_changed(course_id=mapping.outcome.course_id)
+        announce(COURSE_SKILLS_CHANGED, ids=[mapping.outcome.course_id])
     return mapping
 
 
@@ -198,5 +198,5 @@ def mapping_add(*, actor: User, outcome: LearningOutcome, concept: SkillConcept)
         organizations=[program.institution_id],
         changes={"skill": concept.uri},
     )
-    course_skills_changed(course_id=outcome.course_id)
+    announce(COURSE_SKILLS_CHANGED, ids=[outcome.course_id])
     return mapping
