@@ -7,7 +7,7 @@ label of events about the erased account (:func:`audit_personal_data_erase`).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.db import models
 
@@ -28,8 +28,11 @@ def audit_record(
 ) -> AuditEvent:
     """Append one event. ``organizations`` are those whose coordinators may read it."""
     public_id = getattr(target, "public_id", None)
+    # The signed-in person behind ``actor``: the system and anonymous visitors are recorded as
+    # no one (accounts.types.signed_in, which this app sits below).
+    person = cast("User | None", actor if getattr(actor, "is_authenticated", False) else None)
     event = AuditEvent.objects.create(
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor=person,
         action=action,
         target_type=target._meta.label_lower,
         target_id=str(public_id or target.pk),

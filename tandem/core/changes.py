@@ -59,4 +59,8 @@ def announce(topic: str, *, ids: Iterable[int]) -> None:
 __all__ = [
     "COURSE_SKILLS_CHANGED",
     "OPPORTUNITIES_CHANGED",
-    "PLACEMENTS_COMPLETED", "TOPICS", "announce", "subscribe"]
+    "PLACEMENTS_COMPLETED",
+    "TOPICS",
+    "announce",
+    "subscribe",
+]

@@ -78,7 +78,7 @@ def validated(
         if not isinstance(constraint, models.CheckConstraint):
             continue  # uniqueness is the database's (see above)
         try:
-            constraint.validate(type(instance), instance, exclude=skipped)
+            constraint.validate(type(instance), instance, exclude=skipped)  # type: ignore[attr-defined]
         except ValidationError as exc:
             _collect(errors, exc)
     if errors:

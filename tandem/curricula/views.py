@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from tandem.accounts.models import signed_in_user
 from tandem.core.htmx import is_htmx_partial
 from tandem.core.view_errors import form_page, submit
 from tandem.skills.models import SkillConcept
@@ -90,7 +91,7 @@ def program_create(request: HttpRequest) -> HttpResponse:
         request,
         form,
         lambda data: services.program_create(
-            actor=request.user,
+            actor=signed_in_user(request),
             institution=data["institution"],
             title=data["title"],
             code=data["code"],
@@ -132,7 +133,7 @@ def program_edit(request: HttpRequest, public_id: Any) -> HttpResponse:
     return form_page(
         request,
         form,
-        lambda d: services.program_update(actor=request.user, program=program, **d),
+        lambda d: services.program_update(actor=signed_in_user(request), program=program, **d),
         template="curricula/form.html",
         context={"heading": _("Edit program"), "back": program},
         success=saved,
@@ -144,7 +145,7 @@ def program_edit(request: HttpRequest, public_id: Any) -> HttpResponse:
 def program_delete(request: HttpRequest, public_id: Any) -> HttpResponse:
     program = selectors.program_get_or_404(request.user, public_id)
     _require_edit(request, program)
-    services.program_delete(actor=request.user, program=program)
+    services.program_delete(actor=signed_in_user(request), program=program)
     messages.success(request, _("Program deleted."))
     return redirect("curricula:list")
 
@@ -163,7 +164,7 @@ def course_create(request: HttpRequest, public_id: Any) -> HttpResponse:
     return form_page(
         request,
         form,
-        lambda d: services.course_create(actor=request.user, program=program, **d),
+        lambda d: services.course_create(actor=signed_in_user(request), program=program, **d),
         template="curricula/form.html",
         context={"heading": _("New course"), "back": program},
         success=created,
@@ -213,7 +214,7 @@ def course_edit(request: HttpRequest, public_id: Any) -> HttpResponse:
     return form_page(
         request,
         form,
-        lambda d: services.course_update(actor=request.user, course=course, **d),
+        lambda d: services.course_update(actor=signed_in_user(request), course=course, **d),
         template="curricula/form.html",
         context={"heading": _("Edit course"), "back_course": course},
         success=saved,
@@ -226,7 +227,7 @@ def course_delete(request: HttpRequest, public_id: Any) -> HttpResponse:
     course = selectors.course_get_or_404(request.user, public_id)
     _require_edit(request, course.program)
     program = course.program
-    services.course_delete(actor=request.user, course=course)
+    services.course_delete(actor=signed_in_user(request), course=course)
     messages.success(request, _("Course deleted."))
     return redirect("curricula:program", public_id=program.public_id)
 
@@ -239,7 +240,10 @@ def outcome_create(request: HttpRequest, public_id: Any) -> HttpResponse:
     _require_edit(request, course.program)
     form = OutcomeForm(request.POST)
     if submit(
-        form, lambda d: services.outcome_create(actor=request.user, course=course, text=d["text"])
+        form,
+        lambda d: services.outcome_create(
+            actor=signed_in_user(request), course=course, text=d["text"]
+        ),
     ).ok:
         messages.success(request, _("Outcome added with the skills the extractor suggests."))
         return redirect("curricula:course", public_id=course.public_id)
@@ -267,7 +271,9 @@ def outcome_edit(request: HttpRequest, public_id: Any) -> HttpResponse:
     return form_page(
         request,
         form,
-        lambda d: services.outcome_update(actor=request.user, outcome=outcome, text=d["text"]),
+        lambda d: services.outcome_update(
+            actor=signed_in_user(request), outcome=outcome, text=d["text"]
+        ),
         template="curricula/form.html",
         context={"heading": _("Edit outcome"), "back_course": course},
         success=saved,
@@ -280,7 +286,7 @@ def outcome_delete(request: HttpRequest, public_id: Any) -> HttpResponse:
     outcome = selectors.outcome_get_or_404(request.user, public_id)
     course = outcome.course
     _require_edit(request, course.program)
-    services.outcome_delete(actor=request.user, outcome=outcome)
+    services.outcome_delete(actor=signed_in_user(request), outcome=outcome)
     messages.success(request, _("Outcome deleted."))
     return redirect("curricula:course", public_id=course.public_id)
 
@@ -290,7 +296,7 @@ def outcome_delete(request: HttpRequest, public_id: Any) -> HttpResponse:
 def outcome_suggest(request: HttpRequest, public_id: Any) -> HttpResponse:
     outcome = selectors.outcome_get_or_404(request.user, public_id)
     _require_edit(request, outcome.course.program)
-    added = services.outcome_suggest_skills(actor=request.user, outcome=outcome)
+    added = services.outcome_suggest_skills(actor=signed_in_user(request), outcome=outcome)
     messages.info(
         request,
         _("%(n)d new suggestion(s).") % {"n": added} if added else _("No new suggestions."),
@@ -327,7 +333,9 @@ def mapping_decide(request: HttpRequest, public_id: Any) -> HttpResponse:
     form = DecisionForm(request.POST)
     if not form.is_valid():
         return HttpResponse(_("Choose confirm or reject."), status=400)
-    services.mapping_decide(actor=request.user, mapping=mapping, status=form.cleaned_data["status"])
+    services.mapping_decide(
+        actor=signed_in_user(request), mapping=mapping, status=form.cleaned_data["status"]
+    )
     return _render_outcome(request, mapping.outcome)
 
 
@@ -346,7 +354,7 @@ def mapping_add(request: HttpRequest, public_id: Any) -> HttpResponse:
         if concept is None:
             return HttpResponse(_("Unknown ESCO concept."), status=400)
         # A refusal (a conflict: already linked) is answered by the middleware.
-        services.mapping_add(actor=request.user, outcome=outcome, concept=concept)
+        services.mapping_add(actor=signed_in_user(request), outcome=outcome, concept=concept)
         messages.success(request, _("Skill linked."))
         return _render_outcome(request, outcome)
     search = SkillSearchForm(request.GET or None)
@@ -376,7 +384,9 @@ def outcome_comment(request: HttpRequest, public_id: Any) -> HttpResponse:
     form = CommentForm(request.POST)
     if not form.is_valid():
         return HttpResponse(_("Write a comment of at most 4000 characters."), status=400)
-    services.outcome_comment(actor=request.user, outcome=outcome, body=form.cleaned_data["body"])
+    services.outcome_comment(
+        actor=signed_in_user(request), outcome=outcome, body=form.cleaned_data["body"]
+    )
     messages.success(request, _("Comment posted."))
     return redirect("curricula:course", public_id=outcome.course.public_id)
 
@@ -397,7 +407,10 @@ def skill_propose(request: HttpRequest, public_id: Any) -> HttpResponse:
         if concept is None:
             return HttpResponse(_("Unknown ESCO concept."), status=400)
         services.skill_propose(
-            actor=request.user, outcome=outcome, concept=concept, note=form.cleaned_data["note"]
+            actor=signed_in_user(request),
+            outcome=outcome,
+            concept=concept,
+            note=form.cleaned_data["note"],
         )
         messages.success(request, _("Skill proposed. The educators will decide."))
         return redirect("curricula:course", public_id=outcome.course.public_id)
@@ -433,7 +446,9 @@ def proposal_decide(request: HttpRequest, public_id: Any) -> HttpResponse:
     if not form.is_valid():
         return HttpResponse(_("Choose accept or decline."), status=400)
     services.proposal_decide(
-        actor=request.user, proposal=proposal, accept=form.cleaned_data["decision"] == "accept"
+        actor=signed_in_user(request),
+        proposal=proposal,
+        accept=form.cleaned_data["decision"] == "accept",
     )
     messages.success(request, _("Decision recorded."))
     return redirect("curricula:course", public_id=course.public_id)
@@ -448,6 +463,8 @@ def course_endorse(request: HttpRequest, public_id: Any) -> HttpResponse:
     form = EndorseForm(request.POST)
     if not form.is_valid():
         return HttpResponse(_("The note has at most 4000 characters."), status=400)
-    services.course_endorse(actor=request.user, course=course, note=form.cleaned_data["note"])
+    services.course_endorse(
+        actor=signed_in_user(request), course=course, note=form.cleaned_data["note"]
+    )
     messages.success(request, _("Thank you: the course is endorsed."))
     return redirect("curricula:course", public_id=course.public_id)

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from tandem.accounts.models import signed_in_user
 from tandem.core import charts
 from tandem.core.htmx import is_htmx_partial
 from tandem.core.view_errors import attempt
@@ -215,7 +216,7 @@ def import_list(request: HttpRequest) -> HttpResponse:
             else:
                 outcome = attempt(
                     lambda: services.posting_import_create(
-                        actor=request.user,
+                        actor=signed_in_user(request),
                         institution=form.cleaned_data["institution"],
                         filename=upload.name,
                         content=upload.read(),
@@ -249,6 +250,6 @@ def import_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
 @require_POST
 def import_delete(request: HttpRequest, public_id: Any) -> HttpResponse:
     batch = selectors.import_get_or_404(request.user, public_id)
-    services.posting_import_delete(actor=request.user, batch=batch)
+    services.posting_import_delete(actor=signed_in_user(request), batch=batch)
     messages.success(request, _("Import deleted."))
     return redirect("curricula:imports")

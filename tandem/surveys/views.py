@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from tandem.accounts.models import signed_in_user
 from tandem.core.errors import DomainError
 from tandem.core.exports import table_response
 from tandem.core.htmx import is_htmx
@@ -75,7 +76,7 @@ def survey_create(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     form = SurveyForm(request.POST or None, institutions=institutions)
     if request.method == "POST":
-        outcome = submit(form, lambda d: services.survey_create(actor=request.user, **d))
+        outcome = submit(form, lambda d: services.survey_create(actor=signed_in_user(request), **d))
         if outcome.value is not None:
             return redirect("surveys:detail", public_id=outcome.value.public_id)
     status = 400 if form.is_bound else 200
@@ -94,7 +95,7 @@ def survey_from_template(request: HttpRequest) -> HttpResponse:
         return redirect("surveys:list")
     # A refusal leaves the view: the middleware answers 403 (or 400 with the message).
     survey = services.survey_from_template(
-        actor=request.user,
+        actor=signed_in_user(request),
         institution=form.cleaned_data["institution"],
         template_key=form.cleaned_data["template"],
     )
@@ -151,7 +152,7 @@ def survey_edit(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         outcome = submit(
             form,
             lambda d: services.survey_update(
-                actor=request.user, survey=Survey.objects.get(pk=survey.pk), **d
+                actor=signed_in_user(request), survey=Survey.objects.get(pk=survey.pk), **d
             ),
         )
         if outcome.ok:
@@ -173,7 +174,7 @@ def question_add(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     outcome = submit(
         form,
         lambda _d: services.question_add(
-            actor=request.user, survey=survey, **form.service_kwargs()
+            actor=signed_in_user(request), survey=survey, **form.service_kwargs()
         ),
     )
     status = 200 if outcome.ok else 400
@@ -200,7 +201,7 @@ def question_edit(request: HttpRequest, public_id: uuid.UUID, key: str) -> HttpR
         outcome = submit(
             form,
             lambda _d: services.question_update(
-                actor=request.user, survey=survey, key=key, **form.service_kwargs()
+                actor=signed_in_user(request), survey=survey, key=key, **form.service_kwargs()
             ),
         )
         if outcome.ok:
@@ -219,7 +220,9 @@ def question_edit(request: HttpRequest, public_id: uuid.UUID, key: str) -> HttpR
 @require_POST
 def question_delete(request: HttpRequest, public_id: uuid.UUID, key: str) -> HttpResponse:
     survey = _managed(request, public_id)
-    outcome = attempt(lambda: services.question_delete(actor=request.user, survey=survey, key=key))
+    outcome = attempt(
+        lambda: services.question_delete(actor=signed_in_user(request), survey=survey, key=key)
+    )
     if outcome.error is not None:
         messages.error(request, outcome.error.message)
     if is_htmx(request):
@@ -233,7 +236,9 @@ def section_add(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     survey = _managed(request, public_id)
     form = SectionForm(request.POST)
     if form.is_valid():
-        services.section_add(actor=request.user, survey=survey, title=form.cleaned_data["title"])
+        services.section_add(
+            actor=signed_in_user(request), survey=survey, title=form.cleaned_data["title"]
+        )
     else:
         messages.error(request, _("Give the section a title."))
     return redirect("surveys:detail", public_id=survey.public_id)
@@ -243,7 +248,7 @@ def section_add(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 @require_POST
 def survey_publish(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     survey = _managed(request, public_id)
-    outcome = attempt(lambda: services.survey_publish(actor=request.user, survey=survey))
+    outcome = attempt(lambda: services.survey_publish(actor=signed_in_user(request), survey=survey))
     if outcome.error is not None or outcome.value is None:
         return _builder_with_error(request, survey, outcome.error)
     messages.success(
@@ -256,7 +261,7 @@ def survey_publish(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 @require_POST
 def survey_close(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     survey = _managed(request, public_id)
-    outcome = attempt(lambda: services.survey_close(actor=request.user, survey=survey))
+    outcome = attempt(lambda: services.survey_close(actor=signed_in_user(request), survey=survey))
     if outcome.error is not None:
         return _builder_with_error(request, survey, outcome.error)
     messages.success(request, _("The survey is closed."))
@@ -279,7 +284,7 @@ def survey_invite(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 
     def invite(email: str, name: str) -> Callable[[], object]:
         return lambda: services.invitation_create(
-            actor=request.user, survey=survey, email=email, name=name
+            actor=signed_in_user(request), survey=survey, email=email, name=name
         )
 
     for name, address in form.cleaned_data["recipients"]:

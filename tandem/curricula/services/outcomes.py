@@ -11,9 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tandem.audit.services import audit_record
+from tandem.core.changes import COURSE_SKILLS_CHANGED, announce
 from tandem.core.errors import DomainError
 from tandem.core.validation import conflict_on_integrity, validated
-from tandem.core.changes import COURSE_SKILLS_CHANGED, announce
 from tandem.skills.models import SkillConcept
 from tandem.skills.services import extract_lexical
 
