@@ -45,6 +45,7 @@ def _media_root(tmp_path, settings):
 SLOW_FIXTURES = {"live_server", "browser", "page", "shared_browser"}
 
 
+@pytest.hookimpl(tryfirst=True)  # before -m deselects
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if SLOW_FIXTURES.intersection(getattr(item, "fixturenames", ())) or item.get_closest_marker(
