@@ -4,10 +4,10 @@ The apps are layered (docs/decisions/0007-app-layers-and-public-modules.md): an 
 only the apps below it. When an upper app keeps a cache of a lower app's rows (the skills
 index of opportunities, say), the lower app's service cannot call the upper app. It calls
 :func:`announce` instead, explicitly, at the point of the write; the upper app subscribes its
-handler once in its ``AppConfig.ready()``. Handlers run after the writing transaction commits
-(nothing is announced for a rolled-back write) and should only enqueue background work or do
-a small write of their own; a handler that fails is logged and does not undo the committed
-write (``on_commit(robust=True)``).
+handler once in its ``AppConfig.ready()``. Handlers run at once, inside the writer's
+transaction, exactly as if the service had called them: they look at what they need and defer
+their work with ``transaction.on_commit`` (nothing happens for a rolled-back write, and a
+failing refresh does not undo the committed one).
 
 This is not Django's model signals: nothing fires on ``save()`` behind the caller's back, the
 announcing service names the topic, and the topics are listed here.
@@ -17,9 +17,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from functools import partial
-
-from django.db import transaction
 
 #: Opportunities were created, or their text, status or approvals changed (payload: their ids).
 OPPORTUNITIES_CHANGED = "opportunities.changed"
@@ -37,7 +34,7 @@ _handlers: dict[str, list[Handler]] = defaultdict(list)
 
 
 def subscribe(topic: str, handler: Handler) -> None:
-    """Call ``handler(ids)`` after each committed announcement of ``topic`` (idempotent)."""
+    """Call ``handler(ids)`` on each announcement of ``topic`` (idempotent)."""
     if topic not in TOPICS:
         raise ValueError(f"unknown topic {topic!r}")
     if handler not in _handlers[topic]:
@@ -45,15 +42,15 @@ def subscribe(topic: str, handler: Handler) -> None:
 
 
 def announce(topic: str, *, ids: Iterable[int]) -> None:
-    """Tell the subscribers of ``topic`` that the rows ``ids`` changed, once the current
-    transaction commits."""
+    """Tell the subscribers of ``topic`` that the rows ``ids`` changed (they schedule their
+    work for after the current transaction commits)."""
     if topic not in TOPICS:
         raise ValueError(f"unknown topic {topic!r}")
     changed = sorted(set(ids))
     if not changed:
         return
     for handler in list(_handlers[topic]):
-        transaction.on_commit(partial(handler, changed), robust=True)
+        handler(changed)
 
 
 __all__ = [
