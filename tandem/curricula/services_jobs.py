@@ -40,17 +40,13 @@ from tandem.audit.services import audit_record
 from tandem.core.errors import ConflictError, DomainError, PermissionDeniedError
 from tandem.opportunities.models import Opportunity
 from tandem.organizations.models import Organization
-from tandem.skills.data import Mode, SkillMatch
-from tandem.skills.models import SkillConcept
+from tandem.skills.data import Mode
 from tandem.skills.services import (
     BatchExtractor,
-    ExtractedSkills,
     get_batch_extractor,
-    opportunity_skills_store,
-    opportunity_text,
-    text_fingerprint,
 )
 
+from . import extraction_writers
 from .models import (
     ACTIVE_JOB_STATUSES,
     ExtractionJob,
@@ -59,22 +55,17 @@ from .models import (
     JobPosting,
     JobStatus,
     LearningOutcome,
-    MappingSource,
-    MappingStatus,
-    OutcomeSkill,
     PostingImport,
     Program,
 )
 from .permissions import can_cancel_extraction_job, can_start_extraction_job
 from .reports import DEMAND_STATUSES
-from .services import POSTING_SKILLS, posting_text
 from .tasks import run_extraction_job
 
 logger = logging.getLogger(__name__)
 
 SEMANTIC_CHUNK = 16  # at most this many items per transaction in the combined mode
 MAX_ERRORS = 100
-SUGGESTIONS_PER_OUTCOME = 8
 
 
 def _scope_key(
@@ -436,7 +427,7 @@ def _finish(job: ExtractionJob, owner: str, cursor: int) -> None:
     if not finished:
         return
     if job.scope == ExtractionScope.IMPORT and job.posting_import is not None:
-        _close_import(job.posting_import)
+        extraction_writers.close_import(job.posting_import)
     job.refresh_from_db()
     audit_record(
         actor=None,
@@ -470,95 +461,8 @@ def extraction_job_reclaim() -> list[int]:
     return resumed
 
 
-def _concept_ids(results: list[list[SkillMatch]]) -> dict[str, int]:
-    uris = {m.uri for matches in results for m in matches}
-    return dict(SkillConcept.objects.filter(uri__in=uris).values_list("uri", "pk"))
-
-
-def _write_outcomes(extractor: BatchExtractor, outcomes: list[LearningOutcome]) -> int:
-    """Suggest skills for each outcome. Links an educator decided (confirmed, rejected, or
-    added by hand) are never changed; undecided extractor suggestions are refreshed: kept
-    ones get the new score, ones no longer found are removed, new ones are added."""
-    results = extractor.extract([o.text for o in outcomes], top_k=SUGGESTIONS_PER_OUTCOME)
-    concept_of = _concept_ids(results)
-    wanted: dict[int, dict[int, SkillMatch]] = {
-        o.pk: {concept_of[m.uri]: m for m in matches if m.uri in concept_of}
-        for o, matches in zip(outcomes, results, strict=True)
-    }
-    changed: set[int] = set()
-    with transaction.atomic():
-        existing = list(
-            OutcomeSkill.objects.select_for_update().filter(outcome_id__in=list(wanted))
-        )
-        linked = {(link.outcome_id, link.concept_id) for link in existing}
-        stale, refresh = [], []
-        for link in existing:
-            if link.status != MappingStatus.SUGGESTED or link.source != MappingSource.EXTRACTOR:
-                continue  # an educator's decision
-            match = wanted[link.outcome_id].get(link.concept_id)
-            if match is None:
-                stale.append(link.pk)
-                changed.add(link.outcome_id)
-                continue
-            score, spans = round(match.score, 4), [list(s) for s in match.spans]
-            if (link.score, link.spans) != (score, spans):
-                link.score, link.spans = score, spans
-                refresh.append(link)
-                changed.add(link.outcome_id)
-        new = [
-            OutcomeSkill(
-                outcome_id=oid,
-                concept_id=cid,
-                status=MappingStatus.SUGGESTED,
-                source=MappingSource.EXTRACTOR,
-                score=round(m.score, 4),
-                spans=[list(s) for s in m.spans],
-            )
-            for oid, matches in wanted.items()
-            for cid, m in matches.items()
-            if (oid, cid) not in linked
-        ]
-        changed.update(link.outcome_id for link in new)
-        OutcomeSkill.objects.filter(pk__in=stale, status=MappingStatus.SUGGESTED).delete()
-        OutcomeSkill.objects.bulk_update(refresh, ["score", "spans"])
-        OutcomeSkill.objects.bulk_create(new, ignore_conflicts=True)
-    return len(changed)
-
-
-def _write_opportunities(extractor: BatchExtractor, opportunities: list[Opportunity]) -> int:
-    texts = [opportunity_text(o) for o in opportunities]
-    results = extractor.extract(texts, top_k=POSTING_SKILLS)
-    return opportunity_skills_store(
-        results=[
-            ExtractedSkills(o.pk, text_fingerprint(text), tuple(m.uri for m in ms))
-            for o, text, ms in zip(opportunities, texts, results, strict=True)
-        ],
-        mode=extractor.mode,
-    )
-
-
-def _write_postings(extractor: BatchExtractor, postings: list[JobPosting]) -> int:
-    results = extractor.extract([posting_text(p) for p in postings], top_k=POSTING_SKILLS)
-    changed = []
-    for posting, matches in zip(postings, results, strict=True):
-        uris = [m.uri for m in matches]
-        if posting.skills != uris or not posting.extracted:
-            posting.skills, posting.extracted = uris, True
-            changed.append(posting)
-    JobPosting.objects.bulk_update(changed, ["skills", "extracted"])
-    return len(changed)
-
-
-def _close_import(batch: PostingImport) -> None:
-    """After a re-run every posting of the import is extracted (also after a failed run)."""
-    extracted = JobPosting.objects.filter(batch=batch, extracted=True).count()
-    PostingImport.objects.filter(pk=batch.pk).update(
-        processed=extracted, total=extracted, status=ImportStatus.DONE
-    )
-
-
 _WRITERS: dict[str, Callable[[BatchExtractor, list[Any]], int]] = {
-    ExtractionScope.OUTCOMES: _write_outcomes,
-    ExtractionScope.OPPORTUNITIES: _write_opportunities,
-    ExtractionScope.IMPORT: _write_postings,
+    ExtractionScope.OUTCOMES: extraction_writers.write_outcomes,
+    ExtractionScope.OPPORTUNITIES: extraction_writers.write_opportunities,
+    ExtractionScope.IMPORT: extraction_writers.write_postings,
 }
