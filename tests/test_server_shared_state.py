@@ -22,10 +22,10 @@ import pytest
 import requests
 from django.contrib.auth.hashers import make_password
 
+from tests.conftest import free_port
 from tests.factories import UserFactory
 from tests.test_production_proxy import (
     _database_url,
-    _free_port,
     _wait_for_port,
     client_from,
 )
@@ -91,7 +91,7 @@ def two_servers(request, tmp_path, live_db_url):
     servers, ports = [], []
     try:
         for name in ("a", "b"):
-            port = _free_port()
+            port = free_port()
             log = tmp_path / f"server-{name}.log"
             with log.open("wb") as out:
                 servers.append(
