@@ -33,7 +33,6 @@ from tandem.matching.selectors import eligible_round_opportunities
 from tandem.organizations.models import Membership, Organization, Role
 from tandem.organizations.services import membership_add
 from tandem.surveys import services as surveys
-from tandem.surveys import triggers
 from tandem.surveys.models import QuestionType
 from tandem.surveys.selectors import placement_end_key
 
@@ -310,14 +309,14 @@ def build_survey_responses(seed: int) -> None:
                     app.public_id, supervisor_id=supervisor.user.public_id
                 ),
                 subject_label=f"{app.student.full_name} — {opp.title}",
-                skills=triggers.placement_skills(opp.skills_wanted),
+                skills=surveys.placement_skills(opp.skills_wanted),
             )
             if rng.random() < SUPERVISOR_ANSWER_SHARE:
                 _respond(rng, invitation, supervisor.user)
     # This autumn's placements: the product's own triggers invite the interns (mid-point
     # and end of placement) and their workplace supervisors.
-    report = triggers.TriggerReport()
-    triggers.placement_triggers(today, report)
+    report = surveys.TriggerReport()
+    surveys.placement_triggers(today, report)
 
 
 # --- Match rounds ------------------------------------------------------------------------

@@ -14,8 +14,8 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from tandem.organizations.completions import membership_completion_set
 from tandem.organizations.models import Membership, Role
+from tandem.organizations.services import membership_completion_set
 
 INSTITUTION_SLUG = "riverside-cc"
 PROGRAM = "Welding technology"

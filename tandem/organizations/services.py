@@ -20,6 +20,10 @@ from tandem.audit.services import audit_record
 from tandem.core.errors import ConflictError, DomainError, PermissionDeniedError
 from tandem.core.validation import conflict_on_integrity
 
+# Recording program completions on memberships (one by one, or a CSV import) lives in its own
+# module; other apps reach it here, through the app's public services.
+from .completions import membership_completion_set as membership_completion_set
+from .completions import membership_completions_import as membership_completions_import
 from .models import (
     INSTITUTION_ROLES,
     INSTITUTION_TYPES,

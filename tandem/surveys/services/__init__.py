@@ -50,6 +50,7 @@ __all__ = [
     "LATE_GRACE",
     "STARTED_SALT",
     "TOKEN_SALT",
+    "TriggerReport",
     "draft_version",
     "esco_labels",
     "invitation_create",
@@ -57,6 +58,8 @@ __all__ = [
     "invitation_remind",
     "invitation_token",
     "latest_published_version",
+    "placement_skills",
+    "placement_triggers",
     "question_add",
     "question_delete",
     "question_update",
@@ -73,6 +76,17 @@ __all__ = [
     "survey_publish",
     "survey_update",
     "templates_load",
+    "triggers_run",
     "version_for_editing",
     "version_questions",
 ]
+
+# The periodic triggers (placement, review and first-destination surveys, reminders) write
+# through the services above; other apps reach them here. Imported last: the triggers module
+# reads this package's services.
+from ..triggers import (
+    TriggerReport,
+    placement_skills,
+    placement_triggers,
+)
+from ..triggers import run as triggers_run
