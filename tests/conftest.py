@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 
 @pytest.fixture(autouse=True)
-def _media_root(tmp_path, settings):
+def _media_root(request, tmp_path, settings):
     """Uploaded files go to a per-test folder outside the source tree."""
     settings.MEDIA_ROOT = tmp_path / "uploads"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
@@ -31,11 +31,24 @@ def _media_root(tmp_path, settings):
     }
     # The production hasher is slow on purpose; tests that are about hashing set their own.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    # The database is rolled back after each test; the cache must not outlive it either.
-    from django.core.cache import cache
+    # The database is rolled back after each test; the cache must not outlive it either. The
+    # cache without Redis is a database table, so only tests that may use the database clear
+    # it (the others cannot have filled it).
+    if DB_FIXTURES.intersection(request.fixturenames) or request.node.get_closest_marker(
+        "django_db"
+    ):
+        from django.core.cache import cache
 
-    cache.clear()
+        cache.clear()
     yield
+
+
+DB_FIXTURES = {
+    "db",
+    "transactional_db",
+    "django_db_reset_sequences",
+    "django_db_serialized_rollback",
+}
 
 
 # Tests that drive a browser or need a live server are slow by nature: `make test-fast`

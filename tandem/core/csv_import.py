@@ -13,9 +13,11 @@ import io
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .errors import DomainError
@@ -43,6 +45,18 @@ class ImportResult:
 
     skipped: int = 0
     errors: LineErrors = field(default_factory=list)
+
+
+def past_date(value: str) -> tuple[date | None, str]:
+    """A completion-style date cell: an ISO date that is not in the future. Returns the date
+    and ``""``, or ``None`` and the message for the row's error."""
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        return None, _("completed_on is not a date (YYYY-MM-DD).")
+    if day > timezone.localdate():
+        return None, _("The completion date is in the future.")
+    return day, ""
 
 
 def nothing_recorded(errors: LineErrors) -> DomainError:

@@ -19,8 +19,7 @@ from django.views.decorators.http import require_POST
 from tandem.accounts.models import signed_in_user
 from tandem.core.htmx import is_htmx_partial
 from tandem.core.view_errors import form_page, submit
-from tandem.skills.models import SkillConcept
-from tandem.skills.selectors import concept_search
+from tandem.skills.selectors import concept_by_esco_id, concept_search
 from tandem.skills.services import REQUEST_MODE, job_mode
 
 from . import selectors, services
@@ -346,11 +345,7 @@ def mapping_add(request: HttpRequest, public_id: Any) -> HttpResponse:
     _require_edit(request, outcome.course.program)
     if request.method == "POST":
         form = AddSkillForm(request.POST)
-        concept = (
-            SkillConcept.objects.filter(esco_id=form.cleaned_data["concept"]).first()
-            if form.is_valid()
-            else None
-        )
+        concept = concept_by_esco_id(form.cleaned_data["concept"] if form.is_valid() else None)
         if concept is None:
             return HttpResponse(_("Unknown ESCO concept."), status=400)
         # A refusal (a conflict: already linked) is answered by the middleware.
@@ -399,11 +394,7 @@ def skill_propose(request: HttpRequest, public_id: Any) -> HttpResponse:
         raise PermissionDenied(_("Only partners in a curriculum partnership propose skills."))
     if request.method == "POST":
         form = ProposeSkillForm(request.POST)
-        concept = (
-            SkillConcept.objects.filter(esco_id=form.cleaned_data["concept"]).first()
-            if form.is_valid()
-            else None
-        )
+        concept = concept_by_esco_id(form.cleaned_data["concept"] if form.is_valid() else None)
         if concept is None:
             return HttpResponse(_("Unknown ESCO concept."), status=400)
         services.skill_propose(

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tandem.audit.services import audit_record
-from tandem.core.csv_import import CsvUpload, ImportResult, nothing_recorded
+from tandem.core.csv_import import CsvUpload, ImportResult, nothing_recorded, past_date
 from tandem.core.errors import DomainError, PermissionDeniedError
 
 from .models import Membership, Organization, Role
@@ -100,19 +100,14 @@ def membership_completions_import(
         .select_related("user")
     }
     changed: dict[int, tuple[Membership, date]] = {}
-    today = timezone.localdate()
     for line, row in upload:
         membership = students.get(row.get("email", "").casefold())
         if membership is None:
             result.errors.append((line, _("No student of this institution has that e-mail.")))
             continue
-        try:
-            completed_on = date.fromisoformat(row.get("completed_on", ""))
-        except ValueError:
-            result.errors.append((line, _("completed_on is not a date (YYYY-MM-DD).")))
-            continue
-        if completed_on > today:
-            result.errors.append((line, _("The completion date is in the future.")))
+        completed_on, problem = past_date(row.get("completed_on", ""))
+        if completed_on is None:
+            result.errors.append((line, problem))
             continue
         current = changed.get(membership.pk, (membership, membership.completed_on))[1]
         if current == completed_on:

@@ -22,8 +22,7 @@ from django.views.decorators.http import require_POST
 from tandem.accounts.models import signed_in_user
 from tandem.core.htmx import is_htmx_partial
 from tandem.core.view_errors import attempt, describe_domain_error, submit
-from tandem.skills.models import SkillConcept
-from tandem.skills.selectors import concept_search
+from tandem.skills.selectors import concept_by_esco_id, concept_search
 
 from . import selectors, services
 from .forms import CompletionForm, CompletionImportForm, ConceptForm, CvForm, SkillSearchForm
@@ -124,11 +123,7 @@ def skill_add(request: HttpRequest) -> HttpResponse:
     _require_student(request)
     if request.method == "POST":
         form = ConceptForm(request.POST)
-        concept = (
-            SkillConcept.objects.filter(esco_id=form.cleaned_data["concept"]).first()
-            if form.is_valid()
-            else None
-        )
+        concept = concept_by_esco_id(form.cleaned_data["concept"] if form.is_valid() else None)
         if concept is None:
             return HttpResponse(_("Unknown ESCO concept."), status=400)
         outcome = attempt(
@@ -156,7 +151,7 @@ def skill_add(request: HttpRequest) -> HttpResponse:
 @require_POST
 def skill_remove(request: HttpRequest, esco_id: Any) -> HttpResponse:
     _require_student(request)
-    concept = SkillConcept.objects.filter(esco_id=esco_id).first()
+    concept = concept_by_esco_id(esco_id)
     if concept is None:
         raise Http404
     services.profile_skill_remove(

@@ -37,6 +37,14 @@ def concept_search(
     return qs.order_by("preferred_label", "pk")
 
 
+def concept_by_esco_id(esco_id: str | None) -> SkillConcept | None:
+    """The concept with this ESCO id (what a skill picker posts), or ``None`` for no id or an
+    unknown one. The taxonomy is public reference data: no viewer to check."""
+    if not esco_id:
+        return None
+    return SkillConcept.objects.filter(esco_id=esco_id).first()
+
+
 def concept_detail(*, viewer: Any, esco_id: str) -> SkillConcept | None:
     if not can_browse_taxonomy(viewer):
         return None

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from tandem.accounts.models import User
 from tandem.audit.services import audit_record
-from tandem.core.csv_import import CsvUpload, ImportResult, nothing_recorded
+from tandem.core.csv_import import CsvUpload, ImportResult, nothing_recorded, past_date
 from tandem.core.errors import ConflictError, DomainError, PermissionDeniedError
 from tandem.curricula.models import Course
 from tandem.organizations.models import Membership, Organization, Role
@@ -158,7 +158,6 @@ def course_completions_import(
         )
     )
     rows: list[CourseCompletion] = []
-    today = timezone.localdate()
     for line, row in upload:
         email, course_key = row.get("student_email", ""), row.get("course", "")
         student_id = students.get(email.casefold())
@@ -176,13 +175,9 @@ def course_completions_import(
                 )
             )
             continue
-        try:
-            completed_on = date.fromisoformat(row.get("completed_on", ""))
-        except ValueError:
-            result.errors.append((line, _("completed_on is not a date (YYYY-MM-DD).")))
-            continue
-        if completed_on > today:
-            result.errors.append((line, _("The completion date is in the future.")))
+        completed_on, problem = past_date(row.get("completed_on", ""))
+        if completed_on is None:
+            result.errors.append((line, problem))
             continue
         grade = " ".join(row.get("grade", "").split())
         if len(grade) > MAX_GRADE_LENGTH:
