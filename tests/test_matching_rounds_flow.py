@@ -1,10 +1,10 @@
-"""Match rounds end to end on the database: open, rank (UI and API), run as a task, review,
-publish into placements; plus validation, deadlines and capacities."""
+"""Match rounds end to end on the database through the API: open, rank, run as a task,
+review, publish into placements; plus validation, deadlines and capacities. The pages:
+test_matching_rounds_pages.py; service rules: test_matching_rounds_services.py."""
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 
 import pytest
 from django.core import mail
@@ -14,79 +14,21 @@ from freezegun import freeze_time
 
 from tandem.applications.models import Application, StageChange
 from tandem.audit.models import AuditEvent
-from tandem.core.errors import ConflictError, DomainError
-from tandem.matching import selectors, services
+from tandem.matching import services
 from tandem.matching.models import MatchResult, MatchRound, PartnerRanking, StudentRanking
-from tests.factories import ApplicationFactory, match_round_cast
+from tests.factories import ApplicationFactory
+from tests.matching_rounds_support import (
+    API,
+    _api,
+    _create_round,
+    _rank_everything,
+    cast,  # noqa: F401 (a fixture)
+)
 
 pytestmark = pytest.mark.django_db
 
-API = "/api/v1/match-rounds"
 
-
-@pytest.fixture
-def cast():
-    return match_round_cast()
-
-
-def _api(client, user, method, path, payload=None):
-    client.force_login(user)
-    kwargs = {"content_type": "application/json"}
-    if payload is not None:
-        kwargs["data"] = json.dumps(payload)
-    return getattr(client, method)(f"{API}{path}", **kwargs)
-
-
-def _create_round(client, cast, **overrides):
-    now = timezone.now()
-    payload = {
-        "institution": str(cast.institution.public_id),
-        "title": "Spring rotations",
-        "opportunities": [str(o.public_id) for o in (cast.a, cast.b, cast.c)],
-        "student_deadline": (now + dt.timedelta(days=7)).isoformat(),
-        "partner_deadline": (now + dt.timedelta(days=14)).isoformat(),
-        "seed": 7,
-        **overrides,
-    }
-    return _api(client, cast.coordinator, "post", "/", payload)
-
-
-# Hand-built market (see tests.factories.match_round_cast):
-#   students: s1: A, B   s2: A, C   s3: B, A   s4: C   s5: A
-#   hosts:    A (1 seat): s2, s1, s3, s5   B (3 seats): s1, s3   C (1 seat): s4, s2
-# Student-proposing deferred acceptance: A keeps s2 (rejects s1, s5); s1 goes to B with s3;
-# s4 gets C; s5 is left out. Matched 4/5, first choice 3/5 (s2, s3, s4), top-3 4/5,
-# seats 5, unfilled 1 (one seat of B).
-STUDENT_LISTS = {0: "ab", 1: "ac", 2: "ba", 3: "c", 4: "a"}
-HOST_LISTS = {"a": [1, 0, 2, 4], "b": [0, 2], "c": [3, 1]}
-
-
-def _rank_everything(client, cast, round_id):
-    opp = {"a": cast.a, "b": cast.b, "c": cast.c}
-    for i, letters in STUDENT_LISTS.items():
-        r = _api(
-            client,
-            cast.students[i],
-            "put",
-            f"/{round_id}/rank-list",
-            {"opportunities": [str(opp[x].public_id) for x in letters]},
-        )
-        assert r.status_code == 200, r.content
-        assert [o["title"][0] for o in r.json()["opportunities"]] == [x.upper() for x in letters]
-    staff = {"a": cast.recruiter1, "b": cast.supervisor1, "c": cast.recruiter2}
-    for letter, order in HOST_LISTS.items():
-        r = _api(
-            client,
-            staff[letter],
-            "put",
-            f"/{round_id}/partner-rankings/{opp[letter].public_id}",
-            {"students": [str(cast.students[i].public_id) for i in order]},
-        )
-        assert r.status_code == 200, r.content
-        assert len(r.json()["ranking"]) == len(order)
-
-
-def test_full_flow_open_rank_run_review_publish(client, cast, django_capture_on_commit_callbacks):
+def test_full_flow_open_rank_run_review_publish(client, cast, django_capture_on_commit_callbacks):  # noqa: F811
     r = _create_round(client, cast)
     assert r.status_code == 201, r.content
     round_id = r.json()["id"]
@@ -183,7 +125,9 @@ def test_full_flow_open_rank_run_review_publish(client, cast, django_capture_on_
 
 
 def test_capacity_is_seats_minus_seats_already_held(
-    client, cast, django_capture_on_commit_callbacks
+    client,
+    cast,  # noqa: F811
+    django_capture_on_commit_callbacks,
 ):
     ApplicationFactory(opportunity=cast.b, institution=cast.institution, stage="accepted")
     ApplicationFactory(opportunity=cast.b, institution=cast.institution, stage="placed")
@@ -201,7 +145,9 @@ def test_capacity_is_seats_minus_seats_already_held(
 
 
 def test_publish_refuses_when_seats_were_taken_after_the_run(
-    client, cast, django_capture_on_commit_callbacks
+    client,
+    cast,  # noqa: F811
+    django_capture_on_commit_callbacks,
 ):
     round_id = _create_round(client, cast).json()["id"]
     _rank_everything(client, cast, round_id)
@@ -217,7 +163,7 @@ def test_publish_refuses_when_seats_were_taken_after_the_run(
     assert MatchRound.objects.get(public_id=round_id).status == "matched"
 
 
-def test_rank_list_validation_is_4xx(client, cast):
+def test_rank_list_validation_is_4xx(client, cast):  # noqa: F811
     round_id = _create_round(client, cast).json()["id"]
     s1 = cast.students[0]
     a = str(cast.a.public_id)
@@ -242,7 +188,7 @@ def test_rank_list_validation_is_4xx(client, cast):
     assert 400 <= r.status_code < 500
 
 
-def test_partner_can_rank_only_students_who_ranked(client, cast):
+def test_partner_can_rank_only_students_who_ranked(client, cast):  # noqa: F811
     round_id = _create_round(client, cast).json()["id"]
     _api(
         client,
@@ -280,7 +226,7 @@ def test_partner_can_rank_only_students_who_ranked(client, cast):
     assert r.status_code == 404
 
 
-def test_deadlines_are_enforced(client, cast):
+def test_deadlines_are_enforced(client, cast):  # noqa: F811
     round_id = _create_round(client, cast).json()["id"]
     s1 = cast.students[0]
     _api(client, s1, "put", f"/{round_id}/rank-list", {"opportunities": [str(cast.a.public_id)]})
@@ -310,7 +256,7 @@ def test_deadlines_are_enforced(client, cast):
     assert PartnerRanking.objects.count() == 1
 
 
-def test_round_creation_validation(client, cast):
+def test_round_creation_validation(client, cast):  # noqa: F811
     cast.c.status = "closed"
     cast.c.save()
     now = timezone.now()
@@ -340,7 +286,7 @@ def test_round_creation_validation(client, cast):
     assert MatchRound.objects.count() == 0
 
 
-def test_steps_out_of_order_are_409(client, cast):
+def test_steps_out_of_order_are_409(client, cast):  # noqa: F811
     round_id = _create_round(client, cast, open=False).json()["id"]
     assert _api(client, cast.coordinator, "post", f"/{round_id}/run").status_code == 409
     assert _api(client, cast.coordinator, "post", f"/{round_id}/publish").status_code == 409
@@ -351,7 +297,8 @@ def test_steps_out_of_order_are_409(client, cast):
 
 
 def test_placement_proposing_gives_hosts_their_best_stable_matching(
-    cast, django_capture_on_commit_callbacks
+    cast,  # noqa: F811
+    django_capture_on_commit_callbacks,
 ):
     now = timezone.now()
     match_round = services.round_create(
@@ -375,170 +322,3 @@ def test_placement_proposing_gives_hosts_their_best_stable_matching(
     match_round.refresh_from_db()
     assert match_round.stats["proposing"] == "placements"
     assert match_round.stats["matched"] == 1
-
-
-def test_student_ui_rank_list_with_buttons_and_htmx(client, cast):
-    round_id = _create_round(client, cast).json()["id"]
-    s1 = cast.students[0]
-    client.force_login(s1)
-    url = reverse("matching:round_rank", args=[round_id])
-    for opp in (cast.a, cast.b, cast.c):
-        r = client.post(url, {"action": "add", "opportunity": str(opp.public_id)})
-        assert r.status_code == 302
-    r = client.post(
-        url, {"action": "up", "opportunity": str(cast.c.public_id)}, HTTP_HX_REQUEST="true"
-    )
-    assert r.status_code == 200
-    html = r.content.decode()
-    assert html.lstrip().startswith('<section id="rank-list"')
-    assert "Move “C lab internship” up" in html
-    assert [
-        o.title[0]
-        for o in selectors.student_rank_list(MatchRound.objects.get(public_id=round_id), s1)
-    ] == ["A", "C", "B"]
-    r = client.post(url, {"action": "remove", "opportunity": str(cast.a.public_id)})
-    assert r.status_code == 302
-    r = client.post(url, {"action": "bogus", "opportunity": "x"})
-    assert r.status_code == 400
-    page = client.get(reverse("matching:round_detail", args=[round_id]))
-    assert page.status_code == 200
-    assert 'data-testid="rank-list"' in page.content.decode()
-
-
-def test_partner_ui_ranking_form(client, cast):
-    round_id = _create_round(client, cast).json()["id"]
-    s = cast.students
-    for st in s[:2]:
-        _api(
-            client, st, "put", f"/{round_id}/rank-list", {"opportunities": [str(cast.a.public_id)]}
-        )
-    client.force_login(cast.recruiter1)
-    url = reverse("matching:round_partner_rank", args=[round_id, cast.a.public_id])
-    r = client.post(url, {f"rank-{s[1].public_id}": "1", f"rank-{s[0].public_id}": "2"})
-    assert r.status_code == 302
-    order = list(PartnerRanking.objects.order_by("position").values_list("student_id", flat=True))
-    assert order == [s[1].pk, s[0].pk]
-    r = client.post(url, {f"rank-{s[1].public_id}": "1", f"rank-{s[0].public_id}": "1"})
-    assert r.status_code == 400
-    r = client.post(url, {f"rank-{s[1].public_id}": "x"})
-    assert r.status_code == 400
-    order = list(PartnerRanking.objects.order_by("position").values_list("student_id", flat=True))
-    assert order == [s[1].pk, s[0].pk]
-
-
-def test_coordinator_ui_create_and_steps(client, cast):
-    client.force_login(cast.coordinator)
-    r = client.get(reverse("matching:round_create"))
-    assert r.status_code == 200
-    now = timezone.localtime()
-    r = client.post(
-        reverse("matching:round_create"),
-        {
-            "institution": str(cast.institution.public_id),
-            "title": "Autumn intake",
-            "opportunities": [str(cast.a.public_id), str(cast.b.public_id)],
-            "student_deadline": (now + dt.timedelta(days=3)).strftime("%Y-%m-%dT%H:%M"),
-            "partner_deadline": (now + dt.timedelta(days=4)).strftime("%Y-%m-%dT%H:%M"),
-            "seed": "3",
-            "proposing": "students",
-        },
-    )
-    assert r.status_code == 302, r.content.decode()
-    match_round = MatchRound.objects.get(title="Autumn intake")
-    assert match_round.status == "draft"
-    r = client.post(reverse("matching:round_step", args=[match_round.public_id, "open"]))
-    assert r.status_code == 302
-    r = client.post(reverse("matching:round_step", args=[match_round.public_id, "publish"]))
-    assert r.status_code == 409
-    r = client.post(reverse("matching:round_step", args=[match_round.public_id, "explode"]))
-    assert r.status_code == 400
-    match_round.refresh_from_db()
-    assert match_round.status == "open"
-    r = client.post(reverse("matching:round_create"), {"title": ""})
-    assert r.status_code == 422
-
-
-def test_service_errors_are_domain_errors(cast):
-    with pytest.raises(DomainError):
-        services.round_create(
-            actor=cast.coordinator,
-            institution=cast.institution,
-            title="",
-            opportunities=[],
-            student_deadline=None,
-            partner_deadline=None,
-        )
-    now = timezone.now()
-    match_round = services.round_create(
-        actor=cast.coordinator,
-        institution=cast.institution,
-        title="T",
-        opportunities=[cast.a],
-        student_deadline=now + dt.timedelta(days=1),
-        partner_deadline=now + dt.timedelta(days=1),
-    )
-    with pytest.raises(ConflictError):
-        services.round_publish(actor=cast.coordinator, match_round=match_round)
-
-
-def test_students_rank_only_opportunities_they_are_eligible_for(client, cast):
-    cast.c.eligible_programs = ["Nursing"]
-    cast.c.save()
-    round_id = _create_round(client, cast).json()["id"]
-    s1, s2 = cast.students[:2]
-    r = _api(
-        client, s1, "put", f"/{round_id}/rank-list", {"opportunities": [str(cast.c.public_id)]}
-    )
-    assert r.status_code == 400
-    assert "C lab internship" in r.json()["detail"]
-    s2.memberships.update(program="nursing")
-    r = _api(
-        client, s2, "put", f"/{round_id}/rank-list", {"opportunities": [str(cast.c.public_id)]}
-    )
-    assert r.status_code == 200
-    client.force_login(s1)
-    html = client.get(reverse("matching:round_detail", args=[round_id])).content.decode()
-    assert "Add “C lab internship”" not in html and "Add “A ward rotation”" in html
-    assert StudentRanking.objects.filter(student=s1).count() == 0
-
-
-def test_a_stuck_run_can_be_restarted_later_or_cancelled(cast):
-    now = timezone.now()
-    match_round = services.round_create(
-        actor=cast.coordinator,
-        institution=cast.institution,
-        title="Stuck",
-        opportunities=[cast.a],
-        student_deadline=now + dt.timedelta(days=1),
-        partner_deadline=now + dt.timedelta(days=1),
-    )
-    services.round_open(actor=cast.coordinator, match_round=match_round)
-    services.round_close_ranking(actor=cast.coordinator, match_round=match_round)
-    # The task is never executed (no on-commit callbacks run): the round stays "running".
-    services.round_run(actor=cast.coordinator, match_round=match_round)
-    with pytest.raises(ConflictError):
-        services.round_run(actor=cast.coordinator, match_round=match_round)
-    with freeze_time(timezone.now() + dt.timedelta(minutes=11)):
-        services.round_run(actor=cast.coordinator, match_round=match_round)
-    services.round_cancel(actor=cast.coordinator, match_round=match_round)
-    # A late task finds the round cancelled and does nothing.
-    assert services.round_compute(match_round_id=match_round.pk).status == "cancelled"
-    assert not MatchResult.objects.exists()
-
-
-def test_admin_lists_rounds_and_changes_none(client, cast):
-    from tests.factories import UserFactory
-
-    assert _create_round(client, cast).status_code == 201
-    match_round = MatchRound.objects.get()
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
-    listing = client.get("/admin/matching/matchround/", {"q": "Spring"})
-    assert listing.status_code == 200 and "Spring rotations" in listing.content.decode()
-    change_url = f"/admin/matching/matchround/{match_round.pk}/change/"
-    assert client.get(change_url).status_code == 200
-    assert client.post(change_url, {"title": "Renamed"}).status_code == 403
-    assert client.get("/admin/matching/matchround/add/").status_code == 403
-    delete_url = f"/admin/matching/matchround/{match_round.pk}/delete/"
-    assert client.post(delete_url, {"post": "yes"}).status_code == 403
-    match_round.refresh_from_db()
-    assert match_round.title == "Spring rotations"

@@ -2,10 +2,11 @@
 runs under a database guard that fails on any INSERT, UPDATE or DELETE.
 
 The URLs, their path parameters and the seeded world are those of the authorization matrix
-(tests/test_authz_matrix.py, tests/authz_world.py), so a new page is walked as soon as it is
-in the matrix. Excepted by name: the session table (logging in and out), the login
-throttling tables and the cache table (Django's database cache, used when no Redis is
-configured: a cache fill is not a change of data); nothing else (there is no audit of reads).
+(tests/test_authz_matrix.py, tests/authz_matrix_support.py, tests/authz_world.py), so a new
+page is walked as soon as it is in the matrix. Excepted by name: the session table (logging
+in and out), the login throttling tables and the cache table (Django's database cache, used
+when no Redis is configured: a cache fill is not a change of data); nothing else (there is no
+audit of reads).
 """
 
 from __future__ import annotations
@@ -17,16 +18,10 @@ from typing import Any
 import pytest
 from django.db import connection
 
+from tests.authz_matrix_support import API_OPS, PAGES, _login, _refs, api_request, page_url
+from tests.authz_page_rules import PAGE_QUERY, PAGE_RULES
 from tests.test_authz_matrix import (  # noqa: F401 (the module's world fixtures)
-    API_OPS,
-    PAGE_QUERY,
-    PAGE_RULES,
-    PAGES,
-    _login,
-    _refs,
     _world_media_root,
-    api_request,
-    page_url,
     world,
     world_media,
 )

@@ -1,0 +1,246 @@
+"""The authorization matrix's page table (tests/test_authz_matrix.py, see
+docs/development/authorization-matrix.md): who may open or post to each page URL name, the
+pages left out by design, and the form data and query strings the pages need.
+"""
+
+from __future__ import annotations
+
+from tests.authz_rules import (
+    ALL,
+    APP_VIEW,
+    CURRIC_EDIT,
+    CURRIC_READ,
+    DIRECTORY,
+    NOBODY,
+    OPP_VIEW,
+    PS_EDIT,
+    PS_VIEW,
+    ROUND_VIEW,
+    SV,
+    A,
+    C,
+    E,
+    R,
+    Rule,
+    S,
+)
+from tests.authz_world import PROGRAM_NAME
+
+# --- Pages: URL name → who may -------------------------------------------------------------
+#: Public by design, or not ours: never in the matrix.
+PAGE_EXCLUDED_PREFIXES = {
+    "admin/": "Django admin: staff-only by Django's own admin_view, not our permissions",
+    "api/": "the API mount: covered operation by operation from the OpenAPI document",
+    "static/": "static files",
+    "media/": "uploaded files are served only through permission-checked views",
+}
+PAGE_EXCLUDED = {
+    "accounts:login": "the sign-in page is public",
+    "accounts:logout": "signing out is open to everyone",
+    "accounts:password_reset": "password reset is public by design",
+    "accounts:password_reset_done": "password reset is public by design",
+    "accounts:password_reset_confirm": "password reset is public by design (signed link)",
+    "accounts:password_reset_complete": "password reset is public by design",
+    "surveys:answer_link": "external respondents answer by signed link, without an account",
+    "organizations:invitation_link": (
+        "an invitation's e-mailed link (secret token) opens to anyone who holds it, signed in "
+        "or not; its refusals are tested in test_organizations_invitations.py"
+    ),
+    "set_language": "language switch, public (sets a cookie only)",
+    "favicon": "static icon",
+}
+
+
+def page(roles: frozenset[str] | set[str], *methods: str, **params: str) -> Rule:
+    return Rule(frozenset(roles), methods=methods or ("get",), params=tuple(params.items()))
+
+
+def page_list(key: str, roles: frozenset[str] | set[str]) -> Rule:
+    return Rule(frozenset(roles), lists=key)
+
+
+P = "post"
+G = "get"
+#: Form data for POSTs to pages, so that the request reaches the permission check ("@key":
+#: the world object's id); other pages get an empty form.
+PAGE_DATA: dict[str, dict[str, str]] = {
+    "applications:move": {"to_stage": "under_review"},
+    "partnerships:transition": {"transition-to_status": "under_review"},
+    "opportunities:decide": {"institution": "@institution", "decision": "approve"},
+}
+#: Query strings for GETs that need one.
+PAGE_QUERY: dict[str, dict[str, str]] = {
+    "curricula:gap_skill": {"uri": "@concept.uri"},
+    "applications:opportunity_search": {"opportunity_title": "@opportunity.title"},
+}
+PAGE_RULES: dict[str, Rule] = {
+    "dashboards:home": Rule(ALL, self_service=True),
+    "accounts:account": Rule(ALL, self_service=True),
+    "accounts:token_revoke": page({S}, P, token_id="token"),
+    "accounts:personal_data_export": Rule(ALL, self_service=True),
+    "accounts:erase": Rule(ALL, self_service=True),
+    "organizations:list": DIRECTORY,
+    "organizations:vetting": page({C}),  # coordinators vet partners for their institutions
+    "organizations:detail": Rule(ALL, directory=True, params=(("public_id", "institution"),)),
+    "organizations:member_add": page({C, A}, P, public_id="institution"),
+    "organizations:member_completion": page(
+        {C, A}, G, P, public_id="institution", membership_id="membership"
+    ),
+    "organizations:completions_import": page({C, A}, P, public_id="institution"),
+    "organizations:invitation_revoke": page(
+        {C, A}, P, public_id="institution", invitation_id="member_invitation"
+    ),
+    "organizations:invitation_respond": page({S}, P, invitation_id="member_invitation"),
+    "organizations:member_remove": page(
+        {C, A}, P, public_id="institution", membership_id="membership"
+    ),
+    "partnerships:list": page_list("partnership", PS_VIEW),
+    "partnerships:create": Rule(PS_EDIT, methods=(G, P)),
+    "partnerships:detail": page(PS_VIEW, public_id="partnership"),
+    "partnerships:edit": page(PS_EDIT, G, P, public_id="partnership"),
+    "partnerships:transition": page({C, A}, P, public_id="partnership"),
+    "partnerships:objective_create": page(PS_EDIT, P, public_id="partnership"),
+    "partnerships:kpi_create": page(PS_EDIT, P, public_id="partnership", objective_id="objective"),
+    "partnerships:measurement_create": page(PS_EDIT, P, public_id="partnership", kpi_id="kpi"),
+    "partnerships:commitment_create": page(PS_EDIT, P, public_id="partnership"),
+    "partnerships:delivery_create": page(
+        PS_EDIT, P, public_id="partnership", commitment_id="commitment"
+    ),
+    "partnerships:contact_create": page(PS_EDIT, P, public_id="partnership"),
+    "partnerships:contact_delete": page(PS_EDIT, P, public_id="partnership", contact_id="contact"),
+    "partnerships:communication_create": page(PS_EDIT, P, public_id="partnership"),
+    "partnerships:action_item_create": page(PS_EDIT, P, public_id="partnership"),
+    "partnerships:action_item_toggle": page(
+        PS_EDIT, P, public_id="partnership", item_id="action_item"
+    ),
+    "partnerships:document_upload": page(PS_EDIT, P, public_id="partnership"),
+    "partnerships:document_download": page(
+        PS_VIEW, public_id="partnership", document_id="document"
+    ),
+    "opportunities:list": page_list("opportunity", OPP_VIEW),
+    # Platform admins are offered no host on the page (the API lets them post for anyone).
+    "opportunities:create": Rule(frozenset({R, C, E}), methods=(G, P)),
+    "opportunities:approvals": page({C}),
+    "opportunities:detail": page(OPP_VIEW, public_id="opportunity"),
+    "opportunities:edit": page({R, A}, G, P, public_id="opportunity"),
+    "opportunities:submit": page({R, A}, G, P, public_id="opportunity"),
+    "opportunities:decide": page({C}, P, public_id="opportunity"),
+    "opportunities:close": page({R, A}, P, public_id="opportunity"),
+    "opportunities:reopen": page({R, A}, P, public_id="opportunity"),
+    "opportunities:mark_filled": page({R, A}, P, public_id="opportunity"),
+    "applications:list": page_list("application", APP_VIEW),
+    # Suggestions for the list's opportunity filter: opportunities with an application you see.
+    "applications:opportunity_search": page_list("opportunity", APP_VIEW),
+    "applications:apply": page({S}, G, P, opportunity_id="opportunity"),
+    "applications:detail": page(APP_VIEW, public_id="application"),
+    "applications:move": page({R, SV}, P, public_id="application"),
+    # Refused (403) to everyone until the placement is completed (can_record_hire).
+    "applications:record_hire": page(NOBODY, P, public_id="application"),
+    "applications:cv": page({S, R, SV, C}, public_id="application"),
+    "audit:list": page_list("round.title", {C, A}),
+    "matching:index": page_list("round", ROUND_VIEW),
+    "matching:round_create": Rule(frozenset({C}), methods=(G, P)),
+    "matching:round_detail": page(ROUND_VIEW, public_id="round"),
+    "matching:round_rank": page({S}, P, public_id="round"),
+    "matching:round_partner_rank": page(
+        {R, SV}, P, public_id="round", opportunity_id="opportunity"
+    ),
+    "matching:round_step": page({C}, P, public_id="round", step="=close"),
+    "matching:program_create": Rule(frozenset({C}), methods=(G, P)),
+    "matching:program_detail": page({C, S, A}, public_id="mentor_program"),
+    "matching:program_add": page({C}, P, public_id="mentor_program"),
+    "matching:program_profile": page({S}, P, public_id="mentor_program"),
+    "matching:program_step": page({C}, P, public_id="mentor_program", step="=run"),
+    "skills:browse": Rule(ALL, self_service=True),
+    "skills:concept": Rule(ALL, directory=True, params=(("esco_id", "concept"),)),
+    "curricula:list": page_list("program", CURRIC_READ),
+    "curricula:program_create": Rule(CURRIC_EDIT, methods=(G, P)),
+    "curricula:program": page(CURRIC_READ, public_id="program"),
+    "curricula:program_edit": page(CURRIC_EDIT, G, P, public_id="program"),
+    "curricula:program_delete": page(CURRIC_EDIT, P, public_id="program"),
+    "curricula:course_create": page(CURRIC_EDIT, G, P, public_id="program"),
+    "curricula:course": page(CURRIC_READ, public_id="course"),
+    "curricula:course_edit": page(CURRIC_EDIT, G, P, public_id="course"),
+    "curricula:course_delete": page(CURRIC_EDIT, P, public_id="course"),
+    "curricula:outcome_create": page(CURRIC_EDIT, P, public_id="course"),
+    "curricula:outcome_edit": page(CURRIC_EDIT, G, P, public_id="outcome"),
+    "curricula:outcome_delete": page(CURRIC_EDIT, P, public_id="outcome"),
+    "curricula:outcome_suggest": page(CURRIC_EDIT, P, public_id="outcome"),
+    "curricula:mapping_add": page(CURRIC_EDIT, P, public_id="outcome"),
+    "curricula:mapping_decide": page(CURRIC_EDIT, P, public_id="mapping"),
+    "curricula:course_endorse": page({R, SV}, P, public_id="course"),
+    "curricula:outcome_comment": page(CURRIC_EDIT | {R, SV}, P, public_id="outcome"),
+    "curricula:skill_propose": page({R, SV}, P, public_id="outcome"),
+    "curricula:proposal_decide": page(CURRIC_EDIT, P, public_id="proposal"),
+    "curricula:gap": page(CURRIC_EDIT | {R, SV}, public_id="program"),
+    "curricula:gap_skill": page(CURRIC_EDIT | {R, SV}, public_id="program"),
+    "curricula:imports": page_list("import", CURRIC_EDIT),
+    "curricula:import": page(CURRIC_EDIT, public_id="import"),
+    "curricula:import_delete": page(CURRIC_EDIT, P, public_id="import"),
+    "curricula:extraction_jobs": page_list("job", CURRIC_EDIT),
+    "curricula:extraction_job_start": Rule(CURRIC_EDIT, methods=(P,)),
+    "curricula:extraction_job": page(CURRIC_EDIT, public_id="job"),
+    "curricula:extraction_job_cancel": page(CURRIC_EDIT, P, public_id="job"),
+    "profiles:mine": Rule(frozenset({S}), self_service=True, methods=("get",)),
+    "profiles:opportunities": Rule(frozenset({S}), self_service=True, methods=("get",)),
+    "profiles:cv": Rule(frozenset({S}), self_service=True, methods=("post",)),
+    "profiles:cv_clear": Rule(frozenset({S}), self_service=True, methods=("post",)),
+    "profiles:rebuild": Rule(frozenset({S}), self_service=True, methods=("post",)),
+    "profiles:skill_add": Rule(frozenset({S}), self_service=True, methods=("post",)),
+    "profiles:skill_remove": Rule(
+        frozenset({S}), self_service=True, methods=(P,), params=(("esco_id", "concept"),)
+    ),
+    "profiles:student": page({S, C, E}, public_id="student"),
+    "profiles:completions": page_list(
+        "completion", {C, E}
+    ),  # staff; students see theirs on their profile
+    "profiles:completions_import": page({C, E}, P),
+    "profiles:completion_delete": page({C, E}, P, public_id="completion"),
+    "surveys:list": page_list("survey", {C, E, A}),
+    # Platform admins are offered no institution on the page.
+    "surveys:create": Rule(frozenset({C}), methods=(G, P)),
+    "surveys:from_template": Rule(frozenset({C}), methods=(P,)),
+    "surveys:answer": page({S}, G, P, public_id="invitation"),
+    "surveys:detail": page({C, E, A}, public_id="survey"),
+    "surveys:edit": page({C, A}, G, P, public_id="survey"),
+    "surveys:section_add": page({C, A}, P, public_id="survey"),
+    "surveys:question_add": page({C, A}, P, public_id="survey"),
+    "surveys:question_edit": page({C, A}, G, P, public_id="survey", key="=likert"),
+    "surveys:question_delete": page({C, A}, P, public_id="survey", key="=likert"),
+    "surveys:publish": page({C, A}, P, public_id="survey"),
+    "surveys:close": page({C, A}, P, public_id="survey"),
+    "surveys:invite": page({C, A}, P, public_id="survey"),
+    "surveys:preview": page({C, E, A}, public_id="survey"),
+    "surveys:results": page({C, E, A}, public_id="survey"),
+    "surveys:results_export": page({C, E, A}, public_id="survey", fmt="=csv"),
+    "surveys:results_question_export": page(
+        {C, E, A}, public_id="survey", key="=likert", fmt="=csv"
+    ),
+    "surveys:responses": page({C}, public_id="survey"),
+    "analytics:index": Rule(ALL, self_service=True),
+    "analytics:institution": page({C, E, A}, public_id="institution"),
+    "analytics:program": page({C, E, A}, public_id="institution", program=f"={PROGRAM_NAME}"),
+    "analytics:partner": page({R, A}, public_id="partner"),
+    "analytics:partnership": page(PS_VIEW, public_id="partnership"),
+    "analytics:institution_export": page(
+        {C, E, A}, public_id="institution", table="=funnel", fmt="=csv"
+    ),
+    "analytics:program_export": page(
+        {C, E, A},
+        public_id="institution",
+        program=f"={PROGRAM_NAME}",
+        table="=funnel",
+        fmt="=csv",
+    ),
+    "analytics:partner_export": page({R, A}, public_id="partner", table="=funnel", fmt="=csv"),
+    "analytics:partnership_export": page(
+        PS_VIEW, public_id="partnership", table="=funnel", fmt="=csv"
+    ),
+    "analytics:review": page(PS_VIEW, public_id="partnership"),
+    "analytics:review_pdf": page(PS_VIEW, public_id="partnership"),
+    "analytics:partnership_health": page(PS_VIEW, public_id="partnership"),
+    "analytics:review_export": page(PS_VIEW, public_id="partnership", table="=kpis", fmt="=csv"),
+    "analytics:partnership_health_export": page(
+        PS_VIEW, public_id="partnership", table="=components", fmt="=csv"
+    ),
+}

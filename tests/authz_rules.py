@@ -1,0 +1,278 @@
+"""The authorization matrix's roles and its API table (tests/test_authz_matrix.py, see
+docs/development/authorization-matrix.md): who may call each REST operation, the world
+object behind each path parameter and the request bodies the schema alone does not make
+plausible. The page table is tests/authz_page_rules.py.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from tests.authz_world import PROGRAM_NAME, ROLES
+
+# --- Roles ---------------------------------------------------------------------------------
+S, C, E = "student", "coordinator", "educator"
+R, SV, M, F = "recruiter", "supervisor", "mentor", "funder"
+A = "admin"
+ALL = frozenset(ROLES)
+INST_STAFF = frozenset({C, E, A})  # educators and coordinators of A, platform admins
+PS_VIEW = frozenset({C, E, R, SV, M, F, A})  # who sees the A–P partnership
+PS_EDIT = frozenset({C, R, A})  # who edits it
+CURRIC_READ = frozenset({S, C, E, R, SV, A})  # students of A, staff, curriculum partners (P)
+CURRIC_EDIT = INST_STAFF
+APP_VIEW = frozenset({S, C, E, R, SV, A})  # the applicant, host staff, institution staff
+OPP_VIEW = APP_VIEW
+ROUND_VIEW = frozenset({S, C, R, SV, A})
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Who may call one operation or page on A/P's objects.
+
+    ``roles``: the roles of A/P (and ``admin``) that are allowed: never 401/403/404.
+    ``lists``: for list operations that answer everyone 200 and filter: the world key of the
+    object that allowed roles find in the body and every other caller does not.
+    ``self_service``: acts only on the caller's own data (any signed-in user).
+    ``directory``: public to every signed-in user by design (the organization directory).
+    """
+
+    roles: frozenset[str]
+    lists: str | None = None
+    self_service: bool = False
+    directory: bool = False
+    methods: tuple[str, ...] = ("get",)
+    params: tuple[tuple[str, str], ...] = ()
+
+
+def op(*roles: str | frozenset[str]) -> Rule:
+    out: set[str] = set()
+    for r in roles:
+        out |= {r} if isinstance(r, str) else set(r)
+    return Rule(frozenset(out))
+
+
+def lst(key: str, *roles: str | frozenset[str]) -> Rule:
+    return Rule(op(*roles).roles, lists=key)
+
+
+SELF = Rule(ALL, self_service=True)
+DIRECTORY = Rule(ALL, directory=True)
+MINE = Rule(frozenset({S}), self_service=True)  # a student's own profile
+NOBODY: frozenset[str] = frozenset()
+
+# --- API: operationId (without the "tandem_" prefix) → who may --------------------------
+# Derived from tandem/*/permissions.py and docs/*.md (see the docstrings there).
+API_RULES: dict[str, Rule] = {
+    # accounts: the caller's own account and tokens
+    "accounts_api_me": SELF,
+    "accounts_api_personal_data": SELF,
+    "accounts_api_token_list": SELF,
+    "accounts_api_token_create": SELF,
+    "accounts_api_token_revoke": op(S),  # the student's token: only its owner
+    # organizations (org_id = institution A): directory open to the signed-in; managed by
+    # A's coordinators and platform admins
+    "organizations_api_organization_list": DIRECTORY,
+    "organizations_api_organization_detail": DIRECTORY,
+    "organizations_api_organization_update": op(C, A),
+    "organizations_api_site_list": DIRECTORY,
+    "organizations_api_site_create": op(C, A),
+    "organizations_api_member_list": op(C, A),
+    "organizations_api_member_add": op(C, A),
+    "organizations_api_member_remove": op(C, A),
+    # invitations (A invites its student to a second role): A's managers list and revoke them;
+    # only the invited person sees and answers theirs
+    "organizations_api_invitation_list": op(C, A),
+    "organizations_api_invitation_revoke": Rule(
+        op(C, A).roles, params=(("invitation_id", "member_invitation"),)
+    ),
+    "organizations_api_my_invitation_list": Rule(
+        frozenset({S}), lists="member_invitation", self_service=True
+    ),
+    "organizations_api_my_invitation_accept": Rule(
+        frozenset({S}), params=(("invitation_id", "member_invitation"),)
+    ),
+    "organizations_api_my_invitation_decline": Rule(
+        frozenset({S}), params=(("invitation_id", "member_invitation"),)
+    ),
+    "organizations_api_vetting_list": op(C),
+    "organizations_api_vetting_decide": op(C),
+    # partnerships
+    "partnerships_api_partnership_list": lst("partnership", PS_VIEW),
+    "partnerships_api_partnership_create": op(PS_EDIT),
+    "partnerships_api_partnership_detail": op(PS_VIEW),
+    "partnerships_api_partnership_update": op(PS_EDIT),
+    "partnerships_api_transition_list": op(PS_VIEW),
+    "partnerships_api_transition_create": op(C, A),  # active → under review
+    "partnerships_api_objective_list": op(PS_VIEW),
+    "partnerships_api_objective_create": op(PS_EDIT),
+    "partnerships_api_kpi_create": op(PS_EDIT),
+    "partnerships_api_measurement_list": op(PS_VIEW),
+    "partnerships_api_measurement_create": op(PS_EDIT),
+    "partnerships_api_commitment_list": op(PS_VIEW),
+    "partnerships_api_commitment_create": op(PS_EDIT),
+    "partnerships_api_delivery_create": op(PS_EDIT),
+    "partnerships_api_contact_list": op(PS_VIEW),
+    "partnerships_api_contact_create": op(PS_EDIT),
+    "partnerships_api_communication_list": op(PS_VIEW),
+    "partnerships_api_communication_create": op(PS_EDIT),
+    "partnerships_api_action_item_list": op(PS_VIEW),
+    "partnerships_api_action_item_create": op(PS_EDIT),
+    "partnerships_api_action_item_update": op(PS_EDIT),
+    "partnerships_api_document_list": op(PS_VIEW),
+    "partnerships_api_document_upload": op(PS_EDIT),
+    # opportunities (opp_id = P's posting, approved by A)
+    "opportunities_api_opportunity_list": lst("opportunity", OPP_VIEW),
+    "opportunities_api_opportunity_create": op(R, A),  # host P
+    "opportunities_api_awaiting_approval": op(ALL),  # each sees their institutions' queue
+    "opportunities_api_opportunity_detail": op(OPP_VIEW),
+    "opportunities_api_opportunity_update": op(R, A),
+    "opportunities_api_opportunity_submit": op(R, A),
+    "opportunities_api_opportunity_decide": op(C),
+    "opportunities_api_opportunity_close": op(R, A),
+    "opportunities_api_opportunity_reopen": op(R, A),
+    "opportunities_api_opportunity_mark_filled": op(R, A),
+    # applications (the student's application to P's posting, through A)
+    "applications_api_application_list": lst("application", APP_VIEW),
+    "applications_api_application_create": op(S),
+    "applications_api_application_stage_counts": op(ALL),  # counts over what each may see
+    "applications_api_application_detail": op(APP_VIEW),
+    "applications_api_application_move": op(R, SV),  # submitted → under review: the host
+    "applications_api_application_record_hire": op(R, SV, C),  # refused: not completed yet
+    "applications_api_application_cv": op(S, R, SV, C),
+    # audit trail: coordinators (their institutions) and platform admins
+    "audit_api_audit_event_list": lst("round", C, A),
+    # surveys (survey_id = A's survey; invitation_id = the student's invitation)
+    "surveys_api_survey_list": lst("survey", C, E, A),
+    "surveys_api_survey_create": op(C, A),
+    "surveys_api_survey_detail": op(C, E, A),
+    "surveys_api_survey_versions": op(C, E, A),
+    "surveys_api_survey_question_add": op(C, A),
+    "surveys_api_survey_publish": op(C, A),
+    "surveys_api_survey_close": op(C, A),
+    "surveys_api_survey_invitations": op(C, A),
+    "surveys_api_survey_invite": op(C, A),
+    "surveys_api_my_invitations": Rule(frozenset({S}), lists="invitation", self_service=True),
+    "surveys_api_invitation_respond": op(S),
+    "surveys_api_survey_responses": op(C),
+    "surveys_api_survey_results": op(C, E, A),
+    # analytics
+    "analytics_api_institution_dashboard": op(C, E, A),
+    "analytics_api_program_dashboard": op(C, E, A),
+    "analytics_api_partner_dashboard": op(R, A),
+    "analytics_api_partnership_dashboard": op(PS_VIEW),
+    "analytics_api_partnership_health": op(PS_VIEW),
+    # match rounds (round_id = A's open round over P's posting)
+    "matching_api_round_list": lst("round", ROUND_VIEW),
+    "matching_api_round_create": op(C),
+    "matching_api_round_detail": op(ROUND_VIEW),
+    "matching_api_round_open": op(C),
+    "matching_api_round_close": op(C),
+    "matching_api_round_cancel": op(C),
+    "matching_api_round_run": op(C),
+    "matching_api_round_publish": op(C),
+    "matching_api_round_result": op(C),
+    "matching_api_rank_list": op(S),
+    "matching_api_rank_list_put": op(S),
+    "matching_api_partner_rankings": op(R, SV),
+    "matching_api_partner_ranking": op(R, SV),
+    "matching_api_partner_ranking_put": op(R, SV),
+    # curriculum (program_id = A's program; P co-develops it through a curriculum partnership)
+    "curricula_api_program_list": lst("program", CURRIC_READ),
+    "curricula_api_program_create": op(CURRIC_EDIT),
+    "curricula_api_program_detail": op(CURRIC_READ),
+    "curricula_api_program_update": op(CURRIC_EDIT),
+    "curricula_api_program_delete": op(CURRIC_EDIT),
+    "curricula_api_course_list": op(CURRIC_READ),
+    "curricula_api_course_create": op(CURRIC_EDIT),
+    "curricula_api_course_detail": op(CURRIC_READ),
+    "curricula_api_course_update": op(CURRIC_EDIT),
+    "curricula_api_course_delete": op(CURRIC_EDIT),
+    "curricula_api_outcome_list": op(CURRIC_READ),
+    "curricula_api_outcome_create": op(CURRIC_EDIT),
+    "curricula_api_outcome_detail": op(CURRIC_READ),
+    "curricula_api_outcome_update": op(CURRIC_EDIT),
+    "curricula_api_outcome_delete": op(CURRIC_EDIT),
+    "curricula_api_mapping_add": op(CURRIC_EDIT),
+    "curricula_api_mapping_decide": op(CURRIC_EDIT),
+    "curricula_api_gap_report": op(CURRIC_EDIT, R, SV),
+    "curricula_api_import_create": op(CURRIC_EDIT),
+    "curricula_api_import_detail": op(CURRIC_EDIT),
+    "curricula_api_extraction_job_start": op(CURRIC_EDIT),
+    "curricula_api_extraction_job_list": lst("job", CURRIC_EDIT),
+    "curricula_api_extraction_job_detail": op(CURRIC_EDIT),
+    "curricula_api_extraction_job_cancel": op(CURRIC_EDIT),
+    # profiles: a student's own profile; A's staff read it and record completions
+    "profiles_api_my_profile": MINE,
+    "profiles_api_my_opportunities": MINE,
+    "profiles_api_skill_add": MINE,
+    "profiles_api_skill_remove": MINE,
+    "profiles_api_cv_text": MINE,
+    "profiles_api_cv_pdf": MINE,
+    "profiles_api_rebuild": MINE,
+    "profiles_api_student_profile": op(S, C, E),
+    "profiles_api_completion_list": lst("completion", S, C, E),
+    "profiles_api_completion_create": op(C, E),
+}
+
+#: API path parameter → world key (or "=literal").
+API_PARAMS: dict[str, str] = {
+    "token_id": "token",
+    "org_id": "institution",
+    "membership_id": "membership",
+    "partner_id": "partner",
+    "institution_id": "institution",
+    "program": f"={PROGRAM_NAME}",
+    "partnership_id": "partnership",
+    "objective_id": "objective",
+    "kpi_id": "kpi",
+    "commitment_id": "commitment",
+    "item_id": "action_item",
+    "opp_id": "opportunity",
+    "opportunity_id": "opportunity",
+    "application_id": "application",
+    "survey_id": "survey",
+    "invitation_id": "invitation",
+    "round_id": "round",
+    "program_id": "program",
+    "course_id": "course",
+    "outcome_id": "outcome",
+    "mapping_id": "mapping",
+    "import_id": "import",
+    "job_id": "job",
+    "student_id": "student",
+}
+
+#: Request-body id fields → world key (a list for array fields).
+BODY_IDS: dict[str, str] = {
+    "institution": "institution",
+    "institution_id": "institution",
+    "institution_ids": "institution",
+    "partner_ids": "partner",
+    "host_id": "partner",
+    "organization_id": "partner",
+    "opportunity": "opportunity",
+    "opportunities": "opportunity",
+    "student_id": "student",
+    "students": "student",
+    "course_id": "course",
+    "program_id": "program",
+    "import_id": "import",
+    "partnership_id": "partnership",
+}
+
+#: Bodies the schema alone does not make plausible.
+API_BODIES: dict[str, dict[str, Any]] = {
+    "partnerships_api_transition_create": {"to_status": "under_review"},
+    "applications_api_application_move": {"stage": "under_review"},
+    "applications_api_application_record_hire": {"outcome": "hired"},
+    "opportunities_api_opportunity_decide": {"approve": True},
+    "organizations_api_vetting_decide": {"status": "approved"},
+    "organizations_api_member_add": {"email": "newcomer@example.org", "role": "student"},
+    "surveys_api_survey_invite": {"email": "guest@example.org"},
+    "surveys_api_invitation_respond": {"answers": {"likert": "4", "single": "yes"}},
+    "curricula_api_mapping_decide": {"status": "confirmed"},
+    "curricula_api_extraction_job_start": {"scope": "outcomes", "program_id": "@program"},
+    "profiles_api_cv_text": {"text": "I know SQL and Python."},
+    "matching_api_partner_ranking_put": {"students": []},
+}
