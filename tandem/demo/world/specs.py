@@ -258,7 +258,8 @@ OPPORTUNITY_TEMPLATES: dict[str, list[tuple[str, str, str, str]]] = {
         (
             "Cloud operations apprenticeship",
             "apprenticeship",
-            "Linux administration, networking, scripting, incident response",
+            "Linux administration, ICT networking hardware, cyber security, Python, "
+            "incident response",
             "Learn to run production systems: monitoring, on-call with a buddy, automation with "
             "Ansible and Terraform, and a Level 4 qualification paid for by us.",
         ),
