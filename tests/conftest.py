@@ -33,22 +33,20 @@ def _media_root(request, tmp_path, settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # The database is rolled back after each test; the cache must not outlive it either. The
     # cache without Redis is a database table, so only tests that may use the database clear
-    # it (the others cannot have filled it).
-    if DB_FIXTURES.intersection(request.fixturenames) or request.node.get_closest_marker(
-        "django_db"
-    ):
+    # it (the others cannot have filled it), once their database fixture is set up (autouse
+    # fixtures come before the ones a test names).
+    db_fixture = next((f for f in DB_FIXTURES if f in request.fixturenames), None)
+    if db_fixture is not None or request.node.get_closest_marker("django_db"):
+        if db_fixture is not None:
+            request.getfixturevalue(db_fixture)
         from django.core.cache import cache
 
         cache.clear()
     yield
 
 
-DB_FIXTURES = {
-    "db",
-    "transactional_db",
-    "django_db_reset_sequences",
-    "django_db_serialized_rollback",
-}
+# The fixtures that open the test database, most specific first.
+DB_FIXTURES = ("transactional_db", "django_db_reset_sequences", "db")
 
 
 # Tests that drive a browser or need a live server are slow by nature: `make test-fast`
