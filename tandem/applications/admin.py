@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from tandem.core.admin import ReadOnlyAdmin, ReadOnlyTabularInline
+from tandem.core.admin import ReadOnlyAdmin, ReadOnlyInline
 
 from .models import Application, StageChange
 
 
-class StageChangeInline(ReadOnlyTabularInline):
+class StageChangeInline(ReadOnlyInline):
     model = StageChange
     fields = ("created_at", "from_stage", "to_stage", "actor")
     readonly_fields = fields

@@ -33,6 +33,3 @@ class ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):  # type: ignore[t
 
     extra = 0
     can_delete = False
-
-
-ReadOnlyTabularInline = ReadOnlyInline

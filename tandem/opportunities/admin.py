@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from tandem.core.admin import ReadOnlyAdmin, ReadOnlyTabularInline
+from tandem.core.admin import ReadOnlyAdmin, ReadOnlyInline
 
 from .models import Opportunity, OpportunityApproval
 
 
-class ApprovalInline(ReadOnlyTabularInline):
+class ApprovalInline(ReadOnlyInline):
     model = OpportunityApproval
     fields = ("institution", "status", "note", "decided_by", "decided_at")
     readonly_fields = fields

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from tandem.core.admin import ReadOnlyAdmin, ReadOnlyTabularInline
+from tandem.core.admin import ReadOnlyAdmin, ReadOnlyInline
 
 from .models import EscoRelease, Occupation, SkillConcept, SkillGroup, SkillLabel
 
 
-class SkillLabelInline(ReadOnlyTabularInline):
+class SkillLabelInline(ReadOnlyInline):
     model = SkillLabel
     fields = ("label", "is_preferred")
     readonly_fields = fields
