@@ -43,6 +43,7 @@ django.setup()
 
 from bigworld import DOMAIN, INSTITUTION_SLUG  # noqa: E402
 from django.conf import settings  # noqa: E402
+from django.core.cache import cache  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
@@ -54,6 +55,8 @@ PAGES = [
     ("student", "opportunities, q=python", "/opportunities/?q=python"),
     ("student", "opportunities, q=rare word", "/opportunities/?q=BW-012345"),
     ("student", "home", "/"),
+    ("student", "for you (cache cleared before each run)", "/profiles/opportunities/"),
+    ("student", "for you (warm)", "/profiles/opportunities/"),
     ("student", "API opportunities", "/api/v1/opportunities/"),
     ("student", "API opportunities, q=python", "/api/v1/opportunities/?q=python"),
     ("student", "my applications", "/applications/"),
@@ -118,6 +121,8 @@ def single(runs: int, explain: bool) -> None:
         assert response.status_code == 200, (url, response.status_code)
         times, cpu = [], []
         for _ in range(runs):
+            if "cache cleared" in label:
+                cache.clear()
             with CaptureQueriesContext(connection) as ctx:
                 t, c = time.perf_counter(), time.process_time()
                 response = client.get(url)
@@ -181,6 +186,8 @@ def load(duration: int, connections: int, port: int) -> None:
         with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
             f.write(WRK_SCRIPT)
         for name, label, url in PAGES:
+            if "cache cleared" in label:
+                continue  # a cold cache cannot be held under load
             url = url.format(opp=opp)
             out = subprocess.run(
                 [
