@@ -24,6 +24,8 @@ from tandem.core.validation import conflict_on_integrity
 # module; other apps reach it here, through the app's public services.
 from .completions import membership_completion_set as membership_completion_set
 from .completions import membership_completions_import as membership_completions_import
+from .roster_sync import MembershipSync as MembershipSync
+from .roster_sync import memberships_sync as memberships_sync
 from .models import (
     INSTITUTION_ROLES,
     INSTITUTION_TYPES,
