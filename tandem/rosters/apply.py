@@ -161,9 +161,13 @@ def _sync(
                 counts.unchanged += 1
             continue
         values = fields_of(row)
-        if values is None:
+        if values is None:  # its person or class is not (or no longer) imported
             if skipped is not None:
                 skipped.append(row.line)
+            if record is not None and record.is_active:
+                record.is_active, record.updated_at = False, now
+                changed.append(record)
+                counts.deactivated += 1
             continue
         names.update(values)
         if record is None:
