@@ -155,14 +155,16 @@ def test_courses_and_classes_link_to_curriculum_courses_by_code(riverside, capsy
     assert RosterClass.objects.get(sourced_id="cls-net-a").course == networking
     assert RosterClass.objects.get(sourced_id="cls-cyb-a").course == cyber_a  # by class code
     assert RosterClass.objects.get(sourced_id="cls-art-a").course is None
-    assert "courses.csv:2: course code 'NET101' matches no curriculum course" not in (
-        result["warnings"]
+    assert (
+        "courses.csv:2: course code 'NET101' matches no curriculum course"
+        not in (result["warnings"])
     )
-    assert "courses.csv:4: course code 'ART900' matches no curriculum course" in (
-        result["warnings"]
+    assert (
+        "courses.csv:4: course code 'ART900' matches no curriculum course" in (result["warnings"])
     )
-    assert "classes.csv: 1 classes link to no curriculum course (no course code matches)" in (
-        result["warnings"]
+    assert (
+        "classes.csv: 1 classes link to no curriculum course (no course code matches)"
+        in (result["warnings"])
     )
 
 
@@ -204,7 +206,9 @@ def test_other_bad_rows_each_name_their_line(riverside, capsys, tmp_path):
     from tests.rosters_support import edit
 
     folder = export_copy(tmp_path)
-    edit(folder, "orgs.csv", "sch-north,active,2026-08-01T09:00:00.000Z", "sch-north,gone,yesterday")
+    edit(
+        folder, "orgs.csv", "sch-north,active,2026-08-01T09:00:00.000Z", "sch-north,gone,yesterday"
+    )
     edit(folder, "users.csv", "stu-2,active,2026-08-01T09:00:00Z,true", "stu-1,,,maybe")
     code, _out, err = run(capsys, folder, "--institution", "riverside")
     assert code == 2
@@ -219,7 +223,10 @@ def test_other_bad_rows_each_name_their_line(riverside, capsys, tmp_path):
 
 def test_unknown_institution_or_path_exits_2(riverside, capsys, tmp_path):
     code, _out, err = run(capsys, DATA / "v11", "--institution", "nowhere")
-    assert (code, err.strip()) == (2, "tandem roster import: no institution with the slug 'nowhere'")
+    assert (code, err.strip()) == (
+        2,
+        "tandem roster import: no institution with the slug 'nowhere'",
+    )
     (tmp_path / "notzip.zip").write_bytes(b"plain text")
     code, _out, err = run(capsys, tmp_path / "notzip.zip", "--institution", "riverside")
     assert code == 2 and "not a .zip archive" in err

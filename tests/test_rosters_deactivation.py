@@ -80,7 +80,9 @@ def test_disabled_user_is_deactivated(riverside, tmp_path):
 
 def test_role_change_moves_the_membership(riverside, tmp_path):
     folder = export_copy(tmp_path)
-    edit(folder, "users.csv", "tch-1,,,true,sch-main,teacher", "tch-1,,,true,sch-main,administrator")
+    edit(
+        folder, "users.csv", "tch-1,,,true,sch-main,teacher", "tch-1,,,true,sch-main,administrator"
+    )
     result = again(riverside, folder)
     assert result["users"] == counts(updated=1, unchanged=5)
     email = "e.nguyen@riverside.example"

@@ -74,9 +74,9 @@ def memberships_sync(
         Membership.objects.filter(pk__in=revive).update(is_active=True, updated_at=now)
     result.reactivated = len(revive)
     stop = {k: existing[k] for k in ending if k in existing and existing[k].is_active}
-    coordinators = {
-        k for k, m in existing.items() if k[1] == Role.COORDINATOR and m.is_active
-    } | {k for k in wanted if k[1] == Role.COORDINATOR}
+    coordinators = {k for k, m in existing.items() if k[1] == Role.COORDINATOR and m.is_active} | {
+        k for k in wanted if k[1] == Role.COORDINATOR
+    }
     if coordinators and coordinators <= set(stop):
         # keep one: the institution would have nobody to run it
         keep = min(coordinators)

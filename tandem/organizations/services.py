@@ -24,8 +24,6 @@ from tandem.core.validation import conflict_on_integrity
 # module; other apps reach it here, through the app's public services.
 from .completions import membership_completion_set as membership_completion_set
 from .completions import membership_completions_import as membership_completions_import
-from .roster_sync import MembershipSync as MembershipSync
-from .roster_sync import memberships_sync as memberships_sync
 from .models import (
     INSTITUTION_ROLES,
     INSTITUTION_TYPES,
@@ -41,6 +39,8 @@ from .models import (
     VettingStatus,
 )
 from .permissions import can_manage_organization, can_vet_partner, is_platform_admin
+from .roster_sync import MembershipSync as MembershipSync
+from .roster_sync import memberships_sync as memberships_sync
 
 ORGANIZATION_FIELDS = (
     "name",

@@ -12,11 +12,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -31,8 +30,6 @@ from .parse import Roster, UserRow
 
 if TYPE_CHECKING:
     from tandem.accounts.types import Actor
-
-R = TypeVar("R", bound=Model)
 
 
 @dataclass
@@ -50,8 +47,13 @@ class _Ticker:
     def __init__(self, roster: Roster, progress: Callable[[int, int], None] | None) -> None:
         self.total = sum(
             len(rows)
-            for rows in (roster.orgs, roster.courses, roster.classes, roster.users,
-                         roster.enrollments)
+            for rows in (
+                roster.orgs,
+                roster.courses,
+                roster.classes,
+                roster.users,
+                roster.enrollments,
+            )
         )
         self.done, self.progress = 0, progress
 
@@ -72,7 +74,10 @@ def apply_roster(
     tick = _Ticker(roster, progress)
     tick(0)
     orgs, org_counts = _sync(
-        RosterOrg, institution, roster.orgs, roster.bulk.get("orgs.csv", False),
+        RosterOrg,
+        institution,
+        roster.orgs,
+        roster.bulk.get("orgs.csv", False),
         lambda r: {"name": r.name[:200], "type": r.type},
     )
     _school_sites(actor, institution, orgs)
@@ -83,33 +88,47 @@ def apply_roster(
         if row.active and row.code.lower() not in by_code:
             unmatched.append(row)
     courses, _counts = _sync(
-        RosterCourse, institution, roster.courses, roster.bulk.get("courses.csv", False),
-        lambda r: {"title": r.title[:300], "code": r.code[:100],
-                   "course_id": by_code.get(r.code.lower())},
+        RosterCourse,
+        institution,
+        roster.courses,
+        roster.bulk.get("courses.csv", False),
+        lambda r: {
+            "title": r.title[:300],
+            "code": r.code[:100],
+            "course_id": by_code.get(r.code.lower()),
+        },
     )
     for row in unmatched:
-        warnings.append(_("courses.csv:%(line)d: course code %(code)r matches no curriculum "
-                          "course") % {"line": row.line, "code": row.code})
+        warnings.append(
+            _("courses.csv:%(line)d: course code %(code)r matches no curriculum course")
+            % {"line": row.line, "code": row.code}
+        )
     tick(len(roster.courses))
 
     def class_fields(r: Any) -> dict[str, Any]:
         course = courses.get(r.course)
         org = orgs.get(r.school)
         return {
-            "title": r.title[:300], "code": r.code[:100],
+            "title": r.title[:300],
+            "code": r.code[:100],
             "roster_course_id": course.pk if course else None,
             "course_id": by_code.get(r.code.lower()) or (course.course_id if course else None),
             "site_id": org.site_id if org else None,
         }
 
     classes, class_counts = _sync(
-        RosterClass, institution, roster.classes, roster.bulk.get("classes.csv", False),
+        RosterClass,
+        institution,
+        roster.classes,
+        roster.bulk.get("classes.csv", False),
         class_fields,
     )
     loose = sum(1 for c in classes.values() if c.is_active and c.course_id is None)
     if loose:
-        warnings.append(_("classes.csv: %(n)d classes link to no curriculum course (no course "
-                          "code matches)") % {"n": loose})
+        warnings.append(
+            _("classes.csv: %(n)d classes link to no curriculum course (no course code matches)")
+            % {"n": loose}
+        )
     tick(len(roster.classes))
     users, user_counts = _users(actor, institution, roster, warnings)
     tick(len(roster.users))
@@ -122,29 +141,39 @@ def apply_roster(
 
     skipped: list[int] = []
     _e, enrollment_counts = _sync(
-        RosterEnrollment, institution, roster.enrollments,
-        roster.bulk.get("enrollments.csv", False), enrollment_fields, skipped=skipped,
+        RosterEnrollment,
+        institution,
+        roster.enrollments,
+        roster.bulk.get("enrollments.csv", False),
+        enrollment_fields,
+        skipped=skipped,
     )
     if skipped:
-        warnings.append(_("enrollments.csv: %(n)d enrollments of people or classes not "
-                          "imported are skipped") % {"n": len(skipped)})
+        warnings.append(
+            _("enrollments.csv: %(n)d enrollments of people or classes not imported are skipped")
+            % {"n": len(skipped)}
+        )
     tick(len(roster.enrollments))
-    return {"orgs": org_counts, "users": user_counts, "classes": class_counts,
-            "enrollments": enrollment_counts}
+    return {
+        "orgs": org_counts,
+        "users": user_counts,
+        "classes": class_counts,
+        "enrollments": enrollment_counts,
+    }
 
 
 def _sync(
-    model: type[R],
+    model: Any,
     institution: Organization,
     rows: Iterable[Any],
     bulk: bool,
     fields_of: Callable[[Any], dict[str, Any] | None],
     skipped: list[int] | None = None,
-) -> tuple[dict[str, R], Counts]:
+) -> tuple[dict[str, Any], Counts]:
     """Match rows to stored records by sourcedId; create, update, deactivate in bulk."""
     counts = Counts()
     existing: dict[str, Any] = {
-        r.sourced_id: r for r in model.objects.filter(institution=institution)  # type: ignore[attr-defined]
+        r.sourced_id: r for r in model.objects.filter(institution=institution)
     }
     now = timezone.now()
     new, changed, seen = [], [], set()
@@ -187,14 +216,14 @@ def _sync(
                 record.is_active, record.updated_at = False, now
                 changed.append(record)
                 counts.deactivated += 1
-    model.objects.bulk_create(new, batch_size=500)  # type: ignore[attr-defined]
+    model.objects.bulk_create(new, batch_size=500)
     if changed:
-        model.objects.bulk_update(changed, sorted(names), batch_size=500)  # type: ignore[attr-defined]
+        model.objects.bulk_update(changed, sorted(names), batch_size=500)
     for record in new:
         existing[record.sourced_id] = record
     if not all(r.pk for r in new):  # backends that return no ids on bulk insert
         ids = dict(
-            model.objects.filter(  # type: ignore[attr-defined]
+            model.objects.filter(
                 institution=institution, sourced_id__in=[r.sourced_id for r in new]
             ).values_list("sourced_id", "pk")
         )
@@ -203,7 +232,9 @@ def _sync(
     return existing, counts
 
 
-def _school_sites(actor: Actor | None, institution: Organization, orgs: dict[str, RosterOrg]) -> None:
+def _school_sites(
+    actor: Actor | None, institution: Organization, orgs: dict[str, RosterOrg]
+) -> None:
     """Each active school org becomes a site of the institution (an existing site of the
     same name is reused)."""
     sites = {s.name.casefold(): s for s in Site.objects.filter(organization=institution)}
@@ -214,7 +245,9 @@ def _school_sites(actor: Actor | None, institution: Organization, orgs: dict[str
         site = sites.get(org.name.casefold())
         if site is None:
             site = site_create(
-                actor=actor, organization=institution, name=org.name[:200],
+                actor=actor,
+                organization=institution,
+                name=org.name[:200],
                 city=institution.city or institution.name[:100],
                 country=institution.country,
             )
@@ -267,8 +300,10 @@ def _users(
             else:
                 counts.unchanged += 1
             continue
-        if record.is_active and record.role == row.role and (
-            (record.user_id, row.role) in active_memberships
+        if (
+            record.is_active
+            and record.role == row.role
+            and ((record.user_id, row.role) in active_memberships)
         ):
             counts.unchanged += 1
             continue
@@ -288,21 +323,26 @@ def _users(
     counts.created = len(new)
     RosterUser.objects.bulk_create(new, batch_size=500)
     if changed:
-        RosterUser.objects.bulk_update(changed, ["role", "is_active", "updated_at"],
-                                       batch_size=500)
+        RosterUser.objects.bulk_update(changed, ["role", "is_active", "updated_at"], batch_size=500)
     for record in new:
         existing[record.sourced_id] = record
     if not all(r.pk for r in new):
-        ids = dict(RosterUser.objects.filter(
-            institution=institution, sourced_id__in=[r.sourced_id for r in new]
-        ).values_list("sourced_id", "pk"))
+        ids = dict(
+            RosterUser.objects.filter(
+                institution=institution, sourced_id__in=[r.sourced_id for r in new]
+            ).values_list("sourced_id", "pk")
+        )
         for record in new:
             record.pk = ids[record.sourced_id]
     grant = {(r.user_id, r.role) for r in existing.values() if r.is_active}
     sync = memberships_sync(actor=actor, organization=institution, grant=grant, end=end)
     if sync.kept_last_coordinator:
-        warnings.append(_("The institution's last coordinator keeps their membership, "
-                          "though the roster ends it."))
+        warnings.append(
+            _(
+                "The institution's last coordinator keeps their membership, "
+                "though the roster ends it."
+            )
+        )
     return {k: v for k, v in existing.items() if v.is_active}, counts
 
 
@@ -320,8 +360,10 @@ def _new_identities(
             continue
         usable.append(row)
     if no_email:
-        warnings.append(_("users.csv: %(n)d people without a valid e-mail address are not "
-                          "imported") % {"n": no_email})
+        warnings.append(
+            _("users.csv: %(n)d people without a valid e-mail address are not imported")
+            % {"n": no_email}
+        )
     emails = {row.email for row in usable}
     accounts = dict(User.objects.filter(email__in=emails).values_list("email", "pk"))
     fresh: dict[str, str] = {}
@@ -331,7 +373,11 @@ def _new_identities(
     for user in users_create_without_password(people=list(fresh.items())):
         accounts[user.email] = user.pk
     return [
-        RosterUser(institution=institution, sourced_id=row.sourced_id,
-                   user_id=accounts[row.email], role=row.role)
+        RosterUser(
+            institution=institution,
+            sourced_id=row.sourced_id,
+            user_id=accounts[row.email],
+            role=row.role,
+        )
         for row in usable
     ]

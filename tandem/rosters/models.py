@@ -80,7 +80,9 @@ class RosterClass(RosterRecord):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["institution", "sourced_id"], name="roster_class_unique")
+            models.UniqueConstraint(
+                fields=["institution", "sourced_id"], name="roster_class_unique"
+            )
         ]
 
 
@@ -141,6 +143,9 @@ class RosterImport(PublicModel):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
     filename = models.CharField(max_length=200, blank=True)
     content = models.BinaryField(editable=False)
     status = models.CharField(
@@ -153,3 +158,10 @@ class RosterImport(PublicModel):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Roster import {self.public_id}"
+
+    @property
+    def is_working(self) -> bool:
+        return self.status in (ImportStatus.QUEUED, ImportStatus.RUNNING, ImportStatus.APPLYING)

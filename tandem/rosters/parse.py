@@ -26,22 +26,84 @@ from .reader import KNOWN_FILES, Problem, Table, read_table
 
 COMMON = ("sourcedId", "status", "dateLastModified")
 ORG_COLUMNS = (*COMMON, "name", "type", "identifier", "parentSourcedId", "metadata")
-SESSION_COLUMNS = (*COMMON, "title", "type", "startDate", "endDate", "parentSourcedId",
-                   "schoolYear")
-COURSE_COLUMNS = (*COMMON, "schoolYearSourcedId", "title", "courseCode", "grades",
-                  "orgSourcedId", "subjects", "subjectCodes")
-CLASS_COLUMNS = (*COMMON, "title", "grades", "courseSourcedId", "classCode", "classType",
-                 "location", "schoolSourcedId", "termSourcedIds", "subjects", "subjectCodes",
-                 "periods")
-USER_COLUMNS = (*COMMON, "enabledUser", "orgSourcedIds", "role", "username", "userIds",
-                "givenName", "familyName", "middleName", "identifier", "email", "sms",
-                "phone", "agentSourcedIds", "grades", "password", "userMasterIdentifier",
-                "resourceSourcedIds", "preferredGivenName", "preferredMiddleName",
-                "preferredFamilyName", "primaryOrgSourcedId", "pronouns")
-ROLE_COLUMNS = (*COMMON, "userSourcedId", "roleType", "role", "beginDate", "endDate",
-                "orgSourcedId", "userProfileSourcedId")
-ENROLLMENT_COLUMNS = (*COMMON, "classSourcedId", "schoolSourcedId", "userSourcedId", "role",
-                      "primary", "beginDate", "endDate")
+SESSION_COLUMNS = (
+    *COMMON,
+    "title",
+    "type",
+    "startDate",
+    "endDate",
+    "parentSourcedId",
+    "schoolYear",
+)
+COURSE_COLUMNS = (
+    *COMMON,
+    "schoolYearSourcedId",
+    "title",
+    "courseCode",
+    "grades",
+    "orgSourcedId",
+    "subjects",
+    "subjectCodes",
+)
+CLASS_COLUMNS = (
+    *COMMON,
+    "title",
+    "grades",
+    "courseSourcedId",
+    "classCode",
+    "classType",
+    "location",
+    "schoolSourcedId",
+    "termSourcedIds",
+    "subjects",
+    "subjectCodes",
+    "periods",
+)
+USER_COLUMNS = (
+    *COMMON,
+    "enabledUser",
+    "orgSourcedIds",
+    "role",
+    "username",
+    "userIds",
+    "givenName",
+    "familyName",
+    "middleName",
+    "identifier",
+    "email",
+    "sms",
+    "phone",
+    "agentSourcedIds",
+    "grades",
+    "password",
+    "userMasterIdentifier",
+    "resourceSourcedIds",
+    "preferredGivenName",
+    "preferredMiddleName",
+    "preferredFamilyName",
+    "primaryOrgSourcedId",
+    "pronouns",
+)
+ROLE_COLUMNS = (
+    *COMMON,
+    "userSourcedId",
+    "roleType",
+    "role",
+    "beginDate",
+    "endDate",
+    "orgSourcedId",
+    "userProfileSourcedId",
+)
+ENROLLMENT_COLUMNS = (
+    *COMMON,
+    "classSourcedId",
+    "schoolSourcedId",
+    "userSourcedId",
+    "role",
+    "primary",
+    "beginDate",
+    "endDate",
+)
 
 ORG_TYPES = {"department", "school", "district", "local", "state", "national"}
 # OneRoster role → Tandem role; roles Tandem has no use for map to None (skipped, warned).
@@ -61,7 +123,7 @@ USER_ROLES: dict[str, str | None] = {
     "relative": None,
 }
 ENROLLMENT_ROLES = {"student", "teacher", "administrator", "proctor"}
-ROLE_PRIORITY = {Role.COORDINATOR: 0, Role.EDUCATOR: 1, Role.STUDENT: 2}
+ROLE_PRIORITY: dict[str, int] = {Role.COORDINATOR: 0, Role.EDUCATOR: 1, Role.STUDENT: 2}
 
 
 @dataclass(frozen=True)
@@ -170,7 +232,9 @@ class _Rows:
         for column in ("beginDate", "endDate", "startDate"):
             value = row.get(column, "")
             if value and _date(value) is None:
-                self.bad(line, _("%(c)s is not a date (YYYY-MM-DD): %(v)r") % {"c": column, "v": value})
+                self.bad(
+                    line, _("%(c)s is not a date (YYYY-MM-DD): %(v)r") % {"c": column, "v": value}
+                )
                 ok = False
         return (sourced_id, status in ("", "active")) if ok else None
 
@@ -206,8 +270,14 @@ def _manifest(files: dict[str, bytes], roster: Roster) -> None:
         for name in files:
             roster.bulk[name] = True
         return
-    table = read_table("manifest.csv", content, required=("propertyName", "value"), known=(),
-                       problems=roster.problems, warnings=roster.warnings)
+    table = read_table(
+        "manifest.csv",
+        content,
+        required=("propertyName", "value"),
+        known=(),
+        problems=roster.problems,
+        warnings=roster.warnings,
+    )
     if table is None:
         return
     props = {row["propertyName"].lower(): (line, row.get("value", "")) for line, row in table.rows}
@@ -217,8 +287,13 @@ def _manifest(files: dict[str, bytes], roster: Roster) -> None:
     elif version.startswith("1.1") or version == "":
         roster.version = "1.2" if not version and "roles.csv" in files else "1.1"
     else:
-        roster.problems.append(Problem("manifest.csv", line, _(
-            "oneroster.version must be 1.1 or 1.2, not %(v)r") % {"v": version}))
+        roster.problems.append(
+            Problem(
+                "manifest.csv",
+                line,
+                _("oneroster.version must be 1.1 or 1.2, not %(v)r") % {"v": version},
+            )
+        )
     for key, (line, value) in props.items():
         if not key.startswith("file."):
             continue
@@ -226,13 +301,36 @@ def _manifest(files: dict[str, bytes], roster: Roster) -> None:
         canonical = next((n for n in files if n.lower() == name), None)
         mode = value.lower()
         if mode not in ("bulk", "delta", "absent"):
-            roster.problems.append(Problem("manifest.csv", line, _(
-                "%(p)s must be bulk, delta or absent, not %(v)r") % {"p": key, "v": value}))
-        elif mode != "absent" and canonical is None and name in {n.lower() for n in (
-                "orgs.csv", "users.csv", "classes.csv", "courses.csv", "enrollments.csv",
-                "roles.csv")}:
-            roster.problems.append(Problem("manifest.csv", line, _(
-                "%(p)s is %(v)s but the file is missing") % {"p": key, "v": mode}))
+            roster.problems.append(
+                Problem(
+                    "manifest.csv",
+                    line,
+                    _("%(p)s must be bulk, delta or absent, not %(v)r") % {"p": key, "v": value},
+                )
+            )
+        elif (
+            mode != "absent"
+            and canonical is None
+            and name
+            in {
+                n.lower()
+                for n in (
+                    "orgs.csv",
+                    "users.csv",
+                    "classes.csv",
+                    "courses.csv",
+                    "enrollments.csv",
+                    "roles.csv",
+                )
+            }
+        ):
+            roster.problems.append(
+                Problem(
+                    "manifest.csv",
+                    line,
+                    _("%(p)s is %(v)s but the file is missing") % {"p": key, "v": mode},
+                )
+            )
         elif canonical is not None:
             roster.bulk[canonical] = mode == "bulk"
 
@@ -245,24 +343,50 @@ def parse_roster(files: dict[str, bytes], *, known: dict[str, set[str]]) -> Rost
     tables: dict[str, Table | None] = {}
     required = {
         "orgs.csv": (("sourcedId", "name", "type"), ORG_COLUMNS),
-        "academicSessions.csv": (("sourcedId", "title", "type", "startDate", "endDate"),
-                                 SESSION_COLUMNS),
+        "academicSessions.csv": (
+            ("sourcedId", "title", "type", "startDate", "endDate"),
+            SESSION_COLUMNS,
+        ),
         "courses.csv": (("sourcedId", "title"), COURSE_COLUMNS),
-        "classes.csv": (("sourcedId", "title", "courseSourcedId", "schoolSourcedId"),
-                        CLASS_COLUMNS),
-        "users.csv": ((("sourcedId", "enabledUser", "orgSourcedIds", "role", "username",
-                        "givenName", "familyName") if roster.version == "1.1" else
-                       ("sourcedId", "enabledUser", "username", "givenName", "familyName")),
-                      USER_COLUMNS),
-        "roles.csv": (("sourcedId", "userSourcedId", "roleType", "role", "orgSourcedId"),
-                      ROLE_COLUMNS),
-        "enrollments.csv": (("sourcedId", "classSourcedId", "schoolSourcedId",
-                             "userSourcedId", "role"), ENROLLMENT_COLUMNS),
+        "classes.csv": (
+            ("sourcedId", "title", "courseSourcedId", "schoolSourcedId"),
+            CLASS_COLUMNS,
+        ),
+        "users.csv": (
+            (
+                (
+                    "sourcedId",
+                    "enabledUser",
+                    "orgSourcedIds",
+                    "role",
+                    "username",
+                    "givenName",
+                    "familyName",
+                )
+                if roster.version == "1.1"
+                else ("sourcedId", "enabledUser", "username", "givenName", "familyName")
+            ),
+            USER_COLUMNS,
+        ),
+        "roles.csv": (
+            ("sourcedId", "userSourcedId", "roleType", "role", "orgSourcedId"),
+            ROLE_COLUMNS,
+        ),
+        "enrollments.csv": (
+            ("sourcedId", "classSourcedId", "schoolSourcedId", "userSourcedId", "role"),
+            ENROLLMENT_COLUMNS,
+        ),
     }
     for name, (need, columns) in required.items():
         if name in files:
-            tables[name] = read_table(name, files[name], required=need, known=columns,
-                                      problems=roster.problems, warnings=roster.warnings)
+            tables[name] = read_table(
+                name,
+                files[name],
+                required=need,
+                known=columns,
+                problems=roster.problems,
+                warnings=roster.warnings,
+            )
     for name in ("orgs.csv", "users.csv"):
         if name not in files and roster.bulk.get(name, True):
             roster.problems.append(Problem(name, 0, _("the file is missing")))
@@ -270,6 +394,7 @@ def parse_roster(files: dict[str, bytes], *, known: dict[str, set[str]]) -> Rost
         rows = _Rows(tables["academicSessions.csv"], roster.problems)  # dates, status only
         for line, row in tables["academicSessions.csv"].rows:
             rows.identity(line, row)
+
     def ids(name: str, found: set[str], kind: str) -> set[str]:
         # A file refused above is not also blamed for the references of the others.
         if name in tables and tables[name] is None:
@@ -278,10 +403,14 @@ def parse_roster(files: dict[str, bytes], *, known: dict[str, set[str]]) -> Rost
 
     org_ids = ids("orgs.csv", _orgs(tables.get("orgs.csv"), roster), "orgs")
     course_ids = ids("courses.csv", _courses(tables.get("courses.csv"), roster), "courses")
-    class_ids = ids("classes.csv", _classes(tables.get("classes.csv"), roster, org_ids,
-                                            course_ids), "classes")
-    user_ids = ids("users.csv", _users(tables.get("users.csv"), tables.get("roles.csv"),
-                                       roster, org_ids), "users")
+    class_ids = ids(
+        "classes.csv", _classes(tables.get("classes.csv"), roster, org_ids, course_ids), "classes"
+    )
+    user_ids = ids(
+        "users.csv",
+        _users(tables.get("users.csv"), tables.get("roles.csv"), roster, org_ids),
+        "users",
+    )
     _enrollments(tables.get("enrollments.csv"), roster, org_ids, class_ids, user_ids)
     for name in list(roster.bulk):
         if tables.get(name, True) is None:
@@ -299,8 +428,11 @@ def _orgs(table: Table | None, roster: Roster) -> set[str]:
         ident = rows.identity(line, row)
         kind = row.get("type", "")
         if kind.lower() not in ORG_TYPES:
-            rows.bad(line, _("type must be one of %(t)s, not %(v)r")
-                     % {"t": ", ".join(sorted(ORG_TYPES)), "v": kind})
+            rows.bad(
+                line,
+                _("type must be one of %(t)s, not %(v)r")
+                % {"t": ", ".join(sorted(ORG_TYPES)), "v": kind},
+            )
             continue
         if ident:
             roster.orgs.append(OrgRow(line, ident[0], ident[1], row.get("name", ""), kind.lower()))
@@ -314,8 +446,9 @@ def _courses(table: Table | None, roster: Roster) -> set[str]:
     for line, row in table.rows:
         ident = rows.identity(line, row)
         if ident:
-            roster.courses.append(CourseRow(line, ident[0], ident[1], row.get("title", ""),
-                                            row.get("courseCode", "")))
+            roster.courses.append(
+                CourseRow(line, ident[0], ident[1], row.get("title", ""), row.get("courseCode", ""))
+            )
     return rows.seen
 
 
@@ -333,8 +466,17 @@ def _classes(table: Table | None, roster: Roster, orgs: set[str], courses: set[s
             rows.bad(line, _("schoolSourcedId %(id)r is not in orgs.csv") % {"id": school})
             continue
         if ident:
-            roster.classes.append(ClassRow(line, ident[0], ident[1], row.get("title", ""),
-                                           row.get("classCode", ""), course, school))
+            roster.classes.append(
+                ClassRow(
+                    line,
+                    ident[0],
+                    ident[1],
+                    row.get("title", ""),
+                    row.get("classCode", ""),
+                    course,
+                    school,
+                )
+            )
     return rows.seen
 
 
@@ -378,12 +520,24 @@ def _users(users: Table | None, roles: Table | None, roster: Roster, orgs: set[s
             skipped += 1
         given = row.get("preferredGivenName") or row.get("givenName", "")
         family = row.get("preferredFamilyName") or row.get("familyName", "")
-        roster.users.append(UserRow(line, ident[0], ident[1] and enabled, role,
-                                    f"{given} {family}".strip(), row.get("email", "").lower()))
+        roster.users.append(
+            UserRow(
+                line,
+                ident[0],
+                ident[1] and enabled,
+                role,
+                f"{given} {family}".strip(),
+                row.get("email", "").lower(),
+            )
+        )
     if skipped:
-        roster.warnings.append(_(
-            "users.csv: %(n)d users hold only roles Tandem does not use (guardian, parent, "
-            "aide, …) and are skipped.") % {"n": skipped})
+        roster.warnings.append(
+            _(
+                "users.csv: %(n)d users hold only roles Tandem does not use (guardian, parent, "
+                "aide, …) and are skipped."
+            )
+            % {"n": skipped}
+        )
     return rows.seen
 
 
@@ -416,30 +570,42 @@ def _roles_table(table: Table | None, roster: Roster, orgs: set[str]) -> dict[st
     return {user: rank[2] for user, rank in best.items()}
 
 
-def _enrollments(table: Table | None, roster: Roster, orgs: set[str], classes: set[str],
-                 users: set[str]) -> None:
+def _enrollments(
+    table: Table | None, roster: Roster, orgs: set[str], classes: set[str], users: set[str]
+) -> None:
     if table is None:
         return
     rows = _Rows(table, roster.problems)
     for line, row in table.rows:
         ident = rows.identity(line, row)
         role = row.get("role", "").lower()
-        refs = [("classSourcedId", classes, "classes.csv"), ("userSourcedId", users, "users.csv"),
-                ("schoolSourcedId", orgs, "orgs.csv")]
+        refs = [
+            ("classSourcedId", classes, "classes.csv"),
+            ("userSourcedId", users, "users.csv"),
+            ("schoolSourcedId", orgs, "orgs.csv"),
+        ]
         ok = True
         for column, ids, where in refs:
             if row.get(column, "") not in ids:
-                rows.bad(line, _("%(c)s %(id)r is not in %(f)s")
-                         % {"c": column, "id": row.get(column, ""), "f": where})
+                rows.bad(
+                    line,
+                    _("%(c)s %(id)r is not in %(f)s")
+                    % {"c": column, "id": row.get(column, ""), "f": where},
+                )
                 ok = False
         if role not in ENROLLMENT_ROLES:
-            rows.bad(line, _("role must be one of %(r)s, not %(v)r")
-                     % {"r": ", ".join(sorted(ENROLLMENT_ROLES)), "v": role})
+            rows.bad(
+                line,
+                _("role must be one of %(r)s, not %(v)r")
+                % {"r": ", ".join(sorted(ENROLLMENT_ROLES)), "v": role},
+            )
             ok = False
         if ident and ok:
-            roster.enrollments.append(EnrollmentRow(line, ident[0], ident[1],
-                                                    row["classSourcedId"], row["userSourcedId"],
-                                                    role))
+            roster.enrollments.append(
+                EnrollmentRow(
+                    line, ident[0], ident[1], row["classSourcedId"], row["userSourcedId"], role
+                )
+            )
 
 
 def _split(value: str) -> list[str]:

@@ -9,8 +9,10 @@ exceptions, so that one run reports every problem of a file set.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import zipfile
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -71,23 +73,23 @@ def files_from_zip(content: bytes) -> dict[str, bytes]:
         archive = zipfile.ZipFile(io.BytesIO(content))
     except zipfile.BadZipFile as exc:
         raise RosterInputError(_("The file is not a .zip archive or a folder.")) from exc
-    readers = {}
+    readers: dict[str, Callable[[], bytes]] = {}
     for info in archive.infolist():
         if info.is_dir() or info.file_size > MAX_FILE_BYTES:
             continue
         name = PurePosixPath(info.filename).name
         if name.startswith("._"):  # macOS resource forks
             continue
-        readers[name] = (lambda i=info: archive.read(i))
+        readers[name] = functools.partial(archive.read, info)
     return _pick(readers)
 
 
-def _pick(readers: dict[str, object]) -> dict[str, bytes]:
+def _pick(readers: Mapping[str, Callable[[], bytes]]) -> dict[str, bytes]:
     canonical = {n.lower(): n for n in KNOWN_FILES}
     files: dict[str, bytes] = {}
     for name, read in readers.items():
         key = canonical.get(name.lower())
-        if key is not None and callable(read):
+        if key is not None:
             files[key] = read()
     return files
 
@@ -133,7 +135,8 @@ def read_table(
         return None
     by_lower = {c.lower(): c for c in (*required, *known)}
     columns: list[str] = []
-    unknown, extensions = [], []
+    unknown: list[str] = []
+    extensions: list[str] = []
     for raw in header:
         cell = raw.strip().lstrip("\ufeff").strip()
         canonical = by_lower.get(cell.lower())
@@ -144,9 +147,7 @@ def read_table(
     absent = [c for c in required if c not in columns]
     if absent:
         for column in absent:
-            problems.append(
-                Problem(name, 1, _("missing required column %(c)s") % {"c": column})
-            )
+            problems.append(Problem(name, 1, _("missing required column %(c)s") % {"c": column}))
         return None
     if unknown:
         warnings.append(
