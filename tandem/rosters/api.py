@@ -68,8 +68,8 @@ class RosterImportOut(Schema):
         return obj.applied_result or None
 
 
-def _get(request: HttpRequest, import_id: UUID) -> RosterImport:
-    upload = selectors.roster_import_get(request.user, import_id)
+def _get(request: HttpRequest, roster_import_id: UUID) -> RosterImport:
+    upload = selectors.roster_import_get(request.user, roster_import_id)
     if upload is None:
         raise Http404
     return upload
@@ -100,18 +100,18 @@ def roster_import_create(
     return Status(202, _get(request, upload.public_id))
 
 
-@router.get("/imports/{import_id}", response=RosterImportOut)
-def roster_import_detail(request: HttpRequest, import_id: UUID) -> Any:
+@router.get("/imports/{roster_import_id}", response=RosterImportOut)
+def roster_import_detail(request: HttpRequest, roster_import_id: UUID) -> Any:
     """An upload: its status, the dry run's counts and warnings, and after the import its
     own counts (``result``)."""
-    return _get(request, import_id)
+    return _get(request, roster_import_id)
 
 
-@router.post("/imports/{import_id}/confirm", response={202: RosterImportOut})
-def roster_import_confirm(request: HttpRequest, import_id: UUID) -> Any:
+@router.post("/imports/{roster_import_id}/confirm", response={202: RosterImportOut})
+def roster_import_confirm(request: HttpRequest, roster_import_id: UUID) -> Any:
     """Import a checked upload (``status`` ``previewed``); 409 otherwise. Poll until
     ``status`` is ``done``."""
     upload = services.roster_upload_confirm(
-        actor=signed_in_user(request), upload=_get(request, import_id)
+        actor=signed_in_user(request), upload=_get(request, roster_import_id)
     )
     return Status(202, _get(request, upload.public_id))

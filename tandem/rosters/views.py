@@ -81,6 +81,7 @@ def roster_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
         "upload": upload,
         "preview": _rows(upload.result),
         "applied": _rows(upload.applied_result),
+        "warnings": upload.applied_result.get("warnings") or upload.result.get("warnings", []),
     }
     template = "rosters/detail.html#status" if request.htmx else "rosters/detail.html"  # type: ignore[attr-defined]
     return render(request, template, context)
