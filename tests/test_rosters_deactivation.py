@@ -132,3 +132,26 @@ def test_another_institutions_roster_is_separate(riverside):
     assert result.as_dict()["users"] == counts(created=6)
     assert User.objects.filter(email=AMARA).count() == 1  # one person, two institutions
     assert Membership.objects.filter(user__email=AMARA, is_active=True).count() == 2
+
+
+def test_roster_records_are_in_the_personal_data_export_and_erased(riverside):
+    from tandem.accounts.personal_data import erasers, export_personal_data
+
+    amara = User.objects.get(email=AMARA)
+    data = export_personal_data(amara)["rosters"]
+    assert data == [
+        {
+            "institution": riverside.name,
+            "sourced_id": "stu-1",
+            "role": "student",
+            "active": True,
+            "classes": [
+                {"title": "Cyber Security A", "role": "student", "active": True},
+                {"title": "Networking A", "role": "student", "active": True},
+            ],
+        }
+    ]
+    erasers()["rosters"](amara)
+    assert not RosterUser.objects.filter(user=amara).exists()
+    assert not RosterEnrollment.objects.filter(roster_user__user__email=AMARA).exists()
+    assert RosterUser.objects.filter(institution=riverside).count() == 5

@@ -88,7 +88,9 @@ class RosterClass(RosterRecord):
 
 class RosterUser(RosterRecord):
     """A person of the export and the account they were matched to (by sourcedId, then by
-    e-mail) or given. ``role`` is the Tandem role of their membership. Personal data."""
+    e-mail) or given. ``role`` is the Tandem role of their membership.
+
+    Personal data: the person's id in the school's system, linked to their account."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="roster_identities"
@@ -104,7 +106,8 @@ class RosterUser(RosterRecord):
 
 class RosterEnrollment(RosterRecord):
     """A person's place in a class (``role`` as in OneRoster: student, teacher, …).
-    Personal data."""
+
+    Personal data: which class a person attends or teaches."""
 
     roster_class = models.ForeignKey(
         RosterClass, on_delete=models.CASCADE, related_name="enrollments"

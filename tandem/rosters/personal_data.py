@@ -17,10 +17,14 @@ def export(user: Any) -> list[dict[str, Any]]:
             "active": identity.is_active,
             "classes": [
                 {"title": e.roster_class.title, "role": e.role, "active": e.is_active}
-                for e in identity.enrollments.select_related("roster_class")
+                for e in identity.enrollments.select_related("roster_class").order_by(
+                    "roster_class__title", "pk"
+                )
             ],
         }
-        for identity in RosterUser.objects.filter(user=user).select_related("institution")
+        for identity in RosterUser.objects.filter(user=user)
+        .select_related("institution")
+        .order_by("pk")
     ]
 
 
