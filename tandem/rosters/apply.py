@@ -26,7 +26,7 @@ from tandem.organizations.models import Membership, Organization, Site
 from tandem.organizations.services import memberships_sync, site_create
 
 from .models import RosterClass, RosterCourse, RosterEnrollment, RosterOrg, RosterUser
-from .parse import Roster, UserRow
+from .spec import Roster, UserRow
 
 if TYPE_CHECKING:
     from tandem.accounts.types import Actor
