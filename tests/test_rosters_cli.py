@@ -230,3 +230,11 @@ def test_unknown_institution_or_path_exits_2(riverside, capsys, tmp_path):
     (tmp_path / "notzip.zip").write_bytes(b"plain text")
     code, _out, err = run(capsys, tmp_path / "notzip.zip", "--institution", "riverside")
     assert code == 2 and "not a .zip archive" in err
+
+
+def test_progress_bar_on_stderr_without_quiet(riverside, capsys):
+    code = main(["roster", "import", str(DATA / "v11"), "--institution", "riverside"])
+    out, err = capsys.readouterr()
+    assert code == 0
+    assert "26/26" in err and "rows" in err
+    assert "users: 6 created" in out

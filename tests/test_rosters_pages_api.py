@@ -53,6 +53,9 @@ def test_coordinator_uploads_sees_the_dry_run_and_confirms(
     page = client.get(response["Location"]).content.decode()
     assert "What the import will change" in page
     assert "Import the roster" in page
+    partial = client.get(response["Location"], headers={"HX-Request": "true"}).content.decode()
+    assert partial.lstrip().startswith('<section id="roster-status"')
+    assert "<html" not in partial
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("rosters:confirm", args=[upload.public_id]))
     assert response.status_code == 302

@@ -68,13 +68,25 @@ def cmd_import(args: argparse.Namespace) -> int:
     except RosterInputError as exc:
         print(f"{prog}: {exc}", file=sys.stderr)
         return 2
-    bar = tqdm(
-        total=0, file=sys.stderr, disable=args.quiet, unit=" rows", mininterval=1.0, ncols=80
-    )
+    bars: list[Any] = []
 
     def progress(done: int, total: int) -> None:
-        bar.total = total
-        bar.update(done - bar.n)
+        if not bars:
+            bars.append(
+                tqdm(
+                    total=total,
+                    file=sys.stderr,
+                    disable=args.quiet,
+                    unit=" rows",
+                    mininterval=1.0,
+                    ncols=80,
+                )
+            )
+        bars[0].update(done - bars[0].n)
+
+    def close() -> None:
+        for bar in bars:
+            bar.close()
 
     try:
         result = roster_import(
@@ -85,11 +97,11 @@ def cmd_import(args: argparse.Namespace) -> int:
             progress=progress,
         )
     except RosterRefused as exc:
-        bar.close()
+        close()
         for line in problem_lines(exc.problems):
             print(line, file=sys.stderr)
         return 2
-    bar.close()
+    close()
     data = result.as_dict()
     if args.json:
         print(json.dumps(data, ensure_ascii=False))

@@ -204,6 +204,15 @@ def roster_upload_run(*, import_id: int, apply: bool) -> RosterImport | None:
         upload.status, upload.problems = ImportStatus.FAILED, problem_lines(exc.problems)
     except (DomainError, RosterInputError) as exc:
         upload.status, upload.problems = ImportStatus.FAILED, [str(exc)]
+    except Exception:
+        # Not left "running" for ever: the page says it failed; the worker logs the error.
+        RosterImport.objects.filter(pk=upload.pk).update(
+            status=ImportStatus.FAILED,
+            problems=[_("The import failed unexpectedly; nothing was written.")],
+            content=b"",
+            finished_at=timezone.now(),
+        )
+        raise
     else:
         upload.status = ImportStatus.DONE if apply else ImportStatus.PREVIEWED
         if apply:

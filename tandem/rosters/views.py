@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from tandem.core.htmx import is_htmx_partial
 from tandem.core.view_errors import attempt, submit
 
 from . import selectors, services
@@ -83,7 +84,7 @@ def roster_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
         "applied": _rows(upload.applied_result),
         "warnings": upload.applied_result.get("warnings") or upload.result.get("warnings", []),
     }
-    template = "rosters/detail.html#status" if request.htmx else "rosters/detail.html"  # type: ignore[attr-defined]
+    template = "rosters/detail.html#status" if is_htmx_partial(request) else "rosters/detail.html"
     return render(request, template, context)
 
 
