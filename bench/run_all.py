@@ -42,6 +42,11 @@ BENCHES: dict[str, tuple[str, list[str], list[str]]] = {
         ["--build", "100000", "--load"],
         ["--build", "2000", "--runs", "3"],
     ),
+    "roster": (
+        "roster_bench.py",
+        [],
+        ["--students", "400", "--teachers", "15", "--enrollments", "1600"],
+    ),
 }
 THROWAWAY_DATABASE = {"dashboard", "scale-pages"}
 

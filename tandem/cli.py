@@ -7,6 +7,7 @@
     tandem manage <django command …>    any Django management command
     tandem match …                      the matching engine (see docs/matching.md)
     tandem skills …                     skills taxonomy and extraction (see docs/skills.md)
+    tandem roster import …              OneRoster CSV import (see docs/accounts.md)
 
 Exit status: 0 success, 2 bad input (with a message naming the record or line).
 """
@@ -290,10 +291,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     # The engines' command lines import no Django; `match` and `skills` stay fast to start.
     from tandem.matching import cli as match_cli
+    from tandem.rosters import cli as roster_cli
     from tandem.skills import cli as skills_cli
 
     match_cli.add_parser(sub)
     skills_cli.add_parser(sub)
+    roster_cli.add_parser(sub)
     return parser
 
 

@@ -196,6 +196,10 @@ PAGE_RULES: dict[str, Rule] = {
     ),  # staff; students see theirs on their profile
     "profiles:completions_import": page({C, E}, P),
     "profiles:completion_delete": page({C, E}, P, public_id="completion"),
+    "rosters:list": page_list("roster_import", {C, A}),
+    "rosters:upload": page({C, A}, P),
+    "rosters:detail": page({C, A}, public_id="roster_import"),
+    "rosters:confirm": page({C, A}, P, public_id="roster_import"),
     "surveys:list": page_list("survey", {C, E, A}),
     # Platform admins are offered no institution on the page.
     "surveys:create": Rule(frozenset({C}), methods=(G, P)),

@@ -213,6 +213,10 @@ API_RULES: dict[str, Rule] = {
     "profiles_api_student_profile": op(S, C, E),
     "profiles_api_completion_list": lst("completion", S, C, E),
     "profiles_api_completion_create": op(C, E),
+    # rosters: A's coordinators and platform admins import A's OneRoster exports
+    "rosters_api_roster_import_create": op(C, A),
+    "rosters_api_roster_import_detail": op(C, A),
+    "rosters_api_roster_import_confirm": op(C, A),
 }
 
 #: API path parameter → world key (or "=literal").
@@ -239,6 +243,7 @@ API_PARAMS: dict[str, str] = {
     "outcome_id": "outcome",
     "mapping_id": "mapping",
     "import_id": "import",
+    "roster_import_id": "roster_import",
     "job_id": "job",
     "student_id": "student",
 }

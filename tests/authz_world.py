@@ -92,6 +92,7 @@ def build_world() -> World:
         PartnershipDocument,
     )
     from tandem.profiles.models import CourseCompletion
+    from tandem.rosters.models import RosterImport
     from tandem.surveys import services as surveys
     from tests.factories import survey_with_questions
 
@@ -245,6 +246,13 @@ def build_world() -> World:
     o["import"] = PostingImport.objects.create(
         institution=inst, created_by=coordinator, filename="alpha-postings.csv", format="csv"
     )
+    o["roster_import"] = RosterImport.objects.create(
+        institution=inst,
+        created_by=coordinator,
+        filename="alpha-roster.zip",
+        content=b"PK",
+        status="previewed",
+    )
     o["job"] = ExtractionJob.objects.create(
         institution=inst,
         scope="outcomes",
@@ -286,6 +294,7 @@ def build_world() -> World:
         "mapping",
         "proposal",
         "import",
+        "roster_import",
         "job",
         "completion",
     ):

@@ -243,3 +243,25 @@ def _forget_login_attempts(email: str) -> None:
     AccessAttempt.objects.filter(username__iexact=email).delete()
     AccessLog.objects.filter(username__iexact=email).delete()
     AccessFailureLog.objects.filter(username__iexact=email).delete()
+
+
+@transaction.atomic
+def users_create_without_password(*, people: list[tuple[str, str]]) -> list[User]:
+    """Create accounts in bulk for ``(email, full_name)`` pairs (a roster import): no usable
+    password until the person resets it, nothing e-mailed. Addresses are lower-cased; the
+    caller passes only addresses that have no account yet (the unique index refuses the
+    rest)."""
+    users = []
+    for email, full_name in people:
+        user = User(email=email.strip().lower(), full_name=full_name)
+        user.set_unusable_password()
+        users.append(user)
+    with conflict_on_integrity(_EMAIL_TAKEN, field="email"):
+        User.objects.bulk_create(users, batch_size=500)
+    if not all(u.pk for u in users):  # backends that return no ids on bulk insert
+        by_email = dict(
+            User.objects.filter(email__in=[u.email for u in users]).values_list("email", "pk")
+        )
+        for user in users:
+            user.pk = by_email[user.email]
+    return users

@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "tandem.matching",
     "tandem.skills",
     "tandem.curricula",
+    "tandem.rosters",
     "tandem.profiles",
     "tandem.dashboards",
     "tandem.demo",

@@ -15,6 +15,7 @@ urlpatterns = [
     path("matching/", include("tandem.matching.urls")),
     path("skills/", include("tandem.skills.urls")),
     path("curriculum/", include("tandem.curricula.urls")),
+    path("rosters/", include("tandem.rosters.urls")),
     path("profiles/", include("tandem.profiles.urls")),
     path("surveys/", include("tandem.surveys.urls")),
     path("analytics/", include("tandem.analytics.urls")),

@@ -39,6 +39,8 @@ from .models import (
     VettingStatus,
 )
 from .permissions import can_manage_organization, can_vet_partner, is_platform_admin
+from .roster_sync import MembershipSync as MembershipSync
+from .roster_sync import memberships_sync as memberships_sync
 
 ORGANIZATION_FIELDS = (
     "name",
