@@ -243,3 +243,26 @@ def _forget_login_attempts(email: str) -> None:
     AccessAttempt.objects.filter(username__iexact=email).delete()
     AccessLog.objects.filter(username__iexact=email).delete()
     AccessFailureLog.objects.filter(username__iexact=email).delete()
+
+
+def user_sessions_end(user: User) -> int:
+    """Delete every session signed in as ``user`` (database sessions, and the cached copy
+    under ``cached_db``): the person is signed out everywhere at once. Returns how many."""
+    from importlib import import_module
+
+    from django.contrib.sessions.models import Session
+
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    ended = 0
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+        if str(session.get_decoded().get("_auth_user_id", "")) == str(user.pk):
+            store(session_key=session.session_key).delete()
+            ended += 1
+    return ended
+
+
+def user_api_tokens_revoke(user: User) -> int:
+    """Revoke every usable API token of ``user``. Returns how many."""
+    return ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(
+        revoked_at=timezone.now(), updated_at=timezone.now()
+    )

@@ -10,7 +10,14 @@ from django.utils.translation import gettext_lazy as _
 
 from tandem.core.forms import DateField, DateInput
 
-from .models import OrganizationKind, OrganizationType, Sector, VettingStatus
+from .models import (
+    InvitationStatus,
+    OrganizationKind,
+    OrganizationType,
+    Role,
+    Sector,
+    VettingStatus,
+)
 
 
 def _with_blank(choices: Any, label: Any) -> list[Any]:
@@ -129,4 +136,50 @@ class CompletionImportForm(forms.Form):
         help_text=_(
             "Columns: email, completed_on (YYYY-MM-DD). The first line holds the column names."
         ),
+    )
+
+
+class InvitationFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=_with_blank(InvitationStatus.choices, _("Any status")),
+    )
+
+
+class InvitationImportForm(forms.Form):
+    """A CSV file of invitations; after the preview, its checked content comes back hidden
+    (so that "Send" sends exactly what was previewed)."""
+
+    file = forms.FileField(
+        label=_("CSV file"),
+        required=False,
+        help_text=_(
+            "Columns: email, role; optional: program, year_of_study, title. "
+            "The first line holds the column names."
+        ),
+    )
+    content = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def clean(self) -> dict[str, Any]:
+        data: dict[str, Any] = super().clean() or {}
+        upload = data.get("file")
+        if upload is not None:
+            data["bytes"] = upload.read()
+        elif data.get("content"):
+            data["bytes"] = data["content"].encode()
+        else:
+            self.add_error("file", _("Choose a CSV file."))
+        return data
+
+
+class MemberFilterForm(forms.Form):
+    q = forms.CharField(label=_("Name or e-mail"), required=False, max_length=100)
+    role = forms.ChoiceField(
+        label=_("Role"), required=False, choices=_with_blank(Role.choices, _("Any role"))
+    )
+    account = forms.ChoiceField(
+        label=_("Account"),
+        required=False,
+        choices=[("", _("Any")), ("active", _("Active")), ("inactive", _("Deactivated"))],
     )

@@ -309,5 +309,9 @@ class Invitation(PublicModel):
         return InvitationStatus.PENDING
 
     @property
+    def status_label(self) -> str:
+        return str(InvitationStatus(self.status).label)
+
+    @property
     def is_pending(self) -> bool:
         return self.status == InvitationStatus.PENDING

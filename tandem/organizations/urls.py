@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_people
 
 app_name = "organizations"
 
@@ -13,6 +13,32 @@ urlpatterns = [
         "<uuid:public_id>/invitations/<uuid:invitation_id>/revoke/",
         views.invitation_revoke,
         name="invitation_revoke",
+    ),
+    path(
+        "<uuid:public_id>/invitations/",
+        views_people.invitation_list,
+        name="invitation_list",
+    ),
+    path(
+        "<uuid:public_id>/invitations/import/",
+        views_people.invitation_import,
+        name="invitation_import",
+    ),
+    path(
+        "<uuid:public_id>/invitations/<uuid:invitation_id>/resend/",
+        views_people.invitation_resend,
+        name="invitation_resend",
+    ),
+    path("<uuid:public_id>/people/", views_people.member_accounts, name="member_accounts"),
+    path(
+        "<uuid:public_id>/people/<uuid:user_id>/deactivate/",
+        views_people.account_deactivate,
+        name="account_deactivate",
+    ),
+    path(
+        "<uuid:public_id>/people/<uuid:user_id>/reactivate/",
+        views_people.account_reactivate,
+        name="account_reactivate",
     ),
     path(
         "invitations/<uuid:invitation_id>/respond/",

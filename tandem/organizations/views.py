@@ -170,6 +170,8 @@ def invitation_revoke(request: HttpRequest, public_id: str, invitation_id: str) 
         messages.error(request, outcome.error.message)
     else:
         messages.success(request, _("Invitation revoked."))
+    if request.POST.get("back") == "invitations":
+        return redirect("organizations:invitation_list", public_id=org.public_id)
     return redirect("organizations:detail", public_id=org.public_id)
 
 
