@@ -91,6 +91,14 @@ PAGE_RULES: dict[str, Rule] = {
         {C, A}, P, public_id="institution", invitation_id="member_invitation"
     ),
     "organizations:invitation_respond": page({S}, P, invitation_id="member_invitation"),
+    "organizations:invitation_list": page({C, A}, public_id="institution"),
+    "organizations:invitation_import": page({C, A}, G, P, public_id="institution"),
+    "organizations:invitation_resend": page(
+        {C, A}, P, public_id="institution", invitation_id="member_invitation"
+    ),
+    "organizations:member_accounts": page({C, A}, public_id="institution"),
+    "organizations:account_deactivate": page({C, A}, P, public_id="institution", user_id="student"),
+    "organizations:account_reactivate": page({C, A}, P, public_id="institution", user_id="student"),
     "organizations:member_remove": page(
         {C, A}, P, public_id="institution", membership_id="membership"
     ),

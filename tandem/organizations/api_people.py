@@ -5,7 +5,6 @@ Only the organization's managers (and platform admins); deactivation only of acc
 belong to the organization alone (platform admins: any but their own).
 """
 
-from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
@@ -67,7 +66,7 @@ class AccountOut(Schema):
     is_active: bool
 
 
-@router.post("/{org_id}/invitations/bulk", response={200: BulkInviteOut, 202: BulkInviteOut})
+@router.post("/{org_id}/bulk-invitations", response={200: BulkInviteOut, 202: BulkInviteOut})
 def invitation_bulk(request: HttpRequest, org_id: UUID, payload: BulkInviteIn) -> Any:
     """Invite many people from CSV text, all or none: any bad line is a 400 whose ``file``
     field lists ``Line N: message`` for each, and nothing is sent. ``dry_run`` answers 200
