@@ -46,6 +46,14 @@ PAGE_EXCLUDED = {
         "an invitation's e-mailed link (secret token) opens to anyone who holds it, signed in "
         "or not; its refusals are tested in test_organizations_invitations.py"
     ),
+    "organizations:partner_signup": (
+        "the partner sign-up page is public by design (rate-limited per address); tested in "
+        "test_organizations_partner_signup.py"
+    ),
+    "organizations:partner_signup_verify": (
+        "a partner sign-up's e-mailed link (secret token) opens to whoever holds it; tested in "
+        "test_organizations_partner_signup.py"
+    ),
     "set_language": "language switch, public (sets a cookie only)",
     "favicon": "static icon",
 }

@@ -266,3 +266,11 @@ def user_api_tokens_revoke(user: User) -> int:
     return ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(
         revoked_at=timezone.now(), updated_at=timezone.now()
     )
+
+
+def client_address(request: object) -> str | None:
+    """The client's address as sign-in throttling sees it (behind trusted proxies, the one
+    they saw), for other apps' per-address limits."""
+    from .login import client_ip
+
+    return client_ip(request)

@@ -5,7 +5,6 @@ Only the organization's managers (and platform admins); deactivation only of acc
 belong to the organization alone (platform admins: any but their own).
 """
 
-
 from datetime import datetime
 from typing import Any
 from uuid import UUID

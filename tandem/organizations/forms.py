@@ -12,6 +12,7 @@ from tandem.core.forms import DateField, DateInput
 
 from .models import (
     InvitationStatus,
+    Organization,
     OrganizationKind,
     OrganizationType,
     Role,
@@ -183,3 +184,35 @@ class MemberFilterForm(forms.Form):
         required=False,
         choices=[("", _("Any")), ("active", _("Active")), ("inactive", _("Deactivated"))],
     )
+
+
+class PartnerSignupForm(InvitationSignupForm):
+    """The public partner sign-up: the signer's account, the organization's profile and the
+    institutions asked to vet it (the password fields come from ``InvitationSignupForm``)."""
+
+    email = forms.EmailField(
+        label=_("Work e-mail address"), widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+    name = forms.CharField(label=_("Organization name"), max_length=200)
+    sector = forms.ChoiceField(label=_("Sector"), choices=Sector.choices)
+    website = forms.URLField(label=_("Website"), max_length=200, assume_scheme="https")
+    sites = forms.CharField(
+        label=_("Sites"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("One per line: name, city."),
+    )
+    institutions = forms.ModelMultipleChoiceField(
+        label=_("Institutions to work with"),
+        queryset=Organization.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    field_order = ["full_name", "email", "password1", "password2", "name", "sector", "website"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["institutions"].queryset = Organization.objects.filter(  # type: ignore[attr-defined]
+            kind="institution"
+        ).order_by("name")

@@ -8,10 +8,18 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, JSONField, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from .models import Invitation, Membership, Organization, OrganizationKind, PartnerVetting, Site
+from .models import (
+    Invitation,
+    Membership,
+    Organization,
+    OrganizationKind,
+    PartnerSignup,
+    PartnerVetting,
+    Site,
+)
 from .permissions import (
     can_invite_members,
     can_view_members,
@@ -92,6 +100,12 @@ def partners_with_vetting(
         vetting_status=Subquery(vetting.values("status")[:1]),
         vetting_note=Subquery(vetting.values("note")[:1]),
         vetting_decided_at=Subquery(vetting.values("decided_at")[:1]),
+        signup_flags=Subquery(
+            PartnerSignup.objects.filter(partner=OuterRef("pk"))
+            .order_by("-created_at")
+            .values("flags")[:1],
+            output_field=JSONField(),
+        ),
     )
     if status == "pending":
         qs = qs.filter(Q(vetting_status="pending") | Q(vetting_status__isnull=True))

@@ -1,12 +1,18 @@
 from django.urls import path
 
-from . import views, views_people
+from . import views, views_people, views_signup
 
 app_name = "organizations"
 
 urlpatterns = [
     path("", views.organization_list, name="list"),
     path("vetting/", views.vetting, name="vetting"),
+    path("partners/signup/", views_signup.signup, name="partner_signup"),
+    path(
+        "partners/signup/confirm/<str:token>/",
+        views_signup.verify,
+        name="partner_signup_verify",
+    ),
     path("<uuid:public_id>/", views.organization_detail, name="detail"),
     path("<uuid:public_id>/members/add/", views.member_add, name="member_add"),
     path(
