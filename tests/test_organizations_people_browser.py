@@ -47,8 +47,8 @@ def test_partner_signs_up_and_coordinator_approves(live_server, page, browser, s
         assert signer.evaluate(UNLABELED) == []
         signer.get_by_label("Full name").fill("Ann Owner")
         signer.get_by_label("Work e-mail address").fill("ann@gmail.com")
-        signer.fill("#id_password1", ("a long and good passphrase 42")
-        signer.fill("#id_password2", ("a long and good passphrase 42")
+        signer.fill("#id_password1", "a long and good passphrase 42")
+        signer.fill("#id_password2", "a long and good passphrase 42")
         signer.get_by_label("Organization name").fill("Acme Robotics")
         signer.get_by_label("Sector").select_option("technology")
         signer.get_by_label("Website").fill("https://acme-robotics.com")
