@@ -145,3 +145,20 @@ def test_api_accounts_list_and_deactivation(client, w):  # noqa: F811
     assert client.post(f"{base}/{w['outsider'].public_id}/deactivate").status_code == 404
     on = client.post(f"{base}/{student.public_id}/reactivate")
     assert on.status_code == 200 and on.json()["is_active"] is True
+
+
+def test_platform_admin_switching_sign_in_off_in_the_admin_ends_sessions(w):  # noqa: F811
+    from tandem.accounts.services import user_access_update
+
+    admin = UserFactory(is_staff=True, is_superuser=True)
+    student = member(w["inst"], Role.STUDENT)
+    _signed_in_client(student)
+    api_token_create(actor=student, name="script")
+    user_access_update(
+        actor=admin, user=student, is_active=False, is_staff=False, is_superuser=False
+    )
+    decoded = [s.get_decoded().get("_auth_user_id") for s in Session.objects.all()]
+    assert str(student.pk) not in decoded
+    assert ApiToken.objects.get(user=student).revoked_at is not None
+    event = AuditEvent.objects.get(action="accounts.user.access")
+    assert event.changes["sessions_ended"] == 1 and event.changes["tokens_revoked"] == 1

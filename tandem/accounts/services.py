@@ -6,6 +6,7 @@ import logging
 import unicodedata
 import uuid
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -45,7 +46,8 @@ def user_access_update(
     *, actor: Actor, user: User, is_active: bool, is_staff: bool, is_superuser: bool
 ) -> User:
     """Switch a person's sign-in and platform-admin flags (platform admins only, from the
-    Django admin). An admin cannot take away their own access."""
+    Django admin). An admin cannot take away their own access. Switching sign-in off ends
+    the person's sessions and revokes their API tokens."""
     from tandem.audit.services import audit_record
 
     if not (actor.is_authenticated and actor.is_active and actor.is_staff and actor.is_superuser):
@@ -61,11 +63,15 @@ def user_access_update(
         "is_superuser": user.is_superuser,
     }
     after = {"is_active": is_active, "is_staff": is_staff, "is_superuser": is_superuser}
-    changes = {k: [before[k], v] for k, v in after.items() if before[k] != v}
+    changes: dict[str, Any] = {k: [before[k], v] for k, v in after.items() if before[k] != v}
     if changes:
         for name, value in after.items():
             setattr(user, name, value)
         user.save(update_fields=list(after))
+        if before["is_active"] and not is_active:
+            # Switched off: signed out everywhere, tokens revoked, as from a member list.
+            changes["tokens_revoked"] = user_api_tokens_revoke(user)
+            changes["sessions_ended"] = user_sessions_end(user)
         audit_record(
             actor=actor,
             action="accounts.user.access",
