@@ -8,6 +8,8 @@
     tandem match …                      the matching engine (see docs/matching.md)
     tandem skills …                     skills taxonomy and extraction (see docs/skills.md)
     tandem roster import …              OneRoster CSV import (see docs/accounts.md)
+    tandem invite import FILE --organization SLUG [--dry-run]
+                                        invite people from a CSV file (docs/accounts.md)
 
 Exit status: 0 success, 2 bad input (with a message naming the record or line).
 """
@@ -240,6 +242,51 @@ def _cmd_worker(args: argparse.Namespace) -> int:
     return _manage(worker_command(settings.TASK_BACKEND, args.queue or QUEUES))
 
 
+def _cmd_invite_import(args: argparse.Namespace) -> int:
+    """Invite the people of a CSV file to an organization, all or none: every bad line is
+    reported as ``FILE:LINE: message`` on stderr with exit status 2, and nothing is sent."""
+    _django_setup()
+    from tandem.core.errors import DomainError
+    from tandem.organizations import bulk_invitations
+    from tandem.organizations.models import Organization
+
+    name = args.file
+    try:
+        with open(name, "rb") as handle:
+            content = handle.read()
+    except OSError as exc:
+        print(f"{name}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    organization = Organization.objects.filter(slug=args.organization).first()
+    if organization is None:
+        print(f"{name}: no organization with the slug {args.organization!r}", file=sys.stderr)
+        return 2
+    try:
+        plan = bulk_invitations.invitations_plan_csv(
+            actor=None, organization=organization, content=content
+        )
+        if not plan.ok:
+            for line, message in plan.errors:
+                print(f"{name}:{line}: {message}", file=sys.stderr)
+            return 2
+        if args.dry_run:
+            print(f"{len(plan.lines)} invitation(s) would be sent to {organization.slug}.")
+            return 0
+        sent = bulk_invitations.invitations_bulk_send(
+            actor=None, organization=organization, plan=plan, source="cli"
+        )
+    except DomainError as exc:
+        import re
+
+        for message in exc.fields.get("file") or [exc.message]:
+            found = re.match(r"Line (\d+): (.*)", message, re.DOTALL)
+            where = f"{name}:{found.group(1)}" if found else f"{name}:1"
+            print(f"{where}: {found.group(2) if found else message}", file=sys.stderr)
+        return 2
+    print(f"{len(sent)} invitation(s) sent to {organization.slug}.")
+    return 0
+
+
 def _positive(text: str) -> int:
     try:
         value = int(text)
@@ -288,6 +335,18 @@ def build_parser() -> argparse.ArgumentParser:
     worker.set_defaults(func=_cmd_worker)
 
     sub.add_parser("manage", help="run a Django management command", add_help=False)
+
+    invite = sub.add_parser("invite", help="invitations to organizations")
+    invite_sub = invite.add_subparsers(dest="invite_command", required=True)
+    invite_import = invite_sub.add_parser(
+        "import", help="invite people from a CSV file (email, role[, program, year_of_study …])"
+    )
+    invite_import.add_argument("file", help="the CSV file")
+    invite_import.add_argument("--organization", required=True, help="the organization's slug")
+    invite_import.add_argument(
+        "--dry-run", action="store_true", help="check the file and send nothing"
+    )
+    invite_import.set_defaults(func=_cmd_invite_import)
 
     # The engines' command lines import no Django; `match` and `skills` stay fast to start.
     from tandem.matching import cli as match_cli

@@ -46,6 +46,14 @@ PAGE_EXCLUDED = {
         "an invitation's e-mailed link (secret token) opens to anyone who holds it, signed in "
         "or not; its refusals are tested in test_organizations_invitations.py"
     ),
+    "organizations:partner_signup": (
+        "the partner sign-up page is public by design (rate-limited per address); tested in "
+        "test_organizations_partner_signup.py"
+    ),
+    "organizations:partner_signup_verify": (
+        "a partner sign-up's e-mailed link (secret token) opens to whoever holds it; tested in "
+        "test_organizations_partner_signup.py"
+    ),
     "set_language": "language switch, public (sets a cookie only)",
     "favicon": "static icon",
 }
@@ -91,6 +99,14 @@ PAGE_RULES: dict[str, Rule] = {
         {C, A}, P, public_id="institution", invitation_id="member_invitation"
     ),
     "organizations:invitation_respond": page({S}, P, invitation_id="member_invitation"),
+    "organizations:invitation_list": page({C, A}, public_id="institution"),
+    "organizations:invitation_import": page({C, A}, G, P, public_id="institution"),
+    "organizations:invitation_resend": page(
+        {C, A}, P, public_id="institution", invitation_id="member_invitation"
+    ),
+    "organizations:member_accounts": page({C, A}, public_id="institution"),
+    "organizations:account_deactivate": page({C, A}, P, public_id="institution", user_id="student"),
+    "organizations:account_reactivate": page({C, A}, P, public_id="institution", user_id="student"),
     "organizations:member_remove": page(
         {C, A}, P, public_id="institution", membership_id="membership"
     ),

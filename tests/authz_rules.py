@@ -86,6 +86,15 @@ API_RULES: dict[str, Rule] = {
     "organizations_api_invitation_revoke": Rule(
         op(C, A).roles, params=(("invitation_id", "member_invitation"),)
     ),
+    # bulk invitations, re-sending, member accounts and account (de)activation: A's managers
+    # (the student's account belongs to A alone)
+    "organizations_api_people_invitation_bulk": op(C, A),
+    "organizations_api_people_invitation_resend": Rule(
+        op(C, A).roles, params=(("invitation_id", "member_invitation"),)
+    ),
+    "organizations_api_people_member_account_list": op(C, A),
+    "organizations_api_people_account_deactivate": op(C, A),
+    "organizations_api_people_account_reactivate": op(C, A),
     "organizations_api_my_invitation_list": Rule(
         frozenset({S}), lists="member_invitation", self_service=True
     ),
@@ -246,6 +255,7 @@ API_PARAMS: dict[str, str] = {
     "roster_import_id": "roster_import",
     "job_id": "job",
     "student_id": "student",
+    "user_id": "student",
 }
 
 #: Request-body id fields → world key (a list for array fields).
@@ -274,6 +284,7 @@ API_BODIES: dict[str, dict[str, Any]] = {
     "opportunities_api_opportunity_decide": {"approve": True},
     "organizations_api_vetting_decide": {"status": "approved"},
     "organizations_api_member_add": {"email": "newcomer@example.org", "role": "student"},
+    "organizations_api_people_invitation_bulk": {"csv": "email,role\nbulk@example.org,student\n"},
     "surveys_api_survey_invite": {"email": "guest@example.org"},
     "surveys_api_invitation_respond": {"answers": {"likert": "4", "single": "yes"}},
     "curricula_api_mapping_decide": {"status": "confirmed"},

@@ -6,6 +6,7 @@ import logging
 import unicodedata
 import uuid
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -45,7 +46,8 @@ def user_access_update(
     *, actor: Actor, user: User, is_active: bool, is_staff: bool, is_superuser: bool
 ) -> User:
     """Switch a person's sign-in and platform-admin flags (platform admins only, from the
-    Django admin). An admin cannot take away their own access."""
+    Django admin). An admin cannot take away their own access. Switching sign-in off ends
+    the person's sessions and revokes their API tokens."""
     from tandem.audit.services import audit_record
 
     if not (actor.is_authenticated and actor.is_active and actor.is_staff and actor.is_superuser):
@@ -61,11 +63,15 @@ def user_access_update(
         "is_superuser": user.is_superuser,
     }
     after = {"is_active": is_active, "is_staff": is_staff, "is_superuser": is_superuser}
-    changes = {k: [before[k], v] for k, v in after.items() if before[k] != v}
+    changes: dict[str, Any] = {k: [before[k], v] for k, v in after.items() if before[k] != v}
     if changes:
         for name, value in after.items():
             setattr(user, name, value)
         user.save(update_fields=list(after))
+        if before["is_active"] and not is_active:
+            # Switched off: signed out everywhere, tokens revoked, as from a member list.
+            changes["tokens_revoked"] = user_api_tokens_revoke(user)
+            changes["sessions_ended"] = user_sessions_end(user)
         audit_record(
             actor=actor,
             action="accounts.user.access",
@@ -265,3 +271,32 @@ def users_create_without_password(*, people: list[tuple[str, str]]) -> list[User
         for user in users:
             user.pk = by_email[user.email]
     return users
+def user_sessions_end(user: User) -> int:
+    """Delete every session signed in as ``user`` (database sessions, and the cached copy
+    under ``cached_db``): the person is signed out everywhere at once. Returns how many."""
+    from importlib import import_module
+
+    from django.contrib.sessions.models import Session
+
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    ended = 0
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+        if str(session.get_decoded().get("_auth_user_id", "")) == str(user.pk):
+            store(session_key=session.session_key).delete()
+            ended += 1
+    return ended
+
+
+def user_api_tokens_revoke(user: User) -> int:
+    """Revoke every usable API token of ``user``. Returns how many."""
+    return ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(
+        revoked_at=timezone.now(), updated_at=timezone.now()
+    )
+
+
+def client_address(request: object) -> str | None:
+    """The client's address as sign-in throttling sees it (behind trusted proxies, the one
+    they saw), for other apps' per-address limits."""
+    from .login import client_ip
+
+    return client_ip(request)

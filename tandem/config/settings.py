@@ -193,6 +193,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 # Password spraying: this many failures from one address, over any accounts, within the
 # cool-off lock that address out for every account (see tandem.accounts.throttle).
 LOGIN_ADDRESS_FAILURE_LIMIT = int(env("LOGIN_ADDRESS_FAILURE_LIMIT", "20"))
+# Public partner sign-ups accepted per client address per hour (tandem.organizations).
+PARTNER_SIGNUPS_PER_HOUR = int(env("PARTNER_SIGNUPS_PER_HOUR", "5"))
 AXES_HANDLER = "tandem.accounts.throttle.LoginThrottle"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "tandem.accounts.login.axes_username"  # lower-cased e-mail

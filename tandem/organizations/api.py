@@ -337,12 +337,17 @@ def member_add(request: HttpRequest, org_id: UUID, payload: MemberIn) -> Any:
     )
 
 
+class InvitationFilters(Schema):
+    status: InvitationStatus | None = None
+
+
 @router.get("/{org_id}/invitations", response=list[MemberInvitationOut])
-def invitation_list(request: HttpRequest, org_id: UUID) -> Any:
-    """Open invitations (pending or expired, neither answered nor revoked). The organization's
-    managers only."""
+@paginate(PageNumberPagination)
+def invitation_list(request: HttpRequest, org_id: UUID, filters: Query[InvitationFilters]) -> Any:
+    """Every invitation, newest first, or those of one ``status`` (pending, accepted,
+    declined, revoked, expired). The organization's managers only."""
     org = _managed_or_403(request, org_id)
-    return list(selectors.organization_invitations(request.user, org))
+    return selectors.invitations_by_status(request.user, org, status=filters.status or "")
 
 
 @router.delete("/{org_id}/invitations/{invitation_id}", response={204: None})
@@ -414,3 +419,7 @@ def vetting_decide(request: HttpRequest, org_id: UUID, partner_id: UUID, payload
         "note": vetting.note,
         "decided_at": vetting.decided_at,
     }
+
+
+# The people endpoints (bulk invitations, accounts) live in their own module, on this router.
+from . import api_people  # noqa: E402, F401

@@ -12,6 +12,7 @@ class OrganizationsConfig(AppConfig):
         from tandem.accounts.personal_data import register
 
         from .invitations import invitations_personal_data_erase, invitations_personal_data_export
+        from .partner_signup import signups_personal_data_erase, signups_personal_data_export
         from .services import memberships_personal_data_erase
 
         def erase(user: Any) -> None:
@@ -19,3 +20,8 @@ class OrganizationsConfig(AppConfig):
             memberships_personal_data_erase(user)
 
         register("organizations", export=invitations_personal_data_export, erase=erase)
+        register(
+            "partner_signups",
+            export=signups_personal_data_export,
+            erase=signups_personal_data_erase,
+        )

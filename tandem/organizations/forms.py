@@ -10,7 +10,15 @@ from django.utils.translation import gettext_lazy as _
 
 from tandem.core.forms import DateField, DateInput
 
-from .models import OrganizationKind, OrganizationType, Sector, VettingStatus
+from .models import (
+    InvitationStatus,
+    Organization,
+    OrganizationKind,
+    OrganizationType,
+    Role,
+    Sector,
+    VettingStatus,
+)
 
 
 def _with_blank(choices: Any, label: Any) -> list[Any]:
@@ -130,3 +138,81 @@ class CompletionImportForm(forms.Form):
             "Columns: email, completed_on (YYYY-MM-DD). The first line holds the column names."
         ),
     )
+
+
+class InvitationFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=_with_blank(InvitationStatus.choices, _("Any status")),
+    )
+
+
+class InvitationImportForm(forms.Form):
+    """A CSV file of invitations; after the preview, its checked content comes back hidden
+    (so that "Send" sends exactly what was previewed)."""
+
+    file = forms.FileField(
+        label=_("CSV file"),
+        required=False,
+        help_text=_(
+            "Columns: email, role; optional: program, year_of_study, title. "
+            "The first line holds the column names."
+        ),
+    )
+    content = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def clean(self) -> dict[str, Any]:
+        data: dict[str, Any] = super().clean() or {}
+        upload = data.get("file")
+        if upload is not None:
+            data["bytes"] = upload.read()
+        elif data.get("content"):
+            data["bytes"] = data["content"].encode()
+        else:
+            self.add_error("file", _("Choose a CSV file."))
+        return data
+
+
+class MemberFilterForm(forms.Form):
+    q = forms.CharField(label=_("Name or e-mail"), required=False, max_length=100)
+    role = forms.ChoiceField(
+        label=_("Role"), required=False, choices=_with_blank(Role.choices, _("Any role"))
+    )
+    account = forms.ChoiceField(
+        label=_("Account"),
+        required=False,
+        choices=[("", _("Any")), ("active", _("Active")), ("inactive", _("Deactivated"))],
+    )
+
+
+class PartnerSignupForm(InvitationSignupForm):
+    """The public partner sign-up: the signer's account, the organization's profile and the
+    institutions asked to vet it (the password fields come from ``InvitationSignupForm``)."""
+
+    email = forms.EmailField(
+        label=_("Work e-mail address"), widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+    name = forms.CharField(label=_("Organization name"), max_length=200)
+    sector = forms.ChoiceField(label=_("Sector"), choices=Sector.choices)
+    website = forms.URLField(label=_("Website"), max_length=200, assume_scheme="https")
+    sites = forms.CharField(
+        label=_("Sites"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("One per line: name, city."),
+    )
+    institutions = forms.ModelMultipleChoiceField(
+        label=_("Institutions to work with"),
+        queryset=Organization.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    field_order = ["full_name", "email", "password1", "password2", "name", "sector", "website"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["institutions"].queryset = Organization.objects.filter(  # type: ignore[attr-defined]
+            kind="institution"
+        ).order_by("name")

@@ -152,6 +152,23 @@ def invitation_create(
     return invitation
 
 
+def invitation_resend(*, actor: Any, invitation: Invitation) -> Invitation:
+    """Send an invitation again: an open one (pending or expired) gets a new link and expiry
+    (the old link stops working); a declined or revoked one becomes a new invitation with the
+    same details. An accepted invitation is done."""
+    if invitation.accepted_at is not None:
+        raise ConflictError(_("This invitation has already been accepted."), code="accepted")
+    return invitation_create(
+        actor=actor,
+        organization=invitation.organization,
+        email=invitation.email,
+        role=invitation.role,
+        title=invitation.title,
+        program=invitation.program,
+        year_of_study=invitation.year_of_study,
+    )
+
+
 def _locked_pending(invitation: Invitation) -> Invitation:
     locked = (
         Invitation.objects.select_for_update().select_related("organization").get(pk=invitation.pk)

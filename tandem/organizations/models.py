@@ -309,5 +309,56 @@ class Invitation(PublicModel):
         return InvitationStatus.PENDING
 
     @property
+    def status_label(self) -> str:
+        return str(InvitationStatus(self.status).label)
+
+    @property
     def is_pending(self) -> bool:
         return self.status == InvitationStatus.PENDING
+
+
+SIGNUP_DAYS = 3
+
+
+class PartnerSignup(PublicModel):
+    """A company's request to join Tandem as an industry partner, made on the public sign-up
+    page. Nothing exists for it (no account, no organization) until the signer opens the link
+    e-mailed to their address; then the account, the partner organization, its sites and one
+    vetting request per chosen institution are created. ``flags`` are the scam signs found
+    (free-mail address, address domain not the website's, odd domain), shown to the
+    institutions' coordinators when they vet.
+
+    Personal data: email, full_name (and the password hash, until verification).
+    """
+
+    email = models.EmailField(_("e-mail address"))
+    full_name = models.CharField(_("full name"), max_length=200)
+    password_hash = models.CharField(max_length=128, editable=False)
+    name = models.CharField(_("organization name"), max_length=200)
+    sector = models.CharField(_("sector"), max_length=30, choices=Sector.choices)
+    website = models.URLField(_("website"))
+    sites = models.TextField(_("sites"), blank=True)
+    institutions = models.ManyToManyField(Organization, related_name="+")
+    flags = models.JSONField(default=list, blank=True)
+    token_nonce = models.CharField(max_length=64, editable=False)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    expires_at = models.DateTimeField()
+    verified_at = models.DateTimeField(null=True, blank=True)
+    partner = models.ForeignKey(
+        Organization, on_delete=models.SET_NULL, null=True, blank=True, related_name="signups"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["email"], name="partner_signup_email")]
+
+    def __str__(self) -> str:
+        # No e-mail address here: this label is copied into the audit trail.
+        return f"Partner sign-up of {self.name}"

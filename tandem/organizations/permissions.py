@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 from .models import Membership, Organization, Role
 
 if TYPE_CHECKING:
+    from tandem.accounts.models import User
     from tandem.accounts.types import Actor
 
     from .models import Invitation
@@ -141,3 +142,23 @@ def is_invitee(user: Actor, invitation: Invitation) -> bool:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
     return bool(user.email) and user.email.strip().lower() == invitation.email
+
+
+def can_change_account_access(user: Actor, organization: Organization, account: User) -> bool:
+    """Deactivate or reactivate ``account`` from ``organization``'s member list: a platform
+    admin, or the organization's managers when the account belongs to this organization
+    only (an account with a role anywhere else is not theirs alone to switch off). Nobody
+    switches off their own account this way, nor a platform admin's."""
+    if getattr(user, "pk", None) == getattr(account, "pk", None):
+        return False
+    if getattr(account, "is_staff", False) and getattr(account, "is_superuser", False):
+        return is_platform_admin(user)
+    if is_platform_admin(user):
+        return True
+    if not can_manage_members(user, organization):
+        return False
+    elsewhere = Membership.objects.filter(user=account, is_active=True).exclude(
+        organization=organization
+    )
+    here = Membership.objects.filter(user=account, is_active=True, organization=organization)
+    return here.exists() and not elsewhere.exists()

@@ -8,10 +8,18 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, JSONField, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from .models import Invitation, Membership, Organization, OrganizationKind, PartnerVetting, Site
+from .models import (
+    Invitation,
+    Membership,
+    Organization,
+    OrganizationKind,
+    PartnerSignup,
+    PartnerVetting,
+    Site,
+)
 from .permissions import (
     can_invite_members,
     can_view_members,
@@ -92,6 +100,12 @@ def partners_with_vetting(
         vetting_status=Subquery(vetting.values("status")[:1]),
         vetting_note=Subquery(vetting.values("note")[:1]),
         vetting_decided_at=Subquery(vetting.values("decided_at")[:1]),
+        signup_flags=Subquery(
+            PartnerSignup.objects.filter(partner=OuterRef("pk"))
+            .order_by("-created_at")
+            .values("flags")[:1],
+            output_field=JSONField(),
+        ),
     )
     if status == "pending":
         qs = qs.filter(Q(vetting_status="pending") | Q(vetting_status__isnull=True))
@@ -155,3 +169,49 @@ def invitation_for_invitee(user: Actor, public_id: Any) -> Invitation | None:
         .filter(public_id=public_id, email=user.email.strip().lower())
         .first()
     )
+
+
+def invitations_by_status(
+    viewer: Actor, organization: Organization, *, status: str = ""
+) -> QuerySet[Invitation]:
+    """Every invitation of the organization (any state), or those of one ``status``
+    (pending, accepted, declined, revoked, expired), newest first; managers only."""
+    if not can_invite_members(viewer, organization):
+        return Invitation.objects.none()
+    qs = Invitation.objects.filter(organization=organization)
+    open_ = Q(accepted_at__isnull=True, declined_at__isnull=True, revoked_at__isnull=True)
+    now = timezone.now()
+    if status == "pending":
+        qs = qs.filter(open_, expires_at__gt=now)
+    elif status == "expired":
+        qs = qs.filter(open_, expires_at__lte=now)
+    elif status == "accepted":
+        qs = qs.filter(accepted_at__isnull=False)
+    elif status == "declined":
+        qs = qs.filter(declined_at__isnull=False)
+    elif status == "revoked":
+        qs = qs.filter(revoked_at__isnull=False)
+    return qs.order_by("-created_at", "pk")
+
+
+def member_accounts(
+    viewer: Actor,
+    organization: Organization,
+    *,
+    role: str = "",
+    q: str = "",
+    account: str = "",
+) -> QuerySet[Membership]:
+    """The organization's members with their account (name, e-mail, last sign-in, whether it
+    is active), filtered by role, name/e-mail text and account state (``active`` or
+    ``inactive``); managers only, otherwise empty."""
+    qs = organization_members(viewer, organization)
+    if role:
+        qs = qs.filter(role=role)
+    if q:
+        qs = qs.filter(Q(user__full_name__icontains=q) | Q(user__email__icontains=q))
+    if account == "active":
+        qs = qs.filter(user__is_active=True)
+    elif account == "inactive":
+        qs = qs.filter(user__is_active=False)
+    return qs

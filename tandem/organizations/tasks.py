@@ -56,3 +56,30 @@ def send_invitation(invitation_id: int) -> int:
     )
     logger.info("invitation %s sent", invitation.public_id)
     return 1
+
+
+@task()
+def send_partner_signup(signup_id: int) -> int:
+    """E-mail a partner sign-up's confirmation link (or, if an account already uses the
+    address, say so to that mailbox only: the sign-up page said the same to everyone)."""
+    from django.contrib.auth import get_user_model
+
+    from .models import PartnerSignup
+    from .partner_signup import signup_token
+
+    signup = PartnerSignup.objects.filter(pk=signup_id, verified_at__isnull=True).first()
+    if signup is None:
+        return 0
+    account = get_user_model().objects.filter(email__iexact=signup.email).first()
+    url = absolute_url(
+        reverse("organizations:partner_signup_verify", kwargs={"token": signup_token(signup)})
+    )
+    send_text_email(
+        to=signup.email,
+        subject_template="organizations/email/partner_signup_subject.txt",
+        body_template="organizations/email/partner_signup_body.txt",
+        context={"signup": signup, "url": url, "account_exists": account is not None},
+        language=recipient_language(account),
+    )
+    logger.info("partner sign-up %s e-mailed", signup.public_id)
+    return 1

@@ -1,18 +1,50 @@
 from django.urls import path
 
-from . import views
+from . import views, views_people, views_signup
 
 app_name = "organizations"
 
 urlpatterns = [
     path("", views.organization_list, name="list"),
     path("vetting/", views.vetting, name="vetting"),
+    path("partners/signup/", views_signup.signup, name="partner_signup"),
+    path(
+        "partners/signup/confirm/<str:token>/",
+        views_signup.verify,
+        name="partner_signup_verify",
+    ),
     path("<uuid:public_id>/", views.organization_detail, name="detail"),
     path("<uuid:public_id>/members/add/", views.member_add, name="member_add"),
     path(
         "<uuid:public_id>/invitations/<uuid:invitation_id>/revoke/",
         views.invitation_revoke,
         name="invitation_revoke",
+    ),
+    path(
+        "<uuid:public_id>/invitations/",
+        views_people.invitation_list,
+        name="invitation_list",
+    ),
+    path(
+        "<uuid:public_id>/invitations/import/",
+        views_people.invitation_import,
+        name="invitation_import",
+    ),
+    path(
+        "<uuid:public_id>/invitations/<uuid:invitation_id>/resend/",
+        views_people.invitation_resend,
+        name="invitation_resend",
+    ),
+    path("<uuid:public_id>/people/", views_people.member_accounts, name="member_accounts"),
+    path(
+        "<uuid:public_id>/people/<uuid:user_id>/deactivate/",
+        views_people.account_deactivate,
+        name="account_deactivate",
+    ),
+    path(
+        "<uuid:public_id>/people/<uuid:user_id>/reactivate/",
+        views_people.account_reactivate,
+        name="account_reactivate",
     ),
     path(
         "invitations/<uuid:invitation_id>/respond/",

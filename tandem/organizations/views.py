@@ -21,7 +21,7 @@ from tandem.core.csv_import import line_message
 from tandem.core.htmx import is_htmx
 from tandem.core.view_errors import Outcome, attempt, form_page, submit
 
-from . import completions, invitations, selectors, services
+from . import completions, invitations, partner_signup, selectors, services
 from .forms import (
     CompletionForm,
     CompletionImportForm,
@@ -170,6 +170,8 @@ def invitation_revoke(request: HttpRequest, public_id: str, invitation_id: str) 
         messages.error(request, outcome.error.message)
     else:
         messages.success(request, _("Invitation revoked."))
+    if request.POST.get("back") == "invitations":
+        return redirect("organizations:invitation_list", public_id=org.public_id)
     return redirect("organizations:detail", public_id=org.public_id)
 
 
@@ -394,5 +396,7 @@ def vetting(request: HttpRequest) -> HttpResponse:
         "status_choices": VettingStatus.choices,
         **paginate(request, qs),
     }
+    for row in context["page_obj"].object_list:
+        row.flag_labels = partner_signup.flag_labels(row.signup_flags)
     status = 422 if request.method == "POST" else 200
     return render(request, "organizations/vetting.html", context, status=status)
