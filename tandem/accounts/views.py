@@ -6,7 +6,7 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.contrib.auth import views as auth_views
+from allauth.account import views as allauth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,14 +16,20 @@ from django.views.decorators.http import require_POST
 from tandem.core.view_errors import submit
 
 from . import services
-from .forms import EmailAuthenticationForm, EraseAccountForm, TokenForm
+from .forms import EraseAccountForm, TokenForm
 from .models import ApiToken, signed_in_user
 
 
-class LoginView(auth_views.LoginView):
-    template_name = "accounts/login.html"
-    authentication_form = EmailAuthenticationForm
-    redirect_authenticated_user = True
+class LoginView(allauth_views.LoginView):
+    """allauth's sign-in (e-mail verification, MFA, passkeys) at /accounts/login/."""
+
+    template_name = "account/login.html"
+
+
+class LogoutView(allauth_views.LogoutView):
+    """Sign-out by POST only (a GET answers 405: a link or an image cannot sign you out)."""
+
+    http_method_names = ["post", "options"]
 
 
 @login_required

@@ -9,9 +9,11 @@ class OrganizationsConfig(AppConfig):
     def ready(self) -> None:
         from typing import Any
 
+        from tandem.accounts.mfa_policy import register_requirement
         from tandem.accounts.personal_data import register
 
         from .invitations import invitations_personal_data_erase, invitations_personal_data_export
+        from .permissions import user_requires_mfa
         from .services import memberships_personal_data_erase
 
         def erase(user: Any) -> None:
@@ -19,3 +21,4 @@ class OrganizationsConfig(AppConfig):
             memberships_personal_data_erase(user)
 
         register("organizations", export=invitations_personal_data_export, erase=erase)
+        register_requirement("organizations.staff", user_requires_mfa)

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.organization_list, name="list"),
     path("vetting/", views.vetting, name="vetting"),
     path("<uuid:public_id>/", views.organization_detail, name="detail"),
+    path("<uuid:public_id>/mfa-policy/", views.mfa_policy, name="mfa_policy"),
     path("<uuid:public_id>/members/add/", views.member_add, name="member_add"),
     path(
         "<uuid:public_id>/invitations/<uuid:invitation_id>/revoke/",
