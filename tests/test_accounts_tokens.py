@@ -104,7 +104,7 @@ def test_token_auth_never_runs_the_password_hasher(client, settings):
     assert counting.calls == 0
     # The counter does count: a password sign-in hashes once.
     client.post(
-        "/accounts/login/", {"username": user.email, "password": "a-long-enough-passphrase"}
+        "/accounts/login/", {"login": user.email, "password": "a-long-enough-passphrase"}
     )
     assert counting.calls == 1
 

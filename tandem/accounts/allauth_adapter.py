@@ -50,6 +50,10 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def authenticate(self, request: HttpRequest, **credentials: Any) -> Any:
         user = super().authenticate(request, **credentials)
+        if user is not None and not user.is_active:
+            # allauth would answer "This account is inactive", telling a guesser that the
+            # account exists and the password was right: the same error as any other.
+            return None
         if user is not None:
             services.email_address_adopt(user=user)
         return user

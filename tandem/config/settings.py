@@ -198,7 +198,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 # cool-off lock that address out for every account (see tandem.accounts.throttle).
 LOGIN_ADDRESS_FAILURE_LIMIT = int(env("LOGIN_ADDRESS_FAILURE_LIMIT", "20"))
 AXES_HANDLER = "tandem.accounts.throttle.LoginThrottle"
-AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_FORM_FIELD = "login"
 AXES_USERNAME_CALLABLE = "tandem.accounts.login.axes_username"  # lower-cased e-mail
 # Behind N reverse proxies, throttle by the address they saw (X-Forwarded-For), not theirs.
 TRUSTED_PROXY_HOPS = int(env("TRUSTED_PROXY_HOPS", "0"))
@@ -216,7 +216,7 @@ AXES_CLIENT_IP_CALLABLE = "tandem.accounts.login.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
-AXES_SENSITIVE_PARAMETERS = ["username", "password", "email"]
+AXES_SENSITIVE_PARAMETERS = ["login", "username", "password", "email"]
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
 # Axes log lines name the client by a keyed pseudonym, never by the e-mail that was typed.
 AXES_CLIENT_STR_CALLABLE = "tandem.core.logging.axes_client_str"
