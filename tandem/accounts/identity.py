@@ -20,7 +20,6 @@ def _kind(authenticator: Any) -> str:
 def on_authenticator_added(sender: Any, request: Any, user: Any, authenticator: Any, **kw: Any):  # type: ignore[no-untyped-def]
     if _kind(authenticator) != "recovery_codes":
         services.mfa_event_record(user=user, event="added", kind=_kind(authenticator))
-    mfa_policy.note_mfa_added(request)
 
 
 def on_authenticator_removed(sender: Any, request: Any, user: Any, authenticator: Any, **kw: Any):  # type: ignore[no-untyped-def]

@@ -76,13 +76,6 @@ def note_sign_in(request: HttpRequest, user: Any) -> None:
         request.session.pop(SESSION_KEY, None)
 
 
-def note_mfa_added(request: HttpRequest | None) -> None:
-    """An authenticator was added in this session: the set-up requirement is met."""
-    session = getattr(request, "session", None)
-    if session is not None:
-        session.pop(SESSION_KEY, None)
-
-
 def _is_open(path: str) -> bool:
     return path in _OPEN_PATHS or path.startswith(_OPEN_PREFIXES)
 
@@ -90,7 +83,8 @@ def _is_open(path: str) -> bool:
 class RequireMfaMiddleware:
     """Send a signed-in person who must set up MFA to the MFA pages before anything else.
 
-    Reads only the session (no query per request); see the module docstring."""
+    Reads only the session for everyone else (no query per request); see the module
+    docstring."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -103,8 +97,18 @@ class RequireMfaMiddleware:
             and getattr(request, "user", None) is not None
             and request.user.is_authenticated
             and not _is_open(request.path)
+            and not self._set_up_since(request)
         ):
             if request.path.startswith("/api/"):
                 return problem(403, "Forbidden", str(MFA_MISSING_MESSAGE))
             return HttpResponseRedirect(reverse("mfa_index"))
         return self.get_response(request)
+
+    @staticmethod
+    def _set_up_since(request: HttpRequest) -> bool:
+        """The person has set MFA up since signing in: the note goes (one query, only for
+        those who carry it)."""
+        if mfa_enabled(request.user):
+            request.session.pop(SESSION_KEY, None)
+            return True
+        return False

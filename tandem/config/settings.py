@@ -264,7 +264,12 @@ ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 MFA_ADAPTER = "tandem.accounts.allauth_adapter.MfaAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
 MFA_PASSKEY_LOGIN_ENABLED = True
+# Platform admins must set up MFA before anything else (on by default in production; the
+# demo's admin signs in with a password alone). Institutions require it of their staff on
+# their page (Organization.require_mfa_for_staff).
+MFA_REQUIRED_FOR_ADMINS = env_bool("MFA_REQUIRED_FOR_ADMINS", ENVIRONMENT == "production")
 MFA_TOTP_ISSUER = "Tandem"
+MFA_TOTP_TOLERANCE = 1  # a code from the 30 seconds before or after is accepted (clock drift)
 # Passkeys need a secure context: https, or http on localhost (the demo).
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = ENVIRONMENT != "production"
 
