@@ -106,7 +106,10 @@ def test_passkeys_of_another_person_cannot_be_removed_or_renamed(client):
     owner = UserFactory()
     key = Authenticator.objects.create(user=owner, type="webauthn", data={"name": "Key"})
     client.force_login(UserFactory())
-    for url in [f"/auth/2fa/webauthn/keys/{key.pk}/remove/", f"/auth/2fa/webauthn/keys/{key.pk}/edit/"]:
+    for url in [
+        f"/auth/2fa/webauthn/keys/{key.pk}/remove/",
+        f"/auth/2fa/webauthn/keys/{key.pk}/edit/",
+    ]:
         assert client.post(url, {"name": "Mine"}).status_code in {302, 404}
     key.refresh_from_db()
     assert key.data == {"name": "Key"}
@@ -116,7 +119,11 @@ def test_sign_up_is_closed_unless_a_flow_opens_it(client):
     page = client.get("/auth/signup/")
     assert page.status_code == 200
     assert "closed" in page.content.decode().lower()
-    data = {"email": "new@example.org", "password1": "a-long-passphrase-42", "password2": "a-long-passphrase-42"}
+    data = {
+        "email": "new@example.org",
+        "password1": "a-long-passphrase-42",
+        "password2": "a-long-passphrase-42",
+    }
     client.post("/auth/signup/", data)
     assert not User.objects.filter(email="new@example.org").exists()
 

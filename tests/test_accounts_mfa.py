@@ -59,7 +59,7 @@ def test_a_wrong_totp_code_does_not_sign_in(client, ada_with_totp):
 
 
 def test_a_totp_code_cannot_be_replayed(client, ada_with_totp):
-    user, secret = ada_with_totp
+    _user, secret = ada_with_totp
     code = totp_code(secret)
     password_step(client, "ada@example.org")
     assert client.post(MFA_AUTHENTICATE, {"code": code}).status_code == 302

@@ -41,8 +41,8 @@ def on_user_logged_in(sender: Any, request: Any, user: Any, **kw: Any) -> None:
 
 
 def export_allauth_records(user: Any) -> dict[str, Any]:
-    from allauth.mfa.models import Authenticator
     from allauth.account.models import EmailAddress
+    from allauth.mfa.models import Authenticator
 
     return {
         "email_addresses": [

@@ -6,6 +6,7 @@ import logging
 import unicodedata
 import uuid
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction

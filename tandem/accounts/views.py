@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import json
-
-from django.contrib import messages
-from django.contrib.auth import logout
 from typing import Any
 
 from allauth.account import views as allauth_views
 from allauth.mfa import app_settings as mfa_settings
 from allauth.mfa.recovery_codes import views as mfa_recovery_views
-from django.contrib.auth.views import redirect_to_login
+from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render

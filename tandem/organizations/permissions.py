@@ -102,12 +102,13 @@ def can_set_mfa_policy(user: Actor, organization: Organization) -> bool:
 def user_requires_mfa(user: Actor) -> bool:
     """Whether ``user`` is a coordinator or educator of an institution that requires MFA of
     its staff (registered with tandem.accounts.mfa_policy)."""
-    return Membership.objects.filter(
-        user_id=user.pk,
-        is_active=True,
-        role__in=[Role.COORDINATOR, Role.EDUCATOR],
-        organization__require_mfa_for_staff=True,
-    ).exists()
+    return (
+        active_memberships(user)
+        .filter(
+            role__in=[Role.COORDINATOR, Role.EDUCATOR], organization__require_mfa_for_staff=True
+        )
+        .exists()
+    )
 
 
 def can_vet_partner(user: Actor, institution: Organization) -> bool:

@@ -42,8 +42,8 @@ from .models import (
 )
 from .permissions import (
     can_manage_organization,
-    can_set_mfa_policy,
     can_record_program_completion,
+    can_set_mfa_policy,
     can_view_members,
     is_invitee,
 )
