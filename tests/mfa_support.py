@@ -27,7 +27,7 @@ def totp_code(secret_base32: str, at: float | None = None, step: int = 0) -> str
 
 
 def password_step(client, email: str, password: str = PASSWORD, **extra):
-    return client.post(LOGIN, {"login": email, "password": password}, **extra)
+    return client.post(LOGIN, {"username": email, "password": password}, **extra)
 
 
 def totp_secret_on_page(html: str) -> str:

@@ -56,7 +56,7 @@ def ada(hasher):
 
 
 def _fail(client, email="ada@example.org", ip="192.0.2.10"):
-    return client.post(LOGIN, {"login": email, "password": "wrong-guess"}, REMOTE_ADDR=ip)
+    return client.post(LOGIN, {"username": email, "password": "wrong-guess"}, REMOTE_ADDR=ip)
 
 
 def test_limit_comes_from_settings():
@@ -86,7 +86,7 @@ def test_lockout_refuses_even_the_right_password_without_hashing_it(client, ada,
 
     hasher.calls = 0
     response = client.post(
-        LOGIN, {"login": "ada@example.org", "password": GOOD}, REMOTE_ADDR="192.0.2.10"
+        LOGIN, {"username": "ada@example.org", "password": GOOD}, REMOTE_ADDR="192.0.2.10"
     )
     assert response.status_code == 429
     assert "Too many failed sign-in attempts" in response.content.decode()
@@ -100,7 +100,7 @@ def test_lockout_cannot_be_dodged_by_changing_the_case_of_the_email(client, ada,
         _fail(client, email=spellings[n % len(spellings)])
     hasher.calls = 0
     response = client.post(
-        LOGIN, {"login": "Ada@example.org", "password": GOOD}, REMOTE_ADDR="192.0.2.10"
+        LOGIN, {"username": "Ada@example.org", "password": GOOD}, REMOTE_ADDR="192.0.2.10"
     )
     assert response.status_code == 429
     assert hasher.calls == 0
@@ -112,7 +112,7 @@ def test_lockout_is_per_account_and_address(client, ada, hasher):
     # The same person from another address, and another person from the locked address,
     # can still sign in.
     response = client.post(
-        LOGIN, {"login": "ada@example.org", "password": GOOD}, REMOTE_ADDR="198.51.100.7"
+        LOGIN, {"username": "ada@example.org", "password": GOOD}, REMOTE_ADDR="198.51.100.7"
     )
     assert response.status_code == 302
     client.logout()
@@ -120,7 +120,7 @@ def test_lockout_is_per_account_and_address(client, ada, hasher):
     other.set_password(GOOD)
     other.save()
     response = client.post(
-        LOGIN, {"login": "grace@example.org", "password": GOOD}, REMOTE_ADDR="192.0.2.10"
+        LOGIN, {"username": "grace@example.org", "password": GOOD}, REMOTE_ADDR="192.0.2.10"
     )
     assert response.status_code == 302
 
@@ -131,7 +131,7 @@ def test_lockout_ends_after_the_cool_off(client, ada, hasher):
     cooloff = timedelta(hours=django_settings.AXES_COOLOFF_TIME)
     AccessAttempt.objects.update(attempt_time=timezone.now() - cooloff - timedelta(minutes=1))
     response = client.post(
-        LOGIN, {"login": "ada@example.org", "password": GOOD}, REMOTE_ADDR="192.0.2.10"
+        LOGIN, {"username": "ada@example.org", "password": GOOD}, REMOTE_ADDR="192.0.2.10"
     )
     assert response.status_code == 302
     assert client.session[SESSION_KEY] == str(ada.pk)
@@ -141,7 +141,7 @@ def test_success_resets_the_failure_count(client, ada, hasher):
     for _ in range(django_settings.AXES_FAILURE_LIMIT - 1):
         _fail(client)
     response = client.post(
-        LOGIN, {"login": "ada@example.org", "password": GOOD}, REMOTE_ADDR="192.0.2.10"
+        LOGIN, {"username": "ada@example.org", "password": GOOD}, REMOTE_ADDR="192.0.2.10"
     )
     assert response.status_code == 302
     assert not AccessAttempt.objects.exists()
@@ -156,7 +156,7 @@ def test_attempt_records_do_not_store_the_password(client, ada, hasher):
 def _fail_via_proxy(client, forwarded_for: str):
     return client.post(
         LOGIN,
-        {"login": "ada@example.org", "password": "wrong-guess"},
+        {"username": "ada@example.org", "password": "wrong-guess"},
         REMOTE_ADDR="10.0.0.2",
         HTTP_X_FORWARDED_FOR=forwarded_for,
     )
@@ -170,7 +170,7 @@ def test_forwarded_for_is_ignored_unless_proxies_are_trusted(client, ada, settin
     assert AccessAttempt.objects.get().ip_address == "10.0.0.2"
     response = client.post(
         LOGIN,
-        {"login": "ada@example.org", "password": GOOD},
+        {"username": "ada@example.org", "password": GOOD},
         REMOTE_ADDR="10.0.0.2",
         HTTP_X_FORWARDED_FOR="198.51.100.99",
     )
@@ -186,7 +186,7 @@ def test_behind_one_trusted_proxy_the_client_address_counts(client, ada, setting
     # Another visitor behind the same proxy is not locked out.
     response = client.post(
         LOGIN,
-        {"login": "ada@example.org", "password": GOOD},
+        {"username": "ada@example.org", "password": GOOD},
         REMOTE_ADDR="10.0.0.2",
         HTTP_X_FORWARDED_FOR="198.51.100.7",
     )

@@ -17,7 +17,7 @@ LOGIN = "/accounts/login/"
 
 def test_login_by_email_is_case_insensitive_and_starts_a_session(client):
     user = UserFactory(email="ada@example.org")
-    response = client.post(LOGIN, {"login": "Ada@Example.org", "password": PASSWORD})
+    response = client.post(LOGIN, {"username": "Ada@Example.org", "password": PASSWORD})
     # Addresses are stored lower-cased; the form compares them the same way.
     assert response.status_code == 302
     assert response["Location"] == "/"
@@ -26,7 +26,7 @@ def test_login_by_email_is_case_insensitive_and_starts_a_session(client):
 
 def test_login_with_exact_email(client):
     user = UserFactory(email="grace@example.org")
-    response = client.post(LOGIN, {"login": "grace@example.org", "password": PASSWORD})
+    response = client.post(LOGIN, {"username": "grace@example.org", "password": PASSWORD})
     assert response.status_code == 302
     assert response["Location"] == "/"
     assert client.session[SESSION_KEY] == str(user.pk)
@@ -34,7 +34,7 @@ def test_login_with_exact_email(client):
 
 def test_wrong_password_shows_an_error_and_no_session(client):
     UserFactory(email="ada@example.org")
-    response = client.post(LOGIN, {"login": "ada@example.org", "password": "nope-nope-nope"})
+    response = client.post(LOGIN, {"username": "ada@example.org", "password": "nope-nope-nope"})
     assert response.status_code == 200
     assert "Please enter a correct" in response.content.decode()
     assert SESSION_KEY not in client.session
@@ -42,7 +42,7 @@ def test_wrong_password_shows_an_error_and_no_session(client):
 
 def test_inactive_user_cannot_sign_in(client):
     UserFactory(email="gone@example.org", is_active=False)
-    response = client.post(LOGIN, {"login": "gone@example.org", "password": PASSWORD})
+    response = client.post(LOGIN, {"username": "gone@example.org", "password": PASSWORD})
     assert response.status_code == 200
     assert SESSION_KEY not in client.session
 
@@ -51,7 +51,7 @@ def test_login_page_has_labelled_fields(client):
     response = client.get(LOGIN)
     assert response.status_code == 200
     html = response.content.decode()
-    assert '<label for="id_login">' in html
+    assert '<label for="id_username">' in html
     assert '<label for="id_password">' in html
 
 
@@ -110,9 +110,9 @@ def test_password_reset_end_to_end(client):
     assert user.check_password(new_password)
     client.logout()
     # The old password no longer works, the new one does.
-    response = client.post(LOGIN, {"login": "ada@example.org", "password": PASSWORD})
+    response = client.post(LOGIN, {"username": "ada@example.org", "password": PASSWORD})
     assert response.status_code == 200
-    response = client.post(LOGIN, {"login": "ada@example.org", "password": new_password})
+    response = client.post(LOGIN, {"username": "ada@example.org", "password": new_password})
     assert response.status_code == 302
     assert client.session[SESSION_KEY] == str(user.pk)
 

@@ -132,7 +132,9 @@ def test_erase_is_audited_without_personal_data(ada):
 
 def test_erased_person_can_no_longer_sign_in(client, ada):
     services.user_erase(actor=ada, user=ada)
-    response = client.post("/accounts/login/", {"login": "ada@example.org", "password": PASSWORD})
+    response = client.post(
+        "/accounts/login/", {"username": "ada@example.org", "password": PASSWORD}
+    )
     assert response.status_code == 200
     assert SESSION_KEY not in client.session
 

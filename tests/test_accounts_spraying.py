@@ -35,7 +35,7 @@ def accounts():
 
 
 def _try(client, email: str, password: str, ip: str):
-    return client.post(LOGIN, {"login": email, "password": password}, REMOTE_ADDR=ip)
+    return client.post(LOGIN, {"username": email, "password": password}, REMOTE_ADDR=ip)
 
 
 def test_the_address_limit_is_a_setting_above_the_per_account_limit():

@@ -103,7 +103,9 @@ def test_token_auth_never_runs_the_password_hasher(client, settings):
     assert client.get(ME, **bearer("tdm_" + "A" * 43)).status_code == 401
     assert counting.calls == 0
     # The counter does count: a password sign-in hashes once.
-    client.post("/accounts/login/", {"login": user.email, "password": "a-long-enough-passphrase"})
+    client.post(
+        "/accounts/login/", {"username": user.email, "password": "a-long-enough-passphrase"}
+    )
     assert counting.calls == 1
 
 

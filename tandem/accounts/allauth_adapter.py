@@ -80,6 +80,10 @@ class AccountAdapter(DefaultAccountAdapter):
 class MfaAdapter(DefaultMFAAdapter):
     """allauth's MFA adapter, set by ``MFA_ADAPTER``: authenticator apps show "Tandem"."""
 
+    def _get_site_name(self) -> str:
+        # The name authenticator apps and passkey prompts show; allauth's default is the host.
+        return self.get_totp_issuer()
+
     def get_totp_issuer(self) -> str:
         from django.conf import settings
 

@@ -26,6 +26,11 @@ class EmailLoginForm(LoginForm):  # type: ignore[misc]
         self.fields["password"].help_text = ""
         self.order_fields(["login", "password"])
 
+    def add_prefix(self, field_name: str) -> str:
+        # The e-mail field keeps the name it has always had on the page and in the POST
+        # (``username``, ``id_username``); allauth knows it as ``login``.
+        return super().add_prefix("username" if field_name == "login" else field_name)
+
     def clean_login(self) -> str:
         return normalize_email(self.cleaned_data.get("login"))
 

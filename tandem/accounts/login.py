@@ -17,13 +17,12 @@ def axes_username(request: Any, credentials: dict[str, Any] | None = None) -> st
     counters and an attacker could multiply the failure limit by varying case.
     """
     if credentials:
-        # allauth authenticates with ``email=``; axes names the form field (``login``) when it
-        # resets the count after a sign-in; other callers say ``username=``.
+        # allauth authenticates with ``email=``; axes and other callers say ``username=``.
         return normalize_email(
             credentials.get("email") or credentials.get("login") or credentials.get("username")
         )
     data = getattr(request, "data", None) or getattr(request, "POST", {})
-    return normalize_email(data.get("login") or data.get("username"))
+    return normalize_email(data.get("username"))
 
 
 def client_ip(request: Any) -> str | None:
