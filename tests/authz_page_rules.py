@@ -33,10 +33,19 @@ PAGE_EXCLUDED_PREFIXES = {
     "api/": "the API mount: covered operation by operation from the OpenAPI document",
     "static/": "static files",
     "media/": "uploaded files are served only through permission-checked views",
+    "auth/": (
+        "django-allauth's pages (e-mail, MFA, passkeys, SSO): anonymous, or the signed-in "
+        "person's own account only, by allauth's own checks; some routes are unnamed, so they "
+        "are walked by tests/test_accounts_allauth_pages.py (anonymous → sign-in, no writes on "
+        "GET) instead of here"
+    ),
 }
 PAGE_EXCLUDED = {
     "accounts:login": "the sign-in page is public",
     "accounts:logout": "signing out is open to everyone",
+    "account_login": "the sign-in page is public (allauth's name for /accounts/login/)",
+    "account_logout": "signing out is open to everyone (allauth's name for /accounts/logout/)",
+    "account_reset_password": "password reset is public by design (allauth's name for it)",
     "accounts:password_reset": "password reset is public by design",
     "accounts:password_reset_done": "password reset is public by design",
     "accounts:password_reset_confirm": "password reset is public by design (signed link)",
@@ -91,6 +100,7 @@ PAGE_RULES: dict[str, Rule] = {
     "organizations:vetting": page({C}),  # coordinators vet partners for their institutions
     "organizations:detail": Rule(ALL, directory=True, params=(("public_id", "institution"),)),
     "organizations:member_add": page({C, A}, P, public_id="institution"),
+    "organizations:mfa_policy": page({C, A}, P, public_id="institution"),
     "organizations:member_completion": page(
         {C, A}, G, P, public_id="institution", membership_id="membership"
     ),

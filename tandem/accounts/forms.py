@@ -2,8 +2,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from allauth.account.forms import LoginForm
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.contrib.auth.forms import PasswordResetForm
 from django.utils.translation import gettext_lazy as _
 
 from tandem.core.email import send_text_email
@@ -11,14 +12,27 @@ from tandem.core.email import send_text_email
 from .login import normalize_email
 
 
-class EmailAuthenticationForm(AuthenticationForm):
-    username = forms.EmailField(
-        label=_("E-mail"),
-        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
-    )
+class EmailLoginForm(LoginForm):  # type: ignore[misc]
+    """allauth's sign-in form (``ACCOUNT_FORMS["login"]``), with Tandem's e-mail field: the
+    address is compared lower-cased, as it is stored (``UserManager``)."""
 
-    def clean_username(self) -> str:
-        return normalize_email(self.cleaned_data.get("username"))
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["login"] = forms.EmailField(
+            label=_("E-mail"),
+            widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
+        )
+        self.fields["password"].label = _("Password")
+        self.fields["password"].help_text = ""
+        self.order_fields(["login", "password"])
+
+    def add_prefix(self, field_name: str) -> str:
+        # The e-mail field keeps the name it has always had on the page and in the POST
+        # (``username``, ``id_username``); allauth knows it as ``login``.
+        return super().add_prefix("username" if field_name == "login" else field_name)
+
+    def clean_login(self) -> str:
+        return normalize_email(self.cleaned_data.get("login"))
 
 
 class TextPasswordResetForm(PasswordResetForm):

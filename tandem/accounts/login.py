@@ -17,7 +17,10 @@ def axes_username(request: Any, credentials: dict[str, Any] | None = None) -> st
     counters and an attacker could multiply the failure limit by varying case.
     """
     if credentials:
-        return normalize_email(credentials.get("username"))
+        # allauth authenticates with ``email=``; axes and other callers say ``username=``.
+        return normalize_email(
+            credentials.get("email") or credentials.get("login") or credentials.get("username")
+        )
     data = getattr(request, "data", None) or getattr(request, "POST", {})
     return normalize_email(data.get("username"))
 

@@ -110,6 +110,10 @@ def api_token_create(
     (``TANDEM_API_TOKEN_MAX_DAYS``, default 365), which is also the default. A token created
     with another token (``via``) never outlives it: without an expiry of its own it expires
     with ``via``; asking for a later one is refused."""
+    from .mfa_policy import MFA_MISSING_MESSAGE, mfa_setup_missing
+
+    if mfa_setup_missing(actor):
+        raise PermissionDeniedError(str(MFA_MISSING_MESSAGE))
     name = name.strip()
     problem = _token_name_error(name)
     if problem:
@@ -169,8 +173,11 @@ def api_token_usable(raw: str) -> ApiToken | None:
 
 def api_token_authenticate(raw: str) -> User | None:
     """Resolve a raw bearer token to its user, and note when it was last used."""
+    from .mfa_policy import mfa_setup_missing
+
     token = api_token_usable(raw)
-    if token is None:
+    if token is None or mfa_setup_missing(token.user):
+        # Required to use MFA and without it: the token works again once MFA is set up.
         return None
     now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=5):
@@ -300,3 +307,40 @@ def client_address(request: object) -> str | None:
     from .login import client_ip
 
     return client_ip(request)
+def email_address_adopt(*, user: User) -> None:
+    """Record ``user``'s e-mail as verified when the account has no address record at all.
+
+    Such an account was made by Tandem from a trusted source (a roster, an invitation, a
+    partner sign-up, the admin, the demo), not by allauth's sign-up, which records its
+    address unverified and sends the confirmation e-mail. Called at sign-in, before allauth
+    asks for a verified address; docs/accounts.md, "E-mail verification"."""
+    from allauth.account.models import EmailAddress
+
+    if not EmailAddress.objects.filter(user=user).exists():
+        EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+
+
+MFA_AUDIT_ACTIONS = {
+    "added": "mfa.enabled",
+    "removed": "mfa.disabled",
+    "reset": "mfa.recovery_codes_regenerated",
+    "recovery_code_used": "mfa.recovery_code_used",
+}
+
+
+def mfa_event_record(*, user: User, event: str, kind: str) -> None:
+    """Audit an MFA change or a recovery-code sign-in for ``user`` (who did it themselves).
+
+    ``event`` is a key of :data:`MFA_AUDIT_ACTIONS`; ``kind`` the authenticator type (totp,
+    webauthn, recovery_codes). The organizations whose coordinators see it: the person's."""
+    from tandem.audit.services import audit_record
+
+    memberships: Any = getattr(user, "memberships")  # noqa: B009 (organizations, above us)
+    orgs = memberships.filter(is_active=True).values_list("organization_id", flat=True)
+    audit_record(
+        actor=user,
+        action=MFA_AUDIT_ACTIONS[event],
+        target=user,
+        organizations=list(orgs),
+        changes={"type": kind},
+    )

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
+from allauth.account import views as allauth_views
+from allauth.mfa import app_settings as mfa_settings
+from allauth.mfa.recovery_codes import views as mfa_recovery_views
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -16,14 +21,71 @@ from django.views.decorators.http import require_POST
 from tandem.core.view_errors import submit
 
 from . import services
-from .forms import EmailAuthenticationForm, EraseAccountForm, TokenForm
+from .forms import EraseAccountForm, TokenForm
 from .models import ApiToken, signed_in_user
 
 
-class LoginView(auth_views.LoginView):
-    template_name = "accounts/login.html"
-    authentication_form = EmailAuthenticationForm
-    redirect_authenticated_user = True
+class LoginView(allauth_views.LoginView):
+    """allauth's sign-in (e-mail verification, MFA, passkeys) at /accounts/login/."""
+
+    template_name = "account/login.html"
+
+
+class LogoutView(allauth_views.LogoutView):
+    """Sign-out by POST only (a GET answers 405: a link or an image cannot sign you out)."""
+
+    http_method_names = ["post", "options"]
+
+
+class RecoveryCodesView(mfa_recovery_views.ViewRecoveryCodesView):
+    """allauth's recovery-codes page, without its write on GET: allauth notes when codes were
+    first viewed (for ``MFA_RECOVERY_CODES_SHOW_ONCE``, which Tandem leaves off), an UPDATE
+    on a read. Codes can be shown again until they are regenerated."""
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super(mfa_recovery_views.ViewRecoveryCodesView, self).get_context_data(**kwargs)
+        codes = _unused_recovery_codes(self.request)
+        context.update(
+            {
+                "unused_codes": codes,
+                "can_view_codes": True,
+                "can_download_codes": bool(codes),
+                "total_count": mfa_settings.RECOVERY_CODE_COUNT,
+                "MFA_RECOVERY_CODES_SHOW_ONCE": False,
+                "can_generate_codes": True,
+            }
+        )
+        return context
+
+
+class RecoveryCodesDownloadView(mfa_recovery_views.DownloadRecoveryCodesView):
+    """allauth's recovery-codes download (a text file), without the write on GET."""
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        self.unused_codes = _unused_recovery_codes(request)
+        if not self.unused_codes:
+            raise Http404
+        return super(mfa_recovery_views.DownloadRecoveryCodesView, self).dispatch(
+            request, *args, **kwargs
+        )
+
+
+def _unused_recovery_codes(request: HttpRequest) -> list[str]:
+    from allauth.account.internal.flows.reauthentication import (
+        raise_if_reauthentication_required,
+    )
+    from allauth.mfa.models import Authenticator
+
+    authenticator = Authenticator.objects.filter(
+        user_id=request.user.pk, type=Authenticator.Type.RECOVERY_CODES
+    ).first()
+    if authenticator is None:
+        raise Http404
+    raise_if_reauthentication_required(request, app="allauth.mfa")
+    codes: list[str] = authenticator.wrap().get_unused_codes()
+    return codes
 
 
 @login_required

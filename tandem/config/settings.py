@@ -116,12 +116,16 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "tandem.core.middleware.PrivateResponsesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    # A person whose institution (or platform role) requires MFA and has none set up is sent
+    # to the MFA set-up page first (docs/accounts.md, "Two-factor authentication").
+    "tandem.accounts.mfa_policy.RequireMfaMiddleware",
     # A DomainError that escapes a view: 403 page, 409 or 400 page with its message.
     "tandem.core.view_errors.DomainErrorMiddleware",
 ]
@@ -176,6 +180,7 @@ AUTHENTICATION_BACKENDS = [
     # Axes first: a locked-out login is refused before any password is hashed.
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -214,7 +219,7 @@ AXES_CLIENT_IP_CALLABLE = "tandem.accounts.login.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
-AXES_SENSITIVE_PARAMETERS = ["username", "password", "email"]
+AXES_SENSITIVE_PARAMETERS = ["login", "username", "password", "email"]
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
 # Axes log lines name the client by a keyed pseudonym, never by the e-mail that was typed.
 AXES_CLIENT_STR_CALLABLE = "tandem.core.logging.axes_client_str"
@@ -231,6 +236,45 @@ if env_bool("BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SSL_REDIRECT", False)
 SECURE_HSTS_SECONDS = int(env("HSTS_SECONDS", "0"))
+
+# --- django-allauth (accounts, MFA, SSO) ---
+# docs/decisions/0010-allauth-identity.md. Sign-in by e-mail; no self sign-up (the account
+# adapter keeps /auth/signup/ closed unless a flow opens it); new sign-ups verify their
+# address; accounts Tandem made itself (roster, invitation, admin, demo) count as verified.
+INSTALLED_APPS += [
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.socialaccount.providers.saml",
+]
+ACCOUNT_ADAPTER = "tandem.accounts.allauth_adapter.AccountAdapter"
+ACCOUNT_FORMS = {"login": "tandem.accounts.forms.EmailLoginForm"}
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_CHANGE_EMAIL = True  # one address per person: a new one replaces it once confirmed
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False  # a link opens a page; only its button confirms (POST)
+ACCOUNT_LOGOUT_ON_GET = False
+ACCOUNT_SESSION_REMEMBER = True
+ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
+# django-axes counts failed sign-ins (per account and address, and per address); allauth's
+# own cache-based counter of failures would be a second, different lock-out.
+ACCOUNT_RATE_LIMITS = {"login_failed": False}
+ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
+MFA_ADAPTER = "tandem.accounts.allauth_adapter.MfaAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+MFA_PASSKEY_LOGIN_ENABLED = True
+# Platform admins must set up MFA before anything else (on by default in production; the
+# demo's admin signs in with a password alone). Institutions require it of their staff on
+# their page (Organization.require_mfa_for_staff).
+MFA_REQUIRED_FOR_ADMINS = env_bool("MFA_REQUIRED_FOR_ADMINS", ENVIRONMENT == "production")
+MFA_TOTP_ISSUER = "Tandem"
+MFA_TOTP_TOLERANCE = 1  # a code from the 30 seconds before or after is accepted (clock drift)
+# Passkeys need a secure context: https, or http on localhost (the demo).
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = ENVIRONMENT != "production"
 
 # --- Content security policy (django-csp 4) ---
 CONTENT_SECURITY_POLICY = {

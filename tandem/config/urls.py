@@ -1,12 +1,33 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, reverse_lazy
+from django.views.generic import RedirectView
 
+from tandem.accounts import views as account_views
 from tandem.api.main import api
 from tandem.core.views import favicon
 
 urlpatterns = [
     path("", include("tandem.dashboards.urls")),
     path("accounts/", include("tandem.accounts.urls")),
+    # django-allauth (accounts, MFA, SSO): docs/decisions/0010-allauth-identity.md.
+    # Resolved before allauth's own: one password-reset flow (Tandem's, under /accounts/),
+    # and recovery-code pages that do not write on GET.
+    path(
+        "auth/password/reset/",
+        RedirectView.as_view(url=reverse_lazy("accounts:password_reset"), query_string=True),
+    ),
+    path("auth/2fa/recovery-codes/", account_views.RecoveryCodesView.as_view()),
+    path("auth/2fa/recovery-codes/download/", account_views.RecoveryCodesDownloadView.as_view()),
+    path("auth/", include("allauth.urls")),
+    # After allauth's, so that reverse() of these names (by allauth's pages and redirects)
+    # gives Tandem's addresses; /accounts/ above resolves them first.
+    path("accounts/login/", account_views.LoginView.as_view(), name="account_login"),
+    path("accounts/logout/", account_views.LogoutView.as_view(), name="account_logout"),
+    path(
+        "accounts/password-reset/",
+        RedirectView.as_view(url=reverse_lazy("accounts:password_reset")),
+        name="account_reset_password",
+    ),
     path("organizations/", include("tandem.organizations.urls")),
     path("partnerships/", include("tandem.partnerships.urls")),
     path("opportunities/", include("tandem.opportunities.urls")),

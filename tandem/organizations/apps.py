@@ -9,10 +9,12 @@ class OrganizationsConfig(AppConfig):
     def ready(self) -> None:
         from typing import Any
 
+        from tandem.accounts.mfa_policy import register_requirement
         from tandem.accounts.personal_data import register
 
         from .invitations import invitations_personal_data_erase, invitations_personal_data_export
         from .partner_signup import signups_personal_data_erase, signups_personal_data_export
+        from .permissions import user_requires_mfa
         from .services import memberships_personal_data_erase
 
         def erase(user: Any) -> None:
@@ -25,3 +27,4 @@ class OrganizationsConfig(AppConfig):
             export=signups_personal_data_export,
             erase=signups_personal_data_erase,
         )
+        register_requirement("organizations.staff", user_requires_mfa)

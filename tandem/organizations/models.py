@@ -78,6 +78,11 @@ class Organization(PublicModel):
     city = models.CharField(_("city"), max_length=100, blank=True)
     region = models.CharField(_("region"), max_length=100, blank=True)
     country = models.CharField(_("country"), max_length=2, default="GB")
+    # Set by the institution's coordinators (organization_mfa_policy_set): its coordinators
+    # and educators must set up two-factor authentication before anything else.
+    require_mfa_for_staff = models.BooleanField(
+        _("require two-factor authentication for staff"), default=False
+    )
 
     class Meta:
         ordering = ["name"]

@@ -92,6 +92,26 @@ def can_manage_organization(user: Actor, organization: Organization) -> bool:
     return has_role(user, organization, roles)
 
 
+def can_set_mfa_policy(user: Actor, organization: Organization) -> bool:
+    """Whether ``user`` may require MFA of ``organization``'s staff: an institution's
+    coordinators, and platform admins."""
+    if not organization.is_institution:
+        return False
+    return is_platform_admin(user) or has_role(user, organization, [Role.COORDINATOR])
+
+
+def user_requires_mfa(user: Actor) -> bool:
+    """Whether ``user`` is a coordinator or educator of an institution that requires MFA of
+    its staff (registered with tandem.accounts.mfa_policy)."""
+    return (
+        active_memberships(user)
+        .filter(
+            role__in=[Role.COORDINATOR, Role.EDUCATOR], organization__require_mfa_for_staff=True
+        )
+        .exists()
+    )
+
+
 def can_vet_partner(user: Actor, institution: Organization) -> bool:
     return institution.is_institution and has_role(user, institution, [Role.COORDINATOR])
 

@@ -38,7 +38,12 @@ from .models import (
     Site,
     VettingStatus,
 )
-from .permissions import can_manage_organization, can_vet_partner, is_platform_admin
+from .permissions import (
+    can_manage_organization,
+    can_set_mfa_policy,
+    can_vet_partner,
+    is_platform_admin,
+)
 from .roster_sync import MembershipSync as MembershipSync
 from .roster_sync import memberships_sync as memberships_sync
 
@@ -189,6 +194,29 @@ def organization_update(
             changes={k: [str(a), str(b)] for k, (a, b) in changed.items()},
         )
     organization.__dict__.update({k: getattr(org, k) for k in fields})
+    return org
+
+
+@transaction.atomic
+def organization_mfa_policy_set(
+    *, actor: Actor, organization: Organization, required: bool
+) -> Organization:
+    """Require (or stop requiring) two-factor authentication of an institution's coordinators
+    and educators. Its coordinators and platform admins. Applies from each staff member's
+    next sign-in, and at once to their API tokens (docs/accounts.md)."""
+    _require(can_set_mfa_policy(actor, organization))
+    org = Organization.objects.select_for_update().get(pk=organization.pk)
+    if org.require_mfa_for_staff != required:
+        org.require_mfa_for_staff = required
+        org.save(update_fields=["require_mfa_for_staff", "updated_at"])
+        audit_record(
+            actor=actor,
+            action="organization.mfa_policy",
+            target=org,
+            organizations=[org],
+            changes={"require_mfa_for_staff": [not required, required]},
+        )
+    organization.require_mfa_for_staff = required
     return org
 
 

@@ -14,6 +14,7 @@ urlpatterns = [
         name="partner_signup_verify",
     ),
     path("<uuid:public_id>/", views.organization_detail, name="detail"),
+    path("<uuid:public_id>/mfa-policy/", views.mfa_policy, name="mfa_policy"),
     path("<uuid:public_id>/members/add/", views.member_add, name="member_add"),
     path(
         "<uuid:public_id>/invitations/<uuid:invitation_id>/revoke/",

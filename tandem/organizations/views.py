@@ -43,6 +43,7 @@ from .models import (
 from .permissions import (
     can_manage_organization,
     can_record_program_completion,
+    can_set_mfa_policy,
     can_view_members,
     is_invitee,
 )
@@ -89,6 +90,7 @@ def organization_detail(request: HttpRequest, public_id: str) -> HttpResponse:
         "members": selectors.organization_members(request.user, org),
         "invitations": selectors.organization_invitations(request.user, org),
         "can_manage": can_manage_organization(request.user, org),
+        "can_set_mfa_policy": can_set_mfa_policy(request.user, org),
         "coordinates": [],
         "member_form": _member_form(org) if can_manage_organization(request.user, org) else None,
         "import_form": CompletionImportForm()
@@ -334,6 +336,26 @@ def member_remove(request: HttpRequest, public_id: str, membership_id: str) -> H
         messages.error(request, outcome.error.message)
     else:
         messages.success(request, _("Membership removed."))
+    return redirect("organizations:detail", public_id=org.public_id)
+
+
+@login_required
+@require_POST
+def mfa_policy(request: HttpRequest, public_id: str) -> HttpResponse:
+    """Require (or not) two-factor authentication of the institution's staff."""
+    org = selectors.organization_get(request.user, public_id)
+    if org is None:
+        raise Http404
+    if not can_set_mfa_policy(request.user, org):
+        raise PermissionDenied(_("Only this institution's coordinators set its security policy."))
+    required = request.POST.get("require_mfa_for_staff") == "on"
+    services.organization_mfa_policy_set(
+        actor=signed_in_user(request), organization=org, required=required
+    )
+    if required:
+        messages.success(request, _("Coordinators and educators must now use two-factor sign-in."))
+    else:
+        messages.success(request, _("Two-factor sign-in is no longer required of staff."))
     return redirect("organizations:detail", public_id=org.public_id)
 
 
