@@ -7,6 +7,8 @@ from tandem.core.views import favicon
 urlpatterns = [
     path("", include("tandem.dashboards.urls")),
     path("accounts/", include("tandem.accounts.urls")),
+    path("auth/", include("allauth.urls")),
+    path("sso/", include("tandem.sso.urls")),
     path("organizations/", include("tandem.organizations.urls")),
     path("partnerships/", include("tandem.partnerships.urls")),
     path("opportunities/", include("tandem.opportunities.urls")),
