@@ -33,6 +33,10 @@ PAGE_EXCLUDED_PREFIXES = {
     "api/": "the API mount: covered operation by operation from the OpenAPI document",
     "static/": "static files",
     "media/": "uploaded files are served only through permission-checked views",
+    "auth/": (
+        "django-allauth's own flows (sign-in, SSO start and callbacks): public by design; "
+        "SSO refusals are tested in test_sso_oidc.py"
+    ),
 }
 PAGE_EXCLUDED = {
     "accounts:login": "the sign-in page is public",
@@ -74,6 +78,11 @@ PAGE_QUERY: dict[str, dict[str, str]] = {
     "applications:opportunity_search": {"opportunity_title": "@opportunity.title"},
 }
 PAGE_RULES: dict[str, Rule] = {
+    # single sign-on connections: platform admins only
+    "sso:connection_list": page({A}),
+    "sso:connection_create": page({A}, G, P),
+    "sso:connection_edit": page({A}, G, P, public_id="sso_connection"),
+    "sso:connection_delete": page({A}, P, public_id="sso_connection"),
     "dashboards:home": Rule(ALL, self_service=True),
     "accounts:account": Rule(ALL, self_service=True),
     "accounts:token_revoke": page({S}, P, token_id="token"),
