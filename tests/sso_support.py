@@ -15,6 +15,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -109,3 +110,132 @@ def sign_in_at_peer(authorize_url: str, *, login: str, redirect_prefix: str) -> 
             data = {"prompt": "consent"}
         url, method = action, "POST"
     raise AssertionError("the provider never sent the browser back")
+
+
+# --- SAML 2.0: pysaml2's IdP (tests/peers/saml/idp.py) in its own virtualenv ---------------
+SAML_PEER_DIR = Path(__file__).parent / "peers" / "saml"
+SAML_VENV = SAML_PEER_DIR / ".venv"
+_venv_lock = threading.Lock()
+
+
+def ensure_saml_peer_installed() -> Path:
+    """The IdP's interpreter: tests/peers/saml/.venv, made once from requirements.txt."""
+    _need("xmlsec1")
+    python = SAML_VENV / "bin" / "python"
+    requirements = SAML_PEER_DIR / "requirements.txt"
+    marker = SAML_VENV / ".installed"
+    with _venv_lock:
+        if marker.exists() and marker.read_text() == requirements.read_text():
+            return python
+        base = getattr(sys, "_base_executable", sys.executable)
+        subprocess.run([base, "-m", "venv", "--clear", str(SAML_VENV)], check=True, timeout=300)
+        subprocess.run(
+            [str(python), "-m", "pip", "install", "-q", "-r", str(requirements)],
+            check=True,
+            timeout=900,
+        )
+        marker.write_text(requirements.read_text())
+    return python
+
+
+def make_idp_keys(folder: Path) -> tuple[Path, Path, str]:
+    """A fresh RSA key and self-signed certificate for the IdP; returns the key file, the
+    certificate file and the certificate in PEM."""
+    import datetime as dt
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.x509.oid import NameOID
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Tandem test IdP")])
+    now = dt.datetime.now(dt.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=30))
+        .sign(key, hashes.SHA256())
+    )
+    key_file, cert_file = folder / "idp.key", folder / "idp.crt"
+    key_file.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.TraditionalOpenSSL,
+            serialization.NoEncryption(),
+        )
+    )
+    pem = cert.public_bytes(serialization.Encoding.PEM).decode()
+    cert_file.write_text(pem)
+    return key_file, cert_file, pem
+
+
+@contextlib.contextmanager
+def saml_peer(
+    *,
+    folder: Path,
+    port: int,
+    key_file: Path,
+    cert_file: Path,
+    sp_metadata: str,
+    users: dict[str, dict[str, Any]],
+) -> Iterator[str]:
+    """Start the IdP on ``port``; yields its entity id."""
+    python = ensure_saml_peer_installed()
+    config_file = folder / "idp.json"
+    config_file.write_text(
+        json.dumps(
+            {
+                "port": port,
+                "key_file": str(key_file),
+                "cert_file": str(cert_file),
+                "sp_metadata": sp_metadata,
+                "users": users,
+                "xmlsec_binary": shutil.which("xmlsec1"),
+            }
+        )
+    )
+    proc = subprocess.Popen(
+        [str(python), "idp.py", str(config_file)],
+        cwd=SAML_PEER_DIR,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        line = proc.stdout.readline()
+        if not line.startswith("listening "):
+            err = proc.stderr.read() if proc.stderr else ""
+            raise RuntimeError(f"the SAML IdP did not start: {err[-2000:]}")
+        yield line.split()[1]
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+_INPUT = re.compile(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', re.I)
+_ACTION = re.compile(r'<form[^>]*action="([^"]+)"', re.I)
+
+
+def sign_in_at_saml_peer(redirect_url: str, *, login: str) -> tuple[str, dict[str, str]]:
+    """Play the person at the IdP's sign-in page; returns the SP address the IdP's answer
+    form posts to and the form's fields (SAMLResponse, RelayState)."""
+    session = requests.Session()
+    page = session.get(redirect_url, timeout=10)
+    assert page.status_code == 200, page.status_code
+    key = dict(_INPUT.findall(page.text))["key"]
+    answer = session.post(
+        urljoin(redirect_url, "/login"), data={"key": key, "username": login}, timeout=10
+    )
+    assert answer.status_code == 200, answer.text[:300]
+    action = html.unescape(_ACTION.search(answer.text).group(1))  # type: ignore[union-attr]
+    fields = {name: html.unescape(value) for name, value in _INPUT.findall(answer.text)}
+    return action, fields

@@ -151,6 +151,8 @@ class SsoAccountAdapter(DefaultSocialAccountAdapter):
 
 def _describe(reason: str) -> str:
     lowered = reason.lower()
+    if "deprecated" in lowered:
+        return _("It is signed with an outdated algorithm (SHA-1).")
     if "signature" in lowered:
         return _("Its signature is not valid.")
     if "audience" in lowered:

@@ -51,6 +51,8 @@ def _saml_settings(connection: SsoConnection) -> dict[str, Any]:
             "want_assertion_signed": True,
             "want_attribute_statement": True,
             "reject_idp_initiated_sso": True,
+            # Host names without a dot (an intranet IdP, localhost) are accepted in URLs.
+            "allow_single_label_domains": True,
         },
     }
     if connection.sp_entity_id:
