@@ -121,6 +121,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # After CSP: lets the SSO buttons' redirect reach the identity providers (form-action).
+    "tandem.sso.middleware.SsoFormActionMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
     # A DomainError that escapes a view: 403 page, 409 or 400 page with its message.

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
+
+from urllib.parse import urlsplit
 
 from django import template
 from django.urls import reverse
 
-from tandem.sso.models import Protocol
+from tandem.sso.middleware import FORM_ACTION_ATTR
+from tandem.sso.models import Protocol, SsoConnection
 from tandem.sso.selectors import enabled_connections
 
 register = template.Library()
@@ -32,6 +36,21 @@ class SsoButtons:
     total: int
 
 
+_SSO_LOCATION = re.compile(r"SingleSignOnService[^>]*Location=\"([^\"]+)\"")
+
+
+def _origin(connection: SsoConnection) -> str:
+    """Where the sign-in redirect goes: the OIDC issuer's or the SAML IdP's origin."""
+    if connection.protocol == Protocol.OIDC:
+        url = connection.issuer_url
+    else:
+        found = _SSO_LOCATION.search(connection.idp_metadata_xml or "")
+        url = connection.idp_sso_url or (found.group(1) if found else "")
+        url = url or connection.idp_metadata_url
+    parts = urlsplit(url or "")
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+
+
 @register.simple_tag
 def sso_buttons(request: Any) -> SsoButtons:
     connections = list(enabled_connections())
@@ -48,6 +67,8 @@ def sso_buttons(request: Any) -> SsoButtons:
             if needle
             else []
         )
+    if request is not None and connections:
+        setattr(request, FORM_ACTION_ATTR, sorted({_origin(c) for c in connections} - {""}))
     buttons = []
     for c in connections:
         if c.protocol == Protocol.OIDC:
