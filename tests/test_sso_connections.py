@@ -18,7 +18,7 @@ from tests.factories import InstitutionFactory, MembershipFactory, PartnerFactor
 pytestmark = pytest.mark.django_db
 
 API = "/api/v1/sso-connections"
-SECRET = "s3cr3t-never-shown"  # noqa: S105 - a test value
+SECRET = "s3cr3t-never-shown"
 
 
 @pytest.fixture

@@ -21,16 +21,36 @@ pytestmark = pytest.mark.django_db
 SERVER = "http://testserver"
 CALLBACK = f"{SERVER}/auth/oidc/sso-riverside/login/callback/"
 USERS = {
-    "ada": {"email": "ada@riverside.example.edu", "email_verified": True, "name": "Ada Byron",
-            "groups": ["students"]},
-    "tom": {"email": "tom@riverside.example.edu", "email_verified": True, "name": "Tom Hale",
-            "groups": ["faculty", "careers"]},
-    "eve": {"email": "owner@example.org", "email_verified": False, "name": "Eve Unverified",
-            "groups": ["faculty"]},
-    "kim": {"email": "kim@riverside.example.edu", "email_verified": True, "name": "Kim Guest",
-            "groups": ["visitors"]},
-    "lin": {"email": "owner@example.org", "email_verified": True, "name": "Lin Owner",
-            "groups": ["faculty"]},
+    "ada": {
+        "email": "ada@riverside.example.edu",
+        "email_verified": True,
+        "name": "Ada Byron",
+        "groups": ["students"],
+    },
+    "tom": {
+        "email": "tom@riverside.example.edu",
+        "email_verified": True,
+        "name": "Tom Hale",
+        "groups": ["faculty", "careers"],
+    },
+    "eve": {
+        "email": "owner@example.org",
+        "email_verified": False,
+        "name": "Eve Unverified",
+        "groups": ["faculty"],
+    },
+    "kim": {
+        "email": "kim@riverside.example.edu",
+        "email_verified": True,
+        "name": "Kim Guest",
+        "groups": ["visitors"],
+    },
+    "lin": {
+        "email": "owner@example.org",
+        "email_verified": True,
+        "name": "Lin Owner",
+        "groups": ["faculty"],
+    },
 }
 
 
@@ -47,7 +67,9 @@ def institution():
 @pytest.fixture
 def peer():
     with oidc_peer(
-        clients=[{"client_id": "tandem", "client_secret": "peer-secret", "redirect_uris": [CALLBACK]}],
+        clients=[
+            {"client_id": "tandem", "client_secret": "peer-secret", "redirect_uris": [CALLBACK]}
+        ],
         users=USERS,
     ) as issuer:
         yield issuer
@@ -176,4 +198,7 @@ def test_sign_in_page_shows_a_button_per_enabled_connection(admin, connection, i
     assert "Sign in with Riverside College" in page
     assert 'action="/auth/oidc/sso-riverside/login/"' in page
     sso_connection_update(actor=admin, connection=connection, is_enabled=False)
-    assert "Sign in with Riverside College" not in Client().get(reverse("accounts:login")).content.decode()
+    assert (
+        "Sign in with Riverside College"
+        not in Client().get(reverse("accounts:login")).content.decode()
+    )

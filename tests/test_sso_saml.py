@@ -24,6 +24,8 @@ def _client() -> Client:
     # python3-saml reads the Host header, which browsers always send (Django's test client
     # does not by default).
     return Client(HTTP_HOST="testserver")
+
+
 BASE = "/auth/saml/sso-northfield"
 
 
@@ -121,9 +123,7 @@ def test_first_sign_in_creates_a_student(connection, institution):
 def test_faculty_become_educators(connection, institution):
     saml_sign_in(_client(), "fay")
     user = User.objects.get(email="fay@northfield.example.edu")
-    assert set(Membership.objects.filter(user=user).values_list("role", flat=True)) == {
-        "educator"
-    }
+    assert set(Membership.objects.filter(user=user).values_list("role", flat=True)) == {"educator"}
 
 
 def test_address_the_idp_issues_links_the_existing_account(connection, institution):

@@ -162,4 +162,3 @@ def _describe(reason: str) -> str:
     if reason:
         return _("It was not a valid sign-in response.")
     return ""
-

@@ -63,7 +63,9 @@ class ConnectionForm(forms.Form):
         choices=[("", _("None: refuse the sign-in")), *Role.choices],
         required=False,
     )
-    issuer_url = forms.URLField(label=_("Issuer (discovery) URL"), required=False, assume_scheme="https")
+    issuer_url = forms.URLField(
+        label=_("Issuer (discovery) URL"), required=False, assume_scheme="https"
+    )
     client_id = forms.CharField(label=_("Client id"), max_length=255, required=False)
     client_secret = forms.CharField(
         label=_("Client secret"),
@@ -72,10 +74,14 @@ class ConnectionForm(forms.Form):
         widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
         help_text=_("Never shown back; leave empty to keep the stored secret."),
     )
-    idp_metadata_url = forms.URLField(label=_("IdP metadata URL"), required=False, assume_scheme="https")
+    idp_metadata_url = forms.URLField(
+        label=_("IdP metadata URL"), required=False, assume_scheme="https"
+    )
     idp_metadata_file = forms.FileField(label=_("IdP metadata file (XML)"), required=False)
     idp_entity_id = forms.CharField(label=_("IdP entity id"), max_length=500, required=False)
-    idp_sso_url = forms.URLField(label=_("IdP single sign-on URL"), required=False, assume_scheme="https")
+    idp_sso_url = forms.URLField(
+        label=_("IdP single sign-on URL"), required=False, assume_scheme="https"
+    )
     idp_x509cert = forms.CharField(
         label=_("IdP signing certificate (PEM)"),
         required=False,

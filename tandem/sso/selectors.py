@@ -6,8 +6,6 @@ from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 
-from tandem.core.errors import PermissionDeniedError
-
 from .models import PROVIDER_ID_PREFIX, SsoConnection
 from .permissions import can_manage_sso
 
@@ -32,8 +30,3 @@ def connections_for_admin(viewer: Actor) -> QuerySet[SsoConnection]:
         return SsoConnection.objects.none()
     return SsoConnection.objects.select_related("organization")
 
-
-def connection_for_admin(viewer: Actor, public_id: object) -> SsoConnection:
-    if not can_manage_sso(viewer):
-        raise PermissionDeniedError()
-    return SsoConnection.objects.select_related("organization").get(public_id=public_id)

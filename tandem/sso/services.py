@@ -88,7 +88,7 @@ def _validate_rules(connection: SsoConnection, errors: dict[str, list[str]]) -> 
         return
     for n, rule in enumerate(rules, start=1):
         if not isinstance(rule, dict) or not all(
-            isinstance(rule.get(k), str) and rule.get(k).strip()
+            isinstance(rule.get(k), str) and str(rule[k]).strip()
             for k in ("attribute", "value", "role")
         ):
             errors.setdefault("role_rules", []).append(
@@ -96,9 +96,7 @@ def _validate_rules(connection: SsoConnection, errors: dict[str, list[str]]) -> 
             )
             continue
         if set(rule) - {"attribute", "value", "role"}:
-            errors.setdefault("role_rules", []).append(
-                _("Rule %(n)s has unknown keys.") % {"n": n}
-            )
+            errors.setdefault("role_rules", []).append(_("Rule %(n)s has unknown keys.") % {"n": n})
         if rule["role"] not in allowed:
             errors.setdefault("role_rules", []).append(
                 _("Rule %(n)s: %(role)s is not a role in this kind of organization.")

@@ -79,9 +79,7 @@ def connection_edit(request: HttpRequest, public_id: str) -> HttpResponse:
         if d["organization"] != connection.organization:
             form.add_error("organization", _("A connection cannot move to another organization."))
             raise DomainError(_("The connection is not valid."))
-        return services.sso_connection_update(
-            actor=request.user, connection=connection, **fields
-        )
+        return services.sso_connection_update(actor=request.user, connection=connection, **fields)
 
     return form_page(
         request,

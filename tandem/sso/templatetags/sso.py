@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from typing import Any
-
 from urllib.parse import urlsplit
 
 from django import template

@@ -28,7 +28,8 @@ from saml2.server import Server
 
 ELSEWHERE = "http://elsewhere.example.org/sp"
 
-config = json.loads(open(sys.argv[1], encoding="utf-8").read())
+with open(sys.argv[1], encoding="utf-8") as config_file:
+    config = json.load(config_file)
 base = f"http://127.0.0.1:{config['port']}"
 sp_metadata = config["sp_metadata"]
 # The same service provider again under another entity id: "audience" responses go there.
@@ -94,9 +95,9 @@ def app(environ, start_response):
             return _answer(start_response, "403 Forbidden", "unknown user or request")
         sp_entity_id, relay_state = pending.pop(key)
         tamper = user.get("tamper", "")
-        destination = idp.metadata.assertion_consumer_service(sp_entity_id, BINDING_HTTP_POST)[
-            0
-        ]["location"]
+        destination = idp.metadata.assertion_consumer_service(sp_entity_id, BINDING_HTTP_POST)[0][
+            "location"
+        ]
         audience = ELSEWHERE if tamper == "audience" else sp_entity_id
         response = idp.create_authn_response(
             user["attributes"],
@@ -104,7 +105,9 @@ def app(environ, start_response):
             destination=destination,
             sp_entity_id=audience,
             name_id=NameID(format=NAMEID_FORMAT_PERSISTENT, text=login),
-            authn={"class_ref": "urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport"},
+            authn={
+                "class_ref": "urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport"
+            },
             sign_assertion=True,
             sign_response=True,
             sign_alg="http://www.w3.org/2001/04/xmldsig-more#rsa-sha256",
@@ -113,9 +116,7 @@ def app(environ, start_response):
         xml = str(response)
         if tamper == "signature":
             xml = xml.replace(user["attributes"]["mail"][0], "intruder@example.org")
-        args = idp.apply_binding(
-            BINDING_HTTP_POST, xml, destination, relay_state, response=True
-        )
+        args = idp.apply_binding(BINDING_HTTP_POST, xml, destination, relay_state, response=True)
         return _answer(start_response, "200 OK", args["data"])
     return _answer(start_response, "404 Not Found", "not found")
 
