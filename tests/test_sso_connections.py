@@ -192,3 +192,20 @@ def test_updating_an_unknown_field_is_refused(admin, institution):
     connection = sso_connection_create(actor=admin, organization=institution, **_oidc())
     with pytest.raises(DomainError):
         sso_connection_update(actor=admin, connection=connection, organization_id=1)
+
+
+def test_sso_accounts_are_exported_and_erased_with_the_person(admin):
+    from allauth.socialaccount.models import SocialAccount
+
+    from tandem.accounts.personal_data import export_personal_data
+    from tandem.accounts.services import user_erase
+
+    person = UserFactory(email="ada@example.edu")
+    SocialAccount.objects.create(
+        user=person, provider="sso-lakeside", uid="ada-42", extra_data={"groups": ["students"]}
+    )
+    exported = export_personal_data(person)["sso"]
+    assert exported[0]["uid"] == "ada-42"
+    assert exported[0]["claims"] == {"groups": ["students"]}
+    user_erase(actor=admin, user=person)
+    assert not SocialAccount.objects.filter(uid="ada-42").exists()
