@@ -29,4 +29,3 @@ def connections_for_admin(viewer: Actor) -> QuerySet[SsoConnection]:
     if not can_manage_sso(viewer):
         return SsoConnection.objects.none()
     return SsoConnection.objects.select_related("organization")
-
