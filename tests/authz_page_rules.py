@@ -37,7 +37,8 @@ PAGE_EXCLUDED_PREFIXES = {
         "django-allauth's pages (e-mail, MFA, passkeys, SSO): anonymous, or the signed-in "
         "person's own account only, by allauth's own checks; some routes are unnamed, so they "
         "are walked by tests/test_accounts_allauth_pages.py (anonymous → sign-in, no writes on "
-        "GET) instead of here"
+        "GET) instead of here; SSO start and callbacks are public by design, their refusals tested in "
+        "test_sso_oidc.py and test_sso_saml.py"
     ),
 }
 PAGE_EXCLUDED = {
@@ -91,6 +92,11 @@ PAGE_QUERY: dict[str, dict[str, str]] = {
     "applications:opportunity_search": {"opportunity_title": "@opportunity.title"},
 }
 PAGE_RULES: dict[str, Rule] = {
+    # single sign-on connections: platform admins only
+    "sso:connection_list": page({A}),
+    "sso:connection_create": page({A}, G, P),
+    "sso:connection_edit": page({A}, G, P, public_id="sso_connection"),
+    "sso:connection_delete": page({A}, P, public_id="sso_connection"),
     "dashboards:home": Rule(ALL, self_service=True),
     "accounts:account": Rule(ALL, self_service=True),
     "accounts:token_revoke": page({S}, P, token_id="token"),

@@ -64,6 +64,12 @@ NOBODY: frozenset[str] = frozenset()
 # --- API: operationId (without the "tandem_" prefix) → who may --------------------------
 # Derived from tandem/*/permissions.py and docs/*.md (see the docstrings there).
 API_RULES: dict[str, Rule] = {
+    # single sign-on connections: platform admins only
+    "sso_api_connection_list": op(A),
+    "sso_api_connection_create": op(A),
+    "sso_api_connection_detail": op(A),
+    "sso_api_connection_update": op(A),
+    "sso_api_connection_delete": op(A),
     # accounts: the caller's own account and tokens
     "accounts_api_me": SELF,
     "accounts_api_personal_data": SELF,
@@ -256,6 +262,7 @@ API_PARAMS: dict[str, str] = {
     "job_id": "job",
     "student_id": "student",
     "user_id": "student",
+    "connection_id": "sso_connection",
 }
 
 #: Request-body id fields → world key (a list for array fields).
@@ -291,4 +298,14 @@ API_BODIES: dict[str, dict[str, Any]] = {
     "curricula_api_extraction_job_start": {"scope": "outcomes", "program_id": "@program"},
     "profiles_api_cv_text": {"text": "I know SQL and Python."},
     "matching_api_partner_ranking_put": {"students": []},
+    "sso_api_connection_create": {
+        "slug": "matrix-sso",
+        "name": "Matrix SSO",
+        "protocol": "oidc",
+        "issuer_url": "https://idp.example.org",
+        "client_id": "tandem",
+        "role_rules": [],
+        "default_role": "",
+    },
+    "sso_api_connection_update": {"name": "Renamed SSO"},
 }

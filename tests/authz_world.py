@@ -267,6 +267,18 @@ def build_world() -> World:
         completed_on=today,
         recorded_by=coordinator,
     )
+    from tandem.sso.models import SsoConnection
+
+    o["sso_connection"] = SsoConnection.objects.create(
+        organization=inst,
+        slug="alpha-sso",
+        name="Alpha College SSO",
+        protocol="oidc",
+        issuer_url="https://idp.alpha.example.edu",
+        client_id="tandem",
+        client_secret="alpha-secret",
+        role_rules=[{"attribute": "groups", "value": "students", "role": "student"}],
+    )
 
     # A/P's private things an outsider must never find in a list (the organizations
     # themselves are a public directory for signed-in users).

@@ -241,6 +241,7 @@ def _mount_routers() -> None:
     from tandem.partnerships.api import router as partnerships_router
     from tandem.profiles.api import router as profiles_router
     from tandem.rosters.api import router as rosters_router
+    from tandem.sso.api import router as sso_router
     from tandem.surveys.api import router as surveys_router
 
     api.add_router("/accounts", accounts_router)
@@ -255,6 +256,7 @@ def _mount_routers() -> None:
     api.add_router("/curriculum", curricula_router)
     api.add_router("/profiles", profiles_router)
     api.add_router("/rosters", rosters_router)
+    api.add_router("/sso-connections", sso_router)
 
 
 _mount_routers()

@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "tandem.core",
     "tandem.accounts",
     "tandem.organizations",
+    "tandem.sso",
     "tandem.audit",
     "tandem.partnerships",
     "tandem.opportunities",
@@ -121,6 +122,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # After CSP: lets the SSO buttons' redirect reach the identity providers (form-action).
+    "tandem.sso.middleware.SsoFormActionMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
     # A person whose institution (or platform role) requires MFA and has none set up is sent
@@ -179,9 +182,23 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     # Axes first: a locked-out login is refused before any password is hashed.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # allauth's backend is Django's ModelBackend (permissions, active accounts) that also
+    # finds a person by any of their verified addresses; one password backend, so a wrong
+    # password is hashed once (and an unknown address once too: no timing difference).
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
+# Single sign-on (docs/decisions/0011-sso-per-organization.md): the connections are
+# tandem.sso's SsoConnection rows, which its adapter turns into allauth apps; linking to an
+# existing account happens there, by an e-mail address the identity provider verified only.
+SOCIALACCOUNT_ADAPTER = "tandem.sso.adapter.SsoAccountAdapter"
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = False
+SOCIALACCOUNT_EMAIL_REQUIRED = True
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_REQUESTS_TIMEOUT = 10
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -28,6 +28,7 @@ urlpatterns = [
         RedirectView.as_view(url=reverse_lazy("accounts:password_reset")),
         name="account_reset_password",
     ),
+    path("sso/", include("tandem.sso.urls")),
     path("organizations/", include("tandem.organizations.urls")),
     path("partnerships/", include("tandem.partnerships.urls")),
     path("opportunities/", include("tandem.opportunities.urls")),

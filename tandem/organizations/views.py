@@ -233,7 +233,7 @@ def invitation_link(request: HttpRequest, token: str) -> HttpResponse:
     form = InvitationSignupForm(request.POST if request.method == "POST" else None)
 
     def joined(result: tuple[User, Membership]) -> HttpResponse:
-        login(request, result[0], backend="django.contrib.auth.backends.ModelBackend")
+        login(request, result[0], backend="allauth.account.auth_backends.AuthenticationBackend")
         messages.success(
             request, _("Welcome! You joined %(org)s.") % {"org": invitation.organization.name}
         )

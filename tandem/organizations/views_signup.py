@@ -74,7 +74,7 @@ def verify(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, template, {"signup": found}, status=409)
     user, partner = outcome.value
     assert isinstance(user, User) and isinstance(partner, Organization)
-    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    login(request, user, backend="allauth.account.auth_backends.AuthenticationBackend")
     messages.success(
         request,
         _("Welcome! %(org)s is registered; the institutions you chose will review it.")
