@@ -37,8 +37,8 @@ PAGE_EXCLUDED_PREFIXES = {
         "django-allauth's pages (e-mail, MFA, passkeys, SSO): anonymous, or the signed-in "
         "person's own account only, by allauth's own checks; some routes are unnamed, so they "
         "are walked by tests/test_accounts_allauth_pages.py (anonymous → sign-in, no writes on "
-        "GET) instead of here; SSO start and callbacks are public by design, their refusals tested in "
-        "test_sso_oidc.py and test_sso_saml.py"
+        "GET) instead of here; SSO start and callbacks are public by design, their refusals "
+        "tested in test_sso_oidc.py and test_sso_saml.py"
     ),
 }
 PAGE_EXCLUDED = {

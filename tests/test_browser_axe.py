@@ -11,8 +11,9 @@ has, and each is audited once per role, with the role's own data on it.
 The browser does not talk to a server: each page is first requested with Django's test
 client in this process, signed in as the role, on the module's world (which stays in the
 module's transaction on both databases: no port, no commit), and the browser is then served
-those answers, and the static files from Django's static finders. The context bypasses the Content Security Policy only so that
-the axe script can be injected; the pages' own scripts run as served.
+those answers, and the static files from Django's static finders. The context bypasses the
+Content Security Policy only so that the axe script can be injected; the pages' own scripts
+run as served.
 """
 
 from __future__ import annotations

@@ -278,6 +278,8 @@ def users_create_without_password(*, people: list[tuple[str, str]]) -> list[User
         for user in users:
             user.pk = by_email[user.email]
     return users
+
+
 def user_sessions_end(user: User) -> int:
     """Delete every session signed in as ``user`` (database sessions, and the cached copy
     under ``cached_db``): the person is signed out everywhere at once. Returns how many."""
@@ -307,6 +309,8 @@ def client_address(request: object) -> str | None:
     from .login import client_ip
 
     return client_ip(request)
+
+
 def email_address_adopt(*, user: User) -> None:
     """Record ``user``'s e-mail as verified when the account has no address record at all.
 
