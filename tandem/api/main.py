@@ -240,6 +240,7 @@ def _mount_routers() -> None:
     from tandem.organizations.api import router as organizations_router
     from tandem.partnerships.api import router as partnerships_router
     from tandem.profiles.api import router as profiles_router
+    from tandem.search.api import router as search_router
     from tandem.surveys.api import router as surveys_router
 
     api.add_router("/accounts", accounts_router)
@@ -253,6 +254,7 @@ def _mount_routers() -> None:
     api.add_router("/match-rounds", matching_router)
     api.add_router("/curriculum", curricula_router)
     api.add_router("/profiles", profiles_router)
+    api.add_router("/search", search_router)
 
 
 _mount_routers()

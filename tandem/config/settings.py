@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "tandem.curricula",
     "tandem.profiles",
     "tandem.dashboards",
+    "tandem.search",
     "tandem.demo",
     "tandem.api",
 ]
