@@ -213,6 +213,9 @@ API_RULES: dict[str, Rule] = {
     "profiles_api_student_profile": op(S, C, E),
     "profiles_api_completion_list": lst("completion", S, C, E),
     "profiles_api_completion_create": op(C, E),
+    # search: every signed-in user searches; each kind is scoped by its own app's rule (the
+    # operation's ?q= is not in its path: tests/test_search.py asks with words)
+    "search_api_search": Rule(ALL, self_service=True),
 }
 
 #: API path parameter → world key (or "=literal").
