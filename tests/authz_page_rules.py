@@ -90,6 +90,8 @@ PAGE_DATA: dict[str, dict[str, str]] = {
 PAGE_QUERY: dict[str, dict[str, str]] = {
     "curricula:gap_skill": {"uri": "@concept.uri"},
     "applications:opportunity_search": {"opportunity_title": "@opportunity.title"},
+    # A word of the posting's title (not the title itself: the page repeats what was asked).
+    "search:page": {"q": "internship"},
 }
 PAGE_RULES: dict[str, Rule] = {
     # single sign-on connections: platform admins only
@@ -254,6 +256,7 @@ PAGE_RULES: dict[str, Rule] = {
     ),
     "surveys:responses": page({C}, public_id="survey"),
     "analytics:index": Rule(ALL, self_service=True),
+    "search:page": page_list("opportunity", OPP_VIEW),
     "analytics:institution": page({C, E, A}, public_id="institution"),
     "analytics:program": page({C, E, A}, public_id="institution", program=f"={PROGRAM_NAME}"),
     "analytics:partner": page({R, A}, public_id="partner"),

@@ -232,6 +232,9 @@ API_RULES: dict[str, Rule] = {
     "rosters_api_roster_import_create": op(C, A),
     "rosters_api_roster_import_detail": op(C, A),
     "rosters_api_roster_import_confirm": op(C, A),
+    # search: every signed-in user searches; each kind is scoped by its own app's rule (the
+    # operation's ?q= is not in its path: tests/test_search.py asks with words)
+    "search_api_search": Rule(ALL, self_service=True),
 }
 
 #: API path parameter → world key (or "=literal").

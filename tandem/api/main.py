@@ -241,6 +241,7 @@ def _mount_routers() -> None:
     from tandem.partnerships.api import router as partnerships_router
     from tandem.profiles.api import router as profiles_router
     from tandem.rosters.api import router as rosters_router
+    from tandem.search.api import router as search_router
     from tandem.sso.api import router as sso_router
     from tandem.surveys.api import router as surveys_router
 
@@ -257,6 +258,7 @@ def _mount_routers() -> None:
     api.add_router("/profiles", profiles_router)
     api.add_router("/rosters", rosters_router)
     api.add_router("/sso-connections", sso_router)
+    api.add_router("/search", search_router)
 
 
 _mount_routers()

@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "tandem.rosters",
     "tandem.profiles",
     "tandem.dashboards",
+    "tandem.search",
     "tandem.demo",
     "tandem.api",
 ]

@@ -41,6 +41,7 @@ urlpatterns = [
     path("profiles/", include("tandem.profiles.urls")),
     path("surveys/", include("tandem.surveys.urls")),
     path("analytics/", include("tandem.analytics.urls")),
+    path("search/", include("tandem.search.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),

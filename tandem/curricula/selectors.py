@@ -8,6 +8,8 @@ from uuid import UUID
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
+from tandem.core.fulltext import FullTextIndex, ranked_matches
+
 from .models import (
     Course,
     CourseEndorsement,
@@ -39,6 +41,30 @@ def program_list(viewer: User | AnonymousUser, *, q: str = "") -> QuerySet[Progr
     return qs.annotate(course_count=Count("courses", distinct=True)).order_by(
         "institution__name", "title", "pk"
     )
+
+
+#: The full-text indexes of programs and courses (migration 0009;
+#: docs/decisions/0012-platform-search.md).
+PROGRAM_SEARCH_INDEX = FullTextIndex(
+    Program._meta.db_table, (("title", "A"), ("code", "A"), ("description", "C"))
+)
+COURSE_SEARCH_INDEX = FullTextIndex(
+    Course._meta.db_table, (("title", "A"), ("code", "A"), ("description", "C"))
+)
+
+
+def program_search(viewer: User | AnonymousUser, text: str) -> QuerySet[Program]:
+    """Programs ``viewer`` may read matching ``text``, best first (``search_rank``)."""
+    qs = visible_programs(viewer).select_related("institution")
+    return ranked_matches(qs, PROGRAM_SEARCH_INDEX, text)
+
+
+def course_search(viewer: User | AnonymousUser, text: str) -> QuerySet[Course]:
+    """Courses of programs ``viewer`` may read matching ``text``, best first."""
+    qs = Course.objects.filter(program__in=visible_programs(viewer)).select_related(
+        "program__institution"
+    )
+    return ranked_matches(qs, COURSE_SEARCH_INDEX, text)
 
 
 def program_get(viewer: User | AnonymousUser, public_id: UUID | str) -> Program | None:

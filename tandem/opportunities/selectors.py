@@ -6,9 +6,11 @@ from functools import reduce
 from operator import or_
 from typing import Any
 
+from django.db import connection
 from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from tandem.core.fulltext import FullTextIndex, match_q, ranked_matches
 from tandem.organizations.models import Organization
 from tandem.organizations.permissions import (
     coordinator_institution_ids,
@@ -155,12 +157,24 @@ def opportunity_list(
 SEARCH_HOSTS_LIMIT = 200
 
 
+#: The postings' full-text index (migration 0004; docs/decisions/0012-platform-search.md).
+SEARCH_INDEX = FullTextIndex(
+    Opportunity._meta.db_table,
+    (("title", "A"), ("skills_wanted", "B"), ("description", "C"), ("location", "D")),
+)
+
+
 def _search_q(term: str) -> Q:
     """Postings whose title, description, skills wanted, location or host's name contains
-    ``term`` (case-insensitive). Each column of the posting has a trigram index on
-    PostgreSQL (migration 0003); the host names are looked up first (one small query), so the
-    condition is an OR of indexed columns and ``host_id IN (…)``, which PostgreSQL answers
-    with a bitmap OR of indexes instead of reading every posting and its host."""
+    ``term`` (case-insensitive).
+
+    PostgreSQL: each column of the posting has a trigram index (migration 0003), so the
+    condition is an OR of indexed ``LIKE '%term%'`` and ``host_id IN (…)``, which PostgreSQL
+    answers with a bitmap OR of indexes instead of reading every posting and its host.
+    SQLite has no such index: there the posting's columns are matched through the full-text
+    index (words starting with what was typed: ``pyth`` finds "Python", ``ytho`` does not),
+    one lookup instead of reading every posting's text. The host names are looked up first
+    on both (one small query)."""
     host_ids = list(
         Organization.objects.filter(name__icontains=term).values_list("pk", flat=True)[
             : SEARCH_HOSTS_LIMIT + 1
@@ -171,6 +185,8 @@ def _search_q(term: str) -> Q:
         if len(host_ids) <= SEARCH_HOSTS_LIMIT
         else Q(host__name__icontains=term)
     )
+    if connection.vendor == "sqlite":
+        return match_q(SEARCH_INDEX, term) | hosts
     return (
         Q(title__icontains=term)
         | Q(description__icontains=term)
@@ -178,6 +194,13 @@ def _search_q(term: str) -> Q:
         | Q(location__icontains=term)
         | hosts
     )
+
+
+def opportunity_search(viewer: Any, text: str) -> QuerySet[Opportunity]:
+    """Postings ``viewer`` may see (:func:`opportunities_visible_to`) matching ``text`` in
+    the full-text index, best match first (``search_rank``), host loaded."""
+    visible = opportunities_visible_to(viewer).select_related("host")
+    return ranked_matches(visible, SEARCH_INDEX, text)
 
 
 def opportunity_get(viewer: Any, public_id: Any) -> Opportunity | None:

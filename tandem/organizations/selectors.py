@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Count, JSONField, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
+from tandem.core.fulltext import FullTextIndex, ranked_matches
+
 from .models import (
     Invitation,
     Membership,
@@ -57,6 +59,21 @@ def organizations_list(
     if sector:
         qs = qs.filter(sector=sector)
     return qs.order_by("name", "pk")
+
+
+#: The organizations' full-text index (migration 0006; docs/decisions/0012-platform-search.md).
+SEARCH_INDEX = FullTextIndex(
+    Organization._meta.db_table,
+    (("name", "A"), ("description", "C"), ("city", "D"), ("region", "D")),
+)
+
+
+def organization_search(viewer: Actor, text: str) -> QuerySet[Organization]:
+    """Organizations of the directory (every signed-in viewer, see :func:`organizations_list`)
+    matching ``text``, best match first (``search_rank``)."""
+    if not getattr(viewer, "is_authenticated", False) or not viewer.is_active:
+        return Organization.objects.none()
+    return ranked_matches(Organization.objects.all(), SEARCH_INDEX, text)
 
 
 def organization_get(viewer: Actor, public_id: Any) -> Organization | None:

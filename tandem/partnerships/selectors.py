@@ -11,6 +11,8 @@ from django.db.models import Prefetch, QuerySet, Sum, TextField
 from django.db.models.functions import Cast
 from django.http import Http404
 
+from tandem.core.fulltext import FullTextIndex, ranked_matches
+
 from .models import (
     KPI,
     ActionItem,
@@ -56,6 +58,18 @@ def partnerships_for(
     elif type:
         qs = qs.none()
     return qs.prefetch_related("institutions", "partners").order_by("title", "pk")
+
+
+#: The partnerships' full-text index (migration 0006; docs/decisions/0012-platform-search.md).
+SEARCH_INDEX = FullTextIndex(Partnership._meta.db_table, (("title", "A"), ("summary", "C")))
+
+
+def partnership_search(viewer: Actor, text: str) -> QuerySet[Partnership]:
+    """Partnerships ``viewer`` may see (:func:`~.permissions.restrict_partnerships`) matching
+    ``text``, best match first (``search_rank``)."""
+    return ranked_matches(
+        restrict_partnerships(viewer, Partnership.objects.all()), SEARCH_INDEX, text
+    )
 
 
 def partnership_get(viewer: Actor, public_id: UUID | str) -> Partnership:

@@ -14,6 +14,7 @@ from django.http import Http404
 
 from tandem.accounts.models import User
 from tandem.applications.models import Application
+from tandem.core.fulltext import search_words
 from tandem.curricula.models import Course, MappingStatus, OutcomeSkill
 from tandem.opportunities.models import Opportunity
 from tandem.opportunities.selectors import student_visible_opportunities
@@ -149,6 +150,19 @@ def recordable_students(viewer: Any) -> QuerySet[User]:
         .distinct()
         .order_by("full_name", "pk")
     )
+
+
+def student_search(viewer: Any, text: str) -> QuerySet[User]:
+    """Students whose profile ``viewer`` may see (:func:`~.permissions.can_view_profile`:
+    educators and coordinators see their institutions' active students; nobody else sees
+    anyone) whose name holds every word of ``text``, by name."""
+    words = search_words(text)
+    if not words:
+        return User.objects.none()
+    qs = recordable_students(viewer)
+    for word in words:
+        qs = qs.filter(full_name__icontains=word)
+    return qs
 
 
 # --- Recommendations ------------------------------------------------------------------------

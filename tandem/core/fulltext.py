@@ -1,0 +1,230 @@
+"""Full-text search over one table: PostgreSQL ``tsvector`` in production, SQLite FTS5 embedded
+(docs/decisions/0012-platform-search.md).
+
+An app declares a :class:`FullTextIndex` for a table it owns (columns with weights), creates
+it with :func:`index_operation` in a migration, and filters and ranks its querysets with
+:func:`ranked_matches` (or :func:`match_q` inside a larger condition):
+
+- PostgreSQL: a stored generated column ``search_document`` (``tsvector``, ``'simple'``
+  configuration, accents folded by ``unaccent`` through an immutable wrapper) with a GIN
+  index; queries are ``to_tsquery('simple', 'word:* & other:*')``, ranked by ``ts_rank``.
+- SQLite: an external-content FTS5 table ``<table>_fts`` (``unicode61 remove_diacritics 2``)
+  kept in step by triggers on the table; queries are ``"word"* "other"*``, ranked by
+  ``bm25`` with the same column weights.
+
+What a person types becomes words only (letters and digits; every other character separates
+words), so FTS syntax (``"``, ``*``, ``NEAR(``, ``-``, ``:``) never reaches the engine: each
+word matches words that start with it (search-as-you-type: ``pyth`` finds Python), all words
+must match.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from django.db import connection
+from django.db.migrations import RunPython
+from django.db.models import Model, Q, QuerySet
+from django.db.models.expressions import RawSQL
+
+M = TypeVar("M", bound=Model)
+
+#: What a search looks at: the first this many characters and this many words.
+MAX_QUERY_CHARS = 200
+MAX_WORDS = 8
+MAX_WORD_CHARS = 40
+#: Column weights, PostgreSQL's letters and the bm25 weights SQLite uses for them.
+WEIGHTS = {"A": 10.0, "B": 4.0, "C": 2.0, "D": 1.0}
+PG_COLUMN = "search_document"
+_WORD = re.compile(r"[^\W_]+")
+
+
+@dataclass(frozen=True)
+class FullTextIndex:
+    """The searched columns of one table, most important first, each with a weight A–D."""
+
+    table: str
+    columns: tuple[tuple[str, str], ...]
+
+    @property
+    def fts_table(self) -> str:
+        return f"{self.table}_fts"
+
+
+def fold(text: str) -> str:
+    """Lower case without accents (``Café`` → ``cafe``), as both engines index."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def search_words(text: str) -> list[str]:
+    """The words of a query, folded; at most :data:`MAX_WORDS`, each cut to
+    :data:`MAX_WORD_CHARS`. Empty when the text holds no letter or digit."""
+    words = _WORD.findall(fold((text or "")[:MAX_QUERY_CHARS]))
+    return [w[:MAX_WORD_CHARS] for w in dict.fromkeys(words)][:MAX_WORDS]
+
+
+def _fts5_query(words: list[str]) -> str:
+    return " ".join(f'"{w}"*' for w in words)
+
+
+def _tsquery(words: list[str]) -> str:
+    return " & ".join(f"{w}:*" for w in words)
+
+
+def _q(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+def match_q(index: FullTextIndex, text: str) -> Q:
+    """Rows of ``index.table`` matching ``text`` (by primary key ``id``), as a condition to
+    combine with others. No word → no row."""
+    words = search_words(text)
+    if not words:
+        return Q(pk__in=[])
+    if connection.vendor == "sqlite":
+        sql = f"SELECT rowid FROM {_q(index.fts_table)} WHERE {_q(index.fts_table)} MATCH %s"  # noqa: S608
+        return Q(pk__in=RawSQL(sql, [_fts5_query(words)]))  # noqa: S611 (constant SQL)
+    if connection.vendor == "postgresql":
+        sql = (
+            f"SELECT id FROM {_q(index.table)} "  # noqa: S608
+            f"WHERE {_q(PG_COLUMN)} @@ to_tsquery('simple', %s)"
+        )
+        return Q(pk__in=RawSQL(sql, [_tsquery(words)]))  # noqa: S611 (constant SQL)
+    condition = Q()  # another database: every word in some column (no index)
+    for word in words:
+        condition &= _any_column_contains(index, word)
+    return condition
+
+
+def _any_column_contains(index: FullTextIndex, word: str) -> Q:
+    condition = Q()
+    for column, _weight in index.columns:
+        condition |= Q(**{f"{column}__icontains": word})
+    return condition
+
+
+def ranked_matches(queryset: QuerySet[M], index: FullTextIndex, text: str) -> QuerySet[M]:
+    """``queryset`` narrowed to rows matching ``text``, annotated ``search_rank`` (higher is
+    better) and ordered by it, best first. The engine's index drives the query: the cost
+    follows the number of matching rows, not the table's size."""
+    words = search_words(text)
+    if not words:
+        return queryset.none()
+    table, fts = _q(index.table), _q(index.fts_table)
+    if connection.vendor == "sqlite":
+        weights = ", ".join(str(WEIGHTS[w]) for _c, w in index.columns)
+        qs = queryset.extra(  # noqa: S610 (constant SQL, the query is a parameter)
+            tables=[index.fts_table],
+            where=[f"{fts}.rowid = {table}.id", f"{fts} MATCH %s"],
+            params=[_fts5_query(words)],
+            select={"search_rank": f"-bm25({fts}, {weights})"},
+        )
+    elif connection.vendor == "postgresql":
+        tsquery = _tsquery(words)
+        qs = queryset.extra(  # noqa: S610
+            where=[f"{table}.{_q(PG_COLUMN)} @@ to_tsquery('simple', %s)"],
+            params=[tsquery],
+            select={"search_rank": f"ts_rank({table}.{_q(PG_COLUMN)}, to_tsquery('simple', %s))"},
+            select_params=[tsquery],
+        )
+    else:
+        condition = Q()
+        for word in words:
+            condition &= _any_column_contains(index, word)
+        qs = queryset.filter(condition).extra(select={"search_rank": "0"})
+    return qs.order_by("-search_rank", "-pk")
+
+
+# --- Migrations ------------------------------------------------------------------------------
+_PG_UNACCENT = """
+CREATE EXTENSION IF NOT EXISTS unaccent;
+CREATE OR REPLACE FUNCTION tandem_unaccent(text) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT
+    AS $$ SELECT public.unaccent('public.unaccent'::regdictionary, $1) $$;
+"""
+
+
+def create_sql(index: FullTextIndex, vendor: str) -> list[str]:
+    """The statements that create ``index`` on ``vendor`` (none on another database)."""
+    t, cols = index.table, [c for c, _w in index.columns]
+    if vendor == "postgresql":
+        parts = " || ".join(
+            f"setweight(to_tsvector('simple'::regconfig, "
+            f"tandem_unaccent(coalesce({c}::text, ''))), '{w}')"
+            for c, w in index.columns
+        )
+        return [
+            _PG_UNACCENT,
+            f"ALTER TABLE {t} ADD COLUMN {PG_COLUMN} tsvector GENERATED ALWAYS AS ({parts}) STORED",
+            f"CREATE INDEX {t}_search_gin ON {t} USING gin ({PG_COLUMN})",
+        ]
+    if vendor == "sqlite":
+        fts, names = index.fts_table, ", ".join(cols)
+        new = ", ".join(f"new.{c}" for c in cols)
+        old = ", ".join(f"old.{c}" for c in cols)
+        delete = f"INSERT INTO {fts}({fts}, rowid, {names}) VALUES ('delete', old.id, {old});"  # noqa: S608
+        insert = f"INSERT INTO {fts}(rowid, {names}) VALUES (new.id, {new});"  # noqa: S608
+        return [
+            f"CREATE VIRTUAL TABLE {fts} USING fts5({names}, content='{t}', content_rowid='id', "
+            "tokenize='unicode61 remove_diacritics 2')",
+            f"CREATE TRIGGER {fts}_ai AFTER INSERT ON {t} BEGIN {insert} END",
+            f"CREATE TRIGGER {fts}_ad AFTER DELETE ON {t} BEGIN {delete} END",
+            f"CREATE TRIGGER {fts}_au AFTER UPDATE OF {names} ON {t} BEGIN {delete} {insert} END",
+            f"INSERT INTO {fts}({fts}) VALUES ('rebuild')",  # noqa: S608
+        ]
+    return []
+
+
+def drop_sql(index: FullTextIndex, vendor: str) -> list[str]:
+    t, fts = index.table, index.fts_table
+    if vendor == "postgresql":
+        return [
+            f"DROP INDEX IF EXISTS {t}_search_gin",
+            f"ALTER TABLE {t} DROP COLUMN IF EXISTS {PG_COLUMN}",
+        ]
+    if vendor == "sqlite":
+        return [f"DROP TRIGGER IF EXISTS {fts}_{s}" for s in ("ai", "ad", "au")] + [
+            f"DROP TABLE IF EXISTS {fts}"
+        ]
+    return []
+
+
+def index_operation(*indexes: FullTextIndex) -> RunPython:
+    """A reversible migration operation creating ``indexes`` for the database in use."""
+
+    def forward(apps: Any, schema_editor: Any) -> None:
+        for index in indexes:
+            for sql in create_sql(index, schema_editor.connection.vendor):
+                schema_editor.execute(sql)
+
+    def backward(apps: Any, schema_editor: Any) -> None:
+        for index in indexes:
+            for sql in drop_sql(index, schema_editor.connection.vendor):
+                schema_editor.execute(sql)
+
+    return RunPython(forward, backward)
+
+
+def index_is_live(index: FullTextIndex) -> bool:
+    """True when the database holds ``index`` (its FTS5 triggers, or its PostgreSQL column):
+    a migration that rebuilds the table on SQLite drops triggers, and a test asks this."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s "
+                "AND name LIKE %s",
+                [index.table, f"{index.fts_table}_a_"],
+            )
+            return bool(cursor.fetchone()[0] == 3)
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT count(*) FROM information_schema.columns "
+                "WHERE table_name = %s AND column_name = %s",
+                [index.table, PG_COLUMN],
+            )
+            return bool(cursor.fetchone()[0] == 1)
+    return True
