@@ -17,7 +17,7 @@ from typing import Any
 from django.forms.renderers import DjangoTemplates
 from django.utils.formats import localize
 from django.utils.html import conditional_escape, escape
-from django.utils.safestring import SafeData, SafeString, mark_safe
+from django.utils.safestring import SafeData, mark_safe
 
 _WIDGETS = "django/forms/widgets/"
 #: Widget templates that are ``{% include "django/forms/widgets/input.html" %}`` and nothing else.
@@ -108,7 +108,7 @@ class FastWidgetRenderer(DjangoTemplates):
 
     def render(
         self, template_name: str, context: dict[str, Any], request: Any = None
-    ) -> SafeString:
+    ) -> str:
         write = _IN_PYTHON.get(template_name)
         widget = context.get("widget") if write is not None else None
         if write is not None and isinstance(widget, dict):

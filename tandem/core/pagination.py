@@ -28,6 +28,7 @@ from typing import Any
 from django.core.paginator import Page, Paginator
 from django.db.models import F, OrderBy, QuerySet
 from django.db.models.functions import Coalesce
+from django.http import HttpRequest
 from ninja import Field, Schema
 from ninja import pagination as ninja_pagination
 from ninja.conf import settings as ninja_settings
@@ -139,9 +140,11 @@ class PageNumberPagination(ninja_pagination.PageNumberPagination):
             return capped_count(queryset, API_COUNT_CAP)
         return super()._items_count(queryset)
 
-    def paginate_queryset(self, queryset: Any, pagination: Any, **params: Any) -> Any:
+    def paginate_queryset(
+        self, queryset: QuerySet[Any], pagination: Any, request: HttpRequest, **params: Any
+    ) -> Any:
         if not isinstance(queryset, QuerySet):
-            return super().paginate_queryset(queryset, pagination, **params)
+            return super().paginate_queryset(queryset, pagination, request, **params)
         # (The paginator object serves every request: nothing is kept on it.)
         count = self._items_count(queryset)
         if count <= API_COUNT_CAP:
