@@ -106,9 +106,7 @@ _IN_PYTHON: dict[str, Callable[[dict[str, Any]], str | None]] = {
 class FastWidgetRenderer(DjangoTemplates):
     """Django's default renderer, with the widget templates above rendered in Python."""
 
-    def render(
-        self, template_name: str, context: dict[str, Any], request: Any = None
-    ) -> str:
+    def render(self, template_name: str, context: dict[str, Any], request: Any = None) -> str:
         write = _IN_PYTHON.get(template_name)
         widget = context.get("widget") if write is not None else None
         if write is not None and isinstance(widget, dict):
