@@ -13,6 +13,7 @@ the ORM (raw SQL) could go unseen.
 from __future__ import annotations
 
 import hashlib
+import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -32,10 +33,9 @@ def applications_changed(**_signal: Any) -> None:
 
 
 def _bump_version() -> None:
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:  # not in the cache (evicted or never set): any new value will do
-        cache.set(VERSION_KEY, 2, None)
+    # A fresh random tag, not a counter: a tag evicted from the cache and set again can never
+    # match counts cached under an earlier one.
+    cache.set(VERSION_KEY, uuid.uuid4().hex, None)
 
 
 def cached_counts(scope: tuple[Any, ...], count: Callable[[], dict[str, int]]) -> dict[str, int]:
@@ -44,10 +44,9 @@ def cached_counts(scope: tuple[Any, ...], count: Callable[[], dict[str, int]]) -
     key = f"applications:stage-counts:{digest}"
     found = cache.get_many([VERSION_KEY, key])
     version = found.get(VERSION_KEY)
-    if version is None:
-        version = 1
-        cache.add(VERSION_KEY, version, None)
-        version = cache.get(VERSION_KEY, version)
+    if version is None:  # first use, or evicted: tag the applications, cache from next time
+        cache.add(VERSION_KEY, uuid.uuid4().hex, None)
+        return count()
     entry = found.get(key)
     if isinstance(entry, tuple) and len(entry) == 2 and entry[0] == version:
         return dict(entry[1])
