@@ -103,7 +103,7 @@ def sample_opportunity() -> str:
     return str(app.opportunity.public_id)
 
 
-def single(runs: int, explain: bool) -> None:
+def single(runs: int, explain: bool, only: str = "") -> None:
     who = users()
     opp = sample_opportunity()
     clients = {}
@@ -115,6 +115,8 @@ def single(runs: int, explain: bool) -> None:
     # is in the wall-clock figures only.
     print(f"{'page':48} {'median':>8} {'p95':>8} {'app CPU':>8} {'queries':>8} {'KB':>7}")
     for name, label, url in PAGES:
+        if only and only not in f"{name}: {label}":
+            continue
         url = url.format(opp=opp)
         client = clients[name]
         response = client.get(url)  # warm-up
@@ -230,6 +232,7 @@ def main() -> int:
     ap.add_argument("--explain", action="store_true")
     ap.add_argument("--load", action="store_true")
     ap.add_argument("--no-single", action="store_true")
+    ap.add_argument("--only", default="", help="only the pages whose 'who: label' contains this")
     ap.add_argument("--duration", type=int, default=10)
     ap.add_argument("--connections", type=int, default=16)
     ap.add_argument("--port", type=int, default=0)
@@ -258,7 +261,7 @@ def main() -> int:
         f"opportunities; {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}"
     )
     if not args.no_single:
-        single(args.runs, args.explain)
+        single(args.runs, args.explain, args.only)
     if args.load:
         load(args.duration, args.connections, args.port or _free_port())
     return 0

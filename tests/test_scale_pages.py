@@ -108,3 +108,104 @@ def test_deep_pages_show_the_last_counted_page(client):
     api = client.get("/api/v1/opportunities/?page=3").json()
     assert api["count"] > COUNT_CAP  # the API counts exactly up to API_COUNT_CAP
     assert len(api["items"]) == 25
+
+
+def test_memberships_are_read_once_per_request(client):
+    """The permission helpers share one read of the viewer's memberships per request."""
+    world = build_big_world(**SMALL)
+    users = {
+        "student": world.student,
+        "coordinator": world.coordinator,
+        "recruiter": world.recruiter,
+    }
+    for who, url in _pages(world):
+        client.force_login(users[who])
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        reads = [q for q in ctx.captured_queries if 'FROM "organizations_membership"' in q["sql"]]
+        assert len(reads) == 1, (who, url, [q["sql"][:120] for q in reads])
+
+
+def test_a_granted_membership_is_seen_on_the_same_user_object():
+    from tandem.organizations.models import Role
+    from tandem.organizations.permissions import coordinator_institution_ids, roles_of
+    from tandem.organizations.services import membership_add
+
+    world = build_big_world(opportunities=5, students=2, applications=0)
+    student = world.student
+    assert roles_of(student) == {Role.STUDENT}
+    assert not coordinator_institution_ids(student)
+    membership_add(actor=None, user=student, organization=world.institution, role=Role.COORDINATOR)
+    assert coordinator_institution_ids(student) == {world.institution.pk}
+    assert roles_of(student) == {Role.STUDENT, Role.COORDINATOR}
+
+
+def test_pages_of_few_rows_are_sorted_like_the_others(client):
+    """A page whose count is under the cap is sorted by the database (not walked along an
+    index): same rows, same order."""
+    from tandem.core.pagination import sorted_not_walked
+    from tandem.opportunities.selectors import opportunity_list
+
+    world = build_big_world(**SMALL)
+    for term in ("python", "BW-000007", "data"):
+        qs = opportunity_list(world.student, q=term)
+        assert list(sorted_not_walked(qs).values_list("pk", flat=True)) == list(
+            qs.values_list("pk", flat=True)
+        )
+    client.force_login(world.student)
+    page = client.get("/opportunities/?q=BW-000007").content.decode()
+    assert "1 opportunity" in page
+    api = client.get("/api/v1/opportunities/?q=BW-000007").json()
+    assert api["count"] == 1 and "BW-000007" in api["items"][0]["description"]
+
+
+def test_for_you_counts_no_further_than_the_cap(client):
+    """The "For you" pages count the opportunities after the ranked ones up to the cap, like
+    every list, not every visible posting."""
+    world = build_big_world(**SMALL)
+    client.force_login(world.student)
+    url = "/profiles/opportunities/"
+    first = client.get(url)
+    assert first.status_code == 200
+    with CaptureQueriesContext(connection) as ctx:
+        again = client.get(url)
+    assert 0 < again.content.count(b'class="card recommendation"') <= 25
+    counts = [q["sql"] for q in ctx.captured_queries if "COUNT(" in q["sql"]]
+    assert counts and all("LIMIT" in sql for sql in counts), counts
+
+
+def test_home_lists_open_postings_closing_soonest(client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tandem.opportunities.models import Opportunity
+
+    world = build_big_world(opportunities=30, students=2, applications=0)
+    from tandem.opportunities.selectors import student_visible_opportunities
+
+    visible = list(
+        student_visible_opportunities(world.student).order_by("pk").values_list("pk", flat=True)
+    )
+    assert len(visible) > 6
+    now = timezone.now()
+    # Four postings without a deadline, the others closing in 1..n days in scrambled order.
+    Opportunity.objects.filter(pk__in=visible[:4]).update(application_deadline=None)
+    for i, pk in enumerate(visible[4:]):
+        days = (i * 5) % len(visible[4:]) + 1
+        Opportunity.objects.filter(pk=pk).update(application_deadline=now + timedelta(days=days))
+    client.force_login(world.student)
+    html = client.get("/").content.decode()
+    from tandem.dashboards.selectors import LIMIT
+    from tandem.opportunities.selectors import closing_soonest
+
+    shown = closing_soonest(world.student, LIMIT)
+    deadlines = [o.application_deadline for o in shown if o.application_deadline]
+    assert deadlines == sorted(deadlines)
+    assert len(shown) == min(LIMIT, len(visible))
+    # With fewer dated postings than the limit, the undated ones follow, newest first.
+    short = closing_soonest(world.student, len(visible))
+    undated = [o for o in short if o.application_deadline is None]
+    assert short[-len(undated) :] == undated and len(undated) == 4
+    assert [o.created_at for o in undated] == sorted((o.created_at for o in undated), reverse=True)
+    assert all(str(o.public_id) in html for o in shown)

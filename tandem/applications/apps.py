@@ -7,9 +7,17 @@ class ApplicationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+
         from tandem.accounts.personal_data import register
 
+        from .models import Application
         from .services import application_personal_data_erase, application_personal_data_export
+        from .stage_counts import applications_changed
+
+        # The cached stage counts are stale after any change of an application.
+        post_save.connect(applications_changed, sender=Application, dispatch_uid="app-counts")
+        post_delete.connect(applications_changed, sender=Application, dispatch_uid="app-counts-d")
 
         register(
             "applications",

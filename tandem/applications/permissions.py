@@ -151,6 +151,20 @@ def can_move_application(
     return bool(who and parties_of(user, application) & who)
 
 
+def applications_scope(user: User | AnonymousUser) -> tuple[object, ...]:
+    """What decides which applications :func:`restrict_applications` lets ``user`` see (a
+    cache key part: equal scopes see the same applications)."""
+    if not _authenticated(user):
+        return ("none",)
+    if is_platform_admin(user):
+        return ("all",)
+    return (
+        user.pk,
+        tuple(sorted(org_ids(user, HOST_STAFF_ROLES))),
+        tuple(sorted(org_ids(user, INSTITUTION_VIEWER_ROLES))),
+    )
+
+
 def restrict_applications(
     user: User | AnonymousUser, qs: QuerySet[Application]
 ) -> QuerySet[Application]:

@@ -16,7 +16,8 @@ from tandem.organizations.models import Organization, Role
 from tandem.organizations.permissions import org_ids
 
 from .models import SEAT_HOLDING_STAGES, Application, HireRecord, Stage, StageChange
-from .permissions import restrict_applications
+from .permissions import applications_scope, restrict_applications
+from .stage_counts import cached_counts
 
 
 def applications_for(viewer: Any) -> QuerySet[Application]:
@@ -93,12 +94,19 @@ def current_hire_record(application: Application) -> HireRecord | None:
 
 
 def stage_counts_for(viewer: Any) -> dict[str, int]:
-    """Number of applications per stage among those the viewer may see (one query)."""
-    counts = dict.fromkeys(Stage.values, 0)
-    rows = applications_for(viewer).order_by().values("stage").annotate(n=Count("id"))
-    for row in rows:
-        counts[row["stage"]] = row["n"]
-    return counts
+    """Number of applications per stage among those the viewer may see: one grouped query,
+    cached per viewer scope until an application changes (see :mod:`.stage_counts`)."""
+
+    def count() -> dict[str, int]:
+        counts = dict.fromkeys(Stage.values, 0)
+        rows = applications_for(viewer).order_by().values("stage").annotate(n=Count("id"))
+        for row in rows:
+            counts[row["stage"]] = row["n"]
+        return counts
+
+    if not getattr(viewer, "is_authenticated", False) or not viewer.is_active:
+        return dict.fromkeys(Stage.values, 0)
+    return cached_counts(applications_scope(viewer), count)
 
 
 def opportunities_with_applications_for(viewer: Any) -> QuerySet[Opportunity]:

@@ -156,6 +156,9 @@ TEMPLATES = [
     }
 ]
 
+# Django's form renderer with its commonest widget templates written in Python (same HTML).
+FORM_RENDERER = "tandem.core.forms_renderer.FastWidgetRenderer"
+
 # --- Database ---
 DATABASE_URL = env("DATABASE_URL", f"sqlite:///{DATA_DIR / 'tandem.sqlite3'}")
 _db = dj_database_url.parse(DATABASE_URL)
@@ -175,6 +178,14 @@ else:
     _db["CONN_MAX_AGE"] = int(env("DB_CONN_MAX_AGE", "60"))
     _db["CONN_HEALTH_CHECKS"] = True
     _db.setdefault("OPTIONS", {})["connect_timeout"] = 5
+    # The planner's cost of a random page read. PostgreSQL's default (4) assumes spinning
+    # disks; with the data in memory or on SSD it prefers reading every posting (and
+    # upper-casing each title) to a trigram index: the coordinator's applications search
+    # took 440 ms instead of 120 ms at 100,000 postings (docs/benchmarks.md). Empty: keep
+    # the server's setting (e.g. behind a pooler that refuses startup options).
+    _random_page_cost = env("DB_RANDOM_PAGE_COST", "1.1")
+    if _random_page_cost:
+        _db["OPTIONS"]["options"] = f"-c random_page_cost={float(_random_page_cost)}"
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -17,9 +17,17 @@ from django.utils.translation import ngettext
 
 from tandem.accounts.models import User
 from tandem.applications.models import SEAT_HOLDING_STAGES, Stage
-from tandem.applications.selectors import applications_for, supervised_placements
+from tandem.applications.selectors import (
+    applications_for,
+    stage_counts_for,
+    supervised_placements,
+)
 from tandem.matching.selectors import my_published_pairs
-from tandem.opportunities.selectors import awaiting_approval_for, opportunities_visible_to
+from tandem.opportunities.selectors import (
+    awaiting_approval_for,
+    closing_soonest,
+    opportunities_visible_to,
+)
 from tandem.organizations.permissions import (
     is_platform_admin,
     partner_staff_org_ids,
@@ -117,11 +125,7 @@ def dashboard_for(viewer: User) -> Dashboard:
 
     if student_institution_ids(viewer):
         board.sections.add("student")
-        board.data["open_opportunities"] = list(
-            opportunities_visible_to(viewer)
-            .select_related("host")
-            .order_by("application_deadline")[:LIMIT]
-        )
+        board.data["open_opportunities"] = closing_soonest(viewer, LIMIT)
         mine = applications_for(viewer).filter(student=viewer)
         board.data["my_applications"] = list(
             mine.select_related("opportunity__host").order_by("-updated_at")[:LIMIT]
@@ -139,8 +143,11 @@ def dashboard_for(viewer: User) -> Dashboard:
         board.data["awaiting_approval"] = list(
             awaiting_approval_for(viewer).select_related("host")[:LIMIT]
         )
-        student_apps = applications_for(viewer)
-        board.data["student_stage_counts"] = _stage_counts(student_apps)
+        # The same counts as the applications list's, cached (applications.stage_counts).
+        counts = stage_counts_for(viewer)
+        board.data["student_stage_counts"] = [
+            (str(label), counts[value]) for value, label in Stage.choices if counts.get(value)
+        ]
 
     if partner_staff_org_ids(viewer):
         board.sections.add("partner")

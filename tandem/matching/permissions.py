@@ -151,9 +151,9 @@ def can_manage_program(user: User | AnonymousUser, program: MentorProgram) -> bo
 def mentor_membership_ids(user: User | AnonymousUser) -> set[int]:
     if not _auth(user):
         return set()
-    from tandem.organizations.permissions import active_memberships
+    from tandem.organizations.permissions import membership_rows
 
-    return set(active_memberships(user).filter(role=Role.MENTOR).values_list("pk", flat=True))
+    return {m.pk for m in membership_rows(user) if m.role == Role.MENTOR}
 
 
 def is_program_participant(user: User | AnonymousUser, program: MentorProgram) -> bool:

@@ -22,10 +22,10 @@ from django.utils import timezone
 
 from tandem.organizations.models import Organization, Role
 from tandem.organizations.permissions import (
-    active_memberships,
     coordinator_institution_ids,
     has_role,
     is_platform_admin,
+    membership_rows,
     partner_staff_org_ids,
     staff_institution_ids,
 )
@@ -68,17 +68,11 @@ def deadline_open(opportunity: Opportunity) -> bool:
 def student_memberships(user: User | AnonymousUser) -> list[tuple[int, str, int | None]]:
     """``(institution_id, program, year_of_study)`` for each active student membership,
     cached on the user object for the request."""
-    if not getattr(user, "is_authenticated", False):
-        return []
-    cache = user.__dict__.get("_student_memberships_cache")
-    if cache is None:
-        cache = list(
-            active_memberships(user)
-            .filter(role=Role.STUDENT, organization__kind="institution")
-            .values_list("organization_id", "program", "year_of_study")
-        )
-        user.__dict__["_student_memberships_cache"] = cache
-    return cache
+    return [
+        (m.organization_id, m.program, m.year_of_study)
+        for m in membership_rows(user)
+        if m.role == Role.STUDENT and m.organization_kind == "institution"
+    ]
 
 
 def is_host_staff(user: User | AnonymousUser, opportunity: Opportunity) -> bool:
@@ -102,21 +96,26 @@ def can_create_opportunity_for(user: User | AnonymousUser, host: Organization) -
     return is_platform_admin(user) or has_role(user, host, host_roles(host))
 
 
+def _creatable_host_ids(user: User | AnonymousUser) -> set[int]:
+    return {
+        m.organization_id
+        for m in membership_rows(user)
+        if (m.role == Role.RECRUITER and m.organization_kind == "partner")
+        or (m.role in (Role.COORDINATOR, Role.EDUCATOR) and m.organization_kind == "institution")
+    }
+
+
+def can_create_some_opportunity(user: User | AnonymousUser) -> bool:
+    """Whether ``user`` may post for some organization (no query past the memberships)."""
+    return bool(_creatable_host_ids(user))
+
+
 def creatable_hosts(user: User | AnonymousUser) -> list[Organization]:
     """Organizations ``user`` may post opportunities for."""
-    if not getattr(user, "is_authenticated", False):
+    ids = _creatable_host_ids(user)
+    if not ids:
         return []
-    partner_ids = {
-        m.organization_id
-        for m in active_memberships(user).filter(role=Role.RECRUITER, organization__kind="partner")
-    }
-    inst_ids = {
-        m.organization_id
-        for m in active_memberships(user).filter(
-            role__in=[Role.COORDINATOR, Role.EDUCATOR], organization__kind="institution"
-        )
-    }
-    return list(Organization.objects.filter(pk__in=partner_ids | inst_ids).order_by("name"))
+    return list(Organization.objects.filter(pk__in=ids).order_by("name"))
 
 
 def approved_institution_ids(opportunity: Opportunity) -> set[int]:

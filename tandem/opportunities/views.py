@@ -37,6 +37,7 @@ from .forms import (
 from .models import ApprovalStatus, Opportunity, OpportunityStatus
 from .permissions import (
     can_apply_to_opportunity,
+    can_create_some_opportunity,
     can_edit_opportunity,
     creatable_hosts,
     is_host_staff,
@@ -82,7 +83,7 @@ def opportunity_list(request: HttpRequest) -> HttpResponse:
     )
     context = {
         "form": form,
-        "can_create": bool(creatable_hosts(request.user)),
+        "can_create": can_create_some_opportunity(request.user),
         "is_coordinator": bool(coordinator_institution_ids(request.user)),
         **_paginate(request, qs),
     }

@@ -6,7 +6,7 @@ All helpers fail closed: an anonymous or inactive user belongs nowhere.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from django.db.models import QuerySet
 
@@ -35,21 +35,55 @@ def active_memberships(user: Actor) -> QuerySet[Membership]:
     return Membership.objects.filter(user=user, is_active=True)
 
 
-def org_ids(user: Actor, roles: Iterable[str] | None = None) -> set[int]:
-    """Ids of the organizations where ``user`` holds one of ``roles`` (any role if None).
+class MembershipRow(NamedTuple):
+    """One active membership, as the permission helpers need it."""
 
-    Cached on the user object for the length of a request.
+    pk: int
+    organization_id: int
+    role: str
+    organization_kind: str
+    program: str
+    year_of_study: int | None
+
+
+#: Where :func:`membership_rows` keeps a person's memberships on their user object.
+_MEMO = "_membership_rows_memo"
+
+
+def membership_rows(user: Actor | None) -> tuple[MembershipRow, ...]:
+    """Every active membership of ``user`` (none for anonymous or inactive users).
+
+    One query, remembered on the user object — so for the length of a request, since every
+    request loads its own ``request.user``; never across requests. The services that grant or
+    end a membership forget it on the user object they were given (:func:`forget_memberships`).
+    Every helper below reads it, so a page asks the database who the viewer is only once.
     """
-    if not getattr(user, "is_authenticated", False):
-        return set()
-    cache: dict[tuple[str, ...] | None, set[int]] = user.__dict__.setdefault("_org_ids_cache", {})
-    key = None if roles is None else tuple(sorted(roles))
-    if key not in cache:
-        qs = active_memberships(user)
-        if roles is not None:
-            qs = qs.filter(role__in=list(roles))
-        cache[key] = set(qs.values_list("organization_id", flat=True))
-    return cache[key]
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return ()
+    rows: tuple[MembershipRow, ...] | None = user.__dict__.get(_MEMO)
+    if rows is None:
+        rows = tuple(
+            MembershipRow(*values)
+            for values in active_memberships(user).values_list(
+                "pk", "organization_id", "role", "organization__kind", "program", "year_of_study"
+            )
+        )
+        user.__dict__[_MEMO] = rows
+    return rows
+
+
+def forget_memberships(user: Actor | None) -> None:
+    """Drop the memberships remembered on ``user`` (after they changed)."""
+    if user is not None:
+        user.__dict__.pop(_MEMO, None)
+
+
+def org_ids(user: Actor, roles: Iterable[str] | None = None) -> set[int]:
+    """Ids of the organizations where ``user`` holds one of ``roles`` (any role if None)."""
+    if roles is None:
+        return {m.organization_id for m in membership_rows(user)}
+    wanted = set(roles)
+    return {m.organization_id for m in membership_rows(user) if m.role in wanted}
 
 
 def has_role(user: Actor, organization: Organization | int, roles: Iterable[str]) -> bool:
@@ -58,9 +92,7 @@ def has_role(user: Actor, organization: Organization | int, roles: Iterable[str]
 
 
 def roles_of(user: Actor) -> set[str]:
-    if not getattr(user, "is_authenticated", False):
-        return set()
-    return set(active_memberships(user).values_list("role", flat=True))
+    return {m.role for m in membership_rows(user)}
 
 
 def coordinator_institution_ids(user: Actor) -> set[int]:

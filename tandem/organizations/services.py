@@ -42,6 +42,7 @@ from .permissions import (
     can_manage_organization,
     can_set_mfa_policy,
     can_vet_partner,
+    forget_memberships,
     is_platform_admin,
 )
 from .roster_sync import MembershipSync as MembershipSync
@@ -353,6 +354,7 @@ def _membership_grant(
                 program=program,
                 year_of_study=year_of_study,
             )
+    forget_memberships(user)
     audit_record(
         actor=actor,
         action="membership.add",
@@ -416,6 +418,7 @@ def membership_remove(*, actor: Actor | None, membership: Membership) -> Members
         )
     membership.is_active = False
     membership.save(update_fields=["is_active", "updated_at"])
+    forget_memberships(membership.user)
     audit_record(
         actor=actor,
         action="membership.remove",
@@ -475,3 +478,4 @@ def memberships_personal_data_erase(user: Any) -> None:
     Membership.objects.filter(user=user).update(
         title="", program="", year_of_study=None, is_active=False
     )
+    forget_memberships(user)

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from tandem.organizations.models import Organization, Role
 from tandem.organizations.permissions import (
-    active_memberships,
+    membership_rows,
     staff_institution_ids,
     student_institution_ids,
 )
@@ -42,11 +42,11 @@ def institutions_of_student(student: User | AnonymousUser) -> set[int]:
     """Institutions where ``student`` is an active student."""
     if not getattr(student, "is_active", False):
         return set()
-    return set(
-        active_memberships(student)
-        .filter(role=Role.STUDENT, organization__kind="institution")
-        .values_list("organization_id", flat=True)
-    )
+    return {
+        m.organization_id
+        for m in membership_rows(student)
+        if m.role == Role.STUDENT and m.organization_kind == "institution"
+    }
 
 
 def can_edit_profile(user: User | AnonymousUser, student: User | AnonymousUser) -> bool:

@@ -15,6 +15,7 @@ from django.http import Http404
 from tandem.accounts.models import User
 from tandem.applications.models import Application
 from tandem.core.fulltext import search_words
+from tandem.core.pagination import capped_count
 from tandem.curricula.models import Course, MappingStatus, OutcomeSkill
 from tandem.opportunities.models import Opportunity
 from tandem.opportunities.selectors import student_visible_opportunities
@@ -337,9 +338,18 @@ class Recommendations(Sequence[Recommendation]):
             self._len = len(self.ranked) + self._rest.count()
         return self._len
 
+    def capped_count(self, cap: int) -> int:
+        """``len(self)``, counting no further than ``cap + 1`` (for
+        :class:`~tandem.core.pagination.CappedPaginator`: the page then costs no count of
+        every visible opportunity)."""
+        if self._len is not None:
+            return min(self._len, cap + 1)
+        n = len(self.ranked)
+        return n + capped_count(self._rest, max(cap - n, 0)) if n <= cap else n
+
     def _pks(self, start: int, stop: int) -> list[int]:
         head = self.ranked[start:stop]
-        if stop > len(self.ranked) and len(self) > len(self.ranked):
+        if stop > len(self.ranked):
             lo = max(0, start - len(self.ranked))
             hi = stop - len(self.ranked)
             head += list(self._rest.values_list("pk", flat=True)[lo:hi])
@@ -353,6 +363,13 @@ class Recommendations(Sequence[Recommendation]):
 
     def __getitem__(self, index: int | slice) -> Recommendation | list[Recommendation]:
         if isinstance(index, slice):
+            if (
+                index.step in (None, 1)
+                and isinstance(index.start, int)
+                and isinstance(index.stop, int)
+                and 0 <= index.start <= index.stop
+            ):
+                return self._build(self._pks(index.start, index.stop))  # no count needed
             start, stop, step = index.indices(len(self))
             if step != 1:
                 return list(self)[index]

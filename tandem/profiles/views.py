@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from tandem.accounts.models import signed_in_user
 from tandem.core.htmx import is_htmx_partial
+from tandem.core.pagination import CappedPaginator
 from tandem.core.view_errors import attempt, describe_domain_error, submit
 from tandem.skills.selectors import concept_by_esco_id, concept_search
 
@@ -168,7 +169,8 @@ def recommendations(request: HttpRequest) -> HttpResponse:
     """Opportunities for you: visible opportunities ranked by the fit of your skills."""
     _require_student(request)
     recs = selectors.recommendations_for(request.user)
-    page = Paginator(recs, PER_PAGE).get_page(request.GET.get("page"))
+    # Counted up to a cap, like every list: not a count of every visible opportunity.
+    page = CappedPaginator(recs, PER_PAGE).get_page(request.GET.get("page"))
     has_skills = bool(getattr(recs, "held", None))
     return render(
         request,

@@ -110,9 +110,11 @@ def opportunities_asking_for(
     rows = OpportunitySkill.objects.filter(concept_id__in=concept_ids)
     if within is not None:
         rows = rows.filter(opportunity_id__in=within.values("pk"))
+    # (opportunity, concept) is unique: a plain count, which PostgreSQL hashes, where a
+    # DISTINCT count sorted the ~100,000 index rows of the big world first (0.7 → 0.4 s).
     return list(
         rows.values("opportunity_id")
-        .annotate(n=Count("concept_id", distinct=True))
+        .annotate(n=Count("concept_id"))
         .order_by("-n", "opportunity_id")
         .values_list("opportunity_id", "n")[offset : offset + limit]
     )

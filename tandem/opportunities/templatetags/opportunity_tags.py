@@ -7,6 +7,7 @@ from typing import Any
 
 from django import template
 from django.utils.formats import number_format
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from ..models import PayPeriod
@@ -31,3 +32,22 @@ def pay(opportunity: Any) -> str:
     if opportunity.pay_period in PayPeriod.values:
         text = f"{text} {PayPeriod(opportunity.pay_period).label}"
     return text
+
+
+_BADGE_CLASSES = {
+    "published": "badge badge-ok",
+    "awaiting_approval": "badge badge-warn",
+    "closed": "badge badge-bad",
+    "filled": "badge badge-bad",
+}
+
+
+@register.simple_tag
+def status_badge(opportunity: Any) -> str:
+    """The posting's status as a badge coloured by state (a tag, not an included template:
+    it is drawn on every row of the lists)."""
+    return format_html(
+        '<span class="{}">{}</span>',
+        _BADGE_CLASSES.get(opportunity.status, "badge"),
+        opportunity.get_status_display(),
+    )
