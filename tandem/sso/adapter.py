@@ -46,6 +46,16 @@ def _verified_email(sociallogin: Any, connection: SsoConnection) -> str | None:
     return None
 
 
+def _mark_verified(sociallogin: Any, email: str) -> None:
+    from allauth.account.models import EmailAddress
+
+    matching = [a for a in sociallogin.email_addresses if a.email.strip().lower() == email]
+    for address in matching:
+        address.verified = True
+    if not matching:
+        sociallogin.email_addresses.append(EmailAddress(email=email, verified=True, primary=True))
+
+
 class SsoAccountAdapter(DefaultSocialAccountAdapter):
     def list_apps(
         self, request: HttpRequest | None, provider: str | None = None, client_id: str | None = None
@@ -59,6 +69,13 @@ class SsoAccountAdapter(DefaultSocialAccountAdapter):
                 continue
             apps.append(app)
         return apps
+
+    def is_open_for_signup(self, request: HttpRequest, sociallogin: Any) -> bool:
+        """Just-in-time provisioning: an enabled connection creates the account of a person
+        its identity provider vouches for (``pre_social_login`` has already refused disabled
+        connections, unverified addresses and people with no mapped role). Tandem's own
+        sign-up stays closed (``tandem.accounts.allauth_adapter``)."""
+        return True
 
     def _connection(self, request: HttpRequest, sociallogin: Any) -> SsoConnection:
         connection = connection_by_provider_id(sociallogin.account.provider)
@@ -101,7 +118,11 @@ class SsoAccountAdapter(DefaultSocialAccountAdapter):
                     )
                     % {"idp": connection.name, "org": connection.organization.name},
                 )
-            return  # a new person: allauth signs them up, save_user() provisions
+            # A new person: allauth signs them up and save_user() provisions. The address is
+            # one this connection vouches for (checked above), so it is recorded verified and
+            # the mandatory e-mail confirmation of Tandem's own sign-ups does not apply.
+            _mark_verified(sociallogin, email)
+            return
         if not existing.is_active:
             raise refuse(request, _("This account is not active."))
         # An existing account with the same, IdP-verified address: link it.
