@@ -78,7 +78,8 @@ class BoardFilterForm(forms.Form):
         required=False,
     )
     kind = forms.ChoiceField(
-        label=_("Blocked by"), choices=[("", _("Any clearance")), *ClearanceKind.choices],
+        label=_("Blocked by"),
+        choices=[("", _("Any clearance")), *ClearanceKind.choices],
         required=False,
     )
     q = forms.CharField(label=_("Student or placement"), required=False, max_length=100)

@@ -160,6 +160,9 @@ class ClearanceReminder(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.clearance_id} before {self.expires_on}"
+
 
 class PlacementTerms(PublicModel):
     """The dates and required hours of one placement, set by the institution's coordinator.
@@ -184,8 +187,7 @@ class PlacementTerms(PublicModel):
             ),
             models.CheckConstraint(
                 name="placement_terms_hours_positive",
-                condition=models.Q(required_hours__isnull=True)
-                | models.Q(required_hours__gt=0),
+                condition=models.Q(required_hours__isnull=True) | models.Q(required_hours__gt=0),
             ),
         ]
 

@@ -164,8 +164,11 @@ def compliance_board(
             "stage_changed_at",
         )
     )
-    requirements = list(reqs.values_list("id", "institution_id", "partner_id", "site_id",
-                                         "opportunity_type", "name", "kind"))
+    requirements = list(
+        reqs.values_list(
+            "id", "institution_id", "partner_id", "site_id", "opportunity_type", "name", "kind"
+        )
+    )
     req_rows = [(RequirementRow(*r[:5]), r[5], r[6]) for r in requirements]
     records: dict[tuple[int, int], ClearanceRow] = {}
     for app_id, req_id, st, exp, decided in Clearance.objects.filter(

@@ -71,6 +71,7 @@ def send_clearance_reminders(today: str | None = None) -> int:
     for clearance in due:
         try:
             with transaction.atomic():
+                assert clearance.expires_on is not None
                 ClearanceReminder.objects.create(
                     clearance=clearance, expires_on=clearance.expires_on
                 )

@@ -152,9 +152,7 @@ def _placement_context(request: HttpRequest, application: Application, **extra: 
         "hours": selectors.hours_of(application),
         "totals": selectors.hours_totals(application),
         "terms_form": extra.pop("terms_form", None)
-        or TermsForm(
-            initial={"start_date": start, "end_date": end, **_required(application)}
-        ),
+        or TermsForm(initial={"start_date": start, "end_date": end, **_required(application)}),
         "hours_form": extra.pop("hours_form", None) or HoursForm(),
         **extra,
     }
@@ -179,7 +177,9 @@ def _requirement(public_id: uuid.UUID) -> ClearanceRequirement:
     return requirement
 
 
-def _rerender(request: HttpRequest, application: Application, error: Any, **extra: Any) -> HttpResponse:
+def _rerender(
+    request: HttpRequest, application: Application, error: Any, **extra: Any
+) -> HttpResponse:
     context = _placement_context(request, application, **extra)
     context["error"] = error
     return render(request, "placements/placement.html", context, status=error_status(error))
@@ -327,9 +327,7 @@ def hours_review(request: HttpRequest) -> HttpResponse:
             ),
         )
         if outcome.ok:
-            messages.success(
-                request, _("%(n)d entries decided.") % {"n": outcome.value or 0}
-            )
+            messages.success(request, _("%(n)d entries decided.") % {"n": outcome.value or 0})
             return redirect("placements:hours_review")
         status = 422
     return render(

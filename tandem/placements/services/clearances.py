@@ -104,9 +104,7 @@ def clearance_requirement_create(
 
 
 def _applicable(application: Application, requirement: ClearanceRequirement) -> None:
-    if not any(
-        line.requirement.pk == requirement.pk for line in clearance_lines(application)
-    ):
+    if not any(line.requirement.pk == requirement.pk for line in clearance_lines(application)):
         raise DomainError(_("This requirement does not apply to this placement."))
 
 
@@ -270,7 +268,7 @@ def placement_terms_set(
     return terms
 
 
-def placement_start_guard(*, actor: Actor, application: Application, **_: object) -> None:
+def placement_start_guard(*, actor: Actor, application: Application, **context: object) -> None:
     """The start gate (``tandem.core.guards.PLACEMENT_START``): refuse to start a placement
     while a required clearance is missing, unverified, rejected or expired on the start day,
     naming each."""

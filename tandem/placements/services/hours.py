@@ -92,9 +92,7 @@ def _validate(
 def _lock_placement(application: Application) -> Application:
     """Lock the application row: one student's entries are validated one at a time."""
     locked = (
-        Application.objects.select_for_update()
-        .select_related("opportunity")
-        .get(pk=application.pk)
+        Application.objects.select_for_update().select_related("opportunity").get(pk=application.pk)
     )
     if locked.stage != Stage.PLACED:
         raise DomainError(

@@ -59,7 +59,9 @@ def placement_personal_data_erase(user: User) -> None:
     true."""
     for clearance in Clearance.objects.select_for_update().filter(application__student=user):
         if clearance.evidence:
-            transaction.on_commit(partial(clearance.evidence.storage.delete, clearance.evidence.name))
+            transaction.on_commit(
+                partial(clearance.evidence.storage.delete, clearance.evidence.name)
+            )
         clearance.evidence = ""  # type: ignore[assignment]
         clearance.evidence_name = ""
         clearance.save(update_fields=["evidence", "evidence_name", "updated_at"])
