@@ -134,7 +134,9 @@ def test_host_staff_verify_only_where_the_requirement_says(cast):
         services.clearance_decide(
             actor=cast.supervisor, application=app, requirement=req, verified=True
         )
-    safety = immunisation(cast, name="Site induction", evidence_required=False, host_may_verify=True)
+    safety = immunisation(
+        cast, name="Site induction", evidence_required=False, host_may_verify=True
+    )
     services.clearance_decide(
         actor=cast.supervisor, application=app, requirement=safety, verified=True
     )

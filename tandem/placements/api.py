@@ -11,7 +11,7 @@ from typing import Any
 from uuid import UUID
 
 from django.http import Http404, HttpRequest
-from ninja import Field, File, Router, Schema, UploadedFile
+from ninja import Field, File, Router, Schema, Status, UploadedFile
 
 from tandem.core.errors import PermissionDeniedError
 from tandem.opportunities.models import OpportunityType
@@ -37,7 +37,7 @@ class RequirementOut(Schema):
 
 
 class RequirementIn(Schema):
-    institution: UUID | None = None
+    institution: UUID
     kind: ClearanceKind
     name: str = Field(..., max_length=200)
     partner: UUID | None = None
@@ -199,12 +199,10 @@ def requirement_list(request: HttpRequest) -> Any:
 @router.post("/requirements", response={201: RequirementOut}, url_name="requirement_create")
 def requirement_create(request: HttpRequest, payload: RequirementIn) -> Any:
     """Ask a clearance of an institution's students (``institution``: one where you
-    coordinate; optional when you coordinate at one)."""
-    ids = coordinator_institution_ids(request.user)
-    institutions = Organization.objects.filter(pk__in=ids)
-    if payload.institution is not None:
-        institutions = institutions.filter(public_id=payload.institution)
-    institution = institutions.order_by("pk").first()
+    coordinate)."""
+    institution = Organization.objects.filter(
+        pk__in=coordinator_institution_ids(request.user), public_id=payload.institution
+    ).first()
     if institution is None:
         raise PermissionDeniedError()
     partner = (
@@ -223,7 +221,7 @@ def requirement_create(request: HttpRequest, payload: RequirementIn) -> Any:
         validity_days=payload.validity_days,
         host_may_verify=payload.host_may_verify,
     )
-    return 201, requirement
+    return Status(201, requirement)
 
 
 @router.get("/{application_id}", response=PlacementOut, url_name="placement_detail")
@@ -305,7 +303,20 @@ def hours_log(request: HttpRequest, application_id: UUID, payload: HoursIn) -> A
         hours=payload.hours,
         activity=payload.activity,
     )
-    return 201, entry
+    return Status(201, entry)
+
+
+@router.post("/hours/decisions", response=HoursDecisionOut, url_name="hours_decide")
+def hours_decide(request: HttpRequest, payload: HoursDecisionIn) -> Any:
+    """Workplace supervisors approve (locking) or return (with a ``reason``) entries in bulk;
+    ``decided`` counts those this call decided (not those decided meanwhile)."""
+    decided = services.hours_decide(
+        actor=request.user,
+        entry_ids=payload.entries,
+        approve=payload.approve,
+        reason=payload.reason,
+    )
+    return {"decided": decided}
 
 
 @router.put("/hours/{entry_id}", response=HoursOut, url_name="hours_edit")
@@ -325,16 +336,3 @@ def hours_edit(request: HttpRequest, entry_id: UUID, payload: HoursIn) -> Any:
         hours=payload.hours,
         activity=payload.activity,
     )
-
-
-@router.post("/hours/decisions", response=HoursDecisionOut, url_name="hours_decide")
-def hours_decide(request: HttpRequest, payload: HoursDecisionIn) -> Any:
-    """Workplace supervisors approve (locking) or return (with a ``reason``) entries in bulk;
-    ``decided`` counts those this call decided (not those decided meanwhile)."""
-    decided = services.hours_decide(
-        actor=request.user,
-        entry_ids=payload.entries,
-        approve=payload.approve,
-        reason=payload.reason,
-    )
-    return {"decided": decided}

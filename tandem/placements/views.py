@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from tandem.applications.models import Application
 from tandem.core.pagination import CappedPaginator
 from tandem.core.view_errors import submit
+from tandem.organizations.models import Organization
 from tandem.organizations.permissions import coordinator_institution_ids
 
 from . import selectors, services
@@ -93,15 +94,11 @@ def board(request: HttpRequest) -> HttpResponse:
 def requirements(request: HttpRequest) -> HttpResponse:
     """Coordinators: the clearance requirements of their institutions; add one."""
     institutions = sorted(coordinator_institution_ids(request.user))
-    if not institutions and not can_view_board(request.user):
+    if not institutions:
         raise PermissionDenied
     form = RequirementForm(request.POST or None, initial={"evidence_required": True})
     status = 200
     if request.method == "POST":
-        if not institutions:
-            raise PermissionDenied
-        from tandem.organizations.models import Organization
-
         institution = Organization.objects.get(pk=institutions[0])
         outcome = submit(
             form,
@@ -196,6 +193,8 @@ def evidence_upload(
 ) -> HttpResponse:
     application = _placement(request, public_id)
     requirement = _requirement(requirement_id)
+    if not can_upload_evidence(request.user, application):
+        raise PermissionDenied
     form = EvidenceForm(request.POST, request.FILES)
     outcome = submit(
         form,
@@ -223,6 +222,8 @@ def clearance_decide(
 ) -> HttpResponse:
     application = _placement(request, public_id)
     requirement = _requirement(requirement_id)
+    if not can_decide_clearance(request.user, application, requirement):
+        raise PermissionDenied
     form = DecideForm(request.POST)
     outcome = submit(
         form,
@@ -245,6 +246,8 @@ def clearance_decide(
 @require_POST
 def terms(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     application = _placement(request, public_id)
+    if not can_set_terms(request.user, application):
+        raise PermissionDenied
     form = TermsForm(request.POST)
     outcome = submit(
         form,
@@ -266,6 +269,8 @@ def terms(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 @require_POST
 def hours_log(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     application = _placement(request, public_id)
+    if not can_log_hours(request.user, application):
+        raise PermissionDenied
     form = HoursForm(request.POST)
     outcome = submit(
         form,
