@@ -220,6 +220,11 @@ def hours_of(application: Application) -> QuerySet[HoursEntry]:
     return HoursEntry.objects.filter(application=application).select_related("decided_by")
 
 
+def _two_places(value: Decimal | None) -> Decimal:
+    """A sum of hours as stored (SQLite's SUM drops the trailing zeros)."""
+    return Decimal(value or 0).quantize(Decimal("0.01"))
+
+
 @dataclass(frozen=True)
 class HoursTotals:
     approved: Decimal
@@ -236,8 +241,8 @@ def hours_totals(application: Application) -> HoursTotals:
     )
     terms = terms_of(application)
     return HoursTotals(
-        approved=sums.get(HoursStatus.APPROVED) or Decimal("0"),
-        waiting=sums.get(HoursStatus.LOGGED) or Decimal("0"),
+        approved=_two_places(sums.get(HoursStatus.APPROVED)),
+        waiting=_two_places(sums.get(HoursStatus.LOGGED)),
         required=terms.required_hours if terms else None,
     )
 
@@ -288,7 +293,7 @@ def hours_report(
     for app_id, st, total in (
         entries.values_list("application_id", "status").annotate(t=Sum("hours"))
     ).values_list("application_id", "status", "t"):
-        sums[(app_id, st)] = total or Decimal("0")
+        sums[(app_id, st)] = _two_places(total)
     programs = {
         (user_id, org_id): prog
         for user_id, org_id, prog in Membership.objects.filter(
@@ -309,8 +314,8 @@ def hours_report(
                 program=prog,
                 partner=app.opportunity.host.name,
                 opportunity=app.opportunity.title,
-                approved=sums.get((app.pk, HoursStatus.APPROVED), Decimal("0")),
-                waiting=sums.get((app.pk, HoursStatus.LOGGED), Decimal("0")),
+                approved=sums.get((app.pk, HoursStatus.APPROVED), _two_places(None)),
+                waiting=sums.get((app.pk, HoursStatus.LOGGED), _two_places(None)),
                 required=terms.required_hours if terms else None,
             )
         )
