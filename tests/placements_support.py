@@ -30,7 +30,7 @@ def accepted(cast: ApplicationCast) -> Application:
 
 def verified(cast: ApplicationCast, app: Application, req: ClearanceRequirement, **kw: object):
     services.clearance_evidence_upload(
-        actor=cast.student, application=app, requirement=req, file=pdf_upload("vaccine.pdf")
+        actor=app.student, application=app, requirement=req, file=pdf_upload("vaccine.pdf")
     )
     return services.clearance_decide(
         actor=cast.coordinator, application=app, requirement=req, verified=True, **kw
