@@ -33,7 +33,7 @@ from tandem.organizations.models import Membership, Organization, Role
 from tandem.partnerships.models import Partnership
 from tandem.partnerships.services import partnership_create
 
-from .. import activity, cohorts, extras, hires, past_cohort, profiles
+from .. import activity, cohorts, extras, hires, past_cohort, placements, profiles
 from .pipeline import People, build_applications
 from .specs import (
     DEMO_DOMAIN,
@@ -140,6 +140,8 @@ def _build(seed: int, progress: Callable[[str], None]) -> None:
     progress("Past and current placement cohorts, and their hires")
     past_cohort.build_past_cohort(seed)
     hires.build_hires(seed)
+    progress("Placement clearances and hours")
+    placements.build_placements()
     progress("Curricula, course completions and skill profiles")
     profiles.build_demo_profiles(seed, reference_day)
     cohorts.build_completed_cohort(seed)
