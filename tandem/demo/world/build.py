@@ -140,8 +140,6 @@ def _build(seed: int, progress: Callable[[str], None]) -> None:
     progress("Past and current placement cohorts, and their hires")
     past_cohort.build_past_cohort(seed)
     hires.build_hires(seed)
-    progress("Placement clearances and hours")
-    placements.build_placements()
     progress("Curricula, course completions and skill profiles")
     profiles.build_demo_profiles(seed, reference_day)
     cohorts.build_completed_cohort(seed)
@@ -151,6 +149,9 @@ def _build(seed: int, progress: Callable[[str], None]) -> None:
     activity.build_survey_responses(seed)
     progress("Match rounds")
     activity.build_match_rounds(seed)
+    # Last: its clearance requirement would stop the steps above from starting placements.
+    progress("Placement clearances and hours")
+    placements.build_placements()
 
 
 def _organizations(admin: User, fake: Faker) -> dict[str, Organization]:
