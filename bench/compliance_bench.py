@@ -132,10 +132,20 @@ def _time(client: Client, url: str, runs: int) -> tuple[float, float, float, int
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument(
+        "--reuse", action="store_true", help="Time the data a previous run built (no rebuild)"
+    )
     args = parser.parse_args()
     setup_test_environment()
     t0 = time.perf_counter()
-    coordinator, clearances = build()
+    if args.reuse:
+        from tandem.accounts.models import User
+        from tandem.placements.models import Clearance
+
+        coordinator = User.objects.get(email="coordinator@bench.example")
+        clearances = Clearance.objects.count()
+    else:
+        coordinator, clearances = build()
     print(f"built data in {time.perf_counter() - t0:.1f} s ({connection.vendor})")
     client = Client()
     client.force_login(coordinator)

@@ -176,6 +176,13 @@ def compliance_board(
     ).values_list("application_id", "requirement_id", "status", "expires_on", "decided_at"):
         records[(app_id, req_id)] = ClearanceRow(st, exp, decided)
     today = timezone.localdate()
+    tz = timezone.get_current_timezone()
+    # Resolved once per call: a translation or a time-zone lookup per row costs more than
+    # the whole rule.
+    labels = {state: state.label for state in State}
+    by_institution: dict[int, list[tuple[RequirementRow, str, str]]] = {}
+    for entry in req_rows:
+        by_institution.setdefault(entry[0].institution_id, []).append(entry)
     out = []
     for app_id, inst, host, site, type_, opp_start, terms_start, stage, changed in app_rows:
         planned = terms_start or opp_start
@@ -183,19 +190,19 @@ def compliance_board(
         blocked: list[tuple[str, str]] = []
         since: dt.date | None = None
         kinds: set[str] = set()
-        for req, name, req_kind in req_rows:
+        for req, name, req_kind in by_institution.get(inst, ()):
             if not applies(req, institution_id=inst, host_id=host, site_id=site, type_=type_):
                 continue
             rec = records.get((app_id, req.id))
             state = state_on(rec, day)
             if state == State.VERIFIED:
                 continue
-            blocked.append((name, state.label))
+            blocked.append((name, labels[state]))
             kinds.add(req_kind)
             if state == State.EXPIRED and rec is not None and rec.expires_on is not None:
                 began = rec.expires_on + dt.timedelta(days=1)
             else:
-                began = timezone.localdate(changed)
+                began = changed.astimezone(tz).date()
             since = began if since is None else min(since, began)
         if status == "blocked" and not blocked:
             continue
