@@ -36,6 +36,8 @@ MINIMAL_PDF = (
 
 
 def sign_in(page: Page, base: str, email: str) -> None:
+    # The first request of a live server on a loaded machine can take longer than 15 s.
+    page.set_default_navigation_timeout(60_000)
     page.goto(f"{base}/accounts/login/")
     page.get_by_label("E-mail").fill(email)
     page.get_by_label("Password").fill(PASSWORD)

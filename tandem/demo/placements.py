@@ -9,10 +9,12 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 from django.utils import timezone
 
 from tandem.applications.models import Application, Stage
 from tandem.applications.services import application_place
+from tandem.core.errors import DomainError
 from tandem.organizations.models import Membership, Role
 from tandem.placements import services
 
@@ -114,25 +116,33 @@ def _apprentice_hours(today: date) -> None:
     )
     for apprentice in placed:
         coordinator = _member(apprentice.institution_id, Role.COORDINATOR)
-        if coordinator is None:
+        if coordinator is None or not apprentice.student.is_active:
             continue
-            services.placement_terms_set(
-                actor=coordinator,
-                application=apprentice,
-                start_date=today - timedelta(days=30),
-                end_date=today + timedelta(days=300),
-                required_hours=Decimal("1200"),
-            )
-        for days_ago, hours, activity in (
-            (3, "7.5", "Shadowed the site team on network maintenance"),
-            (2, "7.5", "Configured switches for the new training room"),
-            (1, "6", "Documented the backup procedure"),
-        ):
-            services.hours_log(
-                actor=apprentice.student,
-                application=apprentice,
-                date=today - timedelta(days=days_ago),
-                hours=hours,
-                activity=activity,
-            )
+        try:
+            with transaction.atomic():
+                _log_apprentice_hours(apprentice, coordinator, today)
+        except DomainError:
+            continue  # this apprentice's placement does not fit the story: try the next
         return
+
+
+def _log_apprentice_hours(apprentice: Application, coordinator: User, today: date) -> None:
+    services.placement_terms_set(
+        actor=coordinator,
+        application=apprentice,
+        start_date=today - timedelta(days=30),
+        end_date=today + timedelta(days=300),
+        required_hours=Decimal("1200"),
+    )
+    for days_ago, hours, activity in (
+        (3, "7.5", "Shadowed the site team on network maintenance"),
+        (2, "7.5", "Configured switches for the new training room"),
+        (1, "6", "Documented the backup procedure"),
+    ):
+        services.hours_log(
+            actor=apprentice.student,
+            application=apprentice,
+            date=today - timedelta(days=days_ago),
+            hours=hours,
+            activity=activity,
+        )
