@@ -93,12 +93,25 @@ PAGE_QUERY: dict[str, dict[str, str]] = {
     # A word of the posting's title (not the title itself: the page repeats what was asked).
     "search:page": {"q": "internship"},
 }
+PLACEMENT_VIEW = frozenset({S, C, R, SV, A})
 PAGE_RULES: dict[str, Rule] = {
     # single sign-on connections: platform admins only
     "sso:connection_list": page({A}),
     "sso:connection_create": page({A}, G, P),
     "sso:connection_edit": page({A}, G, P, public_id="sso_connection"),
     "sso:connection_delete": page({A}, P, public_id="sso_connection"),
+    "placements:board": page({C, A}),
+    "placements:requirements": page({C}, G, P),
+    "placements:hours_review": page({SV}, G, P),
+    "placements:hours_report": page({C, A}),
+    "placements:evidence": page({S, C}, clearance_id="clearance"),
+    "placements:placement": page(PLACEMENT_VIEW, public_id="placement"),
+    "placements:terms": page({C}, P, public_id="placement"),
+    "placements:hours_log": page({S}, P, public_id="placement"),
+    "placements:evidence_upload": page({S}, P, public_id="placement", requirement_id="requirement"),
+    "placements:clearance_decide": page(
+        {C}, P, public_id="placement", requirement_id="requirement"
+    ),
     "dashboards:home": Rule(ALL, self_service=True),
     "accounts:account": Rule(ALL, self_service=True),
     "accounts:token_revoke": page({S}, P, token_id="token"),

@@ -57,6 +57,8 @@ def lst(key: str, *roles: str | frozenset[str]) -> Rule:
 
 
 SELF = Rule(ALL, self_service=True)
+PLACEMENT_VIEW = frozenset({S, C, R, SV, A})  # the student, A's coordinators, P's host staff
+_PLACEMENT = (("application_id", "placement"),)
 DIRECTORY = Rule(ALL, directory=True)
 MINE = Rule(frozenset({S}), self_service=True)  # a student's own profile
 NOBODY: frozenset[str] = frozenset()
@@ -235,6 +237,18 @@ API_RULES: dict[str, Rule] = {
     # search: every signed-in user searches; each kind is scoped by its own app's rule (the
     # operation's ?q= is not in its path: tests/test_search.py asks with words)
     "search_api_search": Rule(ALL, self_service=True),
+    # placements (the student's accepted clinical placement at P, through A)
+    "placements_api_placement_board": op(C, A),
+    "placements_api_requirement_list": lst("requirement", C, A),
+    "placements_api_requirement_create": op(C),
+    "placements_api_placement_detail": Rule(PLACEMENT_VIEW, params=_PLACEMENT),
+    "placements_api_clearance_evidence_upload": Rule(frozenset({S}), params=_PLACEMENT),
+    "placements_api_clearance_decide": Rule(frozenset({C}), params=_PLACEMENT),
+    "placements_api_placement_terms_set": Rule(frozenset({C}), params=_PLACEMENT),
+    "placements_api_hours_list": Rule(PLACEMENT_VIEW, params=_PLACEMENT),
+    "placements_api_hours_log": Rule(frozenset({S}), params=_PLACEMENT),  # 400: not started
+    "placements_api_hours_edit": op(S),  # 400: not started yet
+    "placements_api_hours_decide": op(SV),
 }
 
 #: API path parameter → world key (or "=literal").
@@ -266,10 +280,13 @@ API_PARAMS: dict[str, str] = {
     "student_id": "student",
     "user_id": "student",
     "connection_id": "sso_connection",
+    "requirement_id": "requirement",
+    "entry_id": "hours_entry",
 }
 
 #: Request-body id fields → world key (a list for array fields).
 BODY_IDS: dict[str, str] = {
+    "entries": "hours_entry",
     "institution": "institution",
     "institution_id": "institution",
     "institution_ids": "institution",
@@ -311,4 +328,6 @@ API_BODIES: dict[str, dict[str, Any]] = {
         "default_role": "",
     },
     "sso_api_connection_update": {"name": "Renamed SSO"},
+    "placements_api_requirement_create": {"kind": "immunisation", "name": "Alpha new"},
+    "placements_api_hours_decide": {"approve": True},
 }

@@ -197,6 +197,36 @@ def build_world() -> World:
     app.save()
     o["application"] = app
 
+    # Placements: the student's accepted clinical placement, an immunisation requirement,
+    # the student's verified clearance and an hours entry.
+    from tandem.placements.models import Clearance, ClearanceRequirement, HoursEntry
+
+    clinical = published_opportunity(
+        partner, [inst], title="Alpha clinical placement", type="clinical", seats=2
+    )
+    o["placement"] = Application.objects.create(
+        opportunity=clinical,
+        student=student,
+        institution=inst,
+        statement="Clinical placement.",
+        stage="accepted",
+    )
+    o["requirement"] = ClearanceRequirement.objects.create(
+        institution=inst, kind="immunisation", name="Alpha immunisation", validity_days=365
+    )
+    clearance = Clearance(
+        requirement=o["requirement"],
+        application=o["placement"],
+        status="submitted",
+        evidence_content_type="application/pdf",
+    )
+    clearance.evidence.save("vaccine.pdf", ContentFile(MINIMAL_PDF), save=False)
+    clearance.save()
+    o["clearance"] = clearance
+    o["hours_entry"] = HoursEntry.objects.create(
+        application=o["placement"], date=today, hours=Decimal("3"), activity="Alpha ward round"
+    )
+
     # Surveys
     survey = survey_with_questions(inst)
     survey.title = "Alpha placement feedback"
@@ -309,6 +339,10 @@ def build_world() -> World:
         "roster_import",
         "job",
         "completion",
+        "placement",
+        "requirement",
+        "clearance",
+        "hours_entry",
     ):
         w.secrets[key] = w.id(key)
     w.secrets["student_id"] = str(student.public_id)

@@ -239,6 +239,7 @@ def _mount_routers() -> None:
     from tandem.opportunities.api import router as opportunities_router
     from tandem.organizations.api import router as organizations_router
     from tandem.partnerships.api import router as partnerships_router
+    from tandem.placements.api import router as placements_router
     from tandem.profiles.api import router as profiles_router
     from tandem.rosters.api import router as rosters_router
     from tandem.search.api import router as search_router
@@ -250,6 +251,7 @@ def _mount_routers() -> None:
     api.add_router("/partnerships", partnerships_router)
     api.add_router("/opportunities", opportunities_router)
     api.add_router("/applications", applications_router)
+    api.add_router("/placements", placements_router)
     api.add_router("/audit", audit_router)
     api.add_router("/surveys", surveys_router)
     api.add_router("/analytics", analytics_router)

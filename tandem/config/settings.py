@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "tandem.partnerships",
     "tandem.opportunities",
     "tandem.applications",
+    "tandem.placements",
     "tandem.surveys",
     "tandem.analytics",
     "tandem.matching",

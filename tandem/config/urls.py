@@ -33,6 +33,7 @@ urlpatterns = [
     path("partnerships/", include("tandem.partnerships.urls")),
     path("opportunities/", include("tandem.opportunities.urls")),
     path("applications/", include("tandem.applications.urls")),
+    path("placements/", include("tandem.placements.urls")),
     path("audit/", include("tandem.audit.urls")),
     path("matching/", include("tandem.matching.urls")),
     path("skills/", include("tandem.skills.urls")),

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tandem.audit.services import audit_record
+from tandem.core import guards
 from tandem.core.changes import PLACEMENTS_COMPLETED, announce
 from tandem.core.errors import ConflictError, DomainError, PermissionDeniedError
 from tandem.opportunities.models import Opportunity, OpportunityStatus
@@ -144,6 +145,10 @@ def application_move(
         locked.stage_changed_at = placed.stage_changed_at
         locked.updated_at = placed.updated_at
     else:
+        if target == Stage.PLACED:
+            # The placement starts: the apps that keep its preconditions (the student's
+            # clearances) may refuse, with a message that says what is missing.
+            guards.check(guards.PLACEMENT_START, actor=actor, application=locked)
         locked.stage = target
         locked.stage_changed_at = timezone.now()
         locked.save(update_fields=["stage", "stage_changed_at", "updated_at"])

@@ -33,7 +33,7 @@ from tandem.organizations.models import Membership, Organization, Role
 from tandem.partnerships.models import Partnership
 from tandem.partnerships.services import partnership_create
 
-from .. import activity, cohorts, extras, hires, past_cohort, profiles
+from .. import activity, cohorts, extras, hires, past_cohort, placements, profiles
 from .pipeline import People, build_applications
 from .specs import (
     DEMO_DOMAIN,
@@ -149,6 +149,9 @@ def _build(seed: int, progress: Callable[[str], None]) -> None:
     activity.build_survey_responses(seed)
     progress("Match rounds")
     activity.build_match_rounds(seed)
+    # Last: its clearance requirement would stop the steps above from starting placements.
+    progress("Placement clearances and hours")
+    placements.build_placements()
 
 
 def _organizations(admin: User, fake: Faker) -> dict[str, Organization]:

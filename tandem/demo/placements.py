@@ -1,0 +1,148 @@
+"""Placement compliance in the demo, built through the services: a clinical placement blocked
+by an immunisation that expires before it starts, and an apprentice whose logged hours wait
+for the workplace supervisor's approval. A handful of rows: the demo build stays fast."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from tandem.applications.models import Application, Stage
+from tandem.applications.services import application_place
+from tandem.core.errors import DomainError
+from tandem.organizations.models import Membership, Role
+from tandem.placements import services
+
+from .extras import minimal_pdf
+
+if TYPE_CHECKING:
+    from tandem.accounts.models import User
+
+
+def _member(organization_id: int, role: str, prefer: str = "") -> User | None:
+    members = Membership.objects.filter(
+        organization_id=organization_id, role=role, is_active=True
+    ).select_related("user")
+    chosen = members.filter(user__email__startswith=prefer).first() if prefer else None
+    chosen = chosen or members.order_by("pk").first()
+    return chosen.user if chosen else None
+
+
+def build_placements() -> None:
+    today = timezone.localdate()
+    _blocked_clinical_placement(today)
+    _apprentice_hours(today)
+
+
+def _blocked_clinical_placement(today: date) -> None:
+    clinical = (
+        Application.objects.filter(opportunity__type="clinical", stage=Stage.ACCEPTED)
+        .select_related("opportunity", "institution", "student")
+        .order_by("pk")
+        .first()
+    )
+    if clinical is None:
+        candidate = (
+            Application.objects.filter(opportunity__type="clinical", stage=Stage.SUBMITTED)
+            .select_related("opportunity", "institution", "student")
+            .order_by("pk")
+            .first()
+        )
+        if candidate is None:
+            return
+        coordinator = _member(candidate.institution_id, Role.COORDINATOR)
+        if coordinator is None:
+            return
+        try:
+            clinical = application_place(
+                actor=coordinator,
+                opportunity=candidate.opportunity,
+                student=candidate.student,
+                institution=candidate.institution,
+                notify=False,
+            )
+        except Exception:  # all seats taken: the demo goes without this story
+            return
+    coordinator = _member(clinical.institution_id, Role.COORDINATOR, prefer="coordinator@")
+    if coordinator is None:
+        return
+    requirement = services.clearance_requirement_create(
+        actor=coordinator,
+        institution=clinical.institution,
+        kind="immunisation",
+        name="Hepatitis B immunisation",
+        opportunity_type="clinical",
+        validity_days=365,
+    )
+    services.placement_terms_set(
+        actor=coordinator,
+        application=clinical,
+        start_date=today + timedelta(days=21),
+        end_date=today + timedelta(days=21 + 70),
+        required_hours=Decimal("300"),
+    )
+    services.clearance_evidence_upload(
+        actor=clinical.student,
+        application=clinical,
+        requirement=requirement,
+        file=SimpleUploadedFile(
+            "immunisation.pdf", minimal_pdf("Immunisation record"), "application/pdf"
+        ),
+    )
+    # Verified, but it expires a week before the placement starts: the start is blocked.
+    services.clearance_decide(
+        actor=coordinator,
+        application=clinical,
+        requirement=requirement,
+        verified=True,
+        expires_on=today + timedelta(days=14),
+    )
+
+
+def _apprentice_hours(today: date) -> None:
+    placed = list(
+        Application.objects.filter(opportunity__type="apprenticeship", stage=Stage.PLACED)
+        .select_related("opportunity", "institution", "student")
+        .order_by("pk")
+    )
+    # The demo supervisor's organization first, when it hosts an apprentice.
+    placed.sort(
+        key=lambda a: _member(a.opportunity.host_id, Role.SUPERVISOR, "supervisor@") is None
+    )
+    for apprentice in placed:
+        coordinator = _member(apprentice.institution_id, Role.COORDINATOR)
+        if coordinator is None or not apprentice.student.is_active:
+            continue
+        try:
+            with transaction.atomic():
+                _log_apprentice_hours(apprentice, coordinator, today)
+        except DomainError:
+            continue  # this apprentice's placement does not fit the story: try the next
+        return
+
+
+def _log_apprentice_hours(apprentice: Application, coordinator: User, today: date) -> None:
+    services.placement_terms_set(
+        actor=coordinator,
+        application=apprentice,
+        start_date=today - timedelta(days=30),
+        end_date=today + timedelta(days=300),
+        required_hours=Decimal("1200"),
+    )
+    for days_ago, hours, activity in (
+        (3, "7.5", "Shadowed the site team on network maintenance"),
+        (2, "7.5", "Configured switches for the new training room"),
+        (1, "6", "Documented the backup procedure"),
+    ):
+        services.hours_log(
+            actor=apprentice.student,
+            application=apprentice,
+            date=today - timedelta(days=days_ago),
+            hours=hours,
+            activity=activity,
+        )

@@ -1,0 +1,338 @@
+"""REST endpoints for placements (mounted at /api/v1/placements by tandem.api.main).
+
+Same selectors, services and permissions as the pages: placements outside the caller's scope
+answer 404; a visible placement the caller may not act on answers 403; broken rules 400 with
+field messages; an approved (locked) hours entry 409. Errors are ``application/problem+json``.
+"""
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+from django.http import Http404, HttpRequest
+from ninja import Field, File, Router, Schema, Status, UploadedFile
+
+from tandem.core.errors import PermissionDeniedError
+from tandem.opportunities.models import OpportunityType
+from tandem.organizations.models import Organization, Site
+from tandem.organizations.permissions import coordinator_institution_ids
+
+from . import selectors, services
+from .models import ClearanceKind, ClearanceRequirement, HoursEntry, HoursStatus
+from .permissions import can_view_board
+
+router = Router(tags=["placements"])
+BOARD_PAGE_SIZE = 50
+
+
+class RequirementOut(Schema):
+    id: UUID = Field(..., alias="public_id")
+    kind: ClearanceKind
+    name: str
+    opportunity_type: str
+    evidence_required: bool
+    validity_days: int | None
+    host_may_verify: bool
+
+
+class RequirementIn(Schema):
+    institution: UUID
+    kind: ClearanceKind
+    name: str = Field(..., max_length=200)
+    partner: UUID | None = None
+    site: UUID | None = None
+    opportunity_type: OpportunityType | None = None
+    evidence_required: bool = True
+    validity_days: int | None = Field(None, ge=1)
+    host_may_verify: bool = False
+
+
+class ClearanceOut(Schema):
+    requirement: RequirementOut
+    id: UUID | None
+    state: str
+    expires_on: date | None
+    rejection_reason: str
+    has_evidence: bool
+
+
+class HoursOut(Schema):
+    id: UUID = Field(..., alias="public_id")
+    date: date
+    hours: Decimal
+    activity: str
+    status: HoursStatus
+    return_reason: str
+
+
+class PlacementOut(Schema):
+    id: UUID
+    stage: str
+    start_date: date | None
+    end_date: date | None
+    required_hours: Decimal | None
+    approved_hours: Decimal
+    waiting_hours: Decimal
+    clearances: list[ClearanceOut]
+
+
+class BoardRowOut(Schema):
+    id: UUID
+    student: str
+    opportunity: str
+    stage: str
+    start_date: date | None
+    blocked_by: list[str]
+    blocked_since: date | None
+
+
+class BoardOut(Schema):
+    count: int
+    page: int
+    items: list[BoardRowOut]
+
+
+class DecisionIn(Schema):
+    verified: bool
+    reason: str = Field("", max_length=1000)
+    expires_on: date | None = None
+
+
+class TermsIn(Schema):
+    start_date: date | None = None
+    end_date: date | None = None
+    required_hours: Decimal | None = None
+
+
+class HoursIn(Schema):
+    date: date
+    hours: Decimal
+    activity: str = Field(..., max_length=500)
+
+
+class HoursDecisionIn(Schema):
+    entries: list[UUID]
+    approve: bool
+    reason: str = Field("", max_length=1000)
+
+
+class HoursDecisionOut(Schema):
+    decided: int
+    at: datetime | None = None
+
+
+def _placement(request: HttpRequest, application_id: UUID) -> Any:
+    application = selectors.placement_for(request.user, application_id)
+    if application is None:
+        raise Http404
+    return application
+
+
+def _out(request: HttpRequest, application: Any) -> dict[str, Any]:
+    start, end = selectors.placement_dates(application)
+    totals = selectors.hours_totals(application)
+    return {
+        "id": application.public_id,
+        "stage": application.stage,
+        "start_date": start,
+        "end_date": end,
+        "required_hours": totals.required,
+        "approved_hours": totals.approved,
+        "waiting_hours": totals.waiting,
+        "clearances": [
+            {
+                "requirement": line.requirement,
+                "id": line.clearance.public_id if line.clearance else None,
+                "state": line.state.value,
+                "expires_on": line.clearance.expires_on if line.clearance else None,
+                "rejection_reason": line.clearance.rejection_reason if line.clearance else "",
+                "has_evidence": bool(line.clearance and line.clearance.evidence),
+            }
+            for line in selectors.clearance_lines(application)
+        ],
+    }
+
+
+def _requirement(requirement_id: UUID) -> ClearanceRequirement:
+    requirement = ClearanceRequirement.objects.filter(public_id=requirement_id).first()
+    if requirement is None:
+        raise Http404
+    return requirement
+
+
+@router.get("/board", response=BoardOut, url_name="placement_board")
+def placement_board(
+    request: HttpRequest, status: str = "", kind: str = "", q: str = "", page: int = 1
+) -> Any:
+    """Coordinators: accepted and started placements of their students and what blocks each
+    (``status``: ``blocked`` or ``clear``; ``kind``: a clearance kind), 50 a page."""
+    if not can_view_board(request.user):
+        raise PermissionDeniedError()
+    rows = selectors.compliance_board(request.user, status=status, kind=kind, search=q[:100])
+    page = max(page, 1)
+    chunk = rows[(page - 1) * BOARD_PAGE_SIZE : page * BOARD_PAGE_SIZE]
+    return {
+        "count": len(rows),
+        "page": page,
+        "items": [
+            {
+                "id": e.application.public_id,
+                "student": e.application.student.full_name,
+                "opportunity": e.application.opportunity.title,
+                "stage": e.application.stage,
+                "start_date": e.row.start_date,
+                "blocked_by": [f"{name}: {state}" for name, state in e.row.blocked_by],
+                "blocked_since": e.row.blocked_since,
+            }
+            for e in selectors.board_page_applications(chunk)
+        ],
+    }
+
+
+@router.get("/requirements", response=list[RequirementOut], url_name="requirement_list")
+def requirement_list(request: HttpRequest) -> Any:
+    """The clearance requirements of the institutions where you coordinate."""
+    return list(selectors.requirements_for(request.user))
+
+
+@router.post("/requirements", response={201: RequirementOut}, url_name="requirement_create")
+def requirement_create(request: HttpRequest, payload: RequirementIn) -> Any:
+    """Ask a clearance of an institution's students (``institution``: one where you
+    coordinate)."""
+    institution = Organization.objects.filter(
+        pk__in=coordinator_institution_ids(request.user), public_id=payload.institution
+    ).first()
+    if institution is None:
+        raise PermissionDeniedError()
+    partner = (
+        Organization.objects.filter(public_id=payload.partner).first() if payload.partner else None
+    )
+    site = Site.objects.filter(public_id=payload.site).first() if payload.site else None
+    requirement = services.clearance_requirement_create(
+        actor=request.user,
+        institution=institution,
+        kind=payload.kind,
+        name=payload.name,
+        partner=partner,
+        site=site,
+        opportunity_type=payload.opportunity_type or "",
+        evidence_required=payload.evidence_required,
+        validity_days=payload.validity_days,
+        host_may_verify=payload.host_may_verify,
+    )
+    return Status(201, requirement)
+
+
+@router.get("/{application_id}", response=PlacementOut, url_name="placement_detail")
+def placement_detail(request: HttpRequest, application_id: UUID) -> Any:
+    """A placement (an accepted, started or completed application): its dates, clearances
+    with their state on the start day, and hours totals."""
+    return _out(request, _placement(request, application_id))
+
+
+@router.post(
+    "/{application_id}/clearances/{requirement_id}/evidence",
+    response=PlacementOut,
+    url_name="clearance_evidence_upload",
+)
+def clearance_evidence_upload(
+    request: HttpRequest,
+    application_id: UUID,
+    requirement_id: UUID,
+    evidence: UploadedFile = File(...),  # noqa: B008
+) -> Any:
+    """The student uploads evidence (multipart ``evidence``: PDF, DOCX, ODT, JPEG or PNG)."""
+    application = _placement(request, application_id)
+    services.clearance_evidence_upload(
+        actor=request.user,
+        application=application,
+        requirement=_requirement(requirement_id),
+        file=evidence,
+    )
+    return _out(request, application)
+
+
+@router.post(
+    "/{application_id}/clearances/{requirement_id}/decision",
+    response=PlacementOut,
+    url_name="clearance_decide",
+)
+def clearance_decide(
+    request: HttpRequest, application_id: UUID, requirement_id: UUID, payload: DecisionIn
+) -> Any:
+    """Verify (optional ``expires_on``) or reject (with a ``reason``) a clearance."""
+    application = _placement(request, application_id)
+    services.clearance_decide(
+        actor=request.user,
+        application=application,
+        requirement=_requirement(requirement_id),
+        verified=payload.verified,
+        reason=payload.reason,
+        expires_on=payload.expires_on,
+    )
+    return _out(request, application)
+
+
+@router.put("/{application_id}/terms", response=PlacementOut, url_name="placement_terms_set")
+def placement_terms_set(request: HttpRequest, application_id: UUID, payload: TermsIn) -> Any:
+    """Coordinators: the placement's dates and required hours."""
+    application = _placement(request, application_id)
+    services.placement_terms_set(
+        actor=request.user,
+        application=application,
+        start_date=payload.start_date,
+        end_date=payload.end_date,
+        required_hours=payload.required_hours,
+    )
+    return _out(request, application)
+
+
+@router.get("/{application_id}/hours", response=list[HoursOut], url_name="hours_list")
+def hours_list(request: HttpRequest, application_id: UUID) -> Any:
+    return list(selectors.hours_of(_placement(request, application_id)))
+
+
+@router.post("/{application_id}/hours", response={201: HoursOut}, url_name="hours_log")
+def hours_log(request: HttpRequest, application_id: UUID, payload: HoursIn) -> Any:
+    """The student logs time on their started placement."""
+    entry = services.hours_log(
+        actor=request.user,
+        application=_placement(request, application_id),
+        date=payload.date,
+        hours=payload.hours,
+        activity=payload.activity,
+    )
+    return Status(201, entry)
+
+
+@router.post("/hours/decisions", response=HoursDecisionOut, url_name="hours_decide")
+def hours_decide(request: HttpRequest, payload: HoursDecisionIn) -> Any:
+    """Workplace supervisors approve (locking) or return (with a ``reason``) entries in bulk;
+    ``decided`` counts those this call decided (not those decided meanwhile)."""
+    decided = services.hours_decide(
+        actor=request.user,
+        entry_ids=payload.entries,
+        approve=payload.approve,
+        reason=payload.reason,
+    )
+    return {"decided": decided}
+
+
+@router.put("/hours/{entry_id}", response=HoursOut, url_name="hours_edit")
+def hours_edit(request: HttpRequest, entry_id: UUID, payload: HoursIn) -> Any:
+    """The student corrects an entry that waits or was returned (approved entries: 409)."""
+    entry = (
+        HoursEntry.objects.select_related("application__opportunity")
+        .filter(public_id=entry_id)
+        .first()
+    )
+    if entry is None or selectors.placement_for(request.user, entry.application.public_id) is None:
+        raise Http404
+    return services.hours_edit(
+        actor=request.user,
+        entry=entry,
+        date=payload.date,
+        hours=payload.hours,
+        activity=payload.activity,
+    )

@@ -1,0 +1,241 @@
+"""Placements: what must be in order before a placement starts (clearances), and the hours a
+student works on it.
+
+Personal data: clearance evidence files and their verification (about one student), hours
+entries (date, hours, activity), expiry reminders sent to the student.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from tandem.applications.models import Application
+from tandem.core.models import PublicModel
+from tandem.opportunities.models import OpportunityType
+from tandem.organizations.models import Organization, Site
+
+
+class ClearanceKind(models.TextChoices):
+    BACKGROUND_CHECK = "background_check", _("Background check")
+    IMMUNISATION = "immunisation", _("Immunisation record")
+    SAFETY_TRAINING = "safety_training", _("Health and safety training")
+    INSURANCE = "insurance", _("Insurance certificate")
+    CONFIDENTIALITY = "confidentiality", _("Confidentiality agreement")
+    GUARDIAN_CONSENT = "guardian_consent", _("Guardian consent (minors)")
+
+
+class ClearanceRequirement(PublicModel):
+    """A clearance an institution asks of its students before a placement starts; it applies
+    to every placement of the institution's students, or only to those with one partner, at
+    one site, or of one type (each narrowing optional)."""
+
+    institution = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="clearance_requirements"
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=ClearanceKind.choices)
+    name = models.CharField(_("name"), max_length=200)
+    partner = models.ForeignKey(
+        Organization,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("only for placements with this partner"),
+    )
+    site = models.ForeignKey(
+        Site,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("only at this site"),
+    )
+    opportunity_type = models.CharField(
+        _("only for this placement type"),
+        max_length=20,
+        choices=OpportunityType.choices,
+        blank=True,
+    )
+    evidence_required = models.BooleanField(_("evidence must be uploaded"), default=True)
+    validity_days = models.PositiveIntegerField(
+        _("valid for (days after verification)"), null=True, blank=True
+    )
+    host_may_verify = models.BooleanField(_("host staff may verify"), default=False)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["institution_id", "name", "id"]
+        constraints = [
+            models.CheckConstraint(
+                name="clearance_requirement_kind_valid",
+                condition=models.Q(kind__in=ClearanceKind.values),
+            ),
+            models.CheckConstraint(
+                name="clearance_requirement_validity_positive",
+                condition=models.Q(validity_days__isnull=True) | models.Q(validity_days__gt=0),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ClearanceStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("Waiting for verification")
+    VERIFIED = "verified", _("Verified")
+    REJECTED = "rejected", _("Rejected")
+
+
+def evidence_upload_to(instance: Clearance, filename: str) -> str:
+    """A random name under ``MEDIA_ROOT/clearances/``; served only by a permission-checked
+    view (there is no public media route)."""
+    extension = filename.rsplit(".", 1)[-1][:5] if "." in filename else "bin"
+    return f"clearances/{uuid.uuid4().hex}.{extension}"
+
+
+class Clearance(PublicModel):
+    """One student's record for one requirement on one placement (application).
+
+    Personal data: the evidence file, its verification, the rejection reason."""
+
+    requirement = models.ForeignKey(
+        ClearanceRequirement, on_delete=models.PROTECT, related_name="clearances"
+    )
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="clearances"
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=ClearanceStatus.choices, db_index=True
+    )
+    evidence = models.FileField(_("evidence"), upload_to=evidence_upload_to, blank=True)
+    evidence_content_type = models.CharField(max_length=100, blank=True)
+    evidence_name = models.CharField(max_length=200, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    rejection_reason = models.TextField(_("reason"), blank=True)
+    expires_on = models.DateField(_("expires on"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["requirement__name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["requirement", "application"], name="clearance_one_per_requirement"
+            ),
+            models.CheckConstraint(
+                name="clearance_status_valid",
+                condition=models.Q(status__in=ClearanceStatus.values),
+            ),
+            models.CheckConstraint(
+                name="clearance_rejection_has_reason",
+                condition=~models.Q(status="rejected") | ~models.Q(rejection_reason=""),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.requirement} ({self.status})"
+
+
+class ClearanceReminder(models.Model):
+    """A reminder sent before a clearance expires: one per clearance and expiry date, so
+    that the daily run never sends it twice."""
+
+    clearance = models.ForeignKey(Clearance, on_delete=models.CASCADE, related_name="reminders")
+    expires_on = models.DateField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["clearance", "expires_on"], name="clearance_reminder_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.clearance_id} before {self.expires_on}"
+
+
+class PlacementTerms(PublicModel):
+    """The dates and required hours of one placement, set by the institution's coordinator.
+    Without them the opportunity's dates apply and no hours are required."""
+
+    application = models.OneToOneField(
+        Application, on_delete=models.CASCADE, related_name="placement_terms"
+    )
+    start_date = models.DateField(_("start date"), null=True, blank=True)
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    required_hours = models.DecimalField(
+        _("required hours"), max_digits=7, decimal_places=2, null=True, blank=True
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                name="placement_terms_dates_ordered",
+                condition=models.Q(start_date__isnull=True)
+                | models.Q(end_date__isnull=True)
+                | models.Q(end_date__gte=models.F("start_date")),
+            ),
+            models.CheckConstraint(
+                name="placement_terms_hours_positive",
+                condition=models.Q(required_hours__isnull=True) | models.Q(required_hours__gt=0),
+            ),
+        ]
+
+
+class HoursStatus(models.TextChoices):
+    LOGGED = "logged", _("Waiting for approval")
+    APPROVED = "approved", _("Approved")
+    RETURNED = "returned", _("Returned for correction")
+
+
+class HoursEntry(PublicModel):
+    """Time a student worked on a placement, approved (then locked) or returned by a
+    workplace supervisor of the host.
+
+    Personal data: the date, hours and activity of one student's work."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="hours_entries"
+    )
+    date = models.DateField(_("date"))
+    hours = models.DecimalField(_("hours"), max_digits=4, decimal_places=2)
+    activity = models.CharField(_("activity"), max_length=500)
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=HoursStatus.choices,
+        default=HoursStatus.LOGGED,
+        db_index=True,
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    return_reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                name="hours_entry_hours_in_day",
+                condition=models.Q(hours__gt=0) & models.Q(hours__lte=24),
+            ),
+            models.CheckConstraint(
+                name="hours_entry_status_valid",
+                condition=models.Q(status__in=HoursStatus.values),
+            ),
+        ]
+        indexes = [models.Index(fields=["application", "date"], name="hours_entry_app_date_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.date}: {self.hours} h"

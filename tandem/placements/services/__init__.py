@@ -1,0 +1,24 @@
+"""Every write of the placements app (see the modules for the rules)."""
+
+from .clearances import (
+    clearance_decide,
+    clearance_evidence_upload,
+    clearance_requirement_create,
+    placement_start_guard,
+    placement_terms_set,
+)
+from .hours import hours_decide, hours_edit, hours_log
+from .personal_data import placement_personal_data_erase, placement_personal_data_export
+
+__all__ = [
+    "clearance_decide",
+    "clearance_evidence_upload",
+    "clearance_requirement_create",
+    "hours_decide",
+    "hours_edit",
+    "hours_log",
+    "placement_personal_data_erase",
+    "placement_personal_data_export",
+    "placement_start_guard",
+    "placement_terms_set",
+]

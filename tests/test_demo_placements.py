@@ -1,0 +1,27 @@
+"""The demo world tells the placement compliance stories: a clinical placement blocked by an
+immunisation that expires before it starts, an apprentice's hours waiting for approval."""
+
+from __future__ import annotations
+
+import pytest
+
+from tandem.accounts.models import User
+from tandem.applications.models import Stage
+from tandem.demo.world import build_demo_world
+from tandem.placements.models import HoursEntry
+from tandem.placements.selectors import compliance_board
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.mark.django_db
+def test_demo_world_has_a_blocked_clinical_placement_and_hours_to_approve():
+    build_demo_world()
+    admin = User.objects.get(email__startswith="admin@")
+    rows = compliance_board(admin, status="blocked")
+    assert any(
+        "Hepatitis B immunisation: expired" in f"{n}: {s}" for r in rows for n, s in r.blocked_by
+    )
+    waiting = HoursEntry.objects.filter(status="logged")
+    assert waiting.count() == 3
+    assert waiting.first().application.stage == Stage.PLACED
