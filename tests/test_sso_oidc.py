@@ -202,3 +202,24 @@ def test_sign_in_page_shows_a_button_per_enabled_connection(admin, connection, i
         "Sign in with Riverside College"
         not in Client().get(reverse("accounts:login")).content.decode()
     )
+
+
+def test_staff_signed_in_by_sso_must_still_set_up_mfa_where_required(
+    admin, connection, institution
+):
+    """An institution that requires MFA of its staff requires it of staff who sign in with
+    its SSO too: the IdP's sign-in is not Tandem's second factor (docs/accounts.md). Students
+    are not held."""
+    from tandem.organizations.services import organization_mfa_policy_set
+
+    organization_mfa_policy_set(actor=admin, organization=institution, required=True)
+    staff = Client()
+    assert sso_sign_in(staff, "tom").status_code == 302
+    page = staff.get("/")
+    assert page.status_code == 302 and page["Location"] == reverse("mfa_index")
+    api = staff.get("/api/v1/opportunities/")
+    assert api.status_code == 403
+    assert "two-factor" in api.json()["detail"].lower() or "mfa" in api.json()["detail"].lower()
+    student = Client()
+    assert sso_sign_in(student, "ada").status_code == 302
+    assert student.get("/").status_code == 200
