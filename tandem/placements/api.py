@@ -11,9 +11,10 @@ from typing import Any
 from uuid import UUID
 
 from django.http import Http404, HttpRequest
-from ninja import Field, File, Router, Schema, Status, UploadedFile
+from ninja import Field, File, Query, Router, Schema, Status, UploadedFile
 
 from tandem.core.errors import PermissionDeniedError
+from tandem.core.pagination import MAX_PAGE
 from tandem.opportunities.models import OpportunityType
 from tandem.organizations.models import Organization, Site
 from tandem.organizations.permissions import coordinator_institution_ids
@@ -163,7 +164,11 @@ def _requirement(requirement_id: UUID) -> ClearanceRequirement:
 
 @router.get("/board", response=BoardOut, url_name="placement_board")
 def placement_board(
-    request: HttpRequest, status: str = "", kind: str = "", q: str = "", page: int = 1
+    request: HttpRequest,
+    status: str = "",
+    kind: str = "",
+    q: str = "",
+    page: int = Query(1, ge=1, le=MAX_PAGE),  # type: ignore[type-arg]
 ) -> Any:
     """Coordinators: accepted and started placements of their students and what blocks each
     (``status``: ``blocked`` or ``clear``; ``kind``: a clearance kind), 50 a page."""
