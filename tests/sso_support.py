@@ -9,6 +9,7 @@ starting "sso:" (CI fails on such skips).
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import html
 import json
 import os
@@ -16,7 +17,6 @@ import re
 import shutil
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -26,7 +26,18 @@ import pytest
 import requests
 
 PEER_DIR = Path(__file__).parent / "peers" / "oidc"
-_npm_lock = threading.Lock()
+
+
+@contextlib.contextmanager
+def _installing(folder: Path) -> Iterator[None]:
+    """One process at a time installs a peer (xdist workers, or two suites in one checkout):
+    ``npm ci`` and ``venv --clear`` empty the folder first, under another process's feet."""
+    with open(folder / ".install.lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _need(tool: str) -> str:
@@ -41,7 +52,7 @@ def _need(tool: str) -> str:
 def ensure_oidc_peer_installed() -> None:
     node, npm = _need("node"), _need("npm")
     del node
-    with _npm_lock:
+    with _installing(PEER_DIR):
         marker = PEER_DIR / "node_modules" / ".package-lock.json"
         lock = PEER_DIR / "package-lock.json"
         if marker.exists() and marker.stat().st_mtime >= lock.stat().st_mtime:
@@ -115,7 +126,6 @@ def sign_in_at_peer(authorize_url: str, *, login: str, redirect_prefix: str) -> 
 # --- SAML 2.0: pysaml2's IdP (tests/peers/saml/idp.py) in its own virtualenv ---------------
 SAML_PEER_DIR = Path(__file__).parent / "peers" / "saml"
 SAML_VENV = SAML_PEER_DIR / ".venv"
-_venv_lock = threading.Lock()
 
 
 def ensure_saml_peer_installed() -> Path:
@@ -124,7 +134,7 @@ def ensure_saml_peer_installed() -> Path:
     python = SAML_VENV / "bin" / "python"
     requirements = SAML_PEER_DIR / "requirements.txt"
     marker = SAML_VENV / ".installed"
-    with _venv_lock:
+    with _installing(SAML_PEER_DIR):
         if marker.exists() and marker.read_text() == requirements.read_text():
             return python
         base = getattr(sys, "_base_executable", sys.executable)
