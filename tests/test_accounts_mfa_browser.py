@@ -72,7 +72,7 @@ def test_enrol_a_passkey_and_sign_in_with_it(live_server, page: Page, ada):
 
     page.get_by_role("button", name="Sign out").click()
     page.wait_for_url("**/accounts/login/")
-    page.get_by_role("button", name="Sign in with a passkey").click()
+    page.get_by_role("button", name="Use a passkey").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Welcome")
 
 

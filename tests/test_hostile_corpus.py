@@ -230,7 +230,7 @@ def test_the_corpus_covers_the_document():
     operations = _operations()
     assert len(operations) >= 120
     assert sum(1 for _m, _p, op in operations if _json_body(op)) >= 40
-    assert sum(1 for _m, _p, op in operations if _multipart_body(op)) == 4
+    assert sum(1 for _m, _p, op in operations if _multipart_body(op)) == 6
     assert len(_tags()) >= 10
 
 

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
+from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -91,9 +92,14 @@ class RequireMfaMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         session = getattr(request, "session", None)
+        try:
+            flagged = session is not None and session.get(SESSION_KEY)
+        except DatabaseError:
+            # The database is down (sessions live there): the view fails the same way and
+            # the outage middleware answers 503; raised here it would be a bare 500.
+            return self.get_response(request)
         if (
-            session is not None
-            and session.get(SESSION_KEY)
+            flagged
             and getattr(request, "user", None) is not None
             and request.user.is_authenticated
             and not _is_open(request.path)

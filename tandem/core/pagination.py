@@ -72,6 +72,8 @@ def sorted_not_walked(queryset: QuerySet[Any]) -> QuerySet[Any]:
         if not isinstance(item, str) or item == "?":
             return queryset
         name = item.lstrip("-")
+        if name in queryset.query.extra_select:
+            return queryset  # a raw ``extra()`` column (a full-text rank): no F() reaches it
         expression = Coalesce(F(name), F(name))
         order.append(expression.desc() if item.startswith("-") else expression.asc())
     return queryset.order_by(*order) if order else queryset

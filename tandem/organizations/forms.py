@@ -8,7 +8,7 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
-from tandem.core.forms import DateField, DateInput
+from tandem.core.forms import DateField, DateInput, ModelMultipleChoiceField
 
 from .models import (
     InvitationStatus,
@@ -203,7 +203,7 @@ class PartnerSignupForm(InvitationSignupForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("One per line: name, city."),
     )
-    institutions = forms.ModelMultipleChoiceField(
+    institutions = ModelMultipleChoiceField(
         label=_("Institutions to work with"),
         queryset=Organization.objects.none(),
         widget=forms.CheckboxSelectMultiple,
