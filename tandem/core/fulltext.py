@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -129,12 +130,12 @@ class _Matches(Expression):
     def get_source_expressions(self) -> list[Any]:
         return [self.column] if self.column is not None else []
 
-    def set_source_expressions(self, exprs: list[Any]) -> None:
+    def set_source_expressions(self, exprs: Sequence[Any]) -> None:
         if exprs:
             self.column = exprs[0]
 
     def resolve_expression(self, query: Any = None, *args: Any, **kwargs: Any) -> _Matches:
-        field = TextField()
+        field: TextField[str, str] = TextField()
         field.set_attributes_from_name(PG_COLUMN)
         return _Matches(self.tsquery, Col(query.get_initial_alias(), field))
 
@@ -162,8 +163,9 @@ def _rows_of(queryset: QuerySet[M], pool: Any) -> QuerySet[M]:
     rows = queryset.model._default_manager.filter(pk__in=pool)
     rows.query.select_related = queryset.query.select_related
     rows.query.deferred_loading = queryset.query.deferred_loading
-    if queryset._prefetch_related_lookups:
-        rows = rows.prefetch_related(*queryset._prefetch_related_lookups)
+    lookups = getattr(queryset, "_prefetch_related_lookups", ())
+    if lookups:
+        rows = rows.prefetch_related(*lookups)
     return rows
 
 
