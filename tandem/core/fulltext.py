@@ -12,6 +12,10 @@ it with :func:`index_operation` in a migration, and filters and ranks its querys
   kept in step by triggers on the table; queries are ``"word"* "other"*``, ranked by
   ``bm25`` with the same column weights.
 
+A search ranks at most :data:`CANDIDATES` rows: the newest matches the viewer may see, found
+by the index without computing a rank (docs/decisions/0021-search-and-board-at-scale.md), so
+its cost does not grow with how common a word is.
+
 What a person types becomes words only (letters and digits; every other character separates
 words), so FTS syntax (``"``, ``*``, ``NEAR(``, ``-``, ``:``) never reaches the engine: each
 word matches words that start with it (search-as-you-type: ``pyth`` finds Python), all words
