@@ -12,6 +12,10 @@ it with :func:`index_operation` in a migration, and filters and ranks its querys
   kept in step by triggers on the table; queries are ``"word"* "other"*``, ranked by
   ``bm25`` with the same column weights.
 
+A search ranks at most :data:`CANDIDATES` rows: the newest matches the viewer may see, found
+by the index without computing a rank (docs/decisions/0021-search-and-board-at-scale.md), so
+its cost does not grow with how common a word is.
+
 What a person types becomes words only (letters and digits; every other character separates
 words), so FTS syntax (``"``, ``*``, ``NEAR(``, ``-``, ``:``) never reaches the engine: each
 word matches words that start with it (search-as-you-type: ``pyth`` finds Python), all words
@@ -22,13 +26,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.db import connection
 from django.db.migrations import RunPython
-from django.db.models import Model, Q, QuerySet
-from django.db.models.expressions import RawSQL
+from django.db.models import BooleanField, Model, Q, QuerySet, TextField
+from django.db.models.expressions import Col, Expression, RawSQL
 
 M = TypeVar("M", bound=Model)
 
@@ -107,14 +112,85 @@ def _any_column_contains(index: FullTextIndex, word: str) -> Q:
     return condition
 
 
-def ranked_matches(queryset: QuerySet[M], index: FullTextIndex, text: str) -> QuerySet[M]:
+#: How many matching rows a search ranks at most: the newest this many the viewer may see.
+#: Equal to the pages' count cap, so that every list of results (at most 1,000 rows, "more
+#: than 1,000" past it) is the same as ranking every match whenever a query matches fewer.
+CANDIDATES = 1000
+
+
+class _Matches(Expression):
+    """PostgreSQL: ``<the queryset's table>.search_document @@ to_tsquery('simple', …)`` as a
+    filter condition. The column is resolved against the query's own table alias, so the
+    condition stays right when Django aliases the table (``V0``) inside a subquery — a raw
+    ``extra(where=…)`` naming the table would silently refer to the outer query there."""
+
+    conditional = True
+
+    def __init__(self, tsquery: str, column: Any = None) -> None:
+        super().__init__(output_field=BooleanField())
+        self.tsquery = tsquery
+        self.column = column
+
+    def get_source_expressions(self) -> list[Any]:
+        return [self.column] if self.column is not None else []
+
+    def set_source_expressions(self, exprs: Sequence[Any]) -> None:
+        if exprs:
+            self.column = exprs[0]
+
+    def resolve_expression(self, query: Any = None, *args: Any, **kwargs: Any) -> _Matches:
+        field: TextField[str, str] = TextField()
+        field.set_attributes_from_name(PG_COLUMN)
+        return _Matches(self.tsquery, Col(query.get_initial_alias(), field))
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        sql, params = compiler.compile(self.column)
+        return f"{sql} @@ to_tsquery('simple', %s)", [*params, self.tsquery]
+
+
+def _candidates(queryset: QuerySet[M], index: FullTextIndex, words: list[str], n: int) -> Any:
+    """The primary keys of the newest ``n`` rows of ``queryset`` matching ``words`` (a
+    subquery: no rank computed, the engine's index finds the matches)."""
+    if connection.vendor == "postgresql":
+        matching = queryset.filter(_Matches(_tsquery(words)))
+    else:
+        matching = queryset.filter(match_q(index, " ".join(words)))
+    return matching.order_by("-pk").values("pk")[:n]
+
+
+def _rows_of(queryset: QuerySet[M], pool: Any) -> QuerySet[M]:
+    """The rows whose primary key is in ``pool`` (a subquery of ``queryset``, so already
+    narrowed by its conditions), loaded as ``queryset`` loads them (its ``select_related``,
+    ``prefetch_related`` and deferred fields), without applying its conditions a second time:
+    the planner would otherwise weigh them against the whole table again (a sequential scan
+    of 100,000 postings for a coordinator's visibility rule, rather than 1,000 look-ups)."""
+    rows = queryset.model._default_manager.filter(pk__in=pool)
+    rows.query.select_related = queryset.query.select_related
+    rows.query.deferred_loading = queryset.query.deferred_loading
+    lookups = getattr(queryset, "_prefetch_related_lookups", ())
+    if lookups:
+        rows = rows.prefetch_related(*lookups)
+    return rows
+
+
+def ranked_matches(
+    queryset: QuerySet[M], index: FullTextIndex, text: str, *, candidates: int = CANDIDATES
+) -> QuerySet[M]:
     """``queryset`` narrowed to rows matching ``text``, annotated ``search_rank`` (higher is
-    better) and ordered by it, best first. The engine's index drives the query: the cost
-    follows the number of matching rows, not the table's size."""
+    better) and ordered by it, best first.
+
+    The cost is bounded whatever the number of matches (docs/decisions/0021): the index finds
+    the matching rows of ``queryset`` and the newest ``candidates`` of them (a ``LIMIT`` on the
+    primary key, no rank computed) are the ones ranked (``ts_rank`` / ``bm25``), so a common
+    word ranks 1,000 rows rather than 20,000. A query matching fewer rows is ranked exactly as
+    if every match were ranked; ``queryset``'s own conditions (who may see what) apply to both
+    steps, so the result never holds a row ``queryset`` does not."""
     words = search_words(text)
     if not words:
         return queryset.none()
     table, fts = _q(index.table), _q(index.fts_table)
+    if connection.vendor in ("sqlite", "postgresql"):
+        queryset = _rows_of(queryset, _candidates(queryset, index, words, candidates))
     if connection.vendor == "sqlite":
         weights = ", ".join(str(WEIGHTS[w]) for _c, w in index.columns)
         qs = queryset.extra(  # noqa: S610 (constant SQL, the query is a parameter)
@@ -124,12 +200,9 @@ def ranked_matches(queryset: QuerySet[M], index: FullTextIndex, text: str) -> Qu
             select={"search_rank": f"-bm25({fts}, {weights})"},
         )
     elif connection.vendor == "postgresql":
-        tsquery = _tsquery(words)
         qs = queryset.extra(  # noqa: S610
-            where=[f"{table}.{_q(PG_COLUMN)} @@ to_tsquery('simple', %s)"],
-            params=[tsquery],
             select={"search_rank": f"ts_rank({table}.{_q(PG_COLUMN)}, to_tsquery('simple', %s))"},
-            select_params=[tsquery],
+            select_params=[_tsquery(words)],
         )
     else:
         condition = Q()

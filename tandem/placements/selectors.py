@@ -4,11 +4,14 @@ hours, the compliance board, the supervisor's hours queue, the hours report."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, overload
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Case, DateField, Exists, OuterRef, Q, QuerySet, Sum, Value, When
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from tandem.applications.models import Application, Stage
@@ -129,92 +132,180 @@ class BoardEntry:
     application: Application
 
 
+def _day_to_check(today: dt.date) -> Any:
+    """SQL: the day an application's clearances must hold (see :func:`start_day`): for an
+    accepted placement its planned start (its terms', else the opportunity's) or today if
+    that has passed; for a started one, today."""
+    today_value = Value(today, output_field=DateField())
+    planned = Coalesce("placement_terms__start_date", "opportunity__start_date", today_value)
+    return Case(
+        When(stage=Stage.ACCEPTED, then=Greatest(planned, today_value)),
+        default=today_value,
+        output_field=DateField(),
+    )
+
+
+def _unmet_requirements(kind: str = "") -> Exists:
+    """SQL: whether an (annotated ``check_day``) application has an active requirement that
+    applies to it (its institution; any or its host; any or its site; any or its type) with
+    no clearance verified and valid on its day — :func:`applies` and :func:`state_on` as a
+    condition."""
+    valid = Clearance.objects.filter(
+        application_id=OuterRef(OuterRef("pk")),
+        requirement_id=OuterRef("pk"),
+        status="verified",
+    ).filter(Q(expires_on__isnull=True) | Q(expires_on__gte=OuterRef(OuterRef("check_day"))))
+    reqs = ClearanceRequirement.objects.filter(
+        Q(partner_id__isnull=True) | Q(partner_id=OuterRef("opportunity__host_id")),
+        Q(site_id__isnull=True) | Q(site_id=OuterRef("opportunity__site_id")),
+        Q(opportunity_type="") | Q(opportunity_type=OuterRef("opportunity__type")),
+        is_active=True,
+        institution_id=OuterRef("institution_id"),
+    )
+    if kind:
+        reqs = reqs.filter(kind=kind)
+    return Exists(reqs.filter(~Exists(valid)))
+
+
+class ComplianceBoard(Sequence[BoardRow]):
+    """The board's rows, read page by page: filtering (blocked, clear, a kind) and counting
+    happen in the database (:func:`_unmet_requirements`), and a slice works out what blocks
+    only the placements it holds. Every operation is a fixed number of queries whatever the
+    number of placements (docs/decisions/0021-search-and-board-at-scale.md)."""
+
+    def __init__(self, applications: QuerySet[Application], requirements: QuerySet[Any]) -> None:
+        self.applications = applications
+        self.requirements = requirements
+
+    def capped_count(self, cap: int) -> int:
+        """The number of rows, counting no further than ``cap + 1`` (for the pages)."""
+        return self.applications.order_by()[: cap + 1].count()
+
+    @cached_property
+    def _count(self) -> int:
+        return self.applications.count()
+
+    def __len__(self) -> int:
+        return self._count
+
+    @overload
+    def __getitem__(self, index: int) -> BoardRow: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[BoardRow]: ...
+
+    def __getitem__(self, index: int | slice) -> BoardRow | list[BoardRow]:
+        if isinstance(index, int):
+            if index < 0:
+                index += len(self)
+            rows = self._rows(index, index + 1)
+            if not rows:
+                raise IndexError(index)
+            return rows[0]
+        if index.step not in (None, 1):
+            raise ValueError("the board reads contiguous slices only")
+        start, stop = index.start or 0, index.stop
+        if start < 0 or (stop is not None and stop < 0):
+            start, stop, _step = index.indices(len(self))
+        return self._rows(start, stop)
+
+    def __iter__(self) -> Iterator[BoardRow]:
+        return iter(self._rows(0, None))
+
+    def _rows(self, start: int, stop: int | None) -> list[BoardRow]:
+        if stop is not None and stop <= start:
+            return []
+        app_rows = list(
+            self.applications.order_by("stage_changed_at", "id").values_list(
+                "id",
+                "institution_id",
+                "opportunity__host_id",
+                "opportunity__site_id",
+                "opportunity__type",
+                "opportunity__start_date",
+                "placement_terms__start_date",
+                "stage",
+                "stage_changed_at",
+            )[start:stop]
+        )
+        if not app_rows:
+            return []
+        requirements = list(
+            self.requirements.filter(institution_id__in={r[1] for r in app_rows}).values_list(
+                "id", "institution_id", "partner_id", "site_id", "opportunity_type", "name"
+            )
+        )
+        records: dict[tuple[int, int], ClearanceRow] = {}
+        for app_id, req_id, st, exp, decided in Clearance.objects.filter(
+            application_id__in=[r[0] for r in app_rows],
+            requirement_id__in=[r[0] for r in requirements],
+        ).values_list("application_id", "requirement_id", "status", "expires_on", "decided_at"):
+            records[(app_id, req_id)] = ClearanceRow(st, exp, decided)
+        today = timezone.localdate()
+        tz = timezone.get_current_timezone()
+        # Resolved once per call: a translation or a time-zone lookup per row costs more than
+        # the whole rule.
+        labels = {state: state.label for state in State}
+        by_institution: dict[int, list[tuple[RequirementRow, str]]] = {}
+        for r in requirements:
+            by_institution.setdefault(r[1], []).append((RequirementRow(*r[:5]), r[5]))
+        out = []
+        for app_id, inst, host, site, type_, opp_start, terms_start, stage, changed in app_rows:
+            planned = terms_start or opp_start
+            day = start_day(planned, today) if stage == Stage.ACCEPTED else today
+            blocked: list[tuple[str, str]] = []
+            since: dt.date | None = None
+            for req, name in by_institution.get(inst, ()):
+                if not applies(req, institution_id=inst, host_id=host, site_id=site, type_=type_):
+                    continue
+                rec = records.get((app_id, req.id))
+                state = state_on(rec, day)
+                if state == State.VERIFIED:
+                    continue
+                blocked.append((name, labels[state]))
+                if state == State.EXPIRED and rec is not None and rec.expires_on is not None:
+                    began = rec.expires_on + dt.timedelta(days=1)
+                else:
+                    began = changed.astimezone(tz).date()
+                since = began if since is None else min(since, began)
+            out.append(BoardRow(app_id, tuple(blocked), since, planned))
+        return out
+
+
 def compliance_board(
     viewer: Actor,
     *,
     status: str = "",
     kind: str = "",
     search: str = "",
-) -> list[BoardRow]:
+) -> ComplianceBoard:
     """One row per accepted or placed application of the institutions ``viewer`` coordinates
-    (all, for platform admins): what blocks it, since when. ``status``: ``blocked`` or
-    ``clear``; ``kind``: only placements missing a requirement of that kind. A fixed number
-    of queries whatever the number of placements (the page's applications are loaded by
-    :func:`board_page_applications`)."""
+    (all, for platform admins), oldest change first: what blocks it, since when. ``status``:
+    ``blocked`` or ``clear``; ``kind``: only placements missing a requirement of that kind.
+    A lazy sequence: its length is one ``COUNT`` and each slice a fixed number of queries
+    (the page's applications are loaded by :func:`board_page_applications`)."""
     apps = Application.objects.filter(stage__in=list(PLACEMENT_STAGES))
     reqs = ClearanceRequirement.objects.filter(is_active=True)
     if not is_platform_admin(viewer):
-        inst_ids = coordinator_org_ids(viewer)
+        inst_ids = list(coordinator_org_ids(viewer))
         apps = apps.filter(institution_id__in=inst_ids)
         reqs = reqs.filter(institution_id__in=inst_ids)
     if search:
         apps = apps.filter(
             Q(student__full_name__icontains=search) | Q(opportunity__title__icontains=search)
         )
-    app_rows = list(
-        apps.order_by("stage_changed_at", "id").values_list(
-            "id",
-            "institution_id",
-            "opportunity__host_id",
-            "opportunity__site_id",
-            "opportunity__type",
-            "opportunity__start_date",
-            "placement_terms__start_date",
-            "stage",
-            "stage_changed_at",
-        )
-    )
-    requirements = list(
-        reqs.values_list(
-            "id", "institution_id", "partner_id", "site_id", "opportunity_type", "name", "kind"
-        )
-    )
-    req_rows = [(RequirementRow(*r[:5]), r[5], r[6]) for r in requirements]
-    records: dict[tuple[int, int], ClearanceRow] = {}
-    for app_id, req_id, st, exp, decided in Clearance.objects.filter(
-        application__in=apps, requirement__in=reqs
-    ).values_list("application_id", "requirement_id", "status", "expires_on", "decided_at"):
-        records[(app_id, req_id)] = ClearanceRow(st, exp, decided)
-    today = timezone.localdate()
-    tz = timezone.get_current_timezone()
-    # Resolved once per call: a translation or a time-zone lookup per row costs more than
-    # the whole rule.
-    labels = {state: state.label for state in State}
-    by_institution: dict[int, list[tuple[RequirementRow, str, str]]] = {}
-    for entry in req_rows:
-        by_institution.setdefault(entry[0].institution_id, []).append(entry)
-    out = []
-    for app_id, inst, host, site, type_, opp_start, terms_start, stage, changed in app_rows:
-        planned = terms_start or opp_start
-        day = start_day(planned, today) if stage == Stage.ACCEPTED else today
-        blocked: list[tuple[str, str]] = []
-        since: dt.date | None = None
-        kinds: set[str] = set()
-        for req, name, req_kind in by_institution.get(inst, ()):
-            if not applies(req, institution_id=inst, host_id=host, site_id=site, type_=type_):
-                continue
-            rec = records.get((app_id, req.id))
-            state = state_on(rec, day)
-            if state == State.VERIFIED:
-                continue
-            blocked.append((name, labels[state]))
-            kinds.add(req_kind)
-            if state == State.EXPIRED and rec is not None and rec.expires_on is not None:
-                began = rec.expires_on + dt.timedelta(days=1)
-            else:
-                began = changed.astimezone(tz).date()
-            since = began if since is None else min(since, began)
-        if status == "blocked" and not blocked:
-            continue
-        if status == "clear" and blocked:
-            continue
-        if kind and kind not in kinds:
-            continue
-        out.append(BoardRow(app_id, tuple(blocked), since, planned))
-    return out
+    if status in ("blocked", "clear") or kind:
+        apps = apps.annotate(check_day=_day_to_check(timezone.localdate()))
+        if status == "blocked":
+            apps = apps.filter(_unmet_requirements())
+        elif status == "clear":
+            apps = apps.filter(~_unmet_requirements())
+        if kind:
+            apps = apps.filter(_unmet_requirements(kind))
+    return ComplianceBoard(apps, reqs)
 
 
-def board_page_applications(rows: list[BoardRow]) -> list[BoardEntry]:
+def board_page_applications(rows: Sequence[BoardRow]) -> list[BoardEntry]:
     """The applications behind one page of board rows, in the rows' order (one query)."""
     by_id = Application.objects.select_related(
         "student", "opportunity__host", "institution"

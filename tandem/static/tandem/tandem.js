@@ -159,3 +159,32 @@ document.addEventListener("DOMContentLoaded", () => {
     if (isCombobox(event.target)) setOpen(event.target, false);
   });
 })();
+
+// The focus is never lost after an htmx update: when the swap removed the element that had
+// the focus (the button just pressed, inside the region it replaced), the focus moves into
+// the new region — to what the server asked for (autofocus, which htmx honours itself), else
+// its alert or status message, else its heading, else the region — so that a keyboard or
+// screen-reader user goes on from there rather than from the top of the page.
+(() => {
+  let regionId = null;
+  document.addEventListener("htmx:beforeSwap", (event) => {
+    const target = event.detail.target;
+    regionId =
+      target instanceof HTMLElement && target.contains(document.activeElement) ? target.id : null;
+  });
+  document.addEventListener("htmx:afterSettle", (event) => {
+    const current = document.activeElement;
+    const lost = !current || current === document.body || !current.isConnected;
+    const region = (regionId && document.getElementById(regionId)) || event.detail.elt;
+    regionId = null;
+    if (!lost || !(region instanceof HTMLElement) || !region.isConnected) return;
+    const spot =
+      ['[role="alert"]', '[role="status"]:not(.htmx-indicator)', "h1, h2, h3"]
+        .map((selector) => region.querySelector(selector))
+        .find((el) => el !== null) || region;
+    if (!spot.matches("a[href], button, input, select, textarea, [tabindex]")) {
+      spot.setAttribute("tabindex", "-1");
+    }
+    spot.focus();
+  });
+})();
