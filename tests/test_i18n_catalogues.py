@@ -61,7 +61,7 @@ def test_catalogue_keeps_placeholders(language: str) -> None:
             continue
         if entry.msgid_plural:
             expected = _placeholders(entry.msgid_plural)
-            for text in entry.msgstr_plural.values():
+            for text in filter(None, entry.msgstr_plural.values()):
                 # A singular form may name its number in words ("un", "une") instead of %(n)d.
                 if set(_placeholders(text)) - set(expected) or (
                     set(expected) - set(_placeholders(text)) - {"%(n)d", "%(count)s", "%(count)d"}
@@ -74,7 +74,8 @@ def test_catalogue_keeps_placeholders(language: str) -> None:
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_catalogue_keeps_html(language: str) -> None:
-    tag = re.compile(r"</?[a-z][a-z0-9]*")
+    # The tags messages may hold (not "<address>" in "Name <address>").
+    tag = re.compile(r"</?(?:a|abbr|b|br|code|em|i|kbd|li|p|span|strong|ul)\b")
     po = _catalogue(language)
     wrong = [
         (e.msgid, e.msgstr)
