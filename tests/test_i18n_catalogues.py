@@ -200,3 +200,224 @@ def test_the_checker_finds_text_outside_translation_tags(tmp_path: Path) -> None
         "<script>const notText = 'x';</script>"
     )
     assert untranslated_text(page) == ["Forgotten words", "A forgotten picture"]
+
+
+# ---------------------------------------------------------------------------------------------
+# Compiling: the .mo files are built from the .po files, without GNU gettext.
+
+
+def test_catalogues_compile_with_polib_and_only_when_stale(tmp_path: Path) -> None:
+    import gettext
+    import os
+
+    from tandem.core.catalogues import compile_catalogues
+
+    folder = tmp_path / "fr" / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    po = polib.POFile()
+    po.metadata = {"Content-Type": "text/plain; charset=UTF-8", "Language": "fr"}
+    po.append(polib.POEntry(msgid="Dashboard", msgstr="Tableau de bord"))
+    po.append(polib.POEntry(msgid="Guess", msgstr="Devinette", flags=["fuzzy"]))
+    po.save(str(folder / "django.po"))
+
+    assert compile_catalogues(locale=tmp_path) == [folder / "django.mo"]
+    with (folder / "django.mo").open("rb") as mo:
+        compiled = gettext.GNUTranslations(mo)
+    assert compiled.gettext("Dashboard") == "Tableau de bord"
+    assert compiled.gettext("Guess") == "Guess", "a fuzzy entry is no translation"
+
+    assert compile_catalogues(locale=tmp_path) == [], "an up-to-date catalogue is left alone"
+    later = (folder / "django.mo").stat().st_mtime + 10
+    os.utime(folder / "django.po", (later, later))
+    assert compile_catalogues(locale=tmp_path) == [folder / "django.mo"]
+
+
+def test_the_test_session_compiled_the_french_catalogue() -> None:
+    from django.utils import translation
+
+    assert (LOCALE / "fr" / "LC_MESSAGES" / "django.mo").exists()
+    with translation.override("fr"):
+        assert translation.gettext("Dashboard") == "Tableau de bord"
+
+
+# ---------------------------------------------------------------------------------------------
+# Pages in French, the switcher, the saved preference, e-mails, dates.
+
+FRENCH_ON_EVERY_PAGE = ["Aller au contenu", "Changer de langue"]
+FRENCH_SIGNED_IN = ["Tableau de bord", "Se déconnecter", "Compte"]
+# English a French page must not show (visible text only: not attribute values or scripts).
+LEFTOVER_ENGLISH = [
+    "Dashboard",
+    "Sign out",
+    "Skip to content",
+    "Change language",
+    "Search Tandem",
+    "Your applications",
+    "Opportunities",
+    "Applications",
+    "Partnerships",
+    "Account",
+    "open-source",
+    "No applications",
+    "Apply by",
+    "Status",
+    "Save",
+]
+
+
+def _visible_text(html: str) -> str:
+    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+def _assert_french(response, *expected: str) -> None:
+    assert response.status_code == 200, response.status_code
+    html = response.content.decode()
+    assert '<html lang="fr">' in html
+    text = _visible_text(html)
+    for words in [*FRENCH_ON_EVERY_PAGE, *expected]:
+        assert words in text, f"{words!r} missing from {response.request['PATH_INFO']}"
+    leftovers = [w for w in LEFTOVER_ENGLISH if re.search(rf"\b{re.escape(w)}\b", text)]
+    assert not leftovers, f"English left on {response.request['PATH_INFO']}: {leftovers}"
+
+
+FR = {"accept-language": "fr-FR,fr;q=0.9,en;q=0.5"}
+
+
+@pytest.mark.django_db
+def test_a_students_pages_render_in_french(client) -> None:
+    from django.urls import reverse
+
+    from tests.factories import application_at, application_cast
+
+    cast = application_cast()
+    application = application_at(cast, "under_review")
+    client.force_login(cast.student)
+    _assert_french(client.get("/", headers=FR), *FRENCH_SIGNED_IN, "Vos candidatures")
+    _assert_french(client.get(reverse("opportunities:list"), headers=FR), "Mode de travail")
+    _assert_french(
+        client.get(reverse("applications:detail", args=[application.public_id]), headers=FR),
+        "En cours d’examen",
+        "Historique des étapes",
+    )
+    _assert_french(client.get(reverse("accounts:account"), headers=FR), "Vos jetons")
+
+
+@pytest.mark.django_db
+def test_a_coordinators_pages_render_in_french(client) -> None:
+    from django.urls import reverse
+
+    from tests.factories import PartnerFactory, PartnershipFactory, application_cast
+
+    cast = application_cast()
+    partnership = PartnershipFactory(institutions=[cast.institution], partners=[PartnerFactory()])
+    client.force_login(cast.coordinator)
+    _assert_french(client.get("/", headers=FR), *FRENCH_SIGNED_IN, "Indicateurs clés à risque")
+    _assert_french(client.get(reverse("partnerships:list"), headers=FR), "Proposer un partenariat")
+    _assert_french(
+        client.get(reverse("partnerships:detail", args=[partnership.public_id]), headers=FR),
+        "Cycle de vie",
+        "Ajouter un engagement",
+    )
+    _assert_french(
+        client.get(reverse("opportunities:approvals"), headers=FR),
+        "Annonces en attente de votre décision",
+    )
+    _assert_french(client.get(reverse("audit:list"), headers=FR), "Journal d’audit")
+
+
+@pytest.mark.django_db
+def test_the_sign_in_page_follows_the_browser(client) -> None:
+    page = client.get("/accounts/login/", headers=FR)
+    _assert_french(page, "Se connecter à Tandem", "Mot de passe oublié ?")
+    english = client.get("/accounts/login/", headers={"accept-language": "en-US"})
+    assert "Sign in to Tandem" in english.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_switcher_sets_the_language_and_saves_a_signed_in_persons_choice(client) -> None:
+    from tandem.accounts.models import User
+    from tests.factories import application_cast
+
+    # Signed out: a cookie only.
+    answer = client.post("/i18n/setlang/", {"language": "fr", "next": "/accounts/login/"})
+    assert answer.status_code == 302 and answer["Location"] == "/accounts/login/"
+    _assert_french(client.get("/accounts/login/", headers={"accept-language": "en"}))
+
+    # Signed in: saved, so it follows the person to another browser (and into e-mails).
+    cast = application_cast()
+    client.force_login(cast.student)
+    answer = client.post("/i18n/setlang/", {"language": "es", "next": "/"})
+    assert answer.status_code == 302
+    assert User.objects.get(pk=cast.student.pk).preferred_language == "es"
+    client.post("/i18n/setlang/", {"language": "fr", "next": "/"})
+    assert User.objects.get(pk=cast.student.pk).preferred_language == "fr"
+
+    from django.test import Client
+
+    elsewhere = Client()
+    elsewhere.force_login(cast.student)
+    _assert_french(elsewhere.get("/", headers={"accept-language": "en-GB"}), *FRENCH_SIGNED_IN)
+
+    # A language not offered changes nothing; a GET changes nothing either.
+    client.post("/i18n/setlang/", {"language": "de", "next": "/"})
+    client.get("/i18n/setlang/", {"language": "en-gb", "next": "/"})
+    assert User.objects.get(pk=cast.student.pk).preferred_language == "fr"
+
+
+@pytest.mark.django_db
+def test_the_language_service_refuses_another_person_and_unknown_languages() -> None:
+    from tandem.accounts.services import user_language_set
+    from tandem.core.errors import DomainError, PermissionDeniedError
+    from tests.factories import application_cast
+
+    cast = application_cast()
+    with pytest.raises(PermissionDeniedError):
+        user_language_set(actor=cast.coordinator, user=cast.student, language="fr")
+    with pytest.raises(DomainError):
+        user_language_set(actor=cast.student, user=cast.student, language="xx")
+    assert user_language_set(actor=cast.student, user=cast.student, language="").pk
+
+
+@pytest.mark.django_db
+def test_e_mails_go_in_the_recipients_language(django_capture_on_commit_callbacks) -> None:
+    from django.core import mail
+
+    from tandem.applications.services import application_move
+    from tests.factories import application_at, application_cast
+
+    cast = application_cast()
+    cast.student.preferred_language = "fr"
+    cast.student.save()
+    application = application_at(cast, "submitted", with_cv=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        application_move(actor=cast.recruiter, application=application, to_stage="under_review")
+    (message,) = mail.outbox
+    assert message.to == [cast.student.email]
+    assert message.subject.startswith("Votre candidature à"), message.subject
+    assert "En cours d’examen" in message.subject
+    assert "Bonjour" in message.body and "Hello" not in message.body
+
+
+def test_dates_and_numbers_follow_the_readers_locale() -> None:
+    import datetime as dt
+
+    from django.template import engines
+    from django.utils import timezone, translation
+
+    template = engines["django"].from_string(
+        '{{ d|date:"DATE_FORMAT" }} | {{ t }} | {{ n|floatformat:"2g" }}'
+    )
+    context = {
+        "d": dt.date(2031, 7, 6),
+        "t": dt.datetime(2031, 1, 6, 20, 17, tzinfo=dt.UTC),
+        "n": 12345.5,
+    }
+    rendered = {}
+    for language in ("en-gb", "fr", "es"):
+        with translation.override(language), timezone.override(dt.UTC):
+            rendered[language] = template.render(context)
+    assert rendered["en-gb"] == "6 Jul 2031 | 6 Jan 2031, 20:17 | 12,345.50"
+    assert rendered["fr"] == "6 juillet 2031 | 6 janvier 2031 à 20:17 | 12\xa0345,50"
+    assert rendered["es"].startswith("6 de julio de 2031 | 6 de enero de 2031, 20:17 | 12")
+    assert rendered["es"].endswith("345,50")
