@@ -1,8 +1,8 @@
 """Spanish date formats: one date format and one date-time format everywhere, as in en_GB.
 
 Django's own es formats mix "6 de enero de 2031" with "06/01/2031"; here every date reads
-"6 de enero de 2031" and every date-time "6 de enero de 2031, 20:17". Numbers (decimal comma) and input
-formats are Django's.
+"6 de enero de 2031" and every date-time "6 de enero de 2031, 20:17". Numbers (decimal
+comma) and input formats are Django's.
 """
 
 DATE_FORMAT = r"j \d\e F \d\e Y"
