@@ -421,3 +421,25 @@ def test_dates_and_numbers_follow_the_readers_locale() -> None:
     assert rendered["fr"] == "6 juillet 2031 | 6 janvier 2031 à 20:17 | 12\xa0345,50"
     assert rendered["es"].startswith("6 de julio de 2031 | 6 de enero de 2031, 20:17 | 12")
     assert rendered["es"].endswith("345,50")
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_footer_switcher_changes_the_language_in_a_browser(live_server, browser) -> None:
+    context = browser.new_context(locale="en-GB")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    try:
+        page.goto(f"{live_server.url}/accounts/login/")
+        assert page.evaluate("document.documentElement.lang") == "en-gb"
+        page.get_by_label("Language", exact=True).select_option("fr")
+        page.get_by_role("button", name="Change language").click()
+        page.wait_for_url(f"{live_server.url}/accounts/login/")
+        assert page.evaluate("document.documentElement.lang") == "fr"
+        assert "Se connecter à Tandem" in page.content()
+        page.get_by_label("Langue", exact=True).select_option("en-gb")
+        page.get_by_role("button", name="Changer de langue").click()
+        page.wait_for_url(f"{live_server.url}/accounts/login/")
+        assert page.evaluate("document.documentElement.lang") == "en-gb"
+    finally:
+        context.close()
