@@ -55,7 +55,8 @@ def user_access_update(
         raise PermissionDeniedError(_("Only platform admins may change access."))
     if actor.pk == user.pk and not (is_active and is_staff and is_superuser):
         raise DomainError(
-            "You cannot take away your own access.", fields={"is_active": ["Ask another admin."]}
+            _("You cannot take away your own access."),
+            fields={"is_active": [_("Ask another admin.")]},
         )
     user = User.objects.select_for_update().get(pk=user.pk)
     before = {
@@ -119,13 +120,13 @@ def api_token_create(
     problem = _token_name_error(name)
     if problem:
         raise DomainError(
-            "Give the token a name." if not name else problem, fields={"name": [problem]}
+            _("Give the token a name.") if not name else problem, fields={"name": [problem]}
         )
     max_days: int = settings.API_TOKEN_MAX_DAYS
     if expires_in_days is not None and not 1 <= expires_in_days <= max_days:
         raise DomainError(
-            f"Expiry must be between 1 and {max_days} days.",
-            fields={"expires_in_days": [f"Must be between 1 and {max_days}."]},
+            _("Expiry must be between 1 and %(n)d days.") % {"n": max_days},
+            fields={"expires_in_days": [_("Must be between 1 and %(n)d.") % {"n": max_days}]},
         )
     expires_at = timezone.now() + timedelta(days=expires_in_days or max_days)
     if via is not None and via.expires_at is not None and expires_at > via.expires_at:

@@ -192,8 +192,8 @@ def application_create(
         institution = Organization.objects.filter(public_id=payload.institution).first()
         if institution is None:
             raise DomainError(
-                "Choose an institution where you study.",
-                fields={"institution": ["Choose an institution where you study."]},
+                _("Choose an institution where you study."),
+                fields={"institution": [_("Choose an institution where you study.")]},
             )
     application = services.application_submit(
         actor=request.user,

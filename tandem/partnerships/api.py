@@ -84,7 +84,7 @@ def _partnership_org(partnership: Partnership, org_id: UUID) -> Organization:
     org = Organization.objects.filter(public_id=org_id).first()
     if org is None:
         raise DomainError(
-            "Unknown organization.", fields={"organization_id": "Unknown organization."}
+            _("Unknown organization."), fields={"organization_id": _("Unknown organization.")}
         )
     return org
 
