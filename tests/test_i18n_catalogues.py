@@ -443,3 +443,19 @@ def test_the_footer_switcher_changes_the_language_in_a_browser(live_server, brow
         assert page.evaluate("document.documentElement.lang") == "en-gb"
     finally:
         context.close()
+
+
+@pytest.mark.django_db
+def test_the_password_reset_mail_follows_the_persons_choice_else_the_reader(client) -> None:
+    from django.core import mail
+
+    from tests.factories import application_cast
+
+    cast = application_cast()
+    client.post("/accounts/password-reset/", {"email": cast.student.email}, headers=FR)
+    assert mail.outbox[-1].subject == "Réinitialisez votre mot de passe Tandem"
+
+    cast.student.preferred_language = "en-gb"
+    cast.student.save()
+    client.post("/accounts/password-reset/", {"email": cast.student.email}, headers=FR)
+    assert mail.outbox[-1].subject == "Reset your Tandem password"
