@@ -191,6 +191,23 @@ def test_templates_have_no_text_outside_translation_tags() -> None:
     assert not problems, "\n".join(f"{p}: {found}" for p, found in problems.items())
 
 
+# A colon (or ; ? !) right after a translated text: French puts a space before it, so the
+# punctuation belongs inside the message ("Stage:" → "Étape :").
+PUNCTUATION_AFTER_MESSAGE = re.compile(
+    r"(?:\{%\s*(?:translate|trans)\s+(?:\"[^\"]*\"|'[^']*')[^%]*%\}"
+    r"|\{%\s*endblocktranslate\s*%\}|\{%\s*endblocktrans\s*%\})\s?[:;?!]"
+)
+
+
+def test_no_punctuation_is_left_outside_a_translated_message() -> None:
+    found = [
+        f"{p.relative_to(PACKAGE)}: {m.group(0)}"
+        for p in _template_paths()
+        for m in PUNCTUATION_AFTER_MESSAGE.finditer(p.read_text())
+    ]
+    assert not found, "\n".join(found)
+
+
 def test_the_checker_finds_text_outside_translation_tags(tmp_path: Path) -> None:
     page = tmp_path / "page.html"
     page.write_text(
