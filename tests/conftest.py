@@ -45,6 +45,13 @@ def _media_root(request, tmp_path, settings):
     yield
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """The translation catalogues are compiled from the .po files (they are not committed)."""
+    from tandem.core.catalogues import compile_catalogues
+
+    compile_catalogues()
+
+
 # The fixtures that open the test database, most specific first.
 DB_FIXTURES = ("transactional_db", "django_db_reset_sequences", "db")
 

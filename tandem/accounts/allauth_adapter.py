@@ -13,7 +13,7 @@ from allauth.mfa.adapter import DefaultMFAAdapter
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from tandem.core.email import send_text_email
+from tandem.core.email import chosen_language, send_text_email
 
 from . import services
 
@@ -74,6 +74,7 @@ class AccountAdapter(DefaultAccountAdapter):
             subject_template=f"{template_prefix}_subject.txt",
             body_template=f"{template_prefix}_message.txt",
             context=ctx,
+            language=chosen_language(ctx.get("user")),
         )
 
 

@@ -7,7 +7,7 @@ from django import forms
 from django.contrib.auth.forms import PasswordResetForm
 from django.utils.translation import gettext_lazy as _
 
-from tandem.core.email import send_text_email
+from tandem.core.email import chosen_language, send_text_email
 
 from .login import normalize_email
 
@@ -53,6 +53,7 @@ class TextPasswordResetForm(PasswordResetForm):
             body_template=email_template_name,
             context=context,
             from_email=from_email,
+            language=chosen_language(context.get("user")),
         )
 
 

@@ -45,7 +45,9 @@ class User(AbstractBaseUser, PermissionsMixin, PublicModel):
 
     email = models.EmailField(_("e-mail address"), unique=True)
     full_name = models.CharField(_("full name"), max_length=200)
-    preferred_language = models.CharField(_("language"), max_length=10, default="en")
+    # One of settings.LANGUAGES, or "" for none chosen: pages then follow the browser's
+    # Accept-Language and e-mails the site's LANGUAGE_CODE (docs/development/translations.md).
+    preferred_language = models.CharField(_("language"), max_length=10, default="", blank=True)
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)
     erased_at = models.DateTimeField(null=True, blank=True)

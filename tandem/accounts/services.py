@@ -11,6 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tandem.core.errors import DomainError, PermissionDeniedError
 from tandem.core.validation import conflict_on_integrity
@@ -51,10 +52,11 @@ def user_access_update(
     from tandem.audit.services import audit_record
 
     if not (actor.is_authenticated and actor.is_active and actor.is_staff and actor.is_superuser):
-        raise PermissionDeniedError("Only platform admins may change access.")
+        raise PermissionDeniedError(_("Only platform admins may change access."))
     if actor.pk == user.pk and not (is_active and is_staff and is_superuser):
         raise DomainError(
-            "You cannot take away your own access.", fields={"is_active": ["Ask another admin."]}
+            _("You cannot take away your own access."),
+            fields={"is_active": [_("Ask another admin.")]},
         )
     user = User.objects.select_for_update().get(pk=user.pk)
     before = {
@@ -118,13 +120,13 @@ def api_token_create(
     problem = _token_name_error(name)
     if problem:
         raise DomainError(
-            "Give the token a name." if not name else problem, fields={"name": [problem]}
+            _("Give the token a name.") if not name else problem, fields={"name": [problem]}
         )
     max_days: int = settings.API_TOKEN_MAX_DAYS
     if expires_in_days is not None and not 1 <= expires_in_days <= max_days:
         raise DomainError(
-            f"Expiry must be between 1 and {max_days} days.",
-            fields={"expires_in_days": [f"Must be between 1 and {max_days}."]},
+            _("Expiry must be between 1 and %(n)d days.") % {"n": max_days},
+            fields={"expires_in_days": [_("Must be between 1 and %(n)d.") % {"n": max_days}]},
         )
     expires_at = timezone.now() + timedelta(days=expires_in_days or max_days)
     if via is not None and via.expires_at is not None and expires_at > via.expires_at:
@@ -209,10 +211,10 @@ def user_erase(*, actor: Actor, user: User) -> User:
     from .personal_data import erasers
 
     if not can_erase_user(actor, user):
-        raise PermissionDeniedError("You may only erase your own account.")
+        raise PermissionDeniedError(_("You may only erase your own account."))
     user = User.objects.select_for_update().get(pk=user.pk)
     if user.erased_at is not None:
-        raise DomainError("This account has already been erased.", code="already_erased")
+        raise DomainError(_("This account has already been erased."), code="already_erased")
 
     old_email = user.email
     # The organizations the person belonged to may read the event (read before the
@@ -226,7 +228,7 @@ def user_erase(*, actor: Actor, user: User) -> User:
 
     user.full_name = ERASED_NAME
     user.email = f"erased-{uuid.uuid4().hex}@{ERASED_EMAIL_DOMAIN}"
-    user.preferred_language = "en"
+    user.preferred_language = ""
     user.set_unusable_password()
     user.is_active = False
     user.is_staff = False
@@ -246,6 +248,23 @@ def user_erase(*, actor: Actor, user: User) -> User:
         changes={"requested_by": "self" if by_self else "platform admin"},
     )
     logger.info("personal data erased for one account")
+    return user
+
+
+@transaction.atomic
+def user_language_set(*, actor: User, user: User, language: str) -> User:
+    """Save the language ``user`` reads Tandem in (pages and e-mails): one of
+    ``settings.LANGUAGES``, or "" to follow the browser again."""
+    if actor.pk != user.pk:
+        raise PermissionDeniedError()
+    if language and language not in dict(settings.LANGUAGES):
+        raise DomainError(
+            _("Choose one of the languages offered."),
+            fields={"language": _("Choose one of the languages offered.")},
+        )
+    if user.preferred_language != language:
+        user.preferred_language = language
+        user.save(update_fields=["preferred_language"])
     return user
 
 

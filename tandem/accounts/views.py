@@ -8,6 +8,7 @@ from typing import Any
 from allauth.account import views as allauth_views
 from allauth.mfa import app_settings as mfa_settings
 from allauth.mfa.recovery_codes import views as mfa_recovery_views
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -17,6 +18,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django.views.i18n import set_language
 
 from tandem.core.view_errors import submit
 
@@ -156,3 +158,16 @@ def account_erase(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:login")
     status = 422 if request.method == "POST" else 200
     return render(request, "accounts/erase.html", {"form": form}, status=status)
+
+
+def language_set(request: HttpRequest) -> HttpResponseBase:
+    """The language switcher's target: Django's ``set_language`` (a cookie, then back to
+    ``next``) and, for a signed-in person, their saved preference, which e-mails follow too."""
+    response = set_language(request)
+    language = request.POST.get("language", "") if request.method == "POST" else ""
+    user = request.user
+    if user.is_authenticated and language in dict(settings.LANGUAGES):
+        services.user_language_set(
+            actor=signed_in_user(request), user=signed_in_user(request), language=language
+        )
+    return response

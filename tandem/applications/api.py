@@ -12,6 +12,7 @@ from uuid import UUID
 
 from django.http import FileResponse, Http404, HttpRequest
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 
 from tandem.core.dates import Date
@@ -191,8 +192,8 @@ def application_create(
         institution = Organization.objects.filter(public_id=payload.institution).first()
         if institution is None:
             raise DomainError(
-                "Choose an institution where you study.",
-                fields={"institution": ["Choose an institution where you study."]},
+                _("Choose an institution where you study."),
+                fields={"institution": [_("Choose an institution where you study.")]},
             )
     application = services.application_submit(
         actor=request.user,
@@ -252,7 +253,7 @@ def application_cv(request: HttpRequest, application_id: UUID) -> FileResponse:
     """The CV (PDF): for the student, the host's staff and the institution's coordinators."""
     application = selectors.application_detail(request.user, application_id)
     if not can_download_cv(request.user, application):
-        raise PermissionDeniedError("You may not download this CV.")
+        raise PermissionDeniedError(_("You may not download this CV."))
     if not application.cv:
         raise Http404
     return cv_response(application)

@@ -45,6 +45,7 @@ urlpatterns = [
     path("search/", include("tandem.search.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Django's set_language, which also saves a signed-in person's choice (accounts.views).
+    path("i18n/setlang/", account_views.language_set, name="set_language"),
     path("favicon.ico", favicon, name="favicon"),
 ]

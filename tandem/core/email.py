@@ -47,6 +47,18 @@ def recipient_language(user: AbstractBaseUser | AnonymousUser | None) -> str:
         return str(settings.LANGUAGE_CODE)
 
 
+def chosen_language(user: object) -> str | None:
+    """``user``'s saved language as one of ``LANGUAGES``, or None when they chose none (then a
+    mail sent during a request goes in the reader's current language)."""
+    preferred = str(getattr(user, "preferred_language", "") or "")
+    if not preferred:
+        return None
+    try:
+        return translation.get_supported_language_variant(preferred)
+    except LookupError:
+        return None
+
+
 def send_text_email(
     *,
     to: str,

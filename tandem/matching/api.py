@@ -15,6 +15,7 @@ from uuid import UUID
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
 from tandem.core.dates import DateTime
@@ -182,14 +183,14 @@ def round_create(request: HttpRequest, payload: RoundIn) -> Any:
     institution = Organization.objects.filter(public_id=payload.institution).first()
     if institution is None:
         raise DomainError(
-            "Unknown institution.", fields={"institution": ["Choose your institution."]}
+            _("Unknown institution."), fields={"institution": [_("Choose your institution.")]}
         )
     eligible = {o.public_id: o for o in selectors.eligible_round_opportunities(institution)}
     missing = [str(u) for u in payload.opportunities if u not in eligible]
     if missing and institution.pk in coordinator_institution_ids(request.user):
         raise DomainError(
-            "Only published opportunities approved for the institution can be in a round.",
-            fields={"opportunities": [f"Not eligible: {', '.join(missing)}"]},
+            _("Only published opportunities approved for the institution can be in a round."),
+            fields={"opportunities": [_("Not eligible: %(list)s") % {"list": ", ".join(missing)}]},
         )
     with transaction.atomic():
         match_round = _create_and_open(request, payload, institution, eligible)
@@ -305,8 +306,10 @@ def rank_list_put(request: HttpRequest, round_id: UUID, payload: RankListIn) -> 
     unknown = [str(u) for u in payload.opportunities if u not in by_id]
     if unknown:
         raise DomainError(
-            "Only opportunities of this round can be ranked.",
-            fields={"opportunities": [f"Not in this round: {', '.join(unknown)}"]},
+            _("Only opportunities of this round can be ranked."),
+            fields={
+                "opportunities": [_("Not in this round: %(list)s") % {"list": ", ".join(unknown)}]
+            },
         )
     services.student_ranking_set(
         actor=request.user,
@@ -375,8 +378,8 @@ def partner_ranking_put(
     unknown = [str(u) for u in payload.students if u not in by_id]
     if unknown:
         raise DomainError(
-            "Only students who ranked this opportunity can be ranked.",
-            fields={"students": [f"Did not rank it: {', '.join(unknown)}"]},
+            _("Only students who ranked this opportunity can be ranked."),
+            fields={"students": [_("Did not rank it: %(list)s") % {"list": ", ".join(unknown)}]},
         )
     services.partner_ranking_set(
         actor=request.user,

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tandem.core.errors import DomainError, PermissionDeniedError
 
@@ -49,10 +50,10 @@ def memberships_sync(
     if actor is not None and not can_manage_organization(actor, organization):
         raise PermissionDeniedError()
     if not organization.is_institution:
-        raise DomainError("Only an education institution takes a roster.")
+        raise DomainError(_("Only an education institution takes a roster."))
     wanted = set(grant)
-    if any(role not in INSTITUTION_ROLES for _, role in wanted):
-        raise DomainError("A roster grants only student, educator and coordinator roles.")
+    if any(role not in INSTITUTION_ROLES for _person, role in wanted):
+        raise DomainError(_("A roster grants only student, educator and coordinator roles."))
     ending = set(end) - wanted
     existing = {
         (m.user_id, m.role): m

@@ -11,6 +11,7 @@ from uuid import UUID
 from django.db.models import Sum
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
 from pydantic import Field
@@ -66,7 +67,7 @@ router = Router(tags=["partnerships"])
 def _orgs(ids: list[UUID], field: str) -> list[Organization]:
     found = list(Organization.objects.filter(public_id__in=ids))
     if len(found) != len(set(ids)):
-        raise DomainError("Unknown organization.", fields={field: "Unknown organization."})
+        raise DomainError(_("Unknown organization."), fields={field: _("Unknown organization.")})
     return found
 
 
@@ -75,7 +76,7 @@ def _user_by_id(user_id: UUID | None, field: str) -> User | None:
         return None
     user = User.objects.filter(public_id=user_id, is_active=True).first()
     if user is None:
-        raise DomainError("Unknown user.", fields={field: "Unknown user."})
+        raise DomainError(_("Unknown user."), fields={field: _("Unknown user.")})
     return user
 
 
@@ -83,7 +84,7 @@ def _partnership_org(partnership: Partnership, org_id: UUID) -> Organization:
     org = Organization.objects.filter(public_id=org_id).first()
     if org is None:
         raise DomainError(
-            "Unknown organization.", fields={"organization_id": "Unknown organization."}
+            _("Unknown organization."), fields={"organization_id": _("Unknown organization.")}
         )
     return org
 
@@ -141,7 +142,7 @@ def partnership_update(
         data["types"] = [PartnershipType(t).value for t in data["types"]]
     for key in ("title", "types"):
         if key in data and data[key] is None:
-            raise DomainError("This field cannot be empty.", fields={key: "Cannot be null."})
+            raise DomainError(_("This field cannot be empty."), fields={key: _("Cannot be null.")})
     if "summary" in data and data["summary"] is None:
         data["summary"] = ""
     services.partnership_update(
@@ -356,7 +357,7 @@ def action_item_create(request: HttpRequest, partnership_id: UUID, payload: Acti
     if payload.entry_id is not None:
         entry = partnership.communications.filter(public_id=payload.entry_id).first()
         if entry is None:
-            raise DomainError("Unknown entry.", fields={"entry_id": "Unknown entry."})
+            raise DomainError(_("Unknown entry."), fields={"entry_id": _("Unknown entry.")})
     item = services.action_item_create(
         actor=request.user,
         partnership=partnership,

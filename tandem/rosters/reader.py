@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 # The files this importer reads; demographics.csv and the others are ignored.
 KNOWN_FILES = (
@@ -49,7 +50,8 @@ def problem_lines(problems: list[Problem], cap: int = MAX_PROBLEMS) -> list[str]
     """The problems as lines, the first ``cap`` of them and then "and N more"."""
     lines = [str(p) for p in problems[:cap]]
     if len(problems) > cap:
-        lines.append(_("and %(n)d more") % {"n": len(problems) - cap})
+        extra = len(problems) - cap
+        lines.append(ngettext("and %(n)d more", "and %(n)d more", extra) % {"n": extra})
     return lines
 
 

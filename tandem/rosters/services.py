@@ -16,6 +16,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from tandem.accounts.types import signed_in
 from tandem.audit.services import audit_record
@@ -48,7 +49,8 @@ class RosterResult:
         data: dict[str, Any] = {k: c.as_dict() for k, c in self.counts.items()}
         warnings = self.warnings[:MAX_WARNINGS]
         if len(self.warnings) > MAX_WARNINGS:
-            warnings.append(_("and %(n)d more") % {"n": len(self.warnings) - MAX_WARNINGS})
+            extra = len(self.warnings) - MAX_WARNINGS
+            warnings.append(ngettext("and %(n)d more", "and %(n)d more", extra) % {"n": extra})
         data["dry_run"] = self.dry_run
         data["warnings"] = warnings
         return data
