@@ -26,11 +26,13 @@ def _p(text: Any, style: Any) -> Paragraph:
     return Paragraph(escape(str(text)).replace("\n", "<br/>"), style)
 
 
-def _table(headers: list[str], rows: list[list[Any]], styles: Any) -> Table:
+def _table(
+    headers: list[str], rows: list[list[Any]], styles: Any, widths: list[float] | None = None
+) -> Table:
     body = styles["BodyText"]
     data = [[_p(h, styles["Heading6"]) for h in headers]]
     data += [[_p(v, body) for v in row] for row in rows]
-    table = Table(data, repeatRows=1, hAlign="LEFT")
+    table = Table(data, repeatRows=1, hAlign="LEFT", colWidths=widths)
     table.setStyle(
         TableStyle(
             [
@@ -131,6 +133,7 @@ def agreement_pdf(agreement: Any, signatures: list[Any]) -> bytes:
                 for s in signatures
             ],
             styles,
+            widths=[12 * mm, 34 * mm, 44 * mm, 36 * mm, 48 * mm],
         )
     )
     story.append(
