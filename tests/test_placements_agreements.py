@@ -196,12 +196,13 @@ def test_signatures_are_recorded_in_order_with_the_content_hash(cast):
 def test_signing_out_of_order_is_refused_with_whose_turn_it_is(cast):
     agreement_template(cast)
     agreement = sent_agreement(cast, accepted(cast))
-    with pytest.raises(ConflictError) as err:
+    with pytest.raises(PermissionDeniedError) as err:
         services.agreement_sign(actor=cast.educator, agreement=agreement)
     assert err.value.code == "out_of_order"
     assert "student" in err.value.message
-    with pytest.raises(PermissionDeniedError):
+    with pytest.raises(PermissionDeniedError) as err:
         services.agreement_sign(actor=cast.recruiter, agreement=agreement)
+    assert err.value.code == "forbidden"
     with pytest.raises(PermissionDeniedError):
         services.agreement_sign(actor=cast.other_student, agreement=agreement)
     assert not AgreementSignature.objects.exists()
@@ -239,7 +240,7 @@ def test_decline_returns_to_draft_with_the_reason_and_withdraws_signatures(cast)
     with pytest.raises(DomainError) as err:
         services.agreement_decline(actor=cast.supervisor, agreement=agreement, reason="  ")
     assert "reason" in err.value.fields
-    with pytest.raises(ConflictError):
+    with pytest.raises(PermissionDeniedError):
         services.agreement_decline(actor=cast.educator, agreement=agreement, reason="Not mine")
     agreement = services.agreement_decline(
         actor=cast.supervisor, agreement=agreement, reason="The hours are 100, not 120."

@@ -384,7 +384,7 @@ class AgreementOut(AgreementSummaryOut):
     signatures: list[SignatureOut]
 
 
-class ObjectiveIn(Schema):
+class AgreementObjectiveIn(Schema):
     text: str = Field(..., max_length=1000)
     outcome: UUID | None = None
     skills: list[str] = Field(default_factory=list, max_length=10)
@@ -401,15 +401,15 @@ class AgreementEditIn(Schema):
     stipend: str | None = Field(None, max_length=5000)
     minors: str | None = Field(None, max_length=5000)
     clauses: str | None = Field(None, max_length=5000)
-    objectives: list[ObjectiveIn] | None = Field(None, max_length=20)
+    objectives: list[AgreementObjectiveIn] | None = Field(None, max_length=20)
 
 
-class SignIn(Schema):
+class AgreementSignIn(Schema):
     step: int | None = Field(None, ge=0, le=20)
     content_hash: str | None = Field(None, max_length=64)
 
 
-class DeclineIn(Schema):
+class AgreementDeclineIn(Schema):
     reason: str = Field(..., max_length=1000)
 
 
@@ -524,7 +524,7 @@ def agreement_send(request: HttpRequest, agreement_id: UUID) -> Any:
 @router.post(
     "/agreements/{agreement_id}/signatures", response=AgreementOut, url_name="agreement_sign"
 )
-def agreement_sign(request: HttpRequest, agreement_id: UUID, payload: SignIn) -> Any:
+def agreement_sign(request: HttpRequest, agreement_id: UUID, payload: AgreementSignIn) -> Any:
     """Sign the step that waits for you. ``step`` and ``content_hash`` (optional) must be the
     step and the content you read: 409 if either has changed, or if it is not your turn."""
     agreement = services.agreement_sign(
@@ -539,7 +539,7 @@ def agreement_sign(request: HttpRequest, agreement_id: UUID, payload: SignIn) ->
 @router.post(
     "/agreements/{agreement_id}/decline", response=AgreementOut, url_name="agreement_decline"
 )
-def agreement_decline(request: HttpRequest, agreement_id: UUID, payload: DeclineIn) -> Any:
+def agreement_decline(request: HttpRequest, agreement_id: UUID, payload: AgreementDeclineIn) -> Any:
     """Decline the step that waits for you, with a ``reason``: back to draft."""
     agreement = services.agreement_decline(
         actor=request.user, agreement=_agreement(request, agreement_id), reason=payload.reason
@@ -593,11 +593,15 @@ def agreement_pdf(request: HttpRequest, agreement_id: UUID) -> FileResponse:
 def agreement_list(request: HttpRequest, application_id: UUID) -> Any:
     """Every version of the placement's learning agreement you are a party to, newest first."""
     application = _agreement_placement(request, application_id)
-    return [
-        _agreement_summary(a)
-        for a in selectors.agreement_versions(application)
-        if can_view_agreement(request.user, a)
+    visible = [
+        a for a in selectors.agreement_versions(application) if can_view_agreement(request.user, a)
     ]
+    if not visible and not (
+        application.student_id == request.user.pk
+        or can_prepare_agreement(request.user, application)
+    ):
+        raise Http404  # not a party: host recruiters and admins see no agreement
+    return [_agreement_summary(a) for a in visible]
 
 
 @router.post(

@@ -197,8 +197,11 @@ class AgreementForm(forms.Form):
 
 
 class SignForm(forms.Form):
-    step = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
-    content_hash = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    """What the signer read: the step and the content's hash (checked by the service when
+    given)."""
+
+    step = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
+    content_hash = forms.CharField(widget=forms.HiddenInput, max_length=64, required=False)
 
 
 class DeclineForm(forms.Form):

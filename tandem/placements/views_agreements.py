@@ -298,7 +298,7 @@ def agreement_sign(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             actor=request.user,
             agreement=agreement,
             step=form.cleaned_data["step"],
-            signed_hash=form.cleaned_data["content_hash"],
+            signed_hash=form.cleaned_data["content_hash"] or None,
         ),
         _("You signed the agreement."),
     )

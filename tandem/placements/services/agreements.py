@@ -536,6 +536,15 @@ def agreement_send(*, actor: Actor, agreement: LearningAgreement) -> LearningAgr
     return locked
 
 
+class OutOfTurnError(PermissionDeniedError):
+    """A signer of a later step tries to sign (or decline) before their turn: refused (403)
+    with a message naming whose signature comes first."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.code = "out_of_order"
+
+
 def _role_label(role: str) -> str:
     return str(SignerRole(role).label) if role in SignerRole.values else role
 
@@ -570,13 +579,12 @@ def _check_turn(
             if holds_signer_role(actor, locked.application, str(r))
         ]
         if later:
-            raise ConflictError(
+            raise OutOfTurnError(
                 _(
                     "It is not your turn to sign: the agreement waits for the %(role)s's "
                     "signature first."
                 )
-                % {"role": _role_label(role).lower()},
-                code="out_of_order",
+                % {"role": _role_label(role).lower()}
             )
         raise PermissionDeniedError(_("You are not a signer of this agreement at this step."))
 
