@@ -418,7 +418,7 @@ def _hours(value: Any, name: str, errors: dict[str, list[str]]) -> str | None:
     if not (Decimal("0") < number < Decimal("100000")):
         errors[name] = [_("A positive number of hours.")]
         return None
-    return str(number)
+    return str(number.quantize(Decimal("0.01")))
 
 
 def _locked(agreement: LearningAgreement) -> LearningAgreement:
