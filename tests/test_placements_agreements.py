@@ -181,7 +181,10 @@ def test_signatures_are_recorded_in_order_with_the_content_hash(cast):
     for i, role in enumerate(ORDER):
         assert agreement.awaiting_role == role and agreement.next_step == i
         agreement = services.agreement_sign(
-            actor=signer(cast, role), agreement=agreement, step=i, signed_hash=agreement.content_hash
+            actor=signer(cast, role),
+            agreement=agreement,
+            step=i,
+            signed_hash=agreement.content_hash,
         )
     assert agreement.status == AgreementStatus.SIGNED and agreement.awaiting_role == ""
     rows = list(agreement.signatures.order_by("step").values_list("step", "role", "signer_id"))
@@ -407,9 +410,10 @@ def test_personal_data_export_and_erasure_cover_agreements(
     [entry] = exported["learning_agreements"]
     assert entry["content"]["objectives"][0]["text"] == "Build and test a data pipeline"
     assert [s["role"] for s in entry["signatures"]] == ORDER
-    assert export_personal_data(cast.supervisor)["placements"]["agreement_signatures_given"][0][
-        "role"
-    ] == "supervisor"
+    assert (
+        export_personal_data(cast.supervisor)["placements"]["agreement_signatures_given"][0]["role"]
+        == "supervisor"
+    )
     pdf_path = agreement.pdf.path
     with django_capture_on_commit_callbacks(execute=True):
         user_erase(actor=cast.student, user=cast.student)

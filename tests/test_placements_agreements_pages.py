@@ -42,7 +42,8 @@ def test_coordinator_adds_a_template_with_its_signing_order(client, cast):
     assert t.signing_order == ["student", "supervisor", "coordinator"]
     assert t.sections == ["objectives", "dates", "insurance"] and t.required_before_start
     bad = client.post(
-        url, {"name": "Dup", "sections": ["objectives"], "signer_1": "student", "signer_2": "student"}
+        url,
+        {"name": "Dup", "sections": ["objectives"], "signer_1": "student", "signer_2": "student"},
     )
     assert bad.status_code == 422
     assert "Each role signs once." in bad.content.decode()
@@ -86,9 +87,9 @@ def test_prepare_edit_send_and_sign_through_the_pages(client, cast):
 
     for i, role in enumerate(ORDER):
         client.force_login(signer(cast, role))
-        assert list(
-            client.get(reverse("placements:agreements_to_sign")).context["agreements"]
-        ) == [agreement]
+        assert list(client.get(reverse("placements:agreements_to_sign")).context["agreements"]) == [
+            agreement
+        ]
         page = client.get(url).content.decode()
         assert "Sign the agreement" in page
         response = client.post(
