@@ -1,7 +1,8 @@
 """Placement compliance in the demo, built through the services: a clinical placement blocked
 by an immunisation that expires before it starts, an apprentice whose logged hours wait
 for the workplace supervisor's approval, and an internship whose learning agreement is
-half-signed (the student and the host supervisor signed; the educator signs next). A handful of rows: the demo build stays fast."""
+half-signed (the student and the host supervisor signed; the educator signs next). A handful
+of rows: the demo build stays fast."""
 
 from __future__ import annotations
 
