@@ -308,6 +308,10 @@ class AgreementTemplate(PublicModel):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def signing_order_labels(self) -> list[str]:
+        return [str(SignerRole(r).label) for r in self.signing_order if r in SignerRole.values]
+
 
 class AgreementStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")

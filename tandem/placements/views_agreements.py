@@ -33,6 +33,7 @@ from .permissions import (
     can_prepare_agreement,
     can_sign_agreement,
     can_view_agreement,
+    can_view_placement,
 )
 from .services.agreements import outcome_choices, skill_choices
 
@@ -172,6 +173,7 @@ def _render_agreement(
         "may_send": may_edit and is_draft,
         "may_amend": may_edit and agreement.status == AgreementStatus.SIGNED,
         "may_sign": can_sign_agreement(user, agreement),
+        "may_view_placement": can_view_placement(user, agreement.application),
         "edit_form": extra.pop("edit_form", None)
         or (_agreement_form(agreement) if may_edit and is_draft else None),
         "sign_form": SignForm(
