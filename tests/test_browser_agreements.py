@@ -54,7 +54,7 @@ def world():
     college = InstitutionFactory(name="Riverside Community College", slug="riverside")
     company = PartnerFactory(name="Brightwave Software", slug="brightwave")
     coordinator = _person("coordinator@example.org", "Priya Shah", college, "coordinator")
-    educator = _person("educator@example.org", "Tom Okafor", college, "educator")
+    _person("educator@example.org", "Tom Okafor", college, "educator")
     student = _person("student@example.org", "Sam Rivera", college, "student")
     supervisor = _person("supervisor@example.org", "Marek Nowak", company, "supervisor")
     opp = published_opportunity(
