@@ -150,3 +150,33 @@ def test_api_detail_sign_out_of_turn_and_pdf(client, cast):
     assert [a["id"] for a in client.get("/api/v1/placements/agreements/awaiting").json()] == [
         str(agreement.public_id)
     ]
+
+
+def test_api_prepares_and_edits_a_draft_with_field_messages(client, cast):
+    agreement_template(cast)
+    app = accepted(cast)
+    client.force_login(cast.educator)
+    created = client.post(f"/api/v1/placements/{app.public_id}/agreements")
+    assert created.status_code == 201
+    body = created.json()
+    assert body["status"] == "draft" and body["version"] == 1
+    url = f"/api/v1/placements/agreements/{body['id']}"
+    bad = client.put(
+        url,
+        {"start_date": "2031-05-02", "end_date": "2031-05-01"},
+        content_type="application/json",
+    )
+    assert bad.status_code == 400
+    assert "end_date" in bad.json()["errors"]
+    ok = client.put(
+        url,
+        {"hours_per_week": "37.5", "objectives": [{"text": "Pair on a code review"}]},
+        content_type="application/json",
+    )
+    assert ok.status_code == 200
+    content = ok.json()["content"]
+    assert content["hours_per_week"] == "37.50"
+    assert content["objectives"] == [{"text": "Pair on a code review", "outcome": None, "skills": []}]
+    versions = client.get(f"/api/v1/placements/{app.public_id}/agreements").json()
+    assert [v["version"] for v in versions] == [1]
+    assert client.post(f"/api/v1/placements/{app.public_id}/agreements").status_code == 409

@@ -494,7 +494,7 @@ def agreement_edit(request: HttpRequest, agreement_id: UUID, payload: AgreementE
     """Coordinators and educators edit a draft (only the fields given change; ``objectives``
     replaces the objectives). Out for signature or signed: 409."""
     agreement = _agreement(request, agreement_id)
-    data = payload.dict(exclude_unset=True)
+    data = payload.model_dump(exclude_unset=True)
     objectives = data.pop("objectives", None)
     updated = services.agreement_edit(
         actor=request.user,
