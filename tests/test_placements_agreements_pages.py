@@ -176,7 +176,8 @@ def test_api_prepares_and_edits_a_draft_with_field_messages(client, cast):
     assert ok.status_code == 200
     content = ok.json()["content"]
     assert content["hours_per_week"] == "37.50"
-    assert content["objectives"] == [{"text": "Pair on a code review", "outcome": None, "skills": []}]
+    objective = {"text": "Pair on a code review", "outcome": None, "skills": []}
+    assert content["objectives"] == [objective]
     versions = client.get(f"/api/v1/placements/{app.public_id}/agreements").json()
     assert [v["version"] for v in versions] == [1]
     assert client.post(f"/api/v1/placements/{app.public_id}/agreements").status_code == 409

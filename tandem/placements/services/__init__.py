@@ -1,5 +1,6 @@
 """Every write of the placements app (see the modules for the rules)."""
 
+from .agreement_templates import agreement_template_create, agreement_template_update
 from .agreements import (
     ObjectiveInput,
     agreement_amend,
@@ -8,8 +9,6 @@ from .agreements import (
     agreement_edit,
     agreement_send,
     agreement_sign,
-    agreement_template_create,
-    agreement_template_update,
     placement_agreement_guard,
 )
 from .clearances import (
