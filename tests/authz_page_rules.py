@@ -6,6 +6,7 @@ pages left out by design, and the form data and query strings the pages need.
 from __future__ import annotations
 
 from tests.authz_rules import (
+    AGREEMENT_PARTIES,
     ALL,
     APP_VIEW,
     CURRIC_EDIT,
@@ -85,6 +86,7 @@ PAGE_DATA: dict[str, dict[str, str]] = {
     "applications:move": {"to_stage": "under_review"},
     "partnerships:transition": {"transition-to_status": "under_review"},
     "opportunities:decide": {"institution": "@institution", "decision": "approve"},
+    "placements:agreement_decline": {"reason": "Alpha reason"},
 }
 #: Query strings for GETs that need one.
 PAGE_QUERY: dict[str, dict[str, str]] = {
@@ -106,6 +108,18 @@ PAGE_RULES: dict[str, Rule] = {
     "placements:hours_report": page({C, A}),
     "placements:evidence": page({S, C}, clearance_id="clearance"),
     "placements:placement": page(PLACEMENT_VIEW, public_id="placement"),
+    # learning agreements (see the API rows in authz_rules.py)
+    "placements:agreement_templates": page({C}, G, P),
+    "placements:agreement_template": page({C}, G, P, template_id="agreement_template"),
+    "placements:agreements_to_sign": Rule(ALL, self_service=True),
+    "placements:agreement": page(AGREEMENT_PARTIES, public_id="agreement"),
+    "placements:agreement_edit": page({C, E}, P, public_id="agreement"),
+    "placements:agreement_send": page({C, E}, P, public_id="agreement"),
+    "placements:agreement_sign": page({S}, P, public_id="agreement"),
+    "placements:agreement_decline": page({S}, P, public_id="agreement"),
+    "placements:agreement_amend": page({C, E}, P, public_id="agreement"),
+    "placements:agreement_pdf": page(AGREEMENT_PARTIES, public_id="signed_agreement"),
+    "placements:agreement_create": page({C, E}, P, public_id="placement"),
     "placements:terms": page({C}, P, public_id="placement"),
     "placements:hours_log": page({S}, P, public_id="placement"),
     "placements:evidence_upload": page({S}, P, public_id="placement", requirement_id="requirement"),

@@ -59,6 +59,7 @@ def lst(key: str, *roles: str | frozenset[str]) -> Rule:
 SELF = Rule(ALL, self_service=True)
 PLACEMENT_VIEW = frozenset({S, C, R, SV, A})  # the student, A's coordinators, P's host staff
 _PLACEMENT = (("application_id", "placement"),)
+AGREEMENT_PARTIES = frozenset({S, C, E, SV})  # the student, A's staff, P's supervisors
 DIRECTORY = Rule(ALL, directory=True)
 MINE = Rule(frozenset({S}), self_service=True)  # a student's own profile
 NOBODY: frozenset[str] = frozenset()
@@ -249,6 +250,24 @@ API_RULES: dict[str, Rule] = {
     "placements_api_hours_log": Rule(frozenset({S}), params=_PLACEMENT),  # 400: not started
     "placements_api_hours_edit": op(S),  # 400: not started yet
     "placements_api_hours_decide": op(SV),
+    # learning agreements (v2 out for signature, the student's turn; v1 signed with its PDF):
+    # the parties see them (the student, A's coordinators and educators, P's supervisors, as
+    # signers); A's coordinators and educators prepare and change them (409: not a draft /
+    # already prepared); only the signer whose turn it is signs or declines
+    "placements_api_agreements_awaiting_signature": Rule(
+        frozenset({S}), lists="agreement", self_service=True
+    ),
+    "placements_api_agreement_detail": op(AGREEMENT_PARTIES),
+    "placements_api_agreement_edit": op(C, E),
+    "placements_api_agreement_send": op(C, E),
+    "placements_api_agreement_sign": op(S),
+    "placements_api_agreement_decline": op(S),
+    "placements_api_agreement_amend": op(C, E),
+    "placements_api_agreement_pdf": Rule(
+        AGREEMENT_PARTIES, params=(("agreement_id", "signed_agreement"),)
+    ),
+    "placements_api_agreement_list": Rule(AGREEMENT_PARTIES, params=_PLACEMENT),
+    "placements_api_agreement_create": Rule(frozenset({C, E}), params=_PLACEMENT),
 }
 
 #: API path parameter → world key (or "=literal").
@@ -282,6 +301,7 @@ API_PARAMS: dict[str, str] = {
     "connection_id": "sso_connection",
     "requirement_id": "requirement",
     "entry_id": "hours_entry",
+    "agreement_id": "agreement",
 }
 
 #: Request-body id fields → world key (a list for array fields).
@@ -330,4 +350,5 @@ API_BODIES: dict[str, dict[str, Any]] = {
     "sso_api_connection_update": {"name": "Renamed SSO"},
     "placements_api_requirement_create": {"kind": "immunisation", "name": "Alpha new"},
     "placements_api_hours_decide": {"approve": True},
+    "placements_api_agreement_decline": {"reason": "Alpha reason"},
 }

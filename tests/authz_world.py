@@ -226,6 +226,43 @@ def build_world() -> World:
     o["hours_entry"] = HoursEntry.objects.create(
         application=o["placement"], date=today, hours=Decimal("3"), activity="Alpha ward round"
     )
+    # Its learning agreement: version 1 signed (with its PDF) and superseded, version 2 out
+    # for signature, waiting for the student (then supervisor, educator, coordinator).
+    from tandem.placements.models import AgreementTemplate, LearningAgreement
+
+    order = ["student", "supervisor", "educator", "coordinator"]
+    o["agreement_template"] = AgreementTemplate.objects.create(
+        institution=inst,
+        name="Alpha agreement template",
+        sections=["objectives", "hours"],
+        signing_order=order,
+    )
+    content = {"student": student.full_name, "sections": ["objectives"], "objectives": []}
+    signed = LearningAgreement(
+        application=o["placement"],
+        template=o["agreement_template"],
+        version=1,
+        status="superseded",
+        content=content,
+        signing_order=order,
+        content_hash="a" * 64,
+        next_step=4,
+    )
+    signed.pdf.save("agreement.pdf", ContentFile(MINIMAL_PDF), save=False)
+    signed.save()
+    o["signed_agreement"] = signed
+    o["agreement"] = LearningAgreement.objects.create(
+        application=o["placement"],
+        template=o["agreement_template"],
+        version=2,
+        status="signing",
+        content=content,
+        signing_order=order,
+        content_hash="b" * 64,
+        awaiting_role="student",
+        sent_at=timezone.now(),
+        turn_started_at=timezone.now(),
+    )
 
     # Surveys
     survey = survey_with_questions(inst)
@@ -343,6 +380,9 @@ def build_world() -> World:
         "requirement",
         "clearance",
         "hours_entry",
+        "agreement_template",
+        "agreement",
+        "signed_agreement",
     ):
         w.secrets[key] = w.id(key)
     w.secrets["student_id"] = str(student.public_id)

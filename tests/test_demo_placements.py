@@ -25,3 +25,19 @@ def test_demo_world_has_a_blocked_clinical_placement_and_hours_to_approve():
     waiting = HoursEntry.objects.filter(status="logged")
     assert waiting.count() == 3
     assert waiting.first().application.stage == Stage.PLACED
+
+
+@pytest.mark.django_db
+def test_demo_world_has_a_half_signed_internship_agreement():
+    from tandem.placements.models import LearningAgreement
+    from tandem.placements.selectors import agreements_awaiting_signature
+
+    build_demo_world()
+    agreement = LearningAgreement.objects.get(status="signing")
+    assert agreement.application.opportunity.type == "internship"
+    assert list(agreement.signatures.values_list("role", flat=True)) == ["student", "supervisor"]
+    assert agreement.awaiting_role == "educator"
+    educator = User.objects.get(email__startswith="educator@")
+    assert list(agreements_awaiting_signature(educator)) == [agreement]
+    supervisor = User.objects.get(email__startswith="supervisor@")
+    assert agreement.signatures.get(role="supervisor").signer == supervisor

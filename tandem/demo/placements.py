@@ -1,6 +1,8 @@
 """Placement compliance in the demo, built through the services: a clinical placement blocked
-by an immunisation that expires before it starts, and an apprentice whose logged hours wait
-for the workplace supervisor's approval. A handful of rows: the demo build stays fast."""
+by an immunisation that expires before it starts, an apprentice whose logged hours wait
+for the workplace supervisor's approval, and an internship whose learning agreement is
+half-signed (the student and the host supervisor signed; the educator signs next). A handful
+of rows: the demo build stays fast."""
 
 from __future__ import annotations
 
@@ -37,6 +39,7 @@ def build_placements() -> None:
     today = timezone.localdate()
     _blocked_clinical_placement(today)
     _apprentice_hours(today)
+    _half_signed_agreement()
 
 
 def _blocked_clinical_placement(today: date) -> None:
@@ -146,3 +149,83 @@ def _log_apprentice_hours(apprentice: Application, coordinator: User, today: dat
             hours=hours,
             activity=activity,
         )
+
+
+def _half_signed_agreement() -> None:
+    """An internship learning agreement signed by the student and the host supervisor, waiting
+    for the educator (then the coordinator): the demo educator and supervisor's placement
+    first, when there is one."""
+    candidates = list(
+        Application.objects.filter(
+            opportunity__type="internship", stage__in=[Stage.ACCEPTED, Stage.PLACED]
+        )
+        .select_related("opportunity", "institution", "student")
+        .order_by("pk")
+    )
+
+    def demo_people_first(a: Application) -> tuple[bool, bool]:
+        educator = _member(a.institution_id, Role.EDUCATOR, "educator@")
+        supervisor = _member(a.opportunity.host_id, Role.SUPERVISOR, "supervisor@")
+        return (
+            educator is None or not educator.email.startswith("educator@"),
+            supervisor is None or not supervisor.email.startswith("supervisor@"),
+        )
+
+    candidates.sort(key=demo_people_first)
+    for internship in candidates:
+        coordinator = _member(internship.institution_id, Role.COORDINATOR)
+        educator = _member(internship.institution_id, Role.EDUCATOR, "educator@")
+        supervisor = _member(internship.opportunity.host_id, Role.SUPERVISOR, "supervisor@")
+        if None in (coordinator, educator, supervisor) or not internship.student.is_active:
+            continue
+        assert coordinator is not None and supervisor is not None
+        try:
+            with transaction.atomic():
+                _sign_half(internship, coordinator, supervisor)
+        except DomainError:
+            continue
+        return
+
+
+def _sign_half(internship: Application, coordinator: User, supervisor: User) -> None:
+    institution = internship.institution
+    template = services.agreement_template_create(
+        actor=coordinator,
+        institution=institution,
+        name="Internship learning agreement",
+        opportunity_type="internship",
+        sections=[
+            "objectives",
+            "hours",
+            "dates",
+            "site",
+            "supervisor",
+            "insurance",
+            "stipend",
+            "clauses",
+        ],
+        signing_order=["student", "supervisor", "educator", "coordinator"],
+        insurance_text=(
+            "The host's employer's liability and public liability insurance cover the intern "
+            "while on placement; the college's insurance covers the intern's studies."
+        ),
+        clauses=(
+            "The intern follows the host's health, safety and confidentiality rules. Either "
+            "party may end the internship with one week's notice, after telling the college."
+        ),
+    )
+    agreement = services.agreement_create(actor=coordinator, application=internship)
+    assert agreement.template_id == template.pk
+    agreement = services.agreement_edit(
+        actor=coordinator,
+        agreement=agreement,
+        changes={"required_hours": "240"},
+        objectives=[
+            services.ObjectiveInput(text="Ship a small feature to production with code review"),
+            services.ObjectiveInput(text="Write automated tests for an existing service"),
+            services.ObjectiveInput(text="Present the internship's work to the team"),
+        ],
+    )
+    agreement = services.agreement_send(actor=coordinator, agreement=agreement)
+    agreement = services.agreement_sign(actor=internship.student, agreement=agreement)
+    services.agreement_sign(actor=supervisor, agreement=agreement)

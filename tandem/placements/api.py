@@ -10,9 +10,10 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from django.http import Http404, HttpRequest
+from django.http import FileResponse, Http404, HttpRequest
 from ninja import Field, File, Query, Router, Schema, Status, UploadedFile
 
+from tandem.applications.models import Application
 from tandem.core.errors import PermissionDeniedError
 from tandem.core.pagination import MAX_PAGE
 from tandem.opportunities.models import OpportunityType
@@ -20,8 +21,16 @@ from tandem.organizations.models import Organization, Site
 from tandem.organizations.permissions import coordinator_institution_ids
 
 from . import selectors, services
-from .models import ClearanceKind, ClearanceRequirement, HoursEntry, HoursStatus
-from .permissions import can_view_board
+from .models import (
+    AgreementStatus,
+    ClearanceKind,
+    ClearanceRequirement,
+    HoursEntry,
+    HoursStatus,
+    LearningAgreement,
+    SignerRole,
+)
+from .permissions import PLACEMENT_STAGES, can_prepare_agreement, can_view_agreement, can_view_board
 
 router = Router(tags=["placements"])
 BOARD_PAGE_SIZE = 50
@@ -341,3 +350,269 @@ def hours_edit(request: HttpRequest, entry_id: UUID, payload: HoursIn) -> Any:
         hours=payload.hours,
         activity=payload.activity,
     )
+
+
+# --- Learning agreements ----------------------------------------------------------------------
+# The parties (the student, the institution's coordinators and educators, the holders of a
+# role in the signing order) see an agreement; anyone else gets 404. Signing out of turn: 409
+# naming whose turn it is; a stale step or content hash: 409.
+class SignatureOut(Schema):
+    step: int
+    role: SignerRole
+    signer: str
+    signed_at: datetime
+    content_hash: str
+
+
+class AgreementSummaryOut(Schema):
+    id: UUID
+    placement: UUID
+    student: str
+    opportunity: str
+    version: int
+    status: AgreementStatus
+    awaiting_role: str
+
+
+class AgreementOut(AgreementSummaryOut):
+    signing_order: list[str]
+    next_step: int | None
+    content: dict[str, Any]
+    content_hash: str
+    decline_reason: str
+    has_pdf: bool
+    signatures: list[SignatureOut]
+
+
+class AgreementObjectiveIn(Schema):
+    text: str = Field(..., max_length=1000)
+    outcome: UUID | None = None
+    skills: list[str] = Field(default_factory=list, max_length=10)
+
+
+class AgreementEditIn(Schema):
+    start_date: date | None = None
+    end_date: date | None = None
+    required_hours: Decimal | None = None
+    hours_per_week: Decimal | None = None
+    site: str | None = Field(None, max_length=5000)
+    supervisor: str | None = Field(None, max_length=5000)
+    insurance: str | None = Field(None, max_length=5000)
+    stipend: str | None = Field(None, max_length=5000)
+    minors: str | None = Field(None, max_length=5000)
+    clauses: str | None = Field(None, max_length=5000)
+    objectives: list[AgreementObjectiveIn] | None = Field(None, max_length=20)
+
+
+class AgreementSignIn(Schema):
+    step: int | None = Field(None, ge=0, le=20)
+    content_hash: str | None = Field(None, max_length=64)
+
+
+class AgreementDeclineIn(Schema):
+    reason: str = Field(..., max_length=1000)
+
+
+def _agreement_summary(agreement: LearningAgreement) -> dict[str, Any]:
+    application = agreement.application
+    return {
+        "id": agreement.public_id,
+        "placement": application.public_id,
+        "student": application.student.full_name,
+        "opportunity": application.opportunity.title,
+        "version": agreement.version,
+        "status": agreement.status,
+        "awaiting_role": agreement.awaiting_role,
+    }
+
+
+def _agreement_out(agreement: LearningAgreement) -> dict[str, Any]:
+    return {
+        **_agreement_summary(agreement),
+        "signing_order": list(agreement.signing_order),
+        "next_step": agreement.next_step if agreement.status == AgreementStatus.SIGNING else None,
+        "content": agreement.content,
+        "content_hash": agreement.content_hash,
+        "decline_reason": agreement.decline_reason,
+        "has_pdf": bool(agreement.pdf),
+        "signatures": [
+            {
+                "step": s.step,
+                "role": s.role,
+                "signer": s.signer_name,
+                "signed_at": s.signed_at,
+                "content_hash": s.content_hash,
+            }
+            for s in selectors.signatures_of(agreement)
+        ],
+    }
+
+
+def _agreement(request: HttpRequest, agreement_id: UUID) -> LearningAgreement:
+    agreement = selectors.agreement_for(request.user, agreement_id)
+    if agreement is None:
+        raise Http404
+    return agreement
+
+
+def _agreement_placement(request: HttpRequest, application_id: UUID) -> Application:
+    """The placement by id for a party to its agreement (educators see no placement page but
+    prepare and sign agreements): 404 to anyone else."""
+    application = selectors.placement_for(request.user, application_id)
+    if application is not None:
+        return application
+    application = (
+        Application.objects.select_related("opportunity", "student", "institution")
+        .filter(public_id=application_id, stage__in=list(PLACEMENT_STAGES))
+        .first()
+    )
+    if application is None or not can_prepare_agreement(request.user, application):
+        raise Http404
+    return application
+
+
+@router.get(
+    "/agreements/awaiting",
+    response=list[AgreementSummaryOut],
+    url_name="agreements_awaiting_signature",
+)
+def agreements_awaiting_signature(request: HttpRequest) -> Any:
+    """The agreements waiting for your signature (your "to sign" list), oldest turn first."""
+    return [
+        _agreement_summary(a) for a in selectors.agreements_awaiting_signature(request.user)[:200]
+    ]
+
+
+@router.get("/agreements/{agreement_id}", response=AgreementOut, url_name="agreement_detail")
+def agreement_detail(request: HttpRequest, agreement_id: UUID) -> Any:
+    """One agreement version: its content, signing order, next step and signatures."""
+    return _agreement_out(_agreement(request, agreement_id))
+
+
+@router.put("/agreements/{agreement_id}", response=AgreementOut, url_name="agreement_edit")
+def agreement_edit(request: HttpRequest, agreement_id: UUID, payload: AgreementEditIn) -> Any:
+    """Coordinators and educators edit a draft (only the fields given change; ``objectives``
+    replaces the objectives). Out for signature or signed: 409."""
+    agreement = _agreement(request, agreement_id)
+    data = payload.model_dump(exclude_unset=True)
+    objectives = data.pop("objectives", None)
+    updated = services.agreement_edit(
+        actor=request.user,
+        agreement=agreement,
+        changes=data,
+        objectives=None
+        if objectives is None
+        else [
+            services.ObjectiveInput(
+                text=o["text"], outcome=o.get("outcome"), skills=tuple(o.get("skills") or ())
+            )
+            for o in objectives
+        ],
+    )
+    return _agreement_out(updated)
+
+
+@router.post("/agreements/{agreement_id}/send", response=AgreementOut, url_name="agreement_send")
+def agreement_send(request: HttpRequest, agreement_id: UUID) -> Any:
+    """Freeze a draft and ask the first signer to sign (they are e-mailed)."""
+    agreement = services.agreement_send(
+        actor=request.user, agreement=_agreement(request, agreement_id)
+    )
+    return _agreement_out(agreement)
+
+
+@router.post(
+    "/agreements/{agreement_id}/signatures", response=AgreementOut, url_name="agreement_sign"
+)
+def agreement_sign(request: HttpRequest, agreement_id: UUID, payload: AgreementSignIn) -> Any:
+    """Sign the step that waits for you. ``step`` and ``content_hash`` (optional) must be the
+    step and the content you read: 409 if either has changed, or if it is not your turn."""
+    agreement = services.agreement_sign(
+        actor=request.user,
+        agreement=_agreement(request, agreement_id),
+        step=payload.step,
+        signed_hash=payload.content_hash,
+    )
+    return _agreement_out(agreement)
+
+
+@router.post(
+    "/agreements/{agreement_id}/decline", response=AgreementOut, url_name="agreement_decline"
+)
+def agreement_decline(request: HttpRequest, agreement_id: UUID, payload: AgreementDeclineIn) -> Any:
+    """Decline the step that waits for you, with a ``reason``: back to draft."""
+    agreement = services.agreement_decline(
+        actor=request.user, agreement=_agreement(request, agreement_id), reason=payload.reason
+    )
+    return _agreement_out(agreement)
+
+
+@router.post(
+    "/agreements/{agreement_id}/amend", response={201: AgreementOut}, url_name="agreement_amend"
+)
+def agreement_amend(request: HttpRequest, agreement_id: UUID) -> Any:
+    """Amend a fully signed agreement: a new draft version, to be signed again in full."""
+    agreement = services.agreement_amend(
+        actor=request.user, agreement=_agreement(request, agreement_id)
+    )
+    return Status(201, _agreement_out(agreement))
+
+
+@router.get(
+    "/agreements/{agreement_id}/pdf",
+    url_name="agreement_pdf",
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "The signed agreement as a PDF attachment.",
+                "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    },
+)
+def agreement_pdf(request: HttpRequest, agreement_id: UUID) -> FileResponse:
+    """The fully signed agreement's PDF (content and signature record), for the parties."""
+    agreement = _agreement(request, agreement_id)
+    if not agreement.pdf:
+        raise Http404
+    response = FileResponse(
+        agreement.pdf.open("rb"),
+        as_attachment=True,
+        filename=f"learning-agreement-v{agreement.version}-{agreement.public_id}.pdf",
+        content_type="application/pdf",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@router.get(
+    "/{application_id}/agreements",
+    response=list[AgreementSummaryOut],
+    url_name="agreement_list",
+)
+def agreement_list(request: HttpRequest, application_id: UUID) -> Any:
+    """Every version of the placement's learning agreement you are a party to, newest first."""
+    application = _agreement_placement(request, application_id)
+    visible = [
+        a for a in selectors.agreement_versions(application) if can_view_agreement(request.user, a)
+    ]
+    if not visible and not (
+        application.student_id == request.user.pk
+        or can_prepare_agreement(request.user, application)
+    ):
+        raise Http404  # not a party: host recruiters and admins see no agreement
+    return [_agreement_summary(a) for a in visible]
+
+
+@router.post(
+    "/{application_id}/agreements",
+    response={201: AgreementOut},
+    url_name="agreement_create",
+)
+def agreement_create(request: HttpRequest, application_id: UUID) -> Any:
+    """Coordinators and educators prepare the placement's agreement from the institution's
+    template (409 if it has one)."""
+    agreement = services.agreement_create(
+        actor=request.user, application=_agreement_placement(request, application_id)
+    )
+    return Status(201, _agreement_out(agreement))

@@ -11,12 +11,14 @@ class PlacementsConfig(AppConfig):
         from tandem.core import guards
 
         from .services import (
+            placement_agreement_guard,
             placement_personal_data_erase,
             placement_personal_data_export,
             placement_start_guard,
         )
 
         guards.register(guards.PLACEMENT_START, placement_start_guard)
+        guards.register(guards.PLACEMENT_START, placement_agreement_guard)
         register(
             "placements",
             export=placement_personal_data_export,

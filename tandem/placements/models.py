@@ -2,7 +2,8 @@
 student works on it.
 
 Personal data: clearance evidence files and their verification (about one student), hours
-entries (date, hours, activity), expiry reminders sent to the student.
+entries (date, hours, activity), expiry reminders sent to the student; learning agreements
+(their content, the signed PDF, a decline reason) and their signatures (signer names, times).
 """
 
 from __future__ import annotations
@@ -239,3 +240,211 @@ class HoursEntry(PublicModel):
 
     def __str__(self) -> str:
         return f"{self.date}: {self.hours} h"
+
+
+# --- Learning agreements (docs/placements.md "Learning agreements", ADR 0018) -----------------
+class SignerRole(models.TextChoices):
+    """Who signs a step of a learning agreement: the student, a workplace supervisor of the
+    host, an educator (faculty) or a coordinator of the student's institution."""
+
+    STUDENT = "student", _("Student")
+    SUPERVISOR = "supervisor", _("Host supervisor")
+    EDUCATOR = "educator", _("Faculty / educator")
+    COORDINATOR = "coordinator", _("Coordinator")
+
+
+class AgreementSection(models.TextChoices):
+    OBJECTIVES = "objectives", _("Learning objectives")
+    HOURS = "hours", _("Hours")
+    DATES = "dates", _("Dates")
+    SITE = "site", _("Site")
+    SUPERVISOR = "supervisor", _("Supervisor")
+    INSURANCE = "insurance", _("Insurance")
+    STIPEND = "stipend", _("Stipend")
+    MINORS = "minors", _("Minors' terms")
+    CLAUSES = "clauses", _("Other clauses")
+
+
+DEFAULT_SIGNING_ORDER = [
+    SignerRole.STUDENT.value,
+    SignerRole.SUPERVISOR.value,
+    SignerRole.EDUCATOR.value,
+    SignerRole.COORDINATOR.value,
+]
+
+
+class AgreementTemplate(PublicModel):
+    """An institution's model of a learning agreement, for all its placements or only those
+    of one type: the sections it holds, their standard texts, the order of signatures and
+    whether a placement may start before its agreement is fully signed."""
+
+    institution = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="agreement_templates"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    opportunity_type = models.CharField(
+        _("only for this placement type"),
+        max_length=20,
+        choices=OpportunityType.choices,
+        blank=True,
+    )
+    sections = models.JSONField(_("sections"), default=list)
+    insurance_text = models.TextField(_("insurance"), blank=True)
+    stipend_text = models.TextField(_("stipend"), blank=True)
+    minors_text = models.TextField(_("minors' terms"), blank=True)
+    clauses = models.TextField(_("other clauses"), blank=True)
+    signing_order = models.JSONField(_("signing order"), default=list)
+    required_before_start = models.BooleanField(
+        _("the placement cannot start before the agreement is fully signed"), default=False
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["institution_id", "name", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def signing_order_labels(self) -> list[str]:
+        return [str(SignerRole(r).label) for r in self.signing_order if r in SignerRole.values]
+
+
+class AgreementStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SIGNING = "signing", _("Out for signature")
+    SIGNED = "signed", _("Fully signed")
+    SUPERSEDED = "superseded", _("Superseded by an amendment")
+
+
+def agreement_pdf_upload_to(instance: LearningAgreement, filename: str) -> str:
+    """A random name under ``MEDIA_ROOT/agreements/``, served only by a permission-checked
+    view."""
+    return f"agreements/{uuid.uuid4().hex}.pdf"
+
+
+class LearningAgreement(PublicModel):
+    """One version of a placement's learning agreement. ``content`` is what the parties sign
+    (filled from the placement, edited while a draft, frozen once sent); its SHA-256 is
+    ``content_hash``. An amendment is a new version; the earlier one is kept, superseded.
+
+    Personal data: the student's name, placement dates, hours and objectives in ``content``;
+    the reason a signer declined; the signed PDF."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="learning_agreements"
+    )
+    template = models.ForeignKey(
+        AgreementTemplate, on_delete=models.PROTECT, related_name="agreements"
+    )
+    version = models.PositiveIntegerField(default=1)
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=AgreementStatus.choices,
+        default=AgreementStatus.DRAFT,
+        db_index=True,
+    )
+    content = models.JSONField(default=dict)
+    signing_order = models.JSONField(default=list)
+    required_before_start = models.BooleanField(default=False)
+    content_hash = models.CharField(max_length=64, blank=True)
+    next_step = models.PositiveSmallIntegerField(default=0)
+    #: The role of ``signing_order[next_step]`` while out for signature, else blank (kept so
+    #: that "to sign" lists are one query).
+    awaiting_role = models.CharField(
+        max_length=20, choices=SignerRole.choices, blank=True, db_index=True
+    )
+    sent_at = models.DateTimeField(null=True, blank=True)
+    turn_started_at = models.DateTimeField(null=True, blank=True)
+    signed_at = models.DateTimeField(null=True, blank=True)
+    declined_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    declined_at = models.DateTimeField(null=True, blank=True)
+    decline_reason = models.TextField(_("reason"), blank=True)
+    pdf = models.FileField(upload_to=agreement_pdf_upload_to, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["application_id", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "version"], name="agreement_one_per_version"
+            ),
+            models.UniqueConstraint(
+                fields=["application"],
+                condition=~models.Q(status="superseded"),
+                name="agreement_one_current",
+            ),
+            models.CheckConstraint(
+                name="agreement_status_valid",
+                condition=models.Q(status__in=AgreementStatus.values),
+            ),
+            models.CheckConstraint(
+                name="agreement_sent_has_hash",
+                condition=models.Q(status="draft") | ~models.Q(content_hash=""),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application_id} v{self.version} ({self.status})"
+
+
+class AgreementSignature(PublicModel):
+    """One signature of one agreement version: who, in which role, at which step, when, and
+    the hash of the content signed. No IP address is kept.
+
+    Personal data: the signer's name and the time they signed."""
+
+    agreement = models.ForeignKey(
+        LearningAgreement, on_delete=models.CASCADE, related_name="signatures"
+    )
+    step = models.PositiveSmallIntegerField()
+    role = models.CharField(max_length=20, choices=SignerRole.choices)
+    signer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    signer_name = models.CharField(max_length=200)
+    signed_at = models.DateTimeField()
+    content_hash = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["agreement_id", "step"]
+        constraints = [
+            models.UniqueConstraint(fields=["agreement", "step"], name="agreement_signature_once"),
+            models.CheckConstraint(
+                name="agreement_signature_role_valid",
+                condition=models.Q(role__in=SignerRole.values),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.role} #{self.step}"
+
+
+class AgreementNotice(models.Model):
+    """An e-mail sent about a signing step: ``round`` 0 is the "your turn" notice, 1, 2, … the
+    reminders of each interval. Unique, so that no notice goes out twice."""
+
+    agreement = models.ForeignKey(
+        LearningAgreement, on_delete=models.CASCADE, related_name="notices"
+    )
+    step = models.PositiveSmallIntegerField()
+    round = models.PositiveSmallIntegerField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "step", "round"], name="agreement_notice_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agreement_id} step {self.step} round {self.round}"

@@ -17,7 +17,14 @@ from tandem.applications.models import Application, Stage
 from tandem.organizations.models import Role
 from tandem.organizations.permissions import has_role, is_platform_admin, org_ids
 
-from .models import Clearance, ClearanceRequirement, HoursEntry
+from .models import (
+    AgreementStatus,
+    Clearance,
+    ClearanceRequirement,
+    HoursEntry,
+    LearningAgreement,
+    SignerRole,
+)
 
 if TYPE_CHECKING:
     from tandem.accounts.types import Actor
@@ -105,3 +112,58 @@ def supervisor_org_ids(user: Actor) -> set[int]:
 
 def can_review_hours(user: Actor) -> bool:
     return _signed_in(user) and bool(supervisor_org_ids(user))
+
+
+# --- Learning agreements ----------------------------------------------------------------------
+# Coordinators configure the templates; coordinators and educators of the student's
+# institution prepare, edit (while a draft), send and amend agreements; each signer role signs
+# its step in turn: the student, a workplace supervisor of the host, an educator or a
+# coordinator of the institution. The parties (student, coordinators, the holders of a role in
+# the signing order) see the agreement and download its signed PDF; nobody else does.
+AGREEMENT_EDITOR_ROLES = (Role.COORDINATOR, Role.EDUCATOR)
+
+
+def can_manage_agreement_templates(user: Actor, institution_id: int) -> bool:
+    return _signed_in(user) and has_role(user, institution_id, [Role.COORDINATOR])
+
+
+def can_prepare_agreement(user: Actor, application: Application) -> bool:
+    return _signed_in(user) and has_role(user, application.institution_id, AGREEMENT_EDITOR_ROLES)
+
+
+def holds_signer_role(user: Actor, application: Application, role: str) -> bool:
+    """Whether ``user`` may sign for ``role`` on ``application``'s agreement."""
+    if not _signed_in(user):
+        return False
+    if role == SignerRole.STUDENT:
+        return application.student_id == user.pk
+    if role == SignerRole.SUPERVISOR:
+        return has_role(user, application.opportunity.host_id, [Role.SUPERVISOR])
+    if role == SignerRole.EDUCATOR:
+        return has_role(user, application.institution_id, [Role.EDUCATOR])
+    if role == SignerRole.COORDINATOR:
+        return has_role(user, application.institution_id, [Role.COORDINATOR])
+    return False
+
+
+def can_view_agreement(user: Actor, agreement: LearningAgreement) -> bool:
+    application = agreement.application
+    if not _signed_in(user):
+        return False
+    if application.student_id == user.pk or can_prepare_agreement(user, application):
+        return True
+    return any(holds_signer_role(user, application, r) for r in agreement.signing_order)
+
+
+def can_edit_agreement(user: Actor, agreement: LearningAgreement) -> bool:
+    return can_prepare_agreement(user, agreement.application)
+
+
+def can_sign_agreement(user: Actor, agreement: LearningAgreement) -> bool:
+    """Whether it is ``user``'s turn: the agreement is out for signature and they hold the
+    role of the next step."""
+    return (
+        agreement.status == AgreementStatus.SIGNING
+        and bool(agreement.awaiting_role)
+        and holds_signer_role(user, agreement.application, agreement.awaiting_role)
+    )

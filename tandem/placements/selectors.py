@@ -16,12 +16,23 @@ from django.utils import timezone
 
 from tandem.applications.models import Application, Stage
 from tandem.organizations.models import Membership, Role
-from tandem.organizations.permissions import is_platform_admin
+from tandem.organizations.permissions import is_platform_admin, org_ids
 
 from .compliance import ClearanceRow, RequirementRow, State, applies, start_day, state_on
-from .models import Clearance, ClearanceRequirement, HoursEntry, HoursStatus, PlacementTerms
+from .models import (
+    AgreementStatus,
+    AgreementTemplate,
+    Clearance,
+    ClearanceRequirement,
+    HoursEntry,
+    HoursStatus,
+    LearningAgreement,
+    PlacementTerms,
+    SignerRole,
+)
 from .permissions import (
     PLACEMENT_STAGES,
+    can_view_agreement,
     can_view_placement,
     coordinator_org_ids,
     supervisor_org_ids,
@@ -418,3 +429,81 @@ def hours_report(
             )
         )
     return out
+
+
+# --- Learning agreements ----------------------------------------------------------------------
+def agreement_templates_for(viewer: Actor) -> QuerySet[AgreementTemplate]:
+    """The agreement templates of the institutions where ``viewer`` coordinates."""
+    return AgreementTemplate.objects.select_related("institution").filter(
+        institution_id__in=coordinator_org_ids(viewer)
+    )
+
+
+def template_for(application: Application) -> AgreementTemplate | None:
+    """The institution's active template for this placement: one narrowed to the
+    opportunity's type first, else one for every type."""
+    candidates = AgreementTemplate.objects.filter(
+        institution_id=application.institution_id, is_active=True
+    ).filter(Q(opportunity_type=application.opportunity.type) | Q(opportunity_type=""))
+    return candidates.order_by("-opportunity_type", "name", "id").first()
+
+
+def _agreements() -> QuerySet[LearningAgreement]:
+    return LearningAgreement.objects.select_related(
+        "application__opportunity__host",
+        "application__opportunity__site",
+        "application__student",
+        "application__institution",
+        "template",
+    )
+
+
+def agreement_for(viewer: Actor, public_id: Any) -> LearningAgreement | None:
+    """One agreement version ``viewer`` is a party to, or None."""
+    agreement = _agreements().filter(public_id=public_id).first()
+    if agreement is None or not can_view_agreement(viewer, agreement):
+        return None
+    return agreement
+
+
+def current_agreement(application: Application) -> LearningAgreement | None:
+    """The placement's agreement in force or in preparation (not superseded)."""
+    return (
+        _agreements()
+        .filter(application=application)
+        .exclude(status=AgreementStatus.SUPERSEDED)
+        .first()
+    )
+
+
+def agreement_versions(application: Application) -> QuerySet[LearningAgreement]:
+    """Every version of the placement's agreement, newest first."""
+    return _agreements().filter(application=application).order_by("-version")
+
+
+def signatures_of(agreement: LearningAgreement) -> list[Any]:
+    return list(agreement.signatures.select_related("signer").order_by("step"))
+
+
+def agreements_awaiting_signature(user: Actor) -> QuerySet[LearningAgreement]:
+    """Agreements out for signature whose next step is ``user``'s to sign (their "to sign"
+    list): the student's own, the host's for its supervisors, the institution's for its
+    educators or coordinators. One query."""
+    if not (user is not None and user.is_authenticated and user.is_active):
+        return LearningAgreement.objects.none()
+    turn = Q(awaiting_role=SignerRole.STUDENT, application__student_id=user.pk)
+    turn |= Q(
+        awaiting_role=SignerRole.SUPERVISOR,
+        application__opportunity__host_id__in=supervisor_org_ids(user),
+    )
+    turn |= Q(
+        awaiting_role=SignerRole.EDUCATOR,
+        application__institution_id__in=org_ids(user, [Role.EDUCATOR]),
+    )
+    turn |= Q(
+        awaiting_role=SignerRole.COORDINATOR,
+        application__institution_id__in=coordinator_org_ids(user),
+    )
+    return (
+        _agreements().filter(turn, status=AgreementStatus.SIGNING).order_by("turn_started_at", "id")
+    )

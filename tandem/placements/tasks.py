@@ -24,7 +24,15 @@ from tandem.core.email import recipient_language, send_text_email
 from tandem.core.links import absolute_url
 from tandem.organizations.models import Membership, Role
 
-from .models import Clearance, ClearanceReminder, ClearanceStatus
+from .models import (
+    AgreementNotice,
+    AgreementStatus,
+    Clearance,
+    ClearanceReminder,
+    ClearanceStatus,
+    LearningAgreement,
+    SignerRole,
+)
 from .permissions import PLACEMENT_STAGES
 
 logger = logging.getLogger(__name__)
@@ -95,3 +103,101 @@ def send_clearance_reminders(today: str | None = None) -> int:
         reminded += 1
     logger.info("clearance reminders: %d clearances", reminded)
     return reminded
+
+
+# --- Learning agreements ----------------------------------------------------------------------
+# Each signer is e-mailed when their turn comes (round 0, queued on commit by the services) and
+# reminded every PLACEMENTS_AGREEMENT_REMINDER_DAYS days while the step waits (rounds 1, 2, …,
+# by the periodic send_agreement_reminders). An AgreementNotice row, unique per agreement, step
+# and round, is written before sending: a repeated run, a retried task or two workers send
+# nothing twice.
+
+
+def agreement_reminder_days() -> int:
+    return max(1, int(getattr(settings, "PLACEMENTS_AGREEMENT_REMINDER_DAYS", 3)))
+
+
+def agreement_signers(agreement: LearningAgreement) -> list[Any]:
+    """The people who may sign the step the agreement waits for."""
+    application = agreement.application
+    role = agreement.awaiting_role
+    if role == SignerRole.STUDENT:
+        return [application.student]
+    org_id = (
+        application.opportunity.host_id
+        if role == SignerRole.SUPERVISOR
+        else application.institution_id
+    )
+    return [
+        m.user
+        for m in Membership.objects.filter(organization_id=org_id, role=role, is_active=True)
+        .select_related("user")
+        .order_by("id")
+    ]
+
+
+def _notify(agreement: LearningAgreement, step: int, round_: int) -> bool:
+    """Send notice ``round_`` for ``step`` once; False if the step is no longer waiting or
+    the notice was already sent."""
+    try:
+        with transaction.atomic():
+            AgreementNotice.objects.create(agreement=agreement, step=step, round=round_)
+    except IntegrityError:
+        return False
+    url = absolute_url(reverse("placements:agreement", kwargs={"public_id": agreement.public_id}))
+    for person in agreement_signers(agreement):
+        if not _reachable(person):
+            continue
+        language = recipient_language(person)
+        send_text_email(
+            to=person.email,
+            subject_template="placements/email/agreement_turn_subject.txt",
+            body_template="placements/email/agreement_turn_body.txt",
+            context={
+                "recipient": person,
+                "agreement": agreement,
+                "student": agreement.application.student.full_name,
+                "opportunity": agreement.application.opportunity.title,
+                "role": SignerRole(agreement.awaiting_role).label,
+                "reminder": round_ > 0,
+                "url": url,
+            },
+            language=language,
+        )
+    return True
+
+
+def _waiting(agreement_id: int, step: int) -> LearningAgreement | None:
+    return (
+        LearningAgreement.objects.select_related("application__student", "application__opportunity")
+        .filter(pk=agreement_id, status=AgreementStatus.SIGNING, next_step=step)
+        .first()
+    )
+
+
+@task()
+def notify_agreement_signer(agreement_id: int, step: int) -> bool:
+    """E-mail the signers of ``step`` that it is their turn (once)."""
+    agreement = _waiting(agreement_id, step)
+    if agreement is None:
+        return False
+    return _notify(agreement, step, 0)
+
+
+@task()
+def send_agreement_reminders(now: str | None = None) -> int:
+    """Remind the signers of every step that has waited a whole interval or more (once per
+    interval); returns how many reminders went out."""
+    moment = dt.datetime.fromisoformat(now) if now else timezone.now()
+    interval = dt.timedelta(days=agreement_reminder_days())
+    due = LearningAgreement.objects.filter(
+        status=AgreementStatus.SIGNING, turn_started_at__lte=moment - interval
+    ).select_related("application__student", "application__opportunity")
+    sent = 0
+    for agreement in due.order_by("turn_started_at", "id"):
+        assert agreement.turn_started_at is not None
+        round_ = int((moment - agreement.turn_started_at) / interval)
+        if _notify(agreement, agreement.next_step, round_):
+            sent += 1
+    logger.info("agreement reminders: %d", sent)
+    return sent

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_agreements
 
 app_name = "placements"
 
@@ -10,6 +10,49 @@ urlpatterns = [
     path("hours/review/", views.hours_review, name="hours_review"),
     path("hours/report/", views.hours_report, name="hours_report"),
     path("evidence/<uuid:clearance_id>/", views.evidence_download, name="evidence"),
+    path(
+        "agreements/templates/",
+        views_agreements.agreement_templates,
+        name="agreement_templates",
+    ),
+    path(
+        "agreements/templates/<uuid:template_id>/",
+        views_agreements.agreement_template,
+        name="agreement_template",
+    ),
+    path("agreements/to-sign/", views_agreements.agreements_to_sign, name="agreements_to_sign"),
+    path("agreements/<uuid:public_id>/", views_agreements.agreement, name="agreement"),
+    path(
+        "agreements/<uuid:public_id>/edit/",
+        views_agreements.agreement_edit,
+        name="agreement_edit",
+    ),
+    path(
+        "agreements/<uuid:public_id>/send/",
+        views_agreements.agreement_send,
+        name="agreement_send",
+    ),
+    path(
+        "agreements/<uuid:public_id>/sign/",
+        views_agreements.agreement_sign,
+        name="agreement_sign",
+    ),
+    path(
+        "agreements/<uuid:public_id>/decline/",
+        views_agreements.agreement_decline,
+        name="agreement_decline",
+    ),
+    path(
+        "agreements/<uuid:public_id>/amend/",
+        views_agreements.agreement_amend,
+        name="agreement_amend",
+    ),
+    path("agreements/<uuid:public_id>/pdf/", views_agreements.agreement_pdf, name="agreement_pdf"),
+    path(
+        "<uuid:public_id>/agreement/",
+        views_agreements.agreement_create,
+        name="agreement_create",
+    ),
     path("<uuid:public_id>/", views.placement, name="placement"),
     path("<uuid:public_id>/terms/", views.terms, name="terms"),
     path("<uuid:public_id>/hours/", views.hours_log, name="hours_log"),

@@ -47,6 +47,7 @@ from .permissions import (
     can_view_board,
 )
 from .reports import csv_response, xlsx_response
+from .views_agreements import placement_agreement_context
 
 PAGE_SIZE = 25
 
@@ -151,6 +152,7 @@ def _placement_context(request: HttpRequest, application: Application, **extra: 
         "terms_form": extra.pop("terms_form", None)
         or TermsForm(initial={"start_date": start, "end_date": end, **_required(application)}),
         "hours_form": extra.pop("hours_form", None) or HoursForm(),
+        **placement_agreement_context(user, application),
         **extra,
     }
 
