@@ -7,10 +7,23 @@ from .clearances import (
     placement_start_guard,
     placement_terms_set,
 )
+from .diligence import diligence_item_record
 from .hours import hours_decide, hours_edit, hours_log
+from .incidents import incident_read_record, incident_report, incident_transition
+from .minors import birth_date_record, minor_start_guard, minors_rules_set
 from .personal_data import placement_personal_data_erase, placement_personal_data_export
+from .visits import visit_record, visit_schedule
 
 __all__ = [
+    "birth_date_record",
+    "diligence_item_record",
+    "incident_read_record",
+    "incident_report",
+    "incident_transition",
+    "minor_start_guard",
+    "minors_rules_set",
+    "visit_record",
+    "visit_schedule",
     "clearance_decide",
     "clearance_evidence_upload",
     "clearance_requirement_create",
