@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_visits
 
 app_name = "placements"
 
@@ -10,7 +10,27 @@ urlpatterns = [
     path("hours/review/", views.hours_review, name="hours_review"),
     path("hours/report/", views.hours_report, name="hours_report"),
     path("evidence/<uuid:clearance_id>/", views.evidence_download, name="evidence"),
+    path("incidents/", views_visits.incidents, name="incidents"),
+    path("incidents/<uuid:public_id>/", views_visits.incident, name="incident"),
+    path("incidents/<uuid:public_id>/status/", views_visits.incident_status, name="incident_status"),
+    path(
+        "incidents/<uuid:public_id>/evidence/",
+        views_visits.incident_evidence,
+        name="incident_evidence",
+    ),
+    path("visits/<uuid:visit_id>/record/", views_visits.visit_record, name="visit_record"),
+    path("minors/", views_visits.minors, name="minors"),
+    path("diligence/<uuid:partner_id>/", views_visits.diligence, name="diligence"),
+    path(
+        "diligence/evidence/<uuid:item_id>/",
+        views_visits.diligence_evidence,
+        name="diligence_evidence",
+    ),
     path("<uuid:public_id>/", views.placement, name="placement"),
+    path("<uuid:public_id>/visits/", views_visits.visits, name="visits"),
+    path(
+        "<uuid:public_id>/incidents/new/", views_visits.incident_report, name="incident_report"
+    ),
     path("<uuid:public_id>/terms/", views.terms, name="terms"),
     path("<uuid:public_id>/hours/", views.hours_log, name="hours_log"),
     path(
