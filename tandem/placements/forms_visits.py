@@ -44,7 +44,9 @@ class VisitRecordForm(forms.Form):
     outcome = forms.ChoiceField(
         label=_("Outcome"), choices=[("", "—"), *VisitOutcome.choices], required=False
     )
-    notes = forms.CharField(label=_("Notes"), widget=forms.Textarea, required=False, max_length=5000)
+    notes = forms.CharField(
+        label=_("Notes"), widget=forms.Textarea, required=False, max_length=5000
+    )
     notes_shared = forms.BooleanField(
         label=_("Share the notes with the student and the host supervisor"), required=False
     )

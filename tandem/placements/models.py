@@ -279,7 +279,9 @@ class SiteVisit(PublicModel):
     notes_shared = models.BooleanField(
         _("the student and host supervisor may read the notes"), default=False
     )
-    outcome = models.CharField(_("outcome"), max_length=20, choices=VisitOutcome.choices, blank=True)
+    outcome = models.CharField(
+        _("outcome"), max_length=20, choices=VisitOutcome.choices, blank=True
+    )
     visitor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

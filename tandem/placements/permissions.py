@@ -119,9 +119,7 @@ def is_faculty(user: Actor, application: Application) -> bool:
 
 
 def is_host_supervisor(user: Actor, application: Application) -> bool:
-    return _signed_in(user) and has_role(
-        user, application.opportunity.host_id, [Role.SUPERVISOR]
-    )
+    return _signed_in(user) and has_role(user, application.opportunity.host_id, [Role.SUPERVISOR])
 
 
 def can_schedule_visit(user: Actor, application: Application) -> bool:

@@ -397,7 +397,11 @@ def minor_application_ids(apps: QuerySet[Application]) -> set[int]:
     today = timezone.localdate()
     out = set()
     for app_id, inst, student, opp_start, terms_start in apps.values_list(
-        "id", "institution_id", "student_id", "opportunity__start_date", "placement_terms__start_date"
+        "id",
+        "institution_id",
+        "student_id",
+        "opportunity__start_date",
+        "placement_terms__start_date",
     ):
         if is_minor(births.get((inst, student)), terms_start or opp_start or today):
             out.add(app_id)
@@ -412,9 +416,7 @@ def birth_dates_for(viewer: Actor, institution_id: int) -> QuerySet[StudentBirth
     """The dates of birth an institution recorded (its coordinators only)."""
     if not can_manage_minors(viewer, institution_id):
         return StudentBirthDate.objects.none()
-    return StudentBirthDate.objects.filter(institution_id=institution_id).select_related(
-        "student"
-    )
+    return StudentBirthDate.objects.filter(institution_id=institution_id).select_related("student")
 
 
 # --- Site visits and the placement's timeline ----------------------------------------------------

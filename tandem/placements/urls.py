@@ -12,7 +12,9 @@ urlpatterns = [
     path("evidence/<uuid:clearance_id>/", views.evidence_download, name="evidence"),
     path("incidents/", views_visits.incidents, name="incidents"),
     path("incidents/<uuid:public_id>/", views_visits.incident, name="incident"),
-    path("incidents/<uuid:public_id>/status/", views_visits.incident_status, name="incident_status"),
+    path(
+        "incidents/<uuid:public_id>/status/", views_visits.incident_status, name="incident_status"
+    ),
     path(
         "incidents/<uuid:public_id>/evidence/",
         views_visits.incident_evidence,
@@ -28,9 +30,7 @@ urlpatterns = [
     ),
     path("<uuid:public_id>/", views.placement, name="placement"),
     path("<uuid:public_id>/visits/", views_visits.visits, name="visits"),
-    path(
-        "<uuid:public_id>/incidents/new/", views_visits.incident_report, name="incident_report"
-    ),
+    path("<uuid:public_id>/incidents/new/", views_visits.incident_report, name="incident_report"),
     path("<uuid:public_id>/terms/", views.terms, name="terms"),
     path("<uuid:public_id>/hours/", views.hours_log, name="hours_log"),
     path(

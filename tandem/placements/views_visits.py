@@ -62,7 +62,9 @@ def visits_summary(request: HttpRequest, application: Application) -> dict[str, 
         ][:3],
         "may_report_incident": can_report_incident(user, application),
         "open_incidents": [
-            i for i in selectors.incidents_for(user, application=application) if i.status != "closed"
+            i
+            for i in selectors.incidents_for(user, application=application)
+            if i.status != "closed"
         ],
         "is_minor": selectors.is_minor_placement(application),
         "diligence_flags": selectors.diligence_flags([application]).get(application.pk, []),
@@ -70,7 +72,7 @@ def visits_summary(request: HttpRequest, application: Application) -> dict[str, 
 
 
 def _private_file(file: FieldFile, content_type: str, name: str) -> FileResponse:
-    extension = file.name.rsplit(".", 1)[-1]
+    extension = (file.name or "").rsplit(".", 1)[-1]
     response = FileResponse(
         file.open("rb"),
         as_attachment=True,

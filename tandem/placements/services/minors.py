@@ -128,9 +128,7 @@ def minor_hours_errors(
     rules = minors_rules_of(application.institution_id)
     if rules is None or not is_minor_placement(application):
         return []
-    others = HoursEntry.objects.filter(application=application).exclude(
-        status=HoursStatus.RETURNED
-    )
+    others = HoursEntry.objects.filter(application=application).exclude(status=HoursStatus.RETURNED)
     if exclude_pk is not None:
         others = others.exclude(pk=exclude_pk)
     problems = []
