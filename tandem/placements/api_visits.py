@@ -124,7 +124,7 @@ class DiligenceOut(Schema):
 
 
 def _placement(request: HttpRequest, application_id: UUID) -> Any:
-    application = selectors.placement_for(request.user, application_id)
+    application = selectors.operations_placement_for(request.user, application_id)
     if application is None:
         raise Http404
     return application

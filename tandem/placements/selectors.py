@@ -46,6 +46,7 @@ from .permissions import (
     can_view_placement,
     can_view_visits,
     coordinator_org_ids,
+    is_faculty,
     supervisor_org_ids,
 )
 
@@ -420,6 +421,37 @@ def birth_dates_for(viewer: Actor, institution_id: int) -> QuerySet[StudentBirth
 
 
 # --- Site visits and the placement's timeline ----------------------------------------------------
+def operations_placement_for(viewer: Actor, public_id: Any) -> Application | None:
+    """A placement for its visits and incidents: those who may see the placement, and the
+    faculty (educators) of the student's institution."""
+    app = (
+        Application.objects.select_related("opportunity__host", "institution", "student")
+        .filter(
+            public_id=public_id,
+            stage__in=[Stage.ACCEPTED, Stage.PLACED, Stage.COMPLETED],
+        )
+        .first()
+    )
+    if app is None or not (can_view_placement(viewer, app) or is_faculty(viewer, app)):
+        return None
+    return app
+
+
+def faculty_placements(viewer: Actor) -> QuerySet[Application]:
+    """Placements under way (accepted or started) of the institutions where ``viewer`` is
+    faculty, soonest start first: where they may schedule visits."""
+    from tandem.organizations.permissions import org_ids
+
+    return (
+        Application.objects.filter(
+            stage__in=list(PLACEMENT_STAGES),
+            institution_id__in=org_ids(viewer, [Role.EDUCATOR, Role.COORDINATOR]),
+        )
+        .select_related("student", "opportunity__host")
+        .order_by("opportunity__start_date", "id")
+    )
+
+
 @dataclass(frozen=True)
 class VisitLine:
     visit: SiteVisit

@@ -20,6 +20,7 @@ urlpatterns = [
         views_visits.incident_evidence,
         name="incident_evidence",
     ),
+    path("visits/", views_visits.visits_home, name="visits_home"),
     path("visits/<uuid:visit_id>/record/", views_visits.visit_record, name="visit_record"),
     path("minors/", views_visits.minors, name="minors"),
     path("diligence/<uuid:partner_id>/", views_visits.diligence, name="diligence"),

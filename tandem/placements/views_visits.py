@@ -38,13 +38,14 @@ from .permissions import (
     can_handle_incident,
     can_report_incident,
     can_schedule_visit,
+    can_view_placement,
     can_view_visits,
     is_faculty,
 )
 
 
 def _placement(request: HttpRequest, public_id: uuid.UUID) -> Application:
-    application = selectors.placement_for(request.user, public_id)
+    application = selectors.operations_placement_for(request.user, public_id)
     if application is None:
         raise Http404
     return application
@@ -84,6 +85,20 @@ def _private_file(file: FieldFile, content_type: str, name: str) -> FileResponse
 
 
 # --- Site visits -------------------------------------------------------------------------------
+@login_required
+@require_GET
+def visits_home(request: HttpRequest) -> HttpResponse:
+    """Everyone: upcoming visits; faculty also the placements they may schedule visits on."""
+    return render(
+        request,
+        "placements/visits_home.html",
+        {
+            "upcoming": list(selectors.upcoming_visits(request.user)[:100]),
+            "placements": list(selectors.faculty_placements(request.user)[:200]),
+        },
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def visits(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
@@ -127,6 +142,7 @@ def visits(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             "lines": selectors.visits_of(request.user, application),
             "may_schedule": may_schedule,
             "is_faculty": is_faculty(request.user, application),
+            "may_see_placement": can_view_placement(request.user, application),
             "form": form,
             "record_form": VisitRecordForm(),
         },
@@ -142,7 +158,10 @@ def visit_record(request: HttpRequest, visit_id: uuid.UUID) -> HttpResponse:
         .filter(public_id=visit_id)
         .first()
     )
-    if visit is None or selectors.placement_for(request.user, visit.application.public_id) is None:
+    if (
+        visit is None
+        or selectors.operations_placement_for(request.user, visit.application.public_id) is None
+    ):
         raise Http404
     if not is_faculty(request.user, visit.application):
         raise PermissionDenied
