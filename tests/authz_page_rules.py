@@ -11,12 +11,14 @@ from tests.authz_rules import (
     CURRIC_EDIT,
     CURRIC_READ,
     DIRECTORY,
+    INCIDENT_VIEW,
     NOBODY,
     OPP_VIEW,
     PS_EDIT,
     PS_VIEW,
     ROUND_VIEW,
     SV,
+    VISIT_VIEW,
     A,
     C,
     E,
@@ -112,6 +114,23 @@ PAGE_RULES: dict[str, Rule] = {
     "placements:clearance_decide": page(
         {C}, P, public_id="placement", requirement_id="requirement"
     ),
+    # issue 15 (see tests/authz_rules.py: VISIT_VIEW, INCIDENT_VIEW)
+    "placements:visits_home": Rule(ALL, self_service=True),  # each sees their own visits
+    "placements:visits": page(VISIT_VIEW, public_id="placement"),
+    "placements:visit_schedule": page({C, E}, P, public_id="placement"),
+    "placements:visit_record": page({C, E}, P, visit_id="visit"),
+    "placements:incidents": page_list("incident", INCIDENT_VIEW),
+    "placements:incident": page(INCIDENT_VIEW, public_id="incident"),
+    "placements:incident_status": page({C}, P, public_id="incident"),
+    "placements:incident_evidence": page(INCIDENT_VIEW, public_id="incident"),
+    "placements:incident_report": page(INCIDENT_VIEW, G, P, public_id="placement"),
+    "placements:minors": page({C}, G, P),
+    # Every institution vets every partner (like organizations:vetting): another institution's
+    # coordinator opens its own checklist for P.
+    "placements:diligence": Rule(
+        frozenset({C}), directory=True, methods=(G, P), params=(("partner_id", "partner"),)
+    ),
+    "placements:diligence_evidence": page({C}, item_id="diligence_item"),
     "dashboards:home": Rule(ALL, self_service=True),
     "accounts:account": Rule(ALL, self_service=True),
     "accounts:token_revoke": page({S}, P, token_id="token"),

@@ -31,6 +31,7 @@ urlpatterns = [
     ),
     path("<uuid:public_id>/", views.placement, name="placement"),
     path("<uuid:public_id>/visits/", views_visits.visits, name="visits"),
+    path("<uuid:public_id>/visits/schedule/", views_visits.visit_schedule, name="visit_schedule"),
     path("<uuid:public_id>/incidents/new/", views_visits.incident_report, name="incident_report"),
     path("<uuid:public_id>/terms/", views.terms, name="terms"),
     path("<uuid:public_id>/hours/", views.hours_log, name="hours_log"),

@@ -99,40 +99,9 @@ def visits_home(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def visits(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    """A placement's visits and timeline; faculty schedule a visit here."""
-    application = _placement(request, public_id)
-    if not can_view_visits(request.user, application):
-        raise PermissionDenied
-    may_schedule = can_schedule_visit(request.user, application)
-    form = VisitForm(
-        request.POST or None,
-        initial={"mode": "in_person", "time_zone": timezone.get_current_timezone_name()},
-    )
-    status = 200
-    if request.method == "POST":
-        if not may_schedule:
-            raise PermissionDenied
-        outcome = submit(
-            form,
-            lambda d: services.visit_schedule(
-                actor=request.user,
-                application=application,
-                mode=d["mode"],
-                scheduled_at=timezone.make_naive(d["scheduled_at"])
-                if timezone.is_aware(d["scheduled_at"])
-                else d["scheduled_at"],
-                time_zone=d["time_zone"],
-                location=d["location"],
-                link=d["link"],
-            ),
-        )
-        if outcome.ok:
-            messages.success(request, _("Visit scheduled."))
-            return redirect("placements:visits", public_id=application.public_id)
-        status = 422
+def _visits_page(
+    request: HttpRequest, application: Application, form: VisitForm | None = None, status: int = 200
+) -> HttpResponse:
     return render(
         request,
         "placements/visits.html",
@@ -140,14 +109,55 @@ def visits(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             "application": application,
             "timeline": selectors.placement_timeline(request.user, application),
             "lines": selectors.visits_of(request.user, application),
-            "may_schedule": may_schedule,
+            "may_schedule": can_schedule_visit(request.user, application),
             "is_faculty": is_faculty(request.user, application),
             "may_see_placement": can_view_placement(request.user, application),
-            "form": form,
+            "form": form
+            or VisitForm(
+                initial={"mode": "in_person", "time_zone": timezone.get_current_timezone_name()}
+            ),
             "record_form": VisitRecordForm(),
         },
         status=status,
     )
+
+
+@login_required
+@require_GET
+def visits(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """A placement's visits and timeline (faculty, the student, the host's supervisors)."""
+    application = _placement(request, public_id)
+    if not can_view_visits(request.user, application):
+        raise PermissionDenied
+    return _visits_page(request, application)
+
+
+@login_required
+@require_POST
+def visit_schedule(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """Faculty schedule a visit."""
+    application = _placement(request, public_id)
+    if not can_schedule_visit(request.user, application):
+        raise PermissionDenied
+    form = VisitForm(request.POST)
+
+    def schedule(d: dict[str, Any]) -> SiteVisit:
+        when = d["scheduled_at"]
+        return services.visit_schedule(
+            actor=request.user,
+            application=application,
+            mode=d["mode"],
+            scheduled_at=timezone.make_naive(when) if timezone.is_aware(when) else when,
+            time_zone=d["time_zone"],
+            location=d["location"],
+            link=d["link"],
+        )
+
+    outcome = submit(form, schedule)
+    if outcome.ok:
+        messages.success(request, _("Visit scheduled."))
+        return redirect("placements:visits", public_id=application.public_id)
+    return _visits_page(request, application, form, status=422)
 
 
 @login_required
