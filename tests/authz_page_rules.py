@@ -125,11 +125,7 @@ PAGE_RULES: dict[str, Rule] = {
     "placements:incident_evidence": page(INCIDENT_VIEW, public_id="incident"),
     "placements:incident_report": page(INCIDENT_VIEW, G, P, public_id="placement"),
     "placements:minors": page({C}, G, P),
-    # Every institution vets every partner (like organizations:vetting): another institution's
-    # coordinator opens its own checklist for P.
-    "placements:diligence": Rule(
-        frozenset({C}), directory=True, methods=(G, P), params=(("partner_id", "partner"),)
-    ),
+    "placements:diligence": page({C}, G, P, institution_id="institution", partner_id="partner"),
     "placements:diligence_evidence": page({C}, item_id="diligence_item"),
     "dashboards:home": Rule(ALL, self_service=True),
     "accounts:account": Rule(ALL, self_service=True),

@@ -538,7 +538,9 @@ def test_an_expired_item_flags_the_partners_placements(cast, client):
     assert 'data-testid="diligence-flag"' in board
     page = client.get(reverse("placements:placement", args=[app.public_id])).content.decode()
     assert 'data-testid="diligence-flags"' in page
-    checklist = client.get(reverse("placements:diligence", args=[cast.host.public_id]))
+    checklist = client.get(
+        reverse("placements:diligence", args=[cast.institution.public_id, cast.host.public_id])
+    )
     assert checklist.status_code == 200 and "Expired" in checklist.content.decode()
 
 

@@ -23,7 +23,11 @@ urlpatterns = [
     path("visits/", views_visits.visits_home, name="visits_home"),
     path("visits/<uuid:visit_id>/record/", views_visits.visit_record, name="visit_record"),
     path("minors/", views_visits.minors, name="minors"),
-    path("diligence/<uuid:partner_id>/", views_visits.diligence, name="diligence"),
+    path(
+        "diligence/<uuid:institution_id>/<uuid:partner_id>/",
+        views_visits.diligence,
+        name="diligence",
+    ),
     path(
         "diligence/evidence/<uuid:item_id>/",
         views_visits.diligence_evidence,

@@ -371,10 +371,16 @@ def minors(request: HttpRequest) -> HttpResponse:
 # --- Employer due diligence --------------------------------------------------------------------
 @login_required
 @require_http_methods(["GET", "POST"])
-def diligence(request: HttpRequest, partner_id: uuid.UUID) -> HttpResponse:
+def diligence(
+    request: HttpRequest, institution_id: uuid.UUID, partner_id: uuid.UUID
+) -> HttpResponse:
     """Coordinators: the institution's due-diligence checklist for one partner (part of its
     vetting)."""
-    institution = _coordinated(request)
+    institution = Organization.objects.filter(
+        public_id=institution_id, pk__in=coordinator_institution_ids(request.user)
+    ).first()
+    if institution is None:
+        raise PermissionDenied
     partner = Organization.objects.filter(public_id=partner_id).first()
     if partner is None or not partner.is_partner:
         raise Http404
@@ -394,7 +400,11 @@ def diligence(request: HttpRequest, partner_id: uuid.UUID) -> HttpResponse:
         )
         if outcome.ok:
             messages.success(request, _("Checklist item filed."))
-            return redirect("placements:diligence", partner_id=partner.public_id)
+            return redirect(
+                "placements:diligence",
+                institution_id=institution.public_id,
+                partner_id=partner.public_id,
+            )
         status = 422
     return render(
         request,
