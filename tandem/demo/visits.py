@@ -7,12 +7,15 @@ A handful of rows: the demo build stays fast."""
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from functools import partial
 from typing import TYPE_CHECKING
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 from django.utils import timezone
 
 from tandem.applications.models import Application, Stage
+from tandem.core.errors import DomainError
 from tandem.organizations.models import Membership, Role
 from tandem.placements import services
 
@@ -33,16 +36,31 @@ def _member(organization_id: int, role: str, prefer: str = "") -> User | None:
 
 def build_visits() -> None:
     today = timezone.localdate()
-    placement = (
-        Application.objects.filter(stage=Stage.PLACED, placement_terms__isnull=False)
-        .select_related("opportunity", "institution", "student")
-        .order_by("pk")
-        .first()
+    # A started placement at the demo coordinator's institution (they see the incident),
+    # one with dates set (the apprentice's) first.
+    demo_institutions = Membership.objects.filter(
+        role=Role.COORDINATOR, user__email__startswith="coordinator@"
+    ).values("organization_id")
+    placed = Application.objects.filter(stage=Stage.PLACED).select_related(
+        "opportunity__host", "institution", "student"
     )
+    placement = (
+        placed.filter(institution_id__in=demo_institutions, placement_terms__isnull=False).first()
+        or placed.filter(institution_id__in=demo_institutions).order_by("pk").first()
+        or placed.order_by("pk").first()
+    )
+    stories = [_minor_waiting_for_consent]
     if placement is not None:
-        _visit_and_incident(placement, today)
-        _expiring_insurance(placement, today)
-    _minor_waiting_for_consent(today)
+        stories[:0] = [
+            partial(_visit_and_incident, placement),
+            partial(_expiring_insurance, placement),
+        ]
+    for story in stories:
+        try:
+            with transaction.atomic():
+                story(today)
+        except DomainError:
+            continue  # the world does not fit this story (dates, seats): the demo goes on
 
 
 def _visit_and_incident(placement: Application, today: date) -> None:
