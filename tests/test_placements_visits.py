@@ -598,3 +598,50 @@ def test_visit_api_schedules_and_lists(cast, client):
     )
     assert student_try.status_code == 403
     assert SiteVisit.objects.count() == 1
+
+
+# --- Pages: bad input answers 4xx with the field's message ------------------------------------
+def test_pages_answer_bad_input_with_the_fields_message(cast, client):
+    app = placed_with_dates(cast)
+    client.force_login(cast.educator)
+    past = (timezone.localtime() - dt.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
+    page = client.post(
+        reverse("placements:visit_schedule", args=[app.public_id]),
+        {"mode": "in_person", "scheduled_at": past, "time_zone": "UTC", "location": "Office"},
+    )
+    assert page.status_code == 422
+    assert "Choose a date and time in the future." in page.content.decode()
+    client.force_login(cast.student)
+    refused = client.post(
+        reverse("placements:visit_schedule", args=[app.public_id]),
+        {"mode": "in_person", "scheduled_at": past, "time_zone": "UTC", "location": "Office"},
+    )
+    assert refused.status_code == 403
+    report = client.post(
+        reverse("placements:incident_report", args=[app.public_id]),
+        {
+            "kind": "safety",
+            "severity": "low",
+            "occurred_at": past,
+            "description": "Wet floor, no sign.",
+            "evidence": _exe(),
+        },
+    )
+    assert report.status_code == 422
+    assert "Upload a PDF, Word, OpenDocument, JPEG or PNG file." in report.content.decode()
+    assert not Incident.objects.exists()
+    incident = _report(cast, app, cast.student)
+    client.force_login(cast.coordinator)
+    closing = client.post(
+        reverse("placements:incident_status", args=[incident.public_id]), {"status": "closed"}
+    )
+    assert closing.status_code == 400
+    assert "Give the resolution before closing." in closing.content.decode()
+    client.force_login(cast.supervisor)
+    assert (
+        client.post(
+            reverse("placements:incident_status", args=[incident.public_id]),
+            {"status": "under_review"},
+        ).status_code
+        == 403
+    )
