@@ -645,3 +645,35 @@ def test_pages_answer_bad_input_with_the_fields_message(cast, client):
         ).status_code
         == 403
     )
+
+
+def test_minors_and_diligence_api(cast, client):
+    client.force_login(cast.coordinator)
+    inst, host = cast.institution.public_id, cast.host.public_id
+    rules = client.put(
+        f"/api/v1/placements/institutions/{inst}/minors-rules",
+        {"max_hours_per_day": "25"},
+        content_type="application/json",
+    )
+    assert rules.status_code == 400 and "max_hours_per_day" in json.dumps(rules.json())
+    born = client.put(
+        f"/api/v1/placements/institutions/{inst}/birth-dates",
+        {"student": str(cast.student.public_id), "date_of_birth": "2011-04-02"},
+        content_type="application/json",
+    )
+    assert born.status_code == 204
+    assert StudentBirthDate.objects.get().date_of_birth == dt.date(2011, 4, 2)
+    url = f"/api/v1/placements/institutions/{inst}/diligence/{host}"
+    wrong = client.post(url, {"kind": "insurance", "evidence": _exe()})
+    assert wrong.status_code == 400 and "evidence" in json.dumps(wrong.json())
+    filed = client.post(url, {"kind": "insurance", "evidence": pdf_upload("insurance.pdf")})
+    assert filed.status_code == 200, filed.content
+    assert {i["kind"]: i["state"] for i in filed.json()}["insurance"] == "valid"
+    client.force_login(cast.other_coordinator)
+    assert client.get(url).status_code == 403
+    refused = client.put(
+        f"/api/v1/placements/institutions/{inst}/birth-dates",
+        {"student": str(cast.student.public_id), "date_of_birth": "2011-04-02"},
+        content_type="application/json",
+    )
+    assert refused.status_code == 403
