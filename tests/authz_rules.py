@@ -60,6 +60,10 @@ SELF = Rule(ALL, self_service=True)
 PLACEMENT_VIEW = frozenset({S, C, R, SV, A})  # the student, A's coordinators, P's host staff
 _PLACEMENT = (("application_id", "placement"),)
 AGREEMENT_PARTIES = frozenset({S, C, E, SV})  # the student, A's staff, P's supervisors
+#: A placement's visits: its faculty (A's coordinators and educators), the student, P's
+#: supervisors. Its incidents (not about the supervisor): the same people.
+VISIT_VIEW = frozenset({S, C, E, SV})
+INCIDENT_VIEW = VISIT_VIEW
 DIRECTORY = Rule(ALL, directory=True)
 MINE = Rule(frozenset({S}), self_service=True)  # a student's own profile
 NOBODY: frozenset[str] = frozenset()
@@ -268,6 +272,19 @@ API_RULES: dict[str, Rule] = {
     ),
     "placements_api_agreement_list": Rule(AGREEMENT_PARTIES, params=_PLACEMENT),
     "placements_api_agreement_create": Rule(frozenset({C, E}), params=_PLACEMENT),
+    # site visits, incidents, minors, due diligence (issue 15; the world's visit is the
+    # educator's, its incident the student's, not about the supervisor)
+    "placements_api_visits_visit_list": Rule(VISIT_VIEW, params=_PLACEMENT),
+    "placements_api_visits_visit_schedule": Rule(frozenset({C, E}), params=_PLACEMENT),
+    "placements_api_visits_visit_record": op(C, E),
+    "placements_api_visits_incident_report": Rule(INCIDENT_VIEW, params=_PLACEMENT),
+    "placements_api_visits_incident_list": lst("incident", INCIDENT_VIEW),
+    "placements_api_visits_incident_detail": Rule(INCIDENT_VIEW),
+    "placements_api_visits_incident_transition": op(C),
+    "placements_api_visits_minors_rules_set": op(C),
+    "placements_api_visits_birth_date_record": op(C),
+    "placements_api_visits_diligence_checklist": op(C),
+    "placements_api_visits_diligence_item_record": op(C),
 }
 
 #: API path parameter → world key (or "=literal").
@@ -302,6 +319,8 @@ API_PARAMS: dict[str, str] = {
     "requirement_id": "requirement",
     "entry_id": "hours_entry",
     "agreement_id": "agreement",
+    "visit_id": "visit",
+    "incident_id": "incident",
 }
 
 #: Request-body id fields → world key (a list for array fields).
@@ -351,4 +370,10 @@ API_BODIES: dict[str, dict[str, Any]] = {
     "placements_api_requirement_create": {"kind": "immunisation", "name": "Alpha new"},
     "placements_api_hours_decide": {"approve": True},
     "placements_api_agreement_decline": {"reason": "Alpha reason"},
+    "placements_api_visits_visit_record": {"status": "cancelled"},
+    "placements_api_visits_incident_transition": {"status": "under_review"},
+    "placements_api_visits_birth_date_record": {
+        "student": "@student",
+        "date_of_birth": "2010-01-01",
+    },
 }

@@ -263,6 +263,42 @@ def build_world() -> World:
         sent_at=timezone.now(),
         turn_started_at=timezone.now(),
     )
+    # Issue 15: the educator's visit to the placement, the student's incident on it (with
+    # evidence), A's insurance certificate for P.
+    from tandem.placements.models import DiligenceItem, Incident, SiteVisit
+
+    o["visit"] = SiteVisit.objects.create(
+        application=o["placement"],
+        mode="virtual",
+        scheduled_at=timezone.now() + dt.timedelta(days=3),
+        time_zone="UTC",
+        link="https://meet.example/alpha",
+        visitor=users["educator"],
+    )
+    incident = Incident(
+        application=o["placement"],
+        reporter=student,
+        reporter_name=student.full_name,
+        kind="safety",
+        severity="medium",
+        occurred_at=timezone.now() - dt.timedelta(hours=1),
+        description="Alpha incident report",
+        evidence_content_type="application/pdf",
+    )
+    incident.evidence.save("photo.pdf", ContentFile(MINIMAL_PDF), save=False)
+    incident.save()
+    o["incident"] = incident
+    item = DiligenceItem(
+        institution=inst,
+        partner=partner,
+        kind="insurance",
+        evidence_content_type="application/pdf",
+        verified_at=timezone.now(),
+        verified_by=coordinator,
+    )
+    item.evidence.save("insurance.pdf", ContentFile(MINIMAL_PDF), save=False)
+    item.save()
+    o["diligence_item"] = item
 
     # Surveys
     survey = survey_with_questions(inst)
@@ -383,6 +419,9 @@ def build_world() -> World:
         "agreement_template",
         "agreement",
         "signed_agreement",
+        "visit",
+        "incident",
+        "diligence_item",
     ):
         w.secrets[key] = w.id(key)
     w.secrets["student_id"] = str(student.public_id)

@@ -240,6 +240,7 @@ def _mount_routers() -> None:
     from tandem.organizations.api import router as organizations_router
     from tandem.partnerships.api import router as partnerships_router
     from tandem.placements.api import router as placements_router
+    from tandem.placements.api_visits import router as placement_visits_router
     from tandem.profiles.api import router as profiles_router
     from tandem.rosters.api import router as rosters_router
     from tandem.search.api import router as search_router
@@ -251,6 +252,8 @@ def _mount_routers() -> None:
     api.add_router("/partnerships", partnerships_router)
     api.add_router("/opportunities", opportunities_router)
     api.add_router("/applications", applications_router)
+    # Before the placements router: its /{application_id} would take /placements/incidents.
+    api.add_router("/placements", placement_visits_router)
     api.add_router("/placements", placements_router)
     api.add_router("/audit", audit_router)
     api.add_router("/surveys", surveys_router)

@@ -11,6 +11,7 @@ class PlacementsConfig(AppConfig):
         from tandem.core import guards
 
         from .services import (
+            minor_start_guard,
             placement_agreement_guard,
             placement_personal_data_erase,
             placement_personal_data_export,
@@ -19,6 +20,17 @@ class PlacementsConfig(AppConfig):
 
         guards.register(guards.PLACEMENT_START, placement_start_guard)
         guards.register(guards.PLACEMENT_START, placement_agreement_guard)
+        guards.register(guards.PLACEMENT_START, minor_start_guard)
+        from .services.visits_personal_data import (
+            visits_personal_data_erase,
+            visits_personal_data_export,
+        )
+
+        register(
+            "placement_visits",
+            export=visits_personal_data_export,
+            erase=visits_personal_data_erase,
+        )
         register(
             "placements",
             export=placement_personal_data_export,

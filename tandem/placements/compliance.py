@@ -38,6 +38,30 @@ class RequirementRow:
     partner_id: int | None
     site_id: int | None
     opportunity_type: str
+    kind: str = ""
+
+
+#: The clearance kind that applies only to placements of minors.
+GUARDIAN_CONSENT = "guardian_consent"
+ADULT_AGE = 18
+
+
+def age_on(born: dt.date, day: dt.date) -> int:
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+def adult_on(born: dt.date) -> dt.date:
+    """The day a person born on ``born`` turns 18 (born on 29 February: 1 March), the first
+    day :func:`is_minor` is false."""
+    try:
+        return born.replace(year=born.year + ADULT_AGE)
+    except ValueError:
+        return dt.date(born.year + ADULT_AGE, 3, 1)
+
+
+def is_minor(born: dt.date | None, day: dt.date) -> bool:
+    """Under 18 on ``day`` (unknown date of birth: not known to be a minor)."""
+    return born is not None and age_on(born, day) < ADULT_AGE
 
 
 @dataclass(frozen=True)
@@ -48,11 +72,20 @@ class ClearanceRow:
 
 
 def applies(
-    req: RequirementRow, *, institution_id: int, host_id: int, site_id: int | None, type_: str
+    req: RequirementRow,
+    *,
+    institution_id: int,
+    host_id: int,
+    site_id: int | None,
+    type_: str,
+    minor: bool = False,
 ) -> bool:
-    """Whether a requirement applies to a placement of this institution, host, site, type."""
+    """Whether a requirement applies to a placement of this institution, host, site, type;
+    a guardian-consent requirement only to the placement of a student under 18 on its start
+    day (``minor``)."""
     return (
         req.institution_id == institution_id
+        and (req.kind != GUARDIAN_CONSENT or minor)
         and (req.partner_id is None or req.partner_id == host_id)
         and (req.site_id is None or req.site_id == site_id)
         and (not req.opportunity_type or req.opportunity_type == type_)

@@ -9,6 +9,7 @@ entries (date, hours, activity), expiry reminders sent to the student; learning 
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -18,6 +19,8 @@ from tandem.applications.models import Application
 from tandem.core.models import PublicModel
 from tandem.opportunities.models import OpportunityType
 from tandem.organizations.models import Organization, Site
+
+from .compliance import adult_on as eighteenth_birthday
 
 
 class ClearanceKind(models.TextChoices):
@@ -448,3 +451,258 @@ class AgreementNotice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agreement_id} step {self.step} round {self.round}"
+
+
+# --- Site visits (issue 15) -------------------------------------------------------------------
+class VisitMode(models.TextChoices):
+    IN_PERSON = "in_person", _("In person")
+    VIRTUAL = "virtual", _("Virtual")
+
+
+class VisitStatus(models.TextChoices):
+    SCHEDULED = "scheduled", _("Scheduled")
+    COMPLETED = "completed", _("Completed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class VisitOutcome(models.TextChoices):
+    ON_TRACK = "on_track", _("On track")
+    CONCERNS = "concerns", _("Concerns to follow up")
+    AT_RISK = "at_risk", _("Placement at risk")
+
+
+class SiteVisit(PublicModel):
+    """A visit (in person or virtual) by faculty of the student's institution to a placement.
+
+    Personal data: the notes and outcome about one student's placement."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="site_visits"
+    )
+    mode = models.CharField(_("kind of visit"), max_length=20, choices=VisitMode.choices)
+    scheduled_at = models.DateTimeField(_("date and time"))
+    time_zone = models.CharField(_("time zone"), max_length=64)
+    location = models.CharField(_("location"), max_length=300, blank=True)
+    link = models.URLField(_("meeting link"), max_length=500, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=VisitStatus.choices, default=VisitStatus.SCHEDULED
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    notes_shared = models.BooleanField(
+        _("the student and host supervisor may read the notes"), default=False
+    )
+    outcome = models.CharField(
+        _("outcome"), max_length=20, choices=VisitOutcome.choices, blank=True
+    )
+    visitor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["scheduled_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                name="site_visit_mode_valid", condition=models.Q(mode__in=VisitMode.values)
+            ),
+            models.CheckConstraint(
+                name="site_visit_status_valid", condition=models.Q(status__in=VisitStatus.values)
+            ),
+            models.CheckConstraint(
+                name="site_visit_where",
+                condition=(models.Q(mode="in_person") & ~models.Q(location=""))
+                | (models.Q(mode="virtual") & ~models.Q(link="")),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_mode_display()} {self.scheduled_at:%Y-%m-%d %H:%M}"
+
+
+# --- Incidents ---------------------------------------------------------------------------------
+class IncidentKind(models.TextChoices):
+    SAFETY = "safety", _("Safety")
+    CONDUCT = "conduct", _("Conduct")
+
+
+class IncidentSeverity(models.TextChoices):
+    LOW = "low", _("Low")
+    MEDIUM = "medium", _("Medium")
+    HIGH = "high", _("High")
+    CRITICAL = "critical", _("Critical")
+
+
+class IncidentStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    UNDER_REVIEW = "under_review", _("Under review")
+    CLOSED = "closed", _("Closed")
+
+
+def incident_upload_to(instance: Incident, filename: str) -> str:
+    extension = filename.rsplit(".", 1)[-1][:5] if "." in filename else "bin"
+    return f"incidents/{uuid.uuid4().hex}.{extension}"
+
+
+class Incident(PublicModel):
+    """A safety or conduct incident on a placement, reported by the student, a host
+    supervisor or faculty. Kept for the legal retention period: erasing the reporter's
+    account pseudonymises them (the reporter link is cut, their name replaced) and keeps the
+    facts (docs/decisions/0019).
+
+    Personal data: who reported, what happened, the evidence file."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="incidents")
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    reporter_name = models.CharField(max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=IncidentKind.choices)
+    severity = models.CharField(_("severity"), max_length=20, choices=IncidentSeverity.choices)
+    occurred_at = models.DateTimeField(_("when it happened"))
+    description = models.TextField(_("what happened"))
+    about_supervisor = models.BooleanField(
+        _("the report is about the workplace supervisor"), default=False
+    )
+    evidence = models.FileField(_("evidence"), upload_to=incident_upload_to, blank=True)
+    evidence_content_type = models.CharField(max_length=100, blank=True)
+    evidence_name = models.CharField(max_length=200, blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=IncidentStatus.choices,
+        default=IncidentStatus.OPEN,
+        db_index=True,
+    )
+    resolution = models.TextField(_("resolution"), blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                name="incident_kind_valid", condition=models.Q(kind__in=IncidentKind.values)
+            ),
+            models.CheckConstraint(
+                name="incident_severity_valid",
+                condition=models.Q(severity__in=IncidentSeverity.values),
+            ),
+            models.CheckConstraint(
+                name="incident_status_valid", condition=models.Q(status__in=IncidentStatus.values)
+            ),
+            models.CheckConstraint(
+                name="incident_closed_has_resolution",
+                condition=~models.Q(status="closed") | ~models.Q(resolution=""),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.status})"
+
+
+# --- Minors ------------------------------------------------------------------------------------
+class StudentBirthDate(PublicModel):
+    """A student's date of birth as their institution records it (private: the institution's
+    coordinators and the student only). Used to tell whether a placement is a minor's.
+
+    Personal data: the date of birth."""
+
+    institution = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    date_of_birth = models.DateField(_("date of birth"))
+    #: The 18th birthday (29 February births: 1 March), kept with the date of birth so that
+    #: the compliance board can tell a minor's placement in SQL.
+    adult_on = models.DateField(editable=False)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["institution", "student"], name="student_birth_date_once"
+            )
+        ]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.adult_on = eighteenth_birthday(self.date_of_birth)
+        super().save(*args, **kwargs)
+
+
+class MinorsRules(PublicModel):
+    """An institution's rules for placements of students under 18, enforced when hours are
+    logged (each limit optional)."""
+
+    institution = models.OneToOneField(
+        Organization, on_delete=models.CASCADE, related_name="minors_rules"
+    )
+    max_hours_per_day = models.DecimalField(
+        _("most hours a day"), max_digits=4, decimal_places=2, null=True, blank=True
+    )
+    max_hours_per_week = models.DecimalField(
+        _("most hours a week (Monday to Sunday)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                name="minors_rules_day_range",
+                condition=models.Q(max_hours_per_day__isnull=True)
+                | (models.Q(max_hours_per_day__gt=0) & models.Q(max_hours_per_day__lte=24)),
+            ),
+            models.CheckConstraint(
+                name="minors_rules_week_range",
+                condition=models.Q(max_hours_per_week__isnull=True)
+                | (models.Q(max_hours_per_week__gt=0) & models.Q(max_hours_per_week__lte=168)),
+            ),
+        ]
+
+
+# --- Employer due diligence --------------------------------------------------------------------
+class DiligenceKind(models.TextChoices):
+    INSURANCE = "insurance", _("Insurance certificate")
+    SAFEGUARDING = "safeguarding", _("Safeguarding policy")
+    WBL_AGREEMENT = "wbl_agreement", _("Work-based-learning agreement")
+
+
+def diligence_upload_to(instance: DiligenceItem, filename: str) -> str:
+    extension = filename.rsplit(".", 1)[-1][:5] if "." in filename else "bin"
+    return f"diligence/{uuid.uuid4().hex}.{extension}"
+
+
+class DiligenceItem(PublicModel):
+    """One item of an institution's due-diligence checklist for a partner (part of the
+    partner's vetting): the evidence on file, who verified it, until when it holds."""
+
+    institution = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    partner = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(_("item"), max_length=20, choices=DiligenceKind.choices)
+    evidence = models.FileField(_("evidence"), upload_to=diligence_upload_to)
+    evidence_content_type = models.CharField(max_length=100)
+    evidence_name = models.CharField(max_length=200, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    verified_at = models.DateTimeField()
+    expires_on = models.DateField(_("expires on"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["kind"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["institution", "partner", "kind"], name="diligence_item_once"
+            ),
+            models.CheckConstraint(
+                name="diligence_kind_valid", condition=models.Q(kind__in=DiligenceKind.values)
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_kind_display()

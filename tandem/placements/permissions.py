@@ -22,6 +22,7 @@ from .models import (
     Clearance,
     ClearanceRequirement,
     HoursEntry,
+    Incident,
     LearningAgreement,
     SignerRole,
 )
@@ -167,3 +168,110 @@ def can_sign_agreement(user: Actor, agreement: LearningAgreement) -> bool:
         and bool(agreement.awaiting_role)
         and holds_signer_role(user, agreement.application, agreement.awaiting_role)
     )
+
+
+# --- Site visits, incidents, minors, due diligence (issue 15; docs/decisions/0019) ----------
+#: Faculty of a placement: educators and coordinators of the student's institution.
+FACULTY_ROLES = (Role.EDUCATOR, Role.COORDINATOR)
+#: Placements that are (or were) under way: visits and incidents belong to them.
+ACTIVE_STAGES = frozenset({Stage.ACCEPTED, Stage.PLACED, Stage.COMPLETED})
+
+
+def is_faculty(user: Actor, application: Application) -> bool:
+    return _signed_in(user) and has_role(user, application.institution_id, FACULTY_ROLES)
+
+
+def is_host_supervisor(user: Actor, application: Application) -> bool:
+    return _signed_in(user) and has_role(user, application.opportunity.host_id, [Role.SUPERVISOR])
+
+
+def can_schedule_visit(user: Actor, application: Application) -> bool:
+    return is_faculty(user, application) and application.stage in ACTIVE_STAGES
+
+
+def can_view_visits(user: Actor, application: Application) -> bool:
+    """Faculty, the student, the host's supervisors (notes only where shared)."""
+    return (
+        is_faculty(user, application)
+        or (_signed_in(user) and application.student_id == user.pk)
+        or is_host_supervisor(user, application)
+    )
+
+
+def can_read_visit_notes(user: Actor, application: Application, *, shared: bool) -> bool:
+    return is_faculty(user, application) or (shared and can_view_visits(user, application))
+
+
+def can_report_incident(user: Actor, application: Application) -> bool:
+    """The student, a supervisor of the host, or faculty, on a placement under way."""
+    if application.stage not in ACTIVE_STAGES or not _signed_in(user):
+        return False
+    return (
+        application.student_id == user.pk
+        or is_host_supervisor(user, application)
+        or is_faculty(user, application)
+    )
+
+
+def incident_handler_ids(application: Application, *, about_supervisor: bool) -> set[int]:
+    """Who handles an incident: the institution's coordinators, the placement's faculty (the
+    educators who visit it), and the host's supervisors unless the report is about them."""
+    from tandem.organizations.models import Membership
+
+    from .models import SiteVisit
+
+    ids = set(
+        Membership.objects.filter(
+            organization_id=application.institution_id, role=Role.COORDINATOR, is_active=True
+        ).values_list("user_id", flat=True)
+    )
+    visitors = SiteVisit.objects.filter(application=application, visitor__isnull=False)
+    ids |= set(
+        Membership.objects.filter(
+            organization_id=application.institution_id,
+            role=Role.EDUCATOR,
+            is_active=True,
+            user_id__in=visitors.values("visitor_id"),
+        ).values_list("user_id", flat=True)
+    )
+    if not about_supervisor:
+        ids |= set(
+            Membership.objects.filter(
+                organization_id=application.opportunity.host_id,
+                role=Role.SUPERVISOR,
+                is_active=True,
+            ).values_list("user_id", flat=True)
+        )
+    return ids
+
+
+def can_view_incident(user: Actor, incident: Incident) -> bool:
+    """The reporter, and the incident's handlers. Not platform admins: access is restricted."""
+    if not _signed_in(user):
+        return False
+    if incident.reporter_id == user.pk:
+        return True
+    return user.pk in incident_handler_ids(
+        incident.application, about_supervisor=incident.about_supervisor
+    )
+
+
+def can_handle_incident(user: Actor, incident: Incident) -> bool:
+    """Move an incident through review to closed: the institution's coordinators."""
+    return _signed_in(user) and has_role(
+        user, incident.application.institution_id, [Role.COORDINATOR]
+    )
+
+
+def can_download_incident_evidence(user: Actor, incident: Incident) -> bool:
+    return can_view_incident(user, incident)
+
+
+def can_manage_minors(user: Actor, institution_id: int) -> bool:
+    """Record students' dates of birth and set the minors' rules: coordinators."""
+    return _signed_in(user) and has_role(user, institution_id, [Role.COORDINATOR])
+
+
+def can_manage_diligence(user: Actor, institution_id: int) -> bool:
+    """The due-diligence checklist is part of vetting: the institution's coordinators."""
+    return _signed_in(user) and has_role(user, institution_id, [Role.COORDINATOR])

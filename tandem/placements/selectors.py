@@ -18,23 +18,44 @@ from tandem.applications.models import Application, Stage
 from tandem.organizations.models import Membership, Role
 from tandem.organizations.permissions import is_platform_admin, org_ids
 
-from .compliance import ClearanceRow, RequirementRow, State, applies, start_day, state_on
+from .compliance import (
+    GUARDIAN_CONSENT,
+    ClearanceRow,
+    RequirementRow,
+    State,
+    applies,
+    is_minor,
+    start_day,
+    state_on,
+)
 from .models import (
     AgreementStatus,
     AgreementTemplate,
     Clearance,
     ClearanceRequirement,
+    DiligenceItem,
+    DiligenceKind,
     HoursEntry,
     HoursStatus,
+    Incident,
     LearningAgreement,
+    MinorsRules,
     PlacementTerms,
     SignerRole,
+    SiteVisit,
+    StudentBirthDate,
+    VisitStatus,
 )
 from .permissions import (
     PLACEMENT_STAGES,
+    can_manage_minors,
+    can_read_visit_notes,
     can_view_agreement,
+    can_view_incident,
     can_view_placement,
+    can_view_visits,
     coordinator_org_ids,
+    is_faculty,
     supervisor_org_ids,
 )
 
@@ -79,7 +100,9 @@ def placement_dates(application: Application) -> tuple[dt.date | None, dt.date |
 
 
 def _req_row(r: ClearanceRequirement) -> RequirementRow:
-    return RequirementRow(r.pk, r.institution_id, r.partner_id, r.site_id, r.opportunity_type)
+    return RequirementRow(
+        r.pk, r.institution_id, r.partner_id, r.site_id, r.opportunity_type, r.kind
+    )
 
 
 @dataclass(frozen=True)
@@ -99,6 +122,7 @@ def clearance_lines(application: Application, *, on: dt.date | None = None) -> l
     today = timezone.localdate()
     day = on or start_day(placement_dates(application)[0], today)
     opp = application.opportunity
+    minor = is_minor_placement(application)
     reqs = [
         r
         for r in ClearanceRequirement.objects.filter(
@@ -110,6 +134,7 @@ def clearance_lines(application: Application, *, on: dt.date | None = None) -> l
             host_id=opp.host_id,
             site_id=opp.site_id,
             type_=opp.type,
+            minor=minor,
         )
     ]
     records = {c.requirement_id: c for c in Clearance.objects.filter(application=application)}
@@ -156,6 +181,13 @@ def _day_to_check(today: dt.date) -> Any:
     )
 
 
+def _minor_day(today: dt.date) -> Any:
+    """SQL: the day a student's age decides whether a placement is a minor's (see
+    :func:`is_minor_placement`): its planned start, else today."""
+    today_value = Value(today, output_field=DateField())
+    return Coalesce("placement_terms__start_date", "opportunity__start_date", today_value)
+
+
 def _unmet_requirements(kind: str = "") -> Exists:
     """SQL: whether an (annotated ``check_day``) application has an active requirement that
     applies to it (its institution; any or its host; any or its site; any or its type) with
@@ -173,6 +205,14 @@ def _unmet_requirements(kind: str = "") -> Exists:
         is_active=True,
         institution_id=OuterRef("institution_id"),
     )
+    # Guardian consent applies only to a minor's placement (compliance.applies): a recorded
+    # date of birth whose 18th birthday falls after the placement's start.
+    minor = StudentBirthDate.objects.filter(
+        institution_id=OuterRef(OuterRef("institution_id")),
+        student_id=OuterRef(OuterRef("student_id")),
+        adult_on__gt=OuterRef(OuterRef("minor_day")),
+    )
+    reqs = reqs.filter(~Q(kind=GUARDIAN_CONSENT) | Exists(minor))
     if kind:
         reqs = reqs.filter(kind=kind)
     return Exists(reqs.filter(~Exists(valid)))
@@ -243,9 +283,10 @@ class ComplianceBoard(Sequence[BoardRow]):
             return []
         requirements = list(
             self.requirements.filter(institution_id__in={r[1] for r in app_rows}).values_list(
-                "id", "institution_id", "partner_id", "site_id", "opportunity_type", "name"
+                "id", "institution_id", "partner_id", "site_id", "opportunity_type", "name", "kind"
             )
         )
+        minors = minor_application_ids(Application.objects.filter(id__in=[r[0] for r in app_rows]))
         records: dict[tuple[int, int], ClearanceRow] = {}
         for app_id, req_id, st, exp, decided in Clearance.objects.filter(
             application_id__in=[r[0] for r in app_rows],
@@ -259,7 +300,7 @@ class ComplianceBoard(Sequence[BoardRow]):
         labels = {state: state.label for state in State}
         by_institution: dict[int, list[tuple[RequirementRow, str]]] = {}
         for r in requirements:
-            by_institution.setdefault(r[1], []).append((RequirementRow(*r[:5]), r[5]))
+            by_institution.setdefault(r[1], []).append((RequirementRow(*r[:5], kind=r[6]), r[5]))
         out = []
         for app_id, inst, host, site, type_, opp_start, terms_start, stage, changed in app_rows:
             planned = terms_start or opp_start
@@ -267,7 +308,14 @@ class ComplianceBoard(Sequence[BoardRow]):
             blocked: list[tuple[str, str]] = []
             since: dt.date | None = None
             for req, name in by_institution.get(inst, ()):
-                if not applies(req, institution_id=inst, host_id=host, site_id=site, type_=type_):
+                if not applies(
+                    req,
+                    institution_id=inst,
+                    host_id=host,
+                    site_id=site,
+                    type_=type_,
+                    minor=app_id in minors,
+                ):
                     continue
                 rec = records.get((app_id, req.id))
                 state = state_on(rec, day)
@@ -306,7 +354,8 @@ def compliance_board(
             Q(student__full_name__icontains=search) | Q(opportunity__title__icontains=search)
         )
     if status in ("blocked", "clear") or kind:
-        apps = apps.annotate(check_day=_day_to_check(timezone.localdate()))
+        today = timezone.localdate()
+        apps = apps.annotate(check_day=_day_to_check(today), minor_day=_minor_day(today))
         if status == "blocked":
             apps = apps.filter(_unmet_requirements())
         elif status == "clear":
@@ -507,3 +556,264 @@ def agreements_awaiting_signature(user: Actor) -> QuerySet[LearningAgreement]:
     return (
         _agreements().filter(turn, status=AgreementStatus.SIGNING).order_by("turn_started_at", "id")
     )
+
+
+# --- Minors (issue 15) ------------------------------------------------------------------------
+def birth_date_of(application: Application) -> dt.date | None:
+    """The student's date of birth as the placement's institution recorded it, or None."""
+    return (
+        StudentBirthDate.objects.filter(
+            institution_id=application.institution_id, student_id=application.student_id
+        )
+        .values_list("date_of_birth", flat=True)
+        .first()
+    )
+
+
+def is_minor_placement(application: Application) -> bool:
+    """The student is under 18 on the placement's start day (today if it has none)."""
+    start = placement_dates(application)[0] or timezone.localdate()
+    return is_minor(birth_date_of(application), start)
+
+
+def minor_application_ids(apps: QuerySet[Application]) -> set[int]:
+    """Which of ``apps`` are placements of minors (two queries whatever their number)."""
+    births = {
+        (inst, student): born
+        for inst, student, born in StudentBirthDate.objects.filter(
+            student_id__in=apps.values("student_id")
+        ).values_list("institution_id", "student_id", "date_of_birth")
+    }
+    if not births:
+        return set()
+    today = timezone.localdate()
+    out = set()
+    for app_id, inst, student, opp_start, terms_start in apps.values_list(
+        "id",
+        "institution_id",
+        "student_id",
+        "opportunity__start_date",
+        "placement_terms__start_date",
+    ):
+        if is_minor(births.get((inst, student)), terms_start or opp_start or today):
+            out.add(app_id)
+    return out
+
+
+def minors_rules_of(institution_id: int) -> MinorsRules | None:
+    return MinorsRules.objects.filter(institution_id=institution_id).first()
+
+
+def birth_dates_for(viewer: Actor, institution_id: int) -> QuerySet[StudentBirthDate]:
+    """The dates of birth an institution recorded (its coordinators only)."""
+    if not can_manage_minors(viewer, institution_id):
+        return StudentBirthDate.objects.none()
+    return StudentBirthDate.objects.filter(institution_id=institution_id).select_related("student")
+
+
+# --- Site visits and the placement's timeline ----------------------------------------------------
+def operations_placement_for(viewer: Actor, public_id: Any) -> Application | None:
+    """A placement for its visits and incidents: those who may see the placement, and the
+    faculty (educators) of the student's institution."""
+    app = (
+        Application.objects.select_related("opportunity__host", "institution", "student")
+        .filter(
+            public_id=public_id,
+            stage__in=[Stage.ACCEPTED, Stage.PLACED, Stage.COMPLETED],
+        )
+        .first()
+    )
+    if app is None or not (can_view_placement(viewer, app) or is_faculty(viewer, app)):
+        return None
+    return app
+
+
+def faculty_placements(viewer: Actor) -> QuerySet[Application]:
+    """Placements under way (accepted or started) of the institutions where ``viewer`` is
+    faculty, soonest start first: where they may schedule visits."""
+    from tandem.organizations.permissions import org_ids
+
+    return (
+        Application.objects.filter(
+            stage__in=list(PLACEMENT_STAGES),
+            institution_id__in=org_ids(viewer, [Role.EDUCATOR, Role.COORDINATOR]),
+        )
+        .select_related("student", "opportunity__host")
+        .order_by("opportunity__start_date", "id")
+    )
+
+
+@dataclass(frozen=True)
+class VisitLine:
+    visit: SiteVisit
+    notes_visible: bool
+
+
+def visits_of(viewer: Actor, application: Application) -> list[VisitLine]:
+    """The placement's visits, with whether ``viewer`` may read each one's notes (faculty
+    always; the student and host supervisors where the notes are shared)."""
+    if not can_view_visits(viewer, application):
+        return []
+    return [
+        VisitLine(v, can_read_visit_notes(viewer, application, shared=v.notes_shared))
+        for v in SiteVisit.objects.filter(application=application).select_related("visitor")
+    ]
+
+
+def placement_midpoint(application: Application) -> dt.date | None:
+    """The middle day of the placement (its terms, else the opportunity's dates): when the
+    mid-placement check-in survey goes out (sent by ``tandem.surveys.triggers``)."""
+    start, end = placement_dates(application)
+    if start is None or end is None:
+        return None
+    return start + (end - start) / 2
+
+
+@dataclass(frozen=True)
+class TimelineEvent:
+    day: dt.date
+    kind: str  # start, visit, survey, end
+    visit: SiteVisit | None = None
+
+
+def placement_timeline(viewer: Actor, application: Application) -> list[TimelineEvent]:
+    """Start, visits, the mid-placement survey and the end, in date order."""
+    start, end = placement_dates(application)
+    events = []
+    if start:
+        events.append(TimelineEvent(start, "start"))
+    mid = placement_midpoint(application)
+    if mid:
+        events.append(TimelineEvent(mid, "survey"))
+    if end:
+        events.append(TimelineEvent(end, "end"))
+    for line in visits_of(viewer, application):
+        v = line.visit
+        if v.status != VisitStatus.CANCELLED:
+            events.append(TimelineEvent(timezone.localdate(v.scheduled_at), "visit", v))
+    order = {"start": 0, "visit": 1, "survey": 2, "end": 3}
+    return sorted(events, key=lambda e: (e.day, order[e.kind]))
+
+
+def upcoming_visits(viewer: Actor) -> QuerySet[SiteVisit]:
+    """Scheduled visits of placements the viewer studies on, supervises or visits."""
+    from tandem.organizations.permissions import org_ids
+
+    faculty = org_ids(viewer, [Role.EDUCATOR, Role.COORDINATOR])
+    hosts = supervisor_org_ids(viewer)
+    return (
+        SiteVisit.objects.filter(status=VisitStatus.SCHEDULED, scheduled_at__gte=timezone.now())
+        .filter(
+            Q(application__student_id=viewer.pk)
+            | Q(application__institution_id__in=faculty)
+            | Q(application__opportunity__host_id__in=hosts)
+        )
+        .select_related("application__student", "application__opportunity__host")
+    )
+
+
+# --- Incidents ------------------------------------------------------------------------------------
+def incidents_for(viewer: Actor, *, application: Application | None = None) -> list[Incident]:
+    """Incidents ``viewer`` may see (their own reports, and those they handle), newest
+    first; only one placement's with ``application``."""
+    from tandem.organizations.permissions import org_ids
+
+    coordinated = coordinator_org_ids(viewer)
+    educated = org_ids(viewer, [Role.EDUCATOR])
+    hosts = supervisor_org_ids(viewer)
+    visited = SiteVisit.objects.filter(visitor_id=viewer.pk).values("application_id")
+    qs = Incident.objects.filter(
+        Q(reporter_id=viewer.pk)
+        | Q(application__institution_id__in=coordinated)
+        | Q(application__institution_id__in=educated, application_id__in=visited)
+        | Q(application__opportunity__host_id__in=hosts, about_supervisor=False)
+    )
+    if application is not None:
+        qs = qs.filter(application=application)
+    return list(
+        qs.select_related("application__student", "application__opportunity__host").order_by(
+            "-occurred_at", "-id"
+        )[:500]
+    )
+
+
+def incident_for(viewer: Actor, public_id: Any) -> Incident | None:
+    incident = (
+        Incident.objects.select_related(
+            "application__opportunity__host", "application__student", "application__institution"
+        )
+        .filter(public_id=public_id)
+        .first()
+    )
+    if incident is None or not can_view_incident(viewer, incident):
+        return None
+    return incident
+
+
+# --- Employer due diligence --------------------------------------------------------------------
+@dataclass(frozen=True)
+class DiligenceLine:
+    kind: str
+    label: str
+    item: DiligenceItem | None
+    state: str  # missing, valid, expiring, expired
+
+    @property
+    def expired(self) -> bool:
+        return self.state == "expired"
+
+
+DILIGENCE_WARNING_DAYS = 30
+
+
+def _diligence_state(item: DiligenceItem | None, today: dt.date) -> str:
+    if item is None:
+        return "missing"
+    if item.expires_on is not None and item.expires_on < today:
+        return "expired"
+    if item.expires_on is not None and item.expires_on <= today + dt.timedelta(
+        days=DILIGENCE_WARNING_DAYS
+    ):
+        return "expiring"
+    return "valid"
+
+
+def diligence_checklist(institution_id: int, partner_id: int) -> list[DiligenceLine]:
+    """The institution's checklist for one partner: each item with its state today."""
+    items = {
+        i.kind: i
+        for i in DiligenceItem.objects.filter(
+            institution_id=institution_id, partner_id=partner_id
+        ).select_related("verified_by")
+    }
+    today = timezone.localdate()
+    return [
+        DiligenceLine(kind, str(label), items.get(kind), _diligence_state(items.get(kind), today))
+        for kind, label in DiligenceKind.choices
+    ]
+
+
+def diligence_flags(applications: list[Application]) -> dict[int, list[str]]:
+    """Per placement, the labels of its partner's expired due-diligence items (the
+    institution's checklist for the host). One query for any number of placements."""
+    pairs = {(a.institution_id, a.opportunity.host_id) for a in applications}
+    if not pairs:
+        return {}
+    today = timezone.localdate()
+    expired: dict[tuple[int, int], list[str]] = {}
+    labels = dict(DiligenceKind.choices)
+    for inst, partner, kind in (
+        DiligenceItem.objects.filter(
+            institution_id__in={p[0] for p in pairs},
+            partner_id__in={p[1] for p in pairs},
+            expires_on__lt=today,
+        )
+        .order_by("kind")
+        .values_list("institution_id", "partner_id", "kind")
+    ):
+        expired.setdefault((inst, partner), []).append(str(labels[kind]))
+    return {
+        a.pk: expired[(a.institution_id, a.opportunity.host_id)]
+        for a in applications
+        if (a.institution_id, a.opportunity.host_id) in expired
+    }

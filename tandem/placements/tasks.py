@@ -200,4 +200,39 @@ def send_agreement_reminders(now: str | None = None) -> int:
         if _notify(agreement, agreement.next_step, round_):
             sent += 1
     logger.info("agreement reminders: %d", sent)
+
+
+@task()
+def send_incident_notification(incident_id: int) -> int:
+    """E-mail an incident's handlers (not the reporter) that it was reported; returns how
+    many were e-mailed. The e-mail names the placement and the kind and severity, never what
+    happened: the details are read on the (audited) incident page."""
+    from .models import Incident
+    from .permissions import incident_handler_ids
+
+    incident = (
+        Incident.objects.select_related("application__opportunity__host", "application__student")
+        .filter(pk=incident_id)
+        .first()
+    )
+    if incident is None:
+        return 0
+    from tandem.accounts.models import User
+
+    ids = incident_handler_ids(incident.application, about_supervisor=incident.about_supervisor)
+    ids.discard(incident.reporter_id)  # type: ignore[arg-type]
+    url = absolute_url(reverse("placements:incident", kwargs={"public_id": incident.public_id}))
+    sent = 0
+    for person in User.objects.filter(pk__in=ids).order_by("pk"):
+        if not _reachable(person):
+            continue
+        send_text_email(
+            to=person.email,
+            subject_template="placements/email/incident_subject.txt",
+            body_template="placements/email/incident_body.txt",
+            context={"recipient": person, "incident": incident, "url": url},
+            language=recipient_language(person),
+        )
+        sent += 1
+    logger.info("incident notification: %d recipients", sent)
     return sent

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_agreements
+from . import views, views_agreements, views_visits
 
 app_name = "placements"
 
@@ -53,7 +53,33 @@ urlpatterns = [
         views_agreements.agreement_create,
         name="agreement_create",
     ),
+    path("incidents/", views_visits.incidents, name="incidents"),
+    path("incidents/<uuid:public_id>/", views_visits.incident, name="incident"),
+    path(
+        "incidents/<uuid:public_id>/status/", views_visits.incident_status, name="incident_status"
+    ),
+    path(
+        "incidents/<uuid:public_id>/evidence/",
+        views_visits.incident_evidence,
+        name="incident_evidence",
+    ),
+    path("visits/", views_visits.visits_home, name="visits_home"),
+    path("visits/<uuid:visit_id>/record/", views_visits.visit_record, name="visit_record"),
+    path("minors/", views_visits.minors, name="minors"),
+    path(
+        "diligence/<uuid:institution_id>/<uuid:partner_id>/",
+        views_visits.diligence,
+        name="diligence",
+    ),
+    path(
+        "diligence/evidence/<uuid:item_id>/",
+        views_visits.diligence_evidence,
+        name="diligence_evidence",
+    ),
     path("<uuid:public_id>/", views.placement, name="placement"),
+    path("<uuid:public_id>/visits/", views_visits.visits, name="visits"),
+    path("<uuid:public_id>/visits/schedule/", views_visits.visit_schedule, name="visit_schedule"),
+    path("<uuid:public_id>/incidents/new/", views_visits.incident_report, name="incident_report"),
     path("<uuid:public_id>/terms/", views.terms, name="terms"),
     path("<uuid:public_id>/hours/", views.hours_log, name="hours_log"),
     path(

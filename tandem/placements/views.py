@@ -48,6 +48,7 @@ from .permissions import (
 )
 from .reports import csv_response, xlsx_response
 from .views_agreements import placement_agreement_context
+from .views_visits import visits_summary
 
 PAGE_SIZE = 25
 
@@ -83,11 +84,21 @@ def board(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "page_obj": page_obj,
-            "entries": selectors.board_page_applications(list(page_obj.object_list)),
+            "entries": _with_diligence(
+                selectors.board_page_applications(list(page_obj.object_list))
+            ),
             "today": timezone.localdate(),
             "querystring_without_page": f"{query.urlencode()}&" if query else "",
         },
     )
+
+
+def _with_diligence(entries: list[selectors.BoardEntry]) -> list[selectors.BoardEntry]:
+    """Each entry with ``diligence``: its partner's expired due-diligence items."""
+    flags = selectors.diligence_flags([e.application for e in entries])
+    for entry in entries:
+        setattr(entry, "diligence", flags.get(entry.application.pk, []))  # noqa: B010
+    return entries
 
 
 @login_required
@@ -153,6 +164,7 @@ def _placement_context(request: HttpRequest, application: Application, **extra: 
         or TermsForm(initial={"start_date": start, "end_date": end, **_required(application)}),
         "hours_form": extra.pop("hours_form", None) or HoursForm(),
         **placement_agreement_context(user, application),
+        **visits_summary(request, application),
         **extra,
     }
 

@@ -19,6 +19,7 @@ from django.utils import timezone
 from tandem.applications.models import Application, Stage
 from tandem.organizations.models import Membership, Organization, Role
 from tandem.partnerships.models import Partnership, PartnershipContact
+from tandem.placements.selectors import placement_midpoint
 
 from . import services
 from .context import placement_end_key
@@ -134,7 +135,9 @@ def placement_triggers(today: date, report: TriggerReport) -> None:
                     label=f"{app.student.full_name} — {opp.title}",
                     skills=placement_skills(opp.skills_wanted),
                 )
-        elif app.stage == Stage.PLACED and start + (end - start) / 2 <= today:
+        elif app.stage == Stage.PLACED and (placement_midpoint(app) or end) <= today:
+            # The midpoint of the placement's own dates (its terms, else the posting's): the
+            # placements app owns the timeline (it shows this survey on it), this app sends.
             _invite(
                 report,
                 "placement_midpoint",

@@ -33,7 +33,7 @@ from tandem.organizations.models import Membership, Organization, Role
 from tandem.partnerships.models import Partnership
 from tandem.partnerships.services import partnership_create
 
-from .. import activity, cohorts, extras, hires, past_cohort, placements, profiles
+from .. import activity, cohorts, extras, hires, past_cohort, placements, profiles, visits
 from .pipeline import People, build_applications
 from .specs import (
     DEMO_DOMAIN,
@@ -152,6 +152,8 @@ def _build(seed: int, progress: Callable[[str], None]) -> None:
     # Last: its clearance requirement would stop the steps above from starting placements.
     progress("Placement clearances and hours")
     placements.build_placements()
+    progress("Site visits, incidents, minors and partner due diligence")
+    visits.build_visits()
 
 
 def _organizations(admin: User, fake: Faker) -> dict[str, Organization]:

@@ -18,8 +18,12 @@ from .clearances import (
     placement_start_guard,
     placement_terms_set,
 )
+from .diligence import diligence_item_record
 from .hours import hours_decide, hours_edit, hours_log
+from .incidents import incident_read_record, incident_report, incident_transition
+from .minors import birth_date_record, minor_start_guard, minors_rules_set
 from .personal_data import placement_personal_data_erase, placement_personal_data_export
+from .visits import visit_record, visit_schedule
 
 __all__ = [
     "ObjectiveInput",
@@ -31,15 +35,24 @@ __all__ = [
     "agreement_sign",
     "agreement_template_create",
     "agreement_template_update",
+    "birth_date_record",
     "clearance_decide",
     "clearance_evidence_upload",
     "clearance_requirement_create",
+    "diligence_item_record",
     "hours_decide",
     "hours_edit",
     "hours_log",
+    "incident_read_record",
+    "incident_report",
+    "incident_transition",
+    "minor_start_guard",
+    "minors_rules_set",
     "placement_agreement_guard",
     "placement_personal_data_erase",
     "placement_personal_data_export",
     "placement_start_guard",
     "placement_terms_set",
+    "visit_record",
+    "visit_schedule",
 ]

@@ -79,6 +79,13 @@ def _validate(
                 )
                 % {"already": already}
             ]
+    if "hours" not in errors and "date" not in errors and date is not None and amount is not None:
+        # The institution's minors' rules (a placement of a student under 18).
+        from .minors import minor_hours_errors
+
+        minors = minor_hours_errors(application, day=date, amount=amount, exclude_pk=exclude_pk)
+        if minors:
+            errors["hours"] = minors
     if not activity:
         errors["activity"] = [_("Say what you worked on.")]
     elif len(activity) > ACTIVITY_MAX_CHARS:
