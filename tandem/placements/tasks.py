@@ -200,6 +200,7 @@ def send_agreement_reminders(now: str | None = None) -> int:
         if _notify(agreement, agreement.next_step, round_):
             sent += 1
     logger.info("agreement reminders: %d", sent)
+    return sent
 
 
 @task()
