@@ -154,7 +154,6 @@ TEMPLATES = [
                 "tandem.organizations.context_processors.navigation",
                 "tandem.partnerships.context_processors.navigation",
                 "tandem.analytics.context_processors.navigation",
-                "tandem.notifications.context_processors.unread",
             ],
         },
     }

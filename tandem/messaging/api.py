@@ -2,8 +2,6 @@
 their messages, starting one, sending, reading, reporting abuse, and an institution's
 student-messaging setting. Attachments are sent through the pages (multipart)."""
 
-from __future__ import annotations
-
 from datetime import datetime
 from typing import Any, Literal
 from uuid import UUID

@@ -1,8 +1,6 @@
 """REST endpoints of the notification centre (mounted at /api/v1/notifications): each
 person's own notifications and preferences."""
 
-from __future__ import annotations
-
 from datetime import datetime
 from typing import Any, Literal
 from uuid import UUID

@@ -100,6 +100,16 @@ def notify(
                 pk__in=ids[start : start + BATCH], is_active=True, erased_at__isnull=True
             ).values_list("pk", "preferred_language")
         )
+    # Those who already have this key are left out (the unique constraint still decides
+    # between concurrent callers), so that the count returned is what was new.
+    already: set[int] = set()
+    for start in range(0, len(people), BATCH):
+        already.update(
+            Notification.objects.filter(
+                dedupe_key=key, recipient_id__in=[pk for pk, _l in people[start : start + BATCH]]
+            ).values_list("recipient_id", flat=True)
+        )
+    people = [(pk, lang) for pk, lang in people if pk not in already]
     channels = channels_for(kind, [pk for pk, _lang in people])
     subject_type = subject._meta.label_lower if subject is not None else ""
     subject_id = str(getattr(subject, "public_id", None) or getattr(subject, "pk", "") or "")

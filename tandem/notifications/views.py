@@ -32,7 +32,23 @@ def centre(request: HttpRequest) -> HttpResponse:
         {
             "page_obj": page_obj,
             "unread_only": unread_only,
+            "unread_count": selectors.unread_count(request.user),
             "querystring_without_page": "unread=1&" if unread_only else "",
+        },
+    )
+
+
+@login_required
+def badge(request: HttpRequest) -> HttpResponse:
+    """The header's unread count, fetched by htmx after the page loaded (so that no page
+    pays for it): one count on the partial index of unread rows, capped."""
+    count = selectors.unread_count(request.user)
+    return render(
+        request,
+        "notifications/badge.html",
+        {
+            "count": count,
+            "label": f"{selectors.UNREAD_CAP}+" if count > selectors.UNREAD_CAP else count,
         },
     )
 
