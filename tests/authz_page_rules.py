@@ -13,6 +13,7 @@ from tests.authz_rules import (
     DIRECTORY,
     NOBODY,
     OPP_VIEW,
+    PARTICIPANTS,
     PS_EDIT,
     PS_VIEW,
     ROUND_VIEW,
@@ -95,7 +96,7 @@ PAGE_QUERY: dict[str, dict[str, str]] = {
     "search:page": {"q": "internship"},
 }
 PLACEMENT_VIEW = frozenset({S, C, R, SV, A})
-_PARTICIPANTS = frozenset({C, E, R, SV, M, F})
+_PARTICIPANTS = PARTICIPANTS
 PAGE_RULES: dict[str, Rule] = {
     # notifications: each person's own
     "notifications:centre": Rule(ALL, self_service=True),
