@@ -73,9 +73,7 @@ API_RULES: dict[str, Rule] = {
     "notifications_api_notification_unread_count": SELF,
     "notifications_api_notification_mark_all_read": SELF,
     "notifications_api_notification_preferences": SELF,
-    "notifications_api_notification_preference_set": Rule(
-        ALL, self_service=True, params=(("kind", "=applications.stage_changed"),)
-    ),
+    "notifications_api_notification_preference_set": SELF,
     "notifications_api_notification_detail": op(S),
     "notifications_api_notification_mark_read": op(S),
     # messaging: the conversation's participants (everyone who belongs to the partnership,
@@ -88,9 +86,7 @@ API_RULES: dict[str, Rule] = {
     "messaging_api_message_send": op(PARTICIPANTS),
     "messaging_api_conversation_mark_read": op(PARTICIPANTS),
     "messaging_api_message_report": op(PARTICIPANTS - {C}),
-    "messaging_api_student_messaging_set": Rule(
-        frozenset({C, A}), params=(("organization_id", "institution"),)
-    ),
+    "messaging_api_student_messaging_set": op(C, A),
     # single sign-on connections: platform admins only
     "sso_api_connection_list": op(A),
     "sso_api_connection_create": op(A),
@@ -308,6 +304,7 @@ API_PARAMS: dict[str, str] = {
     "requirement_id": "requirement",
     "entry_id": "hours_entry",
     "notification_id": "notification",
+    "kind": "=applications.stage_changed",
     "conversation_id": "conversation",
     "message_id": "message",
 }

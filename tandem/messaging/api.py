@@ -161,12 +161,12 @@ def message_report(
     return Status(201, report)
 
 
-@router.put("/institutions/{organization_id}/student-messaging", response=StudentMessagingOut)
+@router.put("/institutions/{institution_id}/student-messaging", response=StudentMessagingOut)
 def student_messaging_set(
-    request: HttpRequest, organization_id: UUID, payload: StudentMessagingIn
+    request: HttpRequest, institution_id: UUID, payload: StudentMessagingIn
 ) -> Any:
     """Who may start a conversation with the institution's students (its coordinators)."""
-    organization = Organization.objects.filter(public_id=organization_id).first()
+    organization = Organization.objects.filter(public_id=institution_id).first()
     if organization is None:
         raise Http404
     if not can_set_student_messaging(request.user, organization):
