@@ -97,7 +97,9 @@ def test_partnership_message_reaches_the_other_participant(live_server, page, wo
     page.goto(f"{live_server.url}/messages/new/partnership/{partnership.public_id}/")
     page.get_by_label("Subject").fill("Spring cohort")
     page.get_by_label("Rosa Diaz").check()
-    page.get_by_label("Message").fill("Can we confirm six places for the spring?")
+    page.get_by_role("textbox", name="Message", exact=True).fill(
+        "Can we confirm six places for the spring?"
+    )
     page.get_by_role("button", name="Start the conversation").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Spring cohort")
     expect(page.locator(".message-list")).to_contain_text("six places")
@@ -110,6 +112,6 @@ def test_partnership_message_reaches_the_other_participant(live_server, page, wo
     expect(row.get_by_test_id("conversation-unread")).to_have_text("1")
     row.get_by_role("link", name="Spring cohort").click()
     expect(page.locator(".message-list")).to_contain_text("Can we confirm six places")
-    page.get_by_label("Message").fill("Yes, six places confirmed.")
+    page.get_by_role("textbox", name="Message", exact=True).fill("Yes, six places confirmed.")
     page.get_by_role("button", name="Send").click()
     expect(page.locator(".message-list")).to_contain_text("six places confirmed")

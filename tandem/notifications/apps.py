@@ -9,7 +9,19 @@ class NotificationsConfig(AppConfig):
     def ready(self) -> None:
         from tandem.accounts.personal_data import register
 
+        from django.utils.translation import gettext_lazy as _
+
+        from .data import Kind, register_kind
         from .services import notifications_personal_data_erase, notifications_personal_data_export
+
+        register_kind(
+            Kind(
+                key="notifications.announcement",
+                label=_("Announcements"),
+                description=_("News about Tandem itself: new features, planned maintenance."),
+                default="in_app",
+            )
+        )
 
         register(
             "notifications",

@@ -75,6 +75,7 @@ def notify(
     link: str = "",
     subject: models.Model | None = None,
     data: Mapping[str, Any] | None = None,
+    deliver_email: bool = True,
 ) -> int:
     """Tell ``recipients`` (users or user ids) that something of ``kind`` happened.
 
@@ -84,7 +85,8 @@ def notify(
     accounts, and anyone who already has a notification with this ``dedupe_key`` (the
     database refuses a second one, also between concurrent callers). On commit it enqueues
     one task that e-mails those who chose *e-mail now*; *digest* rows wait for the daily
-    digest. Returns the number of rows written.
+    digest. ``deliver_email=False`` (the demo world, backfills) writes in-app rows only.
+    Returns the number of rows written.
     """
     spec = get_kind(kind)
     key = f"{kind}:{dedupe_key}"[:250]
@@ -128,7 +130,9 @@ def notify(
                     _render(body, params) if body else "",
                 )
         text_title, text_body = rendered[lang]
-        if channel == Channel.EMAIL:
+        if not deliver_email:
+            delivery = Delivery.NONE
+        elif channel == Channel.EMAIL:
             delivery = Delivery.PENDING
         elif channel == Channel.DIGEST:
             delivery = Delivery.DIGEST
