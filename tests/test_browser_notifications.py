@@ -86,9 +86,7 @@ def test_stage_change_shows_in_the_centre_and_reading_clears_the_count(live_serv
     expect(page.get_by_test_id("unread-badge")).not_to_contain_text("1")
     # The link takes the student to the application.
     page.locator(".notification").first.get_by_role("button", name="Open").click()
-    expect(page).to_have_url(
-        f"{live_server.url}/applications/{world['application'].public_id}/"
-    )
+    expect(page).to_have_url(f"{live_server.url}/applications/{world['application'].public_id}/")
 
 
 def test_partnership_message_reaches_the_other_participant(live_server, page, world):

@@ -27,7 +27,6 @@ from tests.factories import (
     PartnershipFactory,
     application_at,
     application_cast,
-    member,
 )
 
 pytestmark = pytest.mark.django_db

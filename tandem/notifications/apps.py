@@ -7,9 +7,9 @@ class NotificationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from tandem.accounts.personal_data import register
-
         from django.utils.translation import gettext_lazy as _
+
+        from tandem.accounts.personal_data import register
 
         from .data import Kind, register_kind
         from .services import notifications_personal_data_erase, notifications_personal_data_export
