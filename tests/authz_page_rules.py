@@ -15,6 +15,7 @@ from tests.authz_rules import (
     INCIDENT_VIEW,
     NOBODY,
     OPP_VIEW,
+    PARTICIPANTS,
     PS_EDIT,
     PS_VIEW,
     ROUND_VIEW,
@@ -85,6 +86,7 @@ G = "get"
 #: Form data for POSTs to pages, so that the request reaches the permission check ("@key":
 #: the world object's id); other pages get an empty form.
 PAGE_DATA: dict[str, dict[str, str]] = {
+    "messaging:report": {"reason": "Abusive"},
     "applications:move": {"to_stage": "under_review"},
     "partnerships:transition": {"transition-to_status": "under_review"},
     "opportunities:decide": {"institution": "@institution", "decision": "approve"},
@@ -98,7 +100,26 @@ PAGE_QUERY: dict[str, dict[str, str]] = {
     "search:page": {"q": "internship"},
 }
 PLACEMENT_VIEW = frozenset({S, C, R, SV, A})
+_PARTICIPANTS = PARTICIPANTS
 PAGE_RULES: dict[str, Rule] = {
+    # notifications: each person's own
+    "notifications:centre": Rule(ALL, self_service=True),
+    "notifications:badge": Rule(ALL, self_service=True),
+    "notifications:mark_all_read": Rule(ALL, self_service=True, methods=(P,)),
+    "notifications:preferences": Rule(ALL, self_service=True, methods=(G, P)),
+    "notifications:mark_read": page({S}, P, public_id="notification"),
+    # messaging: the conversation's participants; starting one: who belongs to the subject
+    "messaging:inbox": page_list("conversation", _PARTICIPANTS),
+    "messaging:start": page(
+        _PARTICIPANTS, G, P, subject_type="=partnership", subject_id="partnership"
+    ),
+    "messaging:student_messaging": page({C, A}, G, P, public_id="institution"),
+    "messaging:conversation": page(_PARTICIPANTS, G, P, public_id="conversation"),
+    "messaging:mark_read": page(_PARTICIPANTS, P, public_id="conversation"),
+    "messaging:report": page(
+        _PARTICIPANTS - {C}, P, public_id="conversation", message_id="message"
+    ),
+    "messaging:attachment": page(_PARTICIPANTS, G, public_id="conversation", message_id="message"),
     # single sign-on connections: platform admins only
     "sso:connection_list": page({A}),
     "sso:connection_create": page({A}, G, P),

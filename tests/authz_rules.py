@@ -67,10 +67,31 @@ INCIDENT_VIEW = VISIT_VIEW
 DIRECTORY = Rule(ALL, directory=True)
 MINE = Rule(frozenset({S}), self_service=True)  # a student's own profile
 NOBODY: frozenset[str] = frozenset()
+#: The world's conversation: started by A's coordinator with everyone of the partnership.
+PARTICIPANTS = frozenset({C, E, R, SV, M, F})
 
 # --- API: operationId (without the "tandem_" prefix) → who may --------------------------
 # Derived from tandem/*/permissions.py and docs/*.md (see the docstrings there).
 API_RULES: dict[str, Rule] = {
+    # notifications: each person's own only
+    "notifications_api_notification_list": SELF,
+    "notifications_api_notification_unread_count": SELF,
+    "notifications_api_notification_mark_all_read": SELF,
+    "notifications_api_notification_preferences": SELF,
+    "notifications_api_notification_preference_set": SELF,
+    "notifications_api_notification_detail": op(S),
+    "notifications_api_notification_mark_read": op(S),
+    # messaging: the conversation's participants (everyone who belongs to the partnership,
+    # not platform admins); reports by a participant on another's message; the student
+    # messaging setting by the institution's coordinators
+    "messaging_api_conversation_list": lst("conversation", PARTICIPANTS),
+    "messaging_api_conversation_start": op(PARTICIPANTS),
+    "messaging_api_conversation_detail": op(PARTICIPANTS),
+    "messaging_api_message_list": op(PARTICIPANTS),
+    "messaging_api_message_send": op(PARTICIPANTS),
+    "messaging_api_conversation_mark_read": op(PARTICIPANTS),
+    "messaging_api_message_report": op(PARTICIPANTS - {C}),
+    "messaging_api_student_messaging_set": op(C, A),
     # single sign-on connections: platform admins only
     "sso_api_connection_list": op(A),
     "sso_api_connection_create": op(A),
@@ -321,10 +342,15 @@ API_PARAMS: dict[str, str] = {
     "agreement_id": "agreement",
     "visit_id": "visit",
     "incident_id": "incident",
+    "notification_id": "notification",
+    "kind": "=applications.stage_changed",
+    "conversation_id": "conversation",
+    "message_id": "message",
 }
 
 #: Request-body id fields → world key (a list for array fields).
 BODY_IDS: dict[str, str] = {
+    "subject_id": "partnership",
     "entries": "hours_entry",
     "institution": "institution",
     "institution_id": "institution",

@@ -383,6 +383,30 @@ def build_world() -> World:
         role_rules=[{"attribute": "groups", "value": "students", "role": "student"}],
     )
 
+    # Notifications and messaging: a notification of the student's; a conversation about the
+    # partnership started by the coordinator with everyone who belongs to it, its first
+    # message carrying an attachment.
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tandem.messaging.services import conversation_start
+    from tandem.notifications.models import Notification
+
+    o["notification"] = Notification.objects.create(
+        recipient=student,
+        kind="applications.stage_changed",
+        title="Alpha notification",
+        dedupe_key="matrix:alpha",
+    )
+    o["conversation"] = conversation_start(
+        actor=coordinator,
+        subject_type="partnership",
+        subject_id=str(ps.public_id),
+        title="Alpha conversation",
+        body="Alpha first message",
+        attachment=SimpleUploadedFile("a.pdf", MINIMAL_PDF, content_type="application/pdf"),
+    )
+    o["message"] = o["conversation"].messages.get()
+
     # A/P's private things an outsider must never find in a list (the organizations
     # themselves are a public directory for signed-in users).
     for key in (
@@ -422,6 +446,9 @@ def build_world() -> World:
         "visit",
         "incident",
         "diligence_item",
+        "notification",
+        "conversation",
+        "message",
     ):
         w.secrets[key] = w.id(key)
     w.secrets["student_id"] = str(student.public_id)

@@ -54,7 +54,8 @@ def test_stage_change_mail_is_queued_then_sent_by_the_worker_process(settings, t
     assert mail.outbox == []
     queued = DBTaskResult.objects.get()
     assert queued.status == "READY"
-    assert queued.task_path == "tandem.applications.tasks.notify_stage_change"
+    # The stage change's notification e-mail goes through the one delivery path.
+    assert queued.task_path == "tandem.notifications.tasks.deliver_emails"
 
     env = {
         **os.environ,

@@ -60,20 +60,21 @@ def only_message_to(email: str):
     return found[0]
 
 
-def test_application_stage_change_to_student_and_host():
+def test_application_stage_change_to_student_and_host(django_capture_on_commit_callbacks):
     cast = application_cast(title=NAME)
     cast.host.name = NAME
     cast.host.save()
     cast.student.full_name = NAME
     cast.student.save()
     app = application_at(cast, "submitted")
-    sent = notify_stage_change.call(app.pk, "submitted", "interview", True)
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = notify_stage_change(app, "submitted", "interview", student_acted=True, key="t")
     assert sent >= 2
     assert_verbatim(only_message_to(cast.student.email))
     assert_verbatim(only_message_to(cast.recruiter.email))
 
 
-def test_match_round_results_to_student_and_host():
+def test_match_round_results_to_student_and_host(django_capture_on_commit_callbacks):
     inst = InstitutionFactory(name=NAME)
     host = PartnerFactory(name=NAME)
     opp = published_opportunity(host, [inst], title=NAME)
@@ -84,7 +85,8 @@ def test_match_round_results_to_student_and_host():
         institution=inst, title=NAME, student_deadline=now, partner_deadline=now
     )
     MatchResult.objects.create(round=match_round, student=student, opportunity=opp, rank=1)
-    assert notify_round_published.call(match_round.pk) == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        assert notify_round_published(match_round) == 2
     assert_verbatim(only_message_to(student.email))
     assert_verbatim(only_message_to(recruiter.email))
 

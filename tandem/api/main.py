@@ -236,6 +236,8 @@ def _mount_routers() -> None:
     from tandem.audit.api import router as audit_router
     from tandem.curricula.api import router as curricula_router
     from tandem.matching.api import router as matching_router
+    from tandem.messaging.api import router as messaging_router
+    from tandem.notifications.api import router as notifications_router
     from tandem.opportunities.api import router as opportunities_router
     from tandem.organizations.api import router as organizations_router
     from tandem.partnerships.api import router as partnerships_router
@@ -264,6 +266,8 @@ def _mount_routers() -> None:
     api.add_router("/rosters", rosters_router)
     api.add_router("/sso-connections", sso_router)
     api.add_router("/search", search_router)
+    api.add_router("/notifications", notifications_router)
+    api.add_router("/messaging", messaging_router)
 
 
 _mount_routers()

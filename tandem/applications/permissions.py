@@ -15,12 +15,15 @@ Platform admins may see everything (read-only in the UI). Everything fails close
 from __future__ import annotations
 
 import enum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet
+from django.urls import reverse
+from django.utils.translation import gettext_lazy
 
+from tandem.messaging.data import SubjectType
 from tandem.opportunities.models import Opportunity
-from tandem.organizations.models import Role
+from tandem.organizations.models import Membership, Role
 from tandem.organizations.permissions import has_role, is_platform_admin, org_ids
 
 from .models import Application, Stage
@@ -184,3 +187,34 @@ def restrict_applications(
     if institution_ids:
         condition |= Q(institution_id__in=institution_ids)
     return qs.filter(condition)
+
+
+def conversation_members(application: Application, institution_roles: tuple[str, ...]) -> set[int]:
+    """The student, the host's recruiters and supervisors, and the institution's staff in
+    ``institution_roles`` (active people only)."""
+    staff = Membership.objects.filter(
+        Q(organization_id=application.opportunity.host_id, role__in=HOST_STAFF_ROLES)
+        | Q(organization_id=application.institution_id, role__in=institution_roles),
+        is_active=True,
+        user__is_active=True,
+    ).values_list("user_id", flat=True)
+    return {application.student_id, *staff}
+
+
+def conversation_subject() -> Any:
+    """Conversations about an application: the parties who may see it (coordinators and
+    educators of the student's institution, the host's recruiters and supervisors, the
+    student)."""
+    return SubjectType(
+        key="application",
+        label=gettext_lazy("application"),
+        resolve=lambda public_id: (
+            Application.objects.select_related("opportunity").filter(public_id=public_id).first()
+        ),
+        members=lambda a: conversation_members(a, INSTITUTION_VIEWER_ROLES),
+        students=lambda a: {a.student_id},
+        institutions=lambda a: {a.institution_id},
+        partners=lambda a: {a.opportunity.host_id},
+        title=lambda a: a.opportunity.title,
+        link=lambda a: reverse("applications:detail", kwargs={"public_id": a.public_id}),
+    )

@@ -1,7 +1,11 @@
-"""Background work for applications: stage-change e-mails.
+"""Applications' notifications: stage changes, through the one delivery path
+(:func:`tandem.notifications.services.notify`).
 
-Enqueued from ``transaction.on_commit`` by the services, so nothing is sent for a change that
-rolled back. Logs carry only public ids and stage values, never names or addresses.
+The student hears of every change of their application (kind ``applications.stage_changed``),
+the host's recruiters and supervisors of what the student did (``applications.student_activity``:
+an application received, an offer accepted or declined, a withdrawal). Their e-mail keeps its
+own wording (``applications/email/*``): :func:`stage_email_context` rebuilds the context from
+the stored notification in the worker. Logs carry public ids and stage values only.
 """
 
 from __future__ import annotations
@@ -10,11 +14,12 @@ import logging
 from typing import Any
 
 from django.urls import reverse
-from django.utils import translation
-from django_tasks import task
+from django.utils.translation import gettext_lazy as _
 
-from tandem.core.email import recipient_language, send_text_email
 from tandem.core.links import absolute_url
+from tandem.notifications.data import Kind, register_kind
+from tandem.notifications.models import Notification
+from tandem.notifications.services import notify
 from tandem.organizations.models import Membership
 
 from .models import Application, Stage
@@ -22,85 +27,124 @@ from .models import Application, Stage
 logger = logging.getLogger(__name__)
 
 HOST_NOTIFIED_ROLES = ("recruiter", "supervisor")
+STUDENT_KIND = "applications.stage_changed"
+HOST_KIND = "applications.student_activity"
 
 
-def _stage_label(value: str) -> str:
+def _stage_label(value: str) -> Any:
     try:
-        return str(Stage(value).label)
+        return Stage(value).label
     except ValueError:
         return value
 
 
-def _send(to: Any, template: str, context: dict[str, Any]) -> None:
-    language = recipient_language(to)
-    with translation.override(language):
-        # Stage labels are lazy translations: resolve them in the recipient's language.
-        ctx = {
-            **context,
-            "recipient": to,
-            "from_label": _stage_label(context["from_stage"]) if context["from_stage"] else "",
-            "to_label": _stage_label(context["to_stage"]),
-        }
-    send_text_email(
-        to=to.email,
-        subject_template=f"applications/email/{template}_subject.txt",
-        body_template=f"applications/email/{template}_body.txt",
-        context=ctx,
-        language=language,
-    )
-
-
-@task()
-def notify_stage_change(
-    application_id: int, from_stage: str, to_stage: str, notify_host: bool
-) -> int:
-    """E-mail the student about a stage change; when the student acted, also the host's
-    recruiters and supervisors. Returns the number of messages sent."""
+def stage_email_context(notification: Notification) -> dict[str, Any] | None:
+    """The context of the stage-change e-mails (rendered in the recipient's language)."""
     application = (
         Application.objects.select_related("student", "opportunity__host", "institution")
-        .filter(pk=application_id)
+        .filter(public_id=notification.subject_id)
         .first()
     )
     if application is None:
-        logger.warning("stage-change notice skipped: application no longer exists")
-        return 0
-    context = {
+        return None
+    from_stage = str(notification.data.get("from_stage", ""))
+    to_stage = str(notification.data.get("to_stage", ""))
+    return {
         "application": application,
         "opportunity": application.opportunity,
         "from_stage": from_stage,
         "to_stage": to_stage,
-        "url": absolute_url(
-            reverse("applications:detail", kwargs={"public_id": application.public_id})
-        ),
+        "from_label": str(_stage_label(from_stage)) if from_stage else "",
+        "to_label": str(_stage_label(to_stage)),
+        "url": absolute_url(notification.link),
     }
-    sent = 0
-    student = application.student
-    if student.is_active and student.email and student.erased_at is None:
-        _send(student, "student_stage_changed", context)
-        sent += 1
-    if notify_host:
+
+
+def register_kinds() -> None:
+    register_kind(
+        Kind(
+            key=STUDENT_KIND,
+            label=_("My applications"),
+            description=_("Your application was received or moved to another stage."),
+            default="email",
+            email_templates=(
+                "applications/email/student_stage_changed_subject.txt",
+                "applications/email/student_stage_changed_body.txt",
+            ),
+            email_context=stage_email_context,
+        )
+    )
+    register_kind(
+        Kind(
+            key=HOST_KIND,
+            label=_("Applicants' actions"),
+            description=_(
+                "A student applied to, accepted, declined or withdrew from one of your "
+                "organization's opportunities (recruiters and supervisors)."
+            ),
+            default="email",
+            email_templates=(
+                "applications/email/host_stage_changed_subject.txt",
+                "applications/email/host_stage_changed_body.txt",
+            ),
+            email_context=stage_email_context,
+        )
+    )
+
+
+def notify_stage_change(
+    application: Application, from_stage: str, to_stage: str, *, student_acted: bool, key: str
+) -> int:
+    """Notify the student of a stage change and, when the student acted, the host's
+    recruiters and supervisors (in the caller's transaction; e-mails on commit)."""
+    opportunity = application.opportunity
+    link = reverse("applications:detail", kwargs={"public_id": application.public_id})
+    data = {"from_stage": str(from_stage), "to_stage": str(to_stage)}
+    params = {
+        "title": opportunity.title,
+        "host": opportunity.host.name,
+        "stage": _stage_label(str(to_stage)),
+        "student": application.student.full_name,
+    }
+    if from_stage:
+        title = _("Your application to “%(title)s” at %(host)s is now: %(stage)s")
+    else:
+        title = _("We have received your application to “%(title)s” at %(host)s")
+    sent = notify(
+        recipients=[application.student_id],
+        kind=STUDENT_KIND,
+        title=title,
+        params=params,
+        link=link,
+        subject=application,
+        data=data,
+        dedupe_key=key,
+    )
+    if student_acted:
         staff = (
             Membership.objects.filter(
-                organization_id=application.opportunity.host_id,
+                organization_id=opportunity.host_id,
                 role__in=HOST_NOTIFIED_ROLES,
                 is_active=True,
-                user__is_active=True,
             )
-            .select_related("user")
-            .order_by("user_id")
+            .exclude(user_id=application.student_id)
+            .values_list("user_id", flat=True)
         )
-        seen: set[int] = set()
-        for membership in staff:
-            if membership.user_id in seen or membership.user_id == student.pk:
-                continue
-            seen.add(membership.user_id)
-            _send(membership.user, "host_stage_changed", context)
-            sent += 1
+        if from_stage:
+            host_title = _("%(student)s moved their application to “%(title)s” to: %(stage)s")
+        else:
+            host_title = _("%(student)s applied to “%(title)s”")
+        sent += notify(
+            recipients=list(staff),
+            kind=HOST_KIND,
+            title=host_title,
+            params=params,
+            link=link,
+            subject=application,
+            data=data,
+            dedupe_key=key,
+        )
     logger.info(
-        "application %s notice sent (%s -> %s, %d messages)",
-        application.public_id,
-        from_stage or "-",
-        to_stage,
-        sent,
+        "application %s notified (%s -> %s)", application.public_id, from_stage or "-", to_stage
     )
     return sent

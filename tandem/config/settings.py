@@ -91,6 +91,8 @@ INSTALLED_APPS = [
     "tandem.accounts",
     "tandem.organizations",
     "tandem.sso",
+    "tandem.notifications",
+    "tandem.messaging",
     "tandem.audit",
     "tandem.partnerships",
     "tandem.opportunities",
@@ -402,6 +404,13 @@ elif TASK_BACKEND == "immediate":
     }
 else:
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": TASK_QUEUES}}
+
+# Notifications and messaging (docs/notifications.md): e-mails per task slice (a fan-out
+# to thousands goes out in slices, other tasks run between them); messages a person may send
+# per hour, conversations they may start per hour.
+NOTIFICATIONS_EMAIL_SLICE = int(env("NOTIFICATIONS_EMAIL_SLICE", "200"))
+MESSAGING_MESSAGES_PER_HOUR = int(env("MESSAGING_MESSAGES_PER_HOUR", "30"))
+MESSAGING_CONVERSATIONS_PER_HOUR = int(env("MESSAGING_CONVERSATIONS_PER_HOUR", "10"))
 
 # Batch extraction jobs (docs/curriculum.md). A worker holds a job's lease while it works and
 # renews it; a job whose lease has expired lost its worker and is resumed by the next worker.

@@ -43,6 +43,8 @@ urlpatterns = [
     path("surveys/", include("tandem.surveys.urls")),
     path("analytics/", include("tandem.analytics.urls")),
     path("search/", include("tandem.search.urls")),
+    path("notifications/", include("tandem.notifications.urls")),
+    path("messages/", include("tandem.messaging.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     # Django's set_language, which also saves a signed-in person's choice (accounts.views).

@@ -10,6 +10,9 @@ class MatchingConfig(AppConfig):
         from tandem.accounts.personal_data import register
 
         from .services import matching_personal_data_erase, matching_personal_data_export
+        from .tasks import register_kinds
+
+        register_kinds()
 
         register(
             "matching", export=matching_personal_data_export, erase=matching_personal_data_erase

@@ -11,10 +11,14 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django_tasks import task
 
 from tandem.core.email import recipient_language, send_text_email
 from tandem.core.links import absolute_url
+from tandem.notifications.data import Kind, register_kind
+from tandem.notifications.models import Notification
+from tandem.notifications.services import notify
 from tandem.organizations.models import Membership
 
 from .models import MatchResult, MatchRound, MentorPair, MentorProgram
@@ -57,53 +61,118 @@ def run_match_round(round_id: int) -> str:
     return str(status)
 
 
-@task()
-def notify_round_published(round_id: int) -> int:
-    """E-mail every student of a published round their result, and each host's recruiters
-    and supervisors the students placed with them. Returns the number of messages sent."""
-    match_round = MatchRound.objects.select_related("institution").filter(pk=round_id).first()
+RESULT_KIND = "matching.result"
+HOST_RESULT_KIND = "matching.host_result"
+
+
+def _round_of(notification: Notification) -> MatchRound | None:
+    return (
+        MatchRound.objects.select_related("institution")
+        .filter(public_id=notification.subject_id)
+        .first()
+    )
+
+
+def result_email_context(notification: Notification) -> dict[str, Any] | None:
+    """The student's result e-mail: their row of the round."""
+    match_round = _round_of(notification)
     if match_round is None:
-        return 0
-    url = _url("matching:round_detail", match_round.public_id)
-    sent = 0
-    results = list(
-        MatchResult.objects.filter(round=match_round)
-        .select_related("student", "opportunity__host")
+        return None
+    result = (
+        MatchResult.objects.filter(round=match_round, student_id=notification.recipient_id)
+        .select_related("opportunity__host")
+        .first()
+    )
+    if result is None:
+        return None
+    return {"round": match_round, "result": result, "url": absolute_url(notification.link)}
+
+
+def host_result_email_context(notification: Notification) -> dict[str, Any] | None:
+    """The host's e-mail: the students placed with it."""
+    match_round = _round_of(notification)
+    if match_round is None:
+        return None
+    placed = list(
+        MatchResult.objects.filter(
+            round=match_round, opportunity__host_id=notification.data.get("host")
+        )
+        .select_related("student", "opportunity")
         .order_by("student_id")
     )
-    for result in results:
-        if _reachable(result.student):
-            _send(
-                result.student,
-                "student_result",
-                {"round": match_round, "result": result, "url": url},
-            )
-            sent += 1
-    by_host: dict[int, list[MatchResult]] = {}
+    return {"round": match_round, "placed": placed, "url": absolute_url(notification.link)}
+
+
+def register_kinds() -> None:
+    register_kind(
+        Kind(
+            key=RESULT_KIND,
+            label=_("Match results"),
+            description=_("A match round you took part in published its results."),
+            default="email",
+            email_templates=(
+                "matching/email/student_result_subject.txt",
+                "matching/email/student_result_body.txt",
+            ),
+            email_context=result_email_context,
+        )
+    )
+    register_kind(
+        Kind(
+            key=HOST_RESULT_KIND,
+            label=_("Students placed with you"),
+            description=_(
+                "A match round placed students with your organization (recruiters and supervisors)."
+            ),
+            default="email",
+            email_templates=(
+                "matching/email/host_result_subject.txt",
+                "matching/email/host_result_body.txt",
+            ),
+            email_context=host_result_email_context,
+        )
+    )
+
+
+def notify_round_published(match_round: MatchRound) -> int:
+    """Notify every student of a published round of their result, and each host's recruiters
+    and supervisors of the students placed with them (in the caller's transaction; e-mails
+    on commit, by preference). Returns the number of notifications written."""
+    link = reverse("matching:round_detail", kwargs={"public_id": match_round.public_id})
+    results = list(
+        MatchResult.objects.filter(round=match_round)
+        .select_related("opportunity")
+        .order_by("student_id")
+    )
+    written = notify(
+        recipients=[r.student_id for r in results],
+        kind=RESULT_KIND,
+        title=_("The match “%(round)s” is published: see your result"),
+        params={"round": match_round.title},
+        link=link,
+        subject=match_round,
+        dedupe_key=str(match_round.public_id),
+    )
+    by_host: dict[int, int] = {}
     for result in results:
         if result.opportunity is not None:
-            by_host.setdefault(result.opportunity.host_id, []).append(result)
-    for host_id, placed in sorted(by_host.items()):
-        staff = (
-            Membership.objects.filter(
-                organization_id=host_id, role__in=HOST_NOTIFIED_ROLES, is_active=True
-            )
-            .select_related("user")
-            .order_by("user_id")
+            by_host[result.opportunity.host_id] = by_host.get(result.opportunity.host_id, 0) + 1
+    for host_id, count in sorted(by_host.items()):
+        staff = Membership.objects.filter(
+            organization_id=host_id, role__in=HOST_NOTIFIED_ROLES, is_active=True
+        ).values_list("user_id", flat=True)
+        written += notify(
+            recipients=list(staff),
+            kind=HOST_RESULT_KIND,
+            title=_("The match “%(round)s” placed %(count)s students with you"),
+            params={"round": match_round.title, "count": count},
+            link=link,
+            subject=match_round,
+            data={"host": host_id},
+            dedupe_key=f"{match_round.public_id}:{host_id}",
         )
-        seen: set[int] = set()
-        for membership in staff:
-            if membership.user_id in seen or not _reachable(membership.user):
-                continue
-            seen.add(membership.user_id)
-            _send(
-                membership.user,
-                "host_result",
-                {"round": match_round, "placed": placed, "url": url},
-            )
-            sent += 1
-    logger.info("match round %s published: %d messages", match_round.public_id, sent)
-    return sent
+    logger.info("match round %s published: %d notifications", match_round.public_id, written)
+    return written
 
 
 @task()

@@ -65,6 +65,17 @@ class Sector(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class StudentMessaging(models.TextChoices):
+    """Who, besides the students themselves, may start a conversation with an institution's
+    students (docs/notifications.md, "Messaging")."""
+
+    STAFF = "staff", _("Only the institution's coordinators and educators")
+    STAFF_AND_RECRUITERS = (
+        "staff_and_recruiters",
+        _("Also partner recruiters and supervisors, about the students' own applications"),
+    )
+
+
 class Organization(PublicModel):
     """An education institution or an industry partner."""
 
@@ -82,6 +93,13 @@ class Organization(PublicModel):
     # and educators must set up two-factor authentication before anything else.
     require_mfa_for_staff = models.BooleanField(
         _("require two-factor authentication for staff"), default=False
+    )
+    # Set by the institution's coordinators (organization_student_messaging_set).
+    student_messaging = models.CharField(
+        _("who may start a conversation with a student"),
+        max_length=30,
+        choices=StudentMessaging.choices,
+        default=StudentMessaging.STAFF_AND_RECRUITERS,
     )
 
     class Meta:

@@ -36,6 +36,7 @@ from .models import (
     Role,
     Sector,
     Site,
+    StudentMessaging,
     VettingStatus,
 )
 from .permissions import (
@@ -218,6 +219,32 @@ def organization_mfa_policy_set(
             changes={"require_mfa_for_staff": [not required, required]},
         )
     organization.require_mfa_for_staff = required
+    return org
+
+
+@transaction.atomic
+def organization_student_messaging_set(
+    *, actor: Actor, organization: Organization, policy: str
+) -> Organization:
+    """Choose who may start a conversation with the institution's students
+    (:class:`StudentMessaging`). Its coordinators and platform admins; audited."""
+    _require(can_set_mfa_policy(actor, organization))
+    if policy not in StudentMessaging.values:
+        msg = _("Choose one of the options.")
+        raise DomainError(msg, fields={"student_messaging": msg})
+    org = Organization.objects.select_for_update().get(pk=organization.pk)
+    if org.student_messaging != policy:
+        before = org.student_messaging
+        org.student_messaging = policy
+        org.save(update_fields=["student_messaging", "updated_at"])
+        audit_record(
+            actor=actor,
+            action="organization.student_messaging",
+            target=org,
+            organizations=[org],
+            changes={"student_messaging": [before, policy]},
+        )
+    organization.student_messaging = policy
     return org
 
 

@@ -16,11 +16,14 @@ Everything fails closed: anonymous and inactive users belong nowhere.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet
+from django.urls import reverse
+from django.utils.translation import gettext_lazy
 
-from tandem.organizations.models import Organization, Role
+from tandem.messaging.data import SubjectType
+from tandem.organizations.models import Membership, Organization, Role
 from tandem.organizations.permissions import is_platform_admin, org_ids
 
 from . import lifecycle
@@ -135,3 +138,29 @@ def can_create_partnership(
 def creatable_organization_ids(user: Actor) -> tuple[set[int], set[int]]:
     """(institution ids, partner ids) a user may anchor a new partnership on."""
     return org_ids(user, INSTITUTION_EDIT_ROLES), org_ids(user, PARTNER_EDIT_ROLES)
+
+
+def _members(partnership: Partnership) -> set[int]:
+    return set(
+        Membership.objects.filter(
+            Q(organization_id__in=_institution_ids(partnership), role__in=INSTITUTION_VIEW_ROLES)
+            | Q(organization_id__in=_partner_ids(partnership), role__in=PARTNER_VIEW_ROLES),
+            is_active=True,
+            user__is_active=True,
+        ).values_list("user_id", flat=True)
+    )
+
+
+def conversation_subject() -> Any:
+    """Conversations about a partnership: between the people who may see it."""
+    return SubjectType(
+        key="partnership",
+        label=gettext_lazy("partnership"),
+        resolve=lambda public_id: Partnership.objects.filter(public_id=public_id).first(),
+        members=_members,
+        students=lambda _p: set(),
+        institutions=_institution_ids,
+        partners=_partner_ids,
+        title=lambda p: p.title,
+        link=lambda p: reverse("partnerships:detail", kwargs={"public_id": p.public_id}),
+    )

@@ -9,7 +9,9 @@ class PlacementsConfig(AppConfig):
     def ready(self) -> None:
         from tandem.accounts.personal_data import register
         from tandem.core import guards
+        from tandem.messaging.data import register_subject
 
+        from .permissions import conversation_subject
         from .services import (
             minor_start_guard,
             placement_agreement_guard,
@@ -17,6 +19,7 @@ class PlacementsConfig(AppConfig):
             placement_personal_data_export,
             placement_start_guard,
         )
+        from .tasks import register_kinds
 
         guards.register(guards.PLACEMENT_START, placement_start_guard)
         guards.register(guards.PLACEMENT_START, placement_agreement_guard)
@@ -31,6 +34,8 @@ class PlacementsConfig(AppConfig):
             export=visits_personal_data_export,
             erase=visits_personal_data_erase,
         )
+        register_kinds()
+        register_subject(conversation_subject())
         register(
             "placements",
             export=placement_personal_data_export,

@@ -11,9 +11,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy
 
 from tandem.applications.models import Application, Stage
+from tandem.applications.permissions import conversation_members
+from tandem.messaging.data import SubjectType
 from tandem.organizations.models import Role
 from tandem.organizations.permissions import has_role, is_platform_admin, org_ids
 
@@ -275,3 +280,23 @@ def can_manage_minors(user: Actor, institution_id: int) -> bool:
 def can_manage_diligence(user: Actor, institution_id: int) -> bool:
     """The due-diligence checklist is part of vetting: the institution's coordinators."""
     return _signed_in(user) and has_role(user, institution_id, [Role.COORDINATOR])
+
+
+def conversation_subject() -> Any:
+    """Conversations about a placement (an accepted or placed application): the student,
+    the coordinators of their institution, the host's recruiters and supervisors."""
+    return SubjectType(
+        key="placement",
+        label=gettext_lazy("placement"),
+        resolve=lambda public_id: (
+            Application.objects.select_related("opportunity")
+            .filter(public_id=public_id, stage__in=list(PLACEMENT_STAGES))
+            .first()
+        ),
+        members=lambda a: conversation_members(a, (Role.COORDINATOR,)),
+        students=lambda a: {a.student_id},
+        institutions=lambda a: {a.institution_id},
+        partners=lambda a: {a.opportunity.host_id},
+        title=lambda a: a.opportunity.title,
+        link=lambda a: reverse("placements:placement", kwargs={"public_id": a.public_id}),
+    )

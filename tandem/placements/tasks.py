@@ -1,4 +1,5 @@
-"""Background work for placements: e-mails before a verified clearance expires.
+"""Background work for placements: reminders before a verified clearance expires (through
+the notifications: the recipients' preferences decide the e-mail).
 
 :func:`send_clearance_reminders` runs daily (``manage.py clearance_reminders``, from cron or
 the worker). For each verified clearance of an accepted or started placement that expires
@@ -17,11 +18,14 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django_tasks import task
 
-from tandem.core.email import recipient_language, send_text_email
 from tandem.core.links import absolute_url
+from tandem.notifications.data import Kind, register_kind
+from tandem.notifications.models import Notification
+from tandem.notifications.services import notify
 from tandem.organizations.models import Membership, Role
 
 from .models import (
@@ -42,21 +46,37 @@ def reminder_days() -> int:
     return int(getattr(settings, "PLACEMENTS_REMINDER_DAYS", 14))
 
 
-def _send(to: Any, clearance: Clearance, url: str) -> None:
-    language = recipient_language(to)
-    with translation.override(language):
-        context = {"recipient": to, "clearance": clearance, "url": url}
-    send_text_email(
-        to=to.email,
-        subject_template="placements/email/clearance_expiring_subject.txt",
-        body_template="placements/email/clearance_expiring_body.txt",
-        context=context,
-        language=language,
+CLEARANCE_KIND = "placements.clearance_expiring"
+
+
+def clearance_email_context(notification: Notification) -> dict[str, Any] | None:
+    clearance = (
+        Clearance.objects.select_related("requirement", "application__student")
+        .filter(public_id=notification.subject_id)
+        .first()
     )
+    if clearance is None:
+        return None
+    return {"clearance": clearance, "url": absolute_url(notification.link)}
 
 
-def _reachable(user: Any) -> bool:
-    return bool(user.is_active and user.email and getattr(user, "erased_at", None) is None)
+def register_kinds() -> None:
+    register_kind(
+        Kind(
+            key=CLEARANCE_KIND,
+            label=_("Expiring clearances"),
+            description=_(
+                "A verified clearance of a placement (yours, or your institution's students') "
+                "expires soon."
+            ),
+            default="email",
+            email_templates=(
+                "placements/email/clearance_expiring_subject.txt",
+                "placements/email/clearance_expiring_body.txt",
+            ),
+            email_context=clearance_email_context,
+        )
+    )
 
 
 @task()
@@ -86,20 +106,22 @@ def send_clearance_reminders(today: str | None = None) -> int:
         except IntegrityError:
             continue  # already reminded about this expiry
         application = clearance.application
-        url = absolute_url(
-            reverse("placements:placement", kwargs={"public_id": application.public_id})
+        coordinators = Membership.objects.filter(
+            organization_id=application.institution_id, role=Role.COORDINATOR, is_active=True
+        ).values_list("user_id", flat=True)
+        notify(
+            recipients=[application.student_id, *coordinators],
+            kind=CLEARANCE_KIND,
+            title=_("“%(requirement)s” of %(student)s expires on %(date)s"),
+            params={
+                "requirement": clearance.requirement.name,
+                "student": application.student.full_name,
+                "date": clearance.expires_on.isoformat(),
+            },
+            link=reverse("placements:placement", kwargs={"public_id": application.public_id}),
+            subject=clearance,
+            dedupe_key=f"{clearance.public_id}:{clearance.expires_on.isoformat()}",
         )
-        recipients = [application.student] + [
-            m.user
-            for m in Membership.objects.filter(
-                organization_id=application.institution_id,
-                role=Role.COORDINATOR,
-                is_active=True,
-            ).select_related("user")
-        ]
-        for person in recipients:
-            if _reachable(person):
-                _send(person, clearance, url)
         reminded += 1
     logger.info("clearance reminders: %d clearances", reminded)
     return reminded

@@ -10,5 +10,8 @@ class SurveysConfig(AppConfig):
         from tandem.accounts.personal_data import register
 
         from .services import survey_personal_data_erase, survey_personal_data_export
+        from .tasks import register_kinds
+
+        register_kinds()
 
         register("surveys", export=survey_personal_data_export, erase=survey_personal_data_erase)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Mapping
-from functools import partial
 from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import AnonymousUser
@@ -264,7 +263,7 @@ def _stage_changed(
     marked filled when an acceptance takes its last seat, the partnership's placements KPI
     when a seat was taken or freed, the log line and the e-mails."""
     assert not isinstance(actor, AnonymousUser)  # the check above admits signed-in users
-    StageChange.objects.create(
+    change = StageChange.objects.create(
         application=application, from_stage=from_stage, to_stage=target, actor=actor, note=note
     )
     audit_record(
@@ -289,11 +288,12 @@ def _stage_changed(
         "application %s moved %s -> %s", application.public_id, from_stage or "-", target.value
     )
     if notify:
-        _notify_on_commit(
+        _notify_stage_change(
             application,
             from_stage,
             target,
             student_acted=application.student_id == getattr(actor, "pk", None),
+            key=f"change:{change.pk}",
         )
 
 
@@ -320,15 +320,11 @@ def _record_placements(opportunity: Opportunity, actor: User | AnonymousUser | N
     application_placements_record(actor=actor, partnership_ids=[opportunity.partnership_id])
 
 
-def _notify_on_commit(
-    application: Application, from_stage: str, to_stage: str, *, student_acted: bool
+def _notify_stage_change(
+    application: Application, from_stage: str, to_stage: str, *, student_acted: bool, key: str
 ) -> None:
-    transaction.on_commit(
-        partial(
-            notify_stage_change.enqueue,
-            application_id=application.pk,
-            from_stage=str(from_stage),
-            to_stage=str(to_stage),
-            notify_host=student_acted,
-        )
+    """The in-app notifications of a stage change, in this transaction; their e-mails are
+    sent by the task queue after commit (tandem.notifications)."""
+    notify_stage_change(
+        application, str(from_stage), str(to_stage), student_acted=student_acted, key=key
     )

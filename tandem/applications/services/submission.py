@@ -26,7 +26,7 @@ from ..models import (
     StageChange,
 )
 from ..selectors import apply_institutions_for
-from .pipeline import _notify_on_commit
+from .pipeline import _notify_stage_change
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -171,7 +171,13 @@ def application_submit(
         raise
     logger.info("application %s submitted", application.public_id)
     if notify:
-        _notify_on_commit(application, "", Stage.SUBMITTED, student_acted=True)
+        _notify_stage_change(
+            application,
+            "",
+            Stage.SUBMITTED,
+            student_acted=True,
+            key=f"{application.public_id}:submitted",
+        )
     return application
 
 

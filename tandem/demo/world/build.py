@@ -33,7 +33,17 @@ from tandem.organizations.models import Membership, Organization, Role
 from tandem.partnerships.models import Partnership
 from tandem.partnerships.services import partnership_create
 
-from .. import activity, cohorts, extras, hires, past_cohort, placements, profiles, visits
+from .. import (
+    activity,
+    cohorts,
+    engagement,
+    extras,
+    hires,
+    past_cohort,
+    placements,
+    profiles,
+    visits,
+)
 from .pipeline import People, build_applications
 from .specs import (
     DEMO_DOMAIN,
@@ -88,6 +98,7 @@ def _demo_delete() -> None:
     """Remove the previous demo world before a rebuild. Demo only: no service deletes whole
     organizations with their people and history, and none should."""
     demo_users = User.objects.filter(email__endswith="@" + DEMO_DOMAIN)
+    engagement.delete_engagement(DEMO_DOMAIN)
     activity.delete_activity([i["slug"] for i in INSTITUTIONS])
     demo_applications = Application.objects.filter(student__in=demo_users)
     for application in demo_applications.exclude(cv=""):
@@ -154,6 +165,8 @@ def _build(seed: int, progress: Callable[[str], None]) -> None:
     placements.build_placements()
     progress("Site visits, incidents, minors and partner due diligence")
     visits.build_visits()
+    progress("Notifications and a partnership conversation")
+    engagement.build_engagement(DEMO_DOMAIN)
 
 
 def _organizations(admin: User, fake: Faker) -> dict[str, Organization]:

@@ -119,9 +119,9 @@ def invitation_create(
         if not trigger_key:
             raise ConflictError(_("This person already has an open invitation.")) from exc
         return SurveyInvitation.objects.get(survey=survey, trigger_key=trigger_key)
-    from ..tasks import send_invitation
+    from ..tasks import invite
 
-    transaction.on_commit(lambda: send_invitation.enqueue(invitation.pk, False))
+    invite(invitation, reminder=False)
     audit_record(
         actor=actor,
         action="survey.invite",
@@ -143,7 +143,7 @@ def invitation_remind(*, invitation: SurveyInvitation) -> bool:
     locked.reminders_sent += 1
     locked.last_reminded_at = timezone.now()
     locked.save(update_fields=["reminders_sent", "last_reminded_at", "updated_at"])
-    from ..tasks import send_invitation
+    from ..tasks import invite
 
-    transaction.on_commit(lambda: send_invitation.enqueue(locked.pk, True))
+    invite(locked, reminder=True)
     return True

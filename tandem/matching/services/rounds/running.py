@@ -238,6 +238,6 @@ def round_publish(*, actor: User | AnonymousUser, match_round: MatchRound) -> Ma
     )
     from ...tasks import notify_round_published
 
-    transaction.on_commit(partial(notify_round_published.enqueue, round_id=locked.pk))
+    notify_round_published(locked)
     _sync(match_round, locked)
     return locked
