@@ -300,7 +300,9 @@ class ComplianceBoard(Sequence[BoardRow]):
         labels = {state: state.label for state in State}
         by_institution: dict[int, list[tuple[RequirementRow, str]]] = {}
         for r in requirements:
-            by_institution.setdefault(r[1], []).append((RequirementRow(*r[:5], kind=r[6]), r[5]))
+            by_institution.setdefault(r[1], []).append(
+                (RequirementRow(r[0], r[1], r[2], r[3], r[4], kind=r[6]), r[5])
+            )
         out = []
         for app_id, inst, host, site, type_, opp_start, terms_start, stage, changed in app_rows:
             planned = terms_start or opp_start

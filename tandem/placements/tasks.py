@@ -60,7 +60,66 @@ def clearance_email_context(notification: Notification) -> dict[str, Any] | None
     return {"clearance": clearance, "url": absolute_url(notification.link)}
 
 
+AGREEMENT_KIND = "placements.agreement_turn"
+INCIDENT_KIND = "placements.incident_reported"
+
+
+def agreement_email_context(notification: Notification) -> dict[str, Any] | None:
+    agreement = (
+        LearningAgreement.objects.select_related("application__student", "application__opportunity")
+        .filter(public_id=notification.subject_id)
+        .first()
+    )
+    if agreement is None:
+        return None
+    return {
+        "agreement": agreement,
+        "student": agreement.application.student.full_name,
+        "opportunity": agreement.application.opportunity.title,
+        "role": SignerRole(notification.data.get("role", agreement.awaiting_role)).label,
+        "reminder": bool(notification.data.get("round")),
+    }
+
+
+def incident_email_context(notification: Notification) -> dict[str, Any] | None:
+    from .models import Incident
+
+    incident = (
+        Incident.objects.select_related("application__opportunity__host")
+        .filter(public_id=notification.subject_id)
+        .first()
+    )
+    return None if incident is None else {"incident": incident}
+
+
 def register_kinds() -> None:
+    register_kind(
+        Kind(
+            key=AGREEMENT_KIND,
+            label=_("Learning agreements to sign"),
+            description=_("A learning agreement waits for your signature, and reminders."),
+            default="email",
+            email_templates=(
+                "placements/email/agreement_turn_subject.txt",
+                "placements/email/agreement_turn_body.txt",
+            ),
+            email_context=agreement_email_context,
+        )
+    )
+    register_kind(
+        Kind(
+            key=INCIDENT_KIND,
+            label=_("Placement incidents"),
+            description=_("A safety or conduct incident was reported on a placement you handle."),
+            default="email",
+            email_templates=(
+                "placements/email/incident_subject.txt",
+                "placements/email/incident_body.txt",
+            ),
+            email_context=incident_email_context,
+            locked=True,
+        )
+    )
     register_kind(
         Kind(
             key=CLEARANCE_KIND,
@@ -166,26 +225,20 @@ def _notify(agreement: LearningAgreement, step: int, round_: int) -> bool:
             AgreementNotice.objects.create(agreement=agreement, step=step, round=round_)
     except IntegrityError:
         return False
-    url = absolute_url(reverse("placements:agreement", kwargs={"public_id": agreement.public_id}))
-    for person in agreement_signers(agreement):
-        if not _reachable(person):
-            continue
-        language = recipient_language(person)
-        send_text_email(
-            to=person.email,
-            subject_template="placements/email/agreement_turn_subject.txt",
-            body_template="placements/email/agreement_turn_body.txt",
-            context={
-                "recipient": person,
-                "agreement": agreement,
-                "student": agreement.application.student.full_name,
-                "opportunity": agreement.application.opportunity.title,
-                "role": SignerRole(agreement.awaiting_role).label,
-                "reminder": round_ > 0,
-                "url": url,
-            },
-            language=language,
-        )
+    notify(
+        recipients=[person.pk for person in agreement_signers(agreement)],
+        kind=AGREEMENT_KIND,
+        title=(
+            _("Reminder: the learning agreement of %(student)s waits for your signature")
+            if round_
+            else _("The learning agreement of %(student)s waits for your signature")
+        ),
+        params={"student": agreement.application.student.full_name},
+        link=reverse("placements:agreement", kwargs={"public_id": agreement.public_id}),
+        subject=agreement,
+        data={"role": agreement.awaiting_role, "round": round_},
+        dedupe_key=f"{agreement.public_id}:{step}:{round_}",
+    )
     return True
 
 
@@ -240,22 +293,16 @@ def send_incident_notification(incident_id: int) -> int:
     )
     if incident is None:
         return 0
-    from tandem.accounts.models import User
-
     ids = incident_handler_ids(incident.application, about_supervisor=incident.about_supervisor)
     ids.discard(incident.reporter_id)  # type: ignore[arg-type]
-    url = absolute_url(reverse("placements:incident", kwargs={"public_id": incident.public_id}))
-    sent = 0
-    for person in User.objects.filter(pk__in=ids).order_by("pk"):
-        if not _reachable(person):
-            continue
-        send_text_email(
-            to=person.email,
-            subject_template="placements/email/incident_subject.txt",
-            body_template="placements/email/incident_body.txt",
-            context={"recipient": person, "incident": incident, "url": url},
-            language=recipient_language(person),
-        )
-        sent += 1
+    sent = notify(
+        recipients=sorted(ids),
+        kind=INCIDENT_KIND,
+        title=_("An incident was reported on the placement “%(title)s”"),
+        params={"title": incident.application.opportunity.title},
+        link=reverse("placements:incident", kwargs={"public_id": incident.public_id}),
+        subject=incident,
+        dedupe_key=str(incident.public_id),
+    )
     logger.info("incident notification: %d recipients", sent)
     return sent
