@@ -58,7 +58,9 @@ class EventForm(forms.Form):
     starts_at = DateTimeField(label=_("Starts (local time)"), widget=DateTimeInput())
     ends_at = DateTimeField(label=_("Ends (local time)"), widget=DateTimeInput())
     location = forms.CharField(label=_("Location"), max_length=300, required=False)
-    join_url = forms.URLField(label=_("Join link"), max_length=500, required=False)
+    join_url = forms.URLField(
+        label=_("Join link"), max_length=500, required=False, assume_scheme="https"
+    )
     capacity = forms.IntegerField(label=_("Places"), min_value=1, max_value=100000)
     registration_closes_at = DateTimeField(
         label=_("Registration closes (local time)"), widget=DateTimeInput(), required=False

@@ -36,11 +36,12 @@ def can_manage_event(user: Actor, event: Event) -> bool:
 
 
 def _student_may_attend(user: Actor, event: Event) -> bool:
-    for row in membership_rows(user):
-        if row.role == Role.STUDENT and row.organization_id == event.institution_id:
-            if not event.program or row.program == event.program:
-                return True
-    return False
+    return any(
+        row.role == Role.STUDENT
+        and row.organization_id == event.institution_id
+        and (not event.program or row.program == event.program)
+        for row in membership_rows(user)
+    )
 
 
 def is_speaker(user: Actor, event: Event) -> bool:

@@ -12,7 +12,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from tandem.organizations.models import Membership, Organization, PARTNER_ROLES
+from tandem.organizations.models import PARTNER_ROLES, Membership, Organization
 from tandem.partnerships.models import Partnership
 from tandem.skills.models import SkillConcept
 from tandem.skills.selectors import concept_search

@@ -22,7 +22,7 @@ from tandem.accounts.types import signed_in
 from tandem.audit.services import audit_record
 from tandem.core.errors import ConflictError, DomainError, PermissionDeniedError
 from tandem.core.validation import conflict_on_integrity, validated
-from tandem.organizations.models import Membership, Organization, PARTNER_ROLES
+from tandem.organizations.models import PARTNER_ROLES, Membership, Organization
 from tandem.skills.models import SkillConcept
 from tandem.surveys import services as surveys_services
 

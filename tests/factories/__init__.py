@@ -18,6 +18,7 @@ from tests.factories.curricula import (
     ProgramFactory,
     small_taxonomy,
 )
+from tests.factories.events import EventCast, event_cast, event_fields, published_event
 from tests.factories.matching import MatchRoundCast, match_round_cast
 from tests.factories.opportunities import (
     ApplicationFactory,
@@ -40,6 +41,10 @@ from tests.factories.organizations import (
 from tests.factories.surveys import VALID_ANSWERS, SurveyCast, survey_cast, survey_with_questions
 
 __all__ = [
+    "EventCast",
+    "event_cast",
+    "event_fields",
+    "published_event",
     "MINIMAL_PDF",
     "PASSWORD",
     "PNG_BYTES",
