@@ -396,6 +396,14 @@ def registration_self_check_in(*, actor: Actor, event: Event) -> Registration:
     """A virtual attendee checks themselves in by the link, from 15 minutes before the start
     until the end of the event."""
     event = Event.objects.select_for_update().get(pk=event.pk)
+    registration = (
+        Registration.objects.select_for_update()
+        .filter(event=event, user_id=getattr(actor, "pk", None))
+        .exclude(status=RegistrationStatus.CANCELLED)
+        .first()
+    )
+    if registration is None:
+        raise PermissionDeniedError(_("You are not registered for this event."))
     if not event.is_virtual or event.status != EventStatus.PUBLISHED:
         raise ConflictError(_("Self check-in is only for virtual and hybrid events."))
     now = timezone.now()
@@ -404,13 +412,6 @@ def registration_self_check_in(*, actor: Actor, event: Event) -> Registration:
             _("Self check-in opens 15 minutes before the start and closes at the end."),
             code="outside_window",
         )
-    registration = (
-        Registration.objects.select_for_update()
-        .filter(event=event, user_id=getattr(actor, "pk", None))
-        .first()
-    )
-    if registration is None:
-        raise PermissionDeniedError(_("You are not registered for this event."))
     return _mark_checked_in(actor, registration, event)
 
 

@@ -41,7 +41,12 @@ from .forms import (
     initial_from,
 )
 from .models import Event, EventStatus, RegistrationStatus
-from .permissions import can_manage_event, can_register_for_event, organiser_institution_ids
+from .permissions import (
+    can_answer_speaker_request,
+    can_manage_event,
+    can_register_for_event,
+    organiser_institution_ids,
+)
 
 
 def _organiser_institutions(request: HttpRequest) -> Any:
@@ -429,6 +434,8 @@ def speaker_request_new(request: HttpRequest) -> HttpResponse:
 @require_POST
 def speaker_request_answer(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     speaker_request = selectors.speaker_request_get_or_404(request.user, public_id)
+    if not can_answer_speaker_request(request.user, speaker_request):
+        raise PermissionDenied
     form = SpeakerAnswerForm(request.POST)
     outcome = submit(
         form,
