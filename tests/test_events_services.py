@@ -98,7 +98,7 @@ def test_registration_window_closed():
         registration_closes_at=timezone.now() - dt.timedelta(minutes=1),
         registration_opens_at=timezone.now() - dt.timedelta(days=1),
     )
-    with pytest.raises(ConflictError, match="Registration has closed."):
+    with pytest.raises(ConflictError, match=r"Registration has closed\."):
         services.registration_create(actor=cast.students[0], event=cast.event)
 
 
