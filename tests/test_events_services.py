@@ -329,3 +329,35 @@ def test_personal_data_export_and_erase_promotes():
     assert Registration.objects.get(pk=regs[1].pk).status == "confirmed"
     assert services.event_personal_data_export(cast.students[0])["registrations"] == []
     assert "events" in export_personal_data(cast.students[1])
+
+
+def test_attendance_feeds_the_guest_lectures_kpi():
+    """The partnership's "guest lectures held" KPI counts events held with attendance
+    (computed by tandem.analytics, recorded through partnerships' kpi_record_metric)."""
+    from decimal import Decimal
+
+    from tandem.analytics import services as analytics
+    from tandem.partnerships.models import KPI, Objective
+
+    cast = event_cast(capacity=3, students=1)
+    objective = Objective.objects.create(partnership=cast.partnership, title="Inspire students")
+    today = timezone.localdate()
+    kpi = KPI.objects.create(
+        objective=objective,
+        name="Guest lectures",
+        metric="guest_lectures",
+        baseline=0,
+        target=4,
+        start_date=today - dt.timedelta(days=30),
+        due_date=today + dt.timedelta(days=300),
+    )
+    (reg,) = _register_all(cast)
+    services.registration_check_in(
+        actor=cast.coordinator, event=cast.event, token=services.checkin_token(reg)
+    )
+    Event.objects.filter(pk=cast.event.pk).update(
+        starts_at=timezone.now() - dt.timedelta(hours=2),
+        ends_at=timezone.now() - dt.timedelta(hours=1),
+    )
+    analytics.partnership_metrics_refresh(partnership=cast.partnership)
+    assert kpi.measurements.get().value == Decimal(1)

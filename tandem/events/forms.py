@@ -133,6 +133,10 @@ def initial_from(event: Any) -> dict[str, Any]:
     }
 
 
+def _speaker_label(membership: Membership) -> str:
+    return f"{membership.user.full_name} — {membership.organization.name}"
+
+
 class SpeakerAddForm(forms.Form):
     membership = forms.ModelChoiceField(label=_("Speaker"), queryset=Membership.objects.none())
     topic = forms.CharField(label=_("Topic"), max_length=200, required=False)
@@ -142,7 +146,7 @@ class SpeakerAddForm(forms.Form):
         field = self.fields["membership"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = candidates
-        field.label_from_instance = lambda m: f"{m.user.full_name} — {m.organization.name}"  # type: ignore[method-assign]
+        field.label_from_instance = _speaker_label  # type: ignore[method-assign,assignment]
 
 
 class CheckInForm(forms.Form):

@@ -60,10 +60,8 @@ def can_view_event(user: Actor, event: Event) -> bool:
         return False
     if _student_may_attend(user, event) or is_speaker(user, event):
         return True
-    return bool(
-        getattr(user, "is_authenticated", False)
-        and event.registrations.filter(user_id=user.pk).exists()
-    )
+    user_pk = getattr(user, "pk", None)
+    return user_pk is not None and event.registrations.filter(user_id=user_pk).exists()
 
 
 def events_visible_qs(user: Actor) -> QuerySet[Event]:

@@ -42,6 +42,11 @@ if TYPE_CHECKING:
 LIVE_PARTNERSHIP_STATUSES = ("active", "under_review", "renewed")
 
 
+def _uid(viewer: Actor) -> int:
+    """The signed-in viewer's id (0, which no row has, for anyone else)."""
+    return int(viewer.pk or 0) if getattr(viewer, "is_authenticated", False) else 0
+
+
 def _with_speakers(qs: QuerySet[Event]) -> QuerySet[Event]:
     return qs.select_related("institution", "partnership").prefetch_related(
         Prefetch(
@@ -79,7 +84,7 @@ def event_get_or_404(viewer: Actor, public_id: Any) -> Event:
 def registration_of(viewer: Actor, event: Event) -> Registration | None:
     if not getattr(viewer, "is_authenticated", False):
         return None
-    return Registration.objects.filter(event=event, user_id=viewer.pk).first()
+    return Registration.objects.filter(event=event, user_id=_uid(viewer)).first()
 
 
 def waitlist_position(registration: Registration) -> int | None:
@@ -124,7 +129,7 @@ def my_registrations(viewer: Actor) -> QuerySet[Registration]:
     if not getattr(viewer, "is_authenticated", False):
         return Registration.objects.none()
     return (
-        Registration.objects.filter(user_id=viewer.pk)
+        Registration.objects.filter(user_id=_uid(viewer))
         .exclude(status=RegistrationStatus.CANCELLED)
         .select_related("event")
         .order_by("event__starts_at")
@@ -160,7 +165,7 @@ def feed_by_token(token: str) -> CalendarFeed | None:
 def feed_of(viewer: Actor) -> CalendarFeed | None:
     if not getattr(viewer, "is_authenticated", False):
         return None
-    return CalendarFeed.objects.filter(user_id=viewer.pk).first()
+    return CalendarFeed.objects.filter(user_id=_uid(viewer)).first()
 
 
 # --- partnerships' KPIs --------------------------------------------------------------------
@@ -322,7 +327,7 @@ def partner_memberships_of(viewer: Actor) -> list[Membership]:
         return []
     return list(
         Membership.objects.filter(
-            user_id=viewer.pk, is_active=True, role__in=list(PARTNER_ROLES)
+            user_id=_uid(viewer), is_active=True, role__in=list(PARTNER_ROLES)
         ).select_related("organization")
     )
 

@@ -396,9 +396,12 @@ def registration_self_check_in(*, actor: Actor, event: Event) -> Registration:
     """A virtual attendee checks themselves in by the link, from 15 minutes before the start
     until the end of the event."""
     event = Event.objects.select_for_update().get(pk=event.pk)
+    user = signed_in(actor)
+    if user is None:
+        raise PermissionDeniedError()
     registration = (
         Registration.objects.select_for_update()
-        .filter(event=event, user_id=getattr(actor, "pk", None))
+        .filter(event=event, user=user)
         .exclude(status=RegistrationStatus.CANCELLED)
         .first()
     )

@@ -414,11 +414,11 @@ def speaker_request_new(request: HttpRequest) -> HttpResponse:
             status=status,
         )
     search = SpeakerSearchForm(request.GET or None, institutions=institutions)
-    suggestions: list[Any] = []
+    found: list[Any] = []
     searched = False
     if request.GET and search.is_valid():
         searched = True
-        suggestions = selectors.speaker_suggestions(
+        found = selectors.speaker_suggestions(
             request.user,
             institution=search.cleaned_data["institution"],
             topic=search.cleaned_data["topic"],
@@ -426,7 +426,7 @@ def speaker_request_new(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "events/speaker_request_new.html",
-        {"form": search, "suggestions": suggestions, "searched": searched},
+        {"form": search, "suggestions": found, "searched": searched},
     )
 
 
