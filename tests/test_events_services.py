@@ -361,3 +361,18 @@ def test_attendance_feeds_the_guest_lectures_kpi():
     )
     analytics.partnership_metrics_refresh(partnership=cast.partnership)
     assert kpi.measurements.get().value == Decimal(1)
+
+
+def test_event_jobs_command(capsys):
+    from django.core.management import call_command
+
+    cast = event_cast(capacity=1, students=1)
+    _register_all(cast)
+    Event.objects.filter(pk=cast.event.pk).update(
+        starts_at=timezone.now() + dt.timedelta(hours=3),
+        ends_at=timezone.now() + dt.timedelta(hours=4),
+    )
+    call_command("event_jobs")
+    assert capsys.readouterr().out.strip() == "1 reminders, 0 survey invitations"
+    call_command("event_jobs")
+    assert capsys.readouterr().out.strip() == "0 reminders, 0 survey invitations"
