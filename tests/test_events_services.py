@@ -188,7 +188,7 @@ def test_cancelling_the_event_tells_everyone(django_capture_on_commit_callbacks,
     assert event.status == "cancelled" and event.sequence == cast.event.sequence + 1
     assert sorted(m.to[0] for m in mailoutbox) == sorted(s.email for s in cast.students)
     assert all("Snow" in m.body for m in mailoutbox)
-    with pytest.raises(PermissionDeniedError):
+    with pytest.raises(ConflictError, match="The event is cancelled"):
         services.registration_create(actor=member(cast.inst, "student"), event=event)
 
 

@@ -184,3 +184,16 @@ def test_list_page_query_count(client, django_assert_max_num_queries):
     client.force_login(cast.students[0])
     with django_assert_max_num_queries(12):
         assert client.get(reverse("events:list")).status_code == 200
+
+
+def test_times_are_shown_in_the_event_zone(client):
+    import zoneinfo
+
+    start = dt.datetime(2031, 7, 15, 14, 0, tzinfo=zoneinfo.ZoneInfo("America/New_York"))
+    cast = event_cast(
+        starts_at=start, ends_at=start + dt.timedelta(hours=1), time_zone="America/New_York"
+    )
+    client.force_login(cast.students[0])
+    page = client.get(reverse("events:detail", args=[cast.event.public_id])).text
+    assert "Tuesday 15 July 2031, 14:00 – 15:00 (America/New_York)" in page
+    assert "15 Jul 2031, 14:00 (America/New_York)" in client.get(reverse("events:list")).text

@@ -282,6 +282,8 @@ def registration_create(*, actor: Actor, event: Event) -> Registration:
     """Register ``actor`` for ``event``: a confirmed place while there is one, else the end of
     the waiting list. Registering twice is refused; a cancelled registration is renewed."""
     event = Event.objects.select_for_update().get(pk=event.pk)
+    if event.status == EventStatus.CANCELLED:
+        raise ConflictError(_("The event is cancelled."), code="cancelled")
     if not can_register_for_event(actor, event):
         raise PermissionDeniedError(_("This event is not open to you."))
     now = timezone.now()
