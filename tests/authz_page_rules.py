@@ -24,6 +24,8 @@ from tests.authz_rules import (
     A,
     C,
     E,
+    F,
+    M,
     R,
     Rule,
     S,
@@ -69,6 +71,11 @@ PAGE_EXCLUDED = {
         "test_organizations_partner_signup.py"
     ),
     "set_language": "language switch, public (sets a cookie only)",
+    "events:feed": (
+        "a person's private calendar feed: whoever holds the secret URL (a calendar app, no "
+        "session) reads it; tested in test_events_calendar.py (unknown, regenerated and revoked "
+        "tokens answer 404)"
+    ),
     "favicon": "static icon",
 }
 
@@ -318,6 +325,28 @@ PAGE_RULES: dict[str, Rule] = {
         {C, E, A}, public_id="survey", key="=likert", fmt="=csv"
     ),
     "surveys:responses": page({C}, public_id="survey"),
+    # events (public_id = A's published guest lecture; P's mentor speaks, A's student is
+    # registered; speaker_request = A's request to P's mentor)
+    "events:list": page_list("event", {S, C, E, M, A}),
+    "events:create": Rule(frozenset({C, E}), methods=(G, P)),
+    "events:detail": page({S, C, E, M, A}, public_id="event"),
+    "events:ics": page({S, C, E, M, A}, public_id="event"),
+    "events:edit": page({C, E, A}, G, P, public_id="event"),
+    "events:publish": page({C, E, A}, P, public_id="event"),
+    "events:cancel": page({C, E, A}, P, public_id="event"),
+    "events:manage": page({C, E, A}, public_id="event"),
+    "events:speaker_add": page({C, E, A}, P, public_id="event"),
+    "events:check_in": page({C, E, A}, G, P, public_id="event"),
+    "events:register": page({S}, P, public_id="event"),
+    "events:unregister": page({S}, P, public_id="event"),
+    "events:self_check_in": page({S}, P, public_id="event"),
+    "events:calendar": Rule(ALL, self_service=True),
+    "events:calendar_regenerate": Rule(ALL, self_service=True, methods=(P,)),
+    "events:calendar_revoke": Rule(ALL, self_service=True, methods=(P,)),
+    "events:speaker_requests": page_list("speaker_request", {C, E, M, A}),
+    "events:speaker_request_new": Rule(frozenset({C, E}), methods=(G, P)),
+    "events:speaker_request_answer": page({M}, P, public_id="speaker_request"),
+    "events:speaker_profile": Rule(frozenset({R, SV, M, F}), methods=(G, P)),
     "analytics:index": Rule(ALL, self_service=True),
     "search:page": page_list("opportunity", OPP_VIEW),
     "analytics:institution": page({C, E, A}, public_id="institution"),

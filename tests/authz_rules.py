@@ -185,6 +185,20 @@ API_RULES: dict[str, Rule] = {
     "applications_api_application_cv": op(S, R, SV, C),
     # audit trail: coordinators (their institutions) and platform admins
     "audit_api_audit_event_list": lst("round", C, A),
+    # events (event_id = A's published guest lecture, P's mentor speaks, A's student registered;
+    # request_id = A's request to P's mentor to speak)
+    "events_api_event_list": lst("event", S, C, E, M, A),
+    "events_api_event_create": op(C, E, A),
+    "events_api_my_registrations": SELF,
+    "events_api_speaker_requests": lst("speaker_request", C, E, M, A),
+    "events_api_speaker_request_answer": op(M),
+    "events_api_event_detail": op(S, C, E, M, A),
+    "events_api_event_publish": op(C, E, A),
+    "events_api_event_cancel": op(C, E, A),
+    "events_api_event_registrations": op(C, E, A),
+    "events_api_event_register": op(S),
+    "events_api_event_unregister": op(S),
+    "events_api_event_check_in": op(C, E, A),
     # surveys (survey_id = A's survey; invitation_id = the student's invitation)
     "surveys_api_survey_list": lst("survey", C, E, A),
     "surveys_api_survey_create": op(C, A),
@@ -346,6 +360,8 @@ API_PARAMS: dict[str, str] = {
     "kind": "=applications.stage_changed",
     "conversation_id": "conversation",
     "message_id": "message",
+    "event_id": "event",
+    "request_id": "speaker_request",
 }
 
 #: Request-body id fields → world key (a list for array fields).
@@ -378,6 +394,8 @@ API_BODIES: dict[str, dict[str, Any]] = {
     "organizations_api_member_add": {"email": "newcomer@example.org", "role": "student"},
     "organizations_api_people_invitation_bulk": {"csv": "email,role\nbulk@example.org,student\n"},
     "surveys_api_survey_invite": {"email": "guest@example.org"},
+    "events_api_speaker_request_answer": {"accept": False},
+    "events_api_event_check_in": {"token": "not-a-code"},
     "surveys_api_invitation_respond": {"answers": {"likert": "4", "single": "yes"}},
     "curricula_api_mapping_decide": {"status": "confirmed"},
     "curricula_api_extraction_job_start": {"scope": "outcomes", "program_id": "@program"},

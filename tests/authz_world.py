@@ -312,6 +312,25 @@ def build_world() -> World:
     )
     w.extra["question_key"] = "likert"
 
+    # Events: A's published guest lecture (P's mentor speaks; A's student registered), and
+    # A's request to P's mentor to speak.
+    from tandem.events import services as events
+    from tests.factories import event_fields
+
+    mentor_membership = Membership.objects.get(user=users["mentor"], organization=partner)
+    event = events.event_create(
+        actor=coordinator,
+        institution=inst,
+        partnership=o["partnership"],
+        speakers=[mentor_membership],
+        **event_fields(title="Alpha guest lecture", capacity=5),
+    )
+    o["event"] = events.event_publish(actor=coordinator, event=event)
+    o["registration"] = events.registration_create(actor=student, event=o["event"])
+    o["speaker_request"] = events.speaker_request_create(
+        actor=coordinator, institution=inst, speaker=mentor_membership, topic="Alpha SQL talk"
+    )
+
     # Match rounds and mentor programs
     now = timezone.now()
     rnd = matching.round_create(
@@ -449,10 +468,12 @@ def build_world() -> World:
         "notification",
         "conversation",
         "message",
+        "event",
+        "speaker_request",
     ):
         w.secrets[key] = w.id(key)
     w.secrets["student_id"] = str(student.public_id)
-    for key in ("partnership", "opportunity", "survey", "round", "program", "course"):
+    for key in ("partnership", "opportunity", "survey", "round", "program", "course", "event"):
         obj = o[key]
         w.secrets[f"{key}.title"] = obj.title
     w.secrets["student.name"] = student.full_name

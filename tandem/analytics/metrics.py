@@ -8,11 +8,12 @@ more than one currency). ``None`` records nothing. Definitions are in ``docs/ana
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Avg, Count, Exists, OuterRef, Q, Sum
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from tandem.applications.models import (
     SEAT_HOLDING_STAGES,
@@ -21,6 +22,7 @@ from tandem.applications.models import (
     Stage,
     StageChange,
 )
+from tandem.events.selectors import partnership_event_counts
 from tandem.opportunities.models import Opportunity, OpportunityStatus, OpportunityType
 from tandem.partnerships.models import (
     BoundMetric,
@@ -177,8 +179,9 @@ def feedback_summary(partnership: Partnership) -> tuple[Decimal | None, int]:
 
 
 def guest_lectures(partnership: Partnership, today: date) -> Decimal | None:
-    """Guest lectures and workshops of the partnership that were published and whose date
-    (end date, or start date when there is none) is today or earlier."""
+    """Guest lectures and workshops of the partnership held by the end of today: those posted
+    as opportunities (published, dated today or earlier) plus the events of tandem.events
+    that ended with at least one attendee checked in."""
     count = (
         Opportunity.objects.filter(
             partnership=partnership, type__in=LECTURE_TYPES, status__in=HELD_STATUSES
@@ -187,7 +190,9 @@ def guest_lectures(partnership: Partnership, today: date) -> Decimal | None:
         .filter(held_on__lte=today)
         .count()
     )
-    return Decimal(count)
+    end_of_day = timezone.make_aware(datetime.combine(today + timedelta(days=1), time.min))
+    held = partnership_event_counts(partnership, until=end_of_day).guest_lectures_held
+    return Decimal(count + held)
 
 
 def funding_delivered(partnership: Partnership, today: date) -> Decimal | None:

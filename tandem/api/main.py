@@ -235,6 +235,7 @@ def _mount_routers() -> None:
     from tandem.applications.api import router as applications_router
     from tandem.audit.api import router as audit_router
     from tandem.curricula.api import router as curricula_router
+    from tandem.events.api import router as events_router
     from tandem.matching.api import router as matching_router
     from tandem.messaging.api import router as messaging_router
     from tandem.notifications.api import router as notifications_router
@@ -259,6 +260,7 @@ def _mount_routers() -> None:
     api.add_router("/placements", placements_router)
     api.add_router("/audit", audit_router)
     api.add_router("/surveys", surveys_router)
+    api.add_router("/events", events_router)
     api.add_router("/analytics", analytics_router)
     api.add_router("/match-rounds", matching_router)
     api.add_router("/curriculum", curricula_router)

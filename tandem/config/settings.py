@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "tandem.applications",
     "tandem.placements",
     "tandem.surveys",
+    "tandem.events",
     "tandem.analytics",
     "tandem.matching",
     "tandem.skills",

@@ -41,6 +41,7 @@ urlpatterns = [
     path("rosters/", include("tandem.rosters.urls")),
     path("profiles/", include("tandem.profiles.urls")),
     path("surveys/", include("tandem.surveys.urls")),
+    path("events/", include("tandem.events.urls")),
     path("analytics/", include("tandem.analytics.urls")),
     path("search/", include("tandem.search.urls")),
     path("notifications/", include("tandem.notifications.urls")),

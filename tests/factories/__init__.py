@@ -18,6 +18,7 @@ from tests.factories.curricula import (
     ProgramFactory,
     small_taxonomy,
 )
+from tests.factories.events import EventCast, event_cast, event_fields, published_event
 from tests.factories.matching import MatchRoundCast, match_round_cast
 from tests.factories.opportunities import (
     ApplicationFactory,
@@ -48,6 +49,7 @@ __all__ = [
     "ApplicationCast",
     "ApplicationFactory",
     "CourseFactory",
+    "EventCast",
     "InstitutionFactory",
     "LearningOutcomeFactory",
     "MatchRoundCast",
@@ -63,12 +65,15 @@ __all__ = [
     "UserFactory",
     "application_at",
     "application_cast",
+    "event_cast",
+    "event_fields",
     "match_round_cast",
     "member",
     "opportunity_cast",
     "opportunity_fields",
     "pdf_upload",
     "png_upload",
+    "published_event",
     "published_opportunity",
     "small_taxonomy",
     "survey_cast",

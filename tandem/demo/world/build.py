@@ -44,6 +44,7 @@ from .. import (
     profiles,
     visits,
 )
+from .. import events as demo_events
 from .pipeline import People, build_applications
 from .specs import (
     DEMO_DOMAIN,
@@ -160,6 +161,8 @@ def _build(seed: int, progress: Callable[[str], None]) -> None:
     activity.build_survey_responses(seed)
     progress("Match rounds")
     activity.build_match_rounds(seed)
+    progress("Events, registrations and attendance")
+    demo_events.build_events(seed)
     # Last: its clearance requirement would stop the steps above from starting placements.
     progress("Placement clearances and hours")
     placements.build_placements()

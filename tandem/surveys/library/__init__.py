@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from .common import AGREE, TRANSFERABLE_SKILLS, YES_NO, Q, q
+from .events import EVENT_TEMPLATES
 from .outcomes import FIRST_DESTINATION_GROUPS, OUTCOME_TEMPLATES
 from .partnerships import PARTNERSHIP_TEMPLATES
 from .placements import PLACEMENT_TEMPLATES
@@ -18,6 +19,7 @@ TEMPLATES: dict[str, dict[str, Any]] = {
     **PLACEMENT_TEMPLATES,
     **PARTNERSHIP_TEMPLATES,
     **OUTCOME_TEMPLATES,
+    **EVENT_TEMPLATES,
 }
 
 __all__ = [

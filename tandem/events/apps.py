@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+
+
+class EventsConfig(AppConfig):
+    name = "tandem.events"
+    label = "events"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from tandem.accounts.personal_data import register
+
+        from .services import event_personal_data_erase, event_personal_data_export
+
+        register("events", export=event_personal_data_export, erase=event_personal_data_erase)
