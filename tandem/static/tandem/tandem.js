@@ -159,3 +159,32 @@ document.addEventListener("DOMContentLoaded", () => {
     if (isCombobox(event.target)) setOpen(event.target, false);
   });
 })();
+
+// Navigation groups (<details data-nav-group>): one open at a time; a click elsewhere or
+// Escape closes them (Escape returns the focus to the group's label). Without JavaScript
+// they open and close as plain disclosures.
+(() => {
+  const groups = () => Array.from(document.querySelectorAll("details[data-nav-group]"));
+  document.addEventListener(
+    "toggle",
+    (event) => {
+      const opened = event.target;
+      if (!(opened instanceof HTMLDetailsElement) || !opened.matches("[data-nav-group]")) return;
+      if (opened.open) groups().forEach((g) => { if (g !== opened) g.open = false; });
+    },
+    true,
+  );
+  document.addEventListener("click", (event) => {
+    const inside = event.target instanceof Element && event.target.closest("details[data-nav-group]");
+    groups().forEach((g) => { if (g !== inside) g.open = false; });
+  });
+  document.addEventListener("keydown", (event) => {
+    if (event.key !== "Escape") return;
+    const group = event.target instanceof Element && event.target.closest("details[data-nav-group][open]");
+    if (group) {
+      group.open = false;
+      group.querySelector("summary").focus();
+      event.stopPropagation();
+    }
+  });
+})();
