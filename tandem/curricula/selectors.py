@@ -206,10 +206,10 @@ def _or_404(obj: T | None) -> T:
 
 
 def educator_worklist(viewer: User | AnonymousUser, limit: int = 8) -> list[Program]:
-    """Programs of the institutions where ``viewer`` teaches that wait for them: each with
-    ``to_confirm`` (skills suggested for its outcomes, not yet confirmed or rejected) and
-    ``proposals`` (partners' co-development proposals awaiting the educator). Programs with
-    the most waiting first; one query."""
+    """Programs of the institutions where ``viewer`` teaches, each with ``to_confirm``
+    (skills suggested for its outcomes, not yet confirmed or rejected) and ``proposals``
+    (partners' co-development proposals awaiting the educator); those with the most waiting
+    first, at most ``limit``; one query."""
     institution_ids = org_ids(viewer, [Role.EDUCATOR])
     if not institution_ids:
         return []
@@ -227,7 +227,6 @@ def educator_worklist(viewer: User | AnonymousUser, limit: int = 8) -> list[Prog
                 )
             ),
         )
-        .filter(Q(to_confirm__gt=0) | Q(proposals__gt=0))
         .select_related("institution")
         .order_by("-proposals", "-to_confirm", "title", "pk")[:limit]
     )

@@ -266,6 +266,7 @@ def _educator(board: Dashboard, viewer: User) -> None:
     board.data["educator_programs"] = programs
     to_confirm = sum(p.to_confirm for p in programs)  # type: ignore[attr-defined]
     proposals = sum(p.proposals for p in programs)  # type: ignore[attr-defined]
+    board.data["educator_waiting"] = to_confirm + proposals
     board.stats += [
         Stat(_("Skill suggestions to confirm"), to_confirm, "curricula:list", to_confirm > 0),
         Stat(_("Partner proposals to decide"), proposals, "curricula:list", proposals > 0),
