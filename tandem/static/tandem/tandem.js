@@ -178,13 +178,20 @@ document.addEventListener("DOMContentLoaded", () => {
     const inside = event.target instanceof Element && event.target.closest("details[data-nav-group]");
     groups().forEach((g) => { if (g !== inside) g.open = false; });
   });
-  document.addEventListener("keydown", (event) => {
-    if (event.key !== "Escape") return;
-    const group = event.target instanceof Element && event.target.closest("details[data-nav-group][open]");
-    if (group) {
-      group.open = false;
-      group.querySelector("summary").focus();
-      event.stopPropagation();
-    }
-  });
+  // Capture phase: an open group takes Escape before the header's handler (which would
+  // close the whole phone menu); a second Escape then closes the menu.
+  document.addEventListener(
+    "keydown",
+    (event) => {
+      if (event.key !== "Escape") return;
+      const group =
+        event.target instanceof Element && event.target.closest("details[data-nav-group][open]");
+      if (group) {
+        group.open = false;
+        group.querySelector("summary").focus();
+        event.stopPropagation();
+      }
+    },
+    true,
+  );
 })();
