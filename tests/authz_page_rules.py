@@ -113,6 +113,8 @@ PAGE_RULES: dict[str, Rule] = {
         {C}, P, public_id="placement", requirement_id="requirement"
     ),
     "dashboards:home": Rule(ALL, self_service=True),
+    # The pattern library shows sample text only: every signed-in person by design.
+    "dashboards:patterns": Rule(ALL, directory=True),
     "accounts:account": Rule(ALL, self_service=True),
     "accounts:token_revoke": page({S}, P, token_id="token"),
     "accounts:personal_data_export": Rule(ALL, self_service=True),
