@@ -16,8 +16,17 @@ pytestmark = [
     pytest.mark.usefixtures("allow_orm_beside_playwright"),
 ]
 
-ROLES = ("admin", "student", "coordinator", "educator", "recruiter", "supervisor", "mentor", "funder")
-PASSWORD = "tandem-demo-2026"  # noqa: S105 - the demo's published password
+ROLES = (
+    "admin",
+    "student",
+    "coordinator",
+    "educator",
+    "recruiter",
+    "supervisor",
+    "mentor",
+    "funder",
+)
+PASSWORD = "tandem-demo-2026"
 OVERFLOW = "document.documentElement.scrollWidth - document.documentElement.clientWidth"
 
 

@@ -370,7 +370,7 @@ def install_health() -> Health:
     queries; nothing is written."""
     # The database backend's model exists only when its app is installed (not with RQ).
     since = timezone.now() - timedelta(days=7)
-    backend = settings.TASKS["default"]["BACKEND"]
+    backend = str(settings.TASKS["default"]["BACKEND"])
     queued = running = failed_recent = 0
     failed_list: list[Any] = []
     if backend.startswith("django_tasks_db"):
@@ -404,11 +404,7 @@ def install_health() -> Health:
         ("Python", platform.python_version()),
         (
             connection.display_name,
-            ".".join(str(p) for p in connection.Database.version_info)
-            if connection.vendor == "sqlite"
-            else str(connection.pg_version)
-            if connection.vendor == "postgresql"
-            else "?",
+            ".".join(str(p) for p in connection.get_database_version()),  # type: ignore[attr-defined]
         ),
     ]
     return Health(
