@@ -33,7 +33,7 @@ from tandem.organizations.models import Membership, Organization, Role
 from tandem.partnerships.models import Partnership
 from tandem.partnerships.services import partnership_create
 
-from .. import activity, cohorts, extras, hires, past_cohort, placements, profiles
+from .. import activity, cohorts, educator, extras, hires, past_cohort, placements, profiles
 from .pipeline import People, build_applications
 from .specs import (
     DEMO_DOMAIN,
@@ -142,6 +142,7 @@ def _build(seed: int, progress: Callable[[str], None]) -> None:
     hires.build_hires(seed)
     progress("Curricula, course completions and skill profiles")
     profiles.build_demo_profiles(seed, reference_day)
+    educator.build_educator_work()
     cohorts.build_completed_cohort(seed)
     progress("Mentor programs")
     activity.build_mentor_programs(seed, password_hash, DEMO_DOMAIN)
