@@ -170,6 +170,8 @@ PAGE_RULES: dict[str, Rule] = {
     "placements:diligence": page({C}, G, P, institution_id="institution", partner_id="partner"),
     "placements:diligence_evidence": page({C}, item_id="diligence_item"),
     "dashboards:home": Rule(ALL, self_service=True),
+    # The pattern library shows sample text only: every signed-in person by design.
+    "dashboards:patterns": Rule(ALL, directory=True),
     "accounts:account": Rule(ALL, self_service=True),
     "accounts:token_revoke": page({S}, P, token_id="token"),
     "accounts:personal_data_export": Rule(ALL, self_service=True),

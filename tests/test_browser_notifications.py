@@ -105,6 +105,7 @@ def test_partnership_message_reaches_the_other_participant(live_server, page, wo
 
     sign_in(page, live_server.url, "recruiter@example.org")
     expect(page.get_by_test_id("unread-badge")).to_contain_text("1")
+    page.locator("summary", has_text="Account").click()  # Messages sit in the account menu
     page.get_by_role("link", name="Messages").first.click()
     row = page.get_by_role("row", name="Spring cohort")
     expect(row.get_by_test_id("conversation-unread")).to_have_text("1")

@@ -62,7 +62,9 @@ def test_educator_watches_a_job_until_it_is_done(live_server, page, world):
     page.get_by_label("E-mail").fill(educator.email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Curriculum").click()
+    nav = page.get_by_role("navigation", name="Main")
+    nav.locator("summary", has_text="Students").click()
+    nav.get_by_role("link", name="Curriculum").click()
     page.get_by_role("link", name="Software development").click()
     page.get_by_role("button", name="Suggest skills for all outcomes (background job)").click()
 

@@ -27,7 +27,7 @@ ROLE_EXPECTATIONS = [
     ),
     (
         "coordinator",
-        ["Postings waiting for your approval", "KPIs at risk", "Partnerships by next review"],
+        ["Postings waiting for your approval", "KPIs at risk", "Partnership reviews due"],
         ["Your applications", "Your postings"],
     ),
     (
@@ -35,7 +35,7 @@ ROLE_EXPECTATIONS = [
         ["Your postings", "Recent applicants"],
         ["KPIs at risk", "Opportunities open to you"],
     ),
-    ("mentor", ["Your partnerships"], ["KPIs at risk", "Your postings"]),
+    ("mentor", ["Your partnerships"], ["Partnership reviews due", "Your postings"]),
 ]
 
 

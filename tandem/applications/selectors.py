@@ -188,3 +188,29 @@ def supervised_placements(viewer: Any, today: date) -> QuerySet[Application]:
         Q(stage=Stage.PLACED)
         | Q(stage=Stage.COMPLETED, hire_outcome="", stage_changed_at__date__gte=since)
     ).order_by("stage", "opportunity__end_date", "student__full_name", "pk")
+
+
+def unplaced_students_for(viewer: Any) -> QuerySet[Any]:
+    """Active students of the institutions where ``viewer`` coordinates who hold no seat
+    (no application accepted, on placement or completed): the coordinator's home counts them
+    and lists the first few. Empty for anyone who coordinates nowhere."""
+    institution_ids = org_ids(viewer, [Role.COORDINATOR])
+    if not institution_ids:
+        return get_user_model().objects.none()
+    seated = Application.objects.filter(
+        student=OuterRef("pk"),
+        institution_id__in=institution_ids,
+        stage__in=SEAT_HOLDING_STAGES,
+    )
+    return (
+        get_user_model()
+        .objects.filter(
+            memberships__organization_id__in=institution_ids,
+            memberships__role=Role.STUDENT,
+            memberships__is_active=True,
+            is_active=True,
+        )
+        .exclude(Exists(seated))
+        .distinct()
+        .order_by("full_name", "pk")
+    )

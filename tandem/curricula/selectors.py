@@ -5,10 +5,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, TypeVar
 from uuid import UUID
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from tandem.core.fulltext import FullTextIndex, ranked_matches
+from tandem.organizations.models import Role
+from tandem.organizations.permissions import org_ids
 
 from .models import (
     Course,
@@ -20,6 +23,7 @@ from .models import (
     OutcomeSkill,
     PostingImport,
     Program,
+    ProposalStatus,
     SkillProposal,
 )
 from .permissions import visible_extraction_jobs, visible_imports, visible_programs
@@ -199,3 +203,47 @@ def _or_404(obj: T | None) -> T:
     if obj is None:
         raise Http404
     return obj
+
+
+def educator_worklist(viewer: User | AnonymousUser, limit: int = 8) -> list[Program]:
+    """Programs of the institutions where ``viewer`` teaches, each with ``to_confirm``
+    (skills suggested for its outcomes, not yet confirmed or rejected) and ``proposals``
+    (partners' co-development proposals awaiting the educator); those with the most waiting
+    first, at most ``limit``; one query."""
+    institution_ids = org_ids(viewer, [Role.EDUCATOR])
+    if not institution_ids:
+        return []
+    return list(
+        Program.objects.filter(institution_id__in=institution_ids)
+        .annotate(
+            to_confirm=_count_of(
+                OutcomeSkill.objects.filter(
+                    outcome__course__program=OuterRef("pk"), status=MappingStatus.SUGGESTED
+                )
+            ),
+            proposals=_count_of(
+                SkillProposal.objects.filter(
+                    outcome__course__program=OuterRef("pk"), status=ProposalStatus.PENDING
+                )
+            ),
+        )
+        .select_related("institution")
+        .order_by("-proposals", "-to_confirm", "title", "pk")[:limit]
+    )
+
+
+def _count_of(rows: QuerySet[Any]) -> Any:
+    """A correlated COUNT subquery over ``rows`` (one program's), 0 when there are none."""
+    counted = rows.order_by().values("outcome__course__program").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted[:1]), 0)
+
+
+def failed_extraction_jobs_since(since: Any) -> int:
+    """How many batch extraction jobs and posting imports failed since ``since`` (the
+    platform admin's health panel; every institution's, so call it for admins only)."""
+    from .models import ImportStatus, JobStatus
+
+    return (
+        ExtractionJob.objects.filter(status=JobStatus.FAILED, updated_at__gte=since).count()
+        + PostingImport.objects.filter(status=ImportStatus.FAILED, updated_at__gte=since).count()
+    )

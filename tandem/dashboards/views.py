@@ -15,3 +15,10 @@ from .selectors import dashboard_for
 def home(request: HttpRequest) -> HttpResponse:
     board = dashboard_for(signed_in_user(request))
     return render(request, "dashboards/home.html", {"board": board, **board.data})
+
+
+@login_required
+def patterns(request: HttpRequest) -> HttpResponse:
+    """The pattern library: every shared component, as the pages use it (docs/development/
+    patterns.md). Open to anyone signed in: it shows no data, only sample text."""
+    return render(request, "dashboards/patterns.html")

@@ -36,6 +36,7 @@ from tandem.partnerships.services import partnership_create
 from .. import (
     activity,
     cohorts,
+    educator,
     engagement,
     extras,
     hires,
@@ -154,6 +155,7 @@ def _build(seed: int, progress: Callable[[str], None]) -> None:
     hires.build_hires(seed)
     progress("Curricula, course completions and skill profiles")
     profiles.build_demo_profiles(seed, reference_day)
+    educator.build_educator_work()
     cohorts.build_completed_cohort(seed)
     progress("Mentor programs")
     activity.build_mentor_programs(seed, password_hash, DEMO_DOMAIN)

@@ -188,3 +188,39 @@ document.addEventListener("DOMContentLoaded", () => {
     spot.focus();
   });
 })();
+
+// Navigation groups (<details data-nav-group>): one open at a time; a click elsewhere or
+// Escape closes them (Escape returns the focus to the group's label). Without JavaScript
+// they open and close as plain disclosures.
+(() => {
+  const groups = () => Array.from(document.querySelectorAll("details[data-nav-group]"));
+  document.addEventListener(
+    "toggle",
+    (event) => {
+      const opened = event.target;
+      if (!(opened instanceof HTMLDetailsElement) || !opened.matches("[data-nav-group]")) return;
+      if (opened.open) groups().forEach((g) => { if (g !== opened) g.open = false; });
+    },
+    true,
+  );
+  document.addEventListener("click", (event) => {
+    const inside = event.target instanceof Element && event.target.closest("details[data-nav-group]");
+    groups().forEach((g) => { if (g !== inside) g.open = false; });
+  });
+  // Capture phase: an open group takes Escape before the header's handler (which would
+  // close the whole phone menu); a second Escape then closes the menu.
+  document.addEventListener(
+    "keydown",
+    (event) => {
+      if (event.key !== "Escape") return;
+      const group =
+        event.target instanceof Element && event.target.closest("details[data-nav-group][open]");
+      if (group) {
+        group.open = false;
+        group.querySelector("summary").focus();
+        event.stopPropagation();
+      }
+    },
+    true,
+  );
+})();
