@@ -33,6 +33,7 @@ def test_student_waits_and_organiser_checks_in(live_server, page):
     late = cast.students[1]
 
     sign_in(page, live_server.url, late.email)
+    page.locator("summary", has_text="Partnerships").click()  # Events sit in that group
     page.get_by_role("link", name="Events").first.click()
     page.get_by_role("link", name=cast.event.title).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(cast.event.title)
