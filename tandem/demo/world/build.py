@@ -152,6 +152,10 @@ def _build(seed: int, progress: Callable[[str], None]) -> None:
     # Last: its clearance requirement would stop the steps above from starting placements.
     progress("Placement clearances and hours")
     placements.build_placements()
+    # What the background refresh stores for every student, so the first visit of "For you"
+    # reads a ranking as later ones do.
+    progress("Students' recommendation rankings")
+    profiles.build_rankings()
 
 
 def _organizations(admin: User, fake: Faker) -> dict[str, Organization]:
