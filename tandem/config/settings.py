@@ -447,6 +447,11 @@ else:
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
+# Rendered list rows kept in the cache (tandem.core.fragments): on by default with Redis, off
+# with the database cache (each stored row would cost a few queries and its table is culled
+# at 300 entries). TANDEM_FRAGMENT_CACHE=1/0 overrides.
+FRAGMENT_CACHE = env_bool("FRAGMENT_CACHE", bool(CACHE_URL))
+
 # --- Logging: no personal data (paths use UUIDs; bodies and query strings are not logged) ---
 LOG_LEVEL = env("LOG_LEVEL", "INFO")  # also gunicorn's (`tandem serve`)
 LOGGING = {

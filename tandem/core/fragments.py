@@ -10,6 +10,10 @@ Redis, one query to the database cache), renders only the rows it did not find, 
 them with one ``set_many``. Anything that depends on the viewer (a score, a "you applied"
 mark, an action only some roles may take) stays outside the fragment, in the page's template.
 
+Only with a cache in memory (Redis; ``settings.FRAGMENT_CACHE``, on by default when
+``TANDEM_REDIS_URL`` or ``TANDEM_CACHE_URL`` is set): Django's database cache stores each
+entry with a few queries and culls its table at 300 entries, which costs more than it saves.
+
 The key holds everything the HTML depends on, so no fragment is ever invalidated by hand: an
 edit moves ``updated_at`` and the old entry simply expires. :data:`VERSION` is moved when a
 fragment's template changes shape (a deployment then renders the rows again).
@@ -20,6 +24,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
+from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
@@ -45,6 +50,8 @@ def cached_fragments(
     on the viewer."""
     if not items:
         return []
+    if not settings.FRAGMENT_CACHE:  # the database cache: rendering is cheaper than storing
+        return [mark_safe(render(item)) for item in items]  # noqa: S308
     suffix = f"{get_language() or ''}:{timezone.get_current_timezone_name()}"
     keys = [f"frag{VERSION}:{name}:{key(item)}:{suffix}" for item in items]
     found = cache.get_many(keys)

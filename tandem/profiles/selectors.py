@@ -15,11 +15,13 @@ from django.http import Http404
 from tandem.accounts.models import User
 from tandem.applications.models import Application
 from tandem.core.fulltext import search_words
-from tandem.core.pagination import capped_count
 from tandem.curricula.models import Course, MappingStatus, OutcomeSkill
 from tandem.opportunities.models import Opportunity
 from tandem.opportunities.permissions import student_memberships
-from tandem.opportunities.selectors import student_visible_opportunities
+from tandem.opportunities.selectors import (
+    student_visible_listing,
+    student_visible_opportunities,
+)
 from tandem.organizations.models import Organization
 from tandem.organizations.permissions import remember_memberships
 from tandem.skills.models import OpportunitySkill, SkillConcept, SkillGroup
@@ -524,8 +526,10 @@ class Recommendations(Sequence[Recommendation]):
         every visible opportunity)."""
         if self._len is not None:
             return min(self._len, cap + 1)
-        n = len(self.ranked)
-        return n + capped_count(self._rest, max(cap - n, 0)) if n <= cap else n
+        # The ranked postings are visible ones (re-checked when read), the rest is every
+        # other visible posting: together, every visible posting — counted (capped) once per
+        # visibility scope and cached until a posting changes (``core.listing_cache``).
+        return max(len(self.ranked), student_visible_listing(self.viewer).capped_count(cap))
 
     def _pks(self, start: int, stop: int) -> list[int]:
         head = self.ranked[start:stop]
