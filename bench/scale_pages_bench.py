@@ -153,7 +153,23 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def load(duration: int, connections: int, port: int) -> None:
+def _warm(port: int, url: str, cookie: str) -> None:
+    """One request, retried until the server answers (its workers may still be booting), so
+    that wrk measures a server that is up and a page whose caches are filled."""
+    import urllib.request
+
+    for _ in range(120):
+        try:
+            request = urllib.request.Request(f"http://127.0.0.1:{port}{url}")
+            request.add_header("Cookie", cookie)
+            with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+                response.read()
+            return
+        except OSError:
+            time.sleep(0.5)
+
+
+def load(duration: int, connections: int, port: int, only: str = "") -> None:
     wrk = shutil.which("wrk")
     if wrk is None:
         sys.exit("--load needs wrk (apt-get install wrk)")
@@ -180,9 +196,12 @@ def load(duration: int, connections: int, port: int) -> None:
             except OSError:
                 time.sleep(0.2)
         workers = os.environ.get("TANDEM_WORKERS", "(default)")
+        threads = os.environ.get("TANDEM_THREADS", "(default)")
+        keepalive = os.environ.get("TANDEM_KEEPALIVE", "(default)")
         print(
             f"\nload: wrk, {connections} connections, {duration} s per page, tandem serve "
-            f"TANDEM_WORKERS={workers}; load average before: {os.getloadavg()[0]:.1f}"
+            f"TANDEM_WORKERS={workers} TANDEM_THREADS={threads} TANDEM_KEEPALIVE={keepalive}; "
+            f"load average before: {os.getloadavg()[0]:.1f}"
         )
         print(f"{'page':48} {'req/s':>7} {'p50':>8} {'p95':>8} {'max':>8} {'errors':>6}")
         with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
@@ -190,7 +209,10 @@ def load(duration: int, connections: int, port: int) -> None:
         for name, label, url in PAGES:
             if "cache cleared" in label:
                 continue  # a cold cache cannot be held under load
+            if only and only not in f"{name}: {label}":
+                continue
             url = url.format(opp=opp)
+            _warm(port, url, f"{settings.SESSION_COOKIE_NAME}={cookies[name]}")
             out = subprocess.run(
                 [
                     wrk,
@@ -263,7 +285,7 @@ def main() -> int:
     if not args.no_single:
         single(args.runs, args.explain, args.only)
     if args.load:
-        load(args.duration, args.connections, args.port or _free_port())
+        load(args.duration, args.connections, args.port or _free_port(), args.only)
     return 0
 
 

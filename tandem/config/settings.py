@@ -417,6 +417,8 @@ WORKER_SWEEP_SECONDS = float(
 # Default 2 × cores + 1, at most 8: see docs/operations.md, "Several server processes".
 SERVER_WORKERS = int(env("WORKERS", "0")) or default_workers(cpu_count())
 SERVER_THREADS = int(env("THREADS", "4"))
+# Seconds an idle keep-alive connection is held by its server process (gunicorn's keepalive).
+SERVER_KEEPALIVE = int(env("KEEPALIVE", "2"))
 if SERVER_WORKERS < 1 or SERVER_THREADS < 1:
     raise ImproperlyConfigured("TANDEM_WORKERS and TANDEM_THREADS must be 1 or more.")
 
