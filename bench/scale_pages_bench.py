@@ -262,7 +262,11 @@ def main() -> int:
     ap.add_argument("--explain", action="store_true")
     ap.add_argument("--load", action="store_true")
     ap.add_argument("--no-single", action="store_true")
-    ap.add_argument("--only", default="", help="only the pages whose 'who: label' contains this (or one of A|B|…)")
+    ap.add_argument(
+        "--only",
+        default="",
+        help="only the pages whose 'who: label' contains this (or one of A|B|…)",
+    )
     ap.add_argument("--duration", type=int, default=10)
     ap.add_argument("--connections", type=int, default=16)
     ap.add_argument("--port", type=int, default=0)
