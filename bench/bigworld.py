@@ -27,7 +27,9 @@ What it builds (its own organizations, next to whatever else is in the database)
   queue);
 - ``applications`` applications by the students to published postings, spread over every
   stage;
-- the skills of every posting (see :func:`fill_opportunity_skills`).
+- the skills of every posting (see :func:`fill_opportunity_skills`);
+- every new student's stored "For you" ranking (``recommendations_refresh``, as the
+  background task computes it), so that a first visit reads it as later visits do.
 
 Every account's password is :data:`PASSWORD`. The same seed gives the same world.
 """
@@ -133,6 +135,10 @@ def build_big_world(
     fill_opportunity_skills(published_ids)
     with connection.cursor() as cursor:  # fresh planner statistics on both databases
         cursor.execute("ANALYZE")
+    say('students\' "for you" rankings')
+    from tandem.profiles.services.recommendations import recommendations_refresh
+
+    recommendations_refresh(student_ids=student_ids)  # what the background refresh stores
     from tandem.accounts.models import User
 
     return BigWorld(

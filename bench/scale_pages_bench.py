@@ -115,7 +115,7 @@ def single(runs: int, explain: bool, only: str = "") -> None:
     # is in the wall-clock figures only.
     print(f"{'page':48} {'median':>8} {'p95':>8} {'app CPU':>8} {'queries':>8} {'KB':>7}")
     for name, label, url in PAGES:
-        if only and only not in f"{name}: {label}":
+        if only and not any(o in f"{name}: {label}" for o in only.split("|")):
             continue
         url = url.format(opp=opp)
         client = clients[name]
@@ -153,7 +153,23 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def load(duration: int, connections: int, port: int) -> None:
+def _warm(port: int, url: str, cookie: str) -> None:
+    """One request, retried until the server answers (its workers may still be booting), so
+    that wrk measures a server that is up and a page whose caches are filled."""
+    import urllib.request
+
+    for _ in range(120):
+        try:
+            request = urllib.request.Request(f"http://127.0.0.1:{port}{url}")
+            request.add_header("Cookie", cookie)
+            with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+                response.read()
+            return
+        except OSError:
+            time.sleep(0.5)
+
+
+def load(duration: int, connections: int, port: int, only: str = "") -> None:
     wrk = shutil.which("wrk")
     if wrk is None:
         sys.exit("--load needs wrk (apt-get install wrk)")
@@ -180,17 +196,31 @@ def load(duration: int, connections: int, port: int) -> None:
             except OSError:
                 time.sleep(0.2)
         workers = os.environ.get("TANDEM_WORKERS", "(default)")
+        threads = os.environ.get("TANDEM_THREADS", "(default)")
+        keepalive = os.environ.get("TANDEM_KEEPALIVE", "(default)")
         print(
             f"\nload: wrk, {connections} connections, {duration} s per page, tandem serve "
-            f"TANDEM_WORKERS={workers}; load average before: {os.getloadavg()[0]:.1f}"
+            f"TANDEM_WORKERS={workers} TANDEM_THREADS={threads} TANDEM_KEEPALIVE={keepalive}; "
+            f"load average before: {os.getloadavg()[0]:.1f}"
         )
         print(f"{'page':48} {'req/s':>7} {'p50':>8} {'p95':>8} {'max':>8} {'errors':>6}")
         with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
             f.write(WRK_SCRIPT)
+        warmed = False
         for name, label, url in PAGES:
             if "cache cleared" in label:
                 continue  # a cold cache cannot be held under load
+            if only and not any(o in f"{name}: {label}" for o in only.split("|")):
+                continue
             url = url.format(opp=opp)
+            _warm(port, url, f"{settings.SESSION_COOKIE_NAME}={cookies[name]}")
+            if not warmed:  # every server process booted and warm before the first figure
+                subprocess.run(
+                    [wrk, "-t2", f"-c{connections}", "-d3s", f"http://127.0.0.1:{port}/"],
+                    capture_output=True,
+                    check=False,
+                )
+                warmed = True
             out = subprocess.run(
                 [
                     wrk,
@@ -232,7 +262,11 @@ def main() -> int:
     ap.add_argument("--explain", action="store_true")
     ap.add_argument("--load", action="store_true")
     ap.add_argument("--no-single", action="store_true")
-    ap.add_argument("--only", default="", help="only the pages whose 'who: label' contains this")
+    ap.add_argument(
+        "--only",
+        default="",
+        help="only the pages whose 'who: label' contains this (or one of A|B|…)",
+    )
     ap.add_argument("--duration", type=int, default=10)
     ap.add_argument("--connections", type=int, default=16)
     ap.add_argument("--port", type=int, default=0)
@@ -263,7 +297,7 @@ def main() -> int:
     if not args.no_single:
         single(args.runs, args.explain, args.only)
     if args.load:
-        load(args.duration, args.connections, args.port or _free_port())
+        load(args.duration, args.connections, args.port or _free_port(), args.only)
     return 0
 
 

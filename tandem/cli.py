@@ -184,6 +184,7 @@ def _serve(
                     threads=threads,
                     trusted_proxy_address=settings.TRUSTED_PROXY_ADDRESS,
                     log_level=log_level or settings.LOG_LEVEL,
+                    keepalive=settings.SERVER_KEEPALIVE,
                 ),
             )
         else:

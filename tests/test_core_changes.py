@@ -30,9 +30,17 @@ def test_a_handler_gets_the_sorted_distinct_ids_once_and_nothing_for_none(monkey
 
 def test_the_apps_subscribe_when_django_starts():
     """skills keeps the opportunity skills index; profiles refresh on course skills and
-    completed placements. Without these subscriptions the caches would silently go stale."""
+    completed placements, and merge changed opportunities (and their re-extracted skills) into
+    the stored "For you" rankings. Without these subscriptions the caches would silently go
+    stale."""
     handlers = changes._handlers
-    assert [h.__module__ for h in handlers[changes.OPPORTUNITIES_CHANGED]] == ["tandem.skills.apps"]
+    assert [h.__module__ for h in handlers[changes.OPPORTUNITIES_CHANGED]] == [
+        "tandem.skills.apps",
+        "tandem.profiles.apps",
+    ]
+    assert [h.__module__ for h in handlers[changes.OPPORTUNITY_SKILLS_CHANGED]] == [
+        "tandem.profiles.apps"
+    ]
     assert [h.__module__ for h in handlers[changes.COURSE_SKILLS_CHANGED]] == [
         "tandem.profiles.apps"
     ]

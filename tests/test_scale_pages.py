@@ -165,12 +165,16 @@ def test_for_you_counts_no_further_than_the_cap(client):
     world = build_big_world(**SMALL)
     client.force_login(world.student)
     url = "/profiles/opportunities/"
-    first = client.get(url)
-    assert first.status_code == 200
+    # The first view counts (then the capped count is cached per visibility scope).
     with CaptureQueriesContext(connection) as ctx:
-        again = client.get(url)
-    assert 0 < again.content.count(b'class="card recommendation"') <= 25
-    counts = [q["sql"] for q in ctx.captured_queries if "COUNT(" in q["sql"]]
+        first = client.get(url)
+    assert first.status_code == 200
+    assert 0 < first.content.count(b'class="card recommendation"') <= 25
+    counts = [
+        q["sql"]
+        for q in ctx.captured_queries
+        if "COUNT(" in q["sql"] and "tandem_cache" not in q["sql"]  # the cache table's culling
+    ]
     assert counts and all("LIMIT" in sql for sql in counts), counts
 
 

@@ -111,6 +111,7 @@ def gunicorn_options(
     trusted_proxy_address: str,
     log_level: str,
     timeout: int = 60,
+    keepalive: int = 2,
 ) -> dict[str, object]:
     """Gunicorn's settings for ``tandem serve``.
 
@@ -130,6 +131,7 @@ def gunicorn_options(
         "accesslog": None,
         "errorlog": "-",
         "timeout": timeout,
+        "keepalive": keepalive,
         "graceful_timeout": 30,
         "control_socket_disable": True,
     }

@@ -429,6 +429,8 @@ WORKER_SWEEP_SECONDS = float(
 # Default 2 × cores + 1, at most 8: see docs/operations.md, "Several server processes".
 SERVER_WORKERS = int(env("WORKERS", "0")) or default_workers(cpu_count())
 SERVER_THREADS = int(env("THREADS", "4"))
+# Seconds an idle keep-alive connection is held by its server process (gunicorn's keepalive).
+SERVER_KEEPALIVE = int(env("KEEPALIVE", "2"))
 if SERVER_WORKERS < 1 or SERVER_THREADS < 1:
     raise ImproperlyConfigured("TANDEM_WORKERS and TANDEM_THREADS must be 1 or more.")
 
@@ -458,6 +460,11 @@ else:
         }
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+# Rendered list rows kept in the cache (tandem.core.fragments): on by default with Redis, off
+# with the database cache (each stored row would cost a few queries and its table is culled
+# at 300 entries). TANDEM_FRAGMENT_CACHE=1/0 overrides.
+FRAGMENT_CACHE = env_bool("FRAGMENT_CACHE", bool(CACHE_URL))
 
 # --- Logging: no personal data (paths use UUIDs; bodies and query strings are not logged) ---
 LOG_LEVEL = env("LOG_LEVEL", "INFO")  # also gunicorn's (`tandem serve`)

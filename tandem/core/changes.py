@@ -21,13 +21,23 @@ from collections.abc import Callable, Iterable
 #: Opportunities were created, or their text, status or approvals changed (payload: their ids).
 OPPORTUNITIES_CHANGED = "opportunities.changed"
 
+#: The extracted skills of opportunities changed (payload: the opportunity ids).
+OPPORTUNITY_SKILLS_CHANGED = "skills.opportunity_skills_changed"
+
 #: The confirmed skills of courses changed (payload: the course ids).
 COURSE_SKILLS_CHANGED = "curricula.course_skills_changed"
 
 #: Applications reached *Completed*: a placement was done (payload: the application ids).
 PLACEMENTS_COMPLETED = "applications.placements_completed"
 
-TOPICS = frozenset({OPPORTUNITIES_CHANGED, COURSE_SKILLS_CHANGED, PLACEMENTS_COMPLETED})
+TOPICS = frozenset(
+    {
+        OPPORTUNITIES_CHANGED,
+        OPPORTUNITY_SKILLS_CHANGED,
+        COURSE_SKILLS_CHANGED,
+        PLACEMENTS_COMPLETED,
+    }
+)
 
 Handler = Callable[[list[int]], None]
 _handlers: dict[str, list[Handler]] = defaultdict(list)
@@ -56,6 +66,7 @@ def announce(topic: str, *, ids: Iterable[int]) -> None:
 __all__ = [
     "COURSE_SKILLS_CHANGED",
     "OPPORTUNITIES_CHANGED",
+    "OPPORTUNITY_SKILLS_CHANGED",
     "PLACEMENTS_COMPLETED",
     "TOPICS",
     "announce",

@@ -145,6 +145,11 @@ class PageNumberPagination(ninja_pagination.PageNumberPagination):
     def paginate_queryset(
         self, queryset: QuerySet[Any], pagination: Any, request: HttpRequest, **params: Any
     ) -> Any:
+        page_size = self._get_page_size(pagination.page_size)
+        offset = (pagination.page - 1) * page_size
+        if hasattr(queryset, "capped_count"):  # a lazy sequence that counts capped
+            count = int(queryset.capped_count(API_COUNT_CAP))
+            return {self.items_attribute: queryset[offset : offset + page_size], "count": count}
         if not isinstance(queryset, QuerySet):
             return super().paginate_queryset(queryset, pagination, request, **params)
         # (The paginator object serves every request: nothing is kept on it.)
@@ -152,8 +157,6 @@ class PageNumberPagination(ninja_pagination.PageNumberPagination):
         if count <= API_COUNT_CAP:
             # Few rows: sort them rather than walk an index for them (sorted_not_walked).
             queryset = sorted_not_walked(queryset)
-        page_size = self._get_page_size(pagination.page_size)
-        offset = (pagination.page - 1) * page_size
         return {self.items_attribute: queryset[offset : offset + page_size], "count": count}
 
 

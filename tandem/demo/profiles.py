@@ -23,7 +23,11 @@ from tandem.curricula.models import (
 )
 from tandem.organizations.models import Membership, Organization, Role
 from tandem.profiles.models import CourseCompletion, ProfileSkill, SkillSource
-from tandem.profiles.services import cv_excerpt, profile_rebuild_system
+from tandem.profiles.services import (
+    cv_excerpt,
+    profile_rebuild_system,
+    recommendations_refresh,
+)
 from tandem.skills.models import SkillConcept
 from tandem.skills.services import extract_lexical, opportunity_skills_refresh
 
@@ -254,3 +258,8 @@ def build_demo_profiles(seed: int, reference_day: date) -> None:
                     "score": round(match.score, 4),
                 },
             )
+
+
+def build_rankings() -> int:
+    """Every student's stored "For you" ranking (as the background task computes it)."""
+    return recommendations_refresh()

@@ -204,7 +204,7 @@ def _service_fields(data: dict[str, Any], host: Organization) -> dict[str, Any]:
 @paginate(PageNumberPagination)
 def opportunity_list(request: HttpRequest, filters: Query[OpportunityFilters]) -> Any:
     """Postings the caller may see, newest first, filtered."""
-    return selectors.opportunity_list(
+    return selectors.opportunity_listing(
         request.user,
         q=filters.q,
         type=filters.type or "",

@@ -14,7 +14,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page
-from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -47,7 +46,7 @@ PER_PAGE = 20
 ONE_MINUTE = timedelta(minutes=1)
 
 
-def _paginate(request: HttpRequest, qs: QuerySet[Any]) -> dict[str, Any]:
+def _paginate(request: HttpRequest, qs: Any) -> dict[str, Any]:
     page: Page[Any] = CappedPaginator(qs, PER_PAGE).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
@@ -73,7 +72,7 @@ def _editable_or_403(request: HttpRequest, public_id: Any) -> Opportunity:
 def opportunity_list(request: HttpRequest) -> HttpResponse:
     form = OpportunityFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    qs = selectors.opportunity_list(
+    qs = selectors.opportunity_listing(
         request.user,
         q=filters.get("q", ""),
         type=filters.get("type", ""),

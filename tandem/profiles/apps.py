@@ -15,6 +15,12 @@ def _placements_completed(ids: list[int]) -> None:
         placement_completed(application_id=application_id)
 
 
+def _opportunities_changed(ids: list[int]) -> None:
+    from .services.recommendations import opportunities_changed
+
+    opportunities_changed(opportunity_ids=ids)
+
+
 class ProfilesConfig(AppConfig):
     name = "tandem.profiles"
     label = "profiles"
@@ -22,7 +28,13 @@ class ProfilesConfig(AppConfig):
 
     def ready(self) -> None:
         from tandem.accounts.personal_data import register
-        from tandem.core.changes import COURSE_SKILLS_CHANGED, PLACEMENTS_COMPLETED, subscribe
+        from tandem.core.changes import (
+            COURSE_SKILLS_CHANGED,
+            OPPORTUNITIES_CHANGED,
+            OPPORTUNITY_SKILLS_CHANGED,
+            PLACEMENTS_COMPLETED,
+            subscribe,
+        )
 
         from .services import profile_personal_data_erase, profile_personal_data_export
 
@@ -37,3 +49,7 @@ class ProfilesConfig(AppConfig):
         # Applications sit below profiles too: a completed placement gives its student the
         # opportunity's skills.
         subscribe(PLACEMENTS_COMPLETED, _placements_completed)
+        # Postings created, edited, approved or withdrawn, or their skills extracted again:
+        # the stored "For you" rankings take them in (services.recommendations).
+        subscribe(OPPORTUNITIES_CHANGED, _opportunities_changed)
+        subscribe(OPPORTUNITY_SKILLS_CHANGED, _opportunities_changed)

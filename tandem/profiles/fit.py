@@ -85,10 +85,18 @@ class Fit:
         return round(100 * self.score)
 
 
+_KEYS: dict[tuple[str, str], str] = {}
+
+
 def same_skill_key(skill: Skill) -> str:
     """What makes two concepts one skill here: the folded preferred label, else the URI."""
-    label = " ".join(skill.label.casefold().split())
-    return f"label:{label}" if label else f"uri:{skill.uri}"
+    key = _KEYS.get((skill.uri, skill.label))
+    if key is None:
+        label = " ".join(skill.label.casefold().split())
+        key = f"label:{label}" if label else f"uri:{skill.uri}"
+        if len(_KEYS) < 100_000:  # a cache of the taxonomy's labels, bounded
+            _KEYS[(skill.uri, skill.label)] = key
+    return key
 
 
 def _unique(required: Iterable[RequiredSkill]) -> list[RequiredSkill]:
@@ -103,14 +111,35 @@ def _unique(required: Iterable[RequiredSkill]) -> list[RequiredSkill]:
     return out
 
 
-def fit(held: Iterable[Skill], target: Target, *, sibling_credit: float = SIBLING_CREDIT) -> Fit:
-    """The fit of the skills ``held`` to ``target`` (see the module docstring)."""
+@dataclass(frozen=True, slots=True)
+class _Held:
+    """What :func:`fit` derives from the skills held, once for many targets."""
+
+    uris: frozenset[str]
+    keys: frozenset[str]
+    by_group: dict[str, set[str]]
+
+
+def _held(held: Iterable[Skill]) -> _Held:
     have = {s.uri: s for s in held}
-    have_keys = {same_skill_key(s) for s in have.values()}
     by_group: dict[str, set[str]] = {}
     for s in have.values():
         for g in s.groups:
             by_group.setdefault(g, set()).add(s.uri)
+    return _Held(
+        uris=frozenset(have),
+        keys=frozenset(same_skill_key(s) for s in have.values()),
+        by_group=by_group,
+    )
+
+
+def fit(held: Iterable[Skill], target: Target, *, sibling_credit: float = SIBLING_CREDIT) -> Fit:
+    """The fit of the skills ``held`` to ``target`` (see the module docstring)."""
+    return _fit(_held(held), target, sibling_credit)
+
+
+def _fit(h: _Held, target: Target, sibling_credit: float) -> Fit:
+    have, have_keys, by_group = h.uris, h.keys, h.by_group
     required = _unique(target.required)
     total = sum(r.weight for r in required)
     earned = 0.0
@@ -139,6 +168,15 @@ def rank(
     held: Iterable[Skill], targets: Iterable[Target], *, sibling_credit: float = SIBLING_CREDIT
 ) -> tuple[Fit, ...]:
     """Every target's fit, best first; ties broken by full matches, title, then key."""
-    skills = tuple(held)
-    fits = [fit(skills, t, sibling_credit=sibling_credit) for t in targets]
+    h = _held(held)
+    # Targets asking for the same skills fit alike: each distinct list is scored once.
+    by_required: dict[tuple[RequiredSkill, ...], Fit] = {}
+    fits = []
+    for t in targets:
+        f = by_required.get(t.required)
+        if f is None:
+            f = by_required[t.required] = _fit(h, t, sibling_credit)
+        else:
+            f = Fit(key=t.key, title=t.title, score=f.score, matched=f.matched, missing=f.missing)
+        fits.append(f)
     return tuple(sorted(fits, key=lambda f: (-f.score, -len(f.matched), f.title, f.key)))

@@ -148,3 +148,30 @@ class RemovedSkill(PublicModel):
 
     def __str__(self) -> str:
         return f"{self.concept_id} removed"
+
+
+class StudentRanking(models.Model):
+    """A student's "For you" ranking, computed in the background
+    (``services.recommendations``): the best-fitting opportunities they could see when it
+    was computed, at most ``RANKED_STORED``, best first, as ``[opportunity id, score in
+    thousandths, skills matched in full]`` — the reasons (which skills, which courses) are
+    worked out for the page shown. ``skills_key`` is the fingerprint of the skills and student
+    memberships it was computed from (``selectors.ranking_key``): the page uses the row only
+    while it matches the student's now, and re-checks each posting's visibility when it
+    reads it.
+
+    Personal data: the whole row (derived from the student's skills).
+    """
+
+    student = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    entries = models.JSONField(default=list)
+    skills_key = models.CharField(max_length=16)
+    computed_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"ranking of {self.student_id} ({len(self.entries)})"

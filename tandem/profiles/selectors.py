@@ -15,17 +15,21 @@ from django.http import Http404
 from tandem.accounts.models import User
 from tandem.applications.models import Application
 from tandem.core.fulltext import search_words
-from tandem.core.pagination import capped_count
 from tandem.curricula.models import Course, MappingStatus, OutcomeSkill
 from tandem.opportunities.models import Opportunity
-from tandem.opportunities.selectors import student_visible_opportunities
+from tandem.opportunities.permissions import student_memberships
+from tandem.opportunities.selectors import (
+    student_visible_listing,
+    student_visible_opportunities,
+)
 from tandem.organizations.models import Organization
-from tandem.skills.models import SkillConcept, SkillGroup
+from tandem.organizations.permissions import remember_memberships
+from tandem.skills.models import OpportunitySkill, SkillConcept, SkillGroup
 from tandem.skills.selectors import opportunities_asking_for, opportunity_skills
 from tandem.skills.services import opportunity_skills_version
 
 from . import fit
-from .models import CourseCompletion, ProfileSkill, RemovedSkill
+from .models import CourseCompletion, ProfileSkill, RemovedSkill, StudentRanking
 from .permissions import (
     can_view_cv_evidence,
     can_view_profile,
@@ -236,7 +240,7 @@ def _reach(held: list[SkillConcept]) -> Any:
     return SkillConcept.objects.filter(same | Q(pk__in=siblings)).values("pk")
 
 
-def _held_concepts(viewer: User) -> list[SkillConcept]:
+def held_concepts(viewer: User) -> list[SkillConcept]:
     leaf = SkillGroup.objects.filter(level__gte=fit.SIBLING_GROUP_LEVEL).only("code")
     held = ProfileSkill.objects.filter(student=viewer).values("concept_id")
     removed = RemovedSkill.objects.filter(student=viewer).values("concept_id")
@@ -290,25 +294,203 @@ def _candidates(reach: list[int], visible: QuerySet[Opportunity]) -> list[int]:
     return out[:RANKED_CANDIDATES]
 
 
+def ranking_key(viewer: User, held: list[SkillConcept]) -> str:
+    """The fingerprint of what a student's ranking is computed from: the concepts they hold
+    and their student memberships (institution, program, year: what they may see). The key
+    of a stored or cached ranking; when it changes, the stored one is not used."""
+    memberships = sorted(student_memberships(viewer), key=repr)
+    text = ",".join(str(c.pk) for c in held) + "|" + repr(memberships)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+@dataclass(frozen=True, slots=True)
+class RankedEntry:
+    """One opportunity of a ranking: its pk, its fit and how many skills matched in full."""
+
+    pk: int
+    score: float
+    matched: int
+
+
+def compute_ranking(
+    viewer: User, visible: QuerySet[Opportunity], held: list[SkillConcept]
+) -> list[RankedEntry]:
+    """The ranking rule, in one place: the (at most :data:`RANKED_CANDIDATES`) visible
+    opportunities found by the inverted index of opportunity skills, scored with ``fit``,
+    best first. The background refresh (``services.recommendations``) stores it; a page
+    computes it only when nothing is stored for the student's current skills."""
+    if not held:
+        return []
+    candidates = _candidates(list(_reach(held).values_list("pk", flat=True)), visible)
+    opps = list(Opportunity.objects.filter(pk__in=candidates).only("pk", "public_id", "title"))
+    targets, _concepts_of = _targets(opps)
+    by_key = {str(o.public_id): o.pk for o in opps}
+    return [
+        RankedEntry(by_key[f.key], f.score, len(f.matched))
+        for f in fit.rank([_skill(c) for c in held], targets)
+    ]
+
+
+class RankingBatch:
+    """:func:`compute_ranking` for many students at once (the background refresh and the
+    bulk fills): the same rule — the visible opportunities sharing the most concepts with the
+    student's reach (ties by pk, at most :data:`RANKED_CANDIDATES`), ranked by ``fit`` — with
+    what students share read once: the inverted index of the concepts met, each distinct
+    visibility (institution, program, year) as a mask over opportunity pks, each opportunity's
+    fit target, and the ranking itself for students with the same skills and visibility.
+    Where the request's evaluator stops after :data:`CANDIDATE_WINDOWS` windows of the index,
+    this one reads the whole of it. Not for a request: it reads index rows by the hundred
+    thousand."""
+
+    def __init__(self) -> None:
+        import numpy as np
+
+        self._np = np
+        self._top = int(
+            Opportunity.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+        )
+        self._postings: dict[int, Any] = {}  # concept pk → sorted opportunity pks (array)
+        self._masks: dict[tuple[Any, ...], Any] = {}
+        self._reach: dict[str, list[int]] = {}
+        self._targets: dict[int, fit.Target] = {}
+        self._pk_of: dict[str, int] = {}
+        self._done: dict[tuple[Any, ...], list[RankedEntry]] = {}
+        self._concepts: dict[int, SkillConcept] = {}
+        self._held: dict[int, list[SkillConcept]] = {}
+
+    def prepare(self, students: list[User]) -> None:
+        """Read what :meth:`rank` needs of these students with a few queries for all of
+        them (their memberships and held concepts) instead of a few each."""
+        remember_memberships(students)
+        ids = [s.pk for s in students]
+        held: dict[int, set[int]] = {pk: set() for pk in ids}
+        for student_id, concept_id in ProfileSkill.objects.filter(student_id__in=ids).values_list(
+            "student_id", "concept_id"
+        ):
+            held[student_id].add(concept_id)
+        for student_id, concept_id in RemovedSkill.objects.filter(student_id__in=ids).values_list(
+            "student_id", "concept_id"
+        ):
+            held[student_id].discard(concept_id)
+        todo = {c for cs in held.values() for c in cs} - set(self._concepts)
+        if todo:
+            leaf = SkillGroup.objects.filter(level__gte=fit.SIBLING_GROUP_LEVEL).only("code")
+            for c in SkillConcept.objects.filter(pk__in=todo).prefetch_related(
+                Prefetch("groups", queryset=leaf, to_attr="leaf_groups")
+            ):
+                self._concepts[c.pk] = c
+        self._held = {
+            pk: [self._concepts[c] for c in sorted(cs) if c in self._concepts]
+            for pk, cs in held.items()
+        }
+
+    def _load_postings(self, concept_ids: list[int]) -> None:
+        np = self._np
+        todo = [c for c in concept_ids if c not in self._postings]
+        if not todo:
+            return
+        rows: dict[int, list[int]] = {c: [] for c in todo}
+        for concept_id, opportunity_id in OpportunitySkill.objects.filter(
+            concept_id__in=todo
+        ).values_list("concept_id", "opportunity_id"):
+            rows[concept_id].append(opportunity_id)
+        for c, ids in rows.items():
+            self._postings[c] = np.array(ids, dtype=np.int64)
+
+    def _mask(self, student: User) -> Any:
+        key = tuple(sorted(student_memberships(student), key=repr))
+        mask = self._masks.get(key)
+        if mask is None:
+            np = self._np
+            mask = np.zeros(self._top + 1, dtype=bool)
+            ids = list(
+                student_visible_opportunities(student)
+                .filter(pk__lte=self._top)
+                .values_list("pk", flat=True)
+            )
+            mask[np.array(ids, dtype=np.int64)] = True
+            self._masks[key] = mask
+        return key, mask
+
+    def _candidates(self, reach: list[int], mask: Any) -> list[int]:
+        np = self._np
+        self._load_postings(reach)
+        arrays = [self._postings[c] for c in reach if len(self._postings[c])]
+        if not arrays:
+            return []
+        counts = np.bincount(np.concatenate(arrays), minlength=self._top + 1)[: self._top + 1]
+        counts = np.where(mask, counts, 0)
+        out: list[int] = []
+        for n in range(int(counts.max()), 0, -1):
+            out += np.flatnonzero(counts == n)[: RANKED_CANDIDATES - len(out)].tolist()
+            if len(out) >= RANKED_CANDIDATES:
+                break
+        return out
+
+    def _fit_targets(self, pks: list[int]) -> list[fit.Target]:
+        todo = [pk for pk in pks if pk not in self._targets]
+        for i in range(0, len(todo), 2000):
+            opps = list(
+                Opportunity.objects.filter(pk__in=todo[i : i + 2000]).only(
+                    "pk", "public_id", "title"
+                )
+            )
+            targets, _concepts = _targets(opps)
+            for o, t in zip(opps, targets, strict=True):
+                self._targets[o.pk] = t
+                self._pk_of[t.key] = o.pk
+        return [self._targets[pk] for pk in pks if pk in self._targets]
+
+    def held(self, student: User) -> list[SkillConcept]:
+        """The concepts ``student`` holds (read by :meth:`prepare`, else now)."""
+        held = self._held.get(student.pk)
+        return held_concepts(student) if held is None else held
+
+    def rank(self, student: User) -> tuple[str, list[RankedEntry]]:
+        """``(ranking key, ranking)`` of one student (see :func:`compute_ranking`)."""
+        held = self.held(student)
+        key = ranking_key(student, held)
+        if not held:
+            return key, []
+        vis_key, mask = self._mask(student)
+        done = self._done.get((key, vis_key))
+        if done is None:
+            reach = self._reach.get(key)
+            if reach is None:
+                reach = self._reach[key] = list(_reach(held).values_list("pk", flat=True))
+            targets = self._fit_targets(self._candidates(reach, mask))
+            done = self._done[(key, vis_key)] = [
+                RankedEntry(self._pk_of[f.key], f.score, len(f.matched))
+                for f in fit.rank([_skill(c) for c in held], targets)
+            ]
+        return key, done
+
+
+def stored_ranking(viewer: User, held: list[SkillConcept]) -> list[int] | None:
+    """The pks of the ranking stored for ``viewer`` by the background refresh, best first,
+    or None when none is stored for their current skills. One query."""
+    row = StudentRanking.objects.filter(student=viewer).values_list("skills_key", "entries").first()
+    if row is None or row[0] != ranking_key(viewer, held):
+        return None
+    return [int(e[0]) for e in row[1]]
+
+
 def _ranked(viewer: User, visible: QuerySet[Opportunity], held: list[SkillConcept]) -> list[int]:
-    """Pks of the best-fitting visible opportunities, best first (at most
-    :data:`RANKED_CANDIDATES`): candidates found by the inverted index of opportunity skills,
-    scored with ``fit``. Cached per student until their skills or any opportunity changes
-    (``skills.services.opportunities_changed``); each page is re-checked against what the
-    student may see now."""
-    skills_key = hashlib.sha256(",".join(str(c.pk) for c in held).encode()).hexdigest()[:16]
-    key = f"profiles:recs:{viewer.pk}:{opportunity_skills_version()}:{skills_key}"
+    """Pks of the best-fitting visible opportunities, best first: the ranking stored in the
+    background (``StudentRanking``) when there is one for the student's current skills, its
+    postings re-checked against what the student may see now (one query); else — nothing
+    stored yet, or the skills just changed and the refresh has not run — ranked in the request
+    (:func:`compute_ranking`) and cached until their skills or any opportunity changes."""
+    stored = stored_ranking(viewer, held)
+    if stored is not None:
+        if not stored:
+            return []
+        seen = set(visible.filter(pk__in=stored).values_list("pk", flat=True))
+        return [pk for pk in stored if pk in seen]
+    key = f"profiles:recs:{viewer.pk}:{opportunity_skills_version()}:{ranking_key(viewer, held)}"
     ranked: list[int] | None = cache.get(key)
     if ranked is None:
-        ranked = []
-        if held:
-            candidates = _candidates(list(_reach(held).values_list("pk", flat=True)), visible)
-            opps = list(
-                Opportunity.objects.filter(pk__in=candidates).only("pk", "public_id", "title")
-            )
-            targets, _concepts_of = _targets(opps)
-            by_key = {str(o.public_id): o.pk for o in opps}
-            ranked = [by_key[f.key] for f in fit.rank([_skill(c) for c in held], targets)]
+        ranked = [e.pk for e in compute_ranking(viewer, visible, held)]
         cache.set(key, ranked, CACHE_SECONDS)
     return ranked
 
@@ -344,8 +526,10 @@ class Recommendations(Sequence[Recommendation]):
         every visible opportunity)."""
         if self._len is not None:
             return min(self._len, cap + 1)
-        n = len(self.ranked)
-        return n + capped_count(self._rest, max(cap - n, 0)) if n <= cap else n
+        # The ranked postings are visible ones (re-checked when read), the rest is every
+        # other visible posting: together, every visible posting — counted (capped) once per
+        # visibility scope and cached until a posting changes (``core.listing_cache``).
+        return max(len(self.ranked), student_visible_listing(self.viewer).capped_count(cap))
 
     def _pks(self, start: int, stop: int) -> list[int]:
         head = self.ranked[start:stop]
@@ -460,5 +644,5 @@ def recommendations_for(viewer: Any) -> Sequence[Recommendation]:
     if not getattr(viewer, "is_authenticated", False) or not viewer.is_active:
         return []
     visible = student_visible_opportunities(viewer)
-    held = _held_concepts(viewer)
+    held = held_concepts(viewer)
     return Recommendations(viewer, visible, _ranked(viewer, visible, held), held)

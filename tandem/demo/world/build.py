@@ -172,6 +172,10 @@ def _build(seed: int, progress: Callable[[str], None]) -> None:
     visits.build_visits()
     progress("Notifications and a partnership conversation")
     engagement.build_engagement(DEMO_DOMAIN)
+    # What the background refresh stores for every student, so the first visit of "For you"
+    # reads a ranking as later ones do.
+    progress("Students' recommendation rankings")
+    profiles.build_rankings()
 
 
 def _organizations(admin: User, fake: Faker) -> dict[str, Organization]:

@@ -14,8 +14,10 @@ from django.utils.translation import gettext as _
 from tandem.audit.services import audit_record
 from tandem.core.changes import OPPORTUNITIES_CHANGED, announce
 from tandem.core.errors import DomainError
+from tandem.core.listing_cache import bump_version
 from tandem.organizations.models import Site
 
+from ..apps import LISTING
 from ..currencies import ISO_4217
 from ..models import (
     Opportunity,
@@ -90,6 +92,7 @@ def _audit(
     # Every audited change (text, status, approval) may change what is derived from the
     # posting elsewhere (its skills, students' recommendation lists): say so after commit.
     announce(OPPORTUNITIES_CHANGED, ids=[opportunity.pk])
+    bump_version(LISTING)  # also for writes that send no post_save (queryset updates)
 
 
 def _lock(opportunity: Opportunity) -> Opportunity:

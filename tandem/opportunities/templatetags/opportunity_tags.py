@@ -6,9 +6,12 @@ from decimal import Decimal
 from typing import Any
 
 from django import template
+from django.template.loader import render_to_string
 from django.utils.formats import number_format
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
+
+from tandem.core.fragments import cached_fragments
 
 from ..models import PayPeriod
 
@@ -50,4 +53,19 @@ def status_badge(opportunity: Any) -> str:
         '<span class="{}">{}</span>',
         _BADGE_CLASSES.get(opportunity.status, "badge"),
         opportunity.get_status_display(),
+    )
+
+
+@register.simple_tag
+def opportunity_cards(opportunities: Any) -> list[Any]:
+    """The list's card of each posting, from the fragment cache (``core.fragments``): a card
+    shows only the posting and its host, the same for every viewer, so it is keyed by the
+    posting and its host, each with its ``updated_at`` (an edit of either renders it again)."""
+    return cached_fragments(
+        "opportunity-card",
+        list(opportunities),
+        key=lambda o: (
+            f"{o.pk}:{o.updated_at.timestamp()}:{o.host_id}:{o.host.updated_at.timestamp()}"
+        ),
+        render=lambda o: render_to_string("opportunities/includes/card.html", {"opportunity": o}),
     )

@@ -5,6 +5,8 @@
 * :mod:`.rebuild` — the entries derived from completed courses and placements, recomputed on
   request, on every completion, and by themselves when a placement is completed or an
   educator confirms or rejects a course's skill (see :mod:`tandem.profiles.refresh`);
+* :mod:`.recommendations` — students' "For you" rankings, computed in the background and
+  stored (refreshed when their skills change, merged when opportunities change);
 * :mod:`.personal_data` — export and erasure.
 
 Each service checks the actor (see ``permissions``), runs in one transaction and writes an
@@ -37,10 +39,16 @@ from .rebuild import (
     profile_rebuild,
     profile_rebuild_system,
 )
+from .recommendations import (
+    RANKED_STORED,
+    recommendations_merge,
+    recommendations_refresh,
+)
 
 __all__ = [
     "MAX_CV_CHARS",
     "MAX_GRADE_LENGTH",
+    "RANKED_STORED",
     "CompletionImport",
     "RebuildResult",
     "check_cv_size",
@@ -59,4 +67,6 @@ __all__ = [
     "profile_rebuild_system",
     "profile_skill_add",
     "profile_skill_remove",
+    "recommendations_merge",
+    "recommendations_refresh",
 ]

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ..models import CourseCompletion, ProfileSkill, RemovedSkill
+from ..models import CourseCompletion, ProfileSkill, RemovedSkill, StudentRanking
 
 if TYPE_CHECKING:
     from tandem.accounts.models import User
 
 
 def profile_personal_data_export(user: User) -> dict[str, Any]:
-    """The person's completions, profile skills with their evidence, and removals."""
+    """The person's completions, profile skills with their evidence, removals, and when their
+    "For you" ranking was last computed."""
     return {
         "course_completions": [
             {
@@ -43,6 +44,10 @@ def profile_personal_data_export(user: User) -> dict[str, Any]:
             {"skill": r.concept.uri, "removed_at": r.created_at}
             for r in RemovedSkill.objects.filter(student=user).select_related("concept")
         ],
+        "recommendations": [
+            {"computed_at": r.computed_at, "opportunities": len(r.entries)}
+            for r in StudentRanking.objects.filter(student=user)
+        ],
     }
 
 
@@ -51,5 +56,6 @@ def profile_personal_data_erase(user: User) -> None:
     others stay, unlinked from them."""
     ProfileSkill.objects.filter(student=user).delete()
     RemovedSkill.objects.filter(student=user).delete()
+    StudentRanking.objects.filter(student=user).delete()
     CourseCompletion.objects.filter(student=user).delete()
     CourseCompletion.objects.filter(recorded_by=user).update(recorded_by=None)

@@ -19,6 +19,7 @@ from tandem.skills.services import extract_lexical
 
 from ..models import ProfileSkill, RemovedSkill, SkillSource
 from ..permissions import can_edit_profile, institutions_of_student
+from .recommendations import students_skills_changed
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -134,6 +135,7 @@ def profile_cv_extract(
         if m.uri in concepts
     ]
     ProfileSkill.objects.bulk_create(rows)
+    students_skills_changed(student_ids=[student.pk])
     audit_record(
         actor=actor,
         action="profiles.cv.extract",
@@ -151,6 +153,7 @@ def profile_cv_clear(*, actor: User | AnonymousUser, student: User) -> int:
     removed, _by_model = ProfileSkill.objects.filter(
         student=student, source=SkillSource.CV
     ).delete()
+    students_skills_changed(student_ids=[student.pk])
     audit_record(
         actor=actor,
         action="profiles.cv.clear",
@@ -176,6 +179,7 @@ def profile_skill_add(
     entry, created = ProfileSkill.objects.get_or_create(
         student=student, concept=concept, source=SkillSource.DECLARED
     )
+    students_skills_changed(student_ids=[student.pk])
     if created:
         audit_record(
             actor=actor,
@@ -198,6 +202,7 @@ def profile_skill_remove(
         student=student, concept=concept, source=SkillSource.DECLARED
     ).delete()
     removal, created = RemovedSkill.objects.get_or_create(student=student, concept=concept)
+    students_skills_changed(student_ids=[student.pk])
     if created:
         audit_record(
             actor=actor,

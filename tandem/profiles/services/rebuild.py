@@ -35,6 +35,7 @@ from tandem.skills.services import opportunity_skills_refresh
 
 from ..models import CourseCompletion, ProfileSkill, SkillSource
 from ..permissions import can_edit_profile, can_record_completion, institutions_of_student
+from .recommendations import students_skills_changed
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -115,6 +116,9 @@ def _sync(scope: QuerySet[ProfileSkill], wanted: set[Key]) -> RebuildResult:
     # A concurrent refresh of the same entries (the student's button while the course task
     # runs) may have inserted some already: the unique constraints keep one, the rest is moot.
     ProfileSkill.objects.bulk_create(new, batch_size=1000, ignore_conflicts=True)
+    # The students whose skills changed get their "For you" ranking recomputed.
+    touched = {k[0] for k in existing if k not in wanted} | {k[0] for k in wanted - set(existing)}
+    students_skills_changed(student_ids=touched)
     return RebuildResult(added=len(new), removed=len(stale))
 
 

@@ -26,6 +26,7 @@ from typing import Any
 from django.core.cache import cache
 from django.db import transaction
 
+from tandem.core.changes import OPPORTUNITY_SKILLS_CHANGED, announce
 from tandem.skills.models import OpportunityDemand, OpportunitySkill, SkillConcept
 
 from .extraction import REQUEST_MODE, get_extractor
@@ -126,6 +127,8 @@ def opportunity_skills_store(*, results: Sequence[ExtractedSkills], mode: str) -
         ignore_conflicts=True,
     )
     transaction.on_commit(_bump_version)
+    # The apps above that rank opportunities by their skills (students' "For you") refresh.
+    announce(OPPORTUNITY_SKILLS_CHANGED, ids=changed_ids)
     return len(changed)
 
 
