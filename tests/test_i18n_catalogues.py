@@ -143,7 +143,8 @@ class _TextFinder(HTMLParser):
         self._skip = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in {"script", "style"}:
+        # Markup shown as code (the pattern library's snippets) is not prose to translate.
+        if tag in {"script", "style", "code"}:
             self._skip += 1
         for name, value in attrs:
             if name in VISIBLE_ATTRIBUTES and value:
@@ -153,7 +154,7 @@ class _TextFinder(HTMLParser):
             self._check(values.get("value") or "")
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in {"script", "style"} and self._skip:
+        if tag in {"script", "style", "code"} and self._skip:
             self._skip -= 1
 
     def handle_data(self, data: str) -> None:
