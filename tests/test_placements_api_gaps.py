@@ -68,14 +68,20 @@ def test_coordinators_list_create_and_update_agreement_templates(cast, client):
     for who in (cast.supervisor, cast.student, cast.educator):
         client.force_login(who)
         assert client.get(f"{BASE}/agreement-templates").json() == []
-        assert client.put(
-            f"{BASE}/agreement-templates/{out['id']}",
-            {"name": "x", "sections": ["objectives"], "signing_order": ["student"]},
-            content_type="application/json",
-        ).status_code == 404
-        assert client.post(
-            f"{BASE}/agreement-templates", body, content_type="application/json"
-        ).status_code == 403
+        assert (
+            client.put(
+                f"{BASE}/agreement-templates/{out['id']}",
+                {"name": "x", "sections": ["objectives"], "signing_order": ["student"]},
+                content_type="application/json",
+            ).status_code
+            == 404
+        )
+        assert (
+            client.post(
+                f"{BASE}/agreement-templates", body, content_type="application/json"
+            ).status_code
+            == 403
+        )
 
 
 def test_incident_evidence_downloads_for_those_who_see_the_incident(cast, client):

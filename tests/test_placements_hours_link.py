@@ -56,7 +56,9 @@ def _issue(cast, app, email=EXTERNAL):
     return services.hours_link_issue(actor=cast.coordinator, application=app, email=email)
 
 
-def test_link_is_emailed_and_approves_without_an_account(client, cast, django_capture_on_commit_callbacks):
+def test_link_is_emailed_and_approves_without_an_account(
+    client, cast, django_capture_on_commit_callbacks
+):
     app = placed_with_dates(cast)
     first, second = _log(cast.student, app, 1), _log(cast.student, app, 2)
     with django_capture_on_commit_callbacks(execute=True):
@@ -79,7 +81,9 @@ def test_link_is_emailed_and_approves_without_an_account(client, cast, django_ca
     event = AuditEvent.objects.get(action="placements.hours_approved")
     assert event.actor is None and event.changes["by_link"] == EXTERNAL
     # Returning needs a reason, as on the signed-in path.
-    refused = client.post(_url(app, token), {"entries": [str(second.public_id)], "decision": "return"})
+    refused = client.post(
+        _url(app, token), {"entries": [str(second.public_id)], "decision": "return"}
+    )
     assert refused.status_code == 422 and HoursEntry.objects.get(pk=second.pk).status == "logged"
     client.post(
         _url(app, token),
@@ -92,9 +96,12 @@ def test_a_supervisor_with_an_account_is_recorded_as_the_actor(cast):
     app = placed_with_dates(cast)
     entry = _log(cast.student, app)
     _, token = _issue(cast, app, email=cast.supervisor.email)
-    assert services.hours_decide_by_link(
-        placement_id=app.public_id, token=token, entry_ids=[entry.public_id], approve=True
-    ) == 1
+    assert (
+        services.hours_decide_by_link(
+            placement_id=app.public_id, token=token, entry_ids=[entry.public_id], approve=True
+        )
+        == 1
+    )
     assert HoursEntry.objects.get(pk=entry.pk).decided_by == cast.supervisor
     assert AuditEvent.objects.get(action="placements.hours_approved").actor == cast.supervisor
 
@@ -109,9 +116,12 @@ def test_forged_expired_revoked_and_other_placement_links_are_refused(client, ca
     assert page.status_code == 404 and "cannot be used" in page.content.decode()
     # Reused for another placement: the token is bound to its placement.
     assert client.get(_url(other, token)).status_code == 404
-    assert client.post(
-        _url(other, token), {"entries": [str(entry.public_id)], "decision": "approve"}
-    ).status_code == 404
+    assert (
+        client.post(
+            _url(other, token), {"entries": [str(entry.public_id)], "decision": "approve"}
+        ).status_code
+        == 404
+    )
     other_entry = HoursEntry.objects.create(
         application=other, date=TODAY(), hours=2, activity="Someone else's"
     )
@@ -120,18 +130,24 @@ def test_forged_expired_revoked_and_other_placement_links_are_refused(client, ca
             placement_id=app.public_id, token=token, entry_ids=[other_entry.public_id], approve=True
         )
     # The page's form offers only this placement's entries.
-    assert client.post(
-        _url(app, token), {"entries": [str(other_entry.public_id)], "decision": "approve"}
-    ).status_code == 422
+    assert (
+        client.post(
+            _url(app, token), {"entries": [str(other_entry.public_id)], "decision": "approve"}
+        ).status_code
+        == 422
+    )
     assert HoursEntry.objects.get(pk=other_entry.pk).status == "logged"
     # Expired.
     HoursApprovalLink.objects.filter(pk=link.pk).update(
         expires_at=timezone.now() - dt.timedelta(minutes=1)
     )
     assert client.get(_url(app, token)).status_code == 410
-    assert client.post(
-        _url(app, token), {"entries": [str(entry.public_id)], "decision": "approve"}
-    ).status_code == 410
+    assert (
+        client.post(
+            _url(app, token), {"entries": [str(entry.public_id)], "decision": "approve"}
+        ).status_code
+        == 410
+    )
     # Revoked (a new link for the same address revokes the old one, too).
     new, new_token = _issue(cast, app)
     services.hours_link_revoke(actor=cast.coordinator, link=new)
@@ -146,18 +162,29 @@ def test_decided_entries_stay_locked_and_count_once(client, cast):
     app = placed_with_dates(cast)
     entry = _log(cast.student, app)
     _, token = _issue(cast, app)
-    assert services.hours_decide(actor=cast.supervisor, entry_ids=[entry.public_id], approve=True) == 1
+    assert (
+        services.hours_decide(actor=cast.supervisor, entry_ids=[entry.public_id], approve=True) == 1
+    )
     # Already approved by the signed-in supervisor: the link decides nothing more.
-    assert services.hours_decide_by_link(
-        placement_id=app.public_id, token=token, entry_ids=[entry.public_id], approve=False,
-        reason="Too late",
-    ) == 0
+    assert (
+        services.hours_decide_by_link(
+            placement_id=app.public_id,
+            token=token,
+            entry_ids=[entry.public_id],
+            approve=False,
+            reason="Too late",
+        )
+        == 0
+    )
     assert HoursEntry.objects.get(pk=entry.pk).status == "approved"
     html = client.get(_url(app, token)).content.decode()
     assert f'value="{entry.public_id}"' not in html and "Already decided" in html
-    assert AuditEvent.objects.filter(action__startswith="placements.hours_").exclude(
-        action__in=["placements.hours_logged", "placements.hours_link_sent"]
-    ).count() == 1
+    assert (
+        AuditEvent.objects.filter(action__startswith="placements.hours_")
+        .exclude(action__in=["placements.hours_logged", "placements.hours_link_sent"])
+        .count()
+        == 1
+    )
 
 
 def test_the_link_page_has_no_navigation_to_the_rest_of_the_app(client, cast):

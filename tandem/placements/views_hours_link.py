@@ -108,5 +108,5 @@ def hours_link_send(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     else:
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                messages.error(request, str(error))
     return redirect("placements:placement", public_id=application.public_id)
