@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 import secrets
 from collections.abc import Iterable
 from functools import partial
@@ -42,6 +43,7 @@ if TYPE_CHECKING:
     from tandem.accounts.types import Actor
 
 LINK_DAYS = 14
+logger = logging.getLogger(__name__)
 
 
 def _hash(token: str) -> str:
@@ -110,16 +112,23 @@ def hours_link_issue(
             "student": application.student.full_name,
             "expires_at": link.expires_at,
         }
-        transaction.on_commit(
-            partial(
-                send_text_email,
-                to=email,
-                subject_template="placements/email/hours_link_subject.txt",
-                body_template="placements/email/hours_link_body.txt",
-                context=context,
-            )
-        )
+        # Sent after the commit, in the request: the token is never stored (a queued task
+        # would keep it). A failed send is logged (no address, no token) and the link can be
+        # sent again; it does not undo the link.
+        transaction.on_commit(partial(_send, to=email, context=context, link_id=link.pk))
     return link, token
+
+
+def _send(*, to: str, context: dict[str, Any], link_id: int) -> None:
+    try:
+        send_text_email(
+            to=to,
+            subject_template="placements/email/hours_link_subject.txt",
+            body_template="placements/email/hours_link_body.txt",
+            context=context,
+        )
+    except Exception:  # SMTP and backend errors alike: the link stays usable
+        logger.exception("hours approval link %s: the e-mail could not be sent", link_id)
 
 
 @transaction.atomic
