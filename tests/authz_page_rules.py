@@ -77,6 +77,11 @@ PAGE_EXCLUDED = {
         "tokens answer 404)"
     ),
     "favicon": "static icon",
+    "placements:hours_link": (
+        "a placement's hours approval link (secret token) opens to whoever holds it, without an "
+        "account; tested in test_placements_hours_link.py (forged, expired, revoked and other-"
+        "placement tokens refused)"
+    ),
 }
 
 
@@ -152,6 +157,7 @@ PAGE_RULES: dict[str, Rule] = {
     "placements:agreement_create": page({C, E}, P, public_id="placement"),
     "placements:terms": page({C}, P, public_id="placement"),
     "placements:hours_log": page({S}, P, public_id="placement"),
+    "placements:hours_link_send": page({C, R, SV}, P, public_id="placement"),
     "placements:evidence_upload": page({S}, P, public_id="placement", requirement_id="requirement"),
     "placements:clearance_decide": page(
         {C}, P, public_id="placement", requirement_id="requirement"

@@ -307,6 +307,10 @@ API_RULES: dict[str, Rule] = {
     ),
     "placements_api_agreement_list": Rule(AGREEMENT_PARTIES, params=_PLACEMENT),
     "placements_api_agreement_create": Rule(frozenset({C, E}), params=_PLACEMENT),
+    # agreement templates: A's coordinators only
+    "placements_api_agreement_template_list": lst("agreement_template", C),
+    "placements_api_agreement_template_create": op(C),
+    "placements_api_agreement_template_update": op(C),
     # site visits, incidents, minors, due diligence (issue 15; the world's visit is the
     # educator's, its incident the student's, not about the supervisor)
     "placements_api_visits_visit_list": Rule(VISIT_VIEW, params=_PLACEMENT),
@@ -315,6 +319,7 @@ API_RULES: dict[str, Rule] = {
     "placements_api_visits_incident_report": Rule(INCIDENT_VIEW, params=_PLACEMENT),
     "placements_api_visits_incident_list": lst("incident", INCIDENT_VIEW),
     "placements_api_visits_incident_detail": Rule(INCIDENT_VIEW),
+    "placements_api_visits_incident_evidence": Rule(INCIDENT_VIEW),
     "placements_api_visits_incident_transition": op(C),
     "placements_api_visits_minors_rules_set": op(C),
     "placements_api_visits_birth_date_record": op(C),
@@ -356,6 +361,7 @@ API_PARAMS: dict[str, str] = {
     "agreement_id": "agreement",
     "visit_id": "visit",
     "incident_id": "incident",
+    "template_id": "agreement_template",
     "notification_id": "notification",
     "kind": "=applications.stage_changed",
     "conversation_id": "conversation",
@@ -414,6 +420,17 @@ API_BODIES: dict[str, dict[str, Any]] = {
     "placements_api_requirement_create": {"kind": "immunisation", "name": "Alpha new"},
     "placements_api_hours_decide": {"approve": True},
     "placements_api_agreement_decline": {"reason": "Alpha reason"},
+    "placements_api_agreement_template_create": {
+        "institution": "@institution",
+        "name": "Alpha template",
+        "sections": ["objectives", "dates"],
+        "signing_order": ["student", "coordinator"],
+    },
+    "placements_api_agreement_template_update": {
+        "name": "Alpha template renamed",
+        "sections": ["objectives"],
+        "signing_order": ["student", "supervisor", "coordinator"],
+    },
     "placements_api_visits_visit_record": {"status": "cancelled"},
     "placements_api_visits_incident_transition": {"status": "under_review"},
     "placements_api_visits_birth_date_record": {

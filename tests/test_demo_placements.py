@@ -41,3 +41,14 @@ def test_demo_world_has_a_half_signed_internship_agreement():
     assert list(agreements_awaiting_signature(educator)) == [agreement]
     supervisor = User.objects.get(email__startswith="supervisor@")
     assert agreement.signatures.get(role="supervisor").signer == supervisor
+
+
+@pytest.mark.django_db
+def test_the_demo_supervisor_has_the_apprentice_hours_to_approve():
+    from tandem.placements.selectors import hours_to_review
+
+    build_demo_world()
+    supervisor = User.objects.get(email__startswith="supervisor@")
+    waiting = list(hours_to_review(supervisor))
+    assert len(waiting) == 3
+    assert {e.application.opportunity.type for e in waiting} == {"apprenticeship"}

@@ -15,8 +15,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from tandem.applications.models import Application, Stage
-from tandem.applications.services import application_place
-from tandem.core.errors import DomainError
+from tandem.applications.services import application_move, application_place
+from tandem.core.errors import DomainError, PermissionDeniedError
 from tandem.organizations.models import Membership, Role
 from tandem.placements import services
 
@@ -108,23 +108,37 @@ def _blocked_clinical_placement(today: date) -> None:
 
 
 def _apprentice_hours(today: date) -> None:
-    placed = list(
-        Application.objects.filter(opportunity__type="apprenticeship", stage=Stage.PLACED)
-        .select_related("opportunity", "institution", "student")
-        .order_by("pk")
+    """An apprentice's hours wait for the demo supervisor: a started apprenticeship at their
+    host (one of its accepted apprentices is started when none is), else any apprentice's."""
+    demo_hosts = set(
+        Membership.objects.filter(
+            role=Role.SUPERVISOR, is_active=True, user__email__startswith="supervisor@"
+        ).values_list("organization_id", flat=True)
     )
-    # The demo supervisor's organization first, when it hosts an apprentice.
-    placed.sort(
-        key=lambda a: _member(a.opportunity.host_id, Role.SUPERVISOR, "supervisor@") is None
+    demo_institutions = set(
+        Membership.objects.filter(
+            role=Role.COORDINATOR, is_active=True, user__email__startswith="coordinator@"
+        ).values_list("organization_id", flat=True)
     )
-    for apprentice in placed:
+    apprenticeships = Application.objects.filter(opportunity__type="apprenticeship").select_related(
+        "opportunity", "institution", "student"
+    )
+    placed = list(apprenticeships.filter(stage=Stage.PLACED).order_by("pk"))
+    to_start = sorted(
+        apprenticeships.filter(stage=Stage.ACCEPTED, opportunity__host_id__in=demo_hosts),
+        key=lambda a: (a.institution_id not in demo_institutions, a.pk),
+    )
+    candidates = [a for a in placed if a.opportunity.host_id in demo_hosts]
+    candidates += to_start
+    candidates += [a for a in placed if a.opportunity.host_id not in demo_hosts]
+    for apprentice in candidates:
         coordinator = _member(apprentice.institution_id, Role.COORDINATOR)
         if coordinator is None or not apprentice.student.is_active:
             continue
         try:
             with transaction.atomic():
                 _log_apprentice_hours(apprentice, coordinator, today)
-        except DomainError:
+        except (DomainError, PermissionDeniedError):
             continue  # this apprentice's placement does not fit the story: try the next
         return
 
@@ -137,6 +151,14 @@ def _log_apprentice_hours(apprentice: Application, coordinator: User, today: dat
         end_date=today + timedelta(days=300),
         required_hours=Decimal("1200"),
     )
+    if apprentice.stage == Stage.ACCEPTED:
+        # Started by the host's recruiter, as the pipeline starts placements.
+        recruiter = _member(apprentice.opportunity.host_id, Role.RECRUITER)
+        if recruiter is None:
+            raise DomainError("no recruiter to start the placement")
+        apprentice = application_move(
+            actor=recruiter, application=apprentice, to_stage=Stage.PLACED, notify=False
+        )
     for days_ago, hours, activity in (
         (3, "7.5", "Shadowed the site team on network maintenance"),
         (2, "7.5", "Configured switches for the new training room"),

@@ -22,7 +22,9 @@ from tandem.organizations.permissions import coordinator_institution_ids
 
 from . import selectors, services
 from .models import (
+    AgreementSection,
     AgreementStatus,
+    AgreementTemplate,
     ClearanceKind,
     ClearanceRequirement,
     HoursEntry,
@@ -85,6 +87,8 @@ class PlacementOut(Schema):
     approved_hours: Decimal
     waiting_hours: Decimal
     clearances: list[ClearanceOut]
+    #: The labels of the host's expired due-diligence items (the institution's checklist).
+    diligence_flags: list[str]
 
 
 class BoardRowOut(Schema):
@@ -161,6 +165,7 @@ def _out(request: HttpRequest, application: Any) -> dict[str, Any]:
             }
             for line in selectors.clearance_lines(application)
         ],
+        "diligence_flags": selectors.diligence_flags([application]).get(application.pk, []),
     }
 
 
@@ -169,6 +174,127 @@ def _requirement(requirement_id: UUID) -> ClearanceRequirement:
     if requirement is None:
         raise Http404
     return requirement
+
+
+# --- Learning agreement templates (before "/{application_id}") -------------------------------
+class AgreementTemplateIn(Schema):
+    name: str = Field(..., max_length=200)
+    opportunity_type: OpportunityType | None = None
+    sections: list[AgreementSection]
+    signing_order: list[SignerRole]
+    insurance_text: str = ""
+    stipend_text: str = ""
+    minors_text: str = ""
+    clauses: str = ""
+    required_before_start: bool = False
+
+
+class AgreementTemplateCreateIn(AgreementTemplateIn):
+    institution: UUID
+
+
+class AgreementTemplateUpdateIn(AgreementTemplateIn):
+    is_active: bool = True
+
+
+class AgreementTemplateOut(Schema):
+    id: UUID
+    institution: UUID
+    name: str
+    opportunity_type: str
+    sections: list[str]
+    signing_order: list[str]
+    insurance_text: str
+    stipend_text: str
+    minors_text: str
+    clauses: str
+    required_before_start: bool
+    is_active: bool
+    updated_at: datetime
+
+
+def _template_out(t: AgreementTemplate) -> dict[str, Any]:
+    return {
+        "id": t.public_id,
+        "institution": t.institution.public_id,
+        "name": t.name,
+        "opportunity_type": t.opportunity_type,
+        "sections": list(t.sections),
+        "signing_order": list(t.signing_order),
+        "insurance_text": t.insurance_text,
+        "stipend_text": t.stipend_text,
+        "minors_text": t.minors_text,
+        "clauses": t.clauses,
+        "required_before_start": t.required_before_start,
+        "is_active": t.is_active,
+        "updated_at": t.updated_at,
+    }
+
+
+def _template_fields(payload: AgreementTemplateIn) -> dict[str, Any]:
+    return {
+        "name": payload.name,
+        "opportunity_type": payload.opportunity_type or "",
+        "sections": [str(s) for s in payload.sections],
+        "signing_order": [str(r) for r in payload.signing_order],
+        "insurance_text": payload.insurance_text,
+        "stipend_text": payload.stipend_text,
+        "minors_text": payload.minors_text,
+        "clauses": payload.clauses,
+        "required_before_start": payload.required_before_start,
+    }
+
+
+@router.get(
+    "/agreement-templates",
+    response=list[AgreementTemplateOut],
+    url_name="agreement_template_list",
+)
+def agreement_template_list(request: HttpRequest) -> Any:
+    """The learning agreement templates of the institutions where you coordinate."""
+    return [
+        _template_out(t) for t in selectors.agreement_templates_for(request.user).order_by("pk")
+    ]
+
+
+@router.post(
+    "/agreement-templates",
+    response={201: AgreementTemplateOut},
+    url_name="agreement_template_create",
+)
+def agreement_template_create(request: HttpRequest, payload: AgreementTemplateCreateIn) -> Any:
+    """Define a template for an institution where you coordinate (its sections, standard
+    texts, signing order, and whether a placement waits for the signed agreement)."""
+    institution = Organization.objects.filter(
+        pk__in=coordinator_institution_ids(request.user), public_id=payload.institution
+    ).first()
+    if institution is None:
+        raise PermissionDeniedError()
+    template = services.agreement_template_create(
+        actor=request.user, institution=institution, **_template_fields(payload)
+    )
+    return Status(201, _template_out(template))
+
+
+@router.put(
+    "/agreement-templates/{template_id}",
+    response=AgreementTemplateOut,
+    url_name="agreement_template_update",
+)
+def agreement_template_update(
+    request: HttpRequest, template_id: UUID, payload: AgreementTemplateUpdateIn
+) -> Any:
+    """Change a template; agreements already prepared keep what they were made with."""
+    template = selectors.agreement_templates_for(request.user).filter(public_id=template_id).first()
+    if template is None:
+        raise Http404
+    updated = services.agreement_template_update(
+        actor=request.user,
+        template=template,
+        is_active=payload.is_active,
+        **_template_fields(payload),
+    )
+    return _template_out(updated)
 
 
 @router.get("/board", response=BoardOut, url_name="placement_board")

@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from django.http import Http404, HttpRequest
+from django.http import FileResponse, Http404, HttpRequest
 from ninja import Field, File, Form, Router, Schema, Status, UploadedFile
 
 from tandem.accounts.models import User
@@ -199,6 +199,36 @@ def incident_detail(request: HttpRequest, incident_id: UUID) -> Any:
     incident = _incident(request, incident_id)
     services.incident_read_record(actor=request.user, incident=incident)
     return _incident_detail(incident)
+
+
+@router.get(
+    "/incidents/{incident_id}/evidence",
+    url_name="incident_evidence",
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "The incident's evidence file, as an attachment.",
+                "content": {
+                    "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}
+                },
+            }
+        }
+    },
+)
+def incident_evidence(request: HttpRequest, incident_id: UUID) -> FileResponse:
+    """The incident's evidence file (404 when it has none). Same access as the incident."""
+    incident = _incident(request, incident_id)
+    if not incident.evidence:
+        raise Http404
+    extension = (incident.evidence.name or "").rsplit(".", 1)[-1]
+    response = FileResponse(
+        incident.evidence.open("rb"),
+        as_attachment=True,
+        filename=f"incident-{incident.public_id}.{extension}",
+        content_type=incident.evidence_content_type or "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @router.post(

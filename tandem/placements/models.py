@@ -245,6 +245,34 @@ class HoursEntry(PublicModel):
         return f"{self.date}: {self.hours} h"
 
 
+class HoursApprovalLink(PublicModel):
+    """A link e-mailed to a host supervisor to approve or return one placement's waiting hours
+    without an account (docs/placements.md "Approving hours from a link").
+
+    Only a SHA-256 hash of the random token is stored; the link is bound to the placement and
+    the supervisor's e-mail, expires, can be revoked, and grants nothing else.
+
+    Personal data: the supervisor's e-mail (not the student's); cascades with the placement."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="hours_links"
+    )
+    email = models.EmailField(_("supervisor's e-mail"))
+    token_hash = models.CharField(max_length=64, unique=True)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"hours link for placement {self.application_id}"
+
+
 # --- Learning agreements (docs/placements.md "Learning agreements", ADR 0018) -----------------
 class SignerRole(models.TextChoices):
     """Who signs a step of a learning agreement: the student, a workplace supervisor of the

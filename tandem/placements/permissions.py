@@ -112,6 +112,15 @@ def can_decide_hours(user: Actor, entry: HoursEntry) -> bool:
     )
 
 
+def can_send_hours_link(user: Actor, application: Application) -> bool:
+    """Coordinators of the student's institution and host staff of the placement's host
+    e-mail a supervisor a link to approve its hours without an account."""
+    return _signed_in(user) and (
+        has_role(user, application.institution_id, [Role.COORDINATOR])
+        or has_role(user, application.opportunity.host_id, HOST_STAFF_ROLES)
+    )
+
+
 def supervisor_org_ids(user: Actor) -> set[int]:
     return org_ids(user, [Role.SUPERVISOR])
 

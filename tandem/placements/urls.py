@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_agreements, views_visits
+from . import views, views_agreements, views_hours_link, views_visits
 
 app_name = "placements"
 
@@ -82,6 +82,16 @@ urlpatterns = [
     path("<uuid:public_id>/incidents/new/", views_visits.incident_report, name="incident_report"),
     path("<uuid:public_id>/terms/", views.terms, name="terms"),
     path("<uuid:public_id>/hours/", views.hours_log, name="hours_log"),
+    path(
+        "<uuid:public_id>/hours/link/",
+        views_hours_link.hours_link_send,
+        name="hours_link_send",
+    ),
+    path(
+        "<uuid:public_id>/hours/approve/<str:token>/",
+        views_hours_link.hours_link,
+        name="hours_link",
+    ),
     path(
         "<uuid:public_id>/clearances/<uuid:requirement_id>/evidence/",
         views.evidence_upload,

@@ -42,6 +42,7 @@ from .permissions import (
     can_download_evidence,
     can_log_hours,
     can_review_hours,
+    can_send_hours_link,
     can_set_terms,
     can_upload_evidence,
     can_view_board,
@@ -158,6 +159,8 @@ def _placement_context(request: HttpRequest, application: Application, **extra: 
         "may_upload": can_upload_evidence(user, application),
         "may_set_terms": can_set_terms(user, application),
         "may_log": can_log_hours(user, application) and application.stage == "placed",
+        "may_send_hours_link": can_send_hours_link(user, application)
+        and application.stage == "placed",
         "hours": selectors.hours_of(application),
         "totals": selectors.hours_totals(application),
         "terms_form": extra.pop("terms_form", None)

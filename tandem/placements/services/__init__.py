@@ -20,6 +20,12 @@ from .clearances import (
 )
 from .diligence import diligence_item_record
 from .hours import hours_decide, hours_edit, hours_log
+from .hours_links import (
+    hours_decide_by_link,
+    hours_link_issue,
+    hours_link_resolve,
+    hours_link_revoke,
+)
 from .incidents import incident_read_record, incident_report, incident_transition
 from .minors import birth_date_record, minor_start_guard, minors_rules_set
 from .personal_data import placement_personal_data_erase, placement_personal_data_export
@@ -41,7 +47,11 @@ __all__ = [
     "clearance_requirement_create",
     "diligence_item_record",
     "hours_decide",
+    "hours_decide_by_link",
     "hours_edit",
+    "hours_link_issue",
+    "hours_link_resolve",
+    "hours_link_revoke",
     "hours_log",
     "incident_read_record",
     "incident_report",

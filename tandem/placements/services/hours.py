@@ -174,19 +174,7 @@ def hours_edit(
     return current
 
 
-@transaction.atomic
-def hours_decide(
-    *,
-    actor: Actor,
-    entry_ids: Iterable[Any],
-    approve: bool,
-    reason: str = "",
-) -> int:
-    """A workplace supervisor approves (locks) or returns (with a reason) waiting entries
-    of their organization's placements, many at once. Returns how many entries this call
-    decided: entries another supervisor decided meanwhile are skipped, so an entry approved
-    by two supervisors at once counts once (the rows are locked, and updated only while
-    still waiting)."""
+def _decision_input(entry_ids: Iterable[Any], approve: bool, reason: str) -> tuple[list[Any], str]:
     ids = list(dict.fromkeys(entry_ids))
     if not ids:
         raise DomainError(
@@ -203,11 +191,20 @@ def hours_decide(
             _("The reason is too long."),
             fields={"reason": [_("At most %(n)d characters.") % {"n": REASON_MAX_CHARS}]},
         )
-    entries = list(
-        HoursEntry.objects.select_related("application__opportunity").filter(public_id__in=ids)
-    )
-    if len(entries) != len(ids) or not all(can_decide_hours(actor, e) for e in entries):
-        raise PermissionDeniedError(_("You may not decide some of these entries."))
+    return ids, reason
+
+
+def decide_entries(
+    *,
+    actor: Actor | None,
+    entries: list[HoursEntry],
+    approve: bool,
+    reason: str,
+    by_email: str = "",
+) -> int:
+    """The one owner of the decision: lock the entries, update only those still waiting (so an
+    entry decided twice at once counts once), audit each. Callers have checked who decides
+    (the signed-in supervisor, or the holder of an approval link) inside their transaction."""
     waiting = list(
         HoursEntry.objects.select_for_update()
         .filter(pk__in=[e.pk for e in entries], status=HoursStatus.LOGGED)
@@ -226,11 +223,36 @@ def hours_decide(
     by_pk = {e.pk: e for e in entries}
     for pk in waiting:
         entry = by_pk[pk]
+        changes = {"hours": str(entry.hours), "date": entry.date.isoformat()}
+        if by_email:
+            changes["by_link"] = by_email
         audit_record(
             actor=actor,
             action="placements.hours_approved" if approve else "placements.hours_returned",
             target=entry,
             organizations=[entry.application.institution_id, entry.application.opportunity.host_id],
-            changes={"hours": str(entry.hours), "date": entry.date.isoformat()},
+            changes=changes,
         )
     return decided
+
+
+@transaction.atomic
+def hours_decide(
+    *,
+    actor: Actor,
+    entry_ids: Iterable[Any],
+    approve: bool,
+    reason: str = "",
+) -> int:
+    """A workplace supervisor approves (locks) or returns (with a reason) waiting entries
+    of their organization's placements, many at once. Returns how many entries this call
+    decided: entries another supervisor decided meanwhile are skipped, so an entry approved
+    by two supervisors at once counts once (the rows are locked, and updated only while
+    still waiting)."""
+    ids, reason = _decision_input(entry_ids, approve, reason)
+    entries = list(
+        HoursEntry.objects.select_related("application__opportunity").filter(public_id__in=ids)
+    )
+    if len(entries) != len(ids) or not all(can_decide_hours(actor, e) for e in entries):
+        raise PermissionDeniedError(_("You may not decide some of these entries."))
+    return decide_entries(actor=actor, entries=entries, approve=approve, reason=reason)
