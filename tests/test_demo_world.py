@@ -237,7 +237,7 @@ def test_tandem_demo_prints_steps_and_logins_and_every_role_has_work(capfd, capl
     work = {
         "student": ["Opportunities open to you", "Your applications", "/applications/"],
         "coordinator": ["Postings waiting for your approval", "/opportunities/"],
-        "educator": ["KPIs at risk", "/partnerships/"],
+        "educator": ['data-testid="educator-work"', "/curricula/", "Skills employers ask for"],
         "recruiter": ["Your postings", "Recent applicants", "/applications/"],
         "supervisor": [
             'data-testid="my-interns"',
