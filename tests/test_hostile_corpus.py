@@ -230,7 +230,9 @@ def test_the_corpus_covers_the_document():
     operations = _operations()
     assert len(operations) >= 120
     assert sum(1 for _m, _p, op in operations if _json_body(op)) >= 40
-    assert sum(1 for _m, _p, op in operations if _multipart_body(op)) == 6
+    # Uploads: partnership documents, applications (CV), clearance evidence, incident
+    # evidence, due-diligence evidence, curriculum and roster imports, the CV as PDF.
+    assert sum(1 for _m, _p, op in operations if _multipart_body(op)) == 8
     assert len(_tags()) >= 10
 
 

@@ -87,7 +87,7 @@ def test_bad_question_definitions_are_refused(kwargs, field):
 def test_every_template_loads_and_a_second_use_returns_the_same_copy():
     cast = survey_cast()
     surveys = services.templates_load(institution=cast.institution)
-    assert len(surveys) == len(TEMPLATES) == 9
+    assert len(surveys) == len(TEMPLATES) == 10
     assert all(s.status == SurveyStatus.OPEN for s in surveys)
     again = services.survey_from_template(
         actor=cast.coordinator,
@@ -95,7 +95,7 @@ def test_every_template_loads_and_a_second_use_returns_the_same_copy():
         template_key="graduate_first_destination",
     )
     assert again.pk in {s.pk for s in surveys}
-    assert Survey.objects.filter(institution=cast.institution).count() == 9
+    assert Survey.objects.filter(institution=cast.institution).count() == 10
     # Another institution gets its own copy.
     other = services.survey_from_template(
         actor=None, institution=cast.other_institution, template_key="graduate_first_destination"

@@ -236,8 +236,8 @@ def test_templates_command_loads_every_template(capsys):
     cast = survey_cast()
     call_command("survey_templates", "--institution", cast.institution.slug)
     call_command("survey_templates")
-    assert Survey.objects.filter(institution=cast.institution).count() == 9
-    assert Survey.objects.filter(institution=cast.other_institution).count() == 9
+    assert Survey.objects.filter(institution=cast.institution).count() == 10
+    assert Survey.objects.filter(institution=cast.other_institution).count() == 10
 
 
 def test_supervisor_rates_the_placements_own_skills_spelled_as_esco():

@@ -282,6 +282,21 @@ def index_operation(*indexes: FullTextIndex) -> RunPython:
     return RunPython(forward, backward)
 
 
+def rebuild_after_table_copy(*indexes: FullTextIndex) -> RunPython:
+    """A migration operation for after one that copies a table on SQLite (an added or altered
+    column): SQLite's copy drops the FTS5 triggers, so the index is dropped and created again
+    (and refilled). PostgreSQL keeps its generated column: nothing to do there."""
+
+    def rebuild(apps: Any, schema_editor: Any) -> None:
+        if schema_editor.connection.vendor != "sqlite":
+            return
+        for index in indexes:
+            for sql in drop_sql(index, "sqlite") + create_sql(index, "sqlite"):
+                schema_editor.execute(sql)
+
+    return RunPython(rebuild, rebuild)
+
+
 def index_is_live(index: FullTextIndex) -> bool:
     """True when the database holds ``index`` (its FTS5 triggers, or its PostgreSQL column):
     a migration that rebuilds the table on SQLite drops triggers, and a test asks this."""
