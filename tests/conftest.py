@@ -19,6 +19,18 @@ if TYPE_CHECKING:
 
 
 @pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    """Each test starts and ends in the default language: a request in French activates
+    French for the thread (LocaleMiddleware does not undo it), which must not leak into the
+    next test's messages."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _media_root(request, tmp_path, settings):
     """Uploaded files go to a per-test folder outside the source tree."""
     settings.MEDIA_ROOT = tmp_path / "uploads"

@@ -27,6 +27,7 @@ def test_student_sees_ranked_recommendations(live_server, page):
         page.get_by_label("E-mail").fill(w.student.email)
         page.get_by_label("Password").fill(PASSWORD)
         page.get_by_role("button", name="Sign in").click()
+        page.locator("summary", has_text="Learning").click()  # My skills sits in that group
         page.get_by_role("link", name="My skills").first.click()
         page.get_by_label("…or paste the text of your CV").fill(
             "I wrote Python tools, I like to work in teams, and I negotiate contracts."

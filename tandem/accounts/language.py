@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.db import DatabaseError
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 from django.utils import translation
@@ -22,8 +23,13 @@ class PreferredLanguageMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
-        user = getattr(request, "user", None)
-        preferred = getattr(user, "preferred_language", "") if user is not None else ""
+        try:
+            user = getattr(request, "user", None)
+            preferred = getattr(user, "preferred_language", "") if user is not None else ""
+        except DatabaseError:
+            # The database is down (sessions and users live there): the view fails the same
+            # way and the outage middleware answers 503; raised here it would be a bare 500.
+            return self.get_response(request)
         if preferred and user is not None and user.is_authenticated:
             try:
                 language = translation.get_supported_language_variant(preferred)
