@@ -137,6 +137,11 @@ def test_a_student_finds_a_posting_and_applies_with_the_keyboard(
     page.keyboard.type("junior")
     # The list updates as the student types (htmx); the focus stays in the field.
     expect(page.locator("#results")).not_to_contain_text("Warehouse logistics placement")
+    # Every request of the typing has settled (a slow machine may still be swapping the list
+    # when the next key goes, which would move the focus with the swap).
+    page.wait_for_function("() => !document.querySelector('.htmx-request')")
+    page.wait_for_timeout(400)  # past the field's 300 ms debounce: no request is pending
+    page.wait_for_function("() => !document.querySelector('.htmx-request')")
     assert focused(page)["id"] == "id_q"
     tab_to(page, text_is("Junior developer internship"))
     page.keyboard.press("Enter")
