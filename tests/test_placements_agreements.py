@@ -226,6 +226,24 @@ def test_a_stale_step_or_changed_content_is_refused(cast):
     assert AgreementSignature.objects.filter(agreement=agreement).count() == 2
 
 
+def test_one_person_holding_two_signer_roles_signs_one_step_only(cast):
+    from tests.factories.organizations import MembershipFactory
+
+    MembershipFactory(organization=cast.institution, role="coordinator", user=cast.educator)
+    agreement_template(cast)
+    agreement = _sign_all(cast, sent_agreement(cast, accepted(cast)), upto=3)
+    assert agreement.awaiting_role == "coordinator"
+    with pytest.raises(ConflictError) as err:
+        services.agreement_sign(actor=cast.educator, agreement=agreement)
+    assert err.value.code == "signed_twice"
+    assert "educator" in err.value.message and "another person" in err.value.message
+    assert agreement.signatures.count() == 3
+    agreement = services.agreement_sign(actor=cast.coordinator, agreement=agreement)
+    assert agreement.status == AgreementStatus.SIGNED
+    signers = list(agreement.signatures.values_list("signer_id", flat=True))
+    assert len(set(signers)) == 4
+
+
 def test_a_draft_cannot_be_signed_and_a_sent_one_cannot_be_edited(cast):
     agreement_template(cast)
     agreement = services.agreement_create(actor=cast.coordinator, application=accepted(cast))

@@ -439,6 +439,18 @@ def _check_turn(
                 % {"role": _role_label(role).lower()}
             )
         raise PermissionDeniedError(_("You are not a signer of this agreement at this step."))
+    earlier = locked.signatures.filter(signer_id=actor.pk).values_list("role", flat=True).first()
+    if earlier is not None:
+        # Each step is a different person's word: one person holding two signer roles (an
+        # educator who also coordinates) signs once, and another holder signs the other step.
+        raise ConflictError(
+            _(
+                "You have already signed this agreement as %(signed)s; the %(role)s's signature "
+                "must come from another person who holds that role."
+            )
+            % {"signed": _role_label(str(earlier)).lower(), "role": _role_label(role).lower()},
+            code="signed_twice",
+        )
 
 
 @transaction.atomic
