@@ -42,6 +42,9 @@ ENVIRONMENT = env("ENV", "demo")  # demo | production
 # files either way.
 DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = env("SECRET_KEY", DEMO_SECRET_KEY)
+# Previous keys, comma-separated, while a rotation settles: sessions, signed links and the
+# secrets encrypted at rest (tandem.core.secretbox) made with them are still read.
+SECRET_KEY_FALLBACKS = [k.strip() for k in env("SECRET_KEY_FALLBACKS").split(",") if k.strip()]
 
 if ENVIRONMENT == "production":
     if SECRET_KEY == DEMO_SECRET_KEY or len(SECRET_KEY) < 32:

@@ -14,6 +14,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from tandem.core.models import PublicModel
+from tandem.core.secretbox import EncryptedTextField
 from tandem.organizations.models import Organization, Role
 
 
@@ -52,7 +53,8 @@ class SsoConnection(PublicModel):
     # OpenID Connect
     issuer_url = models.URLField(_("issuer (discovery) URL"), blank=True)
     client_id = models.CharField(_("client id"), max_length=255, blank=True)
-    client_secret = models.CharField(_("client secret"), max_length=500, blank=True)
+    # Encrypted at rest with a key derived from SECRET_KEY (tandem.core.secretbox).
+    client_secret = EncryptedTextField(_("client secret"), max_length=500, blank=True)
     # SAML 2.0
     idp_metadata_url = models.URLField(_("IdP metadata URL"), blank=True)
     idp_metadata_xml = models.TextField(_("IdP metadata (XML)"), blank=True)

@@ -136,6 +136,13 @@ def _validate(connection: SsoConnection) -> None:
             errors["idp_metadata_xml"] = [_("This is not SAML metadata (no EntityDescriptor).")]
         if connection.idp_x509cert and "BEGIN CERTIFICATE" not in connection.idp_x509cert:
             errors["idp_x509cert"] = [_("Paste the certificate in PEM form.")]
+    for model_field in SsoConnection._meta.concrete_fields:
+        value = getattr(connection, model_field.attname)
+        limit = getattr(model_field, "max_length", None)
+        if limit and isinstance(value, str) and len(value) > limit:
+            errors.setdefault(model_field.name, []).append(
+                _("At most %(limit)d characters.") % {"limit": limit}
+            )
     _validate_rules(connection, errors)
     if errors:
         raise DomainError(_("The connection is not valid."), fields=errors)
