@@ -190,7 +190,13 @@ def api_request(world: World, operation: Operation) -> tuple[str, dict[str, Any]
 
 
 # --- The fingerprint, the calls --------------------------------------------------
-IGNORED_TABLES = {"django_session", "axes_accessattempt", "axes_accesslog", "axes_accessfailurelog"}
+IGNORED_TABLES = {
+    "django_session",
+    "accounts_usersession",
+    "axes_accessattempt",
+    "axes_accesslog",
+    "axes_accessfailurelog",
+}
 
 
 @cache

@@ -40,7 +40,13 @@ ROLES = (
     "funder",
     "admin",  # staff
 )
-ALLOWED_TABLES = {"django_session", "axes_accessattempt", "axes_accesslog", "tandem_cache"}
+ALLOWED_TABLES = {
+    "django_session",
+    "accounts_usersession",
+    "axes_accessattempt",
+    "axes_accesslog",
+    "tandem_cache",
+}
 # Reads that are audited by design (who opened a safety or conduct report): the audit row only.
 AUDITED_READS = {"placements:incident", "placements_api_visits_incident_detail"}
 # The audit row and its link to the organizations it concerns (PostgreSQL writes the link rows

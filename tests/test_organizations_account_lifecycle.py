@@ -7,12 +7,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.contrib.sessions.models import Session
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from tandem.accounts.models import ApiToken
+from tandem.accounts.models import UserSession as Session
 from tandem.accounts.services import api_token_create
 from tandem.audit.models import AuditEvent
 from tandem.core.errors import ConflictError, PermissionDeniedError

@@ -47,7 +47,7 @@ def test_without_redis_the_cache_is_a_database_table_and_sessions_are_rows(tmp_p
         "LOCATION": DATABASE_CACHE_TABLE,
         "KEY_PREFIX": "tandem",
     }
-    assert sessions == "django.contrib.sessions.backends.db"
+    assert sessions == "tandem.accounts.session_store"
 
 
 def test_with_redis_the_cache_and_the_sessions_cache_are_there(tmp_path):
@@ -63,7 +63,7 @@ def test_with_redis_the_cache_and_the_sessions_cache_are_there(tmp_path):
         "LOCATION": "redis://10.0.0.21:6379/0",
         "KEY_PREFIX": "tandem-b",
     }
-    assert sessions == "django.contrib.sessions.backends.cached_db"
+    assert sessions == "tandem.accounts.session_store_cached"
     # TANDEM_CACHE_URL puts the cache elsewhere (another Redis or database number).
     cache = _settings(
         tmp_path,

@@ -11,6 +11,7 @@ import secrets
 from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 from django.http import HttpRequest
 from django.utils import timezone
@@ -110,3 +111,26 @@ class ApiToken(PublicModel):
     def is_usable(self) -> bool:
         now = timezone.now()
         return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
+
+
+class UserSession(AbstractBaseSession):
+    """A signed-in session (Django's database session) that also records whose it is, so
+    signing a person out everywhere (deactivation, a password change, erasure) deletes their
+    rows by an index instead of decoding every session of the install
+    (``tandem.accounts.session_store``).
+
+    Personal data: which account a session belongs to (the session data itself is Django's).
+    """
+
+    user_id = models.BigIntegerField(null=True, db_index=True)
+
+    class Meta:
+        db_table = "accounts_usersession"
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+
+    @classmethod
+    def get_session_store_class(cls) -> type:
+        from .session_store import SessionStore
+
+        return SessionStore

@@ -300,19 +300,23 @@ def users_create_without_password(*, people: list[tuple[str, str]]) -> list[User
 
 
 def user_sessions_end(user: User) -> int:
-    """Delete every session signed in as ``user`` (database sessions, and the cached copy
-    under ``cached_db``): the person is signed out everywhere at once. Returns how many."""
+    """Delete every session signed in as ``user`` (the rows, found by the account they record,
+    and the cached copy under the cached engine): the person is signed out everywhere at once.
+    Returns how many."""
     from importlib import import_module
 
-    from django.contrib.sessions.models import Session
+    from .models import UserSession
 
     store = import_module(settings.SESSION_ENGINE).SessionStore
-    ended = 0
-    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
-        if str(session.get_decoded().get("_auth_user_id", "")) == str(user.pk):
-            store(session_key=session.session_key).delete()
-            ended += 1
-    return ended
+    keys = list(
+        UserSession.objects.filter(user_id=user.pk, expire_date__gt=timezone.now()).values_list(
+            "session_key", flat=True
+        )
+    )
+    for key in keys:
+        store(session_key=key).delete()
+    UserSession.objects.filter(user_id=user.pk).delete()  # expired ones too: nothing to keep
+    return len(keys)
 
 
 def user_api_tokens_revoke(user: User) -> int:

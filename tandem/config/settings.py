@@ -453,7 +453,7 @@ if CACHE_URL:
             "KEY_PREFIX": CACHE_KEY_PREFIX,
         }
     }
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    SESSION_ENGINE = "tandem.accounts.session_store_cached"
 else:
     CACHES = {
         "default": {
@@ -462,7 +462,7 @@ else:
             "KEY_PREFIX": CACHE_KEY_PREFIX,
         }
     }
-    SESSION_ENGINE = "django.contrib.sessions.backends.db"
+    SESSION_ENGINE = "tandem.accounts.session_store"
 
 # Rendered list rows kept in the cache (tandem.core.fragments): on by default with Redis, off
 # with the database cache (each stored row would cost a few queries and its table is culled
