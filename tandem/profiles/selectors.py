@@ -10,6 +10,7 @@ from typing import Any, overload
 
 from django.core.cache import cache
 from django.db.models import Prefetch, Q, QuerySet
+from django.db.models.functions import Upper
 from django.http import Http404
 
 from tandem.accounts.models import User
@@ -226,18 +227,31 @@ CACHE_SECONDS = 3600
 
 def _reach(held: list[SkillConcept]) -> Any:
     """Concept ids (a subquery) that give credit for the skills held: the held concepts,
-    concepts with the same preferred label, and concepts in the same leaf groups (siblings,
-    half credit; see ``fit``)."""
+    concepts with the same preferred label (whatever the case), and concepts in the same leaf
+    groups (siblings, half credit; see ``fit``)."""
     ids = {c.pk for c in held}
-    same = Q(pk__in=ids)
-    for c in held:
-        if c.preferred_label:
-            same |= Q(preferred_label__iexact=c.preferred_label)
+    # The held labels upper-cased by the database, as the index is (SQLite's upper() is ASCII
+    # only, Python's is not).
+    labels = (
+        SkillConcept.objects.filter(pk__in=ids)
+        .exclude(preferred_label="")
+        .annotate(u=Upper("preferred_label"))
+        .order_by()
+        .values("u")
+    )
     groups = {g.pk for c in held for g in getattr(c, "leaf_groups", [])}
     siblings = SkillConcept.groups.through.objects.filter(skillgroup_id__in=groups).values(
         "skillconcept_id"
     )
-    return SkillConcept.objects.filter(same | Q(pk__in=siblings)).values("pk")
+    # One upper() a row, matched by the functional index (skill_concept_label_upper), and no
+    # ordering: the model's (by label) made PostgreSQL walk the label index with a heap fetch
+    # a concept.
+    return (
+        SkillConcept.objects.alias(label_upper=Upper("preferred_label"))
+        .filter(Q(pk__in=ids) | Q(label_upper__in=labels) | Q(pk__in=siblings))
+        .order_by()
+        .values("pk")
+    )
 
 
 def held_concepts(viewer: User) -> list[SkillConcept]:
@@ -357,6 +371,9 @@ class RankingBatch:
         self._done: dict[tuple[Any, ...], list[RankedEntry]] = {}
         self._concepts: dict[int, SkillConcept] = {}
         self._held: dict[int, list[SkillConcept]] = {}
+        self._upper: dict[int, str] = {}  # concept pk → upper(label), as the database has it
+        self._same_label: dict[str, list[int]] = {}  # upper(label) → concept pks
+        self._members: dict[int, list[int]] = {}  # leaf group pk → concept pks
 
     def prepare(self, students: list[User]) -> None:
         """Read what :meth:`rank` needs of these students with a few queries for all of
@@ -441,6 +458,48 @@ class RankingBatch:
                 self._pk_of[t.key] = o.pk
         return [self._targets[pk] for pk in pks if pk in self._targets]
 
+    def _reach_of(self, held: list[SkillConcept]) -> list[int]:
+        """What :func:`_reach` finds, from maps read once a batch (same-label concepts by the
+        database's upper(), leaf-group members) instead of one query a skill set."""
+        todo = [c.pk for c in held if c.pk not in self._upper]
+        if todo:
+            pairs = list(
+                SkillConcept.objects.filter(pk__in=todo)
+                .annotate(u=Upper("preferred_label"))
+                .order_by()
+                .values_list("pk", "u")
+            )
+            wanted = {u for _pk, u in pairs if u and u not in self._same_label}
+            for pk, u in pairs:
+                self._upper[pk] = u or ""
+            for u in wanted:
+                self._same_label[u] = []
+            if wanted:
+                for pk, u in (
+                    SkillConcept.objects.alias(u=Upper("preferred_label"))
+                    .filter(u__in=sorted(wanted))
+                    .annotate(upper=Upper("preferred_label"))
+                    .order_by()
+                    .values_list("pk", "upper")
+                ):
+                    self._same_label[u].append(pk)
+        groups = {g.pk for c in held for g in getattr(c, "leaf_groups", [])}
+        new_groups = sorted(groups - set(self._members))
+        for g in new_groups:
+            self._members[g] = []
+        if new_groups:
+            for g, pk in SkillConcept.groups.through.objects.filter(
+                skillgroup_id__in=new_groups
+            ).values_list("skillgroup_id", "skillconcept_id"):
+                self._members[g].append(pk)
+        out = {c.pk for c in held}
+        for c in held:
+            if self._upper.get(c.pk):
+                out.update(self._same_label.get(self._upper[c.pk], ()))
+        for g in groups:
+            out.update(self._members[g])
+        return sorted(out)
+
     def held(self, student: User) -> list[SkillConcept]:
         """The concepts ``student`` holds (read by :meth:`prepare`, else now)."""
         held = self._held.get(student.pk)
@@ -457,7 +516,7 @@ class RankingBatch:
         if done is None:
             reach = self._reach.get(key)
             if reach is None:
-                reach = self._reach[key] = list(_reach(held).values_list("pk", flat=True))
+                reach = self._reach[key] = self._reach_of(held)
             targets = self._fit_targets(self._candidates(reach, mask))
             done = self._done[(key, vis_key)] = [
                 RankedEntry(self._pk_of[f.key], f.score, len(f.matched))

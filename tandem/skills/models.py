@@ -8,6 +8,7 @@ by :func:`tandem.skills.services.esco_load`.
 from __future__ import annotations
 
 from django.db import models
+from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
 from tandem.core.models import TimeStampedModel
@@ -75,6 +76,11 @@ class SkillConcept(models.Model):
 
     class Meta:
         ordering = ["preferred_label"]
+        indexes = [
+            # Concepts with the same label as one held, whatever the case (profiles' reach of
+            # a student's skills): an index lookup a label instead of upper() on every row.
+            models.Index(Upper("preferred_label"), name="skill_concept_label_upper"),
+        ]
 
     def __str__(self) -> str:
         return self.preferred_label
