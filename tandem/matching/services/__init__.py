@@ -17,13 +17,31 @@ goes, and the partnerships' ``placements`` KPIs recorded once per publication. A
 student's and the host's decision taken through their rankings, so the offer/accept steps are
 skipped.
 
-Mentor programs: :func:`program_create`, :func:`mentor_add`, :func:`mentee_add`,
-:func:`profile_update`, :func:`program_run` (background task :func:`program_compute`),
-:func:`program_publish`. Scores come from :func:`pair_score`.
+Mentor programs: :func:`program_create` (a draft, or open for applications),
+:func:`program_settings_update`, :func:`program_transition` (open a draft, close a published
+program), people :func:`application_submit` or are nominated (:func:`nomination_create`,
+:func:`nomination_respond`), the coordinator :func:`application_decide` (approval creates the
+profile that is matched) or adds people by hand (:func:`mentor_add`, :func:`mentee_add`),
+:func:`profile_update`, :func:`program_run` with the matching constraints (background task
+:func:`program_compute`), :func:`program_publish`. Scores come from :func:`pair_score` under
+the program's :class:`MatchRules`; every status change is checked against
+:data:`PROGRAM_TRANSITIONS`.
 """
 
 from tandem.applications.services import PLACEMENTS_METRIC
 
+from .intake import (
+    DECISION_KIND,
+    NOMINATION_KIND,
+    NotEligibleError,
+    application_decide,
+    application_submit,
+    clean_settings,
+    nomination_create,
+    nomination_respond,
+    program_settings_update,
+    program_transition,
+)
 from .mentoring import (
     DAYS,
     PARTS,
@@ -31,7 +49,9 @@ from .mentoring import (
     REQUIRE_LANGUAGE,
     SLOTS,
     WEIGHTS,
+    MatchRules,
     PairScore,
+    normalized_weights,
     mentee_add,
     mentor_add,
     pair_score,
@@ -40,6 +60,12 @@ from .mentoring import (
     program_create,
     program_publish,
     program_run,
+)
+from .program_rules import (
+    PROGRAM_TRANSITIONS,
+    allowed_actions,
+    check_transition,
+    clean_constraints,
 )
 from .personal_data import matching_personal_data_erase, matching_personal_data_export
 from .rounds import (
@@ -61,6 +87,22 @@ from .rounds import (
 
 __all__ = [
     "DAYS",
+    "DECISION_KIND",
+    "NOMINATION_KIND",
+    "PROGRAM_TRANSITIONS",
+    "MatchRules",
+    "NotEligibleError",
+    "allowed_actions",
+    "application_decide",
+    "application_submit",
+    "check_transition",
+    "clean_constraints",
+    "clean_settings",
+    "nomination_create",
+    "nomination_respond",
+    "normalized_weights",
+    "program_settings_update",
+    "program_transition",
     "PARTS",
     "PLACEMENTS_METRIC",
     "RANK_LIST_MAX",
