@@ -238,7 +238,9 @@ class MentorProgram(PublicModel):
     )
     opens_at = models.DateTimeField(_("applications open"), null=True, blank=True)
     closes_at = models.DateTimeField(_("applications close"), null=True, blank=True)
-    default_capacity = models.PositiveSmallIntegerField(_("mentees per mentor by default"), default=2)
+    default_capacity = models.PositiveSmallIntegerField(
+        _("mentees per mentor by default"), default=2
+    )
     # Matching constraints, set by the coordinator before running
     require_same_institution = models.BooleanField(
         _("mentors from an institution mentor only its students"), default=False
@@ -371,9 +373,13 @@ class ProgramApplication(PublicModel):
     languages, capacity) and the decision's reason.
     """
 
-    program = models.ForeignKey(MentorProgram, on_delete=models.CASCADE, related_name="applications")
+    program = models.ForeignKey(
+        MentorProgram, on_delete=models.CASCADE, related_name="applications"
+    )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mentor_program_applications"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="mentor_program_applications",
     )
     membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(_("as"), max_length=10, choices=ApplicationKind.choices)

@@ -168,8 +168,6 @@ def can_manage_program(user: User | AnonymousUser, program: MentorProgram) -> bo
 def mentor_membership_ids(user: User | AnonymousUser) -> set[int]:
     if not _auth(user):
         return set()
-    from tandem.organizations.permissions import membership_rows
-
     return {m.pk for m in membership_rows(user) if m.role == Role.MENTOR}
 
 
@@ -179,14 +177,14 @@ def is_program_participant(user: User | AnonymousUser, program: MentorProgram) -
     return (
         program.mentees.filter(student_id=user.pk).exists()
         or program.mentors.filter(
-            membership__user_id=user.pk, membership__is_active=True
+            membership__user_id=user.pk or 0, membership__is_active=True
         ).exists()
     )
 
 
 def is_program_applicant(user: User | AnonymousUser, program: MentorProgram) -> bool:
     """Has applied or was nominated (whatever the decision)."""
-    return _auth(user) and program.applications.filter(user_id=user.pk).exists()
+    return _auth(user) and program.applications.filter(user_id=user.pk or 0).exists()
 
 
 def can_view_program(user: User | AnonymousUser, program: MentorProgram) -> bool:
@@ -213,7 +211,9 @@ def partner_ids_of_institution(institution_id: int) -> set[int]:
     ) - {None}
 
 
-def mentee_membership_for(user: User | AnonymousUser, program: MentorProgram) -> MembershipRow | None:
+def mentee_membership_for(
+    user: User | AnonymousUser, program: MentorProgram
+) -> MembershipRow | None:
     """The user's student membership that makes them eligible as a mentee, or None."""
     for row in membership_rows(user):
         if (
@@ -246,7 +246,10 @@ def mentor_membership_for(
                 r
                 for r in rows
                 if r.role in MENTOR_PARTNER_ROLES
-                or (r.role in MENTOR_INSTITUTION_ROLES and r.organization_id == program.institution_id)
+                or (
+                    r.role in MENTOR_INSTITUTION_ROLES
+                    and r.organization_id == program.institution_id
+                )
             ),
             None,
         )
@@ -293,9 +296,7 @@ def can_decide_application(user: User | AnonymousUser, application: ProgramAppli
     return can_manage_program(user, application.program)
 
 
-def can_respond_to_nomination(
-    user: User | AnonymousUser, application: ProgramApplication
-) -> bool:
+def can_respond_to_nomination(user: User | AnonymousUser, application: ProgramApplication) -> bool:
     return (
         _auth(user)
         and application.user_id == user.pk
@@ -323,13 +324,13 @@ def programs_visible_qs(user: User | AnonymousUser) -> QuerySet[MentorProgram]:
 __all__ = [
     "application_window_open",
     "can_create_program",
-    "can_decide_application",
-    "can_respond_to_nomination",
     "can_create_round",
+    "can_decide_application",
     "can_manage_program",
     "can_manage_round",
     "can_rank_as_partner",
     "can_rank_as_student",
+    "can_respond_to_nomination",
     "can_view_own_result",
     "can_view_program",
     "can_view_round",

@@ -399,9 +399,7 @@ def application_decide(
         )
     program = locked.program
     if approve and program.status not in JOINABLE:
-        raise ConflictError(
-            _("The program no longer takes new participants."), code="bad_status"
-        )
+        raise ConflictError(_("The program no longer takes new participants."), code="bad_status")
     if approve and not locked.membership.is_active:
         raise ConflictError(
             _("The applicant's membership has ended."),
@@ -446,8 +444,7 @@ def _nominee_row(membership: Membership, program: MentorProgram, kind: str) -> b
         return False
     if kind == ApplicationKind.MENTEE:
         return (
-            membership.role == Role.STUDENT
-            and membership.organization_id == program.institution_id
+            membership.role == Role.STUDENT and membership.organization_id == program.institution_id
         )
     return membership.role in MENTOR_PARTNER_ROLES or (
         membership.role in MENTOR_INSTITUTION_ROLES

@@ -49,7 +49,9 @@ def check_transition(program: MentorProgram, action: str) -> str:
 def allowed_actions(program: MentorProgram) -> list[str]:
     """The coordinator's actions possible in the program's status."""
     return [
-        a for a, (sources, _t) in PROGRAM_TRANSITIONS.items() if a != "computed" and program.status in sources
+        a
+        for a, (sources, _t) in PROGRAM_TRANSITIONS.items()
+        if a != "computed" and program.status in sources
     ]
 
 
@@ -92,5 +94,3 @@ def clean_constraints(data: dict[str, Any]) -> dict[str, Any]:
     if errors:
         raise DomainError(_("Please correct the errors below."), fields=errors)
     return out
-
-

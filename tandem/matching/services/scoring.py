@@ -12,7 +12,6 @@ from django.utils.translation import ngettext
 
 from ..models import MenteeProfile, MentorProfile, MentorProgram
 
-
 # --- Mentor programs: scoring -------------------------------------------------------------
 #: Weight of each component of the fit score; the components are each in [0, 1], so a pair's
 #: score is in [0, 1] too. See docs/match-rounds.md ("How mentor pairs are scored").
@@ -173,9 +172,13 @@ def pair_score(
         mentor_inst = _mentor_institution_id(mentor)
         if mentor_inst is not None and mentor_inst != mentee_institution_id:
             blocked.append("institution")
-    if not blocked and rules.require_same_institution:
-        if mentee_institution_id is not None and _mentor_institution_id(mentor) is not None:
-            reasons.append(_("same institution"))
+    if (
+        not blocked
+        and rules.require_same_institution
+        and mentee_institution_id is not None
+        and _mentor_institution_id(mentor) is not None
+    ):
+        reasons.append(_("same institution"))
     return PairScore(
         score=score,
         components=components,
@@ -183,5 +186,3 @@ def pair_score(
         allowed=not blocked,
         blocked=tuple(blocked),
     )
-
-
