@@ -25,19 +25,19 @@ from .permissions import can_manage_program
 router = Router(tags=["mentor-programs"])
 
 
-class InstitutionRef(Schema):
+class ProgramInstitutionRef(Schema):
     id: UUID = Field(..., alias="public_id")
     name: str
 
 
-class PersonRef(Schema):
+class ProgramApplicantRef(Schema):
     id: UUID = Field(..., alias="public_id")
     name: str = Field(..., alias="full_name")
 
 
-class ApplicationOut(Schema):
+class ProgramApplicationOut(Schema):
     id: UUID = Field(..., alias="public_id")
-    person: PersonRef = Field(..., alias="user")
+    person: ProgramApplicantRef = Field(..., alias="user")
     kind: ApplicationKind
     status: ApplicationStatus
     skills: list[str]
@@ -51,20 +51,20 @@ class ApplicationOut(Schema):
     decided_at: datetime | None
 
 
-class OpenProgramOut(Schema):
+class MentorProgramOpenOut(Schema):
     id: UUID
     title: str
-    institution: InstitutionRef
+    institution: ProgramInstitutionRef
     status: ProgramStatus
     goals: str
     opens_at: datetime | None
     closes_at: datetime | None
     accepting_applications: bool
     may_apply_as: list[ApplicationKind]
-    my_application: ApplicationOut | None
+    my_application: ProgramApplicationOut | None
 
 
-class ApplyIn(Schema):
+class ProgramApplyIn(Schema):
     kind: ApplicationKind | None = Field(
         None, description="mentee or mentor; optional when you may apply one way only"
     )
@@ -78,12 +78,12 @@ class ApplyIn(Schema):
     capacity: int | None = Field(None, description="mentors: 1 to 20 mentees")
 
 
-class DecisionIn(Schema):
+class ProgramDecisionIn(Schema):
     decision: Literal["approve", "decline"]
     reason: str = Field("", max_length=1000)
 
 
-@router.get("/open", response=list[OpenProgramOut], url_name="mentor_program_open_list")
+@router.get("/open", response=list[MentorProgramOpenOut], url_name="mentor_program_open_list")
 def open_programs(request: HttpRequest) -> Any:
     """Mentoring programs open to the caller (eligible as a mentee or a mentor) and the
     programs they applied to or were nominated for, with their application."""
@@ -106,10 +106,10 @@ def open_programs(request: HttpRequest) -> Any:
 
 @router.post(
     "/{mentor_program_id}/applications",
-    response={201: ApplicationOut},
+    response={201: ProgramApplicationOut},
     url_name="mentor_program_apply",
 )
-def apply(request: HttpRequest, mentor_program_id: UUID, payload: ApplyIn) -> Any:
+def apply(request: HttpRequest, mentor_program_id: UUID, payload: ProgramApplyIn) -> Any:
     """Apply to a program as a mentee or a mentor (eligible people, while applications are
     open). Refused: not eligible (403), twice or outside the window (409), a profile without
     a language or weekly slot, or a capacity outside 1–20 (400)."""
@@ -123,7 +123,7 @@ def apply(request: HttpRequest, mentor_program_id: UUID, payload: ApplyIn) -> An
 
 @router.get(
     "/{mentor_program_id}/applications",
-    response=list[ApplicationOut],
+    response=list[ProgramApplicationOut],
     url_name="mentor_program_applications",
 )
 def applications(
@@ -140,14 +140,14 @@ def applications(
 
 @router.post(
     "/{mentor_program_id}/applications/{program_application_id}/decision",
-    response=ApplicationOut,
+    response=ProgramApplicationOut,
     url_name="mentor_program_application_decide",
 )
 def decide(
     request: HttpRequest,
     mentor_program_id: UUID,
     program_application_id: UUID,
-    payload: DecisionIn,
+    payload: ProgramDecisionIn,
 ) -> Any:
     """Approve (the person enters the matching) or decline a pending application
     (coordinators); the applicant is notified, with the reason if given."""
