@@ -92,8 +92,9 @@ def matching_personal_data_export(user: User) -> dict[str, Any]:
 @transaction.atomic
 def matching_personal_data_erase(user: User) -> None:
     """Delete the user's rank lists and hosts' rankings of them, blank explanations, profiles,
-    applications (profile and decision reason) and pair reasons. Results stay (placement and rank) so that round statistics remain
-    true; placements themselves are applications, erased by that app."""
+    applications (profile and decision reason) and pair reasons. Results stay (placement and
+    rank) so that round statistics remain true; placements themselves are applications,
+    erased by that app."""
     StudentRanking.objects.filter(student=user).delete()
     PartnerRanking.objects.filter(student=user).delete()
     MatchResult.objects.filter(student=user).update(explanation={})
