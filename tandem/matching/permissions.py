@@ -194,6 +194,10 @@ def can_view_program(user: User | AnonymousUser, program: MentorProgram) -> bool
         or is_program_participant(user, program)
         or is_program_applicant(user, program)
         or bool(program_application_kinds(user, program))
+        or (
+            program.status not in (ProgramStatus.DRAFT, ProgramStatus.CLOSED)
+            and program.institution_id in student_institution_ids(user)
+        )
     )
 
 

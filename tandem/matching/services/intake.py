@@ -171,6 +171,7 @@ def program_settings_update(
         )
     for k, v in fields.items():
         setattr(locked, k, v)
+        setattr(program, k, v)
     locked.save(update_fields=[*fields, "updated_at"])
     audit_record(
         actor=actor,
