@@ -169,7 +169,9 @@ class ProgramSettingsForm(forms.Form):
     mentee_max_year = forms.IntegerField(
         label=_("To year of study"), required=False, min_value=1, max_value=12
     )
-    mentor_source = forms.ChoiceField(label=_("Who may apply as a mentor"), choices=())
+    mentor_source = forms.ChoiceField(
+        label=_("Who may apply as a mentor"), choices=(), required=False
+    )
     opens_at = forms.DateTimeField(
         label=_("Applications open"),
         required=False,
@@ -182,7 +184,11 @@ class ProgramSettingsForm(forms.Form):
         widget=DATETIME,
     )
     default_capacity = forms.IntegerField(
-        label=_("Mentees per mentor by default"), min_value=1, max_value=20, initial=2
+        label=_("Mentees per mentor by default"),
+        min_value=1,
+        max_value=20,
+        initial=2,
+        required=False,
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -190,10 +196,15 @@ class ProgramSettingsForm(forms.Form):
         from .models import MentorSource
 
         self.fields["mentor_source"].choices = MentorSource.choices  # type: ignore[attr-defined]
+        self.fields["mentor_source"].initial = MentorSource.PARTNERS
 
     def settings_data(self) -> dict[str, Any]:
         d = dict(self.cleaned_data)
         d["mentee_programmes"] = _split(d.get("mentee_programmes", ""))
+        # left empty: the program keeps (or starts with) its default
+        for key in ("mentor_source", "default_capacity"):
+            if d.get(key) in (None, ""):
+                d.pop(key, None)
         return {k: d[k] for k in ProgramSettingsForm.base_fields if k in d}
 
 
