@@ -193,10 +193,14 @@ def can_view_program(user: User | AnonymousUser, program: MentorProgram) -> bool
         or can_manage_program(user, program)
         or is_program_participant(user, program)
         or is_program_applicant(user, program)
-        or bool(program_application_kinds(user, program))
         or (
-            program.status not in (ProgramStatus.DRAFT, ProgramStatus.CLOSED)
-            and program.institution_id in student_institution_ids(user)
+            # while it accepts applications: the institution's students (so that one who is
+            # not eligible is told why) and everyone who may apply
+            program.status == ProgramStatus.OPEN
+            and (
+                program.institution_id in student_institution_ids(user)
+                or bool(program_application_kinds(user, program))
+            )
         )
     )
 
