@@ -87,7 +87,8 @@ def normalized_weights(given: dict[str, Any] | None) -> dict[str, float]:
 @dataclass(frozen=True)
 class PairScore:
     """A pair's score in [0, 1], its components and the reasons shown to people;
-    ``blocked`` lists the hard constraints the pair breaks (empty when allowed)."""
+    ``blocked`` lists the hard constraints the pair breaks (empty when allowed; a blocked
+    pair has no reasons)."""
 
     score: float
     components: dict[str, float]
@@ -135,6 +136,19 @@ def pair_score(
         "language": s_lang,
     }
     score = round(sum(weights.get(k, 0.0) * v for k, v in components.items()), 4)
+    blocked: list[str] = []
+    if rules.require_shared_language and not langs:
+        blocked.append("language")
+    if len(slots) < rules.min_shared_slots:
+        blocked.append("availability")
+    if rules.require_same_institution and mentee_institution_id is not None:
+        mentor_inst = _mentor_institution_id(mentor)
+        if mentor_inst is not None and mentor_inst != mentee_institution_id:
+            blocked.append("institution")
+    if blocked:  # never paired: its reasons would not be shown (and cost time at scale)
+        return PairScore(
+            score=score, components=components, reasons=[], allowed=False, blocked=tuple(blocked)
+        )
     reasons: list[str] = []
     if skills:
         reasons.append(
@@ -163,15 +177,6 @@ def pair_score(
             _("availability overlaps %(list)s")
             % {"list": ", ".join(_slot_label(s.casefold()) for s in slots)}
         )
-    blocked: list[str] = []
-    if rules.require_shared_language and not langs:
-        blocked.append("language")
-    if len(slots) < rules.min_shared_slots:
-        blocked.append("availability")
-    if rules.require_same_institution and mentee_institution_id is not None:
-        mentor_inst = _mentor_institution_id(mentor)
-        if mentor_inst is not None and mentor_inst != mentee_institution_id:
-            blocked.append("institution")
     if (
         not blocked
         and rules.require_same_institution
@@ -179,10 +184,4 @@ def pair_score(
         and _mentor_institution_id(mentor) is not None
     ):
         reasons.append(_("same institution"))
-    return PairScore(
-        score=score,
-        components=components,
-        reasons=reasons,
-        allowed=not blocked,
-        blocked=tuple(blocked),
-    )
+    return PairScore(score=score, components=components, reasons=reasons, allowed=True)
