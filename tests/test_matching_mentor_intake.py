@@ -651,3 +651,15 @@ def test_applications_are_exported_and_erased(w):
     application.refresh_from_db()
     assert application.languages == [] and application.skills == []
     assert application.decision_reason == ""
+
+
+def test_apply_form_starts_with_the_students_esco_skills(client, w):
+    from tandem.profiles.services import profile_skill_add
+    from tests.factories import small_taxonomy
+
+    concepts = small_taxonomy()
+    concept = concepts["Python (computer programming)"]
+    profile_skill_add(actor=w["student"], student=w["student"], concept=concept)
+    client.force_login(w["student"])
+    page = client.get(reverse("matching:program_apply", args=[w["program"].public_id]))
+    assert f'value="{concept.preferred_label}"' in page.content.decode()
