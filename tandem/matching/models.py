@@ -188,7 +188,7 @@ class MatchResult(PublicModel):
 class ProgramStatus(models.TextChoices):
     """draft → open (accepting applications) → running (matching) → matched (pairs under
     review) → published → closed. The transitions are owned by
-    :func:`tandem.matching.services.intake.program_transition`."""
+    :func:`tandem.matching.services.program_settings.program_transition`."""
 
     DRAFT = "draft", _("Draft")
     OPEN = "open", _("Accepting applications")

@@ -25,7 +25,7 @@ profile that is matched) or adds people by hand (:func:`mentor_add`, :func:`ment
 :func:`profile_update`, :func:`program_run` with the matching constraints (background task
 :func:`program_compute`), :func:`program_publish`. Scores come from :func:`pair_score` under
 the program's :class:`MatchRules`; every status change is checked against
-:data:`PROGRAM_TRANSITIONS`.
+:data:`PROGRAM_TRANSITIONS` (settings in :mod:`.program_settings`).
 """
 
 from tandem.applications.services import PLACEMENTS_METRIC
@@ -36,11 +36,8 @@ from .intake import (
     NotEligibleError,
     application_decide,
     application_submit,
-    clean_settings,
     nomination_create,
     nomination_respond,
-    program_settings_update,
-    program_transition,
 )
 from .mentoring import (
     DAYS,
@@ -68,6 +65,7 @@ from .program_rules import (
     check_transition,
     clean_constraints,
 )
+from .program_settings import clean_settings, program_settings_update, program_transition
 from .rounds import (
     RANK_LIST_MAX,
     TITLE_MAX,

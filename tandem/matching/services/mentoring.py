@@ -65,7 +65,7 @@ def program_create(
 ) -> MentorProgram:
     """A coordinator starts a mentor program for their institution: open for applications
     at once, or a ``draft`` to open later. ``settings`` are those of
-    :func:`tandem.matching.services.intake.program_settings_update`."""
+    :func:`tandem.matching.services.program_settings.program_settings_update`."""
     if not institution.is_institution or institution.pk not in coordinator_institution_ids(actor):
         raise PermissionDeniedError(_("Only the institution's coordinators can do this."))
     title = (title or "").strip()
@@ -75,7 +75,7 @@ def program_create(
             fields={"title": [_("Give the program a title (at most 200 characters).")]},
         )
     assert not isinstance(actor, AnonymousUser)  # the check above admits signed-in users
-    from .intake import clean_settings
+    from .program_settings import clean_settings
 
     fields = clean_settings(settings, institution_id=institution.pk)
     program = MentorProgram.objects.create(
