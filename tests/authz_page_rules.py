@@ -259,7 +259,20 @@ PAGE_RULES: dict[str, Rule] = {
     ),
     "matching:round_step": page({C}, P, public_id="round", step="=close"),
     "matching:program_create": Rule(frozenset({C}), methods=(G, P)),
-    "matching:program_detail": page({C, S, A}, public_id="mentor_program"),
+    # P's mentor applied, P's supervisor is nominated, and P's staff may apply as mentors
+    # (the program takes partner staff): they see the program.
+    "matching:program_detail": page({C, S, A, M, R, SV}, public_id="mentor_program"),
+    "matching:programs_open": page_list("mentor_program", {S, M, R, SV}),
+    "matching:program_apply": page({S, M, R, SV}, G, P, public_id="mentor_program"),
+    "matching:program_applications": page({C}, public_id="mentor_program"),
+    "matching:program_application_decide": page(
+        {C}, P, public_id="mentor_program", application_id="program_application"
+    ),
+    "matching:program_nominate": page({C}, P, public_id="mentor_program"),
+    "matching:program_nomination_respond": page(
+        {SV}, P, public_id="mentor_program", application_id="program_nomination"
+    ),
+    "matching:program_settings": page({C}, G, P, public_id="mentor_program"),
     "matching:program_add": page({C}, P, public_id="mentor_program"),
     "matching:program_profile": page({S}, P, public_id="mentor_program"),
     "matching:program_step": page({C}, P, public_id="mentor_program", step="=run"),

@@ -234,6 +234,12 @@ API_RULES: dict[str, Rule] = {
     "matching_api_partner_rankings": op(R, SV),
     "matching_api_partner_ranking": op(R, SV),
     "matching_api_partner_ranking_put": op(R, SV),
+    # mentor programs (A's program takes partner staff as mentors: P's mentor applied, P's
+    # supervisor is nominated, P's recruiter may apply; A's student is a mentee)
+    "matching_api_programs_open_programs": lst("mentor_program", S, M, R, SV),
+    "matching_api_programs_apply": op(S, M, R, SV),
+    "matching_api_programs_applications": lst("program_application", C, M),
+    "matching_api_programs_decide": op(C),
     # curriculum (program_id = A's program; P co-develops it through a curriculum partnership)
     "curricula_api_program_list": lst("program", CURRIC_READ),
     "curricula_api_program_create": op(CURRIC_EDIT),
@@ -346,6 +352,8 @@ API_PARAMS: dict[str, str] = {
     "survey_id": "survey",
     "invitation_id": "invitation",
     "round_id": "round",
+    "mentor_program_id": "mentor_program",
+    "program_application_id": "program_application",
     "program_id": "program",
     "course_id": "course",
     "outcome_id": "outcome",
@@ -407,6 +415,7 @@ API_BODIES: dict[str, dict[str, Any]] = {
     "curricula_api_extraction_job_start": {"scope": "outcomes", "program_id": "@program"},
     "profiles_api_cv_text": {"text": "I know SQL and Python."},
     "matching_api_partner_ranking_put": {"students": []},
+    "matching_api_programs_decide": {"decision": "decline", "reason": ""},
     "sso_api_connection_create": {
         "slug": "matrix-sso",
         "name": "Matrix SSO",

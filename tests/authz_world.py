@@ -79,7 +79,7 @@ def build_world() -> World:
     from tandem.applications.models import Application
     from tandem.curricula.models import ExtractionJob, PostingImport, SkillProposal
     from tandem.matching import services as matching
-    from tandem.matching.models import MenteeProfile
+    from tandem.matching.models import MenteeProfile, ProgramApplication
     from tandem.organizations import invitations
     from tandem.organizations.models import Membership, PartnerVetting, Site
     from tandem.partnerships.models import (
@@ -347,6 +347,26 @@ def build_world() -> World:
     mp = matching.program_create(actor=coordinator, institution=inst, title="Alpha mentoring")
     MenteeProfile.objects.create(program=mp, student=student)
     o["mentor_program"] = mp
+    # P's mentor applied (pending); P's supervisor is nominated (the mentor program takes
+    # partner staff as mentors: mentor, recruiter and supervisor of P may apply).
+    o["program_application"] = ProgramApplication.objects.create(
+        program=mp,
+        user=users["mentor"],
+        membership=mentor_membership,
+        kind="mentor",
+        capacity=2,
+        languages=["English"],
+        availability=["tue-evening"],
+    )
+    o["program_nomination"] = ProgramApplication.objects.create(
+        program=mp,
+        user=users["supervisor"],
+        membership=Membership.objects.get(user=users["supervisor"], organization=partner),
+        kind="mentor",
+        status="nominated",
+        capacity=2,
+        nominated_by=coordinator,
+    )
 
     # Curriculum
     concepts = small_taxonomy()
@@ -446,6 +466,7 @@ def build_world() -> World:
         "member_invitation",
         "round",
         "mentor_program",
+        "program_application",
         "program",
         "course",
         "outcome",

@@ -232,6 +232,20 @@ def test_tandem_demo_prints_steps_and_logins_and_every_role_has_work(capfd, capl
         reverse("matching:program_detail", args=[circle.public_id])
     ).content.decode()
     assert "2 mentees have no mentee profile yet" in circle_page
+    # Riverside's open program: applications wait for the coordinator; the student may apply.
+    open_program = MentorProgram.objects.get(institution=riverside, status="open")
+    pending = open_program.applications.filter(status="pending")
+    assert sorted(pending.values_list("kind", flat=True)) == [
+        "mentee",
+        "mentee",
+        "mentee",
+        "mentor",
+    ]
+    queue = client.get(reverse("matching:program_applications", args=[open_program.public_id]))
+    assert queue.content.decode().count('data-testid="application-row"') == 4
+    client.force_login(User.objects.get(email="student@demo.tandem.test"))
+    open_page = client.get(reverse("matching:programs_open")).content.decode()
+    assert reverse("matching:program_apply", args=[open_program.public_id]) in open_page
 
     # Every demo login lands on a home page with work in it.
     work = {

@@ -271,7 +271,7 @@ def test_program_page_says_why_mentees_are_unpaired(
     assert reasons == [
         "2 mentees have no mentee profile yet (languages and weekly availability are needed "
         "to pair them): Cleo Blank, Dev Blank.",
-        "1 mentee shares no language and weekly slot with any mentor: Eli Nolang.",
+        "1 mentee fits no mentor under the matching constraints: Eli Nolang.",
         "1 mentee fits only mentors who are already full (the mentors take 2 mentees in all "
         "for 6 mentees): Fay Full.",
     ]
@@ -291,7 +291,7 @@ def test_program_page_says_why_mentees_are_unpaired(
     assert (
         reasons[0].startswith("1 mentee has no mentee profile yet") and "Cleo Blank" in reasons[0]
     )
-    assert reasons[1].startswith("2 mentees share no language")
+    assert reasons[1].startswith("2 mentees fit no mentor under the matching constraints")
 
 
 def test_program_without_mentors_says_so(world, django_capture_on_commit_callbacks):

@@ -204,6 +204,69 @@ def build_mentor_programs(seed: int, password_hash: str, domain: str) -> None:
     mentoring.program_compute(program_id=program.pk)
     assert program.__class__.objects.get(pk=program.pk).status == ProgramStatus.MATCHED
 
+    build_open_mentor_program(rng, domain, mentors)
+
+
+TECH_SKILLS = ["network security", "Python", "incident response", "Linux", "cloud computing"]
+TECH_INTERESTS = ["ethical hacking", "data privacy", "game development", "open source"]
+TECH_GOALS = ["find an internship", "prepare for a certification", "choose a specialism"]
+#: Riverside students who apply to the open program (the demo student is left to apply).
+OPEN_PROGRAM_APPLICANTS = 3
+
+
+def _tech_profile(rng: random.Random) -> dict[str, list[str]]:
+    return {
+        "skills": rng.sample(TECH_SKILLS, 2),
+        "interests": rng.sample(TECH_INTERESTS, 2),
+        "goals": rng.sample(TECH_GOALS, 1),
+        "languages": ["English"] + ([rng.choice(LANGUAGES[1:])] if rng.random() < 0.4 else []),
+        "availability": rng.sample(EVENINGS, 2),
+    }
+
+
+def build_open_mentor_program(rng: random.Random, domain: str, mentors: list[Membership]) -> None:
+    """Riverside's program accepting applications: a few students and a mentor have applied
+    and wait for the demo coordinator's decision; the demo student may apply."""
+    from tandem.matching.permissions import mentor_membership_for
+
+    coordinator = _coordinator("riverside-cc")
+    riverside = Organization.objects.get(slug="riverside-cc")
+    program = mentoring.program_create(
+        actor=coordinator,
+        institution=riverside,
+        title="Tech careers mentoring",
+        description=(
+            "Students of every programme meet an IT or security professional twice a month."
+        ),
+        goals=(
+            "Help students choose a specialism in IT, prepare for their first internship and "
+            "build a professional network before they graduate."
+        ),
+        mentor_source="partners",
+        closes_at=timezone.now() + timedelta(days=30),
+        default_capacity=2,
+    )
+    applicants = (
+        Membership.objects.filter(organization=riverside, role=Role.STUDENT, is_active=True)
+        .exclude(user__email=f"student@{domain}")
+        .select_related("user")
+        .order_by("program", "pk")[:OPEN_PROGRAM_APPLICANTS]
+    )
+    for membership in applicants:
+        mentoring.application_submit(
+            actor=membership.user, program=program, data=_tech_profile(rng)
+        )
+    for membership in mentors:
+        user = membership.user
+        if user.email != f"mentor@{domain}" and mentor_membership_for(user, program):
+            mentoring.application_submit(
+                actor=user,
+                program=program,
+                kind="mentor",
+                data={**_tech_profile(rng), "capacity": 2},
+            )
+            break
+
 
 # --- Surveys -----------------------------------------------------------------------------
 def _answer(rng: random.Random, question: Any, skills: list[str]) -> Any:

@@ -9,8 +9,11 @@ kept per student in :class:`MatchResult`.
 A :class:`MentorProgram` pairs mentees with mentors by the largest total fit score, computed
 from :class:`MentorProfile` and :class:`MenteeProfile`; pairs are :class:`MentorPair`.
 
+A person applies to a program (or is nominated) with a :class:`ProgramApplication`; the
+coordinator's approval creates their profile.
+
 Personal data: rankings (who ranked whom), results and explanations, mentor/mentee profiles
-(skills, interests, goals, availability, languages) and pairs.
+(skills, interests, goals, availability, languages), applications and pairs.
 """
 
 from __future__ import annotations
@@ -183,10 +186,25 @@ class MatchResult(PublicModel):
 
 # --- Mentor programs ----------------------------------------------------------------------
 class ProgramStatus(models.TextChoices):
-    OPEN = "open", _("Collecting profiles")
+    """draft → open (accepting applications) → running (matching) → matched (pairs under
+    review) → published → closed. The transitions are owned by
+    :func:`tandem.matching.services.program_settings.program_transition`."""
+
+    DRAFT = "draft", _("Draft")
+    OPEN = "open", _("Accepting applications")
     RUNNING = "running", _("Matching")
     MATCHED = "matched", _("Pairs under review")
     PUBLISHED = "published", _("Published")
+    CLOSED = "closed", _("Closed")
+
+
+class MentorSource(models.TextChoices):
+    """Who may apply as a mentor."""
+
+    PARTNERS = "partners", _("Staff of the institution's partners")
+    INSTITUTION = "institution", _("The institution's own staff")
+    BOTH = "both", _("Partners' staff and the institution's own staff")
+    INVITED = "invited", _("Invited only (the coordinator nominates mentors)")
 
 
 class MentorProgram(PublicModel):
@@ -206,9 +224,55 @@ class MentorProgram(PublicModel):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
+    # Settings (see docs/mentoring-programs.md)
+    goals = models.TextField(_("goals of the program"), blank=True)
+    mentee_programmes = models.JSONField(
+        _("students of these programmes"), default=list, blank=True
+    )  # empty: every programme of the institution
+    mentee_min_year = models.PositiveSmallIntegerField(
+        _("from year of study"), null=True, blank=True
+    )
+    mentee_max_year = models.PositiveSmallIntegerField(_("to year of study"), null=True, blank=True)
+    mentor_source = models.CharField(
+        _("mentors"), max_length=20, choices=MentorSource.choices, default=MentorSource.PARTNERS
+    )
+    opens_at = models.DateTimeField(_("applications open"), null=True, blank=True)
+    closes_at = models.DateTimeField(_("applications close"), null=True, blank=True)
+    default_capacity = models.PositiveSmallIntegerField(
+        _("mentees per mentor by default"), default=2
+    )
+    # Matching constraints, set by the coordinator before running
+    require_same_institution = models.BooleanField(
+        _("mentors from an institution mentor only its students"), default=False
+    )
+    require_shared_language = models.BooleanField(_("at least one shared language"), default=True)
+    min_shared_slots = models.PositiveSmallIntegerField(
+        _("overlapping weekly slots at least"), default=1
+    )
+    weights = models.JSONField(_("weights of the fit score"), default=dict, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                name="mentor_program_status_valid",
+                condition=models.Q(status__in=[s.value for s in ProgramStatus]),
+            ),
+            models.CheckConstraint(
+                name="mentor_program_window_ordered",
+                condition=models.Q(opens_at__isnull=True)
+                | models.Q(closes_at__isnull=True)
+                | models.Q(closes_at__gt=models.F("opens_at")),
+            ),
+            models.CheckConstraint(
+                name="mentor_program_default_capacity_range",
+                condition=models.Q(default_capacity__gte=1, default_capacity__lte=20),
+            ),
+            models.CheckConstraint(
+                name="mentor_program_min_slots_range",
+                condition=models.Q(min_shared_slots__lte=21),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -285,3 +349,89 @@ class MentorPair(PublicModel):
         constraints = [
             models.UniqueConstraint(fields=["program", "mentee"], name="mentor_pair_one_per_mentee")
         ]
+
+
+class ApplicationKind(models.TextChoices):
+    MENTEE = "mentee", _("Mentee")
+    MENTOR = "mentor", _("Mentor")
+
+
+class ApplicationStatus(models.TextChoices):
+    NOMINATED = "nominated", _("Nominated, waiting for an answer")
+    PENDING = "pending", _("Waiting for a decision")
+    APPROVED = "approved", _("Approved")
+    DECLINED = "declined", _("Declined")
+    NOMINATION_DECLINED = "nomination_declined", _("Nomination declined")
+
+
+class ProgramApplication(PublicModel):
+    """A person's application to a mentor program as a mentee or a mentor (or a
+    coordinator's nomination of them), with the profile they gave. Approval creates the
+    :class:`MenteeProfile` or :class:`MentorProfile` that enters the matching.
+
+    Personal data: who applied, their profile (skills, interests, goals, availability,
+    languages, capacity) and the decision's reason.
+    """
+
+    program = models.ForeignKey(
+        MentorProgram, on_delete=models.CASCADE, related_name="applications"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="mentor_program_applications",
+    )
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(_("as"), max_length=10, choices=ApplicationKind.choices)
+    status = models.CharField(
+        _("status"),
+        max_length=24,
+        choices=ApplicationStatus.choices,
+        default=ApplicationStatus.PENDING,
+    )
+    skills = models.JSONField(_("skills"), default=list, blank=True)
+    interests = models.JSONField(_("interests"), default=list, blank=True)
+    goals = models.JSONField(_("goals"), default=list, blank=True)
+    availability = models.JSONField(_("weekly availability"), default=list, blank=True)
+    languages = models.JSONField(_("languages"), default=list, blank=True)
+    capacity = models.PositiveSmallIntegerField(_("mentees at most"), null=True, blank=True)
+    nominated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        ordering = ["program", "created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["program", "user"], name="program_application_one_per_person"
+            ),
+            models.CheckConstraint(
+                name="program_application_capacity_range",
+                condition=models.Q(capacity__isnull=True)
+                | models.Q(capacity__gte=1, capacity__lte=20),
+            ),
+            models.CheckConstraint(
+                name="program_application_kind_valid",
+                condition=models.Q(kind__in=[k.value for k in ApplicationKind]),
+            ),
+            models.CheckConstraint(
+                name="program_application_status_valid",
+                condition=models.Q(status__in=[s.value for s in ApplicationStatus]),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.user_id} → {self.program_id}"

@@ -16,10 +16,12 @@ from django.utils.translation import ngettext
 from tandem.applications.models import SEAT_HOLDING_STAGES, Application
 from tandem.opportunities.models import ApprovalStatus, Opportunity, OpportunityStatus
 from tandem.organizations.models import Membership, Organization, Role
+from tandem.organizations.permissions import membership_rows
 from tandem.partnerships.models import Partnership
 
 from .engine import Market, Placement, Student
 from .models import (
+    ApplicationStatus,
     MatchResult,
     MatchRound,
     MenteeProfile,
@@ -27,11 +29,17 @@ from .models import (
     MentorProfile,
     MentorProgram,
     PartnerRanking,
+    ProgramApplication,
+    ProgramStatus,
     StudentRanking,
 )
 from .permissions import (
+    MENTOR_PARTNER_ROLES,
+    application_window_open,
+    can_manage_program,
     can_view_program,
     can_view_round,
+    program_application_kinds,
     programs_visible_qs,
     rounds_visible_qs,
     staff_host_ids,
@@ -348,7 +356,7 @@ def program_unpaired_reasons(program: MentorProgram) -> list[str]:
     Read from the profiles as they are now (a profile completed since the run shows up as
     fixed before the next run). Empty before pairs are computed or when everyone is paired.
     """
-    from .services.mentoring import pair_score
+    from .services.scoring import MatchRules, pair_score
 
     if program.status not in ("matched", "published") or not program.stats:
         return []
@@ -390,13 +398,21 @@ def program_unpaired_reasons(program: MentorProgram) -> list[str]:
         if rest:
             reasons.append(_("The program has no mentors yet: add mentors, then compute again."))
         return reasons
-    no_fit = [e for e in rest if not any(pair_score(m, e).allowed for m in mentors)]
+    rules = MatchRules.of(program)
+    no_fit = [
+        e
+        for e in rest
+        if not any(
+            pair_score(m, e, rules, mentee_institution_id=program.institution_id).allowed
+            for m in mentors
+        )
+    ]
     if no_fit:
         n = len(no_fit)
         reasons.append(
             ngettext(
-                "%(n)d mentee shares no language and weekly slot with any mentor: %(names)s.",
-                "%(n)d mentees share no language and weekly slot with any mentor: %(names)s.",
+                "%(n)d mentee fits no mentor under the matching constraints: %(names)s.",
+                "%(n)d mentees fit no mentor under the matching constraints: %(names)s.",
                 n,
             )
             % {"n": n, "names": _names([e.student.full_name for e in no_fit])}
@@ -436,3 +452,157 @@ def my_published_pairs(viewer: Any) -> QuerySet[MentorPair]:
         .select_related("program", "mentee__student", "mentor__membership__user")
         .order_by("program__title", "-score", "pk")
     )
+
+
+# --- Mentor programs: intake ---------------------------------------------------------------
+@dataclass(frozen=True)
+class OpenProgram:
+    """A program the viewer may apply to (or has applied to / been nominated for)."""
+
+    program: MentorProgram
+    kinds: tuple[str, ...]
+    application: ProgramApplication | None
+    window_open: bool
+
+
+def programs_open_to(viewer: Any) -> list[OpenProgram]:
+    """Programs accepting applications that the viewer is eligible for, and every program
+    where they have an application or a nomination, newest first."""
+    if not getattr(viewer, "is_authenticated", False):
+        return []
+    rows = membership_rows(viewer)
+    inst_ids = {r.organization_id for r in rows if r.organization_kind == "institution"}
+    partner_ids = {r.organization_id for r in rows if r.role in MENTOR_PARTNER_ROLES}
+    if partner_ids:
+        inst_ids |= set(
+            Partnership.objects.filter(partners__in=partner_ids).values_list(
+                "institutions", flat=True
+            )
+        ) - {None}
+    own = {
+        a.program_id: a
+        for a in ProgramApplication.objects.filter(user=viewer).select_related("program")
+    }
+    candidates = (
+        MentorProgram.objects.filter(
+            Q(status=ProgramStatus.OPEN, institution_id__in=inst_ids) | Q(pk__in=list(own))
+        )
+        .select_related("institution")
+        .order_by("-created_at")
+    )
+    out = []
+    for program in candidates:
+        kinds = tuple(program_application_kinds(viewer, program))
+        application = own.get(program.pk)
+        if kinds or application is not None:
+            out.append(
+                OpenProgram(
+                    program=program,
+                    kinds=kinds,
+                    application=application,
+                    window_open=application_window_open(program),
+                )
+            )
+    return out
+
+
+def own_application(viewer: Any, program: MentorProgram) -> ProgramApplication | None:
+    if not getattr(viewer, "is_authenticated", False):
+        return None
+    return program.applications.filter(user=viewer).first()
+
+
+def program_applications(
+    program: MentorProgram, *, status: str | None = None
+) -> QuerySet[ProgramApplication]:
+    """The coordinator's queue: applications and nominations, pending first."""
+    qs = program.applications.select_related(
+        "user", "membership__organization", "nominated_by", "decided_by"
+    ).annotate(
+        pending_first=Case(
+            When(status=ApplicationStatus.PENDING, then=Value(0)),
+            When(status=ApplicationStatus.NOMINATED, then=Value(1)),
+            default=Value(2),
+            output_field=IntegerField(),
+        )
+    )
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("pending_first", "created_at", "pk")
+
+
+def program_application_get(
+    viewer: Any, program: MentorProgram, public_id: UUID | str
+) -> ProgramApplication:
+    """One application of the program, for its coordinators or the applicant; else 404."""
+    try:
+        application = program.applications.select_related("program", "membership", "user").get(
+            public_id=public_id
+        )
+    except (ProgramApplication.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    if application.user_id != getattr(viewer, "pk", None) and not can_manage_program(
+        viewer, program
+    ):
+        raise Http404
+    return application
+
+
+@dataclass(frozen=True)
+class Unmatchable:
+    """A mentee no mentor may be paired with under the program's constraints, and why."""
+
+    name: str
+    reasons: tuple[str, ...]
+
+
+def _blocked_reason(code: str, rules: Any) -> str:
+    if code == "language":
+        return _("no mentor shares a language")
+    if code == "availability":
+        return ngettext(
+            "no mentor has %(n)d overlapping weekly slot",
+            "no mentor has %(n)d overlapping weekly slots",
+            rules.min_shared_slots,
+        ) % {"n": rules.min_shared_slots}
+    return _("every mentor belongs to another institution")
+
+
+def program_unmatchable(program: MentorProgram) -> list[Unmatchable]:
+    """Mentees (with a profile) who cannot be paired with any mentor under the program's
+    constraints as they are set now, each with the constraints that rule every mentor out
+    ("no mentor shares a language"), or, when each constraint alone leaves someone, that no
+    mentor meets them all at once. Empty without mentors (the page says so itself)."""
+    from .services.scoring import MatchRules, pair_score
+
+    mentors = list(program_mentors(program))
+    if not mentors:
+        return []
+    rules = MatchRules.of(program)
+    out = []
+    for e in program_mentees(program).order_by("student__full_name", "pk"):
+        if not _has_profile(e):
+            continue
+        scores = [
+            pair_score(m, e, rules, mentee_institution_id=program.institution_id) for m in mentors
+        ]
+        if any(ps.allowed for ps in scores):
+            continue
+        every = [
+            c
+            for c in ("language", "availability", "institution")
+            if all(c in ps.blocked for ps in scores)
+        ]
+        reasons = tuple(_blocked_reason(c, rules) for c in every) or (
+            _("no mentor meets every constraint at once"),
+        )
+        out.append(Unmatchable(name=e.student.full_name, reasons=reasons))
+    return out
+
+
+def profile_skill_labels(user: Any) -> list[str]:
+    """The ESCO skills on the person's skills profile (the profiles app's own read), as the
+    labels a mentor program profile holds; empty for people without a skills profile."""
+    from tandem.profiles.selectors import held_concepts
+
+    return [c.preferred_label for c in held_concepts(user)][:30]

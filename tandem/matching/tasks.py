@@ -104,6 +104,24 @@ def host_result_email_context(notification: Notification) -> dict[str, Any] | No
 
 
 def register_kinds() -> None:
+    from .services.intake import DECISION_KIND, NOMINATION_KIND
+
+    register_kind(
+        Kind(
+            key=NOMINATION_KIND,
+            label=_("Mentoring nominations"),
+            description=_("A coordinator nominated you as a mentor or mentee in a program."),
+            default="email",
+        )
+    )
+    register_kind(
+        Kind(
+            key=DECISION_KIND,
+            label=_("Mentoring applications"),
+            description=_("Your application to a mentoring program was approved or declined."),
+            default="email",
+        )
+    )
     register_kind(
         Kind(
             key=RESULT_KIND,

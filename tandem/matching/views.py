@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from tandem.accounts.models import User, signed_in_user
 from tandem.core.errors import DomainError
+from tandem.core.forms import add_domain_error
 from tandem.core.htmx import is_htmx
 from tandem.core.view_errors import attempt, describe_domain_error, form_page, submit
 from tandem.organizations.models import Membership, Organization
@@ -30,22 +31,38 @@ from tandem.organizations.permissions import coordinator_institution_ids
 from . import selectors, services
 from .forms import (
     AddParticipantForm,
+    ApplyForm,
+    DecisionForm,
     MentorProfileForm,
+    NominateForm,
     ProfileForm,
-    ProgramForm,
+    ProgramCreateForm,
+    ProgramSettingsForm,
     RankActionForm,
     RoundForm,
+    RunForm,
 )
-from .models import MatchRound, MenteeProfile, MentorProfile, MentorProgram, RoundStatus
+from .models import (
+    ApplicationStatus,
+    MatchRound,
+    MenteeProfile,
+    MentorProfile,
+    MentorProgram,
+    ProgramStatus,
+    RoundStatus,
+)
 from .permissions import (
+    application_window_open,
     can_create_program,
     can_create_round,
     can_manage_program,
     can_manage_round,
     can_rank_as_partner,
     can_rank_as_student,
+    can_respond_to_nomination,
     can_view_own_result,
     is_eligible_for,
+    program_application_kinds,
 )
 
 
@@ -289,7 +306,9 @@ def round_partner_rank(request: HttpRequest, public_id: UUID, opportunity_id: UU
 def program_create(request: HttpRequest) -> HttpResponse:
     if not can_create_program(request.user):
         raise PermissionDenied
-    form = ProgramForm(request.POST or None, institutions=_coordinator_institutions(request.user))
+    form = ProgramCreateForm(
+        request.POST or None, institutions=_coordinator_institutions(request.user)
+    )
     return form_page(
         request,
         form,
@@ -298,6 +317,8 @@ def program_create(request: HttpRequest) -> HttpResponse:
             institution=d["institution"],
             title=d["title"],
             description=d["description"],
+            draft=d["draft"],
+            **form.settings_data(),
         ),
         template="matching/program_form.html",
         success=lambda program: redirect("matching:program_detail", public_id=program.public_id),
@@ -333,7 +354,30 @@ def _program_context(request: HttpRequest, program: MentorProgram, **extra: Any)
         or (_profile_form(profile) if profile else None),
         **extra,
     }
+    ctx["application"] = selectors.own_application(request.user, program)
+    ctx["can_apply"] = (
+        ctx["application"] is None
+        and profile is None
+        and bool(program_application_kinds(request.user, program))
+        and application_window_open(program)
+    )
+    nomination = ctx["application"]
+    if nomination is not None and can_respond_to_nomination(request.user, nomination):
+        ctx["nomination_form"] = extra.pop("nomination_form", None) or ApplyForm(
+            kinds=[nomination.kind],
+            initial={"capacity": nomination.capacity},
+            default_capacity=nomination.capacity or program.default_capacity,
+        )
     if manager:
+        ctx["actions"] = services.allowed_actions(program)
+        ctx["run_form"] = extra.pop("run_form", None) or RunForm(
+            initial=RunForm.initial_for(program)
+        )
+        ctx["unmatchable"] = selectors.program_unmatchable(program)
+        ctx["pending_count"] = selectors.program_applications(
+            program, status=ApplicationStatus.PENDING
+        ).count()
+        ctx["nominate_form"] = NominateForm()
         ctx["mentors"] = list(selectors.program_mentors(program))
         ctx["mentees"] = list(selectors.program_mentees(program))
         ctx["pairs"] = list(selectors.program_pairs(program))
@@ -410,9 +454,19 @@ def program_profile(request: HttpRequest, public_id: UUID) -> HttpResponse:
     return render(request, "matching/program_detail.html", ctx, status=400)
 
 
+def _open_step(*, actor: Any, program: MentorProgram) -> MentorProgram:
+    return services.program_transition(actor=actor, program=program, action="open")
+
+
+def _close_step(*, actor: Any, program: MentorProgram) -> MentorProgram:
+    return services.program_transition(actor=actor, program=program, action="close")
+
+
 PROGRAM_STEPS = {
+    "open": (_open_step, _("The program accepts applications.")),
     "run": (services.program_run, _("Pairs are being computed.")),
     "publish": (services.program_publish, _("Pairs published: everyone is being notified.")),
+    "close": (_close_step, _("The program is closed.")),
 }
 
 
@@ -425,11 +479,256 @@ def program_step(request: HttpRequest, public_id: UUID, step: str) -> HttpRespon
     if not can_manage_program(request.user, program):
         raise PermissionDenied
     service, done = PROGRAM_STEPS[step]
-    outcome = attempt(lambda: service(actor=request.user, program=program))
+    run_form = None
+    if step == "run" and request.POST.get("constraints"):
+        run_form = RunForm(request.POST)
+        if not run_form.is_valid():
+            ctx = _program_context(request, program, run_form=run_form)
+            return render(request, "matching/program_detail.html", ctx, status=400)
+        constraints = run_form.constraints()
+        outcome = attempt(
+            lambda: services.program_run(
+                actor=request.user, program=program, constraints=constraints
+            )
+        )
+    else:
+        outcome = attempt(lambda: service(actor=request.user, program=program))
     if (exc := outcome.error) is not None:
         messages.error(request, exc.message)
-        ctx = _program_context(request, selectors.program_get(request.user, public_id))
+        if run_form is not None:
+            add_domain_error(run_form, exc)
+        ctx = _program_context(
+            request, selectors.program_get(request.user, public_id), run_form=run_form
+        )
         status = describe_domain_error(exc).status
         return render(request, "matching/program_detail.html", ctx, status=status)
     messages.success(request, done)
     return redirect("matching:program_detail", public_id=program.public_id)
+
+
+# --- Mentor programs: intake ----------------------------------------------------------------
+@login_required
+@require_GET
+def programs_open(request: HttpRequest) -> HttpResponse:
+    """Mentoring programs open to you: those you may apply to, and your applications."""
+    return render(
+        request,
+        "matching/programs_open.html",
+        {"entries": selectors.programs_open_to(request.user)},
+    )
+
+
+def _apply_program(request: HttpRequest, public_id: UUID) -> tuple[MentorProgram, list[str]]:
+    program = selectors.program_get(request.user, public_id)
+    kinds = program_application_kinds(request.user, program)
+    if not kinds:
+        raise PermissionDenied
+    return program, kinds
+
+
+def _prefill(user: User) -> dict[str, Any]:
+    """The applicant's skills as their skills profile holds them (ESCO labels)."""
+    return {"skills": ", ".join(selectors.profile_skill_labels(user))}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def program_apply(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """The application form (eligible people only; the service refuses the rest)."""
+    program, kinds = _apply_program(request, public_id)
+    form = ApplyForm(
+        request.POST or None,
+        kinds=kinds,
+        default_capacity=program.default_capacity,
+        initial=_prefill(signed_in_user(request)),
+    )
+    context = {
+        "program": program,
+        "application": selectors.own_application(request.user, program),
+        "window_open": application_window_open(program),
+    }
+    return form_page(
+        request,
+        form,
+        lambda d: services.application_submit(
+            actor=request.user,
+            program=program,
+            kind=d.get("kind") or None,
+            data=form.application_data(),
+        ),
+        template="matching/program_apply.html",
+        context=context,
+        success=lambda _a: _applied(request, program),
+    )
+
+
+def _applied(request: HttpRequest, program: MentorProgram) -> HttpResponse:
+    messages.success(request, _("Application sent: the coordinator will approve or decline it."))
+    return redirect("matching:program_detail", public_id=program.public_id)
+
+
+def _managed_program(request: HttpRequest, public_id: UUID) -> MentorProgram:
+    program = selectors.program_get(request.user, public_id)
+    if not can_manage_program(request.user, program):
+        raise PermissionDenied
+    return program
+
+
+@login_required
+@require_GET
+def program_applications(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """The coordinator's queue of applications and nominations."""
+    program = _managed_program(request, public_id)
+    status = request.GET.get("status") or ""
+    if status not in ApplicationStatus.values:
+        status = ""
+    return render(
+        request,
+        "matching/program_applications.html",
+        {
+            "program": program,
+            "applications": list(selectors.program_applications(program, status=status or None)),
+            "status": status,
+            "statuses": ApplicationStatus.choices,
+            "decision_form": DecisionForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def program_application_decide(
+    request: HttpRequest, public_id: UUID, application_id: UUID
+) -> HttpResponse:
+    program = _managed_program(request, public_id)
+    application = selectors.program_application_get(request.user, program, application_id)
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose approve or decline."))
+        return redirect("matching:program_applications", public_id=program.public_id)
+    approve = form.cleaned_data["decision"] == "approve"
+    outcome = attempt(
+        lambda: services.application_decide(
+            actor=request.user,
+            application=application,
+            approve=approve,
+            reason=form.cleaned_data["reason"],
+        )
+    )
+    if (exc := outcome.error) is not None:
+        messages.error(request, exc.message)
+    elif approve:
+        messages.success(
+            request,
+            _("%(name)s is approved and enters the matching.")
+            % {"name": application.user.full_name},
+        )
+    else:
+        messages.success(request, _("%(name)s is declined.") % {"name": application.user.full_name})
+    return redirect("matching:program_applications", public_id=program.public_id)
+
+
+@login_required
+@require_POST
+def program_nominate(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    program = _managed_program(request, public_id)
+    form = NominateForm(request.POST)
+
+    def nominate() -> None:
+        if not form.is_valid():
+            raise DomainError(_("Choose a person to nominate."))
+        membership = Membership.objects.filter(public_id=form.cleaned_data["membership"]).first()
+        if membership is None:
+            raise DomainError(_("Choose a person to nominate."))
+        services.nomination_create(
+            actor=request.user,
+            program=program,
+            membership=membership,
+            kind=form.cleaned_data["kind"],
+            capacity=form.cleaned_data["capacity"],
+        )
+
+    outcome = attempt(nominate)
+    if (exc := outcome.error) is not None:
+        messages.error(request, exc.message)
+        ctx = _program_context(request, program)
+        return render(
+            request, "matching/program_detail.html", ctx, status=describe_domain_error(exc).status
+        )
+    messages.success(request, _("Nominated: they are asked to accept."))
+    return redirect("matching:program_detail", public_id=program.public_id)
+
+
+@login_required
+@require_POST
+def program_nomination_respond(
+    request: HttpRequest, public_id: UUID, application_id: UUID
+) -> HttpResponse:
+    """The nominee accepts (with their profile) or declines."""
+    program = selectors.program_get(request.user, public_id)
+    application = selectors.program_application_get(request.user, program, application_id)
+    if not can_respond_to_nomination(request.user, application):
+        raise PermissionDenied
+    accept = request.POST.get("answer") == "accept"
+    form = ApplyForm(
+        request.POST,
+        kinds=[application.kind],
+        default_capacity=application.capacity or program.default_capacity,
+    )
+    if accept:
+        outcome = submit(
+            form,
+            lambda _d: services.nomination_respond(
+                actor=request.user,
+                application=application,
+                accept=True,
+                data=form.application_data(),
+            ),
+        )
+    else:
+        outcome = attempt(
+            lambda: services.nomination_respond(
+                actor=request.user, application=application, accept=False
+            )
+        )
+    if not outcome.ok:
+        if outcome.error is not None and not accept:
+            messages.error(request, outcome.error.message)
+        ctx = _program_context(request, program, nomination_form=form)
+        status = describe_domain_error(outcome.error).status if outcome.error else 400
+        return render(request, "matching/program_detail.html", ctx, status=status)
+    messages.success(request, _("Welcome to the program.") if accept else _("Nomination declined."))
+    return redirect("matching:program_detail", public_id=program.public_id)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def program_settings(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """Goals, eligibility, application window and default capacity."""
+    program = _managed_program(request, public_id)
+    initial = {
+        "goals": program.goals,
+        "mentee_programmes": ", ".join(program.mentee_programmes),
+        "mentee_min_year": program.mentee_min_year,
+        "mentee_max_year": program.mentee_max_year,
+        "mentor_source": program.mentor_source,
+        "opens_at": program.opens_at,
+        "closes_at": program.closes_at,
+        "default_capacity": program.default_capacity,
+    }
+    form = ProgramSettingsForm(request.POST or None, initial=initial)
+
+    def done(_p: MentorProgram) -> HttpResponse:
+        messages.success(request, _("Settings saved."))
+        return redirect("matching:program_detail", public_id=program.public_id)
+
+    return form_page(
+        request,
+        form,
+        lambda _d: services.program_settings_update(
+            actor=request.user, program=program, data=form.settings_data()
+        ),
+        template="matching/program_settings.html",
+        context={"program": program, "editable": program.status != ProgramStatus.PUBLISHED},
+        success=done,
+    )

@@ -17,13 +17,28 @@ goes, and the partnerships' ``placements`` KPIs recorded once per publication. A
 student's and the host's decision taken through their rankings, so the offer/accept steps are
 skipped.
 
-Mentor programs: :func:`program_create`, :func:`mentor_add`, :func:`mentee_add`,
-:func:`profile_update`, :func:`program_run` (background task :func:`program_compute`),
-:func:`program_publish`. Scores come from :func:`pair_score`.
+Mentor programs: :func:`program_create` (a draft, or open for applications),
+:func:`program_settings_update`, :func:`program_transition` (open a draft, close a published
+program), people :func:`application_submit` or are nominated (:func:`nomination_create`,
+:func:`nomination_respond`), the coordinator :func:`application_decide` (approval creates the
+profile that is matched) or adds people by hand (:func:`mentor_add`, :func:`mentee_add`),
+:func:`profile_update`, :func:`program_run` with the matching constraints (background task
+:func:`program_compute`), :func:`program_publish`. Scores come from :func:`pair_score` under
+the program's :class:`MatchRules`; every status change is checked against
+:data:`PROGRAM_TRANSITIONS` (settings in :mod:`.program_settings`).
 """
 
 from tandem.applications.services import PLACEMENTS_METRIC
 
+from .intake import (
+    DECISION_KIND,
+    NOMINATION_KIND,
+    NotEligibleError,
+    application_decide,
+    application_submit,
+    nomination_create,
+    nomination_respond,
+)
 from .mentoring import (
     DAYS,
     PARTS,
@@ -31,9 +46,11 @@ from .mentoring import (
     REQUIRE_LANGUAGE,
     SLOTS,
     WEIGHTS,
+    MatchRules,
     PairScore,
     mentee_add,
     mentor_add,
+    normalized_weights,
     pair_score,
     profile_update,
     program_compute,
@@ -42,6 +59,13 @@ from .mentoring import (
     program_run,
 )
 from .personal_data import matching_personal_data_erase, matching_personal_data_export
+from .program_rules import (
+    PROGRAM_TRANSITIONS,
+    allowed_actions,
+    check_transition,
+    clean_constraints,
+)
+from .program_settings import clean_settings, program_settings_update, program_transition
 from .rounds import (
     RANK_LIST_MAX,
     TITLE_MAX,
@@ -61,19 +85,33 @@ from .rounds import (
 
 __all__ = [
     "DAYS",
+    "DECISION_KIND",
+    "NOMINATION_KIND",
     "PARTS",
     "PLACEMENTS_METRIC",
+    "PROGRAM_TRANSITIONS",
     "RANK_LIST_MAX",
     "REQUIRE_AVAILABILITY",
     "REQUIRE_LANGUAGE",
     "SLOTS",
     "TITLE_MAX",
     "WEIGHTS",
+    "MatchRules",
+    "NotEligibleError",
     "PairScore",
+    "allowed_actions",
+    "application_decide",
+    "application_submit",
+    "check_transition",
+    "clean_constraints",
+    "clean_settings",
     "matching_personal_data_erase",
     "matching_personal_data_export",
     "mentee_add",
     "mentor_add",
+    "nomination_create",
+    "nomination_respond",
+    "normalized_weights",
     "pair_score",
     "partner_can_edit",
     "partner_ranking_set",
@@ -82,6 +120,8 @@ __all__ = [
     "program_create",
     "program_publish",
     "program_run",
+    "program_settings_update",
+    "program_transition",
     "round_cancel",
     "round_close_ranking",
     "round_compute",

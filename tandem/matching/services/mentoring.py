@@ -1,9 +1,9 @@
-"""Mentor programs: the scoring function, participants, the optimal assignment, publishing."""
+"""Mentor programs: participants, the optimal assignment, publishing (scores in
+:mod:`.scoring`, the status table in :mod:`.program_rules`, applications in :mod:`.intake`)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -11,7 +11,6 @@ from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from tandem.audit.services import audit_record
 from tandem.core.errors import ConflictError, DomainError, PermissionDeniedError
@@ -29,108 +28,23 @@ from ..models import (
 from ..permissions import (
     can_manage_program,
 )
+from .program_rules import check_transition, clean_constraints
 from .rounds import TITLE_MAX
+from .scoring import (
+    DAYS,
+    PARTS,
+    REQUIRE_AVAILABILITY,
+    REQUIRE_LANGUAGE,
+    SLOTS,
+    WEIGHTS,
+    MatchRules,
+    PairScore,
+    normalized_weights,
+    pair_score,
+)
 
 if TYPE_CHECKING:
     from tandem.accounts.models import User
-
-
-# --- Mentor programs: scoring -------------------------------------------------------------
-#: Weight of each component of the fit score; the components are each in [0, 1], so a pair's
-#: score is in [0, 1] too. See docs/match-rounds.md ("How mentor pairs are scored").
-WEIGHTS: dict[str, float] = {
-    "skills": 0.30,  # skills the mentee wants to learn that the mentor has
-    "interests": 0.25,
-    "goals": 0.15,
-    "availability": 0.20,
-    "language": 0.10,
-}
-#: A pair without a common language, or without one overlapping weekly slot, is not allowed.
-REQUIRE_LANGUAGE = True
-REQUIRE_AVAILABILITY = True
-#: Weekly slots: day + part of day, e.g. ``tue-evening``.
-DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-PARTS = ("morning", "afternoon", "evening")
-SLOTS = tuple(f"{d}-{p}" for d in DAYS for p in PARTS)
-
-
-def _norm(items: Sequence[str]) -> dict[str, str]:
-    return {str(i).strip().casefold(): str(i).strip() for i in items if str(i).strip()}
-
-
-def _overlap(a: Sequence[str], b: Sequence[str], *, cap: int) -> tuple[float, list[str]]:
-    na, nb = _norm(a), _norm(b)
-    common = sorted(nb[k] for k in na.keys() & nb.keys())
-    return (min(len(common), cap) / cap if cap else 0.0), common
-
-
-def _slot_label(slot: str) -> str:
-    day, _sep, part = slot.partition("-")
-    return f"{day.capitalize()} {part}"
-
-
-@dataclass(frozen=True)
-class PairScore:
-    """A pair's score in [0, 1], its components and the reasons shown to people."""
-
-    score: float
-    components: dict[str, float]
-    reasons: list[str]
-    allowed: bool
-
-
-def pair_score(mentor: MentorProfile, mentee: MenteeProfile) -> PairScore:
-    """Fit of a mentee with a mentor, with human-readable reasons.
-
-    - skills: the mentee's skills (to learn) the mentor has, 3 or more count fully;
-    - interests: shared interests, 3 or more count fully;
-    - goals: shared goals, 2 or more count fully;
-    - availability: overlapping weekly slots, 2 or more count fully;
-    - language: 1 when they share a language.
-    """
-    s_skills, skills = _overlap(mentor.skills, mentee.skills, cap=3)
-    s_int, interests = _overlap(mentor.interests, mentee.interests, cap=3)
-    s_goals, goals = _overlap(mentor.goals, mentee.goals, cap=2)
-    s_av, slots = _overlap(mentor.availability, mentee.availability, cap=2)
-    s_lang, langs = _overlap(mentor.languages, mentee.languages, cap=1)
-    components = {
-        "skills": s_skills,
-        "interests": s_int,
-        "goals": s_goals,
-        "availability": s_av,
-        "language": s_lang,
-    }
-    score = round(sum(WEIGHTS[k] * v for k, v in components.items()), 4)
-    reasons: list[str] = []
-    if skills:
-        reasons.append(
-            ngettext(
-                "can teach %(n)d skill the mentee wants: %(list)s",
-                "can teach %(n)d skills the mentee wants: %(list)s",
-                len(skills),
-            )
-            % {"n": len(skills), "list": ", ".join(skills)}
-        )
-    if interests:
-        reasons.append(
-            ngettext(
-                "shares %(n)d interest: %(list)s",
-                "shares %(n)d interests: %(list)s",
-                len(interests),
-            )
-            % {"n": len(interests), "list": ", ".join(interests)}
-        )
-    if goals:
-        reasons.append(_("shared goals: %(list)s") % {"list": ", ".join(goals)})
-    if langs:
-        reasons.append(_("both speak %(list)s") % {"list": ", ".join(langs)})
-    if slots:
-        reasons.append(
-            _("availability overlaps %(list)s")
-            % {"list": ", ".join(_slot_label(s.casefold()) for s in slots)}
-        )
-    allowed = (not REQUIRE_LANGUAGE or bool(langs)) and (not REQUIRE_AVAILABILITY or bool(slots))
-    return PairScore(score=score, components=components, reasons=reasons, allowed=allowed)
 
 
 # --- Mentor programs: services ------------------------------------------------------------
@@ -141,9 +55,17 @@ def _require_manager(actor: User | AnonymousUser, program: MentorProgram) -> Non
 
 @transaction.atomic
 def program_create(
-    *, actor: User | AnonymousUser, institution: Organization, title: str, description: str = ""
+    *,
+    actor: User | AnonymousUser,
+    institution: Organization,
+    title: str,
+    description: str = "",
+    draft: bool = False,
+    **settings: Any,
 ) -> MentorProgram:
-    """A coordinator starts a mentor program for their institution."""
+    """A coordinator starts a mentor program for their institution: open for applications
+    at once, or a ``draft`` to open later. ``settings`` are those of
+    :func:`tandem.matching.services.program_settings.program_settings_update`."""
     if not institution.is_institution or institution.pk not in coordinator_institution_ids(actor):
         raise PermissionDeniedError(_("Only the institution's coordinators can do this."))
     title = (title or "").strip()
@@ -153,8 +75,16 @@ def program_create(
             fields={"title": [_("Give the program a title (at most 200 characters).")]},
         )
     assert not isinstance(actor, AnonymousUser)  # the check above admits signed-in users
+    from .program_settings import clean_settings
+
+    fields = clean_settings(settings, institution_id=institution.pk)
     program = MentorProgram.objects.create(
-        institution=institution, title=title, description=description.strip(), created_by=actor
+        institution=institution,
+        title=title,
+        description=description.strip(),
+        created_by=actor,
+        status=ProgramStatus.DRAFT if draft else ProgramStatus.OPEN,
+        **fields,
     )
     audit_record(
         actor=actor,
@@ -201,7 +131,7 @@ def _profile_fields(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def _program_open(program: MentorProgram) -> None:
-    if program.status not in (ProgramStatus.OPEN, ProgramStatus.MATCHED):
+    if program.status not in (ProgramStatus.DRAFT, ProgramStatus.OPEN, ProgramStatus.MATCHED):
         raise ConflictError(_("The program no longer takes changes."), code="bad_status")
 
 
@@ -301,21 +231,31 @@ def profile_update(
 
 
 @transaction.atomic
-def program_run(*, actor: User | AnonymousUser, program: MentorProgram) -> MentorProgram:
-    """Open (or matched, to recompute) → running; the optimal assignment runs as a task."""
+def program_run(
+    *,
+    actor: User | AnonymousUser,
+    program: MentorProgram,
+    constraints: dict[str, Any] | None = None,
+) -> MentorProgram:
+    """Open (or matched, to recompute) → running; the optimal assignment runs as a task.
+
+    ``constraints`` (see :func:`clean_constraints`) are stored on the program first: the
+    coordinator sets them on the run form."""
     _require_manager(actor, program)
     locked = MentorProgram.objects.select_for_update().get(pk=program.pk)
-    if locked.status not in (ProgramStatus.OPEN, ProgramStatus.MATCHED):
-        raise ConflictError(_("The program cannot be run now."), code="bad_status")
-    locked.status = ProgramStatus.RUNNING
+    target = check_transition(locked, "run")
+    fields = clean_constraints(constraints or {})
+    for k, v in fields.items():
+        setattr(locked, k, v)
+    locked.status = target
     locked.run_message = ""
-    locked.save(update_fields=["status", "run_message", "updated_at"])
+    locked.save(update_fields=["status", "run_message", "updated_at", *fields])
     audit_record(
         actor=actor,
         action="mentor_program.run",
         target=locked,
         organizations=[locked.institution_id],
-        changes={},
+        changes=fields,
     )
     from ..tasks import run_mentor_program
 
@@ -330,12 +270,13 @@ def program_compute(*, program_id: int) -> MentorProgram | None:
     locked = MentorProgram.objects.select_for_update().filter(pk=program_id).first()
     if locked is None or locked.status != ProgramStatus.RUNNING:
         return locked
-    mentors = list(locked.mentors.all())
+    mentors = list(locked.mentors.select_related("membership__organization"))
     mentees = list(locked.mentees.all())
+    rules = MatchRules.of(locked)
     scored: dict[tuple[str, str], PairScore] = {}
     for e in mentees:
         for m in mentors:
-            ps = pair_score(m, e)
+            ps = pair_score(m, e, rules, mentee_institution_id=locked.institution_id)
             if ps.allowed:
                 scored[(str(e.public_id), str(m.public_id))] = ps
     market = ScoredMarket(
@@ -377,9 +318,14 @@ def program_compute(*, program_id: int) -> MentorProgram | None:
         "unpaired": len(mentees) - paired,
         "total_score": round(float(total), 4),
         "allowed_pairs": len(scored),
-        "weights": WEIGHTS,
+        "weights": dict(rules.weights),
+        "constraints": {
+            "require_shared_language": rules.require_shared_language,
+            "min_shared_slots": rules.min_shared_slots,
+            "require_same_institution": rules.require_same_institution,
+        },
     }
-    locked.status = ProgramStatus.MATCHED
+    locked.status = check_transition(locked, "computed")
     locked.save(update_fields=["stats", "status", "updated_at"])
     return locked
 
@@ -389,9 +335,7 @@ def program_publish(*, actor: User | AnonymousUser, program: MentorProgram) -> M
     """Pairs under review → published; mentors and mentees are e-mailed after commit."""
     _require_manager(actor, program)
     locked = MentorProgram.objects.select_for_update().get(pk=program.pk)
-    if locked.status != ProgramStatus.MATCHED:
-        raise ConflictError(_("Only computed pairs can be published."), code="bad_status")
-    locked.status = ProgramStatus.PUBLISHED
+    locked.status = check_transition(locked, "publish")
     locked.published_at = timezone.now()
     locked.save(update_fields=["status", "published_at", "updated_at"])
     audit_record(
@@ -406,3 +350,24 @@ def program_publish(*, actor: User | AnonymousUser, program: MentorProgram) -> M
     transaction.on_commit(partial(notify_program_published.enqueue, program_id=locked.pk))
     program.status = locked.status
     return locked
+
+
+__all__ = [
+    "DAYS",
+    "PARTS",
+    "REQUIRE_AVAILABILITY",
+    "REQUIRE_LANGUAGE",
+    "SLOTS",
+    "WEIGHTS",
+    "MatchRules",
+    "PairScore",
+    "mentee_add",
+    "mentor_add",
+    "normalized_weights",
+    "pair_score",
+    "profile_update",
+    "program_compute",
+    "program_create",
+    "program_publish",
+    "program_run",
+]

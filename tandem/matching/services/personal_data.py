@@ -13,6 +13,7 @@ from ..models import (
     MentorPair,
     MentorProfile,
     PartnerRanking,
+    ProgramApplication,
     StudentRanking,
 )
 
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
 # --- Personal data ------------------------------------------------------------------------
 def matching_personal_data_export(user: User) -> dict[str, Any]:
     """Everything the matching app holds about ``user``: rank lists, results with their
-    explanations, mentor/mentee profiles and pairs."""
+    explanations, mentor/mentee profiles, applications to mentor programs and pairs."""
     lists: dict[str, list[str]] = {}
     for r in (
         StudentRanking.objects.filter(student=user)
@@ -65,14 +66,35 @@ def matching_personal_data_export(user: User) -> dict[str, Any]:
             Q(mentee__student=user) | Q(mentor__membership__user=user)
         ).select_related("program", "mentor__membership__user", "mentee__student")
     ]
-    return {"rank_lists": lists, "results": results, "profiles": profiles, "pairs": pairs}
+    applications = [
+        {
+            "program": a.program.title,
+            "as": a.kind,
+            "status": a.status,
+            "nominated": a.nominated_by_id is not None,
+            "capacity": a.capacity,
+            "reason": a.decision_reason,
+            "applied_at": a.created_at.isoformat(),
+            "decided_at": a.decided_at.isoformat() if a.decided_at else None,
+            **{f: getattr(a, f) for f in profile_fields},
+        }
+        for a in ProgramApplication.objects.filter(user=user).select_related("program")
+    ]
+    return {
+        "rank_lists": lists,
+        "results": results,
+        "profiles": profiles,
+        "pairs": pairs,
+        "mentor_program_applications": applications,
+    }
 
 
 @transaction.atomic
 def matching_personal_data_erase(user: User) -> None:
-    """Delete the user's rank lists and hosts' rankings of them, blank explanations, profiles
-    and pair reasons. Results stay (placement and rank) so that round statistics remain
-    true; placements themselves are applications, erased by that app."""
+    """Delete the user's rank lists and hosts' rankings of them, blank explanations, profiles,
+    applications (profile and decision reason) and pair reasons. Results stay (placement and
+    rank) so that round statistics remain true; placements themselves are applications,
+    erased by that app."""
     StudentRanking.objects.filter(student=user).delete()
     PartnerRanking.objects.filter(student=user).delete()
     MatchResult.objects.filter(student=user).update(explanation={})
@@ -85,6 +107,7 @@ def matching_personal_data_erase(user: User) -> None:
     }
     MenteeProfile.objects.filter(student=user).update(**blank)
     MentorProfile.objects.filter(membership__user=user).update(**blank)
+    ProgramApplication.objects.filter(user=user).update(**blank, decision_reason="")
     MentorPair.objects.filter(Q(mentee__student=user) | Q(mentor__membership__user=user)).update(
         reasons=[]
     )
