@@ -124,7 +124,13 @@ class RematchOut(Schema):
     created_at: datetime
 
 
-class PairDetailOut(PairOut):
+class PairDetailOut(Schema):
+    id: UUID = Field(..., alias="public_id")
+    program: UUID
+    program_title: str
+    mentor: str
+    mentee: str
+    ended: bool
     goals: list[GoalOut]
     upcoming: list[SessionOut]
 

@@ -53,7 +53,9 @@ class ScheduleForm(forms.Form):
     starts_at = DateTimeField(label=_("Date and time"))
     minutes = _minutes()
     place = forms.CharField(label=_("Place"), max_length=300, required=False)
-    video_link = forms.URLField(label=_("Video link"), max_length=500, required=False)
+    video_link = forms.URLField(
+        label=_("Video link"), max_length=500, required=False, assume_scheme="https"
+    )
     topics = forms.CharField(label=_("Topics"), max_length=500, required=False)
 
 

@@ -276,9 +276,11 @@ def session_schedule(
     place: str = "",
     video_link: str = "",
     topics: str = "",
+    deliver_email: bool = True,
 ) -> PairSession:
     """A member proposes the next session (start, length, a place or a video link); the other
-    member is notified, with the iCalendar invitation (METHOD:REQUEST) to download."""
+    member is notified, with the iCalendar invitation (METHOD:REQUEST) to download
+    (``deliver_email=False``: in-app only, for the demo world)."""
     _require_member_of_active_pair(actor, pair)
     when = _clean_when(starts_at, future=True)
     length = _clean_minutes(minutes)
@@ -310,6 +312,7 @@ def session_schedule(
         subject=session,
         dedupe_key=f"{session.public_id}:0",
         data={"ics": reverse("mentoring:session_ics", args=[session.public_id])},
+        deliver_email=deliver_email,
     )
     return session
 
