@@ -166,7 +166,7 @@ class HealthOut(Schema):
     quiet_pairs: list[QuietOut]
     open_rematch_requests: list[RequestOut]
     reflections: int
-    #: ``null`` with fewer than ten reflections (small groups are hidden).
+    #: ``null`` with fewer than ten reflections, or when a count is hidden (small groups).
     mean_rating: float | None
     ratings: list[RatingOut]
 

@@ -291,12 +291,20 @@ def satisfaction_of(ratings: dict[int, int], threshold: int = SMALL_GROUP) -> Sa
         return Satisfaction(responses=total, mean=None, distribution=[], suppressed=total > 0)
     table = suppress_counts(counts, threshold)
     cells = table.cells[0]
-    mean = round(sum(r * n for r, n in zip(range(1, 6), counts, strict=True)) / total, 2)
+    suppressed = any(c is None for c in cells)
+    # With the count and the shown cells, a mean would let the hidden counts be worked out
+    # (10 fives and 2 hidden fours: a mean of 4.83 says so): it is shown only beside a
+    # distribution shown in full.
+    mean = (
+        None
+        if suppressed
+        else round(sum(r * n for r, n in zip(range(1, 6), counts, strict=True)) / total, 2)
+    )
     return Satisfaction(
         responses=total,
         mean=mean,
         distribution=list(zip(range(1, 6), cells, strict=True)),
-        suppressed=any(c is None for c in cells),
+        suppressed=suppressed,
     )
 
 
