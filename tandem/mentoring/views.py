@@ -48,16 +48,17 @@ def _workspace(
         "ws": ws,
         "pair": pair,
         "can_close": can_close_pair(request.user, pair) and ws.ending is None,
-        "goal_form": forms.get("goal_form") or GoalForm(),
-        "log_form": forms.get("log_form") or SessionLogForm(),
-        "schedule_form": forms.get("schedule_form") or ScheduleForm(),
-        "rematch_form": forms.get("rematch_form") or RematchForm(),
+        "goal_form": forms.get("goal_form") or GoalForm(auto_id="goal_%s"),
+        "log_form": forms.get("log_form") or SessionLogForm(auto_id="log_%s"),
+        "schedule_form": forms.get("schedule_form") or ScheduleForm(auto_id="next_%s"),
+        "rematch_form": forms.get("rematch_form") or RematchForm(auto_id="rematch_%s"),
         "close_form": forms.get("close_form") or CloseForm(prefix="close"),
         "reflection_form": forms.get("reflection_form")
         or ReflectionFormClass(
+            auto_id="reflection_%s",
             initial={"rating": ws.reflection.rating, "went_well": ws.reflection.went_well}
             if ws.reflection
-            else None
+            else None,
         ),
         "goal_status_choices": GoalUpdateForm.base_fields["status"].choices,  # type: ignore[attr-defined]
     }
@@ -96,7 +97,7 @@ def _member_pair(request: HttpRequest, public_id: UUID) -> MentorPair:
 @require_POST
 def goal_add(request: HttpRequest, public_id: UUID) -> HttpResponse:
     pair = _member_pair(request, public_id)
-    form = GoalForm(request.POST)
+    form = GoalForm(request.POST, auto_id="goal_%s")
     outcome = submit(
         form,
         lambda c: services.goal_create(
@@ -147,7 +148,7 @@ def goal_delete(request: HttpRequest, public_id: UUID) -> HttpResponse:
 @require_POST
 def session_log(request: HttpRequest, public_id: UUID) -> HttpResponse:
     pair = _member_pair(request, public_id)
-    form = SessionLogForm(request.POST)
+    form = SessionLogForm(request.POST, auto_id="log_%s")
     outcome = submit(
         form, lambda c: services.session_log(actor=signed_in_user(request), pair=pair, **c)
     )
@@ -161,7 +162,7 @@ def session_log(request: HttpRequest, public_id: UUID) -> HttpResponse:
 @require_POST
 def session_schedule(request: HttpRequest, public_id: UUID) -> HttpResponse:
     pair = _member_pair(request, public_id)
-    form = ScheduleForm(request.POST)
+    form = ScheduleForm(request.POST, auto_id="next_%s")
     outcome = submit(
         form, lambda c: services.session_schedule(actor=signed_in_user(request), pair=pair, **c)
     )
@@ -224,7 +225,7 @@ def session_invitation(request: HttpRequest, public_id: UUID) -> HttpResponse:
 @require_POST
 def rematch_request(request: HttpRequest, public_id: UUID) -> HttpResponse:
     pair = _member_pair(request, public_id)
-    form = RematchForm(request.POST)
+    form = RematchForm(request.POST, auto_id="rematch_%s")
     outcome = submit(
         form,
         lambda c: services.rematch_request_create(
@@ -260,7 +261,7 @@ def reflection(request: HttpRequest, public_id: UUID) -> HttpResponse:
     pair = selectors.pair_get(request.user, public_id)
     if not is_pair_member(request.user, pair):
         raise PermissionDenied
-    form = ReflectionFormClass(request.POST)
+    form = ReflectionFormClass(request.POST, auto_id="reflection_%s")
     outcome = submit(
         form,
         lambda c: services.reflection_submit(
