@@ -149,12 +149,12 @@ class RequestOut(Schema):
     created_at: datetime
 
 
-class RatingOut(Schema):
+class MentoringRatingOut(Schema):
     rating: int
     count: int | None
 
 
-class HealthOut(Schema):
+class MentoringHealthOut(Schema):
     program: UUID
     quiet_days: int
     active_pairs: int
@@ -168,7 +168,7 @@ class HealthOut(Schema):
     reflections: int
     #: ``null`` with fewer than ten reflections, or when a count is hidden (small groups).
     mean_rating: float | None
-    ratings: list[RatingOut]
+    ratings: list[MentoringRatingOut]
 
 
 def _session_out(viewer: Any, pair: MentorPair, s: PairSession) -> dict[str, Any]:
@@ -287,7 +287,9 @@ def rematch_request(request: HttpRequest, pair_id: UUID, payload: RematchIn) -> 
     return Status(201, found)
 
 
-@router.get("/programs/{mentor_program_id}/health", response=HealthOut, url_name="program_health")
+@router.get(
+    "/programs/{mentor_program_id}/health", response=MentoringHealthOut, url_name="program_health"
+)
 def program_health(request: HttpRequest, mentor_program_id: UUID) -> Any:
     """A program's health (its coordinators): satisfaction is ``null`` below ten reflections."""
     program = selectors.program_health_get(request.user, mentor_program_id)
