@@ -6,6 +6,7 @@ calendar invitation."""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import icalendar
 import pytest
@@ -76,7 +77,7 @@ def test_mentor_logs_and_schedules_and_the_mentee_sees_it(live_server, page):
     expect(page.get_by_test_id("upcoming-session")).to_contain_text("45 minutes")
     with page.expect_download() as download:
         page.get_by_role("link", name="Add to calendar (.ics)").click()
-    cal = icalendar.Calendar.from_ical(open(download.value.path(), "rb").read())
+    cal = icalendar.Calendar.from_ical(Path(download.value.path()).read_bytes())
     assert str(cal["METHOD"]) == "REQUEST"
     event = next(iter(cal.walk("VEVENT")))
     assert event.decoded("DTSTART") == upcoming.astimezone(dt.UTC)
