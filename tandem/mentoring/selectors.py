@@ -325,8 +325,9 @@ def program_health(program: MentorProgram, *, now: dt.datetime | None = None) ->
     """The coordinator's view of a published program's pairs, in a fixed number of
     queries: pairs with their activity, goals per pair, open rematch requests, ratings."""
     moment = now or timezone.now()
+    # Pairs under review are not pairs yet: the page counts published ones only.
     pairs = list(
-        _with_activity(MentorPair.objects.filter(program=program))
+        _with_activity(MentorPair.objects.filter(program=program, program__status="published"))
         .select_related(*_PAIR_RELATED, "ending")
         .order_by("mentee__student__full_name", "pk")
     )

@@ -463,8 +463,10 @@ def pair_close(*, actor: Actor, pair: MentorPair, reason: str) -> PairEnding:
 def program_pairs_end(*, actor: Actor, program: MentorProgram, reason: str = "") -> int:
     """A coordinator ends the program's mentoring: every active pair ends (reflections
     open). Returns how many pairs ended."""
-    if not can_view_program_health(actor, program) or program.status != "published":
+    if not can_view_program_health(actor, program):
         raise PermissionDeniedError(_("Only the program's coordinators can end its pairs."))
+    if program.status != "published":
+        raise ConflictError(_("Only a published program's pairs can end."), code="bad_status")
     text = _clean_text(reason, "reason", limit=REASON_MAX) or _("The program has ended.")
     pairs = list(
         MentorPair.objects.filter(program=program, ending__isnull=True).select_related(

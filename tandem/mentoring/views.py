@@ -35,7 +35,7 @@ from .forms import (
 )
 from .forms import ReflectionForm as ReflectionFormClass
 from .ics import session_ics
-from .permissions import can_close_pair, can_work_in_pair, is_pair_member
+from .permissions import can_close_pair, can_work_in_pair, is_pair_coordinator, is_pair_member
 
 WORKSPACE = "mentoring/pair.html"
 
@@ -77,7 +77,12 @@ def _back(pair: MentorPair, anchor: str = "") -> HttpResponse:
 def pair_list(request: HttpRequest) -> HttpResponse:
     """The viewer's pairs (members) and the pairs of the programs they coordinate."""
     pairs = list(selectors.pairs_for(request.user)[:500])
-    return render(request, "mentoring/pairs.html", {"pairs": pairs})
+    coordinated = {p.program.pk: p.program for p in pairs if is_pair_coordinator(request.user, p)}
+    return render(
+        request,
+        "mentoring/pairs.html",
+        {"pairs": pairs, "coordinated_programs": sorted(coordinated.values(), key=str)},
+    )
 
 
 @login_required
