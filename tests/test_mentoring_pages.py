@@ -54,6 +54,11 @@ def test_who_sees_what_on_the_workspace(client):
     client.force_login(cast.mentor(1))
     listing = client.get("/mentoring/").content.decode()
     assert str(cast.pairs[1].public_id) in listing and str(pair.public_id) not in listing
+    assert 'data-testid="health-links"' not in listing
+    client.force_login(cast.coordinator)
+    listing = client.get("/mentoring/").content.decode()
+    assert all(str(p.public_id) in listing for p in cast.pairs)
+    assert f"/mentoring/programs/{cast.program.public_id}/health/" in listing
 
 
 def test_bad_input_answers_400_with_the_fields_message_and_writes_nothing(client):
