@@ -69,6 +69,9 @@ MINE = Rule(frozenset({S}), self_service=True)  # a student's own profile
 NOBODY: frozenset[str] = frozenset()
 #: The world's conversation: started by A's coordinator with everyone of the partnership.
 PARTICIPANTS = frozenset({C, E, R, SV, M, F})
+#: The world's mentor pair: A's student and P's mentor; with A's coordinators, who see it.
+PAIR_MEMBERS = frozenset({S, M})
+PAIR_VIEW = frozenset({S, M, C})
 
 # --- API: operationId (without the "tandem_" prefix) → who may --------------------------
 # Derived from tandem/*/permissions.py and docs/*.md (see the docstrings there).
@@ -331,6 +334,20 @@ API_RULES: dict[str, Rule] = {
     "placements_api_visits_birth_date_record": op(C),
     "placements_api_visits_diligence_checklist": op(C),
     "placements_api_visits_diligence_item_record": op(C),
+    # mentoring pairs (the published A–P pair of A's student and P's mentor): its members and
+    # A's coordinators see it; only the members work in it; the program's health is for A's
+    # coordinators. Platform admins are not let in (a pair's workspace is private).
+    "mentoring_api_pair_list": lst("mentor_pair", PAIR_VIEW),
+    "mentoring_api_pair_detail": op(PAIR_VIEW),
+    "mentoring_api_goal_list": op(PAIR_VIEW),
+    "mentoring_api_goal_create": op(PAIR_MEMBERS),
+    "mentoring_api_goal_update": op(PAIR_MEMBERS),
+    "mentoring_api_goal_delete": op(PAIR_MEMBERS),
+    "mentoring_api_session_list": op(PAIR_VIEW),
+    "mentoring_api_session_create": op(PAIR_MEMBERS),
+    "mentoring_api_session_schedule": op(PAIR_MEMBERS),
+    "mentoring_api_rematch_request": op(PAIR_MEMBERS),
+    "mentoring_api_program_health": op(C),
 }
 
 #: API path parameter → world key (or "=literal").
@@ -376,6 +393,9 @@ API_PARAMS: dict[str, str] = {
     "message_id": "message",
     "event_id": "event",
     "request_id": "speaker_request",
+    "pair_id": "mentor_pair",
+    "goal_id": "pair_goal",
+    "mentor_program_id": "mentoring_program",
 }
 
 #: Request-body id fields → world key (a list for array fields).

@@ -367,6 +367,37 @@ def build_world() -> World:
         capacity=2,
         nominated_by=coordinator,
     )
+    # A published program pairing P's mentor with A's student, and the pair's workspace: a
+    # goal, a logged session and a scheduled one (mentoring app).
+    from tandem.matching.models import MentorPair, MentorProfile, MentorProgram
+    from tandem.mentoring import services as mentoring
+
+    published = MentorProgram.objects.create(
+        institution=inst, title="Alpha published mentoring", status="published", published_at=now
+    )
+    pair = MentorPair.objects.create(
+        program=published,
+        mentor=MentorProfile.objects.create(program=published, membership=mentor_membership),
+        mentee=MenteeProfile.objects.create(program=published, student=student),
+        score=0.5,
+    )
+    o["mentoring_program"] = published
+    o["mentor_pair"] = pair
+    o["pair_goal"] = mentoring.goal_create(actor=student, pair=pair, title="Alpha goal")
+    mentoring.session_log(
+        actor=student,
+        pair=pair,
+        starts_at=now - dt.timedelta(days=2),
+        minutes=45,
+        notes="Alpha private notes",
+    )
+    o["pair_session"] = mentoring.session_schedule(
+        actor=student,
+        pair=pair,
+        starts_at=now + dt.timedelta(days=5),
+        minutes=45,
+        place="Alpha room 1",
+    )
 
     # Curriculum
     concepts = small_taxonomy()
@@ -467,6 +498,10 @@ def build_world() -> World:
         "round",
         "mentor_program",
         "program_application",
+        "mentoring_program",
+        "mentor_pair",
+        "pair_goal",
+        "pair_session",
         "program",
         "course",
         "outcome",

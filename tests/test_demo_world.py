@@ -225,6 +225,28 @@ def test_tandem_demo_prints_steps_and_logins_and_every_role_has_work(capfd, capl
     assert (
         pairs[0].mentee.student.full_name in program_page and "both speak English" in program_page
     )
+    # After the pairing: the demo mentor's pairs have a session log, a goal with progress and
+    # a next session; their last pair has gone quiet and its members were nudged.
+    from tandem.mentoring.models import PairGoal, PairSession
+    from tandem.mentoring.selectors import next_sessions_for, quiet_pairs_of_mentor
+    from tandem.notifications.models import Notification
+
+    assert PairSession.objects.filter(pair=pairs[0], status="held").count() >= 2
+    assert PairGoal.objects.filter(pair=pairs[0], progress__gt=0).exists()
+    assert next_sessions_for(mentor)
+    quiet = quiet_pairs_of_mentor(mentor)
+    assert [q.pair for q in quiet] == [list(pairs.order_by("pk"))[-1]]
+    assert (
+        Notification.objects.filter(
+            kind="mentoring.pair_quiet",
+            recipient__in=[mentor, quiet[0].pair.mentee.student],
+        ).count()
+        == 2
+    )
+    workspace = client.get(reverse("mentoring:pair", args=[pairs[0].public_id])).content.decode()
+    assert (
+        'data-testid="session-log"' in workspace and 'data-testid="upcoming-session"' in workspace
+    )
     # Riverside's circle says why two mentees are unpaired.
     client.force_login(coordinator)
     circle = MentorProgram.objects.get(institution=riverside, status="matched")
@@ -259,7 +281,12 @@ def test_tandem_demo_prints_steps_and_logins_and_every_role_has_work(capfd, capl
             "Placement ended: mark it completed",
             "Record the hire outcome",
         ],
-        "mentor": ['data-testid="my-mentoring"', pairs[0].mentee.student.full_name],
+        "mentor": [
+            'data-testid="my-mentoring"',
+            pairs[0].mentee.student.full_name,
+            'data-testid="home-next-sessions"',
+            'data-testid="home-quiet-pairs"',
+        ],
         "funder": ["Your partnerships", "/partnerships/"],
         "admin": ['data-testid="install-health"', "Waiting in the queue", "Versions"],
     }

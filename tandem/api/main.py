@@ -238,6 +238,7 @@ def _mount_routers() -> None:
     from tandem.events.api import router as events_router
     from tandem.matching.api import router as matching_router
     from tandem.matching.api_programs import router as mentor_programs_router
+    from tandem.mentoring.api import router as mentoring_router
     from tandem.messaging.api import router as messaging_router
     from tandem.notifications.api import router as notifications_router
     from tandem.opportunities.api import router as opportunities_router
@@ -265,6 +266,7 @@ def _mount_routers() -> None:
     api.add_router("/analytics", analytics_router)
     api.add_router("/match-rounds", matching_router)
     api.add_router("/mentor-programs", mentor_programs_router)
+    api.add_router("/mentoring", mentoring_router)
     api.add_router("/curriculum", curricula_router)
     api.add_router("/profiles", profiles_router)
     api.add_router("/rosters", rosters_router)

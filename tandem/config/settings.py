@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "tandem.events",
     "tandem.analytics",
     "tandem.matching",
+    "tandem.mentoring",
     "tandem.skills",
     "tandem.curricula",
     "tandem.rosters",

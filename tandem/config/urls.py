@@ -36,6 +36,7 @@ urlpatterns = [
     path("placements/", include("tandem.placements.urls")),
     path("audit/", include("tandem.audit.urls")),
     path("matching/", include("tandem.matching.urls")),
+    path("mentoring/", include("tandem.mentoring.urls")),
     path("skills/", include("tandem.skills.urls")),
     path("curriculum/", include("tandem.curricula.urls")),
     path("rosters/", include("tandem.rosters.urls")),

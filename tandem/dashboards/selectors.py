@@ -31,6 +31,7 @@ from tandem.applications.selectors import (
 from tandem.core import charts
 from tandem.curricula.selectors import educator_worklist, failed_extraction_jobs_since
 from tandem.matching.selectors import my_published_pairs
+from tandem.mentoring.selectors import next_sessions_for, quiet_pairs_of_mentor
 from tandem.opportunities.selectors import (
     awaiting_approval_for,
     closing_soonest,
@@ -340,8 +341,16 @@ def dashboard_for(viewer: User) -> Dashboard:
                 p for p in pairs if p.mentor.membership.user_id == viewer.pk
             ]
             board.data["my_mentors"] = [p for p in pairs if p.mentee.student_id == viewer.pk]
+            # What follows the pairing (the mentoring app): the next scheduled sessions of
+            # the viewer's pairs and, for mentors, their pairs that have gone quiet.
+            board.data["next_sessions"] = next_sessions_for(viewer)
+            if board.data["my_mentees"]:
+                board.data["quiet_pairs"] = quiet_pairs_of_mentor(viewer)
         if "mentor" in roles:
             board.stats.append(Stat(_("Mentees"), len(board.data.get("my_mentees", []))))
+            quiet = len(board.data.get("quiet_pairs", []))
+            if quiet:
+                board.stats.append(Stat(_("Quiet mentoring pairs"), quiet, "mentoring:pairs", True))
 
     if roles & {"mentor", "funder"} and "institution" not in board.sections:
         _follower(board, viewer)

@@ -4,6 +4,10 @@
   Meadowview has published pairs (the demo mentor, Amara Bello, mentors three students), and
   Riverside's community-nursing circle has computed pairs under review, two of its mentees
   still without a profile (so the program page says why they are unpaired).
+- **Mentoring after the pairing.** Northgate's circle was published eight weeks ago: its pairs
+  have logged sessions; the demo mentor's first pairs have a shared goal with progress and
+  a next session scheduled, and their last pair has gone quiet (one session, five weeks ago),
+  so its members have the "gone quiet" nudge.
 - **Surveys.** The students of last summer's cohorts answered the end-of-placement survey and
   their workplace supervisors the evaluation of each student, enough answers for the results
   to show means; the survey triggers then invite this autumn's interns and their supervisor.
@@ -28,8 +32,16 @@ from tandem.accounts.models import User
 from tandem.applications.models import Application, Stage
 from tandem.matching import services as mentoring
 from tandem.matching import services as rounds
-from tandem.matching.models import MatchRound, ProgramStatus, RoundStatus, StudentRanking
+from tandem.matching.models import (
+    MatchRound,
+    MentorPair,
+    MentorProgram,
+    ProgramStatus,
+    RoundStatus,
+    StudentRanking,
+)
 from tandem.matching.selectors import eligible_round_opportunities
+from tandem.mentoring import services as pairs_after
 from tandem.organizations.models import Membership, Organization, Role
 from tandem.organizations.services import membership_add
 from tandem.surveys import services as surveys
@@ -167,6 +179,7 @@ def build_mentor_programs(seed: int, password_hash: str, domain: str) -> None:
     mentoring.program_compute(program_id=program.pk)
     program.refresh_from_db()
     mentoring.program_publish(actor=coordinator, program=program)
+    _mentoring_activity(rng, program, mentors[0])
 
     # Riverside: pairs computed and under review; two mentees have not filled their profile.
     coordinator = _coordinator("riverside-cc")
@@ -266,6 +279,68 @@ def build_open_mentor_program(rng: random.Random, domain: str, mentors: list[Mem
                 data={**_tech_profile(rng), "capacity": 2},
             )
             break
+
+
+#: How long ago Northgate's circle was published (its pairs' sessions fall after that).
+PUBLISHED_WEEKS_AGO = 8
+
+
+def _mentoring_activity(rng: random.Random, program: Any, demo_mentor: Membership) -> None:
+    """Sessions, goals and a next session for the published pairs; the demo mentor's last
+    pair has gone quiet and is nudged (in-app only)."""
+    now = timezone.now()
+    MentorProgram.objects.filter(pk=program.pk).update(
+        published_at=now - timedelta(weeks=PUBLISHED_WEEKS_AGO)
+    )
+    pairs = list(
+        MentorPair.objects.filter(program=program)
+        .select_related("program", "mentee__student", "mentor__membership__user")
+        .order_by("pk")
+    )
+    mine = [p for p in pairs if p.mentor.membership_id == demo_mentor.pk]
+    quiet = mine[-1] if len(mine) >= 2 else None
+    day = now.replace(hour=16, minute=30, second=0, microsecond=0)
+    for pair in pairs:
+        mentor = pair.mentor.membership.user
+        if pair == quiet:
+            ago = [33]
+        elif pair in mine:
+            ago = [47, 26, 9]
+        else:
+            # The latest within the last fortnight or so: only the demo mentor's pair is quiet.
+            ago = [*sorted(rng.sample(range(19, 50), rng.randint(0, 2)), reverse=True)]
+            ago.append(rng.randint(3, 18))
+        for n, days in enumerate(ago):
+            pairs_after.session_log(
+                actor=mentor,
+                pair=pair,
+                starts_at=day - timedelta(days=days),
+                minutes=rng.choice([30, 45, 60]),
+                topics=rng.choice(
+                    ["Shadowing on the ward", "Personal statement", "Choosing a specialism"]
+                ),
+                notes="Good questions; follow up next time." if n == len(ago) - 1 else "",
+                shared_with_coordinator=n == 0,
+            )
+    for pair in mine:
+        if pair == quiet:
+            continue
+        pairs_after.goal_create(
+            actor=pair.mentor.membership.user,
+            pair=pair,
+            title="Shadow a nurse for a full shift",
+            target_date=(now + timedelta(weeks=6)).date(),
+            progress=40,
+        )
+        pairs_after.session_schedule(
+            actor=pair.mentor.membership.user,
+            pair=pair,
+            starts_at=day + timedelta(days=6),
+            minutes=45,
+            place="St Aldric's Hospital, education centre",
+            deliver_email=False,
+        )
+    pairs_after.nudge_quiet_pairs(deliver_email=False)
 
 
 # --- Surveys -----------------------------------------------------------------------------
