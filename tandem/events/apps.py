@@ -10,5 +10,7 @@ class EventsConfig(AppConfig):
         from tandem.accounts.personal_data import register
 
         from .services import event_personal_data_erase, event_personal_data_export
+        from .tasks import register_kinds
 
         register("events", export=event_personal_data_export, erase=event_personal_data_erase)
+        register_kinds()
