@@ -112,3 +112,26 @@ def test_event_page_offers_a_conversation_to_its_people_only(client):
     assert client.get(start).status_code in (403, 404)
     client.force_login(member(cast.inst, "coordinator"))
     assert start in client.get(url).content.decode()
+
+
+def test_api_starts_an_event_conversation_and_refuses_an_unknown_subject(client):
+    cast = event_cast(capacity=2, students=1)
+    [student] = cast.students
+    events.registration_create(actor=student, event=cast.event)
+    client.force_login(cast.coordinator)
+    body = {
+        "subject_type": "event",
+        "subject_id": str(cast.event.public_id),
+        "body": "Bring your laptop",
+        "participant_ids": [str(student.public_id)],
+    }
+    started = client.post("/api/v1/messaging/conversations", body, content_type="application/json")
+    assert started.status_code == 201, started.content
+    assert started.json()["subject_type"] == "event"
+    unknown = client.post(
+        "/api/v1/messaging/conversations",
+        {**body, "subject_type": "spaceship"},
+        content_type="application/json",
+    )
+    assert unknown.status_code == 400
+    assert Conversation.objects.count() == 1
