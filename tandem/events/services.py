@@ -688,7 +688,7 @@ def speaker_request_respond(
         organizations=[request.institution_id, request.speaker.organization_id],
         changes={"status": request.status},
     )
-    if request.requested_by is not None:
+    if request.requested_by_id is not None:
         _tell_speaker("speaker_answer", request, request.requested_by_id)
     return request
 
