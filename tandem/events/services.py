@@ -274,12 +274,11 @@ def event_cancel(*, actor: Actor, event: Event, reason: str = "") -> Event:
     event.cancelled_at = timezone.now()
     event.sequence += 1
     event.save(update_fields=["status", "cancelled_at", "sequence", "updated_at"])
-    people = [
-        r.user
-        for r in event.registrations.exclude(status=RegistrationStatus.CANCELLED).select_related(
-            "user"
-        )
-    ]
+    people = list(
+        event.registrations.exclude(status=RegistrationStatus.CANCELLED)
+        .order_by("pk")
+        .values_list("user_id", flat=True)
+    )
     tell(
         message="cancelled",
         event=event,
