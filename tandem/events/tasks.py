@@ -11,6 +11,7 @@ never twice per dedupe key. The follow-up survey is invited by the surveys app (
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any
 
 from django.urls import reverse
@@ -50,6 +51,24 @@ def starts_label(event: Event) -> str:
     return timezone.localtime(event.starts_at, event.tz).strftime("%Y-%m-%d %H:%M %Z")
 
 
+#: A fan-out e-mails thousands of people about one event: each worker process reads it once
+#: per few seconds (a change to an event is in the e-mails sent after those seconds).
+EVENT_CACHE_SECONDS = 5.0
+_events: dict[str, tuple[float, Event | None]] = {}
+
+
+def _event(public_id: str) -> Event | None:
+    now = time.monotonic()
+    hit = _events.get(public_id)
+    if hit is not None and now - hit[0] < EVENT_CACHE_SECONDS:
+        return hit[1]
+    if len(_events) > 256:
+        _events.clear()
+    event = next(iter(Event.objects.filter(public_id=public_id)[:1]), None)
+    _events[public_id] = (now, event)
+    return event
+
+
 def event_email_context(notification: Notification) -> dict[str, Any] | None:
     """The e-mail of an event notification, built from what is stored now (nothing when its
     event or speaking request has gone)."""
@@ -67,7 +86,7 @@ def event_email_context(notification: Notification) -> dict[str, Any] | None:
             "status": request.get_status_display(),
             "link": absolute_url(reverse("events:speaker_requests")),
         }
-    event = Event.objects.filter(public_id=notification.subject_id).first()
+    event = _event(notification.subject_id)
     if event is None:
         return None
     return {
