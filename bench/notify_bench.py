@@ -7,10 +7,14 @@ In a fresh SQLite database in a temporary folder (never your own data; ``--datab
 for a PostgreSQL one you created for it), with the real database task queue and a real
 ``db_worker`` process, e-mails written by the file backend into the temporary folder:
 
-1. ``people`` accounts (all with e-mail now, the default of the kind used:
-   ``partnerships.kpi_due``, the generic notification e-mail);
+1. ``people`` accounts (all with e-mail now, the default of the kind used);
 2. **enqueue**: one ``notify()`` call for all of them, timed up to its commit (the in-app
-   rows in bulk and the one e-mail task enqueued on commit);
+   rows in bulk and the one e-mail task enqueued on commit). ``--source event`` (the
+   default): an event with ``people`` registrations is cancelled by
+   ``tandem.events.services.event_cancel``, which tells everyone through ``notify()``
+   (kind ``events.cancelled``: the events' own e-mail, its context read per message);
+   ``--source kpi``: a bare ``notify()`` of kind ``partnerships.kpi_due`` (the generic
+   notification e-mail), as first measured;
 3. **deliver**: the worker sends the e-mails in slices of ``--slice`` (each slice one task,
    which enqueues the next); timed from the commit to the last e-mail marked sent;
 4. **a small task's latency during the fan-out**: every ``--probes-every`` seconds a small
@@ -57,6 +61,7 @@ def main() -> None:
     parser.add_argument("--slice", type=int, default=200)
     parser.add_argument("--probes-every", type=float, default=0.5)
     parser.add_argument("--database-url", default="")
+    parser.add_argument("--source", choices=("event", "kpi"), default="event")
     args = parser.parse_args()
 
     data_dir = tempfile.mkdtemp(prefix="tandem-notify-bench-")
@@ -90,7 +95,10 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     call_command("createcachetable", verbosity=0)
     print(f"machine: {machine()}")
-    print(f"database: {connection.vendor}; people: {args.people}; slice: {args.slice}")
+    print(
+        f"database: {connection.vendor}; people: {args.people}; slice: {args.slice}; "
+        f"source: {args.source}"
+    )
 
     password = make_password("bench-password-not-used")
     User.objects.bulk_create(
@@ -101,6 +109,7 @@ def main() -> None:
         batch_size=1000,
     )
     ids = list(User.objects.values_list("pk", flat=True))
+    cancel = _event_world(ids) if args.source == "event" else None
 
     worker = subprocess.Popen(
         [
@@ -119,16 +128,25 @@ def main() -> None:
     )
     try:
         time.sleep(3)  # the worker process starts
+        # A serving process has its URLconf loaded: load it before timing (the first
+        # reverse() of a process imports every app's URLs and API, 5-8 s on a loaded machine).
+        from django.urls import get_resolver
+
+        get_resolver().url_patterns  # noqa: B018
         started = time.perf_counter()
-        with transaction.atomic():
-            written = notify(
-                recipients=ids,
-                kind="partnerships.kpi_due",
-                title="KPI “Students placed” of the bench partnership is due on %(date)s",
-                params={"date": "2027-01-31"},
-                link="/notifications/",
-                dedupe_key="bench-fan-out",
-            )
+        if cancel is not None:
+            cancel()
+            written = Notification.objects.filter(kind="events.cancelled").count()
+        else:
+            with transaction.atomic():
+                written = notify(
+                    recipients=ids,
+                    kind="partnerships.kpi_due",
+                    title="KPI “Students placed” of the bench partnership is due on %(date)s",
+                    params={"date": "2027-01-31"},
+                    link="/notifications/",
+                    dedupe_key="bench-fan-out",
+                )
         enqueued = time.perf_counter() - started
         print(f"enqueue: {written} rows written and the e-mail task queued in {enqueued:.2f} s")
 
@@ -184,6 +202,54 @@ def main() -> None:
     finally:
         worker.terminate()
         worker.wait(timeout=30)
+
+
+def _event_world(ids: list[int]):  # type: ignore[no-untyped-def]
+    """An institution, its coordinator, and a published event of ``len(ids)`` places with
+    everyone registered (rows written directly: the fan-out is what is measured). Returns
+    the call that cancels it."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from tandem.accounts.models import User
+    from tandem.events.models import Event, Registration
+    from tandem.events.services import event_cancel
+    from tandem.organizations.models import Membership, Organization
+
+    inst = Organization.objects.create(
+        name="Bench College",
+        slug="bench-college",
+        kind="institution",
+        type="college",
+        sector="technology",
+    )
+    coordinator = User.objects.create(email="coordinator@bench.test", full_name="Coordinator")
+    Membership.objects.create(user=coordinator, organization=inst, role="coordinator")
+    Membership.objects.bulk_create(
+        [Membership(user_id=pk, organization=inst, role="student") for pk in ids], batch_size=1000
+    )
+    start = timezone.now() + dt.timedelta(days=3)
+    event = Event.objects.create(
+        institution=inst,
+        kind="career_fair",
+        mode="in_person",
+        title="Bench career fair",
+        starts_at=start,
+        ends_at=start + dt.timedelta(hours=3),
+        time_zone="Europe/London",
+        location="Main hall",
+        capacity=len(ids),
+        status="published",
+        published_at=timezone.now(),
+        created_by=coordinator,
+    )
+    now = timezone.now()
+    Registration.objects.bulk_create(
+        [Registration(event=event, user_id=pk, status="confirmed", confirmed_at=now) for pk in ids],
+        batch_size=1000,
+    )
+    return lambda: event_cancel(actor=coordinator, event=event, reason="Bench: the hall is closed")
 
 
 if __name__ == "__main__":

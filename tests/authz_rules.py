@@ -429,6 +429,8 @@ API_BODIES: dict[str, dict[str, Any]] = {
     "organizations_api_people_invitation_bulk": {"csv": "email,role\nbulk@example.org,student\n"},
     "surveys_api_survey_invite": {"email": "guest@example.org"},
     "events_api_speaker_request_answer": {"accept": False},
+    # Any registered subject type (a free string in the schema): the world's partnership.
+    "messaging_api_conversation_start": {"subject_type": "partnership"},
     "events_api_event_check_in": {"token": "not-a-code"},
     "surveys_api_invitation_respond": {"answers": {"likert": "4", "single": "yes"}},
     "curricula_api_mapping_decide": {"status": "confirmed"},

@@ -1,5 +1,5 @@
-"""Events in a real browser: a student joins a full event's waiting list and sees their
-place in the queue; the organiser checks an attendee in at the door by their code, and a
+"""Events in a real browser: a student joins a full event's waiting list, sees their
+place in the queue and the notification saying so; the organiser checks an attendee in at the door by their code, and a
 second scan is refused with a clear message."""
 
 from __future__ import annotations
@@ -42,6 +42,11 @@ def test_student_waits_and_organiser_checks_in(live_server, page):
         "You are on the waiting list: number 1."
     )
     assert Registration.objects.get(event=cast.event, user=late).status == "waitlisted"
+    # Told in the notification centre too (the one delivery path).
+    page.goto(f"{live_server.url}/notifications/")
+    expect(page.get_by_role("main")).to_contain_text(
+        f"You are on the waiting list: {cast.event.title}"
+    )
     page.get_by_role("button", name="Sign out").click()
 
     sign_in(page, live_server.url, cast.coordinator.email)

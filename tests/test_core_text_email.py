@@ -13,7 +13,7 @@ from django.utils import timezone
 
 import tandem
 from tandem.analytics.models import HealthSnapshot
-from tandem.analytics.tasks import send_health_alert
+from tandem.analytics.tasks import notify_health_alert
 from tandem.applications.tasks import notify_stage_change
 from tandem.core.email import render_text, send_text_email
 from tandem.matching.models import (
@@ -122,14 +122,15 @@ def test_survey_invitation_and_reminder(reminder, django_capture_on_commit_callb
     assert_verbatim(only_message_to(student.email))
 
 
-def test_health_alert_to_coordinators():
+def test_health_alert_to_coordinators(django_capture_on_commit_callbacks):
     inst = InstitutionFactory(name=NAME)
     coordinator = member(inst, Role.COORDINATOR, user=UserFactory(full_name=NAME))
     partnership = PartnershipFactory(title=NAME, institutions=[inst], partners=[PartnerFactory()])
     snapshot = HealthSnapshot.objects.create(
         partnership=partnership, date=timezone.localdate(), score=20, band="at_risk", reasons=[]
     )
-    assert send_health_alert.call(snapshot.pk) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert notify_health_alert(snapshot) == 1
     assert_verbatim(only_message_to(coordinator.email))
 
 

@@ -12,6 +12,7 @@ from tandem.accounts.models import User
 from tandem.demo.world import build_demo_world
 from tandem.events import selectors
 from tandem.events.models import CalendarFeed, Event, Registration
+from tandem.notifications.models import Notification
 
 pytestmark = pytest.mark.slow
 
@@ -25,6 +26,11 @@ def test_demo_world_has_a_waitlist_a_feed_and_a_held_lecture(client):
     assert full.registrations.filter(status="confirmed").count() == full.capacity
     assert selectors.waitlist_position(waiting) == 2
     assert full.speakers.get().membership.user.email.startswith("supervisor@")
+    # Told through the notifications: on the waiting list, in the app.
+    told = Notification.objects.get(
+        recipient=student, kind="events.registration", subject_id=str(full.public_id)
+    )
+    assert told.title == f"You are on the waiting list: {full.title}"
 
     feed = CalendarFeed.objects.get(user=student)
     body = client.get(reverse("events:feed", args=[feed.token])).content

@@ -21,6 +21,7 @@ from tandem.accounts.models import User
 from tandem.core.errors import ConflictError
 from tandem.events import selectors, services
 from tandem.events.models import Registration
+from tandem.notifications.models import Notification
 from tandem.organizations.models import Membership
 from tests.conftest import is_postgres, requires_postgres
 from tests.factories import InstitutionFactory, member, published_event
@@ -102,6 +103,14 @@ def _crowd_registers() -> None:
     assert rows.filter(status="waitlisted").count() == REGISTRATIONS - PLACES - 10
     promoted = set(rows.filter(status="confirmed").values_list("pk", flat=True))
     assert {r.pk for r in waiting[:10]} <= promoted
+    # Each person was told once where they stand, and each promotion once (notify()).
+    told = Notification.objects.filter(kind="events.registration")
+    assert told.filter(data__message="registered").count() == PLACES
+    assert told.filter(data__message="waitlisted").count() == REGISTRATIONS - PLACES
+    assert told.filter(data__message="promoted").count() == 10
+    assert set(told.filter(data__message="promoted").values_list("recipient_id", flat=True)) == {
+        r.user_id for r in waiting[:10]
+    }
 
 
 @requires_postgres
@@ -134,3 +143,26 @@ def test_concurrent_registrations_small():
     assert all(isinstance(r, Registration) for r in results), results
     assert Registration.objects.filter(event=event, status="confirmed").count() == 3
     assert Registration.objects.filter(event=event, status="waitlisted").count() == 9
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_reminder_runs_tell_each_person_once(mailoutbox):
+    """Two (or eight) reminder runs at once: each registration is claimed by one of them,
+    and the notification's dedupe key would refuse a second row anyway."""
+    import datetime as dt
+
+    inst = InstitutionFactory()
+    event = published_event(inst, capacity=6)
+    students = [member(inst, "student") for _ in range(6)]
+    for student in students:
+        services.registration_create(actor=student, event=event)
+    mailoutbox.clear()
+    soon = event.starts_at - dt.timedelta(hours=2)
+    results = _race([lambda: services.reminders_send(now=soon) for _ in range(8)], workers=8)
+    assert not [r for r in results if isinstance(r, BaseException)], results
+    assert sum(results) == 6
+    reminders = Notification.objects.filter(kind="events.reminder")
+    assert sorted(reminders.values_list("recipient_id", flat=True)) == sorted(
+        s.pk for s in students
+    )
+    assert sorted(m.to[0] for m in mailoutbox) == sorted(s.email for s in students)

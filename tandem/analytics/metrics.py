@@ -195,6 +195,13 @@ def guest_lectures(partnership: Partnership, today: date) -> Decimal | None:
     return Decimal(count + held)
 
 
+def students_reached(partnership: Partnership, today: date) -> Decimal | None:
+    """Distinct people checked in at the partnership's events (of tandem.events) that have
+    ended by the end of today: each counted once however many events they attended."""
+    end_of_day = timezone.make_aware(datetime.combine(today + timedelta(days=1), time.min))
+    return Decimal(partnership_event_counts(partnership, until=end_of_day).students_reached)
+
+
 def funding_delivered(partnership: Partnership, today: date) -> Decimal | None:
     """Sum of funding deliveries on the partnership's funding commitments, up to today. Money
     in different currencies is never added: with more than one currency there is no value."""
@@ -226,6 +233,7 @@ REGISTRY: dict[str, MetricFunction] = {
     BoundMetric.OFFER_CONVERSION.value: offer_conversion,
     BoundMetric.MEAN_SATISFACTION.value: mean_satisfaction,
     BoundMetric.GUEST_LECTURES.value: guest_lectures,
+    BoundMetric.STUDENTS_REACHED.value: students_reached,
     BoundMetric.FUNDING_DELIVERED.value: funding_delivered,
 }
 

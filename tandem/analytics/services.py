@@ -15,6 +15,7 @@ from tandem.partnerships.services import kpi_record_metric
 
 from . import health, metrics, selectors
 from .models import HealthSnapshot
+from .tasks import notify_health_alert
 
 if TYPE_CHECKING:
     from tandem.accounts.models import User
@@ -129,8 +130,9 @@ def partnership_health_record(
 ) -> HealthSnapshot:
     """Score ``partnership`` today and keep the day's :class:`HealthSnapshot` (a second run on
     the same day updates it). When the partnership turns at-risk — its previous day's band
-    was not at-risk — and this day has not alerted yet, its institutions' coordinators get an
-    e-mail after commit, once per crossing."""
+    was not at-risk — and this day has not alerted yet, its institutions' coordinators are
+    notified (``analytics.health_alert``: e-mailed after commit unless they chose otherwise),
+    once per crossing."""
     today = today or timezone.localdate()
     Partnership.objects.select_for_update().filter(pk=partnership.pk).first()
     result = health.score(selectors.health_inputs(partnership, today))
@@ -148,15 +150,8 @@ def partnership_health_record(
     if snapshot.alerted_at is None and health.turned_at_risk(previous_band, result.band):
         snapshot.alerted_at = timezone.now()
         snapshot.save(update_fields=["alerted_at", "updated_at"])
-        snapshot_id = snapshot.pk
-        transaction.on_commit(lambda: _enqueue_alert(snapshot_id))
+        notify_health_alert(snapshot)
     return snapshot
-
-
-def _enqueue_alert(snapshot_id: int) -> None:
-    from .tasks import send_health_alert
-
-    send_health_alert.enqueue(snapshot_id)
 
 
 def health_refresh_all(*, actor: User | None = None, today: date | None = None) -> int:

@@ -30,59 +30,83 @@ def refresh_partnership_health(today: str | None = None) -> int:
     return health_refresh_all(today=date.fromisoformat(today) if today else None)
 
 
-@task()
-def send_health_alert(snapshot_id: int) -> int:
-    """E-mail the institution coordinators of a partnership that turned at-risk. Returns the
-    number of messages sent. Logs carry public ids only."""
-    from django.urls import reverse
-    from django.utils import translation
+HEALTH_KIND = "analytics.health_alert"
 
-    from tandem.core.email import recipient_language, send_text_email
-    from tandem.organizations.models import Membership, Role
+
+def health_alert_email_context(notification: Any) -> dict[str, Any] | None:
+    """The at-risk e-mail, its reasons in the recipient's language (nothing once the
+    snapshot has gone)."""
+    from django.urls import reverse
 
     from .models import HealthSnapshot
     from .presentation import reason_lines
 
-    snapshot = HealthSnapshot.objects.select_related("partnership").filter(pk=snapshot_id).first()
+    snapshot = (
+        HealthSnapshot.objects.select_related("partnership")
+        .filter(public_id=notification.subject_id)
+        .first()
+    )
     if snapshot is None:
-        return 0
+        return None
     partnership = snapshot.partnership
-    recipients = (
-        Membership.objects.filter(
-            organization__in=partnership.institutions.all(),
-            role=Role.COORDINATOR,
-            is_active=True,
-            user__is_active=True,
+    return {
+        "partnership": partnership,
+        "snapshot": snapshot,
+        "reasons": reason_lines(snapshot.reasons),
+        "url": absolute_url(
+            reverse("analytics:partnership_health", kwargs={"public_id": partnership.public_id})
+        ),
+    }
+
+
+def register_kinds() -> None:
+    from django.utils.translation import gettext_lazy as _
+
+    from tandem.notifications.data import Kind, register_kind
+
+    register_kind(
+        Kind(
+            key=HEALTH_KIND,
+            label=_("Partnerships at risk"),
+            description=_(
+                "A partnership of your institution turned at-risk in the daily health score "
+                "(coordinators)."
+            ),
+            default="email",
+            email_templates=(
+                "analytics/email/health_alert_subject.txt",
+                "analytics/email/health_alert_body.txt",
+            ),
+            email_context=health_alert_email_context,
         )
-        .exclude(user__email="")
-        .select_related("user")
-        .order_by("user_id")
     )
-    seen: set[int] = set()
-    sent = 0
-    url = absolute_url(
-        reverse("analytics:partnership_health", kwargs={"public_id": partnership.public_id})
+
+
+def notify_health_alert(snapshot: Any) -> int:
+    """Tell the institution coordinators of ``snapshot``'s partnership that it turned
+    at-risk, through the notifications (in the caller's transaction; once per snapshot).
+    Returns the number of notifications written. Logs carry public ids only."""
+    from django.urls import reverse
+    from django.utils.translation import gettext_lazy as _
+
+    from tandem.notifications.services import notify
+    from tandem.organizations.models import Membership, Role
+
+    partnership = snapshot.partnership
+    coordinators = Membership.objects.filter(
+        organization__in=partnership.institutions.all(),
+        role=Role.COORDINATOR,
+        is_active=True,
+    ).values_list("user_id", flat=True)
+    written = notify(
+        recipients=sorted(set(coordinators)),
+        kind=HEALTH_KIND,
+        title=_("Partnership at risk: %(title)s"),
+        body=_("The health score fell to %(score)s of 100."),
+        params={"title": partnership.title, "score": snapshot.score},
+        link=reverse("analytics:partnership_health", kwargs={"public_id": partnership.public_id}),
+        subject=snapshot,
+        dedupe_key=str(snapshot.public_id),
     )
-    for membership in recipients:
-        user = membership.user
-        if user.pk in seen:
-            continue
-        seen.add(user.pk)
-        language = recipient_language(user)
-        with translation.override(language):
-            reasons = reason_lines(snapshot.reasons)  # translated in the recipient's language
-        send_text_email(
-            to=user.email,
-            subject_template="analytics/email/health_alert_subject.txt",
-            body_template="analytics/email/health_alert_body.txt",
-            context={
-                "partnership": partnership,
-                "snapshot": snapshot,
-                "reasons": reasons,
-                "url": url,
-            },
-            language=language,
-        )
-        sent += 1
-    logger.info("health alert for partnership %s sent to %s", partnership.public_id, sent)
-    return sent
+    logger.info("health alert for partnership %s: %d notified", partnership.public_id, written)
+    return written

@@ -10,14 +10,17 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet
+from django.urls import reverse
+from django.utils.translation import gettext_lazy
 
-from tandem.organizations.models import Organization, Role
+from tandem.messaging.data import SubjectType
+from tandem.organizations.models import Membership, Organization, Role
 from tandem.organizations.permissions import has_role, is_platform_admin, membership_rows, org_ids
 
-from .models import Event, EventStatus, SpeakerRequest
+from .models import Event, EventStatus, RegistrationStatus, SpeakerRequest
 
 if TYPE_CHECKING:
     from tandem.accounts.types import Actor
@@ -115,3 +118,49 @@ def speaker_requests_visible_qs(user: Actor) -> QuerySet[SpeakerRequest]:
 
 def organiser_institution_ids(user: Actor) -> set[int]:
     return org_ids(user, ORGANISER_ROLES)
+
+
+# --- conversations about an event ------------------------------------------------------------
+def _attendee_ids(event: Event) -> set[int]:
+    return set(
+        event.registrations.exclude(status=RegistrationStatus.CANCELLED)
+        .filter(user__is_active=True)
+        .values_list("user_id", flat=True)
+    )
+
+
+def _speaker_memberships(event: Event) -> QuerySet[Membership]:
+    return Membership.objects.filter(
+        pk__in=event.speakers.values("membership_id"), is_active=True, user__is_active=True
+    )
+
+
+def conversation_members(event: Event) -> set[int]:
+    """The people who belong to an event: its organisers (the institution's coordinators and
+    educators), its speakers, and those registered or waiting (not those who cancelled)."""
+    organisers = Membership.objects.filter(
+        organization_id=event.institution_id,
+        role__in=ORGANISER_ROLES,
+        is_active=True,
+        user__is_active=True,
+    ).values_list("user_id", flat=True)
+    speakers = _speaker_memberships(event).values_list("user_id", flat=True)
+    return {*organisers, *speakers, *_attendee_ids(event)}
+
+
+def conversation_subject() -> Any:
+    """Conversations about an event, between the people who belong to it (registered
+    students count as students: their institution decides who may start one with them)."""
+    return SubjectType(
+        key="event",
+        label=gettext_lazy("event"),
+        resolve=lambda public_id: (
+            Event.objects.exclude(status=EventStatus.DRAFT).filter(public_id=public_id).first()
+        ),
+        members=conversation_members,
+        students=_attendee_ids,
+        institutions=lambda e: {e.institution_id},
+        partners=lambda e: set(_speaker_memberships(e).values_list("organization_id", flat=True)),
+        title=lambda e: e.title,
+        link=lambda e: reverse("events:detail", args=[e.public_id]),
+    )

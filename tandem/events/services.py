@@ -1,8 +1,9 @@
 """Every write to events: events, speakers, registrations and the waiting list, check-in,
 reminders and follow-ups, calendar feeds, speaker profiles and speaking requests.
 
-Services are keyword-only and atomic, re-check permissions, and send messages through
-:func:`notify_people` after commit. Places are taken under a row lock on the event
+Services are keyword-only and atomic, re-check permissions, and tell people through
+:func:`tell` (the notifications app's ``notify()``: preferences, language, e-mail by the task
+queue after commit, never twice). Places are taken under a row lock on the event
 (``SELECT … FOR UPDATE``; SQLite serializes writers with IMMEDIATE transactions), as seats
 are in tandem.applications, so concurrent registrations never exceed the capacity.
 """
@@ -15,13 +16,16 @@ from typing import TYPE_CHECKING, Any
 
 from django.core import signing
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from tandem.accounts.types import signed_in
 from tandem.audit.services import audit_record
 from tandem.core.errors import ConflictError, DomainError, PermissionDeniedError
 from tandem.core.validation import conflict_on_integrity, validated
+from tandem.notifications.services import notify
 from tandem.organizations.models import PARTNER_ROLES, Membership, Organization
 from tandem.skills.models import SkillConcept
 from tandem.surveys import services as surveys_services
@@ -81,27 +85,89 @@ EDITABLE_FIELDS = (
 )
 
 
-# --- messages: the one way out -----------------------------------------------------------
-def notify_people(
-    *,
-    kind: str,
-    event: Event | None,
-    users: Iterable[User],
-    extra: dict[str, str] | None = None,
-) -> None:
-    """Tell ``users`` about ``event``: the one delivery path of this app (``kind`` is one of
-    ``registered``, ``waitlisted``, ``promoted``, ``reminder``, ``cancelled``,
-    ``speaker_request``, ``speaker_answer``). Sent by e-mail through the task queue after
-    commit; nothing is sent for a change that rolled back. To be routed to the notifications
-    app's ``notify()`` when it lands."""
-    ids = sorted({u.pk for u in users if u is not None and u.is_active})
-    if not ids:
-        return
-    from .tasks import send_event_message
+# --- messages: through the notifications ------------------------------------------------
+#: In-app titles (the e-mails' subjects say the same; see events/email/).
+TITLES = {
+    "registered": gettext_lazy("You are registered: %(title)s"),
+    "waitlisted": gettext_lazy("You are on the waiting list: %(title)s"),
+    "promoted": gettext_lazy("A place is yours: %(title)s"),
+    "reminder": gettext_lazy("Reminder: %(title)s"),
+    "cancelled": gettext_lazy("Cancelled: %(title)s"),
+    "speaker_request": gettext_lazy("You are asked to speak: %(topic)s"),
+    "speaker_answer": gettext_lazy("Answer to your speaking request: %(topic)s"),
+}
+BODIES = {
+    "registered": gettext_lazy("Starts %(starts)s."),
+    "waitlisted": gettext_lazy(
+        "The event is full: you are on the waiting list. If a place frees up it is yours."
+    ),
+    "promoted": gettext_lazy("A place freed up: it is yours. Starts %(starts)s."),
+    "reminder": gettext_lazy("Starts %(starts)s. Bring the check-in code from the event page."),
+    "cancelled": gettext_lazy("The event of %(starts)s is cancelled. %(reason)s"),
+    "speaker_request": gettext_lazy("Accept or decline on the speaking requests page."),
+    "speaker_answer": gettext_lazy("Your request was answered: %(status)s."),
+}
 
-    payload = dict(extra or {})
-    transaction.on_commit(
-        lambda: send_event_message.enqueue(kind, event.pk if event else 0, ids, payload)
+
+def tell(
+    *,
+    message: str,
+    event: Event,
+    users: Iterable[Any],
+    dedupe_key: str,
+    extra: dict[str, str] | None = None,
+) -> int:
+    """Tell ``users`` (users or ids) about ``event`` through
+    :func:`tandem.notifications.services.notify`: in the caller's transaction, each person's
+    preference for the message's kind honoured, in their language, e-mailed by the task queue
+    after commit, never twice for ``dedupe_key``. ``message`` is one of ``registered``,
+    ``waitlisted``, ``promoted``, ``reminder`` or ``cancelled``."""
+    from .tasks import MESSAGES, starts_label
+
+    extra = dict(extra or {})
+    return notify(
+        recipients=users,
+        kind=MESSAGES[message],
+        title=TITLES[message],
+        body=BODIES[message],
+        params={"title": event.title, "starts": starts_label(event), "reason": "", **extra},
+        link=reverse("events:detail", args=[event.public_id]),
+        subject=event,
+        data={"message": message, **extra},
+        dedupe_key=f"{message}:{dedupe_key}",
+    )
+
+
+def tell_registration(message: str, registration: Registration) -> int:
+    """Tell a registration's person where their registration stands: once per state it
+    reaches (a new registration after a cancellation is told again)."""
+    stamp = registration.confirmed_at or registration.waitlisted_at or registration.updated_at
+    return tell(
+        message=message,
+        event=registration.event,
+        users=[registration.user_id],
+        dedupe_key=f"{registration.public_id}:{registration.status}:{stamp.isoformat()}",
+    )
+
+
+def _tell_promoted(promoted: Sequence[Registration]) -> None:
+    for registration in promoted:
+        tell_registration("promoted", registration)
+
+
+def _tell_speaker(message: str, request: SpeakerRequest, user_id: int) -> int:
+    from .tasks import MESSAGES
+
+    return notify(
+        recipients=[user_id],
+        kind=MESSAGES[message],
+        title=TITLES[message],
+        body=BODIES[message],
+        params={"topic": request.topic, "status": request.get_status_display()},
+        link=reverse("events:speaker_requests"),
+        subject=request,
+        data={"message": message},
+        dedupe_key=f"{message}:{request.public_id}",
     )
 
 
@@ -177,8 +243,7 @@ def event_update(*, actor: Actor, event: Event, **fields: Any) -> Event:
     promoted = _promote(event)
     if changed:
         _audit(actor, "event.update", event, event, fields=",".join(sorted(changed)))
-    if promoted:
-        notify_people(kind="promoted", event=event, users=[r.user for r in promoted])
+    _tell_promoted(promoted)
     return event
 
 
@@ -209,13 +274,18 @@ def event_cancel(*, actor: Actor, event: Event, reason: str = "") -> Event:
     event.cancelled_at = timezone.now()
     event.sequence += 1
     event.save(update_fields=["status", "cancelled_at", "sequence", "updated_at"])
-    people = [
-        r.user
-        for r in event.registrations.exclude(status=RegistrationStatus.CANCELLED).select_related(
-            "user"
-        )
-    ]
-    notify_people(kind="cancelled", event=event, users=people, extra={"reason": reason[:500]})
+    people = list(
+        event.registrations.exclude(status=RegistrationStatus.CANCELLED)
+        .order_by("pk")
+        .values_list("user_id", flat=True)
+    )
+    tell(
+        message="cancelled",
+        event=event,
+        users=people,
+        dedupe_key=str(event.public_id),
+        extra={"reason": reason.strip()[:500]},
+    )
     _audit(actor, "event.cancel", event, event, notified=len(people))
     return event
 
@@ -310,7 +380,7 @@ def registration_create(*, actor: Actor, event: Event) -> Registration:
     with conflict_on_integrity(_("You are already registered for this event.")):
         registration.save()
     _audit(actor, "event.register", registration, event, status=status)
-    notify_people(kind="waitlisted" if full else "registered", event=event, users=[user])
+    tell_registration("waitlisted" if full else "registered", registration)
     return registration
 
 
@@ -330,8 +400,7 @@ def registration_cancel(*, actor: Actor, registration: Registration) -> Registra
     registration.save(update_fields=["status", "cancelled_at", "updated_at"])
     _audit(actor, "event.registration_cancel", registration, event)
     promoted = _promote(event)
-    if promoted:
-        notify_people(kind="promoted", event=event, users=[r.user for r in promoted])
+    _tell_promoted(promoted)
     return registration
 
 
@@ -439,7 +508,12 @@ def reminders_send(*, now: dt.datetime | None = None) -> int:
                 pk=registration.pk, reminder_sent_at__isnull=True
             ).update(reminder_sent_at=now)
             if claimed:
-                notify_people(kind="reminder", event=registration.event, users=[registration.user])
+                tell(
+                    message="reminder",
+                    event=registration.event,
+                    users=[registration.user_id],
+                    dedupe_key=f"{registration.public_id}:{registration.event.starts_at.isoformat()}",
+                )
                 sent += 1
     return sent
 
@@ -588,12 +662,7 @@ def speaker_request_create(
         organizations=[institution.pk, speaker.organization_id],
         changes={"speaker": str(speaker.public_id)},
     )
-    notify_people(
-        kind="speaker_request",
-        event=None,
-        users=[speaker.user],
-        extra={"request": str(request.public_id), "topic": request.topic},
-    )
+    _tell_speaker("speaker_request", request, speaker.user_id)
     return request
 
 
@@ -618,17 +687,8 @@ def speaker_request_respond(
         organizations=[request.institution_id, request.speaker.organization_id],
         changes={"status": request.status},
     )
-    if request.requested_by is not None:
-        notify_people(
-            kind="speaker_answer",
-            event=None,
-            users=[request.requested_by],
-            extra={
-                "request": str(request.public_id),
-                "topic": request.topic,
-                "status": request.status,
-            },
-        )
+    if request.requested_by_id is not None:
+        _tell_speaker("speaker_answer", request, request.requested_by_id)
     return request
 
 
@@ -678,9 +738,7 @@ def event_personal_data_erase(user: User) -> None:
     )
     Registration.objects.filter(user=user).delete()
     for event in Event.objects.select_for_update().filter(pk__in=events):
-        promoted = _promote(event)
-        if promoted:
-            notify_people(kind="promoted", event=event, users=[r.user for r in promoted])
+        _tell_promoted(_promote(event))
     CalendarFeed.objects.filter(user=user).delete()
     SpeakerProfile.objects.filter(membership__user=user).delete()
     EventSpeaker.objects.filter(membership__user=user).delete()

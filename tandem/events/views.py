@@ -45,6 +45,7 @@ from .permissions import (
     can_answer_speaker_request,
     can_manage_event,
     can_register_for_event,
+    conversation_members,
     organiser_institution_ids,
 )
 
@@ -143,6 +144,9 @@ def event_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         "can_register": can_register_for_event(request.user, event)
         and event.ends_at > timezone.now(),
         "cancel_form": CancelEventForm(),
+        "can_converse": event.status != EventStatus.DRAFT
+        and not getattr(request.user, "is_platform_admin", False)
+        and request.user.pk in conversation_members(event),
     }
     if registration is not None:
         context["position"] = selectors.waitlist_position(registration)

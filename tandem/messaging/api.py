@@ -8,7 +8,7 @@ from uuid import UUID
 
 from django.contrib.auth import get_user_model
 from django.http import Http404, HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
 from tandem.accounts.models import signed_in_user
 from tandem.core.errors import DomainError, PermissionDeniedError
@@ -53,7 +53,9 @@ class MessageOut(PublicIdSchema):
 
 
 class ConversationIn(Schema):
-    subject_type: Literal["partnership", "application", "placement"]
+    #: A registered subject type (partnership, application, placement, event, and those
+    #: other apps register); an unknown one is refused with 400.
+    subject_type: str = Field(max_length=40)
     subject_id: UUID
     title: str = ""
     body: str

@@ -126,7 +126,8 @@ def _post(
         recipients=others,
         kind="messaging.message",
         title=gettext_lazy("New message from %(sender)s: %(title)s"),
-        body=body[:300],
+        # The body is a format string for notify(): the message's own % signs are text.
+        body=body[:300].replace("%", "%%"),
         params={"sender": actor.full_name or actor.email, "title": conversation.title},
         link=conversation_link(conversation),
         subject=message,

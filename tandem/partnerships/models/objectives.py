@@ -56,6 +56,7 @@ class BoundMetric(models.TextChoices):
     OFFER_CONVERSION = "offer_conversion", _("Offers converted to hires (%)")
     MEAN_SATISFACTION = "mean_satisfaction", _("Mean student satisfaction (1–5)")
     GUEST_LECTURES = "guest_lectures", _("Guest lectures and workshops held")
+    STUDENTS_REACHED = "students_reached", _("Students reached by events (checked in)")
     FUNDING_DELIVERED = "funding_delivered", _("Funding delivered")
 
 
