@@ -158,6 +158,27 @@ def _candidates(queryset: QuerySet[M], index: FullTextIndex, words: list[str], n
     return matching.order_by("-pk").values("pk")[:n]
 
 
+def _candidates_of_parts(
+    parts: Sequence[QuerySet[M]], index: FullTextIndex, words: list[str], n: int
+) -> Any:
+    """The primary keys of the newest ``n`` matching rows of the union of ``parts``: the
+    newest ``n`` of each part, then the newest ``n`` of those (the same rows as the newest
+    ``n`` of the union, each part's query free of the others' conditions)."""
+    live = [p for p in parts if not p.query.is_empty()]
+    if len(live) == 1:
+        return _candidates(live[0], index, words, n)
+    selects, params = [], []
+    for i, part in enumerate(live):
+        sql, part_params = _candidates(part, index, words, n).query.sql_with_params()
+        selects.append(f"SELECT * FROM ({sql}) {_q(f'part{i}')}")  # noqa: S608
+        params.extend(part_params)
+    if not selects:
+        return RawSQL("SELECT NULL WHERE 1 = 0", [])  # noqa: S611
+    union = " UNION ".join(selects)
+    sql = f"SELECT * FROM ({union}) {_q('parts')} ORDER BY 1 DESC LIMIT {int(n)}"  # noqa: S608
+    return RawSQL(sql, params)  # noqa: S611 (SQL compiled by Django, values are parameters)
+
+
 def _rows_of(queryset: QuerySet[M], pool: Any) -> QuerySet[M]:
     """The rows whose primary key is in ``pool`` (a subquery of ``queryset``, so already
     narrowed by its conditions), loaded as ``queryset`` loads them (its ``select_related``,
@@ -174,7 +195,12 @@ def _rows_of(queryset: QuerySet[M], pool: Any) -> QuerySet[M]:
 
 
 def ranked_matches(
-    queryset: QuerySet[M], index: FullTextIndex, text: str, *, candidates: int = CANDIDATES
+    queryset: QuerySet[M],
+    index: FullTextIndex,
+    text: str,
+    *,
+    candidates: int = CANDIDATES,
+    parts: Sequence[QuerySet[M]] | None = None,
 ) -> QuerySet[M]:
     """``queryset`` narrowed to rows matching ``text``, annotated ``search_rank`` (higher is
     better) and ordered by it, best first.
@@ -184,13 +210,23 @@ def ranked_matches(
     primary key, no rank computed) are the ones ranked (``ts_rank`` / ``bm25``), so a common
     word ranks 1,000 rows rather than 20,000. A query matching fewer rows is ranked exactly as
     if every match were ranked; ``queryset``'s own conditions (who may see what) apply to both
-    steps, so the result never holds a row ``queryset`` does not."""
+    steps, so the result never holds a row ``queryset`` does not.
+
+    ``parts``: querysets whose union is exactly ``queryset``'s rows (the owner of the rule
+    builds both from the same conditions: ``opportunities_visible_parts``). The candidates are
+    then found part by part, each without the OR of the others — PostgreSQL plans an OR of a
+    subquery as a hash of every row of that subquery on every search."""
     words = search_words(text)
-    if not words:
+    if not words or queryset.query.is_empty():
         return queryset.none()
     table, fts = _q(index.table), _q(index.fts_table)
     if connection.vendor in ("sqlite", "postgresql"):
-        queryset = _rows_of(queryset, _candidates(queryset, index, words, candidates))
+        pool = (
+            _candidates_of_parts(parts, index, words, candidates)
+            if parts is not None
+            else _candidates(queryset, index, words, candidates)
+        )
+        queryset = _rows_of(queryset, pool)
     if connection.vendor == "sqlite":
         weights = ", ".join(str(WEIGHTS[w]) for _c, w in index.columns)
         qs = queryset.extra(  # noqa: S610 (constant SQL, the query is a parameter)
