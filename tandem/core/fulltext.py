@@ -221,9 +221,11 @@ def ranked_matches(
         return queryset.none()
     table, fts = _q(index.table), _q(index.fts_table)
     if connection.vendor in ("sqlite", "postgresql"):
+        # Part by part on PostgreSQL only: SQLite reads a subquery's rows once for the whole
+        # query (no hash rebuilt per part), and would search the FTS5 index once per part.
         pool = (
             _candidates_of_parts(parts, index, words, candidates)
-            if parts is not None
+            if parts is not None and connection.vendor == "postgresql"
             else _candidates(queryset, index, words, candidates)
         )
         queryset = _rows_of(queryset, pool)
