@@ -6,8 +6,10 @@ match were. Runs on both engines (FTS5 on SQLite, tsvector on PostgreSQL)."""
 from __future__ import annotations
 
 import pytest
+from django.db import connection
 
-from tandem.core.fulltext import ranked_matches
+from tandem.core import fulltext
+from tandem.core.fulltext import ranked_matches, search_words
 from tandem.opportunities.models import OpportunityApproval
 from tandem.opportunities.selectors import (
     SEARCH_INDEX,
@@ -140,3 +142,28 @@ def test_a_viewer_with_several_roles_gets_the_newest_of_all_parts(mixed):
     assert len(parts) > 1
     bounded = ranked_matches(qs, SEARCH_INDEX, "heron", candidates=2, parts=parts)
     assert {o.pk for o in bounded} == set(list(visible)[:2])
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's newest-rows walk")
+@pytest.mark.parametrize("window", [1, 2, 3, 5, 100])
+@pytest.mark.parametrize("n", [1, 2, 4, 1000])
+def test_walking_the_newest_rows_first_finds_the_same_candidates(mixed, window, n):
+    """Several words on PostgreSQL may be searched in the newest ``window`` rows first
+    (walked newest first), then in the older rows only if fewer than ``n`` were found: the
+    same candidates as the plain search, for every viewer, whatever the window."""
+    rows, viewers = mixed
+    for name, viewer in viewers.items():
+        parts = opportunities_visible_parts(viewer)
+        words = search_words("heron approved")
+        plain = _ids(fulltext._candidates_of_parts(parts, SEARCH_INDEX, words, n))
+        windowed = fulltext._windowed(parts, SEARCH_INDEX, words, n, window)
+        assert windowed is not None
+        assert _ids(windowed) == plain, name
+        visible = opportunities_visible_to(viewer).filter(title__icontains="heron approved")
+        assert set(plain) == set(visible.order_by("-pk").values_list("pk", flat=True)[:n]), name
+
+
+def _ids(compiled):
+    with connection.cursor() as cursor:
+        cursor.execute(*compiled)
+        return [row[0] for row in cursor.fetchall() if row[0] is not None]

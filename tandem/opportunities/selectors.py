@@ -10,6 +10,7 @@ from django.db import connection
 from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from tandem.core.fulltext import WINDOW as SEARCH_WINDOW
 from tandem.core.fulltext import FullTextIndex, match_q, ranked_matches
 from tandem.core.listing_cache import CachedListing, cached_ids
 from tandem.organizations.models import Organization
@@ -303,7 +304,9 @@ def opportunity_search(viewer: Any, text: str) -> QuerySet[Opportunity]:
     the full-text index, best match first (``search_rank``), host loaded."""
     conditions = _visible_conditions(viewer)
     visible = _visible(conditions).select_related("host")
-    return ranked_matches(visible, SEARCH_INDEX, text, parts=_parts(conditions))
+    return ranked_matches(
+        visible, SEARCH_INDEX, text, parts=_parts(conditions), window=SEARCH_WINDOW
+    )
 
 
 def opportunity_get(viewer: Any, public_id: Any) -> Opportunity | None:
