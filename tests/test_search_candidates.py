@@ -133,7 +133,7 @@ def test_the_parts_of_the_rule_are_exactly_what_the_viewer_may_see(mixed):
 
 
 def test_a_viewer_with_several_roles_gets_the_newest_of_all_parts(mixed):
-    rows, viewers = mixed
+    _rows, viewers = mixed
     viewer = viewers["several roles"]
     visible = opportunities_visible_to(viewer).order_by("-pk").values_list("pk", flat=True)
     # The bound taken over the union: the newest two visible, whichever part holds them.
@@ -151,7 +151,7 @@ def test_walking_the_newest_rows_first_finds_the_same_candidates(mixed, window, 
     """Several words on PostgreSQL may be searched in the newest ``window`` rows first
     (walked newest first), then in the older rows only if fewer than ``n`` were found: the
     same candidates as the plain search, for every viewer, whatever the window."""
-    rows, viewers = mixed
+    _rows, viewers = mixed
     for name, viewer in viewers.items():
         parts = opportunities_visible_parts(viewer)
         words = search_words("heron approved")

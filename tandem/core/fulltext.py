@@ -227,16 +227,19 @@ def _windowed(
     table = _q(index.table)
     try:
         recent = _newest_of(
-            [_in_window(_compiled(_candidates(p, index, words, n)), index.table, window) for p in parts],
+            [
+                _in_window(_compiled(_candidates(p, index, words, n)), index.table, window)
+                for p in parts
+            ],
             n,
         )
     except ValueError:
         return None
-    oldest_recent = RawSQL(
+    oldest_recent_sql = (
         f"SELECT min({_q('id')}) FROM (SELECT {_q('id')} FROM {table} "  # noqa: S608
-        f"ORDER BY {_q('id')} DESC LIMIT {int(window)}) {_q('w')}",
-        [],
+        f"ORDER BY {_q('id')} DESC LIMIT {int(window)}) {_q('w')}"
     )
+    oldest_recent = RawSQL(oldest_recent_sql, [])  # noqa: S611 (constant SQL)
     older = _candidates_of_parts([p.filter(pk__lt=oldest_recent) for p in parts], index, words, n)
     sql = (
         f"WITH {_q('recent')} AS MATERIALIZED ({recent[0]}) "  # noqa: S608
@@ -258,7 +261,10 @@ def _window_pays(
     which words typed together rarely are — "data analyst": 3,400 rows expected, 9,200 real.)"""
     try:
         sample = _newest_of(
-            [_in_window(_compiled(_candidates(p, index, words, n)), index.table, SAMPLE) for p in parts],
+            [
+                _in_window(_compiled(_candidates(p, index, words, n)), index.table, SAMPLE)
+                for p in parts
+            ],
             n,
         )
     except ValueError:
@@ -326,7 +332,7 @@ class _InPool(Expression):
         sql, params = compiler.compile(self.column)
         if connection.vendor == "postgresql":
             return f"{sql} = ANY(%s)", [*params, ids]
-        return f"{sql} IN (SELECT value FROM json_each(%s))", [*params, json.dumps(ids)]
+        return f"{sql} IN (SELECT value FROM json_each(%s))", [*params, json.dumps(ids)]  # noqa: S608
 
 
 def _rows_of(queryset: QuerySet[M], pool: _Pool) -> QuerySet[M]:
@@ -361,14 +367,18 @@ def ranked_matches(
     primary key, no rank computed) are the ones ranked (``ts_rank`` / ``bm25``), so a common
     word ranks 1,000 rows rather than 20,000. Those candidates' primary keys are read by a
     query of their own when the result is first compiled (counted, sliced, listed) and kept
-    for every copy of it: a page's count and its rows search once. A query matching fewer rows is ranked exactly as
-    if every match were ranked; ``queryset``'s own conditions (who may see what) apply to both
-    steps, so the result never holds a row ``queryset`` does not.
+    for every copy of it: a page's count and its rows search once. A query matching fewer
+    rows is ranked exactly as if every match were ranked; ``queryset``'s own conditions (who
+    may see what) apply to both steps, so the result never holds a row ``queryset`` does not.
 
     ``parts``: querysets whose union is exactly ``queryset``'s rows (the owner of the rule
     builds both from the same conditions: ``opportunities_visible_parts``). The candidates are
     then found part by part, each without the OR of the others — PostgreSQL plans an OR of a
-    subquery as a hash of every row of that subquery on every search."""
+    subquery as a hash of every row of that subquery on every search.
+
+    ``window`` (PostgreSQL, several words): the newest ``window`` rows may be walked first
+    (:func:`_windowed`), when a walk of the newest :data:`SAMPLE` rows finds enough matches
+    (:func:`_window_pays`); the same candidates either way."""
     words = search_words(text)
     if not words or queryset.query.is_empty():
         return queryset.none()
