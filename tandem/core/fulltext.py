@@ -24,12 +24,14 @@ must match.
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.migrations import RunPython
 from django.db.models import BooleanField, Model, Q, QuerySet, TextField
@@ -158,13 +160,188 @@ def _candidates(queryset: QuerySet[M], index: FullTextIndex, words: list[str], n
     return matching.order_by("-pk").values("pk")[:n]
 
 
-def _rows_of(queryset: QuerySet[M], pool: Any) -> QuerySet[M]:
-    """The rows whose primary key is in ``pool`` (a subquery of ``queryset``, so already
+def _compiled(queryset: QuerySet[Any]) -> tuple[str, list[Any]] | None:
+    """The SQL of ``queryset`` and its parameters; None when no row can meet it."""
+    if queryset.query.is_empty():
+        return None
+    try:
+        sql, params = queryset.query.sql_with_params()
+    except EmptyResultSet:  # a condition no row can meet (``pk__in=[]``)
+        return None
+    return sql, list(params)
+
+
+def _newest_of(selects: Sequence[tuple[str, list[Any]] | None], n: int) -> tuple[str, list[Any]]:
+    """The newest ``n`` primary keys of the union of ``selects`` (each already the newest
+    ``n`` of its own rows: the union's newest ``n`` are among them)."""
+    live = [s for s in selects if s is not None]
+    if not live:
+        return "SELECT NULL WHERE 1 = 0", []
+    if len(live) == 1:
+        return live[0]
+    union = " UNION ".join(
+        f"SELECT * FROM ({sql}) {_q(f'part{i}')}"  # noqa: S608
+        for i, (sql, _params) in enumerate(live)
+    )
+    params = [p for _sql, part_params in live for p in part_params]
+    return f"SELECT * FROM ({union}) {_q('parts')} ORDER BY 1 DESC LIMIT {int(n)}", params  # noqa: S608
+
+
+def _candidates_of_parts(
+    parts: Sequence[QuerySet[M]], index: FullTextIndex, words: list[str], n: int
+) -> tuple[str, list[Any]]:
+    """The SQL of the primary keys of the newest ``n`` matching rows of the union of
+    ``parts``: the newest ``n`` of each part, then the newest ``n`` of those (the same rows
+    as the newest ``n`` of the union, each part's query free of the others' conditions)."""
+    return _newest_of([_compiled(_candidates(p, index, words, n)) for p in parts], n)
+
+
+#: PostgreSQL, several words: the newest this many rows of a table may be walked first
+#: (:func:`_windowed`) when the newest :data:`SAMPLE` rows show they hold enough matches.
+WINDOW = 20_000
+SAMPLE = 2_000
+
+
+def _in_window(compiled: tuple[str, list[Any]] | None, table: str, window: int) -> Any:
+    """``compiled`` (the candidates of one queryset: ``… FROM "table" WHERE …``) read from
+    the newest ``window`` rows of ``table`` only, walked newest first: the query stops as soon
+    as it has its ``n`` rows. None when the SQL is not of that form (no such search then)."""
+    if compiled is None:
+        return None
+    sql, params = compiled
+    main = f"FROM {_q(table)} WHERE "
+    if sql.count(main) != 1:
+        raise ValueError(sql)
+    newest = f"(SELECT * FROM {_q(table)} ORDER BY {_q('id')} DESC LIMIT {int(window)})"  # noqa: S608
+    return sql.replace(main, f"FROM {newest} {_q(table)} WHERE ", 1), params
+
+
+def _windowed(
+    parts: Sequence[QuerySet[M]], index: FullTextIndex, words: list[str], n: int, window: int
+) -> tuple[str, list[Any]] | None:
+    """The same primary keys as :func:`_candidates_of_parts`, found in two steps: the newest
+    ``window`` rows of the table, walked newest first (each row tested, no index), and only
+    if fewer than ``n`` were found there, the older rows through the index. One statement
+    (the second step's one-time filter skips it). None when a part's SQL is not of the form
+    :func:`_in_window` expects."""
+    table = _q(index.table)
+    try:
+        recent = _newest_of(
+            [
+                _in_window(_compiled(_candidates(p, index, words, n)), index.table, window)
+                for p in parts
+            ],
+            n,
+        )
+    except ValueError:
+        return None
+    oldest_recent_sql = (
+        f"SELECT min({_q('id')}) FROM (SELECT {_q('id')} FROM {table} "  # noqa: S608
+        f"ORDER BY {_q('id')} DESC LIMIT {int(window)}) {_q('w')}"
+    )
+    oldest_recent = RawSQL(oldest_recent_sql, [])  # noqa: S611 (constant SQL)
+    older = _candidates_of_parts([p.filter(pk__lt=oldest_recent) for p in parts], index, words, n)
+    sql = (
+        f"WITH {_q('recent')} AS MATERIALIZED ({recent[0]}) "  # noqa: S608
+        f"SELECT * FROM (SELECT * FROM {_q('recent')} UNION ALL "
+        f"SELECT * FROM ({older[0]}) {_q('older')} "
+        f"WHERE (SELECT count(*) FROM {_q('recent')}) < {int(n)}) {_q('found')} "
+        f"ORDER BY 1 DESC LIMIT {int(n)}"
+    )
+    return sql, recent[1] + older[1]
+
+
+def _window_pays(
+    parts: Sequence[QuerySet[M]], index: FullTextIndex, words: list[str], n: int, window: int
+) -> bool:
+    """True when the newest :data:`SAMPLE` rows hold enough matches the viewer may see that
+    the newest ``window`` rows should hold ``n`` of them: then walking those rows finds the
+    candidates sooner than reading every match through the index. One query walking
+    :data:`SAMPLE` rows. (The planner cannot tell: it estimates several words as independent,
+    which words typed together rarely are — "data analyst": 3,400 rows expected, 9,200 real.)"""
+    try:
+        sample = _newest_of(
+            [
+                _in_window(_compiled(_candidates(p, index, words, n)), index.table, SAMPLE)
+                for p in parts
+            ],
+            n,
+        )
+    except ValueError:
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM ({sample[0]}) {_q('sample')}", sample[1])  # noqa: S608
+        found = int(cursor.fetchone()[0])
+    return found * window >= n * SAMPLE
+
+
+class _Pool:
+    """The candidates' primary keys, read by one query the first time a query using them is
+    compiled, then kept: the count of a page and its rows (copies of one queryset) share
+    them, so the index search and the visibility rule run once for both.
+
+    ``windowed``: the same keys found newest rows first (:func:`_windowed`), used when
+    ``worth_it()`` says so (:func:`_window_pays`)."""
+
+    def __init__(
+        self,
+        plain: tuple[str, list[Any]],
+        windowed: tuple[str, list[Any]] | None = None,
+        worth_it: Callable[[], bool] | None = None,
+    ) -> None:
+        self.plain, self.windowed, self.worth_it = plain, windowed, worth_it
+        self._ids: list[int] | None = None
+
+    def ids(self) -> list[int]:
+        if self._ids is None:
+            sql, params = self.plain
+            if self.windowed is not None and self.worth_it is not None and self.worth_it():
+                sql, params = self.windowed
+            with connection.cursor() as cursor:
+                cursor.execute(sql, params)
+                self._ids = [row[0] for row in cursor.fetchall()]
+        return self._ids
+
+
+class _InPool(Expression):
+    """``<the queryset's table>.id`` among the pool's ids, as a filter condition: a
+    PostgreSQL array (``= ANY``) or an SQLite JSON array (``json_each``), one parameter
+    either way. No candidate → no row (Django's empty result, no query)."""
+
+    conditional = True
+
+    def __init__(self, pool: _Pool, column: Any = None) -> None:
+        super().__init__(output_field=BooleanField())
+        self.pool = pool
+        self.column = column
+
+    def get_source_expressions(self) -> list[Any]:
+        return [self.column] if self.column is not None else []
+
+    def set_source_expressions(self, exprs: Sequence[Any]) -> None:
+        if exprs:
+            self.column = exprs[0]
+
+    def resolve_expression(self, query: Any = None, *args: Any, **kwargs: Any) -> _InPool:
+        return _InPool(self.pool, Col(query.get_initial_alias(), query.model._meta.pk))
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        ids = self.pool.ids()
+        if not ids:
+            raise EmptyResultSet
+        sql, params = compiler.compile(self.column)
+        if connection.vendor == "postgresql":
+            return f"{sql} = ANY(%s)", [*params, ids]
+        return f"{sql} IN (SELECT value FROM json_each(%s))", [*params, json.dumps(ids)]  # noqa: S608
+
+
+def _rows_of(queryset: QuerySet[M], pool: _Pool) -> QuerySet[M]:
+    """The rows whose primary key is in ``pool`` (rows of ``queryset``, so already
     narrowed by its conditions), loaded as ``queryset`` loads them (its ``select_related``,
     ``prefetch_related`` and deferred fields), without applying its conditions a second time:
     the planner would otherwise weigh them against the whole table again (a sequential scan
     of 100,000 postings for a coordinator's visibility rule, rather than 1,000 look-ups)."""
-    rows = queryset.model._default_manager.filter(pk__in=pool)
+    rows = queryset.model._default_manager.filter(_InPool(pool))
     rows.query.select_related = queryset.query.select_related
     rows.query.deferred_loading = queryset.query.deferred_loading
     lookups = getattr(queryset, "_prefetch_related_lookups", ())
@@ -174,7 +351,13 @@ def _rows_of(queryset: QuerySet[M], pool: Any) -> QuerySet[M]:
 
 
 def ranked_matches(
-    queryset: QuerySet[M], index: FullTextIndex, text: str, *, candidates: int = CANDIDATES
+    queryset: QuerySet[M],
+    index: FullTextIndex,
+    text: str,
+    *,
+    candidates: int = CANDIDATES,
+    parts: Sequence[QuerySet[M]] | None = None,
+    window: int | None = None,
 ) -> QuerySet[M]:
     """``queryset`` narrowed to rows matching ``text``, annotated ``search_rank`` (higher is
     better) and ordered by it, best first.
@@ -182,15 +365,45 @@ def ranked_matches(
     The cost is bounded whatever the number of matches (docs/decisions/0021): the index finds
     the matching rows of ``queryset`` and the newest ``candidates`` of them (a ``LIMIT`` on the
     primary key, no rank computed) are the ones ranked (``ts_rank`` / ``bm25``), so a common
-    word ranks 1,000 rows rather than 20,000. A query matching fewer rows is ranked exactly as
-    if every match were ranked; ``queryset``'s own conditions (who may see what) apply to both
-    steps, so the result never holds a row ``queryset`` does not."""
+    word ranks 1,000 rows rather than 20,000. Those candidates' primary keys are read by a
+    query of their own when the result is first compiled (counted, sliced, listed) and kept
+    for every copy of it: a page's count and its rows search once. A query matching fewer
+    rows is ranked exactly as if every match were ranked; ``queryset``'s own conditions (who
+    may see what) apply to both steps, so the result never holds a row ``queryset`` does not.
+
+    ``parts``: querysets whose union is exactly ``queryset``'s rows (the owner of the rule
+    builds both from the same conditions: ``opportunities_visible_parts``). The candidates are
+    then found part by part, each without the OR of the others — PostgreSQL plans an OR of a
+    subquery as a hash of every row of that subquery on every search.
+
+    ``window`` (PostgreSQL, several words): the newest ``window`` rows may be walked first
+    (:func:`_windowed`), when a walk of the newest :data:`SAMPLE` rows finds enough matches
+    (:func:`_window_pays`); the same candidates either way."""
     words = search_words(text)
-    if not words:
+    if not words or queryset.query.is_empty():
         return queryset.none()
     table, fts = _q(index.table), _q(index.fts_table)
     if connection.vendor in ("sqlite", "postgresql"):
-        queryset = _rows_of(queryset, _candidates(queryset, index, words, candidates))
+        # Part by part on PostgreSQL only: SQLite reads a subquery's rows once for the whole
+        # query (no hash rebuilt per part), and would search the FTS5 index once per part.
+        if connection.vendor == "postgresql":
+            scope = list(parts) if parts is not None else [queryset]
+            windowed = (
+                _windowed(scope, index, words, candidates, window)
+                if window and len(words) > 1
+                else None
+            )
+            pool = _Pool(
+                _candidates_of_parts(scope, index, words, candidates),
+                windowed,
+                lambda: _window_pays(scope, index, words, candidates, window or 0),
+            )
+        else:
+            found = _compiled(_candidates(queryset, index, words, candidates))
+            if found is None:
+                return queryset.none()
+            pool = _Pool(found)
+        queryset = _rows_of(queryset, pool)
     if connection.vendor == "sqlite":
         weights = ", ".join(str(WEIGHTS[w]) for _c, w in index.columns)
         qs = queryset.extra(  # noqa: S610 (constant SQL, the query is a parameter)

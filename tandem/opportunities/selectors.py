@@ -10,6 +10,7 @@ from django.db import connection
 from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from tandem.core.fulltext import WINDOW as SEARCH_WINDOW
 from tandem.core.fulltext import FullTextIndex, match_q, ranked_matches
 from tandem.core.listing_cache import CachedListing, cached_ids
 from tandem.organizations.models import Organization
@@ -99,19 +100,13 @@ def student_visible_opportunities(viewer: Any) -> QuerySet[Opportunity]:
     return Opportunity.objects.filter(condition)
 
 
-def opportunities_visible_to(viewer: Any) -> QuerySet[Opportunity]:
-    """Every posting ``viewer`` may see. Fails closed: anonymous or unaffiliated → none.
-
-    - platform admins: all;
-    - partner staff: every posting of their own organizations (drafts included);
-    - coordinators and educators: postings submitted to their institutions (not drafts), and
-      every posting their institution hosts;
-    - students: see :func:`student_visible_q`.
-    """
+def _visible_conditions(viewer: Any) -> list[Q] | None:
+    """The rule of :func:`opportunities_visible_to` as conditions any one of which lets
+    ``viewer`` see a posting; ``None`` for every posting (platform admins), ``[]`` for none."""
     if not getattr(viewer, "is_authenticated", False) or not viewer.is_active:
-        return Opportunity.objects.none()
+        return []
     if is_platform_admin(viewer):
-        return Opportunity.objects.all()
+        return None
     conditions: list[Q] = []
     partner_ids = partner_staff_org_ids(viewer)
     if partner_ids:
@@ -126,9 +121,46 @@ def opportunities_visible_to(viewer: Any) -> QuerySet[Opportunity]:
     student = student_visible_q(viewer)
     if student is not None:
         conditions.append(student)
+    return conditions
+
+
+def opportunities_visible_to(viewer: Any) -> QuerySet[Opportunity]:
+    """Every posting ``viewer`` may see. Fails closed: anonymous or unaffiliated → none.
+
+    - platform admins: all;
+    - partner staff: every posting of their own organizations (drafts included);
+    - coordinators and educators: postings submitted to their institutions (not drafts), and
+      every posting their institution hosts;
+    - students: see :func:`student_visible_q`.
+    """
+    return _visible(_visible_conditions(viewer))
+
+
+def _visible(conditions: list[Q] | None) -> QuerySet[Opportunity]:
+    if conditions is None:
+        return Opportunity.objects.all()
     if not conditions:
         return Opportunity.objects.none()
     return Opportunity.objects.filter(reduce(or_, conditions))
+
+
+def _parts(conditions: list[Q] | None) -> list[QuerySet[Opportunity]]:
+    if conditions is None:
+        return [Opportunity.objects.all()]
+    return [Opportunity.objects.filter(c) for c in conditions]
+
+
+def opportunities_visible_parts(viewer: Any) -> list[QuerySet[Opportunity]]:
+    """The postings of :func:`opportunities_visible_to` as a few querysets whose union is
+    exactly those postings (one a condition of the rule: the same conditions, not OR-ed).
+
+    For a search that finds the newest matches of each part and keeps the newest of them
+    all (``tandem.core.fulltext.ranked_matches``, docs/decisions/0021): without the OR,
+    PostgreSQL answers a coordinator's "submitted to my institution" as a semi-join on the
+    approvals' ``opportunity_id`` index, probing only the postings it walks, where the OR
+    made it hash every approval of the institution (100,000 at the big world's scale) on
+    every query."""
+    return _parts(_visible_conditions(viewer))
 
 
 def closing_soonest(viewer: Any, limit: int) -> list[Opportunity]:
@@ -270,8 +302,11 @@ def _search_q(term: str) -> Q:
 def opportunity_search(viewer: Any, text: str) -> QuerySet[Opportunity]:
     """Postings ``viewer`` may see (:func:`opportunities_visible_to`) matching ``text`` in
     the full-text index, best match first (``search_rank``), host loaded."""
-    visible = opportunities_visible_to(viewer).select_related("host")
-    return ranked_matches(visible, SEARCH_INDEX, text)
+    conditions = _visible_conditions(viewer)
+    visible = _visible(conditions).select_related("host")
+    return ranked_matches(
+        visible, SEARCH_INDEX, text, parts=_parts(conditions), window=SEARCH_WINDOW
+    )
 
 
 def opportunity_get(viewer: Any, public_id: Any) -> Opportunity | None:
