@@ -265,6 +265,7 @@ PAGE_RULES: dict[str, Rule] = {
     "matching:program_step": page({C}, P, public_id="mentor_program", step="=run"),
     "skills:browse": Rule(ALL, self_service=True),
     "skills:concept": Rule(ALL, directory=True, params=(("esco_id", "concept"),)),
+    "skills:try": Rule(ALL, self_service=True, methods=(G, P)),
     "curricula:list": page_list("program", CURRIC_READ),
     "curricula:program_create": Rule(CURRIC_EDIT, methods=(G, P)),
     "curricula:program": page(CURRIC_READ, public_id="program"),
