@@ -217,13 +217,24 @@ def _build_onnx(target: Path) -> None:
     from transformers import AutoModel
 
     source = _minilm_path()
-    model = AutoModel.from_pretrained(str(source)).eval()
+    bert = AutoModel.from_pretrained(str(source)).eval()
+
+    class Hidden(torch.nn.Module):  # keyword call: BertModel's positional order changes
+        def __init__(self) -> None:
+            super().__init__()
+            self.bert = bert
+
+        def forward(self, input_ids: Any, attention_mask: Any, token_type_ids: Any) -> Any:
+            return self.bert(
+                input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids
+            ).last_hidden_state
+
     ids = torch.ones((2, 16), dtype=torch.long)
     args = (ids, torch.ones_like(ids), torch.zeros_like(ids))
     fp32 = target / "model.onnx"
     with torch.no_grad():
         torch.onnx.export(
-            model,
+            Hidden().eval(),
             args,
             str(fp32),
             input_names=["input_ids", "attention_mask", "token_type_ids"],
