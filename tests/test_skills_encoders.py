@@ -57,3 +57,18 @@ def test_the_int8_export_agrees_with_the_pytorch_model(tmp_path):
     assert agreement.min() > 0.95, agreement
     # A second build finds the artifact instead of exporting again.
     assert encoders.build("minilm-int8", tmp_path) == path
+
+
+def test_top_indices_is_the_stable_full_sort_cut_to_k():
+    from tandem.skills.engine.semantic import top_indices
+
+    rng = np.random.default_rng(0)
+    for t in range(500):
+        n = int(rng.integers(1, 200))
+        if t % 2:
+            scores = rng.integers(0, 4, size=n).astype(np.float32)  # many ties
+        else:
+            scores = rng.random(n).astype(np.float32)
+        k = int(rng.integers(0, n + 3))
+        expected = np.argsort(-scores, kind="stable")[:k]
+        assert np.array_equal(top_indices(scores, k), expected)

@@ -134,6 +134,10 @@ class OnnxEncoder(Encoder):
 
         options = ort.SessionOptions()
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        # Idle threads sleep instead of spinning: on a shared machine spinning burns CPU
+        # that other work (and the other helpers of the worker) needs.
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        options.add_session_config_entry("session.inter_op.allow_spinning", "0")
         threads = os.environ.get("TANDEM_SKILLS_THREADS")
         if threads:
             options.intra_op_num_threads = int(threads)

@@ -17,7 +17,7 @@ import numpy as np
 
 from . import encoders
 from .lexical import LexicalHit, LexicalMatcher
-from .semantic import Progress, ProgressBar, SemanticIndex, ml_available
+from .semantic import Progress, ProgressBar, SemanticIndex, ml_available, top_indices
 from .taxonomy import Taxonomy
 from .text import chunks
 
@@ -171,7 +171,7 @@ class Extractor:
                 lex = {h.concept: h for h in self.lexical.extract(text)}
                 for c, h in lex.items():
                     scores[c] += self.lexical_weight * h.score
-            top = np.argsort(-scores, kind="stable")[:top_k]
+            top = top_indices(scores, top_k)
             matches = []
             for c in top:
                 ci = int(c)
