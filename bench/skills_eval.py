@@ -30,6 +30,7 @@ import sys
 import time
 from collections import OrderedDict
 from pathlib import Path
+from typing import cast
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -210,7 +211,7 @@ def main() -> int:
         for mode in modes:
             r = evaluate(extractor, data, mode)
             rows.append({"set": name, "mode": mode, "unmapped_gold": unmapped, "gold": total, **r})
-            lo, hi = r["rp5_ci"]  # type: ignore[misc]
+            lo, hi = cast(tuple[float, float], r["rp5_ci"])
             print(
                 f"{name:20} {mode:9} n={r['n']:4d} RP@5={r['rp5']:5.1f} [{lo:.1f}, {hi:.1f}] "
                 f"MRR={r['mrr']:5.1f} "

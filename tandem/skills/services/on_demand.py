@@ -19,7 +19,7 @@ import datetime as dt
 import re
 import uuid
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.cache import cache
@@ -28,7 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tandem.core.errors import DomainError
-from tandem.skills.engine.extractor import MODES, SkillMatch
+from tandem.skills.engine.extractor import MODES, Mode, SkillMatch
 from tandem.skills.models import SkillExtraction
 
 from .batch import job_mode, warm_batch_extractor
@@ -142,7 +142,7 @@ def skills_extract(
         return ExtractionAnswer("done", mode, [match_as_dict(text, m) for m in found])
     warm = warm_batch_extractor()
     if warm is not None and len(text) <= INLINE_SEMANTIC_MAX:
-        found = warm.extract_mode([text], top_k=limit, mode=mode)[0]
+        found = warm.extract_mode([text], top_k=limit, mode=cast(Mode, mode))[0]
         return ExtractionAnswer("done", mode, [match_as_dict(text, m) for m in found])
     return ExtractionAnswer("queued", mode, extraction=_queue(actor, text, mode, limit))
 
@@ -175,7 +175,7 @@ def skill_extraction_run(extraction_id: int) -> str:
         row.status = SkillExtraction.Status.FAILED
         row.error = "The worker has no semantic stage (ML extra or job mode)."
     else:
-        found = batch.extract_mode([row.text], top_k=row.limit, mode=row.mode)[0]
+        found = batch.extract_mode([row.text], top_k=row.limit, mode=cast(Mode, row.mode))[0]
         row.skills = [match_as_dict(row.text, m) for m in found]
         row.status = SkillExtraction.Status.DONE
     row.finished_at = timezone.now()
