@@ -24,6 +24,4 @@ class SkillsConfig(AppConfig):
         from .selectors import skill_extractions_export
         from .services.on_demand import skill_extractions_erase
 
-        register(
-            "skill_extractions", export=skill_extractions_export, erase=skill_extractions_erase
-        )
+        register("skills", export=skill_extractions_export, erase=skill_extractions_erase)
