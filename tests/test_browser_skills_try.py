@@ -38,7 +38,9 @@ def test_a_student_tries_the_extractor(page: Page, live_server):
     page.get_by_text("Learning", exact=True).click()
     page.get_by_role("link", name="Try the skill extractor").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Try the skill extractor")
-    page.get_by_label("Text").fill("You will negotiate contracts with our suppliers.")
+    page.get_by_role("textbox", name="Text", exact=True).fill(
+        "You will negotiate contracts with our suppliers."
+    )
     page.get_by_role("button", name="Extract skills").click()
     skills = page.get_by_test_id("extracted-skills")
     expect(skills).to_contain_text("negotiate contracts")
