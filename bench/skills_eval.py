@@ -1,11 +1,13 @@
 """Skill-extraction quality on real labelled job-ad sentences (validation/dev splits only).
 
     .venv/bin/python bench/skills_eval.py [--modes lexical,semantic,combined] [--data DIR]
+        [--sets tech,house,skillskape] [--encoder minilm|minilm-int8|static]
 
 For each data set (TECH and HOUSE validation, Decorte et al.; SkillSkape dev, Magron et al.)
 and each mode, ranks ESCO skills for every sentence that has at least one ESCO label and
 reports RP@5 (hits in the top 5 divided by min(5, number of gold labels)) and MRR (over the
-top 100), with throughput in sentences per wall-clock second and per CPU-second (all threads
+top 100), each with n and a 95 % bootstrap interval over sentences, with throughput in
+sentences per wall-clock second and per CPU-second (all threads
 of the process: the fairer figure on a shared machine). Gold labels are ESCO v1.1.0 preferred
 labels; they are mapped to concepts by preferred label, then by alternative label; gold
 labels that map to no concept of the loaded taxonomy still count as misses.
@@ -28,12 +30,15 @@ import sys
 import time
 from collections import OrderedDict
 from pathlib import Path
+from typing import cast
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+import numpy as np
+
+from tandem.skills.engine import encoders
 from tandem.skills.engine.esco import load_taxonomy
 from tandem.skills.engine.extractor import Extractor
-from tandem.skills.engine.semantic import embed
 from tandem.skills.engine.taxonomy import Taxonomy
 
 NO_LABEL = {"LABEL NOT PRESENT", "UNDERSPECIFIED", "UNK", ""}
@@ -84,28 +89,39 @@ def gold_uris(gold: set[str], pref: dict[str, str], alt: dict[str, str]) -> list
     return sorted(set(out))
 
 
+def bootstrap_ci(values: list[float], *, rounds: int = 2000, seed: int = 0) -> tuple[float, float]:
+    """95 % percentile bootstrap interval of the mean of per-sentence scores (in %)."""
+    if not values:
+        return (float("nan"), float("nan"))
+    arr = np.asarray(values, dtype=np.float64)
+    rng = np.random.default_rng(seed)
+    means = arr[rng.integers(0, len(arr), size=(rounds, len(arr)))].mean(axis=1)
+    lo, hi = np.percentile(means, [2.5, 97.5])
+    return (100 * float(lo), 100 * float(hi))
+
+
 def evaluate(
     extractor: Extractor, data: list[tuple[str, list[str]]], mode: str
-) -> dict[str, float]:
+) -> dict[str, object]:
     texts = [s for s, _ in data]
     started, cpu_started = time.perf_counter(), time.process_time()
     results = extractor.extract_many(texts, top_k=100, mode=mode)  # type: ignore[arg-type]
     elapsed = time.perf_counter() - started
     cpu = time.process_time() - cpu_started  # all threads of this process
-    rp5 = mrr = 0.0
+    rp5s: list[float] = []
+    rrs: list[float] = []
     for (_, gold), ranked in zip(data, results, strict=True):
         uris = [m.uri for m in ranked]
         g = set(gold)
-        rp5 += len(g.intersection(uris[:5])) / min(5, len(g))
-        for rank, uri in enumerate(uris, start=1):
-            if uri in g:
-                mrr += 1.0 / rank
-                break
+        rp5s.append(len(g.intersection(uris[:5])) / min(5, len(g)))
+        rrs.append(next((1.0 / r for r, u in enumerate(uris, start=1) if u in g), 0.0))
     n = len(data)
     return {
         "n": n,
-        "rp5": 100 * rp5 / n,
-        "mrr": 100 * mrr / n,
+        "rp5": 100 * sum(rp5s) / n,
+        "mrr": 100 * sum(rrs) / n,
+        "rp5_ci": bootstrap_ci(rp5s),
+        "mrr_ci": bootstrap_ci(rrs),
         "texts_per_s": n / elapsed if elapsed else float("inf"),
         "texts_per_cpu_s": n / cpu if cpu else float("inf"),
     }
@@ -116,6 +132,12 @@ def main() -> int:
     parser.add_argument("--data", type=Path, default=default_data_dir())
     parser.add_argument("--modes", default="lexical,semantic,combined")
     parser.add_argument("--json", type=Path, help="also write the results here")
+    parser.add_argument(
+        "--encoder",
+        default=None,
+        choices=encoders.ENCODERS,
+        help="the semantic stage's encoder (default: TANDEM_SKILLS_ENCODER, else minilm)",
+    )
     parser.add_argument("--sets", default="tech,house,skillskape", help="which data sets")
     parser.add_argument(
         "--lexical-weight", type=float, default=None, help="override the combined-mode weight"
@@ -128,11 +150,16 @@ def main() -> int:
     )
     args = parser.parse_args()
     if not args.data.is_dir():
-        print(f"no evaluation data at {args.data}", file=sys.stderr)
-        return 2
+        print(
+            f"skipped: no evaluation data at {args.data} (set TANDEM_SKILLS_EVAL_DIR or "
+            "--data; see /work/shared/data/README.md)",
+            file=sys.stderr,
+        )
+        return 0
 
+    load_start = os.getloadavg()
     taxonomy = load_taxonomy()
-    extractor = Extractor(taxonomy)
+    extractor = Extractor(taxonomy, encoder=args.encoder)
     if args.lexical_weight is not None:
         extractor.lexical_weight = args.lexical_weight
     pref, alt = label_index(taxonomy)
@@ -152,17 +179,29 @@ def main() -> int:
     ):
         print(f"modes available here: {extractor.available_modes()}", file=sys.stderr)
         modes = [m for m in modes if m in extractor.available_modes()]
+    index_info = {}
     if any(m != "lexical" for m in modes):
-        t0 = time.perf_counter()
-        _ = extractor.semantic  # build or load the cached label embeddings first
+        t0, c0 = time.perf_counter(), time.process_time()
+        index = extractor.semantic  # build or load the cached label embeddings first
         if args.concept_weights:
             w = tuple(float(x) for x in args.concept_weights.split(","))
             if len(w) != 3 or sum(w) <= 0:
                 print("--concept-weights needs three weights with a positive sum", file=sys.stderr)
                 return 2
             extractor.semantic.weights = w  # type: ignore[assignment]
-        embed(["warm up the model"])  # load it now, so that throughput excludes start-up
-        print(f"label embeddings ready in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
+        index.embed(["warm up the model"])  # load it now: throughput excludes start-up
+        index_info = {
+            "encoder": index.encoder,
+            "seconds": time.perf_counter() - t0,
+            "cpu_seconds": time.process_time() - c0,
+            "embedded": index.embedded_now + index.definitions_embedded_now,
+        }
+        print(
+            f"encoder {index.encoder}: index ready in {index_info['seconds']:.1f} s "
+            f"({index_info['cpu_seconds']:.1f} CPU-s; {index_info['embedded']:,} texts embedded "
+            "now, 0 = all cached)",
+            file=sys.stderr,
+        )
 
     rows = []
     for name, raw in sets.items():
@@ -172,21 +211,35 @@ def main() -> int:
         for mode in modes:
             r = evaluate(extractor, data, mode)
             rows.append({"set": name, "mode": mode, "unmapped_gold": unmapped, "gold": total, **r})
+            lo, hi = cast(tuple[float, float], r["rp5_ci"])
             print(
-                f"{name:20} {mode:9} n={r['n']:4d} RP@5={r['rp5']:5.1f} MRR={r['mrr']:5.1f} "
+                f"{name:20} {mode:9} n={r['n']:4d} RP@5={r['rp5']:5.1f} [{lo:.1f}, {hi:.1f}] "
+                f"MRR={r['mrr']:5.1f} "
                 f"{r['texts_per_s']:8.1f} texts/s ({r['texts_per_cpu_s']:.1f} per CPU-s)  "
                 f"(gold labels unmapped: {unmapped}/{total})",
                 flush=True,
             )
     machine = f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}"
     print(f"machine: {machine}; taxonomy: {len(taxonomy)} concepts, {taxonomy.version}")
+    load_end = os.getloadavg()
+    print(f"load average (1, 5, 15 min): start {load_start}, end {load_end}")
     if any(m != "lexical" for m in modes):
         print(
             f"concept weights (preferred, best label, definition): {extractor.semantic.weights}; "
             f"lexical weight: {extractor.lexical_weight}"
         )
     if args.json:
-        args.json.write_text(json.dumps({"machine": machine, "rows": rows}, indent=2))
+        args.json.write_text(
+            json.dumps(
+                {
+                    "machine": machine,
+                    "load": [load_start, load_end],
+                    "index": index_info,
+                    "rows": rows,
+                },
+                indent=2,
+            )
+        )
     return 0
 
 

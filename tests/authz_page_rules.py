@@ -298,6 +298,7 @@ PAGE_RULES: dict[str, Rule] = {
     "mentoring:program_health": page({C}, public_id="mentoring_program"),
     "mentoring:program_settings": page({C}, P, public_id="mentoring_program"),
     "mentoring:program_end": page({C}, P, public_id="mentoring_program"),
+    "skills:try": Rule(ALL, self_service=True, methods=(G, P)),
     "curricula:list": page_list("program", CURRIC_READ),
     "curricula:program_create": Rule(CURRIC_EDIT, methods=(G, P)),
     "curricula:program": page(CURRIC_READ, public_id="program"),

@@ -286,6 +286,10 @@ API_RULES: dict[str, Rule] = {
     # search: every signed-in user searches; each kind is scoped by its own app's rule (the
     # operation's ?q= is not in its path: tests/test_search.py asks with words)
     "search_api_search": Rule(ALL, self_service=True),
+    # skills: every signed-in user may run the extractor on a text of theirs (rate-limited);
+    # a queued extraction is read by the person who asked only (the world's is the student's)
+    "skills_api_extract": Rule(ALL, self_service=True, methods=("post",)),
+    "skills_api_extraction_detail": op(S),
     # placements (the student's accepted clinical placement at P, through A)
     "placements_api_placement_board": op(C, A),
     "placements_api_requirement_list": lst("requirement", C, A),
@@ -396,6 +400,7 @@ API_PARAMS: dict[str, str] = {
     "pair_id": "mentor_pair",
     "goal_id": "pair_goal",
     "mentor_program_id": "mentoring_program",
+    "extraction_id": "skill_extraction",
 }
 
 #: Request-body id fields → world key (a list for array fields).
@@ -426,6 +431,7 @@ API_BODIES: dict[str, dict[str, Any]] = {
     "opportunities_api_opportunity_decide": {"approve": True},
     "organizations_api_vetting_decide": {"status": "approved"},
     "organizations_api_member_add": {"email": "newcomer@example.org", "role": "student"},
+    "skills_api_extract": {"text": "Negotiate contracts and write Python.", "mode": "lexical"},
     "organizations_api_people_invitation_bulk": {"csv": "email,role\nbulk@example.org,student\n"},
     "surveys_api_survey_invite": {"email": "guest@example.org"},
     "events_api_speaker_request_answer": {"accept": False},

@@ -477,6 +477,15 @@ def build_world() -> World:
     )
     o["message"] = o["conversation"].messages.get()
 
+    # A queued "try the extractor" request of the student's (only they may read it).
+    import uuid
+
+    from tandem.skills.models import SkillExtraction
+
+    o["skill_extraction"] = SkillExtraction.objects.create(
+        public_id=uuid.uuid4(), requested_by=student, text="Alpha text", mode="combined"
+    )
+
     # A/P's private things an outsider must never find in a list (the organizations
     # themselves are a public directory for signed-in users).
     for key in (

@@ -249,6 +249,7 @@ def _mount_routers() -> None:
     from tandem.profiles.api import router as profiles_router
     from tandem.rosters.api import router as rosters_router
     from tandem.search.api import router as search_router
+    from tandem.skills.api import router as skills_router
     from tandem.sso.api import router as sso_router
     from tandem.surveys.api import router as surveys_router
 
@@ -272,6 +273,7 @@ def _mount_routers() -> None:
     api.add_router("/rosters", rosters_router)
     api.add_router("/sso-connections", sso_router)
     api.add_router("/search", search_router)
+    api.add_router("/skills", skills_router)
     api.add_router("/notifications", notifications_router)
     api.add_router("/messaging", messaging_router)
 

@@ -416,6 +416,8 @@ else:
 NOTIFICATIONS_EMAIL_SLICE = int(env("NOTIFICATIONS_EMAIL_SLICE", "200"))
 MESSAGING_MESSAGES_PER_HOUR = int(env("MESSAGING_MESSAGES_PER_HOUR", "30"))
 MESSAGING_CONVERSATIONS_PER_HOUR = int(env("MESSAGING_CONVERSATIONS_PER_HOUR", "10"))
+# "Try the skill extractor" page and POST /api/v1/skills/extract: runs per person per hour.
+SKILLS_EXTRACTIONS_PER_HOUR = int(env("SKILLS_EXTRACTIONS_PER_HOUR", "120"))
 
 # Batch extraction jobs (docs/curriculum.md). A worker holds a job's lease while it works and
 # renews it; a job whose lease has expired lost its worker and is resumed by the next worker.

@@ -18,3 +18,10 @@ class SkillsConfig(AppConfig):
         # Opportunities sit below skills: they announce their changes, skills refreshes the
         # opportunity skills index and the recommendation lists derived from it.
         subscribe(OPPORTUNITIES_CHANGED, _opportunities_changed)
+
+        from tandem.accounts.personal_data import register
+
+        from .selectors import skill_extractions_export
+        from .services.on_demand import skill_extractions_erase
+
+        register("skills", export=skill_extractions_export, erase=skill_extractions_erase)

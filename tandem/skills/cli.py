@@ -84,6 +84,18 @@ def add_parser(subparsers: Any) -> None:
     )
     load.set_defaults(func=cmd_load_esco)
 
+    build = sub.add_parser(
+        "build-encoder",
+        help="build a fast encoder of the semantic stage from the packaged MiniLM",
+        description="Build the int8 ONNX export (minilm-int8) or the model2vec static "
+        "distillation (static) of the packaged all-MiniLM-L6-v2, offline, into "
+        "$TANDEM_DATA_DIR/cache/skills/encoders/. Choose the encoder at run time with "
+        "TANDEM_SKILLS_ENCODER. Nothing is downloaded.",
+    )
+    build.add_argument("encoder", choices=("minilm-int8", "static"))
+    build.add_argument("--force", action="store_true", help="rebuild even if it exists")
+    build.set_defaults(func=cmd_build_encoder)
+
 
 def _read_jsonl(fh: IO[bytes], name: str) -> tuple[list[tuple[str, str]], list[str]]:
     records: list[tuple[str, str]] = []
@@ -222,4 +234,24 @@ def cmd_load_esco(args: argparse.Namespace) -> int:
         print(f"tandem skills load-esco: {exc}", file=sys.stderr)
         return 2
     print(result.summary())
+    return 0
+
+
+def cmd_build_encoder(args: argparse.Namespace) -> int:
+    import time
+
+    from tandem.skills.engine import encoders
+    from tandem.skills.engine.semantic import default_cache_dir
+
+    started = time.perf_counter()
+    try:
+        path = encoders.build(args.encoder, default_cache_dir(), force=args.force)
+    except RuntimeError as exc:
+        print(f"tandem skills build-encoder: {exc}", file=sys.stderr)
+        return 2
+    size = sum(f.stat().st_size for f in path.iterdir() if f.is_file())
+    print(
+        f"{args.encoder}: {path} ({size / 1e6:.1f} MB) in {time.perf_counter() - started:.0f} s; "
+        f"use it with TANDEM_SKILLS_ENCODER={args.encoder}"
+    )
     return 0

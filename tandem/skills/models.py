@@ -164,3 +164,36 @@ class OpportunitySkill(models.Model):
 
     def __str__(self) -> str:
         return f"opportunity {self.opportunity_id} asks for concept {self.concept_id}"
+
+
+class SkillExtraction(TimeStampedModel):
+    """A request to the "try the extractor" page or ``POST /api/v1/skills/extract`` in a
+    semantic mode that runs in the background: the text, then the skills found. Kept for
+    :data:`tandem.skills.services.on_demand.KEEP_HOURS` hours (for the person who asked to
+    read the result), then deleted; lexical requests answer at once and store nothing.
+    Personal data: the text is whatever its author pasted (exported and erased with the
+    account). Written only by :mod:`tandem.skills.services.on_demand`."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    public_id = models.UUIDField(unique=True, editable=False)
+    requested_by = models.ForeignKey(
+        "accounts.User", on_delete=models.CASCADE, related_name="skill_extractions"
+    )
+    text = models.TextField()
+    mode = models.CharField(max_length=10)
+    limit = models.PositiveSmallIntegerField(default=10)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    skills = models.JSONField(default=list, blank=True)  # as the API answers them
+    error = models.CharField(max_length=300, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["requested_by", "created_at"], name="skills_extr_user_idx")]
+
+    def __str__(self) -> str:
+        return f"skill extraction {self.public_id} ({self.status})"

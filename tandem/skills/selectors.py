@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Count, Prefetch, QuerySet
+from django.utils import timezone
 
 from tandem.skills.engine.semantic import ml_available
 from tandem.skills.engine.text import fold
@@ -14,10 +16,11 @@ from tandem.skills.models import (
     OpportunityDemand,
     OpportunitySkill,
     SkillConcept,
+    SkillExtraction,
     SkillGroup,
     SkillLabel,
 )
-from tandem.skills.permissions import can_browse_taxonomy
+from tandem.skills.permissions import can_browse_taxonomy, can_try_extractor
 
 
 def concept_search(
@@ -118,3 +121,30 @@ def opportunities_asking_for(
         .order_by("-n", "opportunity_id")
         .values_list("opportunity_id", "n")[offset : offset + limit]
     )
+
+
+def skill_extraction_for(*, viewer: Any, public_id: Any) -> SkillExtraction | None:
+    """A queued or finished extraction, to the person who asked for it only (None for
+    anyone else, and once it has expired)."""
+    if not can_try_extractor(viewer):
+        return None
+    from tandem.skills.services.on_demand import KEEP_HOURS
+
+    since = timezone.now() - dt.timedelta(hours=KEEP_HOURS)
+    return SkillExtraction.objects.filter(
+        public_id=public_id, requested_by=viewer, created_at__gte=since
+    ).first()
+
+
+def skill_extractions_export(user: Any) -> list[dict[str, Any]]:
+    """A person's stored extractions (the personal-data registry)."""
+    return [
+        {
+            "created_at": e.created_at,
+            "mode": e.mode,
+            "status": e.status,
+            "text": e.text,
+            "skills": [s.get("label") for s in e.skills],
+        }
+        for e in SkillExtraction.objects.filter(requested_by=user).order_by("created_at")
+    ]

@@ -18,3 +18,12 @@ def refresh_opportunity_skills(opportunity_ids: list[int]) -> int:
     changed = opportunity_skills_refresh(opportunity_ids=opportunity_ids)
     logger.info("opportunity skills: %s of %s refreshed", changed, len(opportunity_ids))
     return changed
+
+
+@task(queue_name="extraction")
+def run_skill_extraction(extraction_id: int) -> str:
+    """Run one queued "try the extractor" request in a semantic mode (see
+    ``services.on_demand``)."""
+    from tandem.skills.services.on_demand import skill_extraction_run
+
+    return skill_extraction_run(extraction_id)

@@ -15,8 +15,9 @@ from typing import Literal
 
 import numpy as np
 
+from . import encoders
 from .lexical import LexicalHit, LexicalMatcher
-from .semantic import Progress, ProgressBar, SemanticIndex, embed, ml_available
+from .semantic import Progress, ProgressBar, SemanticIndex, ml_available, top_indices
 from .taxonomy import Taxonomy
 from .text import chunks
 
@@ -60,8 +61,10 @@ class Extractor:
         cache_dir: Path | None = None,
         lexical_weight: float = LEXICAL_WEIGHT,
         progress: Progress | None = None,
+        encoder: str | None = None,
     ) -> None:
         self.taxonomy = taxonomy
+        self.encoder = encoder  # None: the configured one (semantic.encoder_name())
         self._progress = progress
         self.lexical = LexicalMatcher(taxonomy)
         self._cache_dir = cache_dir
@@ -77,6 +80,13 @@ class Extractor:
         return "combined" if ml_available() else "lexical"
 
     @property
+    def semantic_ready(self) -> bool:
+        """Whether the semantic index is built and its encoder loaded in this process (a
+        semantic extraction then costs milliseconds per short text, no start-up)."""
+        index = self._semantic
+        return index is not None and encoders.is_loaded(index.encoder, index.cache_dir)
+
+    @property
     def semantic(self) -> SemanticIndex:
         if self._semantic is None:
             if not ml_available():
@@ -85,7 +95,10 @@ class Extractor:
                     "then pip install -e '.[ml]'. The lexical mode works without it."
                 )
             self._semantic = SemanticIndex(
-                self.taxonomy, cache_dir=self._cache_dir, progress=self._progress
+                self.taxonomy,
+                cache_dir=self._cache_dir,
+                progress=self._progress,
+                encoder=self.encoder,
             )
         return self._semantic
 
@@ -141,7 +154,7 @@ class Extractor:
         index = self.semantic
         spans_per_text = [chunks(t) or ([(0, len(t))] if t.strip() else []) for t in texts]
         flat = [t[s:e] for t, spans in zip(texts, spans_per_text, strict=True) for s, e in spans]
-        vecs = embed(flat) if flat else np.zeros((0, 384), dtype=np.float32)
+        vecs = index.embed(flat) if flat else np.zeros((0, index.dims), dtype=np.float32)
         block = index.chunk_concept_scores(vecs) if flat else None  # all chunks at once
         out: list[list[SkillMatch]] = []
         pos = 0
@@ -158,7 +171,7 @@ class Extractor:
                 lex = {h.concept: h for h in self.lexical.extract(text)}
                 for c, h in lex.items():
                     scores[c] += self.lexical_weight * h.score
-            top = np.argsort(-scores, kind="stable")[:top_k]
+            top = top_indices(scores, top_k)
             matches = []
             for c in top:
                 ci = int(c)

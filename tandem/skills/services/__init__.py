@@ -221,6 +221,13 @@ def _group_tree(taxonomy: Taxonomy) -> dict[str, tuple[str, int, str | None]]:
 # other apps import them from ``tandem.skills.services``).
 from .batch import BatchExtractor, get_batch_extractor, job_mode, reset_batch_extractor  # noqa: E402
 from .extraction import REQUEST_MODE, extract_lexical, get_extractor, reset_extractor  # noqa: E402
+from .on_demand import (  # noqa: E402
+    ExtractionAnswer,
+    modes_available,
+    skill_extraction_run,
+    skill_extractions_erase,
+    skills_extract,
+)
 from .opportunities import (  # noqa: E402
     OPPORTUNITY_SKILLS,
     ExtractedSkills,
@@ -237,11 +244,13 @@ __all__ = [
     "REQUEST_MODE",
     "BatchExtractor",
     "ExtractedSkills",
+    "ExtractionAnswer",
     "esco_load",
     "extract_lexical",
     "get_batch_extractor",
     "get_extractor",
     "job_mode",
+    "modes_available",
     "opportunities_changed",
     "opportunity_skills_refresh",
     "opportunity_skills_store",
@@ -249,5 +258,8 @@ __all__ = [
     "opportunity_text",
     "reset_batch_extractor",
     "reset_extractor",
+    "skill_extraction_run",
+    "skill_extractions_erase",
+    "skills_extract",
     "text_fingerprint",
 ]

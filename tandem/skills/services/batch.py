@@ -72,6 +72,30 @@ class BatchExtractor:
             out.append([m for m in matches if m.score >= MIN_COMBINED_SCORE or m.uri in mentioned])
         return out
 
+    def extract_mode(
+        self, texts: Sequence[str], *, top_k: int, mode: Mode
+    ) -> list[list[SkillMatch]]:
+        """As :meth:`extract`, in ``mode`` (one of this extractor's modes, or lexical)."""
+        if mode == self.mode or mode == "lexical":
+            return BatchExtractor(self.extractor, mode).extract(texts, top_k=top_k)
+        if self.mode == "lexical":
+            raise ValueError("this extractor has no semantic stage")
+        return self.extractor.extract_many(
+            list(texts), top_k=top_k, mode=mode, batch_size=EMBED_BATCH
+        )
+
+
+def warm_batch_extractor() -> BatchExtractor | None:
+    """This process's extractor if its semantic stage is ready to answer at once (index
+    built, encoder loaded, same taxonomy), else None. Never builds or loads anything."""
+    cached = _cached
+    if cached is None or cached[1].mode == "lexical":
+        return None
+    if not cached[1].extractor.semantic_ready:
+        return None
+    key = (*_taxonomy_key(), cached[1].mode, str(cache_dir()))
+    return cached[1] if cached[0] == key else None
+
 
 def get_batch_extractor(mode: Mode | None = None) -> BatchExtractor:
     """The worker's extractor for the stored taxonomy, rebuilt when the taxonomy changes.
