@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from tandem.applications.models import Application
 from tandem.applications.selectors import OPPORTUNITY_SUGGESTIONS
+from tandem.applications.stage_counts import applications_changed
 from tandem.opportunities.models import Opportunity
 from tests.factories import (
     ApplicationFactory,
@@ -51,6 +52,9 @@ def _many(cast, n: int, start: int = 0) -> list[Opportunity]:
             for opp in opps
         ]
     )
+    # bulk_create sends no post_save: say the applications changed, as the big-world
+    # generator does, or the list's cached count and page ids stay the earlier ones.
+    applications_changed()
     return opps
 
 
