@@ -155,6 +155,42 @@ def stage_counts_for(viewer: Any) -> dict[str, int]:
     return cached_counts(applications_scope(viewer), count)
 
 
+def received_for(viewer: Any, host_ids: list[int], *, limit: int) -> list[Application]:
+    """The ``limit`` newest applications the viewer may see to postings of ``host_ids`` (a
+    recruiter's home), with posting and student: their ids cached per scope until an
+    application changes (``core.listing_cache``), the rows read through the visibility."""
+    from .apps import LISTING
+
+    received = applications_for(viewer).filter(opportunity__host_id__in=host_ids)
+
+    def ids() -> list[int]:
+        return list(received.order_by("-created_at", "-id").values_list("pk", flat=True)[:limit])
+
+    scope = ("received", applications_scope(viewer), sorted(host_ids), limit)
+    wanted = cached_ids(LISTING, scope, ids)
+    if not wanted:
+        return []
+    rows = applications_for(viewer).select_related("opportunity", "student").in_bulk(wanted)
+    return [rows[pk] for pk in wanted if pk in rows]
+
+
+def received_stage_counts(viewer: Any, host_ids: list[int]) -> dict[str, int]:
+    """Number of applications per stage among those the viewer may see to postings of
+    ``host_ids``: cached per scope until an application changes, like
+    :func:`stage_counts_for`."""
+
+    def count() -> dict[str, int]:
+        counts = dict.fromkeys(Stage.values, 0)
+        received = applications_for(viewer).filter(opportunity__host_id__in=host_ids)
+        for stage, n in received.order_by().values_list("stage").annotate(n=Count("id")):
+            counts[stage] = n
+        return counts
+
+    if not getattr(viewer, "is_authenticated", False) or not viewer.is_active:
+        return dict.fromkeys(Stage.values, 0)
+    return cached_counts(("received", applications_scope(viewer), sorted(host_ids)), count)
+
+
 def opportunities_with_applications_for(viewer: Any) -> QuerySet[Opportunity]:
     """Opportunities that have at least one application the viewer may see (list filters)."""
     ids = applications_for(viewer).order_by().values("opportunity_id")
