@@ -275,3 +275,24 @@ def test_for_you_shows_a_new_skill_and_an_application_at_once(client, w):
     again, _queries = _recs(client, w.student)
     dev = next(r for r in again if r.opportunity == w.dev_job)
     assert dev.applied and w.teamwork.pk in {c.pk for c in dev.matched}
+
+
+@override_settings(CACHES=LOCMEM, FRAGMENT_CACHE=True)
+def test_for_you_cards_come_from_the_fragment_cache_and_follow_changes(client, w):
+    cache.clear()
+    client.force_login(w.student)
+    url = reverse("profiles:opportunities")
+    first = client.get(url).content.decode()
+    assert any("recommendation-card" in k for k in cache._cache)
+    assert client.get(url).content.decode().count('class="card recommendation"') == first.count(
+        'class="card recommendation"'
+    )
+    from tests.factories import ApplicationFactory
+
+    ApplicationFactory(opportunity=w.dev_job, student=w.student, institution=w.institution)
+    w.dev_job.title = "Developer internship, renamed"
+    w.dev_job.save()
+    body = client.get(url).content.decode()
+    assert "Developer internship, renamed" in body
+    card = body[body.index("Developer internship, renamed") :]
+    assert "Applied" in card[: card.index("</li>")] or "Applied" in card[:2000]
