@@ -296,3 +296,11 @@ def test_for_you_cards_come_from_the_fragment_cache_and_follow_changes(client, w
     assert "Developer internship, renamed" in body
     card = body[body.index("Developer internship, renamed") :]
     assert "Applied" in card[: card.index("</li>")] or "Applied" in card[:2000]
+
+
+def test_the_student_home_does_not_count_every_visible_posting(client, w):
+    """Its three recommendations are a slice from the start (``[:3]``), which counted every
+    visible posting (4.5 s on SQLite at 100,000 postings) before it was read as ``[0:3]``."""
+    response, queries = _get(client, w.student, "/")
+    assert len(response.context["board"].data["recommended"]) == 3
+    assert not any("COUNT(" in q and "opportunities_opportunity" in q for q in queries), queries

@@ -551,13 +551,16 @@ class Recommendations(Sequence[Recommendation]):
 
     def __getitem__(self, index: int | slice) -> Recommendation | list[Recommendation]:
         if isinstance(index, slice):
+            start = 0 if index.start is None else index.start
             if (
                 index.step in (None, 1)
-                and isinstance(index.start, int)
+                and isinstance(start, int)
                 and isinstance(index.stop, int)
-                and 0 <= index.start <= index.stop
+                and 0 <= start <= index.stop
             ):
-                return self._build(self._pks(index.start, index.stop))  # no count needed
+                # No count needed (``[:3]`` on the student's home included: counting every
+                # visible posting took 4.5 s on SQLite at 100,000 postings).
+                return self._build(self._pks(start, index.stop))
             start, stop, step = index.indices(len(self))
             if step != 1:
                 return list(self)[index]
