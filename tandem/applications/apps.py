@@ -1,4 +1,27 @@
+from typing import Any
+
 from django.apps import AppConfig
+
+#: The name of the cached application listings (``core.listing_cache``): the list page's
+#: capped counts and page ids, the opportunity filter's suggestions.
+LISTING = "applications"
+
+
+def _searched_rows_changed(**signal: Any) -> None:
+    """Receiver of ``post_save``/``post_delete`` of what an application list filters or
+    searches by besides the applications themselves — postings (title), organizations (host
+    and institution names), people (the applicant's name): the cached ids are stale. A
+    person's save that names its fields and not the name (the sign-in's ``last_login``) is
+    not one."""
+    from django.contrib.auth import get_user_model
+
+    fields = signal.get("update_fields")
+    person = signal.get("sender") is get_user_model()
+    if person and fields is not None and "full_name" not in fields:
+        return
+    from tandem.core.listing_cache import bump_version
+
+    bump_version(LISTING)
 
 
 class ApplicationsConfig(AppConfig):
@@ -7,10 +30,13 @@ class ApplicationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from django.contrib.auth import get_user_model
         from django.db.models.signals import post_delete, post_save
 
         from tandem.accounts.personal_data import register
         from tandem.messaging.data import register_subject
+        from tandem.opportunities.models import Opportunity
+        from tandem.organizations.models import Organization
 
         from .models import Application
         from .permissions import conversation_subject
@@ -24,6 +50,11 @@ class ApplicationsConfig(AppConfig):
         # The cached stage counts are stale after any change of an application.
         post_save.connect(applications_changed, sender=Application, dispatch_uid="app-counts")
         post_delete.connect(applications_changed, sender=Application, dispatch_uid="app-counts-d")
+        # The cached list ids are stale after a change of what the list searches, too.
+        for model in (Opportunity, Organization, get_user_model()):
+            uid = f"application-listings-{model._meta.label_lower}"
+            post_save.connect(_searched_rows_changed, sender=model, dispatch_uid=uid)
+            post_delete.connect(_searched_rows_changed, sender=model, dispatch_uid=uid + "-d")
 
         register(
             "applications",

@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
+from tandem.core.listing_cache import CachedListing, cached_ids
 from tandem.opportunities.models import Opportunity
 from tandem.opportunities.permissions import apply_institution_ids
 from tandem.organizations.models import Organization, Role
@@ -38,6 +39,46 @@ def application_list(
 ) -> QuerySet[Application]:
     """:func:`applications_for`, filtered by stage, opportunity (public id, or a part of its
     title) and free text."""
+    _rows, qs = _filtered(viewer, stage, opportunity_id, opportunity_title, search)
+    return qs
+
+
+def application_listing(
+    viewer: Any,
+    *,
+    stage: str | None = None,
+    opportunity_id: uuid.UUID | str | None = None,
+    opportunity_title: str | None = None,
+    search: str | None = None,
+) -> CachedListing:
+    """:func:`application_list` (same filters) for the list page: its capped count and page
+    ids cached per viewer scope and filters until an application (or a posting, an
+    organization, an applicant's name: what the search matches) changes, for at most a minute
+    (``core.listing_cache``). A page's rows are read again through the viewer's visibility
+    and the stage and opportunity filters — not the search's subqueries, whose answer the
+    cached ids hold."""
+    from .apps import LISTING
+
+    rows, qs = _filtered(viewer, stage, opportunity_id, opportunity_title, search)
+    filters = {
+        "stage": stage or "",
+        "opportunity": str(opportunity_id or ""),
+        "title": (opportunity_title or "").strip()[:100],
+        "q": (search or "").strip()[:100],
+    }
+    scope = (applications_scope(viewer), sorted(filters.items()))
+    return CachedListing(qs, name=LISTING, scope=scope, rows=rows)
+
+
+def _filtered(
+    viewer: Any,
+    stage: str | None,
+    opportunity_id: uuid.UUID | str | None,
+    opportunity_title: str | None,
+    search: str | None,
+) -> tuple[QuerySet[Application], QuerySet[Application]]:
+    """(the visible applications with the cheap filters — stage, opportunity —, the same with
+    the text filters too), both ordered for the list."""
     qs = applications_for(viewer)
     if stage:
         qs = qs.filter(stage=stage)
@@ -45,7 +86,8 @@ def application_list(
         try:
             qs = qs.filter(opportunity__public_id=uuid.UUID(str(opportunity_id)))
         except ValueError:
-            return qs.none()
+            qs = qs.none()
+    rows = qs
     if opportunity_title and (title := opportunity_title.strip()[:100]):
         qs = qs.filter(opportunity__title__icontains=title)
     if search and (term := search.strip()[:100]):
@@ -57,6 +99,10 @@ def application_list(
             | Q(student__in=get_user_model().objects.filter(full_name__icontains=term).values("pk"))
             | Q(institution__in=Organization.objects.filter(name__icontains=term).values("pk"))
         )
+    return _for_list(rows), _for_list(qs)
+
+
+def _for_list(qs: QuerySet[Application]) -> QuerySet[Application]:
     # The page's rows are sorted without joining every posting (100,000 of them, hashed to
     # sort 25 rows): their postings and hosts are loaded for those rows only.
     return (
@@ -109,6 +155,42 @@ def stage_counts_for(viewer: Any) -> dict[str, int]:
     return cached_counts(applications_scope(viewer), count)
 
 
+def received_for(viewer: Any, host_ids: list[int], *, limit: int) -> list[Application]:
+    """The ``limit`` newest applications the viewer may see to postings of ``host_ids`` (a
+    recruiter's home), with posting and student: their ids cached per scope until an
+    application changes (``core.listing_cache``), the rows read through the visibility."""
+    from .apps import LISTING
+
+    received = applications_for(viewer).filter(opportunity__host_id__in=host_ids)
+
+    def ids() -> list[int]:
+        return list(received.order_by("-created_at", "-id").values_list("pk", flat=True)[:limit])
+
+    scope = ("received", applications_scope(viewer), sorted(host_ids), limit)
+    wanted = cached_ids(LISTING, scope, ids)
+    if not wanted:
+        return []
+    rows = applications_for(viewer).select_related("opportunity", "student").in_bulk(wanted)
+    return [rows[pk] for pk in wanted if pk in rows]
+
+
+def received_stage_counts(viewer: Any, host_ids: list[int]) -> dict[str, int]:
+    """Number of applications per stage among those the viewer may see to postings of
+    ``host_ids``: cached per scope until an application changes, like
+    :func:`stage_counts_for`."""
+
+    def count() -> dict[str, int]:
+        counts = dict.fromkeys(Stage.values, 0)
+        received = applications_for(viewer).filter(opportunity__host_id__in=host_ids)
+        for stage, n in received.order_by().values_list("stage").annotate(n=Count("id")):
+            counts[stage] = n
+        return counts
+
+    if not getattr(viewer, "is_authenticated", False) or not viewer.is_active:
+        return dict.fromkeys(Stage.values, 0)
+    return cached_counts(("received", applications_scope(viewer), sorted(host_ids)), count)
+
+
 def opportunities_with_applications_for(viewer: Any) -> QuerySet[Opportunity]:
     """Opportunities that have at least one application the viewer may see (list filters)."""
     ids = applications_for(viewer).order_by().values("opportunity_id")
@@ -127,11 +209,23 @@ def opportunity_suggestions_for(
     term = term.strip()[:100]
     if not term:
         return []
-    # EXISTS per matching title (trigram-indexed on PostgreSQL), not IN over every visible
-    # application.
-    seen = applications_for(viewer).filter(opportunity=OuterRef("pk"))
-    qs = Opportunity.objects.filter(Exists(seen), title__icontains=term)
-    return list(qs.select_related("host").order_by("title", "pk")[:limit])
+    from .apps import LISTING
+
+    def ids() -> list[int]:
+        # EXISTS per matching title (trigram-indexed on PostgreSQL), not IN over every
+        # visible application.
+        seen = applications_for(viewer).filter(opportunity=OuterRef("pk"))
+        qs = Opportunity.objects.filter(Exists(seen), title__icontains=term)
+        return list(qs.order_by("title", "pk").values_list("pk", flat=True)[:limit])
+
+    # Cached per viewer scope and term until an application or a posting changes (typing
+    # sends the same few prefixes again and again); the postings themselves read fresh.
+    scope = ("suggestions", applications_scope(viewer), term, limit)
+    wanted = cached_ids(LISTING, scope, ids)
+    if not wanted:
+        return []
+    by_pk = Opportunity.objects.select_related("host").in_bulk(wanted)
+    return [by_pk[pk] for pk in wanted if pk in by_pk]
 
 
 def opportunity_with_applications_for(

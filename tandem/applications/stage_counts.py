@@ -28,8 +28,13 @@ def applications_changed(**_signal: Any) -> None:
     """Receiver of ``post_save``/``post_delete`` of ``Application``: the counts cached so far
     are stale — now, for this transaction's own later reads, and again once it commits (a
     view counting meanwhile in another transaction saw the rows before the change)."""
+    from tandem.core.listing_cache import bump_version
+
+    from .apps import LISTING
+
     _bump_version()
     transaction.on_commit(_bump_version)
+    bump_version(LISTING)  # the list's cached counts and page ids (``core.listing_cache``)
 
 
 def _bump_version() -> None:

@@ -69,7 +69,7 @@ def application_list(request: HttpRequest) -> HttpResponse:
         }
     elif form.is_bound:
         filters = {"opportunity_id": uuid.UUID(int=0)}  # invalid filter: show nothing
-    qs = selectors.application_list(request.user, **filters)
+    qs = selectors.application_listing(request.user, **filters)
     page_obj = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     counts = selectors.stage_counts_for(request.user)
     query = request.GET.copy()

@@ -56,14 +56,23 @@ def cached_ids(name: str, scope: Any, compute: Callable[[], list[int]]) -> list[
     """``compute()`` (ids of rows of the listings called ``name``, for this ``scope``), from the
     cache while no row changed, for at most :data:`CACHE_SECONDS`. The caller reads the rows
     again through its own (visibility) queryset."""
+    return list(cached_value(name, scope, compute))
+
+
+def cached_value(
+    name: str, scope: Any, compute: Callable[[], Any], *, timeout: int = CACHE_SECONDS
+) -> Any:
+    """``compute()`` for this ``scope`` (anything ``repr`` names fully), from the cache while
+    the version called ``name`` has not moved (:func:`bump_version`), for at most
+    ``timeout`` seconds. One cache round trip when found."""
     listing = _Versioned(name, scope)
-    key = f"{listing.prefix}:ids"
+    key = f"{listing.prefix}:value"
     found = listing.read(key)
     if key in found:
-        return list(found[key])
-    ids = compute()
-    listing.write(key, ids)
-    return ids
+        return found[key]
+    value = compute()
+    listing.write(key, value, timeout)
+    return value
 
 
 class _Versioned:
@@ -92,18 +101,30 @@ class _Versioned:
                 out[k] = entry[1]
         return out
 
-    def write(self, key: str, value: Any) -> None:
+    def write(self, key: str, value: Any, timeout: int = CACHE_SECONDS) -> None:
         if self.version:
-            cache.set(key, (self.version, value), CACHE_SECONDS)
+            cache.set(key, (self.version, value), timeout)
 
 
 class CachedListing(Sequence[Any]):
     """``queryset`` (ordered) as a lazy sequence whose capped count and page ids come from the
     cache (see the module docstring). ``name`` names the kind of list (its version);
-    ``scope`` is anything hashable by ``repr`` that, with the filters, decides the rows."""
+    ``scope`` is anything hashable by ``repr`` that, with the filters, decides the rows.
 
-    def __init__(self, queryset: QuerySet[Any], *, name: str, scope: Any) -> None:
+    ``rows`` (default: ``queryset``) is what a page's cached ids are read through: the
+    viewer's visibility, without the costly filters (a search's subqueries) whose answer the
+    cached ids already hold — a filtered row that changed moves the version anyway."""
+
+    def __init__(
+        self,
+        queryset: QuerySet[Any],
+        *,
+        name: str,
+        scope: Any,
+        rows: QuerySet[Any] | None = None,
+    ) -> None:
         self.queryset = queryset
+        self.rows_queryset = rows
         self._cache = _Versioned(name, scope)
         self._prefix = self._cache.prefix
         self._counts: dict[int, int] = {}
@@ -111,6 +132,8 @@ class CachedListing(Sequence[Any]):
     def select_related(self, *fields: str) -> CachedListing:
         """The same listing, its rows read with these relations too (ids unchanged)."""
         self.queryset = self.queryset.select_related(*fields)
+        if self.rows_queryset is not None:
+            self.rows_queryset = self.rows_queryset.select_related(*fields)
         return self
 
     def capped_count(self, cap: int) -> int:
@@ -147,7 +170,8 @@ class CachedListing(Sequence[Any]):
         ids = self._ids(start, stop)
         if not ids:
             return []
-        by_pk = {o.pk: o for o in self.queryset.filter(pk__in=ids).order_by()}
+        source = self.queryset if self.rows_queryset is None else self.rows_queryset
+        by_pk = {o.pk: o for o in source.filter(pk__in=ids).order_by()}
         return [by_pk[pk] for pk in ids if pk in by_pk]
 
     @overload

@@ -24,6 +24,8 @@ from tandem.accounts.models import User
 from tandem.applications.models import CLOSED_STAGES, SEAT_HOLDING_STAGES, Stage
 from tandem.applications.selectors import (
     applications_for,
+    received_for,
+    received_stage_counts,
     stage_counts_for,
     supervised_placements,
     unplaced_students_for,
@@ -213,9 +215,13 @@ def _coordinator(board: Dashboard, viewer: User, today: date) -> None:
 def _recruiter(board: Dashboard, viewer: User) -> None:
     board.sections.add("partner")
     orgs = org_ids(viewer, [Role.RECRUITER])
+    # The newest postings first (the host's index), then their applicants counted: not a
+    # count of every posting's applications sorted afterwards (2,500 postings a host in the
+    # big world).
+    mine = opportunities_visible_to(viewer).filter(host_id__in=orgs)
+    latest = mine.order_by("-created_at", "-pk").values("pk")[:LIMIT]
     board.data["my_postings"] = list(
-        opportunities_visible_to(viewer)
-        .filter(host_id__in=orgs)
+        mine.filter(pk__in=latest)
         .annotate(
             applicant_count=Count("applications"),
             new_count=Count("applications", filter=Q(applications__stage=Stage.SUBMITTED)),
@@ -223,13 +229,10 @@ def _recruiter(board: Dashboard, viewer: User) -> None:
                 "applications", filter=Q(applications__stage__in=SEAT_HOLDING_STAGES)
             ),
         )
-        .order_by("-created_at")[:LIMIT]
+        .order_by("-created_at", "-pk")
     )
-    received = applications_for(viewer).filter(opportunity__host_id__in=orgs)
-    board.data["recent_applicants"] = list(
-        received.select_related("opportunity", "student").order_by("-created_at")[:LIMIT]
-    )
-    counts = dict(received.order_by().values_list("stage").annotate(n=Count("id")))
+    board.data["recent_applicants"] = received_for(viewer, list(orgs), limit=LIMIT)
+    counts = received_stage_counts(viewer, list(orgs))
     new = counts.get(Stage.SUBMITTED, 0)
     in_review = sum(counts.get(s, 0) for s in (Stage.UNDER_REVIEW, Stage.SHORTLISTED))
     interviews = counts.get(Stage.INTERVIEW, 0)

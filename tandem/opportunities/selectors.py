@@ -347,6 +347,17 @@ def pending_approvals_for(viewer: Any) -> QuerySet[OpportunityApproval]:
     )
 
 
+def pending_approvals_listing(viewer: Any) -> CachedListing:
+    """:func:`pending_approvals_for` for the queue's page: its capped count and page ids
+    cached per set of institutions until a posting, an approval or an organization changes
+    (``core.listing_cache``); each page's rows read through the queue's query again (a
+    decision made a moment ago drops its row at once)."""
+    from .apps import LISTING
+
+    scope = ("approvals", sorted(coordinator_institution_ids(viewer)))
+    return CachedListing(pending_approvals_for(viewer), name=LISTING, scope=scope)
+
+
 def awaiting_approval_for(viewer: Any) -> QuerySet[Opportunity]:
     """Postings waiting for a decision by one of the viewer's institutions (coordinator
     dashboard). Oldest submission first."""

@@ -212,8 +212,8 @@ def approvals(request: HttpRequest) -> HttpResponse:
     """The coordinator's queue of postings waiting for their institutions' decision."""
     if not coordinator_institution_ids(request.user):
         raise PermissionDenied(_("Only career-office coordinators approve postings."))
-    qs = selectors.pending_approvals_for(request.user)
-    return render(request, "opportunities/approvals.html", _paginate(request, qs))
+    listing = selectors.pending_approvals_listing(request.user)
+    return render(request, "opportunities/approvals.html", _paginate(request, listing))
 
 
 @login_required

@@ -1,9 +1,25 @@
+from typing import Any
+
 from django.apps import AppConfig
+
+#: The name of the cached explanations of "For you" pages (``core.listing_cache``).
+EXPLANATIONS = "recommendation-explanations"
+
+
+def _explanations_changed(**_signal: Any) -> None:
+    """Receiver of ``post_save``/``post_delete`` of what a "For you" page explains with
+    besides the student's skills and the postings' (which are in its cache key): the courses
+    that teach a missing skill (their outcomes' confirmed mappings, code, title, program) and
+    the skills' labels and groups. The cached explanations are stale."""
+    from tandem.core.listing_cache import bump_version
+
+    bump_version(EXPLANATIONS)
 
 
 def _course_skills_changed(ids: list[int]) -> None:
     from .refresh import course_skills_changed
 
+    _explanations_changed()  # bulk writes of mappings send no post_save
     for course_id in ids:
         course_skills_changed(course_id=course_id)
 
@@ -27,6 +43,8 @@ class ProfilesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+
         from tandem.accounts.personal_data import register
         from tandem.core.changes import (
             COURSE_SKILLS_CHANGED,
@@ -35,8 +53,15 @@ class ProfilesConfig(AppConfig):
             PLACEMENTS_COMPLETED,
             subscribe,
         )
+        from tandem.curricula.models import Course, LearningOutcome, OutcomeSkill, Program
+        from tandem.skills.models import SkillConcept, SkillGroup
 
         from .services import profile_personal_data_erase, profile_personal_data_export
+
+        for model in (Course, LearningOutcome, OutcomeSkill, Program, SkillConcept, SkillGroup):
+            uid = f"recommendation-explanations-{model._meta.label_lower}"
+            post_save.connect(_explanations_changed, sender=model, dispatch_uid=uid)
+            post_delete.connect(_explanations_changed, sender=model, dispatch_uid=uid + "-d")
 
         register(
             "profiles",

@@ -16,6 +16,7 @@ from django.http import Http404
 from tandem.accounts.models import User
 from tandem.applications.models import Application
 from tandem.core.fulltext import search_words
+from tandem.core.listing_cache import cached_value
 from tandem.curricula.models import Course, MappingStatus, OutcomeSkill
 from tandem.opportunities.models import Opportunity
 from tandem.opportunities.permissions import student_memberships
@@ -223,6 +224,9 @@ def _skill(c: SkillConcept) -> fit.Skill:
 
 RANKED_CANDIDATES = 300  # opportunities ranked by fit; the rest follow by title
 CACHE_SECONDS = 3600
+#: A page's cached explanations live at most this long (a change of a skill's label, made
+#: without the ORM's signals by a taxonomy import, shows within it).
+EXPLAIN_SECONDS = 600
 
 
 def _reach(held: list[SkillConcept]) -> Any:
@@ -606,13 +610,16 @@ class Recommendations(Sequence[Recommendation]):
 
     def __getitem__(self, index: int | slice) -> Recommendation | list[Recommendation]:
         if isinstance(index, slice):
+            start = 0 if index.start is None else index.start
             if (
                 index.step in (None, 1)
-                and isinstance(index.start, int)
+                and isinstance(start, int)
                 and isinstance(index.stop, int)
-                and 0 <= index.start <= index.stop
+                and 0 <= start <= index.stop
             ):
-                return self._build(self._pks(index.start, index.stop))  # no count needed
+                # No count needed (``[:3]`` on the student's home included: counting every
+                # visible posting took 4.5 s on SQLite at 100,000 postings).
+                return self._build(self._pks(start, index.stop))
             start, stop, step = index.indices(len(self))
             if step != 1:
                 return list(self)[index]
@@ -633,6 +640,42 @@ class Recommendations(Sequence[Recommendation]):
         # Re-checked against what the student may see now (the ranking may be cached).
         by_pk = self.visible.select_related("host").in_bulk(pks)
         opportunities = [by_pk[pk] for pk in pks if pk in by_pk]
+        # The page's explanations (fit, skills matched and missing, courses teaching them)
+        # depend on the student's skills and memberships (the ranking key), the postings'
+        # stored skills and the institution's courses: cached per student and page under
+        # those (``core.listing_cache``), the postings themselves and "applied" read fresh.
+        from .apps import EXPLANATIONS
+
+        scope = (
+            self.viewer.pk,
+            ranking_key(self.viewer, self.held),
+            opportunity_skills_version(),
+            [o.pk for o in opportunities],
+        )
+        explained = cached_value(
+            EXPLANATIONS, scope, lambda: self._explain(opportunities), timeout=EXPLAIN_SECONDS
+        )
+        applied = set(
+            Application.objects.filter(student=self.viewer, opportunity_id__in=pks).values_list(
+                "opportunity_id", flat=True
+            )
+        )
+        return [
+            Recommendation(
+                opportunity=opp,
+                score=score,
+                matched=matched,
+                missing=missing,
+                applied=opp.pk in applied,
+            )
+            for opp, (score, matched, missing) in zip(opportunities, explained, strict=True)
+        ]
+
+    def _explain(
+        self, opportunities: list[Opportunity]
+    ) -> list[tuple[float, tuple[SkillConcept, ...], tuple[MissingSkill, ...]]]:
+        """(fit, skills matched, skills missing with the courses teaching them) of each of
+        ``opportunities`` for the student."""
         targets, concepts = _targets(opportunities)
         for c in self.held:
             concepts.setdefault(c.uri, c)
@@ -640,30 +683,21 @@ class Recommendations(Sequence[Recommendation]):
         fits = [fit.fit(held, t) for t in targets]
         missing_ids = {concepts[m.uri].pk for f in fits for m in f.missing}
         teaching = _teaching(self.viewer, missing_ids)
-        applied = set(
-            Application.objects.filter(student=self.viewer, opportunity_id__in=pks).values_list(
-                "opportunity_id", flat=True
+        return [
+            (
+                f.score,
+                tuple(concepts[s.uri] for s in f.matched),
+                tuple(
+                    MissingSkill(
+                        concept=concepts[m.uri],
+                        related=tuple(concepts[u] for u in m.related),
+                        courses=tuple(teaching.get(concepts[m.uri].pk, [])),
+                    )
+                    for m in f.missing
+                ),
             )
-        )
-        out = []
-        for opp, f in zip(opportunities, fits, strict=True):
-            out.append(
-                Recommendation(
-                    opportunity=opp,
-                    score=f.score,
-                    matched=tuple(concepts[s.uri] for s in f.matched),
-                    missing=tuple(
-                        MissingSkill(
-                            concept=concepts[m.uri],
-                            related=tuple(concepts[u] for u in m.related),
-                            courses=tuple(teaching.get(concepts[m.uri].pk, [])),
-                        )
-                        for m in f.missing
-                    ),
-                    applied=opp.pk in applied,
-                )
-            )
-        return out
+            for f in fits
+        ]
 
 
 def _teaching(viewer: User, missing_ids: set[int]) -> dict[int, list[TeachingCourse]]:

@@ -8,7 +8,8 @@ from typing import Any
 from django import template
 from django.template.loader import render_to_string
 from django.utils.formats import number_format
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from tandem.core.fragments import cached_fragments
@@ -69,3 +70,33 @@ def opportunity_cards(opportunities: Any) -> list[Any]:
         ),
         render=lambda o: render_to_string("opportunities/includes/card.html", {"opportunity": o}),
     )
+
+
+# Where the CSRF token goes in a cached row of the approval queue (it is the viewer's).
+_CSRF = "\x00csrf\x00"
+
+
+def _approval_key(a: Any) -> str:
+    parts = (a, a.opportunity, a.opportunity.host, a.institution)
+    stamps = ":".join(f"{p.pk}-{p.updated_at.timestamp()}" for p in parts)
+    return f"{stamps}:{int(bool(a.deadline_passed))}"
+
+
+@register.simple_tag(takes_context=True)
+def approval_rows(context: Any, approvals: Any) -> list[SafeString]:
+    """The approval queue's row of each pending approval, from the fragment cache
+    (``core.fragments``): a row shows the approval, its posting, host and institution and
+    whether the deadline has passed — the same for every coordinator who may decide it —, so
+    it is keyed by each of those with its ``updated_at``. The form's CSRF token is the
+    viewer's: put in on every request."""
+    rows = list(approvals)
+    html = cached_fragments(
+        "approval-row",
+        rows,
+        key=_approval_key,
+        render=lambda a: render_to_string(
+            "opportunities/includes/approval_row.html", {"a": a, "csrf_placeholder": _CSRF}
+        ),
+    )
+    token = str(conditional_escape(str(context.get("csrf_token", ""))))
+    return [mark_safe(h.replace(_CSRF, token)) for h in html]  # noqa: S308
