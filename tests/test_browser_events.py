@@ -1,6 +1,6 @@
 """Events in a real browser: a student joins a full event's waiting list, sees their
-place in the queue and the notification saying so; the organiser checks an attendee in at the door by their code, and a
-second scan is refused with a clear message."""
+place in the queue and the notification saying so; the organiser checks an attendee in at
+the door by their code, and a second scan is refused with a clear message."""
 
 from __future__ import annotations
 
