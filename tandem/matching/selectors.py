@@ -573,7 +573,7 @@ def program_unmatchable(program: MentorProgram) -> list[Unmatchable]:
     constraints as they are set now, each with the constraints that rule every mentor out
     ("no mentor shares a language"), or, when each constraint alone leaves someone, that no
     mentor meets them all at once. Empty without mentors (the page says so itself)."""
-    from .services.scoring import MatchRules, pair_score
+    from .services.scoring import MatchRules, pair_blocked
 
     mentors = list(program_mentors(program))
     if not mentors:
@@ -583,15 +583,13 @@ def program_unmatchable(program: MentorProgram) -> list[Unmatchable]:
     for e in program_mentees(program).order_by("student__full_name", "pk"):
         if not _has_profile(e):
             continue
-        scores = [
-            pair_score(m, e, rules, mentee_institution_id=program.institution_id) for m in mentors
+        blocked = [
+            pair_blocked(m, e, rules, mentee_institution_id=program.institution_id) for m in mentors
         ]
-        if any(ps.allowed for ps in scores):
+        if not all(blocked):
             continue
         every = [
-            c
-            for c in ("language", "availability", "institution")
-            if all(c in ps.blocked for ps in scores)
+            c for c in ("language", "availability", "institution") if all(c in b for b in blocked)
         ]
         reasons = tuple(_blocked_reason(c, rules) for c in every) or (
             _("no mentor meets every constraint at once"),

@@ -102,6 +102,32 @@ def _mentor_institution_id(mentor: MentorProfile) -> int | None:
     return org.pk if org.is_institution else None
 
 
+def pair_blocked(
+    mentor: MentorProfile,
+    mentee: MenteeProfile,
+    rules: MatchRules,
+    *,
+    mentee_institution_id: int | None = None,
+) -> tuple[str, ...]:
+    """The hard constraints of ``rules`` the pair breaks (see :class:`MatchRules`), without
+    scoring it: what the coordinator's list of unpairable mentees needs."""
+    blocked: list[str] = []
+    if rules.require_shared_language and not (
+        _norm(mentor.languages).keys() & _norm(mentee.languages).keys()
+    ):
+        blocked.append("language")
+    if rules.min_shared_slots and (
+        len(_norm(mentor.availability).keys() & _norm(mentee.availability).keys())
+        < rules.min_shared_slots
+    ):
+        blocked.append("availability")
+    if rules.require_same_institution and mentee_institution_id is not None:
+        mentor_inst = _mentor_institution_id(mentor)
+        if mentor_inst is not None and mentor_inst != mentee_institution_id:
+            blocked.append("institution")
+    return tuple(blocked)
+
+
 def pair_score(
     mentor: MentorProfile,
     mentee: MenteeProfile,
@@ -136,15 +162,7 @@ def pair_score(
         "language": s_lang,
     }
     score = round(sum(weights.get(k, 0.0) * v for k, v in components.items()), 4)
-    blocked: list[str] = []
-    if rules.require_shared_language and not langs:
-        blocked.append("language")
-    if len(slots) < rules.min_shared_slots:
-        blocked.append("availability")
-    if rules.require_same_institution and mentee_institution_id is not None:
-        mentor_inst = _mentor_institution_id(mentor)
-        if mentor_inst is not None and mentor_inst != mentee_institution_id:
-            blocked.append("institution")
+    blocked = pair_blocked(mentor, mentee, rules, mentee_institution_id=mentee_institution_id)
     if blocked:  # never paired: its reasons would not be shown (and cost time at scale)
         return PairScore(
             score=score, components=components, reasons=[], allowed=False, blocked=tuple(blocked)
