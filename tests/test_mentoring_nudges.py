@@ -80,6 +80,10 @@ def test_a_pair_without_sessions_counts_from_the_publication():
 
 
 def test_the_management_command_runs_the_nudges(capsys):
-    mentoring_cast(1, published_days_ago=30)
+    mentoring_cast(1, published_days_ago=10)
     call_command("mentoring_nudges")
+    assert "0 nudges written" in capsys.readouterr().out
+    # Twelve days later (a time without an offset is the server's local time) it is quiet.
+    later = (timezone.localtime() + dt.timedelta(days=12)).replace(tzinfo=None)
+    call_command("mentoring_nudges", now=later.isoformat())
     assert "2 nudges written" in capsys.readouterr().out

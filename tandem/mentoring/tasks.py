@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_tasks import task
 
@@ -69,6 +70,8 @@ def register_kinds() -> None:
 def send_quiet_nudges(now: str | None = None) -> int:
     """Nudge quiet pairs (see the module doc); returns the notifications written."""
     moment = dt.datetime.fromisoformat(now) if now else None
+    if moment is not None and timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
     written = services.nudge_quiet_pairs(now=moment)
     logger.info("mentoring quiet nudges: %d notifications", written)
     return written
