@@ -117,11 +117,16 @@ def test_list_query_count_does_not_grow_with_rows(client, cast, django_assert_ma
         opp = published_opportunity(cast.host, [cast.institution])
         application_at(cast, "submitted", opportunity=opp, with_cv=False)
     client.force_login(cast.coordinator)
-    # 13: a first view fills the stage counts' cache entry (applications/stage_counts.py),
-    # five statements with the database cache the tests use (one with Redis).
-    with django_assert_max_num_queries(13):
+    # 26: a first view fills three cache entries — the stage counts
+    # (applications/stage_counts.py), the list's capped count and its page ids
+    # (core/listing_cache.py) — about five statements each with the database cache the tests
+    # use (none with Redis). The next view reads them: the page's rows and no count.
+    with django_assert_max_num_queries(26):
         response = client.get(reverse("applications:list"))
     assert response.status_code == 200
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("applications:list"))
+    assert len(response.context["page_obj"].object_list) == 25
 
 
 # --- detail -------------------------------------------------------------------------------------

@@ -43,7 +43,10 @@ def test_dashboard_per_role(client, demo_world, django_assert_max_num_queries):
     # One demo world for every role: building it is the slow part.
     for login, expected, absent in ROLE_EXPECTATIONS:
         _login(client, login)
-        with django_assert_max_num_queries(30):
+        # A first view per role fills its cache entries (stage counts, the recruiter's newest
+        # applicants, the student's home postings): several statements each with the database
+        # cache the tests use, none with Redis.
+        with django_assert_max_num_queries(40):
             response = client.get("/")
         assert response.status_code == 200, login
         html = response.content.decode()
