@@ -205,7 +205,8 @@ SAMPLE = 2_000
 def _in_window(compiled: tuple[str, list[Any]] | None, table: str, window: int) -> Any:
     """``compiled`` (the candidates of one queryset: ``… FROM "table" WHERE …``) read from
     the newest ``window`` rows of ``table`` only, walked newest first: the query stops as soon
-    as it has its ``n`` rows. None when the SQL is not of that form (no such search then)."""
+    as it has its ``n`` rows. ``ValueError`` when the SQL is not of that form (a join: the
+    caller then keeps the plain search)."""
     if compiled is None:
         return None
     sql, params = compiled
@@ -278,7 +279,9 @@ def _window_pays(
 class _Pool:
     """The candidates' primary keys, read by one query the first time a query using them is
     compiled, then kept: the count of a page and its rows (copies of one queryset) share
-    them, so the index search and the visibility rule run once for both.
+    them, so the index search and the visibility rule run once for both. Like Django's result
+    cache, they are those of that first read for the life of the queryset (one request);
+    printing the query reads them too.
 
     ``windowed``: the same keys found newest rows first (:func:`_windowed`), used when
     ``worth_it()`` says so (:func:`_window_pays`)."""
