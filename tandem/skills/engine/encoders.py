@@ -296,6 +296,3 @@ def get(name: str, cache_dir: Path) -> Encoder:
 def is_loaded(name: str, cache_dir: Path) -> bool:
     return (name, str(cache_dir)) in _loaded
 
-
-def loaded_encoder() -> Any:
-    return next(iter(_loaded.values()), None)
