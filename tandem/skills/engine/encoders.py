@@ -295,4 +295,3 @@ def get(name: str, cache_dir: Path) -> Encoder:
 
 def is_loaded(name: str, cache_dir: Path) -> bool:
     return (name, str(cache_dir)) in _loaded
-
