@@ -27,7 +27,11 @@ from typing import Any
 import numpy as np
 
 ENCODERS: tuple[str, ...] = ("minilm", "minilm-int8", "static")
-DEFAULT_ENCODER = "minilm"
+# The default: int8 MiniLM (paired on SkillSkape dev within a point of PyTorch, 2.3× the
+# texts per CPU-second; docs/benchmarks.md), or the PyTorch model where the int8 encoder
+# cannot be built (no onnxruntime / onnx): see default_encoder().
+DEFAULT_ENCODER = "minilm-int8"
+FALLBACK_ENCODER = "minilm"
 _MODEL_IDS = {
     "minilm": "all-MiniLM-L6-v2",
     # Prefixed, not suffixed: cache file patterns like "all-MiniLM-L6-v2-*.npz" must not
@@ -62,6 +66,14 @@ def _has(modules: tuple[str, ...]) -> bool:
 def available(name: str) -> bool:
     """Whether ``name`` can run here (its packages are installed)."""
     return name in _NEEDS and _has(_NEEDS[name])
+
+
+def default_encoder() -> str:
+    """:data:`DEFAULT_ENCODER` where it can run and be built, else the PyTorch model."""
+    name = DEFAULT_ENCODER
+    if _has(_NEEDS[name]) and _has(_BUILD_NEEDS[name]):
+        return name
+    return FALLBACK_ENCODER
 
 
 def model_id(name: str) -> str:
