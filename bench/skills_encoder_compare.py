@@ -22,6 +22,7 @@ import random
 import sys
 import time
 from pathlib import Path
+from typing import cast
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -74,8 +75,8 @@ def main() -> int:
         )
         for mode in ("semantic", "combined"):
             r = evaluate(extractor, data, mode)
-            lo, hi = r["rp5_ci"]  # type: ignore[misc]
-            mlo, mhi = r["mrr_ci"]  # type: ignore[misc]
+            lo, hi = cast(tuple[float, float], r["rp5_ci"])
+            mlo, mhi = cast(tuple[float, float], r["mrr_ci"])
             print(
                 f"{name:12} {mode:9} RP@5 {r['rp5']:5.1f} [{lo:.1f}, {hi:.1f}]  MRR "
                 f"{r['mrr']:5.1f} [{mlo:.1f}, {mhi:.1f}]  {r['texts_per_cpu_s']:7.1f} "

@@ -27,12 +27,17 @@ from typing import Any
 import numpy as np
 
 ENCODERS: tuple[str, ...] = ("minilm", "minilm-int8", "static")
-DEFAULT_ENCODER = "minilm"
+# The default: int8 MiniLM (paired on SkillSkape dev within a point of PyTorch, 2.3× the
+# texts per CPU-second; docs/benchmarks.md), or the PyTorch model where the int8 encoder
+# cannot be built (no onnxruntime / onnx): see default_encoder().
+DEFAULT_ENCODER = "minilm-int8"
+FALLBACK_ENCODER = "minilm"
 _MODEL_IDS = {
     "minilm": "all-MiniLM-L6-v2",
     # Prefixed, not suffixed: cache file patterns like "all-MiniLM-L6-v2-*.npz" must not
     # match another encoder's vectors.
-    "minilm-int8": "onnx-int8.all-MiniLM-L6-v2",
+    # "pc": per-channel int8 weights (per-tensor weights, the first recipe, lost 2 points).
+    "minilm-int8": "onnx-int8pc.all-MiniLM-L6-v2",
     "static": "m2v256.all-MiniLM-L6-v2",
 }
 # Modules each encoder needs on top of NumPy (checked without importing them).
@@ -49,7 +54,9 @@ _BUILD_NEEDS = {
 }
 MAX_TOKENS = 256  # all-MiniLM-L6-v2's max_seq_length
 STATIC_PCA_DIMS = 256
-ARTIFACT_VERSION = "1"  # bump when the build recipe changes: the cache path changes with it
+# Bump an encoder's recipe version when its build changes (the artifact folder changes with
+# it), and change its model id too, so that the taxonomy caches are embedded again.
+_RECIPES = {"minilm-int8": "2", "static": "1"}
 
 
 def _has(modules: tuple[str, ...]) -> bool:
@@ -61,6 +68,14 @@ def available(name: str) -> bool:
     return name in _NEEDS and _has(_NEEDS[name])
 
 
+def default_encoder() -> str:
+    """:data:`DEFAULT_ENCODER` where it can run and be built, else the PyTorch model."""
+    name = DEFAULT_ENCODER
+    if _has(_NEEDS[name]) and _has(_BUILD_NEEDS[name]):
+        return name
+    return FALLBACK_ENCODER
+
+
 def model_id(name: str) -> str:
     return _MODEL_IDS[name]
 
@@ -70,7 +85,7 @@ def dims(name: str) -> int:
 
 
 def artifact_dir(name: str, cache_dir: Path) -> Path:
-    return cache_dir / "encoders" / f"{_MODEL_IDS[name]}-v{ARTIFACT_VERSION}"
+    return cache_dir / "encoders" / f"{_MODEL_IDS[name]}-v{_RECIPES.get(name, '1')}"
 
 
 def _offline() -> None:
@@ -253,7 +268,9 @@ def _build_onnx(target: Path) -> None:
             dynamo=False,
         )
     tmp = target / "model-int8.tmp.onnx"
-    quantize_dynamic(str(fp32), str(tmp), weight_type=QuantType.QInt8)
+    # Per-channel scales: one scale per output column keeps MiniLM's quality (paired on
+    # SkillSkape dev, within a point of PyTorch; one scale per tensor lost two points).
+    quantize_dynamic(str(fp32), str(tmp), weight_type=QuantType.QInt8, per_channel=True)
     fp32.unlink(missing_ok=True)
     shutil.copyfile(source / "tokenizer.json", target / "tokenizer.json")
     os.replace(tmp, target / "model-int8.onnx")
@@ -290,7 +307,3 @@ def get(name: str, cache_dir: Path) -> Encoder:
 
 def is_loaded(name: str, cache_dir: Path) -> bool:
     return (name, str(cache_dir)) in _loaded
-
-
-def loaded_encoder() -> Any:
-    return next(iter(_loaded.values()), None)

@@ -30,15 +30,16 @@ from .text import chunks
 
 # Which encoder runs the model (``encoders.ENCODERS``): ``TANDEM_SKILLS_ENCODER`` chooses,
 # else :data:`DEFAULT_ENCODER`. docs/benchmarks.md compares their quality and speed.
-DEFAULT_ENCODER = encoders.DEFAULT_ENCODER
-MODEL_ID = encoders.model_id("minilm")  # the reference encoder's cache key
+DEFAULT_ENCODER = encoders.default_encoder()
+MODEL_ID = encoders.model_id(DEFAULT_ENCODER)  # the default encoder's cache key
 # Weights of the preferred-label, best-label and "label: definition" cosines in a concept's
 # score (their weighted mean). Chosen on SkillSkape dev (docs/benchmarks.md).
 CONCEPT_WEIGHTS = (1.0, 0.5, 1.0)
 
 
 def encoder_name() -> str:
-    """The configured encoder (``TANDEM_SKILLS_ENCODER``), else the default."""
+    """The configured encoder (``TANDEM_SKILLS_ENCODER``), else the default (int8 MiniLM,
+    or the PyTorch one where ONNX Runtime is missing)."""
     name = os.environ.get("TANDEM_SKILLS_ENCODER", "").strip() or DEFAULT_ENCODER
     if name not in encoders.ENCODERS:
         raise ValueError(
