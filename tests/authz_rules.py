@@ -399,7 +399,7 @@ API_PARAMS: dict[str, str] = {
     "request_id": "speaker_request",
     "pair_id": "mentor_pair",
     "goal_id": "pair_goal",
-    "mentor_program_id": "mentoring_program",
+    "mentoring_program_id": "mentoring_program",
     "extraction_id": "skill_extraction",
 }
 

@@ -288,11 +288,13 @@ def rematch_request(request: HttpRequest, pair_id: UUID, payload: RematchIn) -> 
 
 
 @router.get(
-    "/programs/{mentor_program_id}/health", response=MentoringHealthOut, url_name="program_health"
+    "/programs/{mentoring_program_id}/health",
+    response=MentoringHealthOut,
+    url_name="program_health",
 )
-def program_health(request: HttpRequest, mentor_program_id: UUID) -> Any:
+def program_health(request: HttpRequest, mentoring_program_id: UUID) -> Any:
     """A program's health (its coordinators): satisfaction is ``null`` below ten reflections."""
-    program = selectors.program_health_get(request.user, mentor_program_id)
+    program = selectors.program_health_get(request.user, mentoring_program_id)
     health = selectors.program_health(program)
     s = health.satisfaction
     return {
