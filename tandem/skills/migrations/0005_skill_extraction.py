@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('skills', '0003_opportunity_skill_index'),
+        ('skills', '0004_concept_label_upper_index'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
