@@ -29,7 +29,7 @@ def _drop(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("skills", "0003_opportunity_skill_index"),
+        ("skills", "0005_skill_extraction"),
     ]
 
     operations = [
