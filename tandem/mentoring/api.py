@@ -157,6 +157,7 @@ class MentoringRatingOut(Schema):
 class MentoringHealthOut(Schema):
     program: UUID
     quiet_days: int
+    checkin_weeks: int
     active_pairs: int
     ended_pairs: int
     median_sessions: float | None
@@ -300,6 +301,7 @@ def program_health(request: HttpRequest, mentoring_program_id: UUID) -> Any:
     return {
         "program": program.public_id,
         "quiet_days": health.quiet_days,
+        "checkin_weeks": health.checkin_weeks,
         "active_pairs": health.active_pairs,
         "ended_pairs": health.ended_pairs,
         "median_sessions": health.median_sessions,

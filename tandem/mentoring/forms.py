@@ -103,3 +103,12 @@ class SettingsForm(forms.Form):
         min_value=3,
         max_value=365,
     )
+    checkin_weeks = forms.IntegerField(
+        label=_("Weeks between check-in surveys"),
+        help_text=_(
+            "Each mentor and mentee is sent the check-in survey this often after the pairs "
+            "are published; 0 sends none."
+        ),
+        min_value=0,
+        max_value=26,
+    )

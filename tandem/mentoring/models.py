@@ -18,6 +18,8 @@ from tandem.matching.models import MentorPair, MentorProgram
 
 #: A pair with no logged session for this many days has "gone quiet" (per program).
 DEFAULT_QUIET_DAYS = 21
+#: Check-in surveys go to each member of a pair every this many weeks (0: never).
+DEFAULT_CHECKIN_WEEKS = 4
 SESSION_MIN_MINUTES = 5
 SESSION_MAX_MINUTES = 600
 
@@ -33,13 +35,20 @@ class ProgramSettings(PublicModel):
     quiet_days = models.PositiveSmallIntegerField(
         _("days without a session before a pair counts as quiet"), default=DEFAULT_QUIET_DAYS
     )
+    checkin_weeks = models.PositiveSmallIntegerField(
+        _("weeks between check-in surveys (0: none)"), default=DEFAULT_CHECKIN_WEEKS
+    )
 
     class Meta:
         constraints = [
             models.CheckConstraint(
                 name="mentoring_settings_quiet_days_range",
                 condition=Q(quiet_days__gte=3, quiet_days__lte=365),
-            )
+            ),
+            models.CheckConstraint(
+                name="mentoring_settings_checkin_weeks_range",
+                condition=Q(checkin_weeks__lte=26),
+            ),
         ]
 
 

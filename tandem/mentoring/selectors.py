@@ -21,6 +21,7 @@ from tandem.matching.selectors import program_get
 from tandem.surveys.data import DEFAULT_THRESHOLD, suppress_counts
 
 from .models import (
+    DEFAULT_CHECKIN_WEEKS,
     DEFAULT_QUIET_DAYS,
     GoalStatus,
     PairEnding,
@@ -279,6 +280,7 @@ class ProgramHealth:
     open_requests: list[RematchRequest]
     satisfaction: Satisfaction
     extra: dict[str, Any] = field(default_factory=dict)
+    checkin_weeks: int = DEFAULT_CHECKIN_WEEKS
 
 
 def satisfaction_of(ratings: dict[int, int], threshold: int = SMALL_GROUP) -> Satisfaction:
@@ -396,4 +398,12 @@ def program_health(program: MentorProgram, *, now: dt.datetime | None = None) ->
         quiet=quiet,
         open_requests=requests,
         satisfaction=satisfaction_of(ratings),
+        checkin_weeks=next(
+            iter(
+                ProgramSettings.objects.filter(program=program).values_list(
+                    "checkin_weeks", flat=True
+                )
+            ),
+            DEFAULT_CHECKIN_WEEKS,
+        ),
     )

@@ -29,6 +29,7 @@ from tandem.notifications.services import notify
 from tandem.organizations.models import Membership, Role
 
 from .models import (
+    DEFAULT_CHECKIN_WEEKS,
     DEFAULT_QUIET_DAYS,
     SESSION_MAX_MINUTES,
     SESSION_MIN_MINUTES,
@@ -502,9 +503,14 @@ def reflection_submit(
 
 @transaction.atomic
 def program_settings_set(
-    *, actor: Actor, program: MentorProgram, quiet_days: int
+    *,
+    actor: Actor,
+    program: MentorProgram,
+    quiet_days: int,
+    checkin_weeks: int | None = None,
 ) -> ProgramSettings:
-    """A coordinator sets after how many days without a session a pair counts as quiet."""
+    """A coordinator sets after how many days without a session a pair counts as quiet, and
+    how many weeks apart the check-in surveys go out (0: none; None keeps the current)."""
     if not can_view_program_health(actor, program):
         raise PermissionDeniedError(_("Only the institution's coordinators can do this."))
     try:
@@ -513,17 +519,89 @@ def program_settings_set(
         raise _invalid("quiet_days", _("Enter a number of days from 3 to 365.")) from None
     if not 3 <= days <= 365:
         raise _invalid("quiet_days", _("Enter a number of days from 3 to 365."))
+    defaults: dict[str, int] = {"quiet_days": days}
+    if checkin_weeks is not None:
+        try:
+            weeks = int(checkin_weeks)
+        except (TypeError, ValueError):
+            raise _invalid("checkin_weeks", _("Enter a number of weeks from 0 to 26.")) from None
+        if not 0 <= weeks <= 26:
+            raise _invalid("checkin_weeks", _("Enter a number of weeks from 0 to 26."))
+        defaults["checkin_weeks"] = weeks
     settings_row, _created = ProgramSettings.objects.update_or_create(
-        program=program, defaults={"quiet_days": days}
+        program=program, defaults=defaults
     )
     audit_record(
         actor=actor,
         action="mentoring.settings_changed",
         target=program,
         organizations=[program.institution_id],
-        changes={"quiet_days": days},
+        changes=dict(defaults),
     )
     return settings_row
+
+
+# --- Check-in surveys -------------------------------------------------------------------------
+#: The surveys library's check-ins (tandem/surveys/library/placements.py), one per side.
+CHECKIN_TEMPLATES = {"mentor": "mentor_checkin", "mentee": "mentee_checkin"}
+
+
+def send_checkins(*, today: dt.date | None = None) -> int:
+    """Send the check-in surveys that are due: every ``checkin_weeks`` weeks after a program's
+    pairs were published, each member of each pair that has not ended is invited to their
+    side's check-in (the institution's copy of the library template). The invitation's
+    trigger key names the pair, the period and the side, so a second run in the same period
+    sends nothing. Returns the invitations made."""
+    from tandem.surveys import services as surveys_services
+    from tandem.surveys.selectors import invitation_sent_for
+
+    day = today or timezone.localdate()
+    made = 0
+    programs = MentorProgram.objects.filter(status="published", published_at__isnull=False)
+    weeks_of = dict(ProgramSettings.objects.values_list("program_id", "checkin_weeks"))
+    for program in programs.select_related("institution"):
+        weeks = weeks_of.get(program.pk, DEFAULT_CHECKIN_WEEKS)
+        if not weeks:
+            continue
+        period = (day - timezone.localdate(program.published_at)).days // (7 * weeks)
+        if period < 1:
+            continue
+        pairs = (
+            MentorPair.objects.filter(program=program, ending__isnull=True)
+            .select_related("mentee__student", "mentor__membership__user")
+            .order_by("pk")
+        )
+        surveys: dict[str, Any] = {}
+        for pair in pairs:
+            people = {
+                "mentor": pair.mentor.membership.user,
+                "mentee": pair.mentee.student,
+            }
+            for side, person in people.items():
+                if person is None or not person.is_active:
+                    continue
+                key = f"mentoring-checkin:{pair.public_id}:{period}:{side}"
+                if side not in surveys:
+                    survey = surveys_services.survey_from_template(
+                        actor=None,
+                        institution=program.institution,
+                        template_key=CHECKIN_TEMPLATES[side],
+                        publish=True,
+                    )
+                    surveys[side] = survey if survey.is_accepting() else None
+                survey = surveys[side]
+                if survey is None or invitation_sent_for(survey, key):
+                    continue
+                with transaction.atomic():
+                    surveys_services.invitation_create(
+                        actor=None,
+                        survey=survey,
+                        user=person,
+                        trigger_key=key,
+                        subject_label=program.title,
+                    )
+                made += 1
+    return made
 
 
 # --- The "gone quiet" nudge -----------------------------------------------------------------

@@ -1,5 +1,5 @@
-"""Background work for mentoring: the daily "pair has gone quiet" nudge, and the kinds of
-notification this app sends.
+"""Background work for mentoring: the daily "pair has gone quiet" nudge and check-in
+surveys, and the kinds of notification this app sends.
 
 :func:`send_quiet_nudges` runs daily (``tandem manage mentoring_nudges``, from cron or
 ``--enqueue`` for the worker). A published, active pair with no logged session for its
@@ -75,3 +75,13 @@ def send_quiet_nudges(now: str | None = None) -> int:
     written = services.nudge_quiet_pairs(now=moment)
     logger.info("mentoring quiet nudges: %d notifications", written)
     return written
+
+
+@task()
+def send_checkin_surveys(today: str | None = None) -> int:
+    """Invite pairs' members to the check-in surveys that are due (see
+    :func:`services.send_checkins`); returns the invitations made."""
+    day = dt.date.fromisoformat(today) if today else None
+    made = services.send_checkins(today=day)
+    logger.info("mentoring check-ins: %d invitations", made)
+    return made

@@ -286,7 +286,9 @@ def _health(request: HttpRequest, program: Any, *, status: int = 200, **extra: A
         "program": program,
         "health": health,
         "settings_form": extra.get("settings_form")
-        or SettingsForm(initial={"quiet_days": health.quiet_days}),
+        or SettingsForm(
+            initial={"quiet_days": health.quiet_days, "checkin_weeks": health.checkin_weeks}
+        ),
     }
     return render(request, "mentoring/health.html", ctx, status=status)
 
@@ -306,7 +308,10 @@ def program_settings(request: HttpRequest, public_id: UUID) -> HttpResponse:
     outcome = submit(
         form,
         lambda c: services.program_settings_set(
-            actor=signed_in_user(request), program=program, quiet_days=c["quiet_days"]
+            actor=signed_in_user(request),
+            program=program,
+            quiet_days=c["quiet_days"],
+            checkin_weeks=c["checkin_weeks"],
         ),
     )
     if outcome.ok:

@@ -289,3 +289,9 @@ def _first_destination_outcomes(values: list[Any]) -> QuestionResult:
         positive = counts["employed"] + counts["continuing_education"]
         result.mean = round(100 * positive / len(values), 1)
     return result
+
+
+def invitation_sent_for(survey: Survey, trigger_key: str) -> bool:
+    """Whether ``survey`` already has the invitation of this trigger (other apps' scheduled
+    sends check it before sending, to count what they send)."""
+    return SurveyInvitation.objects.filter(survey=survey, trigger_key=trigger_key).exists()
