@@ -19,6 +19,7 @@ from django.db.models import Q, QuerySet
 
 from tandem.matching.models import MentorPair, MentorProgram
 from tandem.matching.permissions import can_manage_program
+from tandem.messaging.data import SubjectType
 from tandem.organizations.permissions import coordinator_institution_ids
 
 if TYPE_CHECKING:
@@ -99,3 +100,51 @@ __all__ = [
     "is_pair_member",
     "pairs_visible_qs",
 ]
+
+
+# --- Conversations about a pair (tandem.messaging's registry) --------------------------------
+def _conversation_pair(public_id: str) -> MentorPair | None:
+    """A published pair that has not ended (an ended pair's workspace is read-only)."""
+    return (
+        MentorPair.objects.filter(
+            public_id=public_id, program__status="published", ending__isnull=True
+        )
+        .select_related("program", "mentee__student", "mentor__membership__user")
+        .first()
+    )
+
+
+def pair_conversation_members(pair: MentorPair) -> set[int]:
+    """The pair's two members (active accounts; the mentor through an active membership)."""
+    members: set[int] = set()
+    if pair.mentee.student.is_active:
+        members.add(pair.mentee.student_id)
+    membership = pair.mentor.membership
+    if membership.is_active and membership.user.is_active:
+        members.add(membership.user_id)
+    return members
+
+
+def conversation_subject() -> SubjectType:
+    """A mentor pair as the subject of a conversation: between its mentor and mentee."""
+    from django.urls import reverse
+    from django.utils.translation import gettext_lazy
+
+    return SubjectType(
+        key="mentor_pair",
+        label=gettext_lazy("mentoring pair"),
+        resolve=_conversation_pair,
+        members=pair_conversation_members,
+        students=lambda p: {p.mentee.student_id},
+        institutions=lambda p: {p.program.institution_id},
+        partners=lambda p: (
+            set()
+            if p.mentor.membership.organization.is_institution
+            else {p.mentor.membership.organization_id}
+        ),
+        title=lambda p: (
+            f"{p.program.title}: {p.mentee.student.full_name} – "
+            f"{p.mentor.membership.user.full_name}"
+        ),
+        link=lambda p: reverse("mentoring:pair", args=[p.public_id]),
+    )
