@@ -22,7 +22,7 @@ class ExtractIn(Schema):
     limit: int = Field(10, ge=1, le=LIMIT_MAX)
 
 
-class EvidenceOut(Schema):
+class ExtractedEvidenceOut(Schema):
     start: int
     end: int
     text: str
@@ -32,7 +32,7 @@ class SkillOut(Schema):
     uri: str
     label: str
     score: float
-    evidence: list[EvidenceOut]
+    evidence: list[ExtractedEvidenceOut]
     sentence: str
 
 
