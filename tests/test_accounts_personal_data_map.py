@@ -9,7 +9,12 @@ from django.apps import apps
 from tandem.accounts import personal_data
 
 # Covered directly by export_personal_data() and user_erase().
-HANDLED_BY_ACCOUNTS = {"accounts.user", "accounts.apitoken", "organizations.membership"}
+HANDLED_BY_ACCOUNTS = {
+    "accounts.user",
+    "accounts.apitoken",
+    "accounts.usersession",
+    "organizations.membership",
+}
 
 
 def _models_with_personal_data() -> dict[str, type]:

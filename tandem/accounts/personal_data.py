@@ -23,6 +23,8 @@ def register(name: str, *, export: Exporter, erase: Eraser | None = None) -> Non
 
 
 def export_personal_data(user: Any) -> dict[str, Any]:
+    from .models import UserSession
+
     data: dict[str, Any] = {
         "account": {
             "email": user.email,
@@ -31,6 +33,12 @@ def export_personal_data(user: Any) -> dict[str, Any]:
             "date_joined": user.created_at,
             "last_login": user.last_login,
         },
+        "sessions": [
+            {"expires": expires}
+            for expires in UserSession.objects.filter(user_id=user.pk)
+            .order_by("expire_date")
+            .values_list("expire_date", flat=True)
+        ],
         "memberships": [
             {
                 "organization": m.organization.name,

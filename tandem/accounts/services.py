@@ -203,8 +203,8 @@ def user_erase(*, actor: Actor, user: User) -> User:
     account (name "Erased user", a random unusable e-mail, no password, inactive, not staff),
     deletes its API tokens (the organizations' eraser blanks and ends its memberships),
     deletes the login-throttling records that name its e-mail, and records an audit event that
-    holds no personal data. Signing in is impossible afterwards and existing sessions end
-    (their hash no longer matches). Password confirmation for self-service happens in the form.
+    holds no personal data. Signing in is impossible afterwards and the person's sessions are
+    deleted. Password confirmation for self-service happens in the form.
     """
     from tandem.audit.services import audit_record
 
@@ -224,6 +224,7 @@ def user_erase(*, actor: Actor, user: User) -> User:
         eraser(user)
 
     ApiToken.objects.filter(user=user).delete()
+    user_sessions_end(user)  # the rows that name the account go too
     _forget_login_attempts(old_email)
 
     user.full_name = ERASED_NAME
