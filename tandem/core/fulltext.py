@@ -120,7 +120,22 @@ def _any_column_contains(index: FullTextIndex, word: str) -> Q:
 CANDIDATES = 1000
 
 
-class _Matches(Expression):
+class _OnColumn(Expression):
+    """A boolean filter condition on one column of the queryset's own table (resolved in
+    ``resolve_expression`` against the query's alias): the column is its one source."""
+
+    conditional = True
+    column: Any = None
+
+    def get_source_expressions(self) -> list[Any]:
+        return [self.column] if self.column is not None else []
+
+    def set_source_expressions(self, exprs: Sequence[Any]) -> None:
+        if exprs:
+            self.column = exprs[0]
+
+
+class _Matches(_OnColumn):
     """PostgreSQL: ``<the queryset's table>.search_document @@ to_tsquery('simple', …)`` as a
     filter condition. The column is resolved against the query's own table alias, so the
     condition stays right when Django aliases the table (``V0``) inside a subquery — a raw
@@ -132,13 +147,6 @@ class _Matches(Expression):
         super().__init__(output_field=BooleanField())
         self.tsquery = tsquery
         self.column = column
-
-    def get_source_expressions(self) -> list[Any]:
-        return [self.column] if self.column is not None else []
-
-    def set_source_expressions(self, exprs: Sequence[Any]) -> None:
-        if exprs:
-            self.column = exprs[0]
 
     def resolve_expression(self, query: Any = None, *args: Any, **kwargs: Any) -> _Matches:
         field: TextField[str, str] = TextField()
@@ -306,7 +314,7 @@ class _Pool:
         return self._ids
 
 
-class _InPool(Expression):
+class _InPool(_OnColumn):
     """``<the queryset's table>.id`` among the pool's ids, as a filter condition: a
     PostgreSQL array (``= ANY``) or an SQLite JSON array (``json_each``), one parameter
     either way. No candidate → no row (Django's empty result, no query)."""
@@ -317,13 +325,6 @@ class _InPool(Expression):
         super().__init__(output_field=BooleanField())
         self.pool = pool
         self.column = column
-
-    def get_source_expressions(self) -> list[Any]:
-        return [self.column] if self.column is not None else []
-
-    def set_source_expressions(self, exprs: Sequence[Any]) -> None:
-        if exprs:
-            self.column = exprs[0]
 
     def resolve_expression(self, query: Any = None, *args: Any, **kwargs: Any) -> _InPool:
         return _InPool(self.pool, Col(query.get_initial_alias(), query.model._meta.pk))
