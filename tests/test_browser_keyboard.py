@@ -143,7 +143,14 @@ def test_a_student_finds_a_posting_and_applies_with_the_keyboard(
     page.wait_for_timeout(400)  # past the field's 300 ms debounce: no request is pending
     page.wait_for_function("() => !document.querySelector('.htmx-request')")
     assert focused(page)["id"] == "id_q"
+    # Leaving the field asks for nothing more: the list already shows what was typed, and a
+    # reload now would replace the link the keyboard is moving to (the focus would be lost).
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url) if "/opportunities/" in r.url else None)
     tab_to(page, text_is("Junior developer internship"))
+    page.wait_for_timeout(500)
+    assert requests == []
+    assert focused(page)["text"] == "Junior developer internship"
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Junior developer internship")
     tab_to(page, text_is("Apply"))
