@@ -13,6 +13,7 @@ from tandem.audit.models import AuditEvent
 from tandem.core.errors import ConflictError, DomainError, PermissionDeniedError
 from tandem.events import selectors, services
 from tandem.events.models import Event, Registration, SpeakerRequest
+from tandem.events.tasks import starts_label
 from tandem.organizations.models import Membership
 from tandem.surveys.models import SurveyInvitation
 from tests.factories import InstitutionFactory, event_cast, member, published_event, small_taxonomy
@@ -376,3 +377,42 @@ def test_event_jobs_command(capsys):
     assert capsys.readouterr().out.strip() == "1 reminders, 0 survey invitations"
     call_command("event_jobs")
     assert capsys.readouterr().out.strip() == "0 reminders, 0 survey invitations"
+
+
+def test_a_new_time_or_place_is_told_once_per_version(
+    django_capture_on_commit_callbacks, mailoutbox
+):
+    cast = event_cast(capacity=1, students=3)
+    regs = _register_all(cast)
+    services.registration_cancel(actor=cast.students[2], registration=regs[2])
+    mailoutbox.clear()
+    # A text change is not news to the people coming.
+    with django_capture_on_commit_callbacks(execute=True):
+        services.event_update(actor=cast.coordinator, event=cast.event, title="Renamed talk")
+    assert mailoutbox == []
+    later = cast.event.starts_at + dt.timedelta(days=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        event = services.event_update(
+            actor=cast.coordinator,
+            event=cast.event,
+            starts_at=later,
+            ends_at=later + dt.timedelta(hours=1),
+            location="Main hall",
+        )
+    # The confirmed and the waiting are told; the one who cancelled is not.
+    told = sorted(m.to[0] for m in mailoutbox)
+    assert told == sorted(s.email for s in cast.students[:2])
+    mail = mailoutbox[0]
+    assert mail.subject == "Changed: Renamed talk"
+    assert "Main hall" in mail.body
+    assert starts_label(event) in mail.body
+    assert f"/events/{event.public_id}/event.ics" in mail.body
+    # Saving the same values again is no change: nobody is told twice.
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.event_update(actor=cast.coordinator, event=event, location="Main hall")
+    assert mailoutbox == []
+    # A second move is a new calendar version: told again.
+    with django_capture_on_commit_callbacks(execute=True):
+        services.event_update(actor=cast.coordinator, event=event, location="Room 2")
+    assert sorted(m.to[0] for m in mailoutbox) == told

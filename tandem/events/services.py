@@ -73,6 +73,8 @@ CALENDAR_FIELDS = (
     "location",
     "join_url",
 )
+#: Fields whose change the people with a place (or waiting for one) are told about.
+WHEN_AND_WHERE_FIELDS = ("starts_at", "ends_at", "time_zone", "location", "join_url")
 EDITABLE_FIELDS = (
     *CALENDAR_FIELDS,
     "kind",
@@ -93,6 +95,7 @@ TITLES = {
     "promoted": gettext_lazy("A place is yours: %(title)s"),
     "reminder": gettext_lazy("Reminder: %(title)s"),
     "cancelled": gettext_lazy("Cancelled: %(title)s"),
+    "changed": gettext_lazy("Changed: %(title)s"),
     "speaker_request": gettext_lazy("You are asked to speak: %(topic)s"),
     "speaker_answer": gettext_lazy("Answer to your speaking request: %(topic)s"),
 }
@@ -104,6 +107,7 @@ BODIES = {
     "promoted": gettext_lazy("A place freed up: it is yours. Starts %(starts)s."),
     "reminder": gettext_lazy("Starts %(starts)s. Bring the check-in code from the event page."),
     "cancelled": gettext_lazy("The event of %(starts)s is cancelled. %(reason)s"),
+    "changed": gettext_lazy("Its time or place changed: it now starts %(starts)s."),
     "speaker_request": gettext_lazy("Accept or decline on the speaking requests page."),
     "speaker_answer": gettext_lazy("Your request was answered: %(status)s."),
 }
@@ -121,7 +125,7 @@ def tell(
     :func:`tandem.notifications.services.notify`: in the caller's transaction, each person's
     preference for the message's kind honoured, in their language, e-mailed by the task queue
     after commit, never twice for ``dedupe_key``. ``message`` is one of ``registered``,
-    ``waitlisted``, ``promoted``, ``reminder`` or ``cancelled``."""
+    ``waitlisted``, ``promoted``, ``reminder``, ``cancelled`` or ``changed``."""
     from .tasks import MESSAGES, starts_label
 
     extra = dict(extra or {})
@@ -224,7 +228,8 @@ def event_create(
 @transaction.atomic
 def event_update(*, actor: Actor, event: Event, **fields: Any) -> Event:
     """Change an event. A change of time, place or text bumps its calendar SEQUENCE; a larger
-    capacity promotes people from the waiting list."""
+    capacity promotes people from the waiting list; a published event's new time or place is
+    told to everyone registered or waiting."""
     event = Event.objects.select_for_update().get(pk=event.pk)
     _require_manage(actor, event)
     if event.status == EventStatus.CANCELLED:
@@ -244,7 +249,25 @@ def event_update(*, actor: Actor, event: Event, **fields: Any) -> Event:
     if changed:
         _audit(actor, "event.update", event, event, fields=",".join(sorted(changed)))
     _tell_promoted(promoted)
+    if event.status == EventStatus.PUBLISHED and any(k in WHEN_AND_WHERE_FIELDS for k in changed):
+        _tell_changed(event)
     return event
+
+
+def _tell_changed(event: Event) -> int:
+    """Tell everyone with a place or waiting for one that the time or place moved: once per
+    calendar version (SEQUENCE), with the calendar entry that replaces the old one."""
+    people = list(
+        event.registrations.exclude(status=RegistrationStatus.CANCELLED)
+        .order_by("pk")
+        .values_list("user_id", flat=True)
+    )
+    return tell(
+        message="changed",
+        event=event,
+        users=people,
+        dedupe_key=f"{event.public_id}:{event.sequence}",
+    )
 
 
 @transaction.atomic

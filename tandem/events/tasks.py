@@ -30,6 +30,7 @@ logger = logging.getLogger(__name__)
 REGISTRATION_KIND = "events.registration"
 REMINDER_KIND = "events.reminder"
 CANCELLED_KIND = "events.cancelled"
+CHANGED_KIND = "events.changed"
 SPEAKER_KIND = "events.speaker_request"
 
 #: Each message (the ``message`` of a notification's data) and its kind.
@@ -39,6 +40,7 @@ MESSAGES = {
     "promoted": REGISTRATION_KIND,
     "reminder": REMINDER_KIND,
     "cancelled": CANCELLED_KIND,
+    "changed": CHANGED_KIND,
     "speaker_request": SPEAKER_KIND,
     "speaker_answer": SPEAKER_KIND,
 }
@@ -97,10 +99,11 @@ def event_email_context(notification: Notification) -> dict[str, Any] | None:
         # The calendar entry, linked where a place is held (the old e-mails' link, plus .ics).
         "ics": (
             absolute_url(reverse("events:ics", args=[event.public_id]))
-            if message in ("registered", "promoted", "reminder", "cancelled")
+            if message in ("registered", "promoted", "reminder", "cancelled", "changed")
             else ""
         ),
         "reason": str(notification.data.get("reason", "")),
+        "where": event.location,
     }
 
 
@@ -127,6 +130,11 @@ def register_kinds() -> None:
         CANCELLED_KIND,
         _("Cancelled events"),
         _("An event you registered for, or wait for, was cancelled."),
+    )
+    kind(
+        CHANGED_KIND,
+        _("Changed events"),
+        _("The time or place of an event you registered for, or wait for, changed."),
     )
     kind(
         SPEAKER_KIND,
