@@ -373,6 +373,9 @@ class RankingBatch:
         self._targets: dict[int, fit.Target] = {}
         self._pk_of: dict[str, int] = {}
         self._done: dict[tuple[Any, ...], list[RankedEntry]] = {}
+        # (reach, visibility) → the candidates' fit targets: students whose skills differ but
+        # reach the same concepts (siblings of one leaf group) share the index work.
+        self._found: dict[tuple[Any, ...], list[fit.Target]] = {}
         self._concepts: dict[int, SkillConcept] = {}
         self._held: dict[int, list[SkillConcept]] = {}
         self._upper: dict[int, str] = {}  # concept pk → upper(label), as the database has it
@@ -521,10 +524,14 @@ class RankingBatch:
             reach = self._reach.get(key)
             if reach is None:
                 reach = self._reach[key] = self._reach_of(held)
-            targets = self._fit_targets(self._candidates(reach, mask))
+            found = self._found.get((tuple(reach), vis_key))
+            if found is None:
+                found = self._found[(tuple(reach), vis_key)] = self._fit_targets(
+                    self._candidates(reach, mask)
+                )
             done = self._done[(key, vis_key)] = [
-                RankedEntry(self._pk_of[f.key], f.score, len(f.matched))
-                for f in fit.rank([_skill(c) for c in held], targets)
+                RankedEntry(self._pk_of[t.key], score, matched)
+                for t, score, matched in fit.rank_scores([_skill(c) for c in held], found)
             ]
         return key, done
 
