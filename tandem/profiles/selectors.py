@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, overload
 
 from django.core.cache import cache
@@ -376,6 +376,7 @@ class RankingBatch:
         # (reach, visibility) → the candidates' fit targets: students whose skills differ but
         # reach the same concepts (siblings of one leaf group) share the index work.
         self._found: dict[tuple[Any, ...], list[fit.Target]] = {}
+        self._required: dict[tuple[fit.RequiredSkill, ...], tuple[fit.RequiredSkill, ...]] = {}
         self._concepts: dict[int, SkillConcept] = {}
         self._held: dict[int, list[SkillConcept]] = {}
         self._upper: dict[int, str] = {}  # concept pk → upper(label), as the database has it
@@ -461,6 +462,10 @@ class RankingBatch:
             )
             targets, _concepts = _targets(opps)
             for o, t in zip(opps, targets, strict=True):
+                # Equal skill lists as one object: fit.rank_scores scores each list once.
+                required = self._required.setdefault(t.required, t.required)
+                if required is not t.required:
+                    t = replace(t, required=required)
                 self._targets[o.pk] = t
                 self._pk_of[t.key] = o.pk
         return [self._targets[pk] for pk in pks if pk in self._targets]
