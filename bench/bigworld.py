@@ -8,10 +8,19 @@ flat-query tests (``tests/test_scale_pages.py``).
 Runs on the database of the settings (SQLite under ``TANDEM_DATA_DIR``, or PostgreSQL when
 ``TANDEM_DATABASE_URL`` points there — use a throw-away database such as ``bench_big``).
 
-**A benchmark fixture generator, not product code.** It writes with ``bulk_create`` in
-batches, bypassing the audited services on purpose: going through one service call per row
-would take hours for 160,000 rows. Whatever ``save()`` derives is set here by hand
-(``eligible_programs_key``), and the skill index is filled by :func:`fill_opportunity_skills`.
+**A benchmark fixture generator, not product code.** It writes in batches, bypassing the
+audited services on purpose: going through one service call per row would take hours for
+160,000 rows. Whatever ``save()`` derives is set here by hand (``eligible_programs_key``),
+and the skill index is filled by :func:`fill_opportunity_skills`.
+
+**Under two minutes** at the full size on both databases (``docs/benchmarks.md``, "Scale"):
+the big tables go in through :func:`_insert` (the values ``bulk_create`` would send, in one
+``executemany`` or PostgreSQL ``COPY`` a batch, without the ORM's per-value compiling); the
+postings' search indexes are built once after their insert instead of row by row
+(:func:`_without_search_indexes`: PostgreSQL's trigram GIN indexes, SQLite's FTS5 trigger);
+the connection skips durability while it loads (:func:`_bulk_session`); and the rankings
+come from the product's own batch refresh, which shares the visibility masks per (program,
+year) and the index work per reach among students.
 
 What it builds (its own organizations, next to whatever else is in the database):
 
@@ -302,9 +311,9 @@ def _insert(objs: list[Any]) -> list[Any]:
     """``bulk_create`` for the generator's big tables, a few times faster: the same values
     (defaults from each instance, ``auto_now``/``auto_now_add`` set to one time per call,
     every field converted as the ORM converts it) sent with one prepared ``executemany``
-    instead of the ORM compiling multi-row statements value by value. The new rows' ids,
-    in order, are the ids above the table's largest before (one writer: the generator's
-    transaction); they are set on the instances, which are returned."""
+    (PostgreSQL: one ``COPY``) instead of the ORM compiling multi-row statements value by
+    value. The new rows' ids, in order, are the ids above the table's largest before (one
+    writer: the generator's transaction); they are set on the instances, which are returned."""
     if not objs:
         return objs
     from django.utils import timezone
@@ -325,7 +334,12 @@ def _insert(objs: list[Any]) -> list[Any]:
         # Table and column names from the models' metadata, quoted; values as parameters.
         cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}")  # noqa: S608
         (last,) = cursor.fetchone()
-        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)  # noqa: S608
+        if connection.vendor == "postgresql":  # COPY: one stream, not a statement a row
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)  # noqa: S608
         cursor.execute(f"SELECT id FROM {table} WHERE id > %s ORDER BY id", [last])  # noqa: S608
         ids = [row[0] for row in cursor.fetchall()]
     if len(ids) != len(objs):
