@@ -169,7 +169,8 @@ def _bulk_session() -> Iterator[None]:
     a crash loses the world being built, which is thrown away anyway. SQLite: no fsync
     (``synchronous=OFF``), a 256 MB page cache (the default 2 MB made the inserts into the
     100,000-row tables' B-trees read pages back from the OS), temporary B-trees in memory.
-    PostgreSQL: commits do not wait for the WAL to reach the disk. Set back afterwards (the
+    PostgreSQL: commits do not wait for the WAL to reach the disk, and the search indexes are
+    built with 512 MB of ``maintenance_work_mem`` (the default 64 MB). Set back afterwards (the
     tests build small worlds on their own connection)."""
     if connection.in_atomic_block:  # settings of the outer call hold
         yield
@@ -191,15 +192,20 @@ def _bulk_session() -> Iterator[None]:
                     cursor.execute(f"PRAGMA {p} = {int(value)}")
         return
     if connection.vendor == "postgresql":
+        settings = {"synchronous_commit": "off", "maintenance_work_mem": "512MB"}
+        before = {}
         with connection.cursor() as cursor:
-            cursor.execute("SHOW synchronous_commit")
-            (was,) = cursor.fetchone()
-            cursor.execute("SET synchronous_commit = off")
+            for name, value in settings.items():
+                cursor.execute(
+                    "SELECT current_setting(%s), set_config(%s, %s, false)", [name, name, value]
+                )
+                before[name] = cursor.fetchone()[0]
         try:
             yield
         finally:
             with connection.cursor() as cursor:
-                cursor.execute("SELECT set_config('synchronous_commit', %s, false)", [was])
+                for name, value in before.items():
+                    cursor.execute("SELECT set_config(%s, %s, false)", [name, value])
         return
     yield
 
