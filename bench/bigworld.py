@@ -13,10 +13,12 @@ audited services on purpose: going through one service call per row would take h
 160,000 rows. Whatever ``save()`` derives is set here by hand (``eligible_programs_key``),
 and the skill index is filled by :func:`fill_opportunity_skills`.
 
-**Under two minutes** at the full size on both databases (``docs/benchmarks.md``, "Scale"):
-the big tables go in through :func:`_insert` (the values ``bulk_create`` would send, in one
-``executemany`` or PostgreSQL ``COPY`` a batch, without the ORM's per-value compiling); the
-postings' search indexes are built once after their insert instead of row by row
+**Time** at the full size (``docs/benchmarks.md``, "Scale", 7 December 2026, on a machine
+loaded by others, load average 6–12): SQLite ~100 s (was 218 s), PostgreSQL 167–307 s (was
+478 s), 56–65 s of the generator's CPU on either. How: the big tables go in through
+:func:`_insert` (the values ``bulk_create`` would send, in one ``executemany`` or
+PostgreSQL ``COPY`` a batch, without the ORM's per-value compiling); the postings' search
+indexes are built once after their insert instead of row by row
 (:func:`_without_search_indexes`: PostgreSQL's trigram GIN indexes, SQLite's FTS5 trigger);
 the connection skips durability while it loads (:func:`_bulk_session`); and the rankings
 come from the product's own batch refresh, which shares the visibility masks per (program,
@@ -193,19 +195,19 @@ def _bulk_session() -> Iterator[None]:
         return
     if connection.vendor == "postgresql":
         settings = {"synchronous_commit": "off", "maintenance_work_mem": "512MB"}
-        before = {}
+        was: dict[str, str] = {}
         with connection.cursor() as cursor:
-            for name, value in settings.items():
+            for name, setting in settings.items():
                 cursor.execute(
-                    "SELECT current_setting(%s), set_config(%s, %s, false)", [name, name, value]
+                    "SELECT current_setting(%s), set_config(%s, %s, false)", [name, name, setting]
                 )
-                before[name] = cursor.fetchone()[0]
+                was[name] = cursor.fetchone()[0]
         try:
             yield
         finally:
             with connection.cursor() as cursor:
-                for name, value in before.items():
-                    cursor.execute("SELECT set_config(%s, %s, false)", [name, value])
+                for name, setting in was.items():
+                    cursor.execute("SELECT set_config(%s, %s, false)", [name, setting])
         return
     yield
 
