@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from tandem.profiles.fit import SIBLING_CREDIT, Missing, RequiredSkill, Skill, Target, fit, rank
+from tandem.profiles.fit import (
+    SIBLING_CREDIT,
+    Missing,
+    RequiredSkill,
+    Skill,
+    Target,
+    fit,
+    rank,
+    rank_scores,
+)
 
 PY = Skill("esco:python", "Python", frozenset({"K0613", "S5.6.1"}))
 SQL = Skill("esco:sql", "SQL", frozenset({"K0613"}))
@@ -88,6 +97,27 @@ def test_rank_orders_by_score_then_full_matches_then_title_then_key():
     assert [f.score for f in ranked] == [1.0, 1.0, 0.75, 0.5, 0.5, 0.0]
     # The order does not depend on the input order.
     assert rank(held, list(reversed(targets))) == ranked
+
+
+@pytest.mark.parametrize("held", [[], [PY], [SQL], [PY, STATS], [R, TEAM], [NURSE, SQL, STATS]])
+def test_rank_scores_is_rank_without_the_explanations(held):
+    """The batch refresh's reduced ranking: the same order, scores and full-match counts,
+    also when several targets ask for the same skills (scored once) and tie."""
+    targets = [
+        target("k3", "Zed", PY, SQL),
+        target("k1", "Alpha", PY, STATS, TEAM, NURSE),
+        target("k2", "Beta", SQL, R),
+        target("k5", "Same", PY),
+        target("k4", "Same", STATS),
+        target("k7", "Same", PY),  # asks what k5 asks: same fit, the key decides
+        target("k8", "Alpha", PY, STATS, TEAM, NURSE),
+        target("k6", "Nothing", NURSE),
+        target("k9", "Empty"),
+        target("k0", "Weighted", PY, SQL, weights=[2.0, 1.0]),
+    ]
+    for order in (targets, list(reversed(targets))):
+        got = [(t.key, score, matched) for t, score, matched in rank_scores(held, order)]
+        assert got == [(f.key, f.score, len(f.matched)) for f in rank(held, order)]
 
 
 @pytest.mark.parametrize("held", [[], [PY], [PY, SQL, R, STATS, TEAM, NURSE]])

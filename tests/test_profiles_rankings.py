@@ -197,6 +197,23 @@ def test_the_batch_agrees_with_the_request_evaluator(w, django_capture_on_commit
         assert batch.rank(student) == (ranking_key(student, held), want)
 
 
+def test_the_batch_shares_the_index_work_of_siblings_but_not_their_ranking(w):
+    """Python and SQL are siblings (one leaf group): two students holding one each reach the
+    same concepts and see the same postings, so the batch finds their candidates once; each
+    is still ranked by their own skills, as the request would rank them."""
+    services.profile_skill_add(actor=w.student, student=w.student, concept=w.python)
+    services.profile_skill_add(actor=w.classmate, student=w.classmate, concept=w.sql)
+    batch = RankingBatch()
+    batch.prepare([w.student, w.classmate])
+    ranked = {}
+    for student in (w.student, w.classmate):
+        held = held_concepts(student)
+        want = compute_ranking(student, student_visible_opportunities(student), held)
+        ranked[student.pk] = batch.rank(student)
+        assert ranked[student.pk] == (ranking_key(student, held), want)
+    assert ranked[w.student.pk][1] != ranked[w.classmate.pk][1]
+
+
 def test_refresh_all_and_erasure(w, django_capture_on_commit_callbacks):
     give_skills(w, django_capture_on_commit_callbacks)
     StudentRanking.objects.all().delete()

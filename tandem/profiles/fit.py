@@ -180,3 +180,27 @@ def rank(
             f = Fit(key=t.key, title=t.title, score=f.score, matched=f.matched, missing=f.missing)
         fits.append(f)
     return tuple(sorted(fits, key=lambda f: (-f.score, -len(f.matched), f.title, f.key)))
+
+
+def rank_scores(
+    held: Iterable[Skill], targets: Iterable[Target], *, sibling_credit: float = SIBLING_CREDIT
+) -> list[tuple[Target, float, int]]:
+    """:func:`rank` reduced to what a stored ranking keeps: ``(target, score, number of skills
+    matched in full)``, in :func:`rank`'s order, without a :class:`Fit` (and its lists) per
+    target — for rankings computed by the thousand. Targets that share one ``required``
+    tuple (the same object: see ``RankingBatch``) are looked up without hashing it."""
+    h = _held(held)
+    by_required: dict[tuple[RequiredSkill, ...], tuple[float, int]] = {}
+    by_id: dict[int, tuple[float, int]] = {}  # the targets (and so the ids) live through
+    rows = []
+    for t in targets:
+        got = by_id.get(id(t.required))
+        if got is None:
+            got = by_required.get(t.required)
+            if got is None:
+                f = _fit(h, t, sibling_credit)
+                got = by_required[t.required] = (f.score, len(f.matched))
+            by_id[id(t.required)] = got
+        rows.append((t, got[0], got[1]))
+    rows.sort(key=lambda r: (-r[1], -r[2], r[0].title, r[0].key))
+    return rows

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, overload
 
 from django.core.cache import cache
@@ -373,6 +373,10 @@ class RankingBatch:
         self._targets: dict[int, fit.Target] = {}
         self._pk_of: dict[str, int] = {}
         self._done: dict[tuple[Any, ...], list[RankedEntry]] = {}
+        # (reach, visibility) → the candidates' fit targets: students whose skills differ but
+        # reach the same concepts (siblings of one leaf group) share the index work.
+        self._found: dict[tuple[Any, ...], list[fit.Target]] = {}
+        self._required: dict[tuple[fit.RequiredSkill, ...], tuple[fit.RequiredSkill, ...]] = {}
         self._concepts: dict[int, SkillConcept] = {}
         self._held: dict[int, list[SkillConcept]] = {}
         self._upper: dict[int, str] = {}  # concept pk → upper(label), as the database has it
@@ -458,6 +462,10 @@ class RankingBatch:
             )
             targets, _concepts = _targets(opps)
             for o, t in zip(opps, targets, strict=True):
+                # Equal skill lists as one object: fit.rank_scores scores each list once.
+                required = self._required.setdefault(t.required, t.required)
+                if required is not t.required:
+                    t = replace(t, required=required)
                 self._targets[o.pk] = t
                 self._pk_of[t.key] = o.pk
         return [self._targets[pk] for pk in pks if pk in self._targets]
@@ -521,10 +529,14 @@ class RankingBatch:
             reach = self._reach.get(key)
             if reach is None:
                 reach = self._reach[key] = self._reach_of(held)
-            targets = self._fit_targets(self._candidates(reach, mask))
+            found = self._found.get((tuple(reach), vis_key))
+            if found is None:
+                found = self._found[(tuple(reach), vis_key)] = self._fit_targets(
+                    self._candidates(reach, mask)
+                )
             done = self._done[(key, vis_key)] = [
-                RankedEntry(self._pk_of[f.key], f.score, len(f.matched))
-                for f in fit.rank([_skill(c) for c in held], targets)
+                RankedEntry(self._pk_of[t.key], score, matched)
+                for t, score, matched in fit.rank_scores([_skill(c) for c in held], found)
             ]
         return key, done
 
