@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/skills_eval.py [--modes lexical,semantic,combined] [--data DIR]
         [--sets tech,house,skillskape] [--encoder minilm|minilm-int8|static]
+        [--adapter setting|on|off] [--skillskape-part all|train|held-out]
 
 For each data set (TECH and HOUSE validation, Decorte et al.; SkillSkape dev, Magron et al.)
 and each mode, ranks ESCO skills for every sentence that has at least one ESCO label and
@@ -15,7 +16,9 @@ labels that map to no concept of the loaded taxonomy still count as misses.
 The data folder defaults to $TANDEM_SKILLS_EVAL_DIR, else ../shared/data/skills-eval beside
 the repository. ``--concept-weights P,B,D`` and ``--lexical-weight W`` score other weightings
 of the semantic and combined modes (``0,1,0`` and ``0.25`` give the engine before December
-2026); the weights in the engine were chosen on SkillSkape dev only.
+2026); the weights in the engine were chosen on SkillSkape dev only. ``--adapter off`` scores
+without the learned query adapter; ``--skillskape-part held-out`` keeps the ~20 % of SkillSkape
+dev that bench/skills_train.py holds out (the part its choices were made on).
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from __future__ import annotations
 import argparse
 import ast
 import csv
+import hashlib
 import json
 import os
 import platform
@@ -89,6 +93,15 @@ def gold_uris(gold: set[str], pref: dict[str, str], alt: dict[str, str]) -> list
     return sorted(set(out))
 
 
+def held_out(gold_labels: set[str]) -> bool:
+    """The SkillSkape dev sentences that bench/skills_train.py never trains on: those naming
+    a held-out concept, one whose gold label (lower-cased, UTF-8) has a SHA-256 of 0 mod 8.
+    A held-out concept's sentences are all held out, so the training part never names it."""
+    return any(
+        int(hashlib.sha256(g.lower().encode("utf-8")).hexdigest(), 16) % 8 == 0 for g in gold_labels
+    )
+
+
 def bootstrap_ci(values: list[float], *, rounds: int = 2000, seed: int = 0) -> tuple[float, float]:
     """95 % percentile bootstrap interval of the mean of per-sentence scores (in %)."""
     if not values:
@@ -140,6 +153,18 @@ def main() -> int:
     )
     parser.add_argument("--sets", default="tech,house,skillskape", help="which data sets")
     parser.add_argument(
+        "--skillskape-part",
+        default="all",
+        choices=("all", "train", "held-out"),
+        help="SkillSkape dev, or the part bench/skills_train.py trains on or holds out",
+    )
+    parser.add_argument(
+        "--adapter",
+        default="setting",
+        choices=("setting", "on", "off"),
+        help="the learned query adapter (default: TANDEM_SKILLS_ADAPTER, on unless 0)",
+    )
+    parser.add_argument(
         "--lexical-weight", type=float, default=None, help="override the combined-mode weight"
     )
     parser.add_argument(
@@ -159,7 +184,8 @@ def main() -> int:
 
     load_start = os.getloadavg()
     taxonomy = load_taxonomy()
-    extractor = Extractor(taxonomy, encoder=args.encoder)
+    adapter = {"setting": None, "on": True, "off": False}[args.adapter]
+    extractor = Extractor(taxonomy, encoder=args.encoder, adapter=adapter)
     if args.lexical_weight is not None:
         extractor.lexical_weight = args.lexical_weight
     pref, alt = label_index(taxonomy)
@@ -203,6 +229,9 @@ def main() -> int:
             file=sys.stderr,
         )
 
+    if "SkillSkape (dev)" in sets and args.skillskape_part != "all":
+        keep = args.skillskape_part == "held-out"
+        sets["SkillSkape (dev)"] = [r for r in sets["SkillSkape (dev)"] if held_out(r[1]) == keep]
     rows = []
     for name, raw in sets.items():
         data = [(s, gold_uris(g, pref, alt)) for s, g in raw]
@@ -226,7 +255,8 @@ def main() -> int:
     if any(m != "lexical" for m in modes):
         print(
             f"concept weights (preferred, best label, definition): {extractor.semantic.weights}; "
-            f"lexical weight: {extractor.lexical_weight}"
+            f"lexical weight: {extractor.lexical_weight}; query adapter: "
+            f"{'on' if extractor.semantic.adapter is not None else 'off'}"
         )
     if args.json:
         args.json.write_text(

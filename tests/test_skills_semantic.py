@@ -9,7 +9,13 @@ import pytest
 
 from tandem.skills.engine.esco import load_taxonomy
 from tandem.skills.engine.extractor import Extractor
-from tandem.skills.engine.semantic import CONCEPT_WEIGHTS, SemanticIndex, embed, ml_available
+from tandem.skills.engine.semantic import (
+    CONCEPT_WEIGHTS,
+    SemanticIndex,
+    adapt,
+    embed,
+    ml_available,
+)
 
 # slow: loads the sentence-embedding model and embeds 200 concepts.
 pytestmark = [
@@ -66,6 +72,8 @@ def test_concept_score_is_the_weighted_mean_of_preferred_best_label_and_definiti
     index = extractor.semantic
     vec = embed(["Plan and monitor the spending of the department."])
     scores = index.chunk_concept_scores(vec)[0]
+    if index.adapter is not None:  # the learned query adapter maps the text's vector first
+        vec = adapt(vec, index.adapter)
     i = next(i for i, c in enumerate(slice_200.concepts) if c.preferred_label == "manage budgets")
     concept = slice_200.concepts[i]
     rows = [r for r, t in enumerate(index.texts) if index._owners[r] == i]

@@ -62,8 +62,10 @@ class Extractor:
         lexical_weight: float = LEXICAL_WEIGHT,
         progress: Progress | None = None,
         encoder: str | None = None,
+        adapter: bool | None = None,
     ) -> None:
         self.taxonomy = taxonomy
+        self.adapter = adapter  # None: TANDEM_SKILLS_ADAPTER (default on)
         self.encoder = encoder  # None: the configured one (semantic.encoder_name())
         self._progress = progress
         self.lexical = LexicalMatcher(taxonomy)
@@ -99,6 +101,7 @@ class Extractor:
                 cache_dir=self._cache_dir,
                 progress=self._progress,
                 encoder=self.encoder,
+                adapter=self.adapter,
             )
         return self._semantic
 

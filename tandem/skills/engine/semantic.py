@@ -35,6 +35,12 @@ MODEL_ID = encoders.model_id(DEFAULT_ENCODER)  # the default encoder's cache key
 # Weights of the preferred-label, best-label and "label: definition" cosines in a concept's
 # score (their weighted mean). Chosen on SkillSkape dev (docs/benchmarks.md).
 CONCEPT_WEIGHTS = (1.0, 0.5, 1.0)
+# The learned query adapter (issue 17): a square matrix M applied to each text chunk's
+# embedding before it is scored, v -> normalise(M v); the taxonomy's vectors are unchanged.
+# Trained by bench/skills_train.py (seed, data and split in the manifest beside it) for one
+# encoder; an index of another encoder, or TANDEM_SKILLS_ADAPTER=0, runs without it.
+ADAPTER_PATH = Path(__file__).with_name("query_adapter.npz")
+ADAPTER_MANIFEST = Path(__file__).with_name("query_adapter.json")
 
 
 def encoder_name() -> str:
@@ -55,6 +61,29 @@ def ml_available() -> bool:
         return encoders.available(encoder_name())
     except ValueError:
         return False
+
+
+def adapter_enabled() -> bool:
+    """Whether the learned query adapter is wanted (``TANDEM_SKILLS_ADAPTER``, default on)."""
+    return os.environ.get("TANDEM_SKILLS_ADAPTER", "1").strip().lower() not in {"0", "off", "no"}
+
+
+def load_adapter(model: str, path: Path = ADAPTER_PATH) -> np.ndarray | None:
+    """The adapter matrix trained for the encoder ``model`` (a model id), or None when the
+    file is absent or was trained for another encoder."""
+    if not path.is_file():
+        return None
+    with np.load(path, allow_pickle=False) as data:
+        if str(data["model_id"]) != model:
+            return None
+        return np.ascontiguousarray(data["matrix"], dtype=np.float32)
+
+
+def adapt(vectors: np.ndarray, matrix: np.ndarray) -> np.ndarray:
+    """``normalise(vectors @ matrix.T)``, row by row."""
+    out = vectors @ matrix.T
+    out /= np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-12)
+    return out.astype(np.float32, copy=False)
 
 
 def default_cache_dir() -> Path:
@@ -133,6 +162,7 @@ class SemanticIndex:
         cache_dir: Path | None = None,
         progress: Progress | None = None,
         encoder: str | None = None,
+        adapter: bool | None = None,
     ) -> None:
         self.taxonomy = taxonomy
         self._progress = progress
@@ -176,6 +206,9 @@ class SemanticIndex:
         self.definitions_embedded_now = 0
         self.definitions = self._load_or_build_definitions()
         self.weights = CONCEPT_WEIGHTS
+        # The learned query adapter (None: plain cosines); ``adapter`` None = the setting.
+        want = adapter_enabled() if adapter is None else adapter
+        self.adapter = load_adapter(model) if want else None
 
     def _load_or_build(self, texts: list[str]) -> np.ndarray:
         if self.cache_path.is_file():
@@ -266,6 +299,8 @@ class SemanticIndex:
         """``chunks × concepts``: each concept's score for each chunk, the weighted mean of
         its preferred-label, best-label and definition cosines (two GEMMs)."""
         w_pref, w_best, w_def = self.weights
+        if self.adapter is not None and len(vectors):
+            vectors = adapt(vectors, self.adapter)
         sims = vectors @ self.matrix.T  # chunks × labels
         best = self._per_concept_max(sims, self._starts, self._concept_of_group)
         if self._pref_matrix is None:
