@@ -210,9 +210,11 @@ def test_mail_goes_out_while_a_long_job_runs_and_cancel_stops_the_job(backend, w
         job = services_jobs.extraction_job_start(actor=educator, scope="outcomes", program=program)
         _wait(lambda: _job(job).processed >= 3, 120, "the job to make progress")
         application_move(actor=recruiter, application=application, to_stage="under_review")
+        # A bound for a loaded machine (the suite's other process, the browsers): what the
+        # test asserts is the next line, that the e-mail went out while the job still ran.
         _wait(
             lambda: "To: waiting.student@example.org" in worker.output(),
-            20,
+            60,
             "the e-mail to be sent",
         )
         # Sent while the job still runs: it did not wait for the job's end.
