@@ -4,8 +4,12 @@ institutions holding no seat there, each once, whatever the number of their memb
 from __future__ import annotations
 
 import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
-from tandem.applications.selectors import unplaced_students_for
+from tandem.applications.selectors import unplaced_students_for, unplaced_students_summary
 from tandem.organizations.models import Membership
 from tests.factories import (
     ApplicationFactory,
@@ -52,3 +56,58 @@ def test_who_counts_as_unplaced():
     assert rows.count() == 3
     # Someone who coordinates nowhere sees nobody.
     assert unplaced_students_for(waiting).count() == 0
+
+
+def _summary(viewer):
+    with CaptureQueriesContext(connection) as ctx:
+        count, people = unplaced_students_summary(viewer, 5)
+    counted = any(
+        "COUNT(" in q["sql"] and "applications_application" in q["sql"]
+        for q in ctx.captured_queries
+    )
+    return count, [p.full_name for p in people], counted
+
+
+def test_the_home_summary_is_cached_and_follows_every_change(client):
+    cache.clear()
+    college = InstitutionFactory()
+    coordinator = member(college, "coordinator")
+    partner = PartnerFactory()
+    posting = published_opportunity(partner, [college])
+    ada = member(college, "student", user__full_name="Ada Okafor")
+    ben = member(college, "student", user__full_name="Ben Lindqvist")
+    application = ApplicationFactory(
+        opportunity=posting, student=ada, institution=college, stage="submitted"
+    )
+
+    assert _summary(coordinator) == (2, ["Ada Okafor", "Ben Lindqvist"], True)
+    # The second read comes from the cache.
+    assert _summary(coordinator) == (2, ["Ada Okafor", "Ben Lindqvist"], False)
+    # A seat: Ada is placed.
+    application.stage = "accepted"
+    application.save()
+    assert _summary(coordinator)[:2] == (1, ["Ben Lindqvist"])
+    # A new student.
+    cleo = member(college, "student", user__full_name="Cleo Adams")
+    assert _summary(coordinator)[:2] == (2, ["Ben Lindqvist", "Cleo Adams"])
+    # A rename (the order is by name).
+    cleo.full_name = "Zoe Adams"
+    cleo.save(update_fields=["full_name"])
+    assert _summary(coordinator)[:2] == (2, ["Ben Lindqvist", "Zoe Adams"])
+    # A sign-in is no change: still cached.
+    ben.last_login = timezone.now()
+    ben.save(update_fields=["last_login"])
+    assert _summary(coordinator)[2] is False
+    # A student leaves the institution; another's account is closed.
+    Membership.objects.get(user=cleo).delete()
+    assert _summary(coordinator)[:2] == (1, ["Ben Lindqvist"])
+    ben.is_active = False
+    ben.save(update_fields=["is_active"])
+    assert _summary(coordinator)[:2] == (0, [])
+
+    # The home shows the count.
+    client.force_login(coordinator)
+    dan = member(college, "student", user__full_name="Dan Osei")
+    response = client.get("/")
+    assert response.status_code == 200
+    assert response.context["board"].data["unplaced_students"] == [dan]

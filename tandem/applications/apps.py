@@ -5,6 +5,9 @@ from django.apps import AppConfig
 #: The name of the cached application listings (``core.listing_cache``): the list page's
 #: capped counts and page ids, the opportunity filter's suggestions.
 LISTING = "applications"
+#: The coordinator's home's "students without a placement" (count and first names), cached
+#: until an application, a membership or a person's name or activity changes.
+UNPLACED = "applications-unplaced"
 
 
 def _searched_rows_changed(**signal: Any) -> None:
@@ -24,6 +27,24 @@ def _searched_rows_changed(**signal: Any) -> None:
     bump_version(LISTING)
 
 
+def _unplaced_changed(**signal: Any) -> None:
+    """Receiver of ``post_save``/``post_delete`` of applications, memberships and people: who
+    holds no seat may have changed. A person's save that names its fields and neither the name
+    nor the activity (the sign-in's ``last_login``) is not such a change."""
+    from django.contrib.auth import get_user_model
+
+    fields = signal.get("update_fields")
+    if (
+        signal.get("sender") is get_user_model()
+        and fields is not None
+        and not {"full_name", "is_active"} & set(fields)
+    ):
+        return
+    from tandem.core.listing_cache import bump_version
+
+    bump_version(UNPLACED)
+
+
 class ApplicationsConfig(AppConfig):
     name = "tandem.applications"
     label = "applications"
@@ -36,7 +57,7 @@ class ApplicationsConfig(AppConfig):
         from tandem.accounts.personal_data import register
         from tandem.messaging.data import register_subject
         from tandem.opportunities.models import Opportunity
-        from tandem.organizations.models import Organization
+        from tandem.organizations.models import Membership, Organization
 
         from .models import Application
         from .permissions import conversation_subject
@@ -55,6 +76,12 @@ class ApplicationsConfig(AppConfig):
             uid = f"application-listings-{model._meta.label_lower}"
             post_save.connect(_searched_rows_changed, sender=model, dispatch_uid=uid)
             post_delete.connect(_searched_rows_changed, sender=model, dispatch_uid=uid + "-d")
+
+        # Who has no placement yet: applications, memberships and people.
+        for changing in (Application, Membership, get_user_model()):
+            uid = f"applications-unplaced-{changing._meta.label_lower}"
+            post_save.connect(_unplaced_changed, sender=changing, dispatch_uid=uid)
+            post_delete.connect(_unplaced_changed, sender=changing, dispatch_uid=uid + "-d")
 
         register(
             "applications",

@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
-from tandem.core.listing_cache import CachedListing, cached_ids
+from tandem.core.listing_cache import CachedListing, cached_ids, cached_value
 from tandem.opportunities.models import Opportunity
 from tandem.opportunities.permissions import apply_institution_ids
 from tandem.organizations.models import Organization, Role
@@ -282,6 +282,26 @@ def supervised_placements(viewer: Any, today: date) -> QuerySet[Application]:
         Q(stage=Stage.PLACED)
         | Q(stage=Stage.COMPLETED, hire_outcome="", stage_changed_at__date__gte=since)
     ).order_by("stage", "opportunity__end_date", "student__full_name", "pk")
+
+
+def unplaced_students_summary(viewer: Any, limit: int) -> tuple[int, list[Any]]:
+    """:func:`unplaced_students_for`'s count and its first ``limit`` people, for the
+    coordinator's home: the count and the ids cached per institutions until an application, a
+    membership or a person's name or activity changes (``apps.UNPLACED``; 0.25 s in SQLite at
+    10,000 students otherwise); the people read fresh by id."""
+    from .apps import UNPLACED
+
+    institution_ids = org_ids(viewer, [Role.COORDINATOR])
+    if not institution_ids:
+        return 0, []
+    unplaced = unplaced_students_for(viewer)
+
+    def compute() -> tuple[int, list[int]]:
+        return unplaced.count(), list(unplaced.values_list("pk", flat=True)[:limit])
+
+    count, ids = cached_value(UNPLACED, ("unplaced", sorted(institution_ids), limit), compute)
+    people = {u.pk: u for u in get_user_model().objects.filter(pk__in=ids, is_active=True)}
+    return count, [people[pk] for pk in ids if pk in people]
 
 
 def unplaced_students_for(viewer: Any) -> QuerySet[Any]:

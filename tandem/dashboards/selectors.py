@@ -28,7 +28,7 @@ from tandem.applications.selectors import (
     received_stage_counts,
     stage_counts_for,
     supervised_placements,
-    unplaced_students_for,
+    unplaced_students_summary,
 )
 from tandem.core import charts
 from tandem.curricula.selectors import educator_worklist, failed_extraction_jobs_since
@@ -188,8 +188,7 @@ def _coordinator(board: Dashboard, viewer: User, today: date) -> None:
     board.data["kpis_at_risk"] = list(at_risk[:LIMIT])
     waiting = awaiting_approval_for(viewer)
     board.data["awaiting_approval"] = list(waiting.select_related("host")[:LIMIT])
-    unplaced = unplaced_students_for(viewer)
-    board.data["unplaced_students"] = list(unplaced[:LIMIT])
+    unplaced_n, board.data["unplaced_students"] = unplaced_students_summary(viewer, LIMIT)
     # The same counts as the applications list's, cached (applications.stage_counts).
     counts = stage_counts_for(viewer)
     stage_counts = [
@@ -202,7 +201,8 @@ def _coordinator(board: Dashboard, viewer: User, today: date) -> None:
         [n for _label, n in stage_counts],
     )
     waiting_n = waiting.count()
-    unplaced_n = unplaced.count() if "coordinator" in board.roles else 0
+    if "coordinator" not in board.roles:
+        unplaced_n = 0
     at_risk_n = at_risk.count()
     board.stats += [
         Stat(_("Postings to approve"), waiting_n, "opportunities:approvals", waiting_n > 0),
