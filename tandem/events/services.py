@@ -254,14 +254,19 @@ def event_update(*, actor: Actor, event: Event, **fields: Any) -> Event:
     return event
 
 
-def _tell_changed(event: Event) -> int:
-    """Tell everyone with a place or waiting for one that the time or place moved: once per
-    calendar version (SEQUENCE), with the calendar entry that replaces the old one."""
-    people = list(
+def _people_with_a_place_or_waiting(event: Event) -> list[int]:
+    """Ids of everyone registered or on the waiting list (not those who cancelled)."""
+    return list(
         event.registrations.exclude(status=RegistrationStatus.CANCELLED)
         .order_by("pk")
         .values_list("user_id", flat=True)
     )
+
+
+def _tell_changed(event: Event) -> int:
+    """Tell everyone with a place or waiting for one that the time or place moved: once per
+    calendar version (SEQUENCE), with the calendar entry that replaces the old one."""
+    people = _people_with_a_place_or_waiting(event)
     return tell(
         message="changed",
         event=event,
@@ -297,11 +302,7 @@ def event_cancel(*, actor: Actor, event: Event, reason: str = "") -> Event:
     event.cancelled_at = timezone.now()
     event.sequence += 1
     event.save(update_fields=["status", "cancelled_at", "sequence", "updated_at"])
-    people = list(
-        event.registrations.exclude(status=RegistrationStatus.CANCELLED)
-        .order_by("pk")
-        .values_list("user_id", flat=True)
-    )
+    people = _people_with_a_place_or_waiting(event)
     tell(
         message="cancelled",
         event=event,
